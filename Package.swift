@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "cccm",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "cccm", targets: ["cccm"]),
+    .library(name: "CCCMCommands", targets: ["CCCMCommands"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    // MARK: - Public API
+
+    /// The `cccm` command: argument parsing only, over `CCCMCommands`.
+    .executableTarget(name: "cccm", dependencies: ["CCCMCommands"]),
+
+    /// Subcommands, file I/O and printing, as a library so tests can drive them.
+    .target(
+      name: "CCCMCommands",
+      dependencies: [
+        "CoverageModel", "ScenarioFiles", "Simulation", "Estimation", "Reports",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Implementation details (one-way: Model <- Scenario <- Engine <- Statistics <- Reports)
+
+    /// Plain value types of the coverage model: segments, motions, teams, pools, distributions.
+    .target(name: "CoverageModel"),
+    /// GSL behind a Swift face: generators, keyed streams, distribution sampling, CDFs and quantiles.
+    .target(name: "Randomness", dependencies: ["CoverageModel", "CGSL"]),
+    /// Scenario files: YAML decoding with locations, validation, variants and changes, show and diff.
+    .target(name: "ScenarioFiles", dependencies: ["CoverageModel", "Yams"]),
+    /// The discrete-event Monte Carlo engine and its parallel replication runner.
+    .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness"]),
+    /// Summaries, confidence intervals, paired comparisons and queueing theory (Erlang B and C).
+    .target(name: "Estimation", dependencies: ["Simulation", "Randomness"]),
+    /// Tables in terminal, Markdown, CSV and JSON form.
+    .target(name: "Reports", dependencies: ["Estimation", "Simulation"]),
+
+    /// The GNU Scientific Library, reached only through `Randomness`.
+    .systemLibrary(
+      name: "CGSL",
+      pkgConfig: "gsl",
+      providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]),
+
+    // MARK: - Tests
+
+    .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+    .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles"]),
+    .testTarget(name: "EstimationTests", dependencies: ["Estimation"]),
+    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands"], resources: [.copy("Fixtures")]),
+  ],
+  swiftLanguageModes: [.v6]
+)

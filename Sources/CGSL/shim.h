@@ -1,0 +1,102 @@
+// The few pieces of GSL that Swift 6 cannot reach directly, as `static inline` C.
+//
+// - `cccm_philox_type()`: a counter-based generator (Philox2x64-10, Salmon et al., "Parallel random
+//   numbers: as easy as 1, 2, 3", SC'11) registered as a custom `gsl_rng_type`, so every `gsl_ran_*`
+//   sampler draws from it. Its output is a pure function of (key, attribute, draw number): selecting a
+//   stream is three stores, which is what MODEL.md §9's per-opportunity streams need.
+// - `cccm_rng_type_named()`: GSL's own generators by name (the global `gsl_rng_*` type pointers are
+//   mutable globals that Swift 6 refuses to read).
+#ifndef CCCM_GSL_SHIM_H
+#define CCCM_GSL_SHIM_H
+
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct {
+  uint64_t key;       // the stream's key (e.g. a hash of seed, replication, segment, opportunity)
+  uint64_t attribute; // the attribute's fixed place in that stream (high word of the counter)
+  uint64_t counter;   // block number within the attribute (low word of the counter)
+  uint64_t spare;     // second word of the last block
+  int has_spare;
+} cccm_philox_state;
+
+static inline void cccm_philox_block(uint64_t key, uint64_t c0, uint64_t c1,
+                                     uint64_t *out0, uint64_t *out1) {
+  const uint64_t M = 0xD2B74407B1CE6E93ULL;
+  const uint64_t W = 0x9E3779B97F4A7C15ULL;
+  for (int round = 0; round < 10; round++) {
+    __uint128_t product = (__uint128_t)M * c0;
+    uint64_t hi = (uint64_t)(product >> 64);
+    uint64_t lo = (uint64_t)product;
+    c0 = hi ^ key ^ c1;
+    c1 = lo;
+    key += W;
+  }
+  *out0 = c0;
+  *out1 = c1;
+}
+
+static inline uint64_t cccm_philox_next(cccm_philox_state *s) {
+  if (s->has_spare) {
+    s->has_spare = 0;
+    return s->spare;
+  }
+  uint64_t a, b;
+  cccm_philox_block(s->key, s->counter, s->attribute, &a, &b);
+  s->counter++;
+  s->spare = b;
+  s->has_spare = 1;
+  return a;
+}
+
+static void cccm_philox_set(void *vstate, unsigned long seed) {
+  cccm_philox_state *s = (cccm_philox_state *)vstate;
+  s->key = (uint64_t)seed;
+  s->attribute = 0;
+  s->counter = 0;
+  s->has_spare = 0;
+}
+
+static unsigned long cccm_philox_get(void *vstate) {
+  return (unsigned long)cccm_philox_next((cccm_philox_state *)vstate);
+}
+
+static double cccm_philox_get_double(void *vstate) {
+  // 53 random bits, in [0, 1).
+  return (double)(cccm_philox_next((cccm_philox_state *)vstate) >> 11) * 0x1.0p-53;
+}
+
+/// The Philox2x64-10 generator as a GSL generator type.
+static inline const gsl_rng_type *cccm_philox_type(void) {
+  static const gsl_rng_type type = {
+    "philox", 0xFFFFFFFFFFFFFFFFUL, 0, sizeof(cccm_philox_state),
+    &cccm_philox_set, &cccm_philox_get, &cccm_philox_get_double};
+  return &type;
+}
+
+/// Points a Philox generator at the stream (key, attribute), draw 0. Cheap: no state to warm up.
+static inline void cccm_philox_select(gsl_rng *r, uint64_t key, uint64_t attribute) {
+  cccm_philox_state *s = (cccm_philox_state *)r->state;
+  s->key = key;
+  s->attribute = attribute;
+  s->counter = 0;
+  s->has_spare = 0;
+}
+
+/// GSL's generator type of that name (`mt19937`, `taus2`, `ranlxd2`, ...), or NULL.
+static inline const gsl_rng_type *cccm_rng_type_named(const char *name) {
+  const gsl_rng_type **t = gsl_rng_types_setup();
+  for (; *t != NULL; t++) {
+    if (strcmp((*t)->name, name) == 0) return *t;
+  }
+  return NULL;
+}
+
+/// Turns GSL's default error handler (which aborts) off: cccm validates parameters before sampling.
+static inline void cccm_gsl_quiet(void) { gsl_set_error_handler_off(); }
+
+#endif

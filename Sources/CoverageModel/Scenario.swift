@@ -1,0 +1,145 @@
+/// One organisation design: the market it faces, how its teams cover it, and their support.
+///
+/// A `Scenario` is a plain value; the `ScenarioFiles` module builds one from YAML and guarantees
+/// that what it returns has passed validation (every reference resolves, every account has one
+/// owner or is declared uncovered, every parameter is in range).
+public struct Scenario: Hashable, Sendable {
+  public var name: String
+  public var description: String = ""
+  /// The measured period is [0, horizonDays); the simulation starts at -warmupDays.
+  public var horizonDays: Double = 365
+  public var warmupDays: Double = 0
+  /// Defaults for runs; the command line overrides them.
+  public var replications: Int = 200
+  public var seed: UInt64 = 1
+  public var regions: [String] = []
+  public var industries: [String] = []
+  public var solutions: [Solution] = []
+  public var segments: [Segment] = []
+  public var motions: [Motion] = []
+  public var teams: [Team] = []
+  /// The presales expert pools (the MCI), `presales` in scenario files.
+  public var pools: [PresalesPool] = []
+  /// Opportunity grades from the highest, each with its minimum deal size.
+  public var grades: [Grade] = Grade.defaults
+  /// Parts of segments that no team covers on purpose.
+  public var uncovered: [UncoveredPart] = []
+
+  public init(name: String) { self.name = name }
+
+  public func segment(named name: String) -> Segment? { segments.first { $0.name == name } }
+  public func team(named name: String) -> Team? { teams.first { $0.name == name } }
+  public func motion(named name: String) -> Motion? { motions.first { $0.name == name } }
+  public func pool(named name: String) -> PresalesPool? { pools.first { $0.name == name } }
+
+  /// The grade of a deal of this size: the first grade whose minimum it reaches (the last if none).
+  public func gradeIndex(forDealSize size: Double) -> Int {
+    grades.firstIndex { size >= $0.minDealSize } ?? max(grades.count - 1, 0)
+  }
+}
+
+/// A product solution that opportunities may need.
+public struct Solution: Hashable, Sendable {
+  public var name: String
+  /// Win factor when an opportunity needs this solution and no specialist engages.
+  public var unsupportedWinFactor: Double = 1
+  public init(name: String, unsupportedWinFactor: Double = 1) {
+    self.name = name
+    self.unsupportedWinFactor = unsupportedWinFactor
+  }
+}
+
+/// Who the customers of a segment are.
+public enum Tier: String, Hashable, Sendable, CaseIterable {
+  case smb, key, consumer
+}
+
+/// A group of alike accounts with its own opportunity flow.
+public struct Segment: Hashable, Sendable {
+  public var name: String
+  public var tier: Tier
+  public var region: String?
+  public var industry: String?
+  public var accounts: Int
+  public var opportunitiesPerAccountYear: Double
+  public var dealSize: Distribution
+  /// Solution name and the probability that an opportunity needs it (at most one per opportunity).
+  public var solutionMix: [SolutionNeed] = []
+  /// Number of key decision makers (rounded, at least 1); used by key-account ESP+.
+  public var decisionMakers: Distribution?
+
+  public init(
+    name: String, tier: Tier, region: String? = nil, industry: String? = nil, accounts: Int,
+    opportunitiesPerAccountYear: Double, dealSize: Distribution
+  ) {
+    self.name = name
+    self.tier = tier
+    self.region = region
+    self.industry = industry
+    self.accounts = accounts
+    self.opportunitiesPerAccountYear = opportunitiesPerAccountYear
+    self.dealSize = dealSize
+  }
+
+  /// Opportunities per day: accounts x opportunities per account-year / 365.
+  public var arrivalsPerDay: Double { Double(accounts) * opportunitiesPerAccountYear / 365 }
+}
+
+public struct SolutionNeed: Hashable, Sendable {
+  public var solution: String
+  public var probability: Double
+  public init(solution: String, probability: Double) {
+    self.solution = solution
+    self.probability = probability
+  }
+}
+
+/// A sales process (TAS+): stages run in order.
+public struct Motion: Hashable, Sendable {
+  public var name: String
+  public var stages: [Stage]
+  public init(name: String, stages: [Stage]) {
+    self.name = name
+    self.stages = stages
+  }
+}
+
+public struct Stage: Hashable, Sendable {
+  public var name: String
+  public var days: Distribution
+  /// Probability of advancing past this stage (on the last stage, times the win factors).
+  public var advance: Double
+  /// The pool this stage first asks one expert of.
+  public var presales: String?
+  public init(name: String, days: Distribution, advance: Double, presales: String? = nil) {
+    self.name = name
+    self.days = days
+    self.advance = advance
+    self.presales = presales
+  }
+}
+
+public struct Grade: Hashable, Sendable {
+  public var name: String
+  public var minDealSize: Double
+  public init(name: String, minDealSize: Double) {
+    self.name = name
+    self.minDealSize = minDealSize
+  }
+  public static let defaults = [
+    Grade(name: "A", minDealSize: 500_000), Grade(name: "B", minDealSize: 100_000),
+    Grade(name: "C", minDealSize: 0),
+  ]
+}
+
+/// A part of a segment's accounts that no team covers, on purpose.
+public struct UncoveredPart: Hashable, Sendable {
+  public var segment: String
+  public var share: Double
+  public var offset: Double
+  public init(segment: String, share: Double, offset: Double) {
+    self.segment = segment
+    self.share = share
+    self.offset = offset
+  }
+}

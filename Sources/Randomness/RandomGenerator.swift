@@ -1,0 +1,132 @@
+import CGSL
+
+/// Which GSL generator draws the numbers.
+public enum GeneratorKind: Hashable, Sendable, CustomStringConvertible {
+  /// Philox2x64-10, a counter-based generator registered with GSL by cccm (the default): a new
+  /// stream costs three stores, and a stream's draws depend only on its key.
+  case philox
+  /// One of GSL's own generators by name (`mt19937`, `taus2`, `ranlxd2`, ...): a new stream reseeds it
+  /// from a hash of the key, which costs what that generator's seeding costs.
+  case gsl(String)
+
+  /// Parses `philox` or the name of a GSL generator; nil for an unknown name.
+  public init?(name: String) {
+    if name == "philox" {
+      self = .philox
+    } else if name.withCString({ cccm_rng_type_named($0) }) != nil {
+      self = .gsl(name)
+    } else {
+      return nil
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .philox: "philox"
+    case .gsl(let name): name
+    }
+  }
+
+  /// Every name `init(name:)` accepts.
+  public static var availableNames: [String] {
+    var names = ["philox"]
+    var cursor = gsl_rng_types_setup()
+    while let type = cursor?.pointee {
+      names.append(String(cString: type.pointee.name))
+      cursor = cursor?.advanced(by: 1)
+    }
+    return names
+  }
+}
+
+/// A GSL random number generator that can be pointed at keyed streams.
+///
+/// Owns its `gsl_rng` and frees it on deinit (the one good reason for a class here). Not thread-safe:
+/// give every thread its own. Every draw in cccm goes through one of these.
+public final class RandomGenerator {
+  @usableFromInline let rng: UnsafeMutablePointer<gsl_rng>
+  @usableFromInline let isPhilox: Bool
+  public let kind: GeneratorKind
+
+  public init(kind: GeneratorKind = .philox) {
+    cccm_gsl_quiet()
+    let type: UnsafePointer<gsl_rng_type>
+    switch kind {
+    case .philox: type = cccm_philox_type()
+    case .gsl(let name): type = name.withCString { cccm_rng_type_named($0) } ?? cccm_philox_type()
+    }
+    guard let rng = gsl_rng_alloc(type) else {
+      preconditionFailure("gsl_rng_alloc failed for generator \(kind): out of memory")
+    }
+    self.rng = rng
+    self.kind = kind
+    self.isPhilox = (kind == .philox)
+  }
+
+  deinit { gsl_rng_free(rng) }
+
+  /// Points the generator at draw 0 of stream (key, attribute). O(1) for Philox.
+  @inlinable
+  public func select(key: UInt64, attribute: UInt64) {
+    if isPhilox {
+      cccm_philox_select(rng, key, attribute)
+    } else {
+      gsl_rng_set(rng, UInt(truncatingIfNeeded: StreamKey.mix(key ^ StreamKey.mix(attribute &+ 0x632B_E59B_D9B4_E019))))
+    }
+  }
+
+  /// A uniform draw in [0, 1) (`gsl_rng_uniform`).
+  @inlinable
+  public func uniform() -> Double { gsl_rng_uniform(rng) }
+
+  /// A uniform draw in (0, 1) (`gsl_rng_uniform_pos`).
+  @inlinable
+  public func uniformPositive() -> Double { gsl_rng_uniform_pos(rng) }
+
+  /// An exponential draw with this mean (`gsl_ran_exponential`).
+  @inlinable
+  public func exponential(mean: Double) -> Double { gsl_ran_exponential(rng, mean) }
+
+  /// A binomial draw: successes in `trials` trials of probability `p` (`gsl_ran_binomial`).
+  @inlinable
+  public func binomial(p: Double, trials: Int) -> Int {
+    Int(gsl_ran_binomial(rng, p, UInt32(clamping: trials)))
+  }
+
+  /// A draw from a compiled distribution.
+  @inlinable
+  public func sample(_ sampler: Sampler) -> Double {
+    switch sampler.form {
+    case .constant: return sampler.a
+    case .exponential: return gsl_ran_exponential(rng, sampler.a)
+    case .gamma: return gsl_ran_gamma(rng, sampler.a, sampler.b)
+    case .logNormal: return gsl_ran_lognormal(rng, sampler.a, sampler.b)
+    case .normal:
+      // Truncated at 0 by redrawing; after 100 tries (a mean far below 0) the draw is 0.
+      for _ in 0..<100 {
+        let x = sampler.a + gsl_ran_gaussian(rng, sampler.b)
+        if x >= 0 { return x }
+      }
+      return 0
+    case .uniform: return gsl_ran_flat(rng, sampler.a, sampler.b)
+    case .triangular:
+      // Inverse CDF of the triangular distribution on [a, b] with mode c.
+      let u = gsl_rng_uniform(rng)
+      let (a, b, c) = (sampler.a, sampler.b, sampler.c)
+      let split = (c - a) / (b - a)
+      return u < split ? a + ((b - a) * (c - a) * u).squareRoot() : b - ((b - a) * (b - c) * (1 - u)).squareRoot()
+    case .scaledBeta: return sampler.c + sampler.d * gsl_ran_beta(rng, sampler.a, sampler.b)
+    case .poisson: return Double(gsl_ran_poisson(rng, sampler.a))
+    case .empirical:
+      let u = gsl_rng_uniform(rng)
+      let cumulative = sampler.cumulative
+      var low = 0
+      var high = cumulative.count - 1
+      while low < high {
+        let mid = (low + high) / 2
+        if u < cumulative[mid] { high = mid } else { low = mid + 1 }
+      }
+      return sampler.values[low]
+    }
+  }
+}

@@ -1,0 +1,3 @@
+import CCCMCommands
+
+CCCM.main()
