@@ -6,7 +6,8 @@ public struct CCCM: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "cccm",
     abstract: "Monte Carlo what-if simulation of how a company covers its customers.",
+    discussion: "Scenario files describe an organisation design; variants extend a baseline with what-if changes. See docs/scenario-format.md.",
     version: version,
-    subcommands: [])
+    subcommands: [Validate.self, Show.self, Diff.self, Run.self])
   public init() {}
 }

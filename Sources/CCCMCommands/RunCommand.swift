@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import Reports
+import Simulation
+
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Simulate one scenario and summarise every metric (mean, 95% CI, percentiles).")
+
+  @Argument(help: "A scenario file.")
+  var file: String
+
+  @OptionGroup var options: SimulationOptions
+
+  @Option(name: .long, help: "Also write the per-replication results to this file (JSON), for `compare --from`.")
+  var save: String?
+
+  func run() throws {
+    let scenario = try loadScenario(file)
+    let results = simulate(scenario, options: options)
+    if let save {
+      try writeAtomically(SavedResults(results: results, scenario: scenario, generator: options.generator).json(), to: save)
+    }
+    print(RunReport.render(RunSummary(results), format: options.format), terminator: "")
+  }
+}

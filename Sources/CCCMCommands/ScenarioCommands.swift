@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import ScenarioFiles
+
+struct Validate: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Check scenario files and report every problem, with file, line and key path.")
+
+  @Argument(help: "Scenario files.")
+  var files: [String]
+
+  func run() throws {
+    var status: ExitCode?
+    for file in files {
+      do {
+        let scenario = try loadScenario(file)
+        print("\(file): ok (\(scenario.name): \(scenario.segments.count) segments, \(scenario.teams.count) teams, \(scenario.pools.count) presales pools)")
+      } catch let code as ExitCode {
+        if status == nil || code == Exit.fileError { status = code }
+      }
+    }
+    if let status { throw status }
+  }
+}
+
+struct Show: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Print the resolved scenario (extends and changes applied) as YAML.")
+
+  @Argument(help: "A scenario file.")
+  var file: String
+
+  func run() throws {
+    print(ScenarioEncoder.yaml(try loadScenario(file)), terminator: "")
+  }
+}
+
+struct Diff: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Show what differs between two resolved scenarios: teams, coverage, pools.")
+
+  @Argument(help: "The first scenario file.")
+  var a: String
+  @Argument(help: "The second scenario file.")
+  var b: String
+
+  func run() throws {
+    let first = try loadScenario(a)
+    let second = try loadScenario(b)
+    print(ScenarioDiff(from: first, to: second).report, terminator: "")
+  }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import CoverageModel
+import Foundation
+import Randomness
+import Reports
+import ScenarioFiles
+import Simulation
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// Exit statuses (MODEL.md §11): 1 invalid scenario, 64 bad command line, 2 unreadable or unwritable file.
+enum Exit {
+  static let invalidScenario = ExitCode(1)
+  static let fileError = ExitCode(2)
+}
+
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
+
+/// Loads a scenario, printing every problem and exiting 1 (invalid) or 2 (unreadable) on failure.
+func loadScenario(_ path: String) throws -> Scenario {
+  do {
+    return try ScenarioLoader().load(path: path)
+  } catch .invalid(let error) {
+    printError(error.description)
+    throw Exit.invalidScenario
+  } catch {
+    printError(error.description)
+    throw Exit.fileError
+  }
+}
+
+/// Writes a file atomically (a temporary file renamed into place), exiting 2 on failure.
+func writeAtomically(_ text: String, to path: String) throws {
+  do {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+  } catch {
+    printError("\(path): error: cannot write the file: \(error.localizedDescription)")
+    throw Exit.fileError
+  }
+}
+
+/// Options shared by `run` and `compare`.
+struct SimulationOptions: ParsableArguments {
+  @Option(name: [.short, .long], help: "Replications per scenario (default: the scenario's `replications`).")
+  var replications: Int?
+
+  @Option(name: .long, help: "Seed of the random streams (default: the scenario's `seed`).")
+  var seed: UInt64?
+
+  @Option(name: .long, help: "Worker threads; 0 uses every core.")
+  var threads: Int = 0
+
+  @Option(name: .long, help: "GSL generator: philox (default, counter-based) or a GSL name such as mt19937 or taus2.")
+  var generator: String = "philox"
+
+  @Option(name: .long, help: "Output format: table, markdown, csv or json.")
+  var format: OutputFormat = .table
+
+  @Flag(name: .shortAndLong, help: "No progress bar.")
+  var quiet = false
+
+  func validate() throws {
+    if let replications, replications < 2 { throw ValidationError("--replications must be at least 2 (confidence intervals need two), got \(replications)") }
+    if threads < 0 { throw ValidationError("--threads must be 0 (every core) or more, got \(threads)") }
+    if GeneratorKind(name: generator) == nil {
+      let names = GeneratorKind.availableNames
+      let close = names.filter { $0.hasPrefix(generator.prefix(3)) }.prefix(5)
+      throw ValidationError("unknown --generator \"\(generator)\"" + (close.isEmpty ? "; try philox, mt19937 or taus2" : "; did you mean \(close.joined(separator: ", "))?"))
+    }
+  }
+
+  var generatorKind: GeneratorKind { GeneratorKind(name: generator) ?? .philox }
+}
+
+/// A progress bar on standard error, shown only on a terminal and only after a second.
+final class ProgressBar: @unchecked Sendable {
+  private let total: Int
+  private let label: String
+  private let start = Date()
+  private let lock = NSLock()
+  private var lastDraw = Date.distantPast
+  private var drawn = false
+  private let enabled: Bool
+
+  init(total: Int, label: String, quiet: Bool) {
+    self.total = total
+    self.label = label
+    enabled = !quiet && isatty(STDERR_FILENO) == 1
+  }
+
+  func update(_ done: Int) {
+    guard enabled else { return }
+    lock.lock()
+    defer { lock.unlock() }
+    let now = Date()
+    let elapsed = now.timeIntervalSince(start)
+    guard elapsed > 1, now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
+    lastDraw = now
+    drawn = true
+    let rate = Double(done) / elapsed
+    let left = rate > 0 ? Double(total - done) / rate : 0
+    let width = 30
+    let filled = total > 0 ? width * done / total : width
+    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+    let line = String(format: "\r%@ [%@] %d/%d  %.0f rep/s  %.0fs left ", label, bar, done, total, rate, left)
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+
+  func finish() {
+    guard enabled, drawn else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+  }
+}
+
+/// Runs a scenario with the shared options and a progress bar.
+func simulate(_ scenario: Scenario, options: SimulationOptions, replications: Int? = nil, first: Int = 0) -> SimulationResults {
+  let simulator = Simulator(scenario: scenario, generator: options.generatorKind)
+  let count = replications ?? options.replications ?? scenario.replications
+  let progress = ProgressBar(total: count, label: scenario.name, quiet: options.quiet)
+  let results = simulator.run(
+    replications: count, seed: options.seed ?? scenario.seed, first: first, threads: options.threads,
+    progress: { progress.update($0) })
+  progress.finish()
+  return results
+}

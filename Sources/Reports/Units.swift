@@ -1,0 +1,51 @@
+import Foundation
+
+/// How a metric's values read best: money in K/M, rates in %, days, counts, ratios.
+public enum MetricUnit: Sendable {
+  case count, money, rate, days, ratio
+
+  public init(metric: String) {
+    switch metric {
+    case "bookings", "credited_bookings", "cost": self = .money
+    case "win_rate", "coverage", "utilization": self = .rate
+    case "cycle_days_won", "presales_wait_mean", "presales_wait_p90", "wait_mean": self = .days
+    case "efficiency": self = .ratio
+    default: self = .count
+    }
+  }
+
+  /// A value for people: `1.23M`, `45.6%`, `12.3 d`, `1,234.5`, `2.31x`.
+  public func format(_ value: Double, signed: Bool = false) -> String {
+    guard value.isFinite else { return value.isNaN ? "-" : (value > 0 ? "inf" : "-inf") }
+    let sign = signed && value > 0 ? "+" : ""
+    switch self {
+    case .money:
+      let magnitude = abs(value)
+      if magnitude >= 1e9 { return sign + String(format: "%.2fB", value / 1e9) }
+      if magnitude >= 1e6 { return sign + String(format: "%.2fM", value / 1e6) }
+      if magnitude >= 1e3 { return sign + String(format: "%.1fK", value / 1e3) }
+      return sign + String(format: "%.0f", value)
+    case .rate: return sign + String(format: "%.1f%%", value * 100)
+    case .days: return sign + String(format: "%.2f d", value)
+    case .ratio: return sign + String(format: "%.3fx", value)
+    case .count:
+      return sign + (abs(value) >= 100 ? grouped(value) : String(format: "%.2f", value))
+    }
+  }
+
+  private func grouped(_ value: Double) -> String {
+    let whole = String(format: "%.0f", abs(value))
+    var out = ""
+    for (i, ch) in whole.reversed().enumerated() {
+      if i > 0, i % 3 == 0 { out.append(",") }
+      out.append(ch)
+    }
+    return (value < 0 ? "-" : "") + String(out.reversed())
+  }
+}
+
+/// A relative change as a signed percentage: `+4.2%`.
+func formatRelative(_ value: Double) -> String {
+  guard value.isFinite else { return "-" }
+  return String(format: "%+.1f%%", value * 100)
+}

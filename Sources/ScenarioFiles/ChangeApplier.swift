@@ -1,0 +1,166 @@
+import CoverageModel
+import Yams
+
+/// Applies a variant's `changes`, in order, to the scenario it extends (MODEL.md §8).
+///
+/// Each change is a one-key mapping naming the operation. Every operation checks its own
+/// parameters against the scenario as it stands after the changes before it, and reports problems
+/// at the change's location with a key path such as `changes[2].split_team.team`.
+final class ChangeApplier {
+  let reader: NodeReader
+  init(reader: NodeReader) { self.reader = reader }
+
+  static let operations: [String: [String]] = [
+    "merge_into_product_group": ["teams", "name", "engage_probability", "win_uplift", "deal_uplift", "overhead_cost_year"],
+    "embed_solution_team": ["team", "into", "keep_uplift"],
+    "split_team": ["team", "into", "slots_per_rep", "overhead_cost_year"],
+    "merge_teams": ["teams", "name", "motion", "overhead_cost_year"],
+    "move_accounts": ["from", "to", "segments", "region", "industry", "tier", "share"],
+    "resize": ["team", "pool", "reps", "experts", "by"],
+    "set_policy": ["pool", "policy"],
+    "set": ["path", "value"],
+    "add_team": ScenarioDecoder.teamKeys,
+    "remove_team": ["team"],
+  ]
+
+  func apply(_ node: Node, to scenario: inout Scenario, locations: inout [String: SourceLocation]) {
+    guard let items = reader.sequence(node, "changes") else { return }
+    for (index, item) in items.enumerated() {
+      let path = "changes[\(index)]"
+      guard case .mapping(let mapping) = item, mapping.count == 1, let (opNode, parameters) = mapping.first,
+        case .scalar(let opScalar) = opNode
+      else {
+        reader.error(item, path, "a change is a one-key mapping naming the operation: \(Self.operations.keys.sorted().joined(separator: ", "))")
+        continue
+      }
+      let op = opScalar.string
+      let at = join(path, op)
+      guard let allowed = Self.operations[op] else {
+        let hint = Suggestion.didYouMean(op, among: Self.operations.keys) ?? "operations: \(Self.operations.keys.sorted().joined(separator: ", "))"
+        reader.error(opNode, at, "unknown change \"\(op)\"; \(hint)")
+        continue
+      }
+      let before = reader.diagnostics.count
+      var edited = scenario
+      var touched: [String] = []
+      if op == "remove_team" {
+        if case .scalar = parameters {
+          removeTeam(reader.string(parameters, at), parameters, at, &edited, &touched)
+          commit(edited, touched, parameters, before, &scenario, &locations)
+          continue
+        }
+      }
+      if op == "add_team" {
+        if let team = ScenarioDecoder(reader: reader).team(parameters, at) {
+          if edited.team(named: team.name) != nil {
+            reader.error(parameters, join(at, "name"), "a team \"\(team.name)\" already exists; choose another name")
+          } else {
+            edited.teams.append(team)
+            touched.append("teams.\(team.name)")
+          }
+        }
+        commit(edited, touched, parameters, before, &scenario, &locations)
+        continue
+      }
+      guard let pairs = reader.mapping(parameters, at, allowed: allowed) else { continue }
+      let values = Dictionary(pairs.map { ($0.key, $0.node) }, uniquingKeysWith: { first, _ in first })
+      let context = ChangeContext(reader: reader, path: at, node: parameters, values: values)
+      switch op {
+      case "merge_into_product_group": mergeIntoProductGroup(context, &edited, &touched)
+      case "embed_solution_team": embedSolutionTeam(context, &edited, &touched)
+      case "split_team": splitTeam(context, &edited, &touched)
+      case "merge_teams": mergeTeams(context, &edited, &touched)
+      case "move_accounts": moveAccounts(context, &edited, &touched)
+      case "resize": resize(context, &edited, &touched)
+      case "set_policy": setPolicy(context, &edited, &touched)
+      case "set": setParameter(context, &edited, &touched)
+      case "remove_team": removeTeam(context.string("team"), parameters, at, &edited, &touched)
+      default: break
+      }
+      commit(edited, touched, parameters, before, &scenario, &locations)
+    }
+  }
+
+  /// Keeps the change if it raised no problem; paths it touched now point at the change.
+  private func commit(
+    _ edited: Scenario, _ touched: [String], _ node: Node, _ before: Int, _ scenario: inout Scenario,
+    _ locations: inout [String: SourceLocation]
+  ) {
+    guard reader.diagnostics.count == before else { return }
+    scenario = edited
+    for path in touched {
+      let location = reader.location(of: node)
+      for key in locations.keys where key == path || key.hasPrefix(path + ".") { locations[key] = location }
+      locations[path] = location
+    }
+  }
+
+  private func removeTeam(_ name: String?, _ node: Node, _ at: String, _ scenario: inout Scenario, _ touched: inout [String]) {
+    guard let name else { return }
+    guard let index = scenario.teams.firstIndex(where: { $0.name == name }) else {
+      reader.error(node, at, "no team \"\(name)\"; \(Suggestion.didYouMean(name, among: scenario.teams.map(\.name)) ?? "known: \(scenario.teams.map(\.name).joined(separator: ", "))")")
+      return
+    }
+    scenario.teams.remove(at: index)
+    touched.append("teams.\(name)")
+  }
+}
+
+/// One change's parameters, with typed accessors that report problems at the right key path.
+struct ChangeContext {
+  let reader: NodeReader
+  let path: String
+  let node: Node
+  let values: [String: Node]
+
+  func has(_ key: String) -> Bool { values[key] != nil }
+
+  func missing(_ key: String) {
+    reader.error(node, path, "missing required key \"\(key)\"")
+  }
+
+  func string(_ key: String, required: Bool = true) -> String? {
+    guard let value = values[key] else {
+      if required { missing(key) }
+      return nil
+    }
+    return reader.string(value, join(path, key))
+  }
+
+  func names(_ key: String, required: Bool = true) -> [String]? {
+    guard let value = values[key] else {
+      if required { missing(key) }
+      return nil
+    }
+    return reader.names(value, join(path, key))
+  }
+
+  func number(_ key: String, _ rule: NumberRule) -> Double? {
+    values[key].flatMap { reader.number($0, join(path, key), rule) }
+  }
+
+  func integer(_ key: String, _ rule: NumberRule) -> Int? {
+    values[key].flatMap { reader.integer($0, join(path, key), rule) }
+  }
+
+  func error(_ key: String, _ message: String) {
+    reader.error(values[key] ?? node, key.isEmpty ? path : join(path, key), message)
+  }
+
+  /// The index of the team named by `key`, reporting an unknown name with a suggestion.
+  func team(_ key: String, in scenario: Scenario, named name: String? = nil) -> Int? {
+    guard let name = name ?? string(key) else { return nil }
+    if let index = scenario.teams.firstIndex(where: { $0.name == name }) { return index }
+    let names = scenario.teams.map(\.name)
+    error(key, "no team \"\(name)\"; \(Suggestion.didYouMean(name, among: names) ?? "known: \(names.joined(separator: ", "))")")
+    return nil
+  }
+
+  func pool(_ key: String, in scenario: Scenario) -> Int? {
+    guard let name = string(key) else { return nil }
+    if let index = scenario.pools.firstIndex(where: { $0.name == name }) { return index }
+    let names = scenario.pools.map(\.name)
+    error(key, "no presales pool \"\(name)\"; \(Suggestion.didYouMean(name, among: names) ?? "known: \(names.joined(separator: ", "))")")
+    return nil
+  }
+}

@@ -1,0 +1,177 @@
+import Yams
+
+/// Reads typed values out of a YAML node tree, recording a diagnostic, with location and key path,
+/// for everything that does not fit, and carrying on so that every problem is found in one pass.
+final class NodeReader {
+  let file: String
+  private(set) var diagnostics: [Diagnostic] = []
+  /// Where each key path was written, for diagnostics found after decoding.
+  var locations: [String: SourceLocation] = [:]
+
+  init(file: String) { self.file = file }
+
+  func location(of node: Node?) -> SourceLocation {
+    guard let mark = node?.mark else { return SourceLocation(file: file, line: 1, column: 1) }
+    return SourceLocation(file: file, line: mark.line, column: mark.column)
+  }
+
+  func error(_ node: Node?, _ path: String, _ message: String) {
+    diagnostics.append(Diagnostic(location: location(of: node), path: path, message: message))
+  }
+
+  func record(_ node: Node, at path: String) { locations[path] = location(of: node) }
+
+  // MARK: - Shapes
+
+  /// The key-value pairs of a mapping, after checking every key is known and the required ones present.
+  func mapping(_ node: Node, _ path: String, allowed: [String], required: [String] = []) -> [(key: String, node: Node)]? {
+    guard case .mapping(let mapping) = node else {
+      error(node, path, "expected a mapping with keys \(allowed.prefix(6).joined(separator: ", ")), found \(describe(node))")
+      return nil
+    }
+    record(node, at: path)
+    var pairs: [(key: String, node: Node)] = []
+    var seen = Set<String>()
+    for (keyNode, value) in mapping {
+      guard case .scalar(let scalar) = keyNode else {
+        error(keyNode, path, "keys must be plain names")
+        continue
+      }
+      let key = scalar.string
+      let keyPath = join(path, key)
+      guard allowed.contains(key) else {
+        let hint = Suggestion.didYouMean(key, among: allowed) ?? "known keys: \(allowed.joined(separator: ", "))"
+        error(keyNode, keyPath, "unknown key \"\(key)\"; \(hint)")
+        continue
+      }
+      if !seen.insert(key).inserted {
+        error(keyNode, keyPath, "duplicate key \"\(key)\"; remove one of them")
+        continue
+      }
+      record(value, at: keyPath)
+      pairs.append((key, value))
+    }
+    for key in required where !seen.contains(key) {
+      error(node, path, "missing required key \"\(key)\"")
+    }
+    return pairs
+  }
+
+  /// The items of a sequence.
+  func sequence(_ node: Node, _ path: String) -> [Node]? {
+    guard case .sequence(let sequence) = node else {
+      error(node, path, "expected a list, found \(describe(node))")
+      return nil
+    }
+    return Array(sequence)
+  }
+
+  // MARK: - Scalars
+
+  func string(_ node: Node, _ path: String) -> String? {
+    guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+      error(node, path, "expected a name or text, found \(describe(node))")
+      return nil
+    }
+    return scalar.string
+  }
+
+  /// A name or a list of names.
+  func names(_ node: Node, _ path: String) -> [String]? {
+    if case .scalar = node { return string(node, path).map { [$0] } }
+    guard let items = sequence(node, path) else { return nil }
+    let names = items.enumerated().compactMap { string($1, "\(path)[\($0)]") }
+    return names.count == items.count ? names : nil
+  }
+
+  func number(_ node: Node, _ path: String) -> Double? {
+    guard case .scalar(let scalar) = node, scalar.style == .plain,
+      let value = Double(scalar.string.replacingOccurrences(of: "_", with: "")), value.isFinite
+    else {
+      error(node, path, "expected a number, found \(describe(node))")
+      return nil
+    }
+    return value
+  }
+
+  func integer(_ node: Node, _ path: String) -> Int? {
+    guard let value = number(node, path) else { return nil }
+    guard value == value.rounded(), abs(value) < 1e15 else {
+      error(node, path, "expected a whole number, found \(value)")
+      return nil
+    }
+    return Int(value)
+  }
+
+  func boolean(_ node: Node, _ path: String) -> Bool? {
+    if case .scalar(let scalar) = node {
+      switch scalar.string.lowercased() {
+      case "true", "yes": return true
+      case "false", "no": return false
+      default: break
+      }
+    }
+    error(node, path, "expected true or false, found \(describe(node))")
+    return nil
+  }
+
+  /// A number checked against a rule such as "a probability in [0, 1]".
+  func number(_ node: Node, _ path: String, _ rule: NumberRule) -> Double? {
+    guard let value = number(node, path) else { return nil }
+    guard rule.accepts(value) else {
+      error(node, path, "\(formatNumber(value)) is out of range: expected \(rule.description)")
+      return nil
+    }
+    return value
+  }
+
+  func integer(_ node: Node, _ path: String, _ rule: NumberRule) -> Int? {
+    guard let value = integer(node, path) else { return nil }
+    guard rule.accepts(Double(value)) else {
+      error(node, path, "\(value) is out of range: expected \(rule.description)")
+      return nil
+    }
+    return value
+  }
+
+  /// One of a fixed set of words.
+  func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ path: String, as: T.Type) -> T? where T.RawValue == String {
+    guard let word = string(node, path) else { return nil }
+    if let value = T(rawValue: word) { return value }
+    let options = T.allCases.map(\.rawValue)
+    let hint = Suggestion.didYouMean(word, among: options) ?? "expected one of \(options.quotedList)"
+    error(node, path, "unknown value \"\(word)\"; \(hint)")
+    return nil
+  }
+
+  func describe(_ node: Node) -> String {
+    switch node {
+    case .scalar(let scalar):
+      if scalar.style == .plain, Double(scalar.string) != nil { return "the number \(scalar.string)" }
+      return "\"\(scalar.string)\""
+    case .mapping: return "a mapping"
+    case .sequence: return "a list"
+    case .alias: return "an alias"
+    }
+  }
+}
+
+func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+func formatNumber(_ value: Double) -> String {
+  value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+}
+
+/// A range rule for numbers, with the words messages use.
+struct NumberRule: Sendable {
+  let description: String
+  let accepts: @Sendable (Double) -> Bool
+
+  static let probability = NumberRule(description: "a probability in [0, 1]") { $0 >= 0 && $0 <= 1 }
+  static let share = NumberRule(description: "a share in (0, 1]") { $0 > 0 && $0 <= 1 }
+  static let offset = NumberRule(description: "an offset in [0, 1)") { $0 >= 0 && $0 < 1 }
+  static let positive = NumberRule(description: "a number greater than 0") { $0 > 0 }
+  static let nonNegative = NumberRule(description: "a number of at least 0") { $0 >= 0 }
+  static let atLeastOne = NumberRule(description: "at least 1") { $0 >= 1 }
+  static let factor = NumberRule(description: "a factor of at least 0") { $0 >= 0 }
+}

@@ -1,0 +1,348 @@
+import CoverageModel
+import Yams
+
+/// Decodes the sections of a scenario file into a `Scenario`, checking types and ranges.
+///
+/// References between sections (a team's motion, a stage's pool) are checked later, on the
+/// resolved scenario, by `ScenarioValidator`: a variant may change them first.
+struct ScenarioDecoder {
+  let reader: NodeReader
+
+  static let topLevelKeys = [
+    "name", "description", "horizon_days", "warmup_days", "replications", "seed", "regions", "industries",
+    "solutions", "segments", "motions", "teams", "presales", "grades", "uncovered", "extends", "changes",
+  ]
+
+  /// Decodes every section present in `pairs` onto `scenario` (a section given replaces the old one).
+  func decodeSections(_ pairs: [(key: String, node: Node)], into scenario: inout Scenario) {
+    for (key, node) in pairs {
+      switch key {
+      case "name": reader.string(node, key).map { scenario.name = $0 }
+      case "description":
+        if case .scalar(let scalar) = node { scenario.description = scalar.string } else { _ = reader.string(node, key) }
+      case "horizon_days": reader.number(node, key, .positive).map { scenario.horizonDays = $0 }
+      case "warmup_days": reader.number(node, key, .nonNegative).map { scenario.warmupDays = $0 }
+      case "replications": reader.integer(node, key, .atLeastOne).map { scenario.replications = $0 }
+      case "seed": reader.integer(node, key, .nonNegative).map { scenario.seed = UInt64($0) }
+      case "regions": reader.names(node, key).map { scenario.regions = $0 }
+      case "industries": reader.names(node, key).map { scenario.industries = $0 }
+      case "solutions": scenario.solutions = namedList(node, key, solution)
+      case "segments": scenario.segments = namedList(node, key, segment)
+      case "motions": scenario.motions = namedList(node, key, motion)
+      case "teams": scenario.teams = namedList(node, key, team)
+      case "presales": scenario.pools = namedList(node, key, pool)
+      case "grades": grades(node).map { scenario.grades = $0 }
+      case "uncovered": uncovered(node).map { scenario.uncovered = $0 }
+      default: break  // extends and changes are the loader's
+      }
+    }
+  }
+
+  // MARK: - Named lists
+
+  /// A list of mappings each with a unique `name`; items are addressed as `section.Name`.
+  func namedList<T>(_ node: Node, _ section: String, _ decode: (Node, String) -> T?) -> [T] {
+    guard let items = reader.sequence(node, section) else { return [] }
+    var seen: [String: Int] = [:]
+    var result: [T] = []
+    for (index, item) in items.enumerated() {
+      var path = "\(section)[\(index)]"
+      if case .mapping(let mapping) = item, let nameNode = mapping["name"], case .scalar(let name) = nameNode,
+        !name.string.isEmpty
+      {
+        if let first = seen[name.string] {
+          reader.error(nameNode, "\(section)[\(index)].name", "duplicate name \"\(name.string)\" (also \(section)[\(first)]); names must be unique")
+          continue
+        }
+        seen[name.string] = index
+        path = "\(section).\(name.string)"
+      }
+      if let value = decode(item, path) { result.append(value) }
+    }
+    return result
+  }
+
+  // MARK: - Sections
+
+  func solution(_ node: Node, _ path: String) -> Solution? {
+    guard let pairs = reader.mapping(node, path, allowed: ["name", "unsupported_win_factor"], required: ["name"]) else { return nil }
+    var solution = Solution(name: "")
+    for (key, value) in pairs {
+      switch key {
+      case "name": reader.string(value, join(path, key)).map { solution.name = $0 }
+      default: reader.number(value, join(path, key), .factor).map { solution.unsupportedWinFactor = $0 }
+      }
+    }
+    return solution.name.isEmpty ? nil : solution
+  }
+
+  func segment(_ node: Node, _ path: String) -> Segment? {
+    let keys = [
+      "name", "tier", "region", "industry", "accounts", "opportunities_per_account_year", "deal_size",
+      "solution_mix", "decision_makers",
+    ]
+    guard let pairs = reader.mapping(node, path, allowed: keys, required: ["name", "tier", "accounts", "opportunities_per_account_year", "deal_size"])
+    else { return nil }
+    var segment = Segment(name: "", tier: .smb, accounts: 0, opportunitiesPerAccountYear: 0, dealSize: .constant(0))
+    var complete = pairs.count >= 5
+    for (key, value) in pairs {
+      let at = join(path, key)
+      switch key {
+      case "name": if let v = reader.string(value, at) { segment.name = v } else { complete = false }
+      case "tier": if let v = reader.choice(value, at, as: Tier.self) { segment.tier = v } else { complete = false }
+      case "region": segment.region = reader.string(value, at)
+      case "industry": segment.industry = reader.string(value, at)
+      case "accounts": if let v = reader.integer(value, at, .atLeastOne) { segment.accounts = v } else { complete = false }
+      case "opportunities_per_account_year":
+        if let v = reader.number(value, at, .positive) { segment.opportunitiesPerAccountYear = v } else { complete = false }
+      case "deal_size": if let v = reader.distribution(value, at) { segment.dealSize = v } else { complete = false }
+      case "solution_mix": segment.solutionMix = solutionMix(value, at)
+      case "decision_makers": segment.decisionMakers = reader.distribution(value, at)
+      default: break
+      }
+    }
+    return complete ? segment : nil
+  }
+
+  func solutionMix(_ node: Node, _ path: String) -> [SolutionNeed] {
+    guard case .mapping(let mapping) = node else {
+      reader.error(node, path, "expected a mapping from solution name to probability, such as {Platform: 0.3}")
+      return []
+    }
+    var needs: [SolutionNeed] = []
+    for (keyNode, value) in mapping {
+      guard let name = reader.string(keyNode, path), let p = reader.number(value, join(path, name), .probability) else { continue }
+      reader.record(keyNode, at: join(path, name))
+      needs.append(SolutionNeed(solution: name, probability: p))
+    }
+    let total = needs.reduce(0) { $0 + $1.probability }
+    if total > 1 + 1e-9 {
+      reader.error(node, path, "probabilities add up to \(formatNumber(total)); an opportunity needs at most one solution, so they must add up to at most 1")
+    }
+    return needs
+  }
+
+  func motion(_ node: Node, _ path: String) -> Motion? {
+    guard let pairs = reader.mapping(node, path, allowed: ["name", "stages"], required: ["name", "stages"]) else { return nil }
+    var motion = Motion(name: "", stages: [])
+    for (key, value) in pairs {
+      switch key {
+      case "name": reader.string(value, join(path, key)).map { motion.name = $0 }
+      default:
+        motion.stages = namedList(value, join(path, key), stage)
+        if case .sequence(let items) = value, items.isEmpty {
+          reader.error(value, join(path, key), "a motion needs at least one stage")
+        }
+      }
+    }
+    return motion.name.isEmpty || motion.stages.isEmpty ? nil : motion
+  }
+
+  func stage(_ node: Node, _ path: String) -> Stage? {
+    guard let pairs = reader.mapping(node, path, allowed: ["name", "days", "advance", "presales"], required: ["name", "days", "advance"])
+    else { return nil }
+    var stage = Stage(name: "", days: .constant(0), advance: 0)
+    var complete = pairs.count >= 3
+    for (key, value) in pairs {
+      let at = join(path, key)
+      switch key {
+      case "name": if let v = reader.string(value, at) { stage.name = v } else { complete = false }
+      case "days": if let v = reader.distribution(value, at) { stage.days = v } else { complete = false }
+      case "advance": if let v = reader.number(value, at, .probability) { stage.advance = v } else { complete = false }
+      default: stage.presales = reader.string(value, at)
+      }
+    }
+    return complete ? stage : nil
+  }
+
+  static let teamKeys = [
+    "name", "kind", "reps", "slots_per_rep", "cost_per_rep_year", "overhead_cost_year", "new_hire_share",
+    "new_hire_win_factor", "motion", "covers", "share", "offset", "overflow", "presales", "embedded", "solutions",
+    "win_uplift", "deal_uplift", "engage_probability", "margin", "relationship_coverage", "esp_floor",
+  ]
+
+  /// Keys that only some kinds of team take.
+  static func keysOnlyFor(_ key: String) -> [TeamKind]? {
+    switch key {
+    case "motion", "covers", "share", "offset", "overflow", "presales", "embedded":
+      TeamKind.allCases.filter(\.ownsAccounts)
+    case "solutions", "win_uplift", "deal_uplift": [.solution, .productGroup]
+    case "engage_probability": [.productGroup]
+    case "margin": [.partner]
+    case "relationship_coverage", "esp_floor": [.keyAccount]
+    default: nil
+    }
+  }
+
+  func team(_ node: Node, _ path: String) -> Team? {
+    guard let pairs = reader.mapping(node, path, allowed: Self.teamKeys, required: ["name", "kind", "reps"]) else { return nil }
+    var team = Team(name: "", kind: .regional, reps: 0)
+    var complete = pairs.count >= 3
+    if let kindNode = pairs.first(where: { $0.key == "kind" })?.node {
+      if let kind = reader.choice(kindNode, join(path, "kind"), as: TeamKind.self) { team.kind = kind } else { return nil }
+    }
+    var teamShare: Double?
+    var teamOffset: Double?
+    var coverNode: Node?
+    for (key, value) in pairs {
+      let at = join(path, key)
+      if let kinds = Self.keysOnlyFor(key), !kinds.contains(team.kind) {
+        reader.error(value, at, "a \(team.kind.rawValue) team has no \"\(key)\"; only \(kinds.map(\.rawValue).joined(separator: ", ")) teams do")
+        continue
+      }
+      switch key {
+      case "name": if let v = reader.string(value, at) { team.name = v } else { complete = false }
+      case "kind": break
+      case "reps": if let v = reader.integer(value, at, .atLeastOne) { team.reps = v } else { complete = false }
+      case "slots_per_rep": reader.integer(value, at, .atLeastOne).map { team.slotsPerRep = $0 }
+      case "cost_per_rep_year": reader.number(value, at, .nonNegative).map { team.costPerRepYear = $0 }
+      case "overhead_cost_year": reader.number(value, at, .nonNegative).map { team.overheadCostYear = $0 }
+      case "new_hire_share": reader.number(value, at, .probability).map { team.newHireShare = $0 }
+      case "new_hire_win_factor": reader.number(value, at, .factor).map { team.newHireWinFactor = $0 }
+      case "motion": team.motion = reader.string(value, at)
+      case "covers": coverNode = value
+      case "share": teamShare = reader.number(value, at, .share)
+      case "offset": teamOffset = reader.number(value, at, .offset)
+      case "overflow": team.overflow = reader.string(value, at)
+      case "presales": team.presales = reader.string(value, at)
+      case "embedded": team.embedded = embedded(value, at)
+      case "solutions": reader.names(value, at).map { team.solutions = $0 }
+      case "win_uplift": reader.number(value, at, .factor).map { team.winUplift = $0 }
+      case "deal_uplift": reader.number(value, at, .positive).map { team.dealUplift = $0 }
+      case "engage_probability": reader.number(value, at, .probability).map { team.engageProbability = $0 }
+      case "margin": reader.number(value, at, .probability).map { team.margin = $0 }
+      case "relationship_coverage": team.relationshipCoverage = reader.distribution(value, at, domain: .unit)
+      case "esp_floor": reader.number(value, at, .probability).map { team.espFloor = $0 }
+      default: break
+      }
+    }
+    if let coverNode {
+      team.covers = coverage(coverNode, join(path, "covers"), share: teamShare, offset: teamOffset)
+    } else if team.kind.ownsAccounts {
+      reader.error(node, path, "an account team needs \"covers\" (the segments it owns), e.g. covers: {region: North, tier: smb}")
+    }
+    if team.kind.ownsAccounts, team.motion == nil, complete {
+      reader.error(node, path, "an account team needs \"motion\" (the sales process its opportunities follow)")
+    }
+    if !team.kind.ownsAccounts, team.solutions.isEmpty, complete {
+      reader.error(node, path, "a \(team.kind.rawValue) team needs \"solutions\" (the solutions it specialises in)")
+    }
+    return complete && !team.name.isEmpty ? team : nil
+  }
+
+  /// `covers`: one selector mapping or a list of them, each with its own optional share and offset.
+  func coverage(_ node: Node, _ path: String, share: Double?, offset: Double?) -> [Coverage] {
+    let items: [(Node, String)]
+    if case .sequence(let list) = node {
+      items = list.enumerated().map { ($1, "\(path)[\($0)]") }
+    } else {
+      items = [(node, path)]
+    }
+    return items.compactMap { item, at in
+      guard let pairs = reader.mapping(item, at, allowed: ["segments", "region", "industry", "tier", "share", "offset"]) else { return nil }
+      var rule = Coverage(share: share ?? 1, offset: offset ?? 0)
+      for (key, value) in pairs {
+        let keyPath = join(at, key)
+        switch key {
+        case "segments": rule.segments = reader.names(value, keyPath)
+        case "region": rule.regions = reader.names(value, keyPath)
+        case "industry": rule.industries = reader.names(value, keyPath)
+        case "tier":
+          guard let words = reader.names(value, keyPath) else { continue }
+          rule.tiers = words.compactMap { word in
+            if let tier = Tier(rawValue: word) { return tier }
+            let options = Tier.allCases.map(\.rawValue)
+            reader.error(value, keyPath, "unknown tier \"\(word)\"; \(Suggestion.didYouMean(word, among: options) ?? "expected one of \(options.quotedList)")")
+            return nil
+          }
+        case "share": reader.number(value, keyPath, .share).map { rule.share = $0 }
+        default: reader.number(value, keyPath, .offset).map { rule.offset = $0 }
+        }
+      }
+      if rule.offset + rule.share > 1 + 1e-9 {
+        reader.error(item, at, "offset \(formatNumber(rule.offset)) + share \(formatNumber(rule.share)) goes past 1; a territory must lie within [0, 1)")
+      }
+      if pairs.allSatisfy({ $0.key == "share" || $0.key == "offset" }) {
+        reader.error(item, at, "give at least one of segments, region, industry or tier")
+        return nil
+      }
+      return rule
+    }
+  }
+
+  func embedded(_ node: Node, _ path: String) -> [EmbeddedSpecialism] {
+    guard let items = reader.sequence(node, path) else { return [] }
+    return items.enumerated().compactMap { index, item in
+      let at = "\(path)[\(index)]"
+      guard let pairs = reader.mapping(item, at, allowed: ["solution", "win_uplift", "deal_uplift"], required: ["solution"]) else { return nil }
+      var skill = EmbeddedSpecialism(solution: "", winUplift: 1, dealUplift: 1)
+      for (key, value) in pairs {
+        switch key {
+        case "solution": reader.string(value, join(at, key)).map { skill.solution = $0 }
+        case "win_uplift": reader.number(value, join(at, key), .factor).map { skill.winUplift = $0 }
+        default: reader.number(value, join(at, key), .positive).map { skill.dealUplift = $0 }
+        }
+      }
+      return skill.solution.isEmpty ? nil : skill
+    }
+  }
+
+  func pool(_ node: Node, _ path: String) -> PresalesPool? {
+    let keys = ["name", "experts", "service_days", "policy", "patience_days", "no_presales_win_factor", "cost_per_expert_year"]
+    guard let pairs = reader.mapping(node, path, allowed: keys, required: ["name", "experts", "service_days"]) else { return nil }
+    var pool = PresalesPool(name: "", experts: 0, serviceDays: .constant(0))
+    var complete = pairs.count >= 3
+    for (key, value) in pairs {
+      let at = join(path, key)
+      switch key {
+      case "name": if let v = reader.string(value, at) { pool.name = v } else { complete = false }
+      case "experts": if let v = reader.integer(value, at, .atLeastOne) { pool.experts = v } else { complete = false }
+      case "service_days": if let v = reader.distribution(value, at) { pool.serviceDays = v } else { complete = false }
+      case "policy": reader.choice(value, at, as: PresalesPolicy.self).map { pool.policy = $0 }
+      case "patience_days": pool.patienceDays = reader.number(value, at, .positive)
+      case "no_presales_win_factor": reader.number(value, at, .factor).map { pool.noPresalesWinFactor = $0 }
+      default: reader.number(value, at, .nonNegative).map { pool.costPerExpertYear = $0 }
+      }
+    }
+    return complete ? pool : nil
+  }
+
+  func grades(_ node: Node) -> [Grade]? {
+    let grades = namedList(node, "grades") { item, path -> Grade? in
+      guard let pairs = reader.mapping(item, path, allowed: ["name", "min_deal_size"], required: ["name", "min_deal_size"]) else { return nil }
+      var grade = Grade(name: "", minDealSize: -1)
+      for (key, value) in pairs {
+        if key == "name" { reader.string(value, join(path, key)).map { grade.name = $0 } } else {
+          reader.number(value, join(path, key), .nonNegative).map { grade.minDealSize = $0 }
+        }
+      }
+      return grade.name.isEmpty || grade.minDealSize < 0 ? nil : grade
+    }
+    guard !grades.isEmpty else {
+      reader.error(node, "grades", "give at least one grade, e.g. [{name: A, min_deal_size: 0}]")
+      return nil
+    }
+    for (earlier, later) in zip(grades, grades.dropFirst()) where later.minDealSize >= earlier.minDealSize {
+      reader.error(node, "grades", "grades go from the highest down: \"\(later.name)\" (\(formatNumber(later.minDealSize))) must have a smaller min_deal_size than \"\(earlier.name)\" (\(formatNumber(earlier.minDealSize)))")
+      return nil
+    }
+    return grades
+  }
+
+  func uncovered(_ node: Node) -> [UncoveredPart]? {
+    guard let items = reader.sequence(node, "uncovered") else { return nil }
+    return items.enumerated().compactMap { index, item in
+      let path = "uncovered[\(index)]"
+      guard let pairs = reader.mapping(item, path, allowed: ["segment", "share", "offset"], required: ["segment", "share"]) else { return nil }
+      var part = UncoveredPart(segment: "", share: 0, offset: 0)
+      for (key, value) in pairs {
+        switch key {
+        case "segment": reader.string(value, join(path, key)).map { part.segment = $0 }
+        case "share": reader.number(value, join(path, key), .share).map { part.share = $0 }
+        default: reader.number(value, join(path, key), .offset).map { part.offset = $0 }
+        }
+      }
+      return part.segment.isEmpty || part.share == 0 ? nil : part
+    }
+  }
+}

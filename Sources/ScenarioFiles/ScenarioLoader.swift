@@ -1,0 +1,147 @@
+import CoverageModel
+import Foundation
+import Yams
+
+/// Why a scenario could not be loaded.
+public enum ScenarioLoadError: Error, Sendable, CustomStringConvertible {
+  /// The files were read but are not a valid scenario: every problem found (exit status 1).
+  case invalid(ScenarioError)
+  /// A file could not be read at all.
+  case unreadable(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .invalid(let error): error.description
+    case .unreadable(let path, let reason): "\(path): error: cannot read the file: \(reason)"
+    }
+  }
+}
+
+/// Loads scenario files: YAML decoding, `extends` chains, `changes`, and validation of the result.
+public struct ScenarioLoader: Sendable {
+  public init() {}
+
+  /// Loads and resolves the scenario in the file at `path`.
+  public func load(path: String) throws(ScenarioLoadError) -> Scenario {
+    var chain: [String] = []
+    let loaded = try resolve(path: path, chain: &chain, from: nil)
+    var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
+    let problems = validator.run()
+    guard problems.isEmpty else { throw .invalid(ScenarioError(problems)) }
+    return loaded.scenario
+  }
+
+  /// Loads a scenario from YAML text (`file` names it in messages; `extends` is relative to the
+  /// current directory).
+  public func load(yaml: String, file: String) throws(ScenarioLoadError) -> Scenario {
+    var chain: [String] = []
+    let loaded = try resolve(text: yaml, file: file, directory: FileManager.default.currentDirectoryPath, chain: &chain)
+    var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
+    let problems = validator.run()
+    guard problems.isEmpty else { throw .invalid(ScenarioError(problems)) }
+    return loaded.scenario
+  }
+
+  // MARK: - Implementation
+
+  struct Loaded {
+    var scenario: Scenario
+    var locations: [String: SourceLocation]
+    var file: String
+
+    /// The location of a path, or of its nearest recorded ancestor, or the file's start.
+    func locate(_ path: String) -> SourceLocation {
+      var candidate = path
+      while !candidate.isEmpty {
+        if let location = locations[candidate] { return location }
+        guard let cut = candidate.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
+        candidate = String(candidate[..<cut])
+      }
+      return locations[path] ?? SourceLocation(file: file, line: 1, column: 1)
+    }
+  }
+
+  func resolve(path: String, chain: inout [String], from: (NodeReader, Node)?) throws(ScenarioLoadError) -> Loaded {
+    let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
+    let text: String
+    do {
+      text = try String(contentsOfFile: canonical, encoding: .utf8)
+    } catch {
+      if let (reader, node) = from {
+        let exists = FileManager.default.fileExists(atPath: canonical)
+        let reason = exists ? "cannot be read" : "no such file"
+        var problems = reader.diagnostics
+        problems.append(Diagnostic(location: reader.location(of: node), path: "extends", message: "\"\(path)\": \(reason); check the path (it is relative to this file)"))
+        throw .invalid(ScenarioError(problems))
+      }
+      throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+    }
+    if chain.contains(canonical), let (reader, node) = from {
+      let cycle = (chain + [canonical]).map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: " -> ")
+      throw .invalid(ScenarioError([Diagnostic(location: reader.location(of: node), path: "extends", message: "extends goes round in a cycle: \(cycle)")]))
+    }
+    chain.append(canonical)
+    defer { chain.removeLast() }
+    return try resolve(text: text, file: path, directory: URL(fileURLWithPath: canonical).deletingLastPathComponent().path, chain: &chain)
+  }
+
+  func resolve(text: String, file: String, directory: String, chain: inout [String]) throws(ScenarioLoadError) -> Loaded {
+    let reader = NodeReader(file: file)
+    let root: Node
+    do {
+      guard let node = try Yams.compose(yaml: text) else {
+        throw ScenarioLoadError.invalid(ScenarioError([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), path: "", message: "the file is empty; a scenario needs at least name, segments, motions and teams")]))
+      }
+      root = node
+    } catch let error as ScenarioLoadError {
+      throw error
+    } catch {
+      throw .invalid(ScenarioError([syntaxDiagnostic(error, file: file)]))
+    }
+    guard let pairs = reader.mapping(root, "", allowed: ScenarioDecoder.topLevelKeys) else {
+      throw .invalid(ScenarioError(reader.diagnostics))
+    }
+    let decoder = ScenarioDecoder(reader: reader)
+    var scenario: Scenario
+    var locations: [String: SourceLocation] = [:]
+    if let extendsNode = pairs.first(where: { $0.key == "extends" })?.node {
+      guard let base = reader.string(extendsNode, "extends") else { throw .invalid(ScenarioError(reader.diagnostics)) }
+      let basePath = base.hasPrefix("/") ? base : URL(fileURLWithPath: directory).appendingPathComponent(base).path
+      let loaded = try resolve(path: basePath, chain: &chain, from: (reader, extendsNode))
+      scenario = loaded.scenario
+      locations = loaded.locations
+    } else {
+      for key in ["name", "segments", "motions", "teams"] where !pairs.contains(where: { $0.key == key }) {
+        reader.error(root, "", "missing required key \"\(key)\"")
+      }
+      if let changes = pairs.first(where: { $0.key == "changes" }) {
+        reader.error(changes.node, "changes", "changes need a baseline: add \"extends: baseline.yaml\"")
+      }
+      scenario = Scenario(name: "")
+    }
+    decoder.decodeSections(pairs, into: &scenario)
+    locations.merge(reader.locations) { _, new in new }
+    if let changesNode = pairs.first(where: { $0.key == "changes" })?.node, pairs.contains(where: { $0.key == "extends" }) {
+      let applier = ChangeApplier(reader: reader)
+      applier.apply(changesNode, to: &scenario, locations: &locations)
+    }
+    guard reader.diagnostics.isEmpty else { throw .invalid(ScenarioError(reader.diagnostics)) }
+    return Loaded(scenario: scenario, locations: locations, file: file)
+  }
+
+  func syntaxDiagnostic(_ error: any Error, file: String) -> Diagnostic {
+    func diagnostic(_ problem: String, _ mark: Mark, _ context: YamlError.Context?) -> Diagnostic {
+      let detail = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+      return Diagnostic(location: SourceLocation(file: file, line: mark.line, column: mark.column), path: "", message: "YAML syntax: \(problem)\(detail); check indentation, colons and quotes")
+    }
+    switch error as? YamlError {
+    case .scanner(let context, let problem, let mark, _): return diagnostic(problem, mark, context)
+    case .parser(let context, let problem, let mark, _): return diagnostic(problem, mark, context)
+    case .composer(let context, let problem, let mark, _): return diagnostic(problem, mark, context)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      return Diagnostic(location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column), path: "", message: "duplicate keys \(duplicates.joined(separator: ", ")); remove one of each")
+    default:
+      return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), path: "", message: "YAML syntax: \(error)")
+    }
+  }
+}

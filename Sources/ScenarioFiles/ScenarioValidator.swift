@@ -1,0 +1,139 @@
+import CoverageModel
+
+/// Checks what only the whole, resolved scenario can show: that every reference resolves and
+/// that every account of every segment has exactly one owner or is declared uncovered.
+struct ScenarioValidator {
+  let scenario: Scenario
+  /// The location of a key path (or of its nearest written ancestor).
+  let locate: (String) -> SourceLocation
+  private(set) var diagnostics: [Diagnostic] = []
+
+  init(scenario: Scenario, locate: @escaping (String) -> SourceLocation) {
+    self.scenario = scenario
+    self.locate = locate
+  }
+
+  mutating func error(_ path: String, _ message: String) {
+    diagnostics.append(Diagnostic(location: locate(path), path: path, message: message))
+  }
+
+  /// `no team "Nort"; did you mean "North"?`
+  mutating func reference(_ name: String, kind: String, among names: [String], at path: String, extra: String = "") {
+    guard !names.contains(name) else { return }
+    let hint = Suggestion.didYouMean(name, among: names) ?? (names.isEmpty ? "none is defined" : "known: \(names.joined(separator: ", "))")
+    error(path, "no \(kind) \"\(name)\"\(extra); \(hint)")
+  }
+
+  mutating func run() -> [Diagnostic] {
+    let solutions = scenario.solutions.map(\.name)
+    let pools = scenario.pools.map(\.name)
+    let motions = scenario.motions.map(\.name)
+    let teams = scenario.teams.map(\.name)
+    let segments = scenario.segments.map(\.name)
+    let accountTeams = scenario.teams.filter(\.kind.ownsAccounts).map(\.name)
+
+    for segment in scenario.segments {
+      let path = "segments.\(segment.name)"
+      if let region = segment.region {
+        reference(region, kind: "region", among: scenario.regions, at: join(path, "region"), extra: " in regions")
+      }
+      if let industry = segment.industry {
+        reference(industry, kind: "industry", among: scenario.industries, at: join(path, "industry"), extra: " in industries")
+      }
+      for need in segment.solutionMix {
+        reference(need.solution, kind: "solution", among: solutions, at: "\(path).solution_mix.\(need.solution)")
+      }
+    }
+    for motion in scenario.motions {
+      for stage in motion.stages {
+        if let pool = stage.presales {
+          reference(pool, kind: "presales pool", among: pools, at: "motions.\(motion.name).stages.\(stage.name).presales")
+        }
+      }
+    }
+    for team in scenario.teams {
+      let path = "teams.\(team.name)"
+      if let motion = team.motion { reference(motion, kind: "motion", among: motions, at: join(path, "motion")) }
+      if let pool = team.presales { reference(pool, kind: "presales pool", among: pools, at: join(path, "presales")) }
+      if let overflow = team.overflow {
+        if overflow == team.name {
+          error(join(path, "overflow"), "a team cannot overflow to itself")
+        } else if teams.contains(overflow), !accountTeams.contains(overflow) {
+          error(join(path, "overflow"), "\"\(overflow)\" is a specialist team and owns no accounts; overflow to an account team")
+        } else {
+          reference(overflow, kind: "team", among: teams, at: join(path, "overflow"))
+        }
+      }
+      for solution in team.solutions { reference(solution, kind: "solution", among: solutions, at: join(path, "solutions")) }
+      for skill in team.embedded {
+        reference(skill.solution, kind: "solution", among: solutions, at: join(path, "embedded"))
+      }
+      for (index, rule) in team.covers.enumerated() {
+        let at = team.covers.count > 1 ? "\(path).covers[\(index)]" : "\(path).covers"
+        for name in rule.segments ?? [] { reference(name, kind: "segment", among: segments, at: join(at, "segments")) }
+        for name in rule.regions ?? [] { reference(name, kind: "region", among: scenario.regions, at: join(at, "region")) }
+        for name in rule.industries ?? [] {
+          reference(name, kind: "industry", among: scenario.industries, at: join(at, "industry"))
+        }
+        if !scenario.segments.isEmpty, !scenario.segments.contains(where: rule.matches) {
+          error(at, "matches no segment; check its segments, region, industry and tier")
+        }
+      }
+    }
+    for (index, part) in scenario.uncovered.enumerated() {
+      reference(part.segment, kind: "segment", among: segments, at: "uncovered[\(index)].segment")
+    }
+    checkCoverage()
+    if scenario.segments.isEmpty { error("segments", "a scenario needs at least one segment") }
+    if accountTeams.isEmpty { error("teams", "a scenario needs at least one account team (regional, key_account, partner or telesales)") }
+    return diagnostics
+  }
+
+  /// Every segment's territories must tile [0, 1): no overlap, no gap unless declared `uncovered`.
+  mutating func checkCoverage() {
+    let tolerance = 1e-9
+    for (segment, slices) in zip(scenario.segments, scenario.territories()) {
+      func ownerName(_ owner: Owner) -> String {
+        switch owner {
+        case .team(let index): "team \"\(scenario.teams[index].name)\""
+        case .uncovered: "uncovered"
+        }
+      }
+      func ownerPath(_ owner: Owner) -> String {
+        switch owner {
+        case .team(let index): "teams.\(scenario.teams[index].name).covers"
+        case .uncovered: "uncovered"
+        }
+      }
+      var reached = 0.0
+      var last: Territory?
+      for slice in slices {
+        if slice.lower > reached + tolerance {
+          error(
+            "segments.\(segment.name)",
+            "accounts [\(formatShare(reached)), \(formatShare(slice.lower))) have no owner; cover them with a team or declare them under uncovered")
+        } else if slice.lower < reached - tolerance, let last {
+          error(
+            ownerPath(slice.owner),
+            "overlaps \(ownerName(last.owner)) on accounts [\(formatShare(slice.lower)), \(formatShare(min(reached, slice.upper)))) of segment \"\(segment.name)\"; every account needs exactly one owner (use share and offset)")
+        }
+        if slice.upper > reached {
+          reached = slice.upper
+          last = slice
+        }
+      }
+      if reached < 1 - tolerance {
+        error(
+          "segments.\(segment.name)",
+          slices.isEmpty
+            ? "no team covers this segment; add it to a team's covers or declare it under uncovered"
+            : "accounts [\(formatShare(reached)), 1) have no owner; cover them with a team or declare them under uncovered")
+      }
+    }
+  }
+}
+
+func formatShare(_ value: Double) -> String {
+  let rounded = (value * 1e6).rounded() / 1e6
+  return formatNumber(rounded)
+}

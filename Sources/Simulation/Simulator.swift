@@ -1,0 +1,104 @@
+import CoverageModel
+import Dispatch
+import Foundation
+import Randomness
+
+/// The flat results of a run: one row of metric values per replication, nothing else.
+public struct SimulationResults: Sendable {
+  public let scenario: String
+  public let layout: MetricLayout
+  public let seed: UInt64
+  /// Row-major: replication r's metric m is `values[r * layout.count + m]`.
+  public private(set) var values: [Double]
+
+  public init(scenario: String, layout: MetricLayout, seed: UInt64, values: [Double]) {
+    self.scenario = scenario
+    self.layout = layout
+    self.seed = seed
+    self.values = values
+  }
+
+  public var replications: Int { layout.count == 0 ? 0 : values.count / layout.count }
+
+  /// Every replication's value of metric `metric`, in replication order.
+  public func column(_ metric: Int) -> [Double] {
+    stride(from: metric, to: values.count, by: layout.count).map { values[$0] }
+  }
+
+  /// Adds the rows of a later batch (replications continue where these stop).
+  public mutating func append(_ other: SimulationResults) {
+    precondition(other.layout == layout && other.seed == seed, "appending results of another scenario or seed")
+    values += other.values
+  }
+}
+
+/// Runs replications of a scenario in parallel. Replication r depends only on (scenario, seed, r):
+/// results are bit-identical for any thread count and any order of completion (MODEL.md §9).
+public struct Simulator: Sendable {
+  let plan: SimulationPlan
+  public let scenario: Scenario
+  public let generator: GeneratorKind
+
+  /// `scenario` must have passed validation (`ScenarioLoader` guarantees it).
+  public init(scenario: Scenario, generator: GeneratorKind = .philox) {
+    self.scenario = scenario
+    self.plan = SimulationPlan(scenario)
+    self.generator = generator
+  }
+
+  public var layout: MetricLayout { plan.layout }
+
+  /// Runs replications `first ..< first + count` on `threads` threads (0: one per core).
+  /// `progress` is called with the number finished so far, from worker threads.
+  public func run(
+    replications count: Int, seed: UInt64, first: Int = 0, threads: Int = 0,
+    progress: (@Sendable (Int) -> Void)? = nil
+  ) -> SimulationResults {
+    let width = plan.layout.count
+    let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, count))
+    var values = [Double](repeating: .nan, count: count * width)
+    let plan = self.plan
+    let kind = generator
+    values.withUnsafeMutableBufferPointer { buffer in
+      let output = SharedBuffer(buffer)
+      let counter = WorkCounter()
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        let replication = Replication(plan: plan, generatorKind: kind)
+        while let r = counter.take(below: count) {
+          let row = UnsafeMutableBufferPointer(rebasing: output.buffer[(r * width)..<((r + 1) * width)])
+          replication.run(seed: seed, replication: first + r, into: row)
+          if let progress { progress(counter.finish()) }
+        }
+      }
+    }
+    return SimulationResults(scenario: scenario.name, layout: plan.layout, seed: seed, values: values)
+  }
+}
+
+/// A buffer whose disjoint rows are written by different threads.
+private struct SharedBuffer: @unchecked Sendable {
+  let buffer: UnsafeMutableBufferPointer<Double>
+  init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
+}
+
+/// Hands out replication numbers to workers and counts finished ones.
+private final class WorkCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0
+  private var finished = 0
+
+  func take(below limit: Int) -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next < limit else { return nil }
+    next += 1
+    return next - 1
+  }
+
+  func finish() -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    finished += 1
+    return finished
+  }
+}
