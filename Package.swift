@@ -22,7 +22,7 @@ let package = Package(
     .target(
       name: "CCCMCommands",
       dependencies: [
-        "CoverageModel", "ScenarioFiles", "Simulation", "Estimation", "Reports",
+        "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Estimation
+import Foundation
+import Reports
+import Simulation
+
+struct Compare: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Compare a baseline with variants on common random numbers: paired differences, CIs and a ranking.")
+
+  @Argument(help: "The baseline scenario file, then the variants (or saved results with --from).")
+  var files: [String]
+
+  @OptionGroup var options: SimulationOptions
+
+  @Option(name: .long, parsing: .upToNextOption, help: "Metrics to compare (default: bookings, credited_bookings, wins, win_rate, blocked, cycle_days_won, presales_wait_mean, cost, efficiency).")
+  var metrics: [String] = []
+
+  @Option(name: .long, help: "The metric that ranks the scenarios (bookings, efficiency, cost, ...).")
+  var objective: String = "bookings"
+
+  @Flag(name: .long, help: "Also show per-team differences.")
+  var teams = false
+
+  @Flag(name: .shortAndLong, help: "Also show what common random numbers bought (variance ratios).")
+  var verbose = false
+
+  @Option(name: .long, help: "Add replications until every variant's difference on the objective has a 95% half-width within this share of the baseline mean, e.g. 1%.")
+  var precision: String?
+
+  @Option(name: .long, help: "The most replications --precision may use.")
+  var maxReplications: Int = 10_000
+
+  @Flag(name: .long, help: "The files are saved results (`run --save`), compared without simulating.")
+  var from = false
+
+  func validate() throws {
+    guard files.count >= 2 else { throw ValidationError("give a baseline and at least one variant") }
+    let known = Simulation.MetricLayout.scenarioMetrics
+    for metric in metrics + [objective] where !known.contains(metric) {
+      let close = known.min { editDistance($0, metric) < editDistance($1, metric) } ?? "bookings"
+      throw ValidationError("unknown metric \"\(metric)\"; did you mean \"\(close)\"? Metrics: \(known.joined(separator: ", "))")
+    }
+    if let precision, parsePrecision(precision) == nil {
+      throw ValidationError("--precision takes a share such as 1% or 0.01, got \"\(precision)\"")
+    }
+    if from, precision != nil { throw ValidationError("--precision needs simulation; it cannot be used with --from") }
+  }
+
+  func run() throws {
+    let chosen = metrics.isEmpty ? Comparison.defaultMetrics : metrics
+    var note: String?
+    let all: [SimulationResults]
+    if from {
+      let saved = try files.map(SavedResults.load)
+      for (file, s) in zip(files.dropFirst(), saved.dropFirst()) {
+        if s.seed != saved[0].seed {
+          printError("\(file): error: saved with seed \(s.seed), but \(files[0]) with seed \(saved[0].seed); paired comparisons need the same seed: run both again with --seed")
+          throw Exit.fileError
+        }
+        if s.replications != saved[0].replications {
+          printError("\(file): error: has \(s.replications) replications, but \(files[0]) has \(saved[0].replications); paired comparisons need the same replications")
+          throw Exit.fileError
+        }
+      }
+      all = saved.map(\.results)
+    } else {
+      let scenarios = try files.map(loadScenario)
+      let batch = options.replications ?? scenarios[0].replications
+      var runs = scenarios.map { simulate($0, options: options, replications: batch) }
+      if let precision, let target = parsePrecision(precision) {
+        let objectiveIndex = Simulation.MetricLayout.scenarioMetrics.firstIndex(of: objective) ?? 0
+        func widest() -> (Double, Double) {
+          let base = runs[0].column(objectiveIndex)
+          let baseMean = Summary(base).mean
+          let half = runs.dropFirst().map { PairedDifference(baseline: base, variant: $0.column(objectiveIndex), confidence: 0.95).halfWidth }.max() ?? 0
+          return (half, abs(baseMean))
+        }
+        var (half, scale) = widest()
+        while half > target * scale, runs[0].replications < maxReplications {
+          let more = min(batch, maxReplications - runs[0].replications)
+          for i in runs.indices {
+            runs[i].append(simulate(scenarios[i], options: options, replications: more, first: runs[i].replications))
+          }
+          (half, scale) = widest()
+        }
+        let reached = half <= target * scale
+        let share = scale > 0 ? half / scale : .nan
+        note = reached
+          ? String(format: "Precision reached: the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@) after %d replications.", objective, share * 100, precision, runs[0].replications)
+          : String(format: "Precision NOT reached: stopped at --max-replications %d with a widest 95%% half-width on %@ of %.2f%% of the baseline mean (target %@).", runs[0].replications, objective, share * 100, precision)
+      }
+      all = runs
+    }
+    let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: objective, teams: teams)
+    print(ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note), terminator: "")
+  }
+}
+
+/// `1%` or `0.01` as a share.
+func parsePrecision(_ text: String) -> Double? {
+  if text.hasSuffix("%") { return Double(text.dropLast()).map { $0 / 100 }.flatMap { $0 > 0 ? $0 : nil } }
+  return Double(text).flatMap { $0 > 0 && $0 < 1 ? $0 : nil }
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a)
+  let b = Array(b)
+  var row = Array(0...b.count)
+  for i in 1...max(a.count, 1) where !a.isEmpty {
+    var previous = row[0]
+    row[0] = i
+    for j in stride(from: 1, through: b.count, by: 1) {
+      let saved = row[j]
+      row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+      previous = saved
+    }
+  }
+  return row[b.count]
+}

@@ -1,0 +1,173 @@
+import Estimation
+import Foundation
+import Simulation
+
+/// A baseline and its variants, run on common random numbers, with paired differences.
+public struct Comparison: Sendable {
+  public let baseline: RunSummary
+  public let variants: [RunSummary]
+  /// Scenario-level metrics compared, in table order.
+  public let metrics: [String]
+  /// differences[v][m]: variant v minus baseline on metrics[m].
+  public let differences: [[PairedDifference]]
+  /// Per-team differences for teams present in both scenarios (empty unless asked for).
+  public let teamDifferences: [[(team: String, metric: String, difference: PairedDifference)]]
+  /// Confidence of each difference interval: 95%, Bonferroni-adjusted to 1 - 0.05/k for k variants.
+  public let confidence: Double
+  public let objective: String
+
+  public static let defaultMetrics = [
+    "bookings", "credited_bookings", "wins", "win_rate", "blocked", "cycle_days_won", "presales_wait_mean", "cost", "efficiency",
+  ]
+
+  /// Whether less of this metric is better (for ranking).
+  public static func lowerIsBetter(_ metric: String) -> Bool {
+    ["cost", "blocked", "uncovered", "losses", "presales_wait_mean", "presales_wait_p90", "presales_gave_up", "cycle_days_won"].contains(metric)
+  }
+
+  public init(baseline: SimulationResults, variants: [SimulationResults], metrics: [String], objective: String, teams: Bool) {
+    self.baseline = RunSummary(baseline)
+    self.variants = variants.map(RunSummary.init)
+    self.metrics = metrics
+    self.objective = objective
+    let confidence = variants.count > 1 ? 1 - 0.05 / Double(variants.count) : 0.95
+    self.confidence = confidence
+    differences = variants.map { variant in
+      metrics.compactMap { metric in
+        guard let a = baseline.layout.index(ofScenarioMetric: metric), let b = variant.layout.index(ofScenarioMetric: metric) else { return nil }
+        return PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: confidence)
+      }
+    }
+    teamDifferences = variants.map { variant in
+      guard teams else { return [] }
+      var result: [(team: String, metric: String, difference: PairedDifference)] = []
+      let base = baseline.layout.entries
+      let other = variant.layout.entries
+      for (i, entry) in base.enumerated() where entry.group == .team {
+        guard let j = other.firstIndex(where: { $0.group == .team && $0.entity == entry.entity && $0.metric == entry.metric }) else { continue }
+        result.append((entry.entity, entry.metric, PairedDifference(baseline: baseline.column(i), variant: variant.column(j), confidence: confidence)))
+      }
+      return result
+    }
+  }
+
+  /// Scenarios from best to worst on the objective.
+  public var ranking: [(scenario: String, mean: Double)] {
+    let all = [baseline] + variants
+    let scored = all.map { ($0.scenario, $0.summary(objective)?.mean ?? .nan) }
+    let lower = Self.lowerIsBetter(objective)
+    return scored.sorted { a, b in
+      if a.1.isNaN { return false }
+      if b.1.isNaN { return true }
+      return lower ? a.1 < b.1 : a.1 > b.1
+    }
+  }
+
+  public var jsonObject: [String: Any] {
+    var diffs: [[String: Any]] = []
+    for (variant, row) in zip(variants, differences) {
+      for (metric, d) in zip(metrics, row) {
+        diffs.append([
+          "scenario": variant.scenario, "metric": metric, "mean": json(d.mean), "ci95_low": json(d.ciLow), "ci95_high": json(d.ciHigh),
+          "relative": json(d.relative), "significant": d.isSignificant, "variance_reduction": json(d.varianceReduction),
+          "replications": d.count,
+        ])
+      }
+    }
+    var teamDiffs: [[String: Any]] = []
+    for (variant, rows) in zip(variants, teamDifferences) {
+      for row in rows {
+        teamDiffs.append([
+          "scenario": variant.scenario, "team": row.team, "metric": row.metric, "mean": json(row.difference.mean),
+          "ci95_low": json(row.difference.ciLow), "ci95_high": json(row.difference.ciHigh), "relative": json(row.difference.relative),
+        ])
+      }
+    }
+    var object: [String: Any] = [
+      "baseline": baseline.scenario, "scenarios": ([baseline] + variants).map(\.jsonObject), "differences": diffs,
+      "confidence": confidence, "objective": objective, "ranking": ranking.map { ["scenario": $0.scenario, "mean": json($0.mean)] },
+    ]
+    if !teamDiffs.isEmpty { object["team_differences"] = teamDiffs }
+    return object
+  }
+}
+
+/// `cccm compare` output.
+public enum ComparisonReport {
+  public static func render(_ c: Comparison, format: OutputFormat, verbose: Bool = false, note: String? = nil) -> String {
+    switch format {
+    case .json:
+      var object = c.jsonObject
+      if let note { object["note"] = note }
+      return renderJSON(object)
+    case .csv:
+      var lines = ["scenario,metric,statistic,value"]
+      for run in [c.baseline] + c.variants {
+        for metric in c.metrics {
+          guard let s = run.summary(metric) else { continue }
+          for (statistic, value) in [("mean", s.mean), ("ci95_low", s.ci95Low), ("ci95_high", s.ci95High)] {
+            lines.append("\(csvField(run.scenario)),\(metric),\(statistic),\(csvNumber(value))")
+          }
+        }
+      }
+      for (variant, row) in zip(c.variants, c.differences) {
+        for (metric, d) in zip(c.metrics, row) {
+          for (statistic, value) in [("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_relative", d.relative), ("variance_reduction", d.varianceReduction)] {
+            lines.append("\(csvField(variant.scenario)),\(metric),\(statistic),\(csvNumber(value))")
+          }
+        }
+      }
+      return lines.joined(separator: "\n") + "\n"
+    case .table, .markdown:
+      let markdown = format == .markdown
+      let level = String(format: "%g%%", c.confidence * 100)
+      var out = ""
+      out += "Baseline \(c.baseline.scenario) vs \(c.variants.count) variant\(c.variants.count == 1 ? "" : "s"); \(c.baseline.replications) paired replications, seed \(c.baseline.seed), common random numbers.\n"
+      if c.variants.count > 1 {
+        out += "Difference intervals are \(level) (Bonferroni-adjusted for \(c.variants.count) variants, family-wise 95%). * = the interval excludes 0.\n\n"
+      } else {
+        out += "Difference intervals are 95% paired-t. * = the interval excludes 0.\n\n"
+      }
+      var table = TextTable(header: ["metric", "scenario", "mean", "95% CI", "diff", "diff CI (\(level))", "", "rel."])
+      for (m, metric) in c.metrics.enumerated() {
+        let unit = MetricUnit(metric: metric)
+        guard let s = c.baseline.summary(metric) else { continue }
+        table.add([metric, c.baseline.scenario, unit.format(s.mean), "[\(unit.format(s.ci95Low)), \(unit.format(s.ci95High))]", "", "", "", ""])
+        for (v, variant) in c.variants.enumerated() {
+          guard let vs = variant.summary(metric), m < c.differences[v].count else { continue }
+          let d = c.differences[v][m]
+          table.add([
+            "", variant.scenario, unit.format(vs.mean), "[\(unit.format(vs.ci95Low)), \(unit.format(vs.ci95High))]",
+            unit.format(d.mean, signed: true), "[\(unit.format(d.ciLow, signed: true)), \(unit.format(d.ciHigh, signed: true))]",
+            d.isSignificant ? "*" : "", formatRelative(d.relative),
+          ])
+        }
+      }
+      out += markdown ? table.markdown() : table.terminal()
+      if verbose {
+        out += "\nWhat common random numbers bought (variance of an unpaired difference / variance of the paired one):\n"
+        for (variant, row) in zip(c.variants, c.differences) {
+          let cells = zip(c.metrics, row).map { "\($0) \(String(format: "%.1f", $1.varianceReduction))x" }
+          out += "  \(variant.scenario): " + cells.joined(separator: ", ") + "\n"
+        }
+      }
+      for (variant, rows) in zip(c.variants, c.teamDifferences) where !rows.isEmpty {
+        out += "\nPer-team differences, \(variant.scenario) - \(c.baseline.scenario):\n\n"
+        var grid = TextTable(header: ["team", "metric", "diff", "diff CI", "", "rel."])
+        for row in rows {
+          let unit = MetricUnit(metric: row.metric)
+          let d = row.difference
+          grid.add([row.team, row.metric, unit.format(d.mean, signed: true), "[\(unit.format(d.ciLow, signed: true)), \(unit.format(d.ciHigh, signed: true))]", d.isSignificant ? "*" : "", formatRelative(d.relative)])
+        }
+        out += markdown ? grid.markdown() : grid.terminal()
+      }
+      let unit = MetricUnit(metric: c.objective)
+      out += "\nRanking by \(c.objective) (\(Comparison.lowerIsBetter(c.objective) ? "lower" : "higher") is better):\n\n"
+      var ranking = TextTable(header: ["rank", "scenario", c.objective])
+      for (index, entry) in c.ranking.enumerated() { ranking.add(["\(index + 1)", entry.scenario, unit.format(entry.mean)]) }
+      out += markdown ? ranking.markdown() : ranking.terminal()
+      if let note { out += "\n\(note)\n" }
+      return out
+    }
+  }
+}
