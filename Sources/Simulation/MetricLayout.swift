@@ -3,7 +3,7 @@ import CoverageModel
 /// The names and positions of the numbers one replication produces (MODEL.md §7 and §11).
 ///
 /// A replication's result is one flat `[Double]` in this order: the scenario metrics, then four per
-/// team, three per segment and two per pool. A value is NaN where it is undefined (a win rate with
+/// team, four per segment and two per pool. A value is NaN where it is undefined (a win rate with
 /// no closed opportunity); summaries skip NaNs.
 public struct MetricLayout: Hashable, Sendable {
   public static let scenarioMetrics = [
@@ -12,7 +12,7 @@ public struct MetricLayout: Hashable, Sendable {
     "efficiency",
   ]
   public static let teamMetrics = ["credited_bookings", "wins", "blocked", "utilization"]
-  public static let segmentMetrics = ["arrivals", "coverage", "win_rate"]
+  public static let segmentMetrics = ["arrivals", "coverage", "win_rate", "presales_wait_mean"]
   public static let poolMetrics = ["utilization", "wait_mean"]
 
   public let teams: [String]

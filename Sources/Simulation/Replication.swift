@@ -37,7 +37,7 @@ struct Opportunity {
 
 /// Simulates replications of one plan. Owns its generators and buffers and reuses them from one
 /// replication to the next; one per worker thread.
-final class Replication {
+struct Replication {
   let plan: SimulationPlan
   let generator: RandomGenerator
   let arrivalGenerators: [RandomGenerator]
@@ -64,7 +64,7 @@ final class Replication {
   }
 
   /// Runs replication `replication` under `seed` and writes its metrics into `output`.
-  func run(seed: UInt64, replication: Int, into output: UnsafeMutableBufferPointer<Double>) {
+  mutating func run(seed: UInt64, replication: Int, into output: UnsafeMutableBufferPointer<Double>) {
     reset()
     let replicationKey = StreamKey.replication(seed: seed, replication: replication)
     let start = -plan.warmup
@@ -86,7 +86,7 @@ final class Replication {
     metrics.write(into: output)
   }
 
-  private func reset() {
+  private mutating func reset() {
     calendar.reset()
     opportunities.removeAll(keepingCapacity: true)
     freeOpportunities.removeAll(keepingCapacity: true)
@@ -101,7 +101,7 @@ final class Replication {
 
   // MARK: - Arrivals and coverage (MODEL.md §2, §4)
 
-  private func arrive(segment s: Int, replicationKey: UInt64) {
+  private mutating func arrive(segment s: Int, replicationKey: UInt64) {
     let segment = plan.segments[s]
     let index = arrivalIndex[s]
     arrivalIndex[s] += 1
@@ -132,7 +132,7 @@ final class Replication {
     accept(segment: s, team: Int(team), key: key, counted: counted)
   }
 
-  private func accept(segment s: Int, team t: Int, key: UInt64, counted: Bool) {
+  private mutating func accept(segment s: Int, team t: Int, key: UInt64, counted: Bool) {
     let segment = plan.segments[s]
     let team = plan.teams[t]
     if counted { metrics.accepted(segment: s) }
@@ -201,7 +201,7 @@ final class Replication {
 
   /// The first specialist team for the solution with a free slot that engages (a product group
   /// only with its engage probability; its k-th candidate uses draw k of the engagement stream).
-  private func engageSpecialist(for solution: Int, key: UInt64) -> Int32? {
+  private mutating func engageSpecialist(for solution: Int, key: UInt64) -> Int32? {
     var drawn = 0
     var u = 0.0
     for candidate in plan.solutions[solution].specialists {
@@ -221,7 +221,7 @@ final class Replication {
 
   // MARK: - Stages and presales (MODEL.md §3, §5)
 
-  private func beginStage(_ index: Int32) {
+  private mutating func beginStage(_ index: Int32) {
     let opportunity = opportunities[Int(index)]
     let stage = plan.motions[Int(opportunity.motion)][Int(opportunity.stage)]
     let override = plan.teams[Int(opportunity.team)].poolOverride
@@ -244,7 +244,7 @@ final class Replication {
     }
   }
 
-  private func startService(_ index: Int32, pool: Int) {
+  private mutating func startService(_ index: Int32, pool: Int) {
     let opportunity = opportunities[Int(index)]
     opportunities[Int(index)].waiting = false
     occupyPool(pool, by: 1)
@@ -253,11 +253,11 @@ final class Replication {
     calendar.schedule(.presalesDone(opportunity: index), at: now + generator.sample(plan.pools[pool].service))
   }
 
-  private func recordWait(_ opportunity: Opportunity, pool: Int) {
-    if opportunity.requestTime >= 0 { metrics.wait(now - opportunity.requestTime, pool: pool) }
+  private mutating func recordWait(_ opportunity: Opportunity, pool: Int) {
+    if opportunity.requestTime >= 0 { metrics.wait(now - opportunity.requestTime, pool: pool, segment: Int(opportunity.segment)) }
   }
 
-  private func finishPresales(_ index: Int32) {
+  private mutating func finishPresales(_ index: Int32) {
     let pool = Int(opportunities[Int(index)].pool)
     occupyPool(pool, by: -1)
     while let (next, token) = nextWaiting(pool: pool) {
@@ -269,14 +269,14 @@ final class Replication {
     scheduleStageEnd(index)
   }
 
-  private func nextWaiting(pool: Int) -> (Int32, UInt32)? {
+  private mutating func nextWaiting(pool: Int) -> (Int32, UInt32)? {
     for queue in queues[pool].indices {
       if let entry = queues[pool][queue].popFirst() { return entry }
     }
     return nil
   }
 
-  private func runOutOfPatience(_ index: Int32, token: UInt32) {
+  private mutating func runOutOfPatience(_ index: Int32, token: UInt32) {
     let opportunity = opportunities[Int(index)]
     guard opportunity.waiting, opportunity.token == token else { return }
     let pool = Int(opportunity.pool)
@@ -287,14 +287,14 @@ final class Replication {
     scheduleStageEnd(index)
   }
 
-  private func scheduleStageEnd(_ index: Int32) {
+  private mutating func scheduleStageEnd(_ index: Int32) {
     let opportunity = opportunities[Int(index)]
     let stage = plan.motions[Int(opportunity.motion)][Int(opportunity.stage)]
     generator.select(key: opportunity.key, attribute: Attribute.stageDays(Int(opportunity.stage)))
     calendar.schedule(.stageDone(opportunity: index), at: now + generator.sample(stage.days))
   }
 
-  private func finishStage(_ index: Int32) {
+  private mutating func finishStage(_ index: Int32) {
     let opportunity = opportunities[Int(index)]
     let stages = plan.motions[Int(opportunity.motion)]
     let k = Int(opportunity.stage)
@@ -323,12 +323,12 @@ final class Replication {
 
   // MARK: - Busy-time bookkeeping
 
-  private func occupyTeam(_ team: Int, by change: Int32) {
+  private mutating func occupyTeam(_ team: Int, by change: Int32) {
     metrics.teamBusyChanged(team, busy: teamBusy[team], at: now)
     teamBusy[team] += change
   }
 
-  private func occupyPool(_ pool: Int, by change: Int32) {
+  private mutating func occupyPool(_ pool: Int, by change: Int32) {
     metrics.poolBusyChanged(pool, busy: poolBusy[pool], at: now)
     poolBusy[pool] += change
   }

@@ -8,6 +8,7 @@ struct ReplicationMetrics {
   var teamCredited: [Double], teamWins: [Double], teamBlocked: [Double]
   var teamArea: [Double], teamLastChange: [Double]
   var segmentArrivals: [Double], segmentAccepted: [Double], segmentWins: [Double], segmentLosses: [Double]
+  var segmentWaitSum: [Double], segmentWaitCount: [Double]
   var poolArea: [Double], poolLastChange: [Double], poolWaitSum: [Double], poolWaitCount: [Double]
 
   init(plan: SimulationPlan) {
@@ -24,6 +25,8 @@ struct ReplicationMetrics {
     segmentAccepted = segmentArrivals
     segmentWins = segmentArrivals
     segmentLosses = segmentArrivals
+    segmentWaitSum = segmentArrivals
+    segmentWaitCount = segmentArrivals
     poolArea = Array(repeating: 0, count: pools)
     poolLastChange = poolArea
     poolWaitSum = poolArea
@@ -39,7 +42,7 @@ struct ReplicationMetrics {
     for i in teamCredited.indices {
       teamCredited[i] = 0; teamWins[i] = 0; teamBlocked[i] = 0; teamArea[i] = 0; teamLastChange[i] = start
     }
-    for i in segmentArrivals.indices { segmentArrivals[i] = 0; segmentAccepted[i] = 0; segmentWins[i] = 0; segmentLosses[i] = 0 }
+    for i in segmentArrivals.indices { segmentArrivals[i] = 0; segmentAccepted[i] = 0; segmentWins[i] = 0; segmentLosses[i] = 0; segmentWaitSum[i] = 0; segmentWaitCount[i] = 0 }
     for i in poolArea.indices { poolArea[i] = 0; poolLastChange[i] = start; poolWaitSum[i] = 0; poolWaitCount[i] = 0 }
   }
 
@@ -58,8 +61,10 @@ struct ReplicationMetrics {
   }
   mutating func request() { requests += 1 }
   mutating func gaveUp() { gaveUpCount += 1 }
-  mutating func wait(_ days: Double, pool: Int) {
+  mutating func wait(_ days: Double, pool: Int, segment: Int) {
     waits.append(days)
+    segmentWaitSum[segment] += days
+    segmentWaitCount[segment] += 1
     poolWaitSum[pool] += days
     poolWaitCount[pool] += 1
   }
@@ -133,6 +138,7 @@ struct ReplicationMetrics {
       out[layout.segmentIndex(s, 0)] = segmentArrivals[s]
       out[layout.segmentIndex(s, 1)] = ratio(segmentAccepted[s], segmentArrivals[s])
       out[layout.segmentIndex(s, 2)] = ratio(segmentWins[s], segmentWins[s] + segmentLosses[s])
+      out[layout.segmentIndex(s, 3)] = ratio(segmentWaitSum[s], segmentWaitCount[s])
     }
     for p in plan.pools.indices {
       out[layout.poolIndex(p, 0)] = ratio(poolArea[p], Double(plan.pools[p].experts) * plan.horizon)

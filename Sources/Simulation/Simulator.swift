@@ -63,7 +63,7 @@ public struct Simulator: Sendable {
       let output = SharedBuffer(buffer)
       let counter = WorkCounter()
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        let replication = Replication(plan: plan, generatorKind: kind)
+        var replication = Replication(plan: plan, generatorKind: kind)
         while let r = counter.take(below: count) {
           let row = UnsafeMutableBufferPointer(rebasing: output.buffer[(r * width)..<((r + 1) * width)])
           replication.run(seed: seed, replication: first + r, into: row)

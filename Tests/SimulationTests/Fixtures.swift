@@ -1,0 +1,42 @@
+import CoverageModel
+import Estimation
+import Simulation
+
+/// A one-segment, one-team scenario to build theory checks on.
+func singleTeamScenario(
+  arrivalsPerDay: Double, capacity: Int = 100_000, stages: [Stage], dealSize: Distribution = .constant(1000),
+  horizon: Double = 365, warmup: Double = 0
+) -> Scenario {
+  var s = Scenario(name: "theory")
+  s.horizonDays = horizon
+  s.warmupDays = warmup
+  s.regions = ["R"]
+  s.segments = [
+    Segment(name: "S", tier: .smb, region: "R", accounts: 3650, opportunitiesPerAccountYear: arrivalsPerDay / 10, dealSize: dealSize)
+  ]
+  s.motions = [Motion(name: "M", stages: stages)]
+  var team = Team(name: "T", kind: .regional, reps: capacity)
+  team.motion = "M"
+  team.covers = [Coverage(segments: ["S"])]
+  s.teams = [team]
+  return s
+}
+
+/// Mean and standard error of a metric over replications.
+func estimate(_ results: SimulationResults, _ metric: String) -> (mean: Double, se: Double) {
+  let index = results.layout.index(ofScenarioMetric: metric)!
+  let summary = Summary(results.column(index))
+  return (summary.mean, summary.sd / Double(summary.count).squareRoot())
+}
+
+/// Ratio estimator sum(a)/sum(b) over replications with its delta-method standard error.
+func ratioEstimate(_ results: SimulationResults, _ numerator: String, _ denominator: String) -> (mean: Double, se: Double) {
+  let a = results.column(results.layout.index(ofScenarioMetric: numerator)!)
+  let b = results.column(results.layout.index(ofScenarioMetric: denominator)!)
+  let n = Double(a.count)
+  let r = a.reduce(0, +) / b.reduce(0, +)
+  let meanB = b.reduce(0, +) / n
+  let residual = zip(a, b).map { $0 - r * $1 }
+  let variance = residual.reduce(0) { $0 + $1 * $1 } / (n - 1)
+  return (r, (variance / n).squareRoot() / meanB)
+}
