@@ -50,7 +50,7 @@ let package = Package(
     // MARK: - Tests
 
     .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-    .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles"]),
+    .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles"], exclude: ["Invalid", "valid.yaml"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles"]),
     .testTarget(name: "EstimationTests", dependencies: ["Estimation"]),
     .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands"], resources: [.copy("Fixtures")]),

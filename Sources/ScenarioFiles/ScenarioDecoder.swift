@@ -117,7 +117,7 @@ struct ScenarioDecoder {
     }
     let total = needs.reduce(0) { $0 + $1.probability }
     if total > 1 + 1e-9 {
-      reader.error(node, path, "probabilities add up to \(formatNumber(total)); an opportunity needs at most one solution, so they must add up to at most 1")
+      reader.error(node, path, "probabilities add up to \(formatShare(total)); an opportunity needs at most one solution, so they must add up to at most 1")
     }
     return needs
   }

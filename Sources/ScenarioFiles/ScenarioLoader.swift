@@ -71,7 +71,7 @@ public struct ScenarioLoader: Sendable {
         let exists = FileManager.default.fileExists(atPath: canonical)
         let reason = exists ? "cannot be read" : "no such file"
         var problems = reader.diagnostics
-        problems.append(Diagnostic(location: reader.location(of: node), path: "extends", message: "\"\(path)\": \(reason); check the path (it is relative to this file)"))
+        problems.append(Diagnostic(location: reader.location(of: node), path: "extends", message: "\"\(node.string ?? path)\": \(reason); check the path (it is relative to this file)"))
         throw .invalid(ScenarioError(problems))
       }
       throw .unreadable(path: path, reason: (error as NSError).localizedDescription)

@@ -1,0 +1,44 @@
+import CoverageModel
+import Foundation
+import Testing
+
+@testable import ScenarioFiles
+
+private let referenceFiles: [String] = {
+  let variants = (try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("scenarios/northwind/variants").path)) ?? []
+  return ["scenarios/northwind/baseline.yaml", "scenarios/bench/r1.yaml"] + variants.sorted().map { "scenarios/northwind/variants/\($0)" }
+}()
+
+@Suite("show and diff")
+struct RoundTripTests {
+  @Test("`show` prints YAML that validates and resolves to the same scenario", arguments: referenceFiles)
+  func roundTrip(file: String) throws {
+    let scenario = try ScenarioLoader().load(path: repositoryRoot.appendingPathComponent(file).path)
+    let yaml = ScenarioEncoder.yaml(scenario)
+    let again = try ScenarioLoader().load(yaml: yaml, file: "shown.yaml")
+    #expect(again == scenario)
+    #expect(ScenarioEncoder.yaml(again) == yaml)
+  }
+
+  @Test("diff names the teams a split removes and adds, and the coverage it moves")
+  func diffOfSplit() throws {
+    let base = try ScenarioLoader().load(path: repositoryRoot.appendingPathComponent("scenarios/northwind/baseline.yaml").path)
+    let split = try ScenarioLoader().load(path: repositoryRoot.appendingPathComponent("scenarios/northwind/variants/split-west.yaml").path)
+    let diff = ScenarioDiff(from: base, to: split)
+    #expect(diff.teamsRemoved == ["West"])
+    #expect(diff.teamsAdded == ["West-Coast", "West-Inland"])
+    #expect(diff.coverageMoved.map(\.segment) == ["SMB-West"])
+    #expect(diff.coverageMoved.first?.new == "West-Coast 55%, West-Inland 45%")
+    #expect(ScenarioDiff(from: base, to: base).isEmpty)
+  }
+
+  @Test("diff lists changed fields of a resized pool")
+  func diffOfResize() throws {
+    let base = try ScenarioLoader().load(path: repositoryRoot.appendingPathComponent("scenarios/northwind/baseline.yaml").path)
+    let plus = try ScenarioLoader().load(path: repositoryRoot.appendingPathComponent("scenarios/northwind/variants/presales-plus-2.yaml").path)
+    let diff = ScenarioDiff(from: base, to: plus)
+    #expect(diff.poolsChanged.count == 1)
+    #expect(diff.poolsChanged.first?.changes == [ScenarioDiff.FieldChange(field: "experts", old: "12", new: "14")])
+    #expect(diff.teamsChanged.isEmpty)
+  }
+}
