@@ -53,7 +53,7 @@ let package = Package(
     .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles"], exclude: ["Invalid", "valid.yaml"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles"]),
     .testTarget(name: "EstimationTests", dependencies: ["Estimation"]),
-    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )
