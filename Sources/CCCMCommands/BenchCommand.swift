@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CoverageModel
 import Randomness
 import Simulation
 
@@ -44,6 +45,7 @@ struct Bench: ParsableCommand {
       rates.sort { $0.0 < $1.0 }
       return rates[rates.count / 2]
     }
+    printDrawCosts(kind)
     print("cccm bench: \(scenario.name), \(replications) replications per run, median of \(runs) runs, generator \(generator)")
     let one = measure(threads: 1)
     print(String(format: "1 thread:   %10.0f opportunities/s  %8.1f replications/s", one.opportunities, one.replications))
@@ -66,4 +68,31 @@ func peakResidentMegabytes() -> Double {
   var usage = rusage()
   getrusage(RUSAGE_SELF.rawValue, &usage)
   return Double(usage.ru_maxrss) / 1024
+}
+
+/// Nanoseconds per draw of a few distributions, and per new stream, through the chosen generator.
+func printDrawCosts(_ kind: GeneratorKind) {
+  let generator = RandomGenerator(kind: kind)
+  let count = 2_000_000
+  func time(_ label: String, _ body: () -> Double) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var sink = 0.0
+    for _ in 0..<count { sink += body() }
+    let nanos = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(count)
+    print(String(format: "%-22@ %6.1f ns%@", label as NSString, nanos, sink.isNaN ? " " : ""))
+  }
+  generator.select(key: 1, attribute: 0)
+  for (label, distribution) in [
+    ("gamma(2, 3)", Distribution.gamma(shape: 2, scale: 3)), ("lognormal(50000, 0.8)", .logNormal(median: 50_000, sigma: 0.8)),
+    ("beta(2, 5)", .beta(alpha: 2, beta: 5)), ("uniform(0, 1)", .uniform(min: 0, max: 1)),
+  ] {
+    let sampler = Sampler(distribution)
+    time(label) { generator.sample(sampler) }
+  }
+  var key: UInt64 = 0
+  time("new stream + 1 draw") {
+    key &+= 1
+    generator.select(key: key, attribute: 3)
+    return generator.uniform()
+  }
 }
