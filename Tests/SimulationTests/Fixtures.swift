@@ -1,6 +1,8 @@
 import CoverageModel
 import Estimation
+import Foundation
 import Simulation
+import Testing
 
 /// A one-segment, one-team scenario to build theory checks on.
 func singleTeamScenario(
@@ -39,4 +41,19 @@ func ratioEstimate(_ results: SimulationResults, _ numerator: String, _ denomina
   let residual = zip(a, b).map { $0 - r * $1 }
   let variance = residual.reduce(0) { $0 + $1 * $1 } / (n - 1)
   return (r, (variance / n).squareRoot() / meanB)
+}
+
+/// Expects `simulated` within 4 standard errors of `expected`, and prints the comparison so that a
+/// test run records every theory check's figures (`swift test 2>&1 | grep 'theory check'`).
+func checkAgainstTheory(
+  _ check: String, simulated: Double, se: Double, expected: Double, sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let z = (simulated - expected) / se
+  let line = "theory check | \(check) | expected \(expected.formatted4) | simulated \(simulated.formatted4) ± \(se.formatted4) (z = \(String(format: "%+.2f", z)))"
+  print(line)
+  #expect(abs(z) < 4, "\(line)", sourceLocation: sourceLocation)
+}
+
+extension Double {
+  fileprivate var formatted4: String { String(format: "%.6g", self) }
 }
