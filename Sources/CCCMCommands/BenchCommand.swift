@@ -86,8 +86,9 @@ func printDrawCosts(_ kind: GeneratorKind) {
     ("gamma(2, 3)", Distribution.gamma(shape: 2, scale: 3)), ("lognormal(50000, 0.8)", .logNormal(median: 50_000, sigma: 0.8)),
     ("beta(2, 5)", .beta(alpha: 2, beta: 5)), ("uniform(0, 1)", .uniform(min: 0, max: 1)),
   ] {
-    let sampler = Sampler(distribution)
-    time(label) { generator.sample(sampler) }
+    var tables = SamplerTables()
+    let sampler = tables.compile(distribution)
+    time(label) { generator.sample(sampler, from: tables) }
   }
   var key: UInt64 = 0
   time("new stream + 1 draw") {

@@ -93,9 +93,9 @@ public final class RandomGenerator {
     Int(gsl_ran_binomial(rng, p, UInt32(clamping: trials)))
   }
 
-  /// A draw from a compiled distribution.
+  /// A draw from a sampler compiled by `tables`.
   @inlinable
-  public func sample(_ sampler: Sampler) -> Double {
+  public func sample(_ sampler: Sampler, from tables: SamplerTables) -> Double {
     switch sampler.form {
     case .constant: return sampler.a
     case .exponential: return gsl_ran_exponential(rng, sampler.a)
@@ -118,15 +118,17 @@ public final class RandomGenerator {
     case .scaledBeta: return sampler.c + sampler.d * gsl_ran_beta(rng, sampler.a, sampler.b)
     case .poisson: return Double(gsl_ran_poisson(rng, sampler.a))
     case .empirical:
+      // Values at [start, start + n), cumulative probabilities after them; the first cumulative above u.
       let u = gsl_rng_uniform(rng)
-      let cumulative = sampler.cumulative
+      let (start, n) = (sampler.tableStart, sampler.tableCount)
+      let table = tables.storage
       var low = 0
-      var high = cumulative.count - 1
+      var high = n - 1
       while low < high {
         let mid = (low + high) / 2
-        if u < cumulative[mid] { high = mid } else { low = mid + 1 }
+        if u < table[start + n + mid] { high = mid } else { low = mid + 1 }
       }
-      return sampler.values[low]
+      return table[start + low]
     }
   }
 }

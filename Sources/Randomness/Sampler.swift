@@ -2,9 +2,13 @@ import CoverageModel
 import Foundation
 
 /// A distribution compiled for fast sampling: parameters converted once to what GSL takes.
-public struct Sampler: Hashable, Sendable {
+///
+/// A plain value (no references), so the event loop copies samplers for free. Empirical
+/// distributions keep their tables in the `SamplerTables` that compiled them; draw with
+/// `RandomGenerator.sample(_:from:)` and those tables.
+public struct Sampler: Hashable, Sendable, BitwiseCopyable {
   @usableFromInline
-  enum Form: Hashable, Sendable {
+  enum Form: Hashable, Sendable, BitwiseCopyable {
     case constant, exponential, gamma, logNormal, normal, uniform, triangular, scaledBeta, poisson, empirical
   }
   @usableFromInline let form: Form
@@ -12,38 +16,42 @@ public struct Sampler: Hashable, Sendable {
   @usableFromInline let b: Double
   @usableFromInline let c: Double
   @usableFromInline let d: Double
-  @usableFromInline let values: [Double]
-  @usableFromInline let cumulative: [Double]
+  /// Empirical only: the first of `tableCount` values in the tables, followed by their cumulative probabilities.
+  @usableFromInline let tableStart: Int
+  @usableFromInline let tableCount: Int
 
-  public let distribution: Distribution
-
-  init(_ form: Form, _ a: Double, _ b: Double = 0, _ c: Double = 0, _ d: Double = 0,
-       values: [Double] = [], cumulative: [Double] = [], distribution: Distribution) {
+  init(_ form: Form, _ a: Double, _ b: Double = 0, _ c: Double = 0, _ d: Double = 0, tableStart: Int = 0, tableCount: Int = 0) {
     self.form = form
     self.a = a
     self.b = b
     self.c = c
     self.d = d
-    self.values = values
-    self.cumulative = cumulative
-    self.distribution = distribution
+    self.tableStart = tableStart
+    self.tableCount = tableCount
   }
+}
+
+/// The lookup tables of compiled empirical distributions, and the compiler of every sampler.
+public struct SamplerTables: Sendable {
+  @usableFromInline var storage: [Double] = []
+
+  public init() {}
 
   /// Compiles a validated distribution (parameters in range; see `ScenarioFiles`).
-  public init(_ distribution: Distribution) {
+  public mutating func compile(_ distribution: Distribution) -> Sampler {
     switch distribution {
-    case .constant(let value): self.init(.constant, value, distribution: distribution)
-    case .exponential(let mean): self.init(.exponential, mean, distribution: distribution)
-    case .gamma(let shape, let scale): self.init(.gamma, shape, scale, distribution: distribution)
-    case .logNormal(let median, let sigma): self.init(.logNormal, log(median), sigma, distribution: distribution)
-    case .normal(let mean, let sd): self.init(.normal, mean, sd, distribution: distribution)
-    case .uniform(let min, let max): self.init(.uniform, min, max, distribution: distribution)
-    case .triangular(let min, let mode, let max): self.init(.triangular, min, max, mode, distribution: distribution)
+    case .constant(let value): return Sampler(.constant, value)
+    case .exponential(let mean): return Sampler(.exponential, mean)
+    case .gamma(let shape, let scale): return Sampler(.gamma, shape, scale)
+    case .logNormal(let median, let sigma): return Sampler(.logNormal, log(median), sigma)
+    case .normal(let mean, let sd): return Sampler(.normal, mean, sd)
+    case .uniform(let min, let max): return Sampler(.uniform, min, max)
+    case .triangular(let min, let mode, let max): return Sampler(.triangular, min, max, mode)
     case .pert(let min, let mode, let max):
       let shape = Distribution.pertShape(min: min, mode: mode, max: max)
-      self.init(.scaledBeta, shape.alpha, shape.beta, min, max - min, distribution: distribution)
-    case .beta(let alpha, let beta): self.init(.scaledBeta, alpha, beta, 0, 1, distribution: distribution)
-    case .poisson(let mean): self.init(.poisson, mean, distribution: distribution)
+      return Sampler(.scaledBeta, shape.alpha, shape.beta, min, max - min)
+    case .beta(let alpha, let beta): return Sampler(.scaledBeta, alpha, beta, 0, 1)
+    case .poisson(let mean): return Sampler(.poisson, mean)
     case .empirical(let values, let weights):
       let total = weights.reduce(0, +)
       var running = 0.0
@@ -52,8 +60,10 @@ public struct Sampler: Hashable, Sendable {
         return running
       }
       if !cumulative.isEmpty { cumulative[cumulative.count - 1] = .infinity }
-      self.init(.empirical, 0, values: values, cumulative: cumulative, distribution: distribution)
+      let start = storage.count
+      storage += values
+      storage += cumulative
+      return Sampler(.empirical, 0, tableStart: start, tableCount: values.count)
     }
   }
 }
-

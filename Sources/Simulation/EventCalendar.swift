@@ -22,21 +22,26 @@ struct ScheduledEvent: Sendable {
   }
 }
 
-/// The future event list: a binary min-heap ordered by (time, sequence).
+/// The future event list: events in (time, sequence) order.
 ///
-/// `schedule` and `next` are O(log n); storage is reused across replications (`reset`), so the
-/// event loop allocates nothing once warm.
+/// Two binary min-heaps behind one interface: arrivals (at most one pending per segment, so a tiny
+/// heap) and the work on opportunities. Most events of a busy scenario are arrivals, and keeping them
+/// apart halves the depth each of them travels. Every event takes its sequence number from one
+/// counter, so the order is exactly that of a single heap. Storage is reused across replications
+/// (`reset`): the event loop allocates nothing once warm.
 struct EventCalendar {
-  private var heap: [ScheduledEvent] = []
+  private var arrivals = EventHeap()
+  private var work = EventHeap()
   private var sequence: UInt64 = 0
 
-  init() { heap.reserveCapacity(1024) }
+  init() {}
 
-  var isEmpty: Bool { heap.isEmpty }
-  var count: Int { heap.count }
+  var isEmpty: Bool { arrivals.isEmpty && work.isEmpty }
+  var count: Int { arrivals.count + work.count }
 
   mutating func reset() {
-    heap.removeAll(keepingCapacity: true)
+    arrivals.removeAll()
+    work.removeAll()
     sequence = 0
   }
 
@@ -44,9 +49,46 @@ struct EventCalendar {
   mutating func schedule(_ event: Event, at time: Double) {
     let item = ScheduledEvent(time: time, sequence: sequence, event: event)
     sequence &+= 1
-    heap.append(item)
-    var child = heap.count - 1
-    heap.withUnsafeMutableBufferPointer { h in
+    if case .arrival = event { arrivals.insert(item) } else { work.insert(item) }
+  }
+
+  /// Removes and returns the earliest event if it is due before `limit`. O(log n).
+  mutating func next(before limit: Double) -> ScheduledEvent? {
+    let takeArrival: Bool
+    switch (arrivals.first, work.first) {
+    case (nil, nil): return nil
+    case (let arrival?, nil): takeArrival = arrival.time < limit
+      if !takeArrival { return nil }
+    case (nil, let other?): if other.time >= limit { return nil }
+      takeArrival = false
+    case (let arrival?, let other?):
+      takeArrival = arrival.precedes(other)
+      if (takeArrival ? arrival.time : other.time) >= limit { return nil }
+    }
+    return takeArrival ? arrivals.removeFirst() : work.removeFirst()
+  }
+
+  /// Removes and returns the earliest event, if any.
+  mutating func next() -> ScheduledEvent? { next(before: .infinity) }
+}
+
+/// A binary min-heap of scheduled events by (time, sequence).
+struct EventHeap {
+  private var items: [ScheduledEvent] = []
+
+  init() { items.reserveCapacity(256) }
+
+  var isEmpty: Bool { items.isEmpty }
+  var count: Int { items.count }
+  var first: ScheduledEvent? { items.first }
+
+  mutating func removeAll() { items.removeAll(keepingCapacity: true) }
+
+  /// Sifts the new item up from the end. O(log n).
+  mutating func insert(_ item: ScheduledEvent) {
+    items.append(item)
+    items.withUnsafeMutableBufferPointer { h in
+      var child = h.count - 1
       while child > 0 {
         let parent = (child - 1) / 2
         guard item.precedes(h[parent]) else { break }
@@ -57,26 +99,30 @@ struct EventCalendar {
     }
   }
 
-  /// Time of the next event, if any. O(1).
-  var nextTime: Double? { heap.first?.time }
-
-  /// Removes and returns the earliest event. O(log n).
-  mutating func next() -> ScheduledEvent? {
-    guard let last = heap.popLast() else { return nil }
-    guard !heap.isEmpty else { return last }
-    let top = heap[0]
-    heap.withUnsafeMutableBufferPointer { h in
+  /// Removes the earliest item: the hole at the root walks down to a leaf along the earlier
+  /// children (one comparison per level), then the last item sifts up from there (Floyd's
+  /// bottom-up variant; the last item usually belongs near the bottom). O(log n).
+  mutating func removeFirst() -> ScheduledEvent? {
+    guard let last = items.popLast() else { return nil }
+    guard !items.isEmpty else { return last }
+    let top = items[0]
+    items.withUnsafeMutableBufferPointer { h in
       let n = h.count
-      var parent = 0
-      while true {
-        var child = 2 * parent + 1
-        if child >= n { break }
+      var hole = 0
+      var child = 1
+      while child < n {
         if child + 1 < n, h[child + 1].precedes(h[child]) { child += 1 }
-        guard h[child].precedes(last) else { break }
-        h[parent] = h[child]
-        parent = child
+        h[hole] = h[child]
+        hole = child
+        child = 2 * hole + 1
       }
-      h[parent] = last
+      while hole > 0 {
+        let parent = (hole - 1) / 2
+        guard last.precedes(h[parent]) else { break }
+        h[hole] = h[parent]
+        hole = parent
+      }
+      h[hole] = last
     }
     return top
   }

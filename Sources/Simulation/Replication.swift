@@ -23,7 +23,8 @@ struct Opportunity {
   var segment: Int32 = 0
   var team: Int32 = 0
   var specialist: Int32 = -1
-  var motion: Int32 = 0
+  /// Its motion's stages in `plan.stages`, and the current one (0 is the first).
+  var stages = SimulationPlan.Span(start: 0, end: 0)
   var stage: Int32 = 0
   var pool: Int32 = -1
   var grade: Int32 = 0
@@ -46,7 +47,9 @@ struct Replication {
   var freeOpportunities: [Int32] = []
   var teamBusy: [Int32]
   var poolBusy: [Int32]
-  var queues: [[PresalesQueue]]
+  /// Pool p's queues (one per grade when tiered) are `queues[queueStart[p]...]`.
+  var queues: [PresalesQueue]
+  let queueStart: [Int]
   var nextToken: UInt32 = 0
   var now = 0.0
   var arrivalIndex: [Int]
@@ -58,7 +61,8 @@ struct Replication {
     arrivalGenerators = plan.segments.map { _ in RandomGenerator(kind: generatorKind) }
     teamBusy = Array(repeating: 0, count: plan.teams.count)
     poolBusy = Array(repeating: 0, count: plan.pools.count)
-    queues = plan.pools.map { pool in Array(repeating: PresalesQueue(), count: pool.tiered ? max(plan.gradeMinimums.count, 1) : 1) }
+    queueStart = plan.pools.indices.reduce(into: [0]) { starts, p in starts.append(starts[p] + plan.queueCount(pool: p)) }
+    queues = Array(repeating: PresalesQueue(), count: queueStart.last ?? 0)
     arrivalIndex = Array(repeating: 0, count: plan.segments.count)
     metrics = ReplicationMetrics(plan: plan)
   }
@@ -72,8 +76,7 @@ struct Replication {
       arrivalGenerators[index].select(key: StreamKey.arrivals(replicationKey: replicationKey, segment: segment.nameKey), attribute: 0)
       calendar.schedule(.arrival(segment: Int32(index)), at: start + arrivalGenerators[index].exponential(mean: segment.meanInterarrival))
     }
-    while let time = calendar.nextTime, time < plan.horizon {
-      guard let item = calendar.next() else { break }
+    while let item = calendar.next(before: plan.horizon) {
       now = item.time
       switch item.event {
       case .arrival(let segment): arrive(segment: Int(segment), replicationKey: replicationKey)
@@ -83,7 +86,7 @@ struct Replication {
       }
     }
     metrics.close(at: plan.horizon, teamBusy: teamBusy, poolBusy: poolBusy)
-    metrics.write(into: output)
+    metrics.write(into: output, plan: plan)
   }
 
   private mutating func reset() {
@@ -92,7 +95,7 @@ struct Replication {
     freeOpportunities.removeAll(keepingCapacity: true)
     for i in teamBusy.indices { teamBusy[i] = 0 }
     for i in poolBusy.indices { poolBusy[i] = 0 }
-    for p in queues.indices { for q in queues[p].indices { queues[p][q].removeAll() } }
+    for q in queues.indices { queues[q].removeAll() }
     for i in arrivalIndex.indices { arrivalIndex[i] = 0 }
     nextToken = 0
     now = -plan.warmup
@@ -111,10 +114,10 @@ struct Replication {
 
     let key = StreamKey.opportunity(replicationKey: replicationKey, segment: segment.nameKey, index: index)
     generator.select(key: key, attribute: Attribute.account)
-    let account = Double(Int(generator.uniform() * Double(segment.accounts))) / Double(segment.accounts)
-    var slice = 0
-    while slice < segment.territoryUpper.count - 1, account >= segment.territoryUpper[slice] { slice += 1 }
-    let owner = segment.territoryOwner[slice]
+    let account = (generator.uniform() * segment.accounts).rounded(.down) / segment.accounts
+    var slice = Int(segment.slices.start)
+    while slice < Int(segment.slices.end) - 1, account >= plan.slices[slice].upper { slice += 1 }
+    let owner = plan.slices[slice].owner
     guard owner >= 0 else {
       if counted { metrics.uncovered() }
       return
@@ -142,11 +145,11 @@ struct Replication {
     opportunity.key = key
     opportunity.segment = Int32(s)
     opportunity.team = Int32(t)
-    opportunity.motion = team.motion
+    opportunity.stages = team.stages
     opportunity.arrival = now
 
     generator.select(key: key, attribute: Attribute.dealSize)
-    var value = generator.sample(segment.dealSize)
+    var value = generator.sample(segment.dealSize, from: plan.samplerTables)
     var grade = 0
     while grade < plan.gradeMinimums.count - 1, value < plan.gradeMinimums[grade] { grade += 1 }
     opportunity.grade = Int32(grade)
@@ -160,22 +163,22 @@ struct Replication {
       var decisionMakers = 1
       if let sampler = segment.decisionMakers {
         generator.select(key: key, attribute: Attribute.decisionMakers)
-        decisionMakers = max(1, Int(generator.sample(sampler).rounded()))
+        decisionMakers = max(1, Int(generator.sample(sampler, from: plan.samplerTables).rounded()))
       }
       generator.select(key: key, attribute: Attribute.relationshipCoverage)
-      let share = min(1, max(0, generator.sample(coverage)))
+      let share = min(1, max(0, generator.sample(coverage, from: plan.samplerTables)))
       generator.select(key: key, attribute: Attribute.reached)
       let reached = generator.binomial(p: share, trials: decisionMakers)
       factor *= team.espFloor + (1 - team.espFloor) * Double(reached) / Double(decisionMakers)
     }
-    if !segment.solutionCumulative.isEmpty {
+    if !segment.needs.isEmpty {
       generator.select(key: key, attribute: Attribute.solution)
       let u = generator.uniform()
-      if let need = segment.solutionCumulative.firstIndex(where: { u < $0 }) {
-        let solution = segment.solutionIndex[need]
-        if let skill = team.embedded[solution] {
-          factor *= skill.win
-          value *= skill.deal
+      if let need = segment.needs.range.first(where: { u < plan.needs[$0].cumulative }) {
+        let solution = plan.needs[need].solution
+        if let skill = team.embedded.range.first(where: { plan.embedded[$0].solution == solution }) {
+          factor *= plan.embedded[skill].winUplift
+          value *= plan.embedded[skill].dealUplift
         } else if let specialist = engageSpecialist(for: Int(solution), key: key) {
           opportunity.specialist = specialist
           factor *= plan.teams[Int(specialist)].winUplift
@@ -204,7 +207,7 @@ struct Replication {
   private mutating func engageSpecialist(for solution: Int, key: UInt64) -> Int32? {
     var drawn = 0
     var u = 0.0
-    for candidate in plan.solutions[solution].specialists {
+    for candidate in plan.specialists[plan.solutions[solution].specialists.range] {
       let team = plan.teams[Int(candidate)]
       guard teamBusy[Int(candidate)] < team.capacity else { continue }
       if team.engageProbability < 1 {
@@ -223,7 +226,7 @@ struct Replication {
 
   private mutating func beginStage(_ index: Int32) {
     let opportunity = opportunities[Int(index)]
-    let stage = plan.motions[Int(opportunity.motion)][Int(opportunity.stage)]
+    let stage = plan.stages[Int(opportunity.stages.start + opportunity.stage)]
     let override = plan.teams[Int(opportunity.team)].poolOverride
     let pool = stage.pool >= 0 && override >= 0 ? override : stage.pool
     guard pool >= 0 else { return scheduleStageEnd(index) }
@@ -236,8 +239,8 @@ struct Replication {
       nextToken &+= 1
       opportunities[Int(index)].token = nextToken
       opportunities[Int(index)].waiting = true
-      let queue = plan.pools[Int(pool)].tiered ? Int(opportunity.grade) : 0
-      queues[Int(pool)][queue].append(index, token: nextToken)
+      let queue = queueStart[Int(pool)] + (plan.pools[Int(pool)].tiered ? Int(opportunity.grade) : 0)
+      queues[queue].append(index, token: nextToken)
       if let patience = plan.pools[Int(pool)].patience {
         calendar.schedule(.patienceOut(opportunity: index, token: nextToken), at: now + patience)
       }
@@ -250,7 +253,7 @@ struct Replication {
     occupyPool(pool, by: 1)
     recordWait(opportunity, pool: pool)
     generator.select(key: opportunity.key, attribute: Attribute.presalesService(Int(opportunity.stage)))
-    calendar.schedule(.presalesDone(opportunity: index), at: now + generator.sample(plan.pools[pool].service))
+    calendar.schedule(.presalesDone(opportunity: index), at: now + generator.sample(plan.pools[pool].service, from: plan.samplerTables))
   }
 
   private mutating func recordWait(_ opportunity: Opportunity, pool: Int) {
@@ -270,8 +273,8 @@ struct Replication {
   }
 
   private mutating func nextWaiting(pool: Int) -> (Int32, UInt32)? {
-    for queue in queues[pool].indices {
-      if let entry = queues[pool][queue].popFirst() { return entry }
+    for queue in queueStart[pool]..<queueStart[pool + 1] {
+      if let entry = queues[queue].popFirst() { return entry }
     }
     return nil
   }
@@ -289,17 +292,17 @@ struct Replication {
 
   private mutating func scheduleStageEnd(_ index: Int32) {
     let opportunity = opportunities[Int(index)]
-    let stage = plan.motions[Int(opportunity.motion)][Int(opportunity.stage)]
+    let stage = plan.stages[Int(opportunity.stages.start + opportunity.stage)]
     generator.select(key: opportunity.key, attribute: Attribute.stageDays(Int(opportunity.stage)))
-    calendar.schedule(.stageDone(opportunity: index), at: now + generator.sample(stage.days))
+    calendar.schedule(.stageDone(opportunity: index), at: now + generator.sample(stage.days, from: plan.samplerTables))
   }
 
   private mutating func finishStage(_ index: Int32) {
     let opportunity = opportunities[Int(index)]
-    let stages = plan.motions[Int(opportunity.motion)]
     let k = Int(opportunity.stage)
-    let isLast = k == stages.count - 1
-    let p = isLast ? min(1, stages[k].advance * opportunity.winFactor) : stages[k].advance
+    let isLast = Int(opportunity.stages.start) + k == Int(opportunity.stages.end) - 1
+    let advance = plan.stages[Int(opportunity.stages.start) + k].advance
+    let p = isLast ? min(1, advance * opportunity.winFactor) : advance
     generator.select(key: opportunity.key, attribute: Attribute.stageOutcome(k))
     let advances = generator.uniform() < p
     if advances && !isLast {

@@ -3,29 +3,47 @@ import Randomness
 
 /// A validated scenario compiled for the event loop: names resolved to indices once, distributions
 /// compiled to samplers, territories sorted. Immutable and shared by every worker thread.
+///
+/// Every element type here is a plain value (`BitwiseCopyable`): lists an entity owns (a segment's
+/// territory slices, a motion's stages, a solution's specialist teams) are spans of one flat array
+/// each, so the event loop reads the plan without reference counting.
 struct SimulationPlan: Sendable {
-  struct SegmentPlan: Sendable {
+  /// Positions `start ..< end` of one of the plan's flat arrays.
+  struct Span: Sendable, BitwiseCopyable {
+    var start: Int32
+    var end: Int32
+    var isEmpty: Bool { start == end }
+    var range: Range<Int> { Int(start)..<Int(end) }
+  }
+  struct SegmentPlan: Sendable, BitwiseCopyable {
     var nameKey: UInt64
     var meanInterarrival: Double
-    var accounts: Int
+    var accounts: Double
     var dealSize: Sampler
-    /// Cumulative need probabilities and the solution each stands for.
-    var solutionCumulative: [Double]
-    var solutionIndex: [Int32]
     var decisionMakers: Sampler?
-    /// Territory upper bounds (as account fractions) and owners (-1 for uncovered).
-    var territoryUpper: [Double]
-    var territoryOwner: [Int32]
+    /// Its solution needs (in `needs`) and territory slices (in `slices`).
+    var needs: Span
+    var slices: Span
   }
-  struct StagePlan: Sendable {
+  /// A solution need: the cumulative probability up to and including it, and the solution.
+  struct NeedPlan: Sendable, BitwiseCopyable {
+    var cumulative: Double
+    var solution: Int32
+  }
+  /// A territory slice: accounts below `upper` (as a fraction) and owner (-1 for uncovered).
+  struct SlicePlan: Sendable, BitwiseCopyable {
+    var upper: Double
+    var owner: Int32
+  }
+  struct StagePlan: Sendable, BitwiseCopyable {
     var days: Sampler
     var advance: Double
     var pool: Int32
   }
-  struct TeamPlan: Sendable {
-    var kind: TeamKind
+  struct TeamPlan: Sendable, BitwiseCopyable {
     var capacity: Int32
-    var motion: Int32
+    /// The stages of its motion (in `stages`), empty for specialist teams.
+    var stages: Span
     var poolOverride: Int32
     var overflow: Int32
     var newHireShare: Double
@@ -36,11 +54,17 @@ struct SimulationPlan: Sendable {
     var engageProbability: Double
     var relationshipCoverage: Sampler?
     var espFloor: Double
-    /// Per solution index: (win uplift, deal uplift) of specialists embedded in this team.
-    var embedded: [Int32: (win: Double, deal: Double)]
+    /// Specialists embedded in this team (in `embedded`).
+    var embedded: Span
     var yearlyCost: Double
   }
-  struct PoolPlan: Sendable {
+  /// Specialists for `solution` working inside an account team.
+  struct EmbeddedPlan: Sendable, BitwiseCopyable {
+    var solution: Int32
+    var winUplift: Double
+    var dealUplift: Double
+  }
+  struct PoolPlan: Sendable, BitwiseCopyable {
     var experts: Int32
     var service: Sampler
     var tiered: Bool
@@ -48,81 +72,105 @@ struct SimulationPlan: Sendable {
     var noPresalesWinFactor: Double
     var yearlyCost: Double
   }
-  struct SolutionPlan: Sendable {
+  struct SolutionPlan: Sendable, BitwiseCopyable {
     var unsupportedWinFactor: Double
-    /// Solution teams and product groups for this solution, in scenario order.
-    var specialists: [Int32]
+    /// Solution teams and product groups for this solution, in scenario order (in `specialists`).
+    var specialists: Span
   }
 
   var horizon: Double
   var warmup: Double
-  var segments: [SegmentPlan]
-  var motions: [[StagePlan]]
-  var teams: [TeamPlan]
-  var pools: [PoolPlan]
-  var solutions: [SolutionPlan]
+  var segments: [SegmentPlan] = []
+  var teams: [TeamPlan] = []
+  var pools: [PoolPlan] = []
+  var solutions: [SolutionPlan] = []
   var gradeMinimums: [Double]
   var layout: MetricLayout
+  /// The flat arrays the spans point into.
+  var needs: [NeedPlan] = []
+  var slices: [SlicePlan] = []
+  var stages: [StagePlan] = []
+  var embedded: [EmbeddedPlan] = []
+  var specialists: [Int32] = []
+  var samplerTables = SamplerTables()
 
   init(_ s: Scenario) {
     horizon = s.horizonDays
     warmup = s.warmupDays
     layout = MetricLayout(scenario: s)
+    gradeMinimums = s.grades.map(\.minDealSize)
     let poolIndex = Dictionary(s.pools.enumerated().map { ($1.name, Int32($0)) }, uniquingKeysWith: { a, _ in a })
     let solutionIndex = Dictionary(s.solutions.enumerated().map { ($1.name, Int32($0)) }, uniquingKeysWith: { a, _ in a })
     let teamIndex = Dictionary(s.teams.enumerated().map { ($1.name, Int32($0)) }, uniquingKeysWith: { a, _ in a })
-    let motionIndex = Dictionary(s.motions.enumerated().map { ($1.name, Int32($0)) }, uniquingKeysWith: { a, _ in a })
-    let territories = s.territories()
-    segments = zip(s.segments, territories).map { segment, slices in
-      var cumulative: [Double] = []
+
+    for (segment, territory) in zip(s.segments, s.territories()) {
+      let needStart = Int32(needs.count)
       var total = 0.0
       for need in segment.solutionMix {
         total += need.probability
-        cumulative.append(total)
+        needs.append(NeedPlan(cumulative: total, solution: solutionIndex[need.solution] ?? -1))
       }
-      return SegmentPlan(
-        nameKey: StreamKey.name(segment.name),
-        meanInterarrival: 1 / segment.arrivalsPerDay,
-        accounts: segment.accounts,
-        dealSize: Sampler(segment.dealSize),
-        solutionCumulative: cumulative,
-        solutionIndex: segment.solutionMix.map { solutionIndex[$0.solution] ?? -1 },
-        decisionMakers: segment.decisionMakers.map(Sampler.init),
-        territoryUpper: slices.map(\.upper),
-        territoryOwner: slices.map {
-          switch $0.owner {
-          case .team(let index): Int32(index)
-          case .uncovered: -1
-          }
-        })
+      let sliceStart = Int32(slices.count)
+      for slice in territory {
+        switch slice.owner {
+        case .team(let index): slices.append(SlicePlan(upper: slice.upper, owner: Int32(index)))
+        case .uncovered: slices.append(SlicePlan(upper: slice.upper, owner: -1))
+        }
+      }
+      segments.append(
+        SegmentPlan(
+          nameKey: StreamKey.name(segment.name), meanInterarrival: 1 / segment.arrivalsPerDay, accounts: Double(segment.accounts),
+          dealSize: samplerTables.compile(segment.dealSize), decisionMakers: segment.decisionMakers.map { samplerTables.compile($0) },
+          needs: Span(start: needStart, end: Int32(needs.count)), slices: Span(start: sliceStart, end: Int32(slices.count))))
     }
-    motions = s.motions.map { motion in
-      motion.stages.map { StagePlan(days: Sampler($0.days), advance: $0.advance, pool: $0.presales.flatMap { poolIndex[$0] } ?? -1) }
+
+    var motionStages: [String: Span] = [:]
+    for motion in s.motions where motionStages[motion.name] == nil {
+      let start = Int32(stages.count)
+      for stage in motion.stages {
+        stages.append(
+          StagePlan(days: samplerTables.compile(stage.days), advance: stage.advance, pool: stage.presales.flatMap { poolIndex[$0] } ?? -1))
+      }
+      motionStages[motion.name] = Span(start: start, end: Int32(stages.count))
     }
-    teams = s.teams.map { team in
-      var embedded: [Int32: (win: Double, deal: Double)] = [:]
+
+    for team in s.teams {
+      let embeddedStart = Int32(embedded.count)
       for skill in team.embedded {
-        if let index = solutionIndex[skill.solution] { embedded[index] = (skill.winUplift, skill.dealUplift) }
+        if let index = solutionIndex[skill.solution] {
+          embedded.append(EmbeddedPlan(solution: index, winUplift: skill.winUplift, dealUplift: skill.dealUplift))
+        }
       }
-      return TeamPlan(
-        kind: team.kind, capacity: Int32(team.capacity), motion: team.motion.flatMap { motionIndex[$0] } ?? -1,
-        poolOverride: team.presales.flatMap { poolIndex[$0] } ?? -1, overflow: team.overflow.flatMap { teamIndex[$0] } ?? -1,
-        newHireShare: team.newHireShare, newHireWinFactor: team.newHireWinFactor, margin: team.margin,
-        winUplift: team.winUplift, dealUplift: team.dealUplift, engageProbability: team.kind == .productGroup ? team.engageProbability : 1,
-        relationshipCoverage: team.kind == .keyAccount ? team.relationshipCoverage.map(Sampler.init) : nil,
-        espFloor: team.espFloor, embedded: embedded,
-        yearlyCost: Double(team.reps) * team.costPerRepYear + team.overheadCostYear)
+      teams.append(
+        TeamPlan(
+          capacity: Int32(team.capacity),
+          stages: team.motion.flatMap { motionStages[$0] } ?? Span(start: 0, end: 0),
+          poolOverride: team.presales.flatMap { poolIndex[$0] } ?? -1, overflow: team.overflow.flatMap { teamIndex[$0] } ?? -1,
+          newHireShare: team.newHireShare, newHireWinFactor: team.newHireWinFactor, margin: team.margin,
+          winUplift: team.winUplift, dealUplift: team.dealUplift,
+          engageProbability: team.kind == .productGroup ? team.engageProbability : 1,
+          relationshipCoverage: team.kind == .keyAccount ? team.relationshipCoverage.map { samplerTables.compile($0) } : nil,
+          espFloor: team.espFloor, embedded: Span(start: embeddedStart, end: Int32(embedded.count)),
+          yearlyCost: Double(team.reps) * team.costPerRepYear + team.overheadCostYear))
     }
-    pools = s.pools.map {
-      PoolPlan(
-        experts: Int32($0.experts), service: Sampler($0.serviceDays), tiered: $0.policy == .tiered, patience: $0.patienceDays,
-        noPresalesWinFactor: $0.noPresalesWinFactor, yearlyCost: Double($0.experts) * $0.costPerExpertYear)
+
+    for pool in s.pools {
+      pools.append(
+        PoolPlan(
+          experts: Int32(pool.experts), service: samplerTables.compile(pool.serviceDays), tiered: pool.policy == .tiered,
+          patience: pool.patienceDays, noPresalesWinFactor: pool.noPresalesWinFactor,
+          yearlyCost: Double(pool.experts) * pool.costPerExpertYear))
     }
-    solutions = s.solutions.enumerated().map { index, solution in
-      SolutionPlan(
-        unsupportedWinFactor: solution.unsupportedWinFactor,
-        specialists: s.teams.indices.filter { !s.teams[$0].kind.ownsAccounts && s.teams[$0].solutions.contains(solution.name) }.map { Int32($0) })
+
+    for solution in s.solutions {
+      let start = Int32(specialists.count)
+      for (index, team) in s.teams.enumerated() where !team.kind.ownsAccounts && team.solutions.contains(solution.name) {
+        specialists.append(Int32(index))
+      }
+      solutions.append(SolutionPlan(unsupportedWinFactor: solution.unsupportedWinFactor, specialists: Span(start: start, end: Int32(specialists.count))))
     }
-    gradeMinimums = s.grades.map(\.minDealSize)
   }
+
+  /// How many FIFO queues pool `pool` keeps: one per grade when tiered, else one.
+  func queueCount(pool: Int) -> Int { pools[pool].tiered ? max(gradeMinimums.count, 1) : 1 }
 }

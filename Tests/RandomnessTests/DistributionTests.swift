@@ -21,8 +21,9 @@ private func sampleMoments(_ draws: [Double]) -> (mean: Double, variance: Double
 private func draws(_ distribution: Distribution, count: Int, key: UInt64) -> [Double] {
   let generator = RandomGenerator()
   generator.select(key: key, attribute: 0)
-  let sampler = Sampler(distribution)
-  return (0..<count).map { _ in generator.sample(sampler) }
+  var tables = SamplerTables()
+  let sampler = tables.compile(distribution)
+  return (0..<count).map { _ in generator.sample(sampler, from: tables) }
 }
 
 /// Kolmogorov-Smirnov statistic of the sample against a continuous CDF.
