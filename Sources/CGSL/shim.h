@@ -9,6 +9,10 @@
 #ifndef CCCM_GSL_SHIM_H
 #define CCCM_GSL_SHIM_H
 
+// GSL's small functions (gsl_rng_uniform, ...) as inline definitions, so each draw skips a call.
+#ifndef HAVE_INLINE
+#define HAVE_INLINE 1
+#endif
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_cdf.h>

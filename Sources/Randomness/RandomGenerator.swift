@@ -93,8 +93,9 @@ public final class RandomGenerator {
     Int(gsl_ran_binomial(rng, p, UInt32(clamping: trials)))
   }
 
-  /// A draw from a sampler compiled by `tables`.
-  @inlinable
+  /// A draw from a sampler compiled by `tables`. Inlined at each call site, where the form is
+  /// usually always the same, so the branch on it is predicted.
+  @inlinable @inline(__always)
   public func sample(_ sampler: Sampler, from tables: SamplerTables) -> Double {
     switch sampler.form {
     case .constant: return sampler.a

@@ -16,9 +16,12 @@ struct ScheduledEvent: Sendable {
   var event: Event
 
   /// Calendar order: by time, ties by scheduling order, so runs are deterministic.
+  /// Written so the (unpredictable) time comparison can compile to a select rather than a branch;
+  /// equal times are rare, so the branch on them is well predicted.
   @inline(__always)
   func precedes(_ other: ScheduledEvent) -> Bool {
-    time < other.time || (time == other.time && sequence < other.sequence)
+    if time == other.time { return sequence < other.sequence }
+    return time < other.time
   }
 }
 
@@ -111,7 +114,7 @@ struct EventHeap {
       var hole = 0
       var child = 1
       while child < n {
-        if child + 1 < n, h[child + 1].precedes(h[child]) { child += 1 }
+        if child + 1 < n { child += h[child + 1].precedes(h[child]) ? 1 : 0 }
         h[hole] = h[child]
         hole = child
         child = 2 * hole + 1
