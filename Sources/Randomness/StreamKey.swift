@@ -36,7 +36,19 @@ public enum StreamKey {
   /// The key of one opportunity: (replication key, segment, the opportunity's index in its segment).
   @inlinable
   public static func opportunity(replicationKey: UInt64, segment: UInt64, index: Int) -> UInt64 {
-    combine(combine(replicationKey, segment), UInt64(index))
+    opportunity(segmentKey: StreamKey.segment(replicationKey: replicationKey, segment: segment), index: index)
+  }
+
+  /// The part of an opportunity's key shared by a segment's opportunities in one replication.
+  @inlinable
+  public static func segment(replicationKey: UInt64, segment: UInt64) -> UInt64 {
+    combine(replicationKey, segment)
+  }
+
+  /// The key of one opportunity from its segment's key (`segment(replicationKey:segment:)`).
+  @inlinable
+  public static func opportunity(segmentKey: UInt64, index: Int) -> UInt64 {
+    combine(segmentKey, UInt64(index))
   }
 
   /// The key of a segment's arrival stream in a replication.

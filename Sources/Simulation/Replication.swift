@@ -53,6 +53,8 @@ struct Replication {
   var nextToken: UInt32 = 0
   var now = 0.0
   var arrivalIndex: [Int]
+  /// Per segment, the key its opportunities' keys derive from in this replication.
+  var segmentKeys: [UInt64]
   var metrics: ReplicationMetrics
 
   init(plan: SimulationPlan, generatorKind: GeneratorKind) {
@@ -64,6 +66,7 @@ struct Replication {
     queueStart = plan.pools.indices.reduce(into: [0]) { starts, p in starts.append(starts[p] + plan.queueCount(pool: p)) }
     queues = Array(repeating: PresalesQueue(), count: queueStart.last ?? 0)
     arrivalIndex = Array(repeating: 0, count: plan.segments.count)
+    segmentKeys = Array(repeating: 0, count: plan.segments.count)
     metrics = ReplicationMetrics(plan: plan)
   }
 
@@ -73,13 +76,14 @@ struct Replication {
     let replicationKey = StreamKey.replication(seed: seed, replication: replication)
     let start = -plan.warmup
     for (index, segment) in plan.segments.enumerated() {
+      segmentKeys[index] = StreamKey.segment(replicationKey: replicationKey, segment: segment.nameKey)
       arrivalGenerators[index].select(key: StreamKey.arrivals(replicationKey: replicationKey, segment: segment.nameKey), attribute: 0)
       calendar.schedule(.arrival(segment: Int32(index)), at: start + arrivalGenerators[index].exponential(mean: segment.meanInterarrival))
     }
     while let item = calendar.next(before: plan.horizon) {
       now = item.time
       switch item.event {
-      case .arrival(let segment): arrive(segment: Int(segment), replicationKey: replicationKey)
+      case .arrival(let segment): arrive(segment: Int(segment))
       case .presalesDone(let opportunity): finishPresales(opportunity)
       case .stageDone(let opportunity): finishStage(opportunity)
       case .patienceOut(let opportunity, let token): runOutOfPatience(opportunity, token: token)
@@ -104,7 +108,7 @@ struct Replication {
 
   // MARK: - Arrivals and coverage (MODEL.md §2, §4)
 
-  private mutating func arrive(segment s: Int, replicationKey: UInt64) {
+  private mutating func arrive(segment s: Int) {
     let segment = plan.segments[s]
     let index = arrivalIndex[s]
     arrivalIndex[s] += 1
@@ -112,11 +116,15 @@ struct Replication {
     let counted = now >= 0
     if counted { metrics.arrival(segment: s) }
 
-    let key = StreamKey.opportunity(replicationKey: replicationKey, segment: segment.nameKey, index: index)
-    generator.select(key: key, attribute: Attribute.account)
-    let account = (generator.uniform() * segment.accounts).rounded(.down) / segment.accounts
+    let key = StreamKey.opportunity(segmentKey: segmentKeys[s], index: index)
     var slice = Int(segment.slices.start)
-    while slice < Int(segment.slices.end) - 1, account >= plan.slices[slice].upper { slice += 1 }
+    if slice < Int(segment.slices.end) - 1 {
+      // Which account, hence whose territory; a segment with one owner needs no draw (and skipping it
+      // changes no other draw: every attribute has its own stream).
+      generator.select(key: key, attribute: Attribute.account)
+      let account = (generator.uniform() * segment.accounts).rounded(.down) / segment.accounts
+      while slice < Int(segment.slices.end) - 1, account >= plan.slices[slice].upper { slice += 1 }
+    }
     let owner = plan.slices[slice].owner
     guard owner >= 0 else {
       if counted { metrics.uncovered() }
