@@ -38,35 +38,35 @@ struct Opportunity {
 
 /// Simulates replications of one plan. Owns its generators and buffers and reuses them from one
 /// replication to the next; one per worker thread.
-struct Replication {
+struct Replication: ~Copyable {
   let plan: SimulationPlan
   let generator: RandomGenerator
   let arrivalGenerators: [RandomGenerator]
   var calendar = EventCalendar()
-  var opportunities: [Opportunity] = []
-  var freeOpportunities: [Int32] = []
-  var teamBusy: [Int32]
-  var poolBusy: [Int32]
+  var opportunities = PlainArray<Opportunity>(capacity: 1024)
+  var freeOpportunities = PlainArray<Int32>(capacity: 1024)
+  var teamBusy: PlainArray<Int32>
+  var poolBusy: PlainArray<Int32>
   /// Pool p's queues (one per grade when tiered) are `queues[queueStart[p]...]`.
   var queues: [PresalesQueue]
   let queueStart: [Int]
   var nextToken: UInt32 = 0
   var now = 0.0
-  var arrivalIndex: [Int]
+  var arrivalIndex: PlainArray<Int>
   /// Per segment, the key its opportunities' keys derive from in this replication.
-  var segmentKeys: [UInt64]
+  var segmentKeys: PlainArray<UInt64>
   var metrics: ReplicationMetrics
 
   init(plan: SimulationPlan, generatorKind: GeneratorKind) {
     self.plan = plan
     generator = RandomGenerator(kind: generatorKind)
     arrivalGenerators = plan.segments.map { _ in RandomGenerator(kind: generatorKind) }
-    teamBusy = Array(repeating: 0, count: plan.teams.count)
-    poolBusy = Array(repeating: 0, count: plan.pools.count)
+    teamBusy = PlainArray(repeating: 0, count: plan.teams.count)
+    poolBusy = PlainArray(repeating: 0, count: plan.pools.count)
     queueStart = plan.pools.indices.reduce(into: [0]) { starts, p in starts.append(starts[p] + plan.queueCount(pool: p)) }
     queues = Array(repeating: PresalesQueue(), count: queueStart.last ?? 0)
-    arrivalIndex = Array(repeating: 0, count: plan.segments.count)
-    segmentKeys = Array(repeating: 0, count: plan.segments.count)
+    arrivalIndex = PlainArray(repeating: 0, count: plan.segments.count)
+    segmentKeys = PlainArray(repeating: 0, count: plan.segments.count)
     metrics = ReplicationMetrics(plan: plan)
   }
 
@@ -75,7 +75,8 @@ struct Replication {
     reset()
     let replicationKey = StreamKey.replication(seed: seed, replication: replication)
     let start = -plan.warmup
-    for (index, segment) in plan.segments.enumerated() {
+    for index in plan.segments.indices {
+      let segment = plan.segments[index]
       segmentKeys[index] = StreamKey.segment(replicationKey: replicationKey, segment: segment.nameKey)
       arrivalGenerators[index].select(key: StreamKey.arrivals(replicationKey: replicationKey, segment: segment.nameKey), attribute: 0)
       calendar.schedule(.arrival(segment: Int32(index)), at: start + arrivalGenerators[index].exponential(mean: segment.meanInterarrival))
@@ -95,12 +96,12 @@ struct Replication {
 
   private mutating func reset() {
     calendar.reset()
-    opportunities.removeAll(keepingCapacity: true)
-    freeOpportunities.removeAll(keepingCapacity: true)
-    for i in teamBusy.indices { teamBusy[i] = 0 }
-    for i in poolBusy.indices { poolBusy[i] = 0 }
+    opportunities.removeAll()
+    freeOpportunities.removeAll()
+    teamBusy.fill(with: 0)
+    poolBusy.fill(with: 0)
     for q in queues.indices { queues[q].removeAll() }
-    for i in arrivalIndex.indices { arrivalIndex[i] = 0 }
+    arrivalIndex.fill(with: 0)
     nextToken = 0
     now = -plan.warmup
     metrics.reset(start: -plan.warmup)

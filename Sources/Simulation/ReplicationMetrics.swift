@@ -1,5 +1,5 @@
 /// Accumulates one replication's metrics over the measured window [0, horizon) (MODEL.md §7).
-struct ReplicationMetrics {
+struct ReplicationMetrics: ~Copyable {
   struct TeamTally: BusyTime {
     var credited = 0.0, wins = 0.0, blocked = 0.0
     var busyArea = 0.0, lastChange = 0.0
@@ -14,26 +14,25 @@ struct ReplicationMetrics {
   var arrivals = 0.0, uncoveredCount = 0.0, blockedCount = 0.0, acceptedCount = 0.0
   var wins = 0.0, losses = 0.0, bookings = 0.0, credited = 0.0, cycleDays = 0.0
   var requests = 0.0, gaveUpCount = 0.0, margins = 0.0
-  var waits: [Double] = []
-  var teams: [TeamTally]
-  var segments: [SegmentTally]
-  var pools: [PoolTally]
+  var waits = PlainArray<Double>(capacity: 4096)
+  var teams: PlainArray<TeamTally>
+  var segments: PlainArray<SegmentTally>
+  var pools: PlainArray<PoolTally>
 
   init(plan: SimulationPlan) {
-    teams = Array(repeating: TeamTally(), count: plan.teams.count)
-    segments = Array(repeating: SegmentTally(), count: plan.segments.count)
-    pools = Array(repeating: PoolTally(), count: plan.pools.count)
-    waits.reserveCapacity(4096)
+    teams = PlainArray(repeating: TeamTally(), count: plan.teams.count)
+    segments = PlainArray(repeating: SegmentTally(), count: plan.segments.count)
+    pools = PlainArray(repeating: PoolTally(), count: plan.pools.count)
   }
 
   mutating func reset(start: Double) {
     arrivals = 0; uncoveredCount = 0; blockedCount = 0; acceptedCount = 0
     wins = 0; losses = 0; bookings = 0; credited = 0; cycleDays = 0
     requests = 0; gaveUpCount = 0; margins = 0
-    waits.removeAll(keepingCapacity: true)
-    for t in teams.indices { teams[t] = TeamTally(lastChange: start) }
-    for s in segments.indices { segments[s] = SegmentTally() }
-    for p in pools.indices { pools[p] = PoolTally(lastChange: start) }
+    waits.removeAll()
+    teams.fill(with: TeamTally(lastChange: start))
+    segments.fill(with: SegmentTally())
+    pools.fill(with: PoolTally(lastChange: start))
   }
 
   mutating func arrival(segment: Int) {
@@ -85,9 +84,16 @@ struct ReplicationMetrics {
     pools[pool].busyChanged(busy: busy, at: now)
   }
 
-  mutating func close(at horizon: Double, teamBusy: [Int32], poolBusy: [Int32]) {
+  mutating func close(at horizon: Double, teamBusy: borrowing PlainArray<Int32>, poolBusy: borrowing PlainArray<Int32>) {
     for t in teams.indices { teamBusyChanged(t, busy: teamBusy[t], at: horizon) }
     for p in pools.indices { poolBusyChanged(p, busy: poolBusy[p], at: horizon) }
+  }
+
+  /// The sum of the waits, in the order they were recorded.
+  func waitSum() -> Double {
+    var sum = 0.0
+    for i in waits.indices { sum += waits[i] }
+    return sum
   }
 
   /// The 90th percentile of the waits (nearest-rank), NaN with no waits.
@@ -107,24 +113,27 @@ struct ReplicationMetrics {
     func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
     let values: [Double] = [
       arrivals, uncoveredCount, blockedCount, acceptedCount, wins, losses, ratio(wins, wins + losses), bookings, credited,
-      ratio(cycleDays, wins), requests, ratio(waits.reduce(0, +), Double(waits.count)), waitP90(), gaveUpCount, cost,
+      ratio(cycleDays, wins), requests, ratio(waitSum(), Double(waits.count)), waitP90(), gaveUpCount, cost,
       ratio(bookings, cost),
     ]
     for (i, v) in values.enumerated() { out[i] = v }
     let layout = plan.layout
-    for (t, team) in teams.enumerated() {
+    for t in teams.indices {
+      let team = teams[t]
       out[layout.teamIndex(t, 0)] = team.credited
       out[layout.teamIndex(t, 1)] = team.wins
       out[layout.teamIndex(t, 2)] = team.blocked
       out[layout.teamIndex(t, 3)] = ratio(team.busyArea, Double(plan.teams[t].capacity) * plan.horizon)
     }
-    for (s, segment) in segments.enumerated() {
+    for s in segments.indices {
+      let segment = segments[s]
       out[layout.segmentIndex(s, 0)] = segment.arrivals
       out[layout.segmentIndex(s, 1)] = ratio(segment.accepted, segment.arrivals)
       out[layout.segmentIndex(s, 2)] = ratio(segment.wins, segment.wins + segment.losses)
       out[layout.segmentIndex(s, 3)] = ratio(segment.waitSum, segment.waitCount)
     }
-    for (p, pool) in pools.enumerated() {
+    for p in pools.indices {
+      let pool = pools[p]
       out[layout.poolIndex(p, 0)] = ratio(pool.busyArea, Double(plan.pools[p].experts) * plan.horizon)
       out[layout.poolIndex(p, 1)] = ratio(pool.waitSum, pool.waitCount)
     }
