@@ -34,6 +34,8 @@ struct Opportunity {
   var requestTime: Double = 0
   var token: UInt32 = 0
   var waiting = false
+  /// Whether the stage its pending `stageDone` ends advances (drawn when the stage started).
+  var advances = false
 }
 
 /// Simulates replications of one plan. Owns its generators and buffers and reuses them from one
@@ -299,22 +301,36 @@ struct Replication: ~Copyable {
     scheduleStageEnd(index)
   }
 
+  /// Draws how the current stage ends (its days and whether it advances) and schedules that end.
+  /// Stages that follow without a presales request are drawn straight on, and only the end of the
+  /// run is scheduled: nothing happens between them, and every draw has its own stream, so the
+  /// results are those of one event per stage, with fewer events.
   private mutating func scheduleStageEnd(_ index: Int32) {
     let opportunity = opportunities[Int(index)]
-    let stage = plan.stages[Int(opportunity.stages.start + opportunity.stage)]
-    generator.select(key: opportunity.key, attribute: Attribute.stageDays(Int(opportunity.stage)))
-    calendar.schedule(.stageDone(opportunity: index), at: now + generator.sample(stage.days, from: plan.samplerTables))
+    let first = Int(opportunity.stages.start)
+    let last = Int(opportunity.stages.end) - 1
+    var k = Int(opportunity.stage)
+    var end = now
+    var advances: Bool
+    while true {
+      let stage = plan.stages[first + k]
+      generator.select(key: opportunity.key, attribute: Attribute.stageDays(k))
+      end += generator.sample(stage.days, from: plan.samplerTables)
+      let p = first + k == last ? min(1, stage.advance * opportunity.winFactor) : stage.advance
+      generator.select(key: opportunity.key, attribute: Attribute.stageOutcome(k))
+      advances = generator.uniform() < p
+      guard advances, first + k < last, plan.stages[first + k + 1].pool < 0 else { break }
+      k += 1
+    }
+    opportunities[Int(index)].stage = Int32(k)
+    opportunities[Int(index)].advances = advances
+    calendar.schedule(.stageDone(opportunity: index), at: end)
   }
 
   private mutating func finishStage(_ index: Int32) {
     let opportunity = opportunities[Int(index)]
-    let k = Int(opportunity.stage)
-    let isLast = Int(opportunity.stages.start) + k == Int(opportunity.stages.end) - 1
-    let advance = plan.stages[Int(opportunity.stages.start) + k].advance
-    let p = isLast ? min(1, advance * opportunity.winFactor) : advance
-    generator.select(key: opportunity.key, attribute: Attribute.stageOutcome(k))
-    let advances = generator.uniform() < p
-    if advances && !isLast {
+    let advances = opportunity.advances
+    if advances && opportunity.stages.start + opportunity.stage < opportunity.stages.end - 1 {
       opportunities[Int(index)].stage += 1
       return beginStage(index)
     }
