@@ -31,36 +31,69 @@ struct Bench: ParsableCommand {
     let simulator = Simulator(scenario: scenario, generator: kind)
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let arrivalsIndex = MetricLayout.scenarioMetrics.firstIndex(of: "arrivals") ?? 0
-    func measure(threads: Int) -> (opportunities: Double, replications: Double) {
-      var rates: [(Double, Double)] = []
-      for run in 0..<max(1, runs) {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let results = simulator.run(replications: replications, seed: scenario.seed &+ UInt64(run), threads: threads)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        // All arrivals simulated, warm-up included, approximated by the measured ones scaled by the period.
-        let measured = results.column(arrivalsIndex).reduce(0, +)
-        let simulated = measured * (scenario.horizonDays + scenario.warmupDays) / scenario.horizonDays
-        rates.append((simulated / seconds, Double(replications) / seconds))
-      }
-      rates.sort { $0.0 < $1.0 }
-      return rates[rates.count / 2]
+    /// Opportunities and replications per second of one timed run.
+    func measure(threads: Int, run: Int) -> (opportunities: Double, replications: Double) {
+      let start = DispatchTime.now().uptimeNanoseconds
+      let results = simulator.run(replications: replications, seed: scenario.seed &+ UInt64(run), threads: threads)
+      let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+      // All arrivals simulated, warm-up included, approximated by the measured ones scaled by the period.
+      let measured = results.column(arrivalsIndex).reduce(0, +)
+      let simulated = measured * (scenario.horizonDays + scenario.warmupDays) / scenario.horizonDays
+      return (simulated / seconds, Double(replications) / seconds)
     }
     printDrawCosts(kind)
+    let configurations = cores > 1 ? [1, cores] : [1]
     print("cccm bench: \(scenario.name), \(replications) replications per run, median of \(runs) runs, generator \(generator)")
-    let one = measure(threads: 1)
-    print(String(format: "1 thread:   %10.0f opportunities/s  %8.1f replications/s", one.opportunities, one.replications))
-    if cores > 1 {
-      let all = measure(threads: cores)
-      print(String(format: "%d threads:  %10.0f opportunities/s  %8.1f replications/s", cores, all.opportunities, all.replications))
-      print(String(format: "scaling:    %.2fx on %d cores", all.opportunities / one.opportunities, cores))
+    // One untimed run first (page faults, caches, clock ramp-up), then the configurations in turn,
+    // so that a noisy spell on a shared machine hits all of them alike.
+    for threads in configurations { _ = simulator.run(replications: max(1, replications / 4), seed: scenario.seed, threads: threads) }
+    var rates = configurations.map { _ in [(opportunities: Double, replications: Double)]() }
+    for run in 0..<max(1, runs) {
+      for (c, threads) in configurations.enumerated() { rates[c].append(measure(threads: threads, run: run)) }
+    }
+    var medians: [Double] = []
+    for (c, threads) in configurations.enumerated() {
+      let sorted = rates[c].sorted { $0.opportunities < $1.opportunities }
+      let median = sorted[sorted.count / 2]
+      medians.append(median.opportunities)
+      print(
+        String(
+          format: "%-11@ %10.0f opportunities/s  %8.1f replications/s  (runs %.0f to %.0f)",
+          "\(threads) thread\(threads == 1 ? "" : "s"):" as NSString, median.opportunities, median.replications,
+          sorted.first?.opportunities ?? 0, sorted.last?.opportunities ?? 0))
+    }
+    if medians.count > 1 {
+      print(String(format: "scaling:    %.2fx on %d cores", medians[1] / medians[0], cores))
     }
     if memory {
       for count in [1_000, 10_000] {
-        _ = simulator.run(replications: count, seed: scenario.seed)
-        print(String(format: "peak resident memory after %6d replications: %.1f MB", count, peakResidentMegabytes()))
+        let megabytes = try peakMemoryOfRun(file: file, replications: count, generator: generator)
+        print(String(format: "peak resident memory of `cccm run` at %6d replications: %.1f MB", count, megabytes))
       }
     }
   }
+}
+
+/// Runs `cccm run FILE --replications N` in a child process and returns its peak resident memory:
+/// measured apart from the benchmark's own runs, as a planner's run would use it.
+func peakMemoryOfRun(file: String, replications: Int, generator: String) throws -> Double {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+  if !CommandLine.arguments[0].contains("/"), let path = findInPath(CommandLine.arguments[0]) {
+    process.executableURL = URL(fileURLWithPath: path)
+  }
+  process.arguments = ["run", file, "--replications", String(replications), "--generator", generator, "--quiet", "--format", "csv"]
+  process.standardOutput = FileHandle.nullDevice
+  try process.run()
+  var status: Int32 = 0
+  var usage = rusage()
+  _ = wait4(process.processIdentifier, &status, 0, &usage)
+  return Double(usage.ru_maxrss) / 1024
+}
+
+private func findInPath(_ name: String) -> String? {
+  let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+  return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }
 
 /// The process's peak resident set size (getrusage's ru_maxrss, in KiB on Linux).
