@@ -54,42 +54,36 @@ struct ScheduledEvent: Sendable {
 
 /// The future event list: events in (time, sequence) order.
 ///
-/// Two binary min-heaps behind one interface: arrivals (exactly one pending per segment, so a tiny
-/// heap) and the work on opportunities. Most events of a busy scenario are arrivals, and keeping them
-/// apart shortens the path each of them travels; an arrival taken from the calendar stays at the top
-/// of its heap until its segment's next arrival replaces it, one sift instead of two. Every event
-/// takes its sequence number from one counter, so the order is exactly that of a single heap.
-/// Storage is reused across replications (`reset`): the event loop allocates nothing once warm.
+/// Arrivals and the work on opportunities are kept apart. There is exactly one pending arrival per
+/// segment, so arrivals sit in a tournament tree over the segments: an arrival handled is replaced
+/// by its segment's next one, which replays log2(segments) matches. The work is a binary heap.
+/// Most events of a busy scenario are arrivals; this keeps them off the heap. Every event takes its
+/// sequence number from one counter, so the order is exactly that of a single heap ordered by
+/// (time, sequence). Storage is reused across replications (`reset`): the event loop allocates
+/// nothing once warm.
 struct EventCalendar: ~Copyable {
-  private var arrivals = EventHeap()
+  private var arrivals: ArrivalTournament
   private var work = EventHeap()
   private var sequence: UInt64 = 0
-  /// The arrival last returned by `next`, still at the top of `arrivals`.
-  private var takenArrival = false
 
-  init() {}
+  /// A calendar for arrivals from `segments` segments (at most one pending each).
+  init(segments: Int) { arrivals = ArrivalTournament(segments: segments) }
 
-  var count: Int { arrivals.count + work.count - (takenArrival ? 1 : 0) }
+  var count: Int { arrivals.count + work.count }
   var isEmpty: Bool { count == 0 }
 
   mutating func reset() {
     arrivals.removeAll()
     work.removeAll()
     sequence = 0
-    takenArrival = false
   }
 
-  /// Adds an event at `time`. O(log n).
+  /// Adds an event at `time`; an arrival replaces its segment's pending one. O(log n).
   mutating func schedule(_ event: Event, at time: Double) {
     let item = ScheduledEvent(time: time, sequence: sequence, event: event)
     sequence &+= 1
     if item.isArrival {
-      if takenArrival {
-        takenArrival = false
-        arrivals.replaceFirst(with: item)
-      } else {
-        arrivals.insert(item)
-      }
+      arrivals.set(item)
     } else {
       work.insert(item)
     }
@@ -97,31 +91,100 @@ struct EventCalendar: ~Copyable {
 
   /// Removes and returns the earliest event if it is due before `limit`. O(log n).
   mutating func next(before limit: Double) -> ScheduledEvent? {
-    if takenArrival {
-      takenArrival = false
-      _ = arrivals.removeFirst()
+    let arrival = arrivals.first
+    if let other = work.first, other.precedes(arrival) {
+      return other.time < limit ? work.removeFirst() : nil
     }
-    let takeArrival: Bool
-    if let arrival = arrivals.first {
-      if let other = work.first {
-        takeArrival = arrival.precedes(other)
-      } else {
-        takeArrival = true
-      }
-    } else {
-      takeArrival = false
-    }
-    if takeArrival {
-      guard let arrival = arrivals.first, arrival.time < limit else { return nil }
-      takenArrival = true
-      return arrival
-    }
-    guard let other = work.first, other.time < limit else { return nil }
-    return work.removeFirst()
+    guard arrival.time < limit else { return nil }
+    arrivals.remove(segment: Int(arrival.subject))
+    return arrival
   }
 
   /// Removes and returns the earliest event, if any.
   mutating func next() -> ScheduledEvent? { next(before: .infinity) }
+}
+
+/// One pending arrival per segment in a winner tree: `winner[node]` is the segment whose arrival
+/// is earliest below `node`; leaves are `capacity + segment`. A segment with nothing pending holds
+/// a time of +infinity.
+struct ArrivalTournament: ~Copyable {
+  private var pending: PlainArray<ScheduledEvent>
+  private var winner: PlainArray<Int32>
+  private let capacity: Int
+  private(set) var count = 0
+  /// The segment whose arrival was last removed: `set` usually refills it straight away, so its
+  /// replay waits for that (one replay instead of two).
+  private var vacated = -1
+
+  init(segments: Int) {
+    var capacity = 1
+    while capacity < segments { capacity *= 2 }
+    self.capacity = capacity
+    pending = PlainArray(repeating: Self.nothing(0), count: capacity)
+    for s in 0..<capacity { pending[s] = Self.nothing(s) }
+    winner = PlainArray(repeating: 0, count: 2 * capacity)
+    removeAll()
+  }
+
+  private static func nothing(_ segment: Int) -> ScheduledEvent {
+    ScheduledEvent(time: .infinity, sequence: UInt64.max >> 2, event: .arrival(segment: Int32(segment)))
+  }
+
+  mutating func removeAll() {
+    for s in 0..<capacity { pending[s] = Self.nothing(s) }
+    for leaf in capacity..<(2 * capacity) { winner[leaf] = Int32(leaf - capacity) }
+    for node in stride(from: capacity - 1, to: 0, by: -1) { winner[node] = winner[2 * node] }
+    count = 0
+    vacated = -1
+  }
+
+  /// The earliest pending arrival (time +infinity if none).
+  var first: ScheduledEvent {
+    mutating get {
+      if vacated >= 0 { replayVacated() }
+      return pending[Int(winner[1])]
+    }
+  }
+
+  /// Sets the pending arrival of `item`'s segment. O(log segments).
+  mutating func set(_ item: ScheduledEvent) {
+    let segment = Int(item.subject)
+    if pending[segment].time == .infinity { count += 1 }
+    pending[segment] = item
+    if vacated >= 0, vacated != segment { replayVacated() }
+    vacated = -1
+    replay(from: segment)
+  }
+
+  /// Removes the pending arrival of `segment`.
+  mutating func remove(segment: Int) {
+    if vacated >= 0 { replayVacated() }
+    if pending[segment].time != .infinity { count -= 1 }
+    pending[segment] = Self.nothing(segment)
+    vacated = segment
+  }
+
+  private mutating func replayVacated() {
+    let segment = vacated
+    vacated = -1
+    replay(from: segment)
+  }
+
+  /// Replays the matches on the path from `segment`'s leaf to the root.
+  private mutating func replay(from segment: Int) {
+    let leaf = capacity + segment
+    pending.withUnsafeMutableBufferPointer { pending in
+      winner.withUnsafeMutableBufferPointer { winner in
+        var node = leaf >> 1
+        while node >= 1 {
+          let left = winner[node &* 2]
+          let right = winner[node &* 2 &+ 1]
+          winner[node] = pending[Int(right)].precedes(pending[Int(left)]) ? right : left
+          node >>= 1
+        }
+      }
+    }
+  }
 }
 
 /// A binary min-heap of scheduled events by (time, sequence).
@@ -158,11 +221,6 @@ struct EventHeap: ~Copyable {
     let top = items[0]
     siftFromRoot(last)
     return top
-  }
-
-  /// Replaces the earliest item by `item` (which must not precede it). O(log n).
-  mutating func replaceFirst(with item: ScheduledEvent) {
-    siftFromRoot(item)
   }
 
   /// Puts `item` in the hole at the root: the hole walks down to a leaf along the earlier children

@@ -44,7 +44,7 @@ struct Replication: ~Copyable {
   let plan: SimulationPlan
   let generator: RandomGenerator
   let arrivalGenerators: [RandomGenerator]
-  var calendar = EventCalendar()
+  var calendar: EventCalendar
   var opportunities = PlainArray<Opportunity>(capacity: 1024)
   var freeOpportunities = PlainArray<Int32>(capacity: 1024)
   var teamBusy: PlainArray<Int32>
@@ -62,6 +62,7 @@ struct Replication: ~Copyable {
   init(plan: SimulationPlan, generatorKind: GeneratorKind) {
     self.plan = plan
     generator = RandomGenerator(kind: generatorKind)
+    calendar = EventCalendar(segments: plan.segments.count)
     arrivalGenerators = plan.segments.map { _ in RandomGenerator(kind: generatorKind) }
     teamBusy = PlainArray(repeating: 0, count: plan.teams.count)
     poolBusy = PlainArray(repeating: 0, count: plan.pools.count)
