@@ -11,6 +11,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    // Tests only: golden files of the report layouts.
+    .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.17.0"),
   ],
   targets: [
     // MARK: - Public API
@@ -52,7 +54,11 @@ let package = Package(
     .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
     .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles"], exclude: ["Invalid", "valid.yaml"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles"]),
-    .testTarget(name: "EstimationTests", dependencies: ["Estimation"]),
+    .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Randomness"]),
+    .testTarget(
+      name: "ReportsTests",
+      dependencies: ["Reports", "ScenarioFiles", "Randomness", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+      exclude: ["__Snapshots__"]),
     .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -93,7 +93,9 @@ struct Compare: ParsableCommand {
       all = runs
     }
     let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: objective, teams: teams)
-    print(ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note), terminator: "")
+    // Colour only for people: a terminal, and no NO_COLOR (https://no-color.org).
+    let colour = options.format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    print(ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note, colour: colour), terminator: "")
   }
 }
 

@@ -94,7 +94,16 @@ public struct Comparison: Sendable {
 
 /// `cccm compare` output.
 public enum ComparisonReport {
-  public static func render(_ c: Comparison, format: OutputFormat, verbose: Bool = false, note: String? = nil) -> String {
+  /// Green for a significant change for the better, red for the worse, else plain. Utilization
+  /// and counts without a direction (arrivals) stay plain.
+  static func style(_ d: PairedDifference, metric: String) -> CellStyle {
+    guard d.isSignificant, !["arrivals", "utilization", "presales_requests", "accepted"].contains(metric) else { return .plain }
+    return (d.mean < 0) == Comparison.lowerIsBetter(metric) ? .better : .worse
+  }
+
+  /// The comparison in `format`. `colour` (terminal tables only) shows significant differences in
+  /// green when they are for the better (by the metric's direction) and red when for the worse.
+  public static func render(_ c: Comparison, format: OutputFormat, verbose: Bool = false, note: String? = nil, colour: Bool = false) -> String {
     switch format {
     case .json:
       var object = c.jsonObject
@@ -128,7 +137,7 @@ public enum ComparisonReport {
       } else {
         out += "Difference intervals are 95% paired-t. * = the interval excludes 0.\n\n"
       }
-      var table = TextTable(header: ["metric", "scenario", "mean", "95% CI", "diff", "diff CI (\(level))", "", "rel."])
+      var table = TextTable(header: ["metric", "scenario", "mean", "95% CI", "diff", "diff CI (\(level))", "", "rel."], textColumns: 2)
       for (m, metric) in c.metrics.enumerated() {
         let unit = MetricUnit(metric: metric)
         guard let s = c.baseline.summary(metric) else { continue }
@@ -136,14 +145,16 @@ public enum ComparisonReport {
         for (v, variant) in c.variants.enumerated() {
           guard let vs = variant.summary(metric), m < c.differences[v].count else { continue }
           let d = c.differences[v][m]
-          table.add([
-            "", variant.scenario, unit.format(vs.mean), "[\(unit.format(vs.ci95Low)), \(unit.format(vs.ci95High))]",
-            unit.format(d.mean, signed: true), "[\(unit.format(d.ciLow, signed: true)), \(unit.format(d.ciHigh, signed: true))]",
-            d.isSignificant ? "*" : "", formatRelative(d.relative),
-          ])
+          let style = Self.style(d, metric: metric)
+          table.add(
+            [
+              "", variant.scenario, unit.format(vs.mean), "[\(unit.format(vs.ci95Low)), \(unit.format(vs.ci95High))]",
+              unit.formatDifference(d.mean), "[\(unit.formatDifference(d.ciLow)), \(unit.formatDifference(d.ciHigh))]",
+              d.isSignificant ? "*" : "", formatRelative(d.relative),
+            ], styles: [4: style, 5: style, 6: style, 7: style])
         }
       }
-      out += markdown ? table.markdown() : table.terminal()
+      out += markdown ? table.markdown() : table.terminal(colour: colour)
       if verbose {
         out += "\nWhat common random numbers bought (variance of an unpaired difference / variance of the paired one):\n"
         for (variant, row) in zip(c.variants, c.differences) {
@@ -153,17 +164,20 @@ public enum ComparisonReport {
       }
       for (variant, rows) in zip(c.variants, c.teamDifferences) where !rows.isEmpty {
         out += "\nPer-team differences, \(variant.scenario) - \(c.baseline.scenario):\n\n"
-        var grid = TextTable(header: ["team", "metric", "diff", "diff CI", "", "rel."])
+        var grid = TextTable(header: ["team", "metric", "diff", "diff CI", "", "rel."], textColumns: 2)
         for row in rows {
           let unit = MetricUnit(metric: row.metric)
           let d = row.difference
-          grid.add([row.team, row.metric, unit.format(d.mean, signed: true), "[\(unit.format(d.ciLow, signed: true)), \(unit.format(d.ciHigh, signed: true))]", d.isSignificant ? "*" : "", formatRelative(d.relative)])
+          let style = Self.style(d, metric: row.metric)
+          grid.add(
+            [row.team, row.metric, unit.formatDifference(d.mean), "[\(unit.formatDifference(d.ciLow)), \(unit.formatDifference(d.ciHigh))]", d.isSignificant ? "*" : "", formatRelative(d.relative)],
+            styles: [2: style, 3: style, 4: style, 5: style])
         }
-        out += markdown ? grid.markdown() : grid.terminal()
+        out += markdown ? grid.markdown() : grid.terminal(colour: colour)
       }
       let unit = MetricUnit(metric: c.objective)
       out += "\nRanking by \(c.objective) (\(Comparison.lowerIsBetter(c.objective) ? "lower" : "higher") is better):\n\n"
-      var ranking = TextTable(header: ["rank", "scenario", c.objective])
+      var ranking = TextTable(header: ["rank", "scenario", c.objective], textColumns: 2)
       for (index, entry) in c.ranking.enumerated() { ranking.add(["\(index + 1)", entry.scenario, unit.format(entry.mean)]) }
       out += markdown ? ranking.markdown() : ranking.terminal()
       if let note { out += "\n\(note)\n" }

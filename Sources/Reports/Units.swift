@@ -33,6 +33,13 @@ public enum MetricUnit: Sendable {
     }
   }
 
+  /// A difference between two values: signed, and for rates in percentage points (`+0.42 pp`), so
+  /// that a small change in a rate keeps its digits.
+  public func formatDifference(_ value: Double) -> String {
+    guard self == .rate, value.isFinite else { return format(value, signed: true) }
+    return String(format: "%+.2f pp", value * 100)
+  }
+
   private func grouped(_ value: Double) -> String {
     let whole = String(format: "%.0f", abs(value))
     var out = ""
