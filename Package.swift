@@ -59,7 +59,7 @@ let package = Package(
       name: "ReportsTests",
       dependencies: ["Reports", "ScenarioFiles", "Randomness", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
-    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands"], exclude: ["Fixtures"]),
+    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Reports"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

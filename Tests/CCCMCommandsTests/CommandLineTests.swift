@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Testing
 
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -73,7 +74,7 @@ struct CommandLineTests {
     #expect((object["confidence"] as? Double).map { abs($0 - (1 - 0.05 / 3)) < 1e-12 } == true)
   }
 
-  @Test("CSV and JSON carry the same numbers")
+  @Test("CSV, JSON and the table carry the same numbers")
   func formatsAgree() throws {
     let arguments = ["compare", "scenarios/northwind/baseline.yaml", "scenarios/northwind/variants/presales-plus-2.yaml", "-r", "6", "--metrics", "bookings", "wins"]
     let json = try run(arguments + ["--format", "json"])
@@ -87,6 +88,20 @@ struct CommandLineTests {
       #expect(Double(row[3]) == d["mean"] as? Double)
     }
     #expect(rows.count == 2 * 2 * 3 + 2 * 5)
+    // The table shows the same differences, formatted for people.
+    let table = try run(arguments + ["--format", "table"])
+    for d in differences {
+      let metric = try #require(d["metric"] as? String)
+      let mean = try #require(d["mean"] as? Double)
+      let low = try #require(d["ci95_low"] as? Double)
+      let high = try #require(d["ci95_high"] as? Double)
+      let unit = MetricUnit(metric: metric)
+      let lines = table.out.split(separator: "\n")
+      let start = try #require(lines.firstIndex { $0.hasPrefix(metric + " ") })
+      let row = try #require(lines[start...].first { $0.contains("presales-plus-2") })
+      #expect(row.contains(unit.formatDifference(mean)), "\(row)")
+      #expect(row.contains("[\(unit.formatDifference(low)), \(unit.formatDifference(high))]"), "\(row)")
+    }
   }
 
   @Test("--precision stops where it says: at the target, or at --max-replications")
@@ -94,6 +109,15 @@ struct CommandLineTests {
     let base = ["compare", "scenarios/bench/r1.yaml", "Tests/CCCMCommandsTests/Fixtures/r1-fewer-experts.yaml", "-r", "4", "--metrics", "bookings"]
     let loose = try run(base + ["--precision", "20%"])
     #expect(loose.out.contains("Precision reached"))
+    // The reported half-width is within the target, and the JSON's interval agrees with it.
+    let share = try #require(loose.out.firstMatch(of: /is ([0-9.]+)% of the baseline mean/).flatMap { Double($0.1) })
+    #expect(share <= 20)
+    let json = try run(base + ["--precision", "20%", "--format", "json"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+    let d = try #require((object["differences"] as? [[String: Any]])?.first)
+    let baselineMean = try #require(((object["scenarios"] as? [[String: Any]])?.first?["metrics"] as? [String: Any]).flatMap { ($0["bookings"] as? [String: Any])?["mean"] as? Double })
+    let half = ((d["ci95_high"] as? Double ?? 0) - (d["ci95_low"] as? Double ?? 0)) / 2
+    #expect(half <= 0.2 * abs(baselineMean))
     let strict = try run(base + ["--precision", "0.01%", "--max-replications", "8"])
     #expect(strict.out.contains("Precision NOT reached: stopped at --max-replications 8"))
   }
