@@ -20,8 +20,14 @@ struct Bench: ParsableCommand {
   @Option(name: .long, help: "GSL generator (philox, mt19937, taus2, ...).")
   var generator: String = "philox"
 
+  @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure (default: 1 and all cores).")
+  var threads: [Int] = []
+
   @Flag(name: .long, help: "Also measure peak memory at 1,000 and 10,000 replications.")
   var memory = false
+
+  @Flag(name: .long, help: "Also print the cost of single draws and of starting a stream.")
+  var draws = false
 
   func run() throws {
     let scenario = try loadScenario(file)
@@ -41,8 +47,8 @@ struct Bench: ParsableCommand {
       let simulated = measured * (scenario.horizonDays + scenario.warmupDays) / scenario.horizonDays
       return (simulated / seconds, Double(replications) / seconds)
     }
-    printDrawCosts(kind)
-    let configurations = cores > 1 ? [1, cores] : [1]
+    if draws { printDrawCosts(kind) }
+    let configurations = !threads.isEmpty ? threads.map { max(1, $0) } : cores > 1 ? [1, cores] : [1]
     print("cccm bench: \(scenario.name), \(replications) replications per run, median of \(runs) runs, generator \(generator)")
     // One untimed run first (page faults, caches, clock ramp-up), then the configurations in turn,
     // so that a noisy spell on a shared machine hits all of them alike.
@@ -62,8 +68,8 @@ struct Bench: ParsableCommand {
           "\(threads) thread\(threads == 1 ? "" : "s"):" as NSString, median.opportunities, median.replications,
           sorted.first?.opportunities ?? 0, sorted.last?.opportunities ?? 0))
     }
-    if medians.count > 1 {
-      print(String(format: "scaling:    %.2fx on %d cores", medians[1] / medians[0], cores))
+    if medians.count > 1, configurations[0] == 1 {
+      print(String(format: "scaling:    %.2fx on %d threads", medians[medians.count - 1] / medians[0], configurations[configurations.count - 1]))
     }
     if memory {
       for count in [1_000, 10_000] {
