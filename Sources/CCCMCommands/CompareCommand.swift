@@ -2,6 +2,7 @@ import ArgumentParser
 import Estimation
 import Foundation
 import Reports
+import ScenarioFiles
 import Simulation
 
 struct Compare: ParsableCommand {
@@ -38,8 +39,8 @@ struct Compare: ParsableCommand {
     guard files.count >= 2 else { throw ValidationError("give a baseline and at least one variant") }
     let known = Simulation.MetricLayout.scenarioMetrics
     for metric in metrics + [objective] where !known.contains(metric) {
-      let close = known.min { editDistance($0, metric) < editDistance($1, metric) } ?? "bookings"
-      throw ValidationError("unknown metric \"\(metric)\"; did you mean \"\(close)\"? Metrics: \(known.joined(separator: ", "))")
+      let hint = Suggestion.didYouMean(metric, among: known).map { $0 + " " } ?? ""
+      throw ValidationError("unknown metric \"\(metric)\"; \(hint)metrics: \(known.joined(separator: ", "))")
     }
     if let precision, parsePrecision(precision) == nil {
       throw ValidationError("--precision takes a share such as 1% or 0.01, got \"\(precision)\"")
@@ -105,18 +106,3 @@ func parsePrecision(_ text: String) -> Double? {
   return Double(text).flatMap { $0 > 0 && $0 < 1 ? $0 : nil }
 }
 
-func editDistance(_ a: String, _ b: String) -> Int {
-  let a = Array(a)
-  let b = Array(b)
-  var row = Array(0...b.count)
-  for i in 1...max(a.count, 1) where !a.isEmpty {
-    var previous = row[0]
-    row[0] = i
-    for j in stride(from: 1, through: b.count, by: 1) {
-      let saved = row[j]
-      row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-      previous = saved
-    }
-  }
-  return row[b.count]
-}

@@ -37,9 +37,9 @@ public struct ScenarioError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Suggestions for misspelt names and keys.
-enum Suggestion {
+public enum Suggestion {
   /// `did you mean "North"?` when a candidate is close enough, else nil.
-  static func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String? {
+  public static func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String? {
     guard let best = closest(word, among: candidates) else { return nil }
     return "did you mean \"\(best)\"?"
   }

@@ -7,41 +7,49 @@ public struct ScenarioDiff: Sendable {
     public var old: String
     public var new: String
   }
-  public var teamsAdded: [String] = []
-  public var teamsRemoved: [String] = []
-  public var teamsChanged: [(team: String, changes: [FieldChange])] = []
+  /// Named things (teams, pools) added, removed, or changed field by field.
+  public struct EntityChanges: Sendable {
+    public var added: [String] = []
+    public var removed: [String] = []
+    public var changed: [(name: String, changes: [FieldChange])] = []
+
+    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
+
+    init<Entity>(from old: [Entity], to new: [Entity], name: (Entity) -> String, fields: (Entity) -> [(String, String)]) {
+      let oldNames = old.map(name)
+      let newNames = new.map(name)
+      added = newNames.filter { !oldNames.contains($0) }
+      removed = oldNames.filter { !newNames.contains($0) }
+      for entity in new {
+        guard let before = old.first(where: { name($0) == name(entity) }) else { continue }
+        let changes = ScenarioDiff.fieldChanges(fields(before), fields(entity))
+        if !changes.isEmpty { changed.append((name(entity), changes)) }
+      }
+    }
+
+    /// `+ team X`, `- team Y`, `~ team Z` and its changed fields.
+    func lines(_ kind: String) -> [String] {
+      var lines = added.map { "+ \(kind) \($0)" } + removed.map { "- \(kind) \($0)" }
+      for (name, changes) in changed {
+        lines.append("~ \(kind) \(name)")
+        for change in changes { lines.append("    \(change.field): \(change.old) -> \(change.new)") }
+      }
+      return lines
+    }
+  }
+
+  public var teams: EntityChanges
   /// Per segment: who owned which accounts before and after, where that differs.
   public var coverageMoved: [(segment: String, old: String, new: String)] = []
-  public var poolsAdded: [String] = []
-  public var poolsRemoved: [String] = []
-  public var poolsChanged: [(pool: String, changes: [FieldChange])] = []
+  public var pools: EntityChanges
   /// Other top-level keys and sections that differ (segments, motions, horizon, ...).
   public var otherChanges: [FieldChange] = []
 
-  public var isEmpty: Bool {
-    teamsAdded.isEmpty && teamsRemoved.isEmpty && teamsChanged.isEmpty && coverageMoved.isEmpty && poolsAdded.isEmpty
-      && poolsRemoved.isEmpty && poolsChanged.isEmpty && otherChanges.isEmpty
-  }
+  public var isEmpty: Bool { teams.isEmpty && coverageMoved.isEmpty && pools.isEmpty && otherChanges.isEmpty }
 
   public init(from a: Scenario, to b: Scenario) {
-    let oldTeams = a.teams.map(\.name)
-    let newTeams = b.teams.map(\.name)
-    teamsAdded = newTeams.filter { !oldTeams.contains($0) }
-    teamsRemoved = oldTeams.filter { !newTeams.contains($0) }
-    for team in b.teams {
-      guard let old = a.team(named: team.name) else { continue }
-      let changes = Self.fieldChanges(ScenarioEncoder.teamFields(old), ScenarioEncoder.teamFields(team))
-      if !changes.isEmpty { teamsChanged.append((team.name, changes)) }
-    }
-    let oldPools = a.pools.map(\.name)
-    let newPools = b.pools.map(\.name)
-    poolsAdded = newPools.filter { !oldPools.contains($0) }
-    poolsRemoved = oldPools.filter { !newPools.contains($0) }
-    for pool in b.pools {
-      guard let old = a.pool(named: pool.name) else { continue }
-      let changes = Self.fieldChanges(Self.poolFields(old), Self.poolFields(pool))
-      if !changes.isEmpty { poolsChanged.append((pool.name, changes)) }
-    }
+    teams = EntityChanges(from: a.teams, to: b.teams, name: \.name, fields: ScenarioEncoder.teamFields)
+    pools = EntityChanges(from: a.pools, to: b.pools, name: \.name, fields: Self.poolFields)
     let oldOwners = Self.owners(a)
     let newOwners = Self.owners(b)
     for segment in b.segments {
@@ -109,19 +117,9 @@ public struct ScenarioDiff: Sendable {
   public var report: String {
     if isEmpty { return "no differences\n" }
     var lines: [String] = []
-    for name in teamsAdded { lines.append("+ team \(name)") }
-    for name in teamsRemoved { lines.append("- team \(name)") }
-    for (team, changes) in teamsChanged {
-      lines.append("~ team \(team)")
-      for change in changes { lines.append("    \(change.field): \(change.old) -> \(change.new)") }
-    }
+    lines += teams.lines("team")
     for (segment, old, new) in coverageMoved { lines.append("~ coverage of \(segment): \(old) -> \(new)") }
-    for name in poolsAdded { lines.append("+ pool \(name)") }
-    for name in poolsRemoved { lines.append("- pool \(name)") }
-    for (pool, changes) in poolsChanged {
-      lines.append("~ pool \(pool)")
-      for change in changes { lines.append("    \(change.field): \(change.old) -> \(change.new)") }
-    }
+    lines += pools.lines("pool")
     for change in otherChanges { lines.append("~ \(change.field): \(change.old) -> \(change.new)") }
     return lines.joined(separator: "\n") + "\n"
   }

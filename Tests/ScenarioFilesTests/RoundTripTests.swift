@@ -25,8 +25,8 @@ struct RoundTripTests {
     let base = try ScenarioLoader().load(path: repositoryRoot.appendingPathComponent("scenarios/northwind/baseline.yaml").path)
     let split = try ScenarioLoader().load(path: repositoryRoot.appendingPathComponent("scenarios/northwind/variants/split-west.yaml").path)
     let diff = ScenarioDiff(from: base, to: split)
-    #expect(diff.teamsRemoved == ["West"])
-    #expect(diff.teamsAdded == ["West-Coast", "West-Inland"])
+    #expect(diff.teams.removed == ["West"])
+    #expect(diff.teams.added == ["West-Coast", "West-Inland"])
     #expect(diff.coverageMoved.map(\.segment) == ["SMB-West"])
     #expect(diff.coverageMoved.first?.new == "West-Coast 55%, West-Inland 45%")
     #expect(ScenarioDiff(from: base, to: base).isEmpty)
@@ -37,8 +37,8 @@ struct RoundTripTests {
     let base = try ScenarioLoader().load(path: repositoryRoot.appendingPathComponent("scenarios/northwind/baseline.yaml").path)
     let plus = try ScenarioLoader().load(path: repositoryRoot.appendingPathComponent("scenarios/northwind/variants/presales-plus-2.yaml").path)
     let diff = ScenarioDiff(from: base, to: plus)
-    #expect(diff.poolsChanged.count == 1)
-    #expect(diff.poolsChanged.first?.changes == [ScenarioDiff.FieldChange(field: "experts", old: "12", new: "14")])
-    #expect(diff.teamsChanged.isEmpty)
+    #expect(diff.pools.changed.count == 1)
+    #expect(diff.pools.changed.first?.changes == [ScenarioDiff.FieldChange(field: "experts", old: "12", new: "14")])
+    #expect(diff.teams.changed.isEmpty)
   }
 }
