@@ -26,6 +26,9 @@ struct Compare: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Also show what common random numbers bought (variance ratios).")
   var verbose = false
 
+  @Option(name: .long, help: "Table layout: columns (a column per scenario), rows (a row per scenario), or auto (columns up to three variants).")
+  var layout: ComparisonLayout = .automatic
+
   @Option(name: .long, help: "Add replications until every variant's difference on the objective has a 95% half-width within this share of the baseline mean, e.g. 1%.")
   var precision: String?
 
@@ -96,7 +99,7 @@ struct Compare: ParsableCommand {
     let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: objective, teams: teams)
     // Colour only for people: a terminal, and no NO_COLOR (https://no-color.org).
     let colour = options.format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    print(ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note, colour: colour), terminator: "")
+    print(ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note, colour: colour, layout: layout), terminator: "")
   }
 }
 
@@ -106,3 +109,4 @@ func parsePrecision(_ text: String) -> Double? {
   return Double(text).flatMap { $0 > 0 && $0 < 1 ? $0 : nil }
 }
 
+extension ComparisonLayout: ExpressibleByArgument {}

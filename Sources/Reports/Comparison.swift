@@ -92,8 +92,77 @@ public struct Comparison: Sendable {
   }
 }
 
+/// How the comparison table is laid out.
+public enum ComparisonLayout: String, CaseIterable, Sendable {
+  /// Columns for up to three variants, rows beyond (a terminal is only so wide).
+  case automatic = "auto"
+  /// A column per scenario: each metric's means, then a line of differences under the variants.
+  case columns
+  /// A row per scenario and metric: mean, CI, difference, its CI, the mark and the relative change.
+  case rows
+
+  func usesColumns(variants: Int) -> Bool {
+    switch self {
+    case .automatic: variants <= 3
+    case .columns: true
+    case .rows: false
+    }
+  }
+}
+
 /// `cccm compare` output.
 public enum ComparisonReport {
+  /// A column per scenario: for each metric a line of means with their 95% CI, and under the
+  /// variants a line of differences from the baseline with their CI, the mark and the relative change.
+  static func columnsTable(_ c: Comparison, level: String) -> TextTable {
+    var table = TextTable(header: ["metric"] + ([c.baseline] + c.variants).map(\.scenario))
+    for (m, metric) in c.metrics.enumerated() {
+      let unit = MetricUnit(metric: metric)
+      guard let s = c.baseline.summary(metric) else { continue }
+      var means = [metric, "\(unit.format(s.mean)) [\(unit.format(s.ci95Low)), \(unit.format(s.ci95High))]"]
+      var differences = ["  diff (\(level) CI)", ""]
+      var styles: [Int: CellStyle] = [:]
+      for (v, variant) in c.variants.enumerated() {
+        guard let vs = variant.summary(metric), m < c.differences[v].count else {
+          means.append("-")
+          differences.append("")
+          continue
+        }
+        let d = c.differences[v][m]
+        means.append("\(unit.format(vs.mean)) [\(unit.format(vs.ci95Low)), \(unit.format(vs.ci95High))]")
+        differences.append(
+          "\(unit.formatDifference(d.mean)) [\(unit.formatDifference(d.ciLow)), \(unit.formatDifference(d.ciHigh))] \(d.isSignificant ? "*" : " ") \(formatRelative(d.relative))"
+        )
+        styles[v + 2] = style(d, metric: metric)
+      }
+      table.add(means)
+      table.add(differences, styles: styles)
+    }
+    return table
+  }
+
+  /// A row per scenario and metric.
+  static func rowsTable(_ c: Comparison, level: String) -> TextTable {
+    var table = TextTable(header: ["metric", "scenario", "mean", "95% CI", "diff", "diff CI (\(level))", "", "rel."], textColumns: 2)
+    for (m, metric) in c.metrics.enumerated() {
+      let unit = MetricUnit(metric: metric)
+      guard let s = c.baseline.summary(metric) else { continue }
+      table.add([metric, c.baseline.scenario, unit.format(s.mean), "[\(unit.format(s.ci95Low)), \(unit.format(s.ci95High))]", "", "", "", ""])
+      for (v, variant) in c.variants.enumerated() {
+        guard let vs = variant.summary(metric), m < c.differences[v].count else { continue }
+        let d = c.differences[v][m]
+        let style = style(d, metric: metric)
+        table.add(
+          [
+            "", variant.scenario, unit.format(vs.mean), "[\(unit.format(vs.ci95Low)), \(unit.format(vs.ci95High))]",
+            unit.formatDifference(d.mean), "[\(unit.formatDifference(d.ciLow)), \(unit.formatDifference(d.ciHigh))]",
+            d.isSignificant ? "*" : "", formatRelative(d.relative),
+          ], styles: [4: style, 5: style, 6: style, 7: style])
+      }
+    }
+    return table
+  }
+
   /// Green for a significant change for the better, red for the worse, else plain. Utilization
   /// and counts without a direction (arrivals) stay plain.
   static func style(_ d: PairedDifference, metric: String) -> CellStyle {
@@ -103,7 +172,9 @@ public enum ComparisonReport {
 
   /// The comparison in `format`. `colour` (terminal tables only) shows significant differences in
   /// green when they are for the better (by the metric's direction) and red when for the worse.
-  public static func render(_ c: Comparison, format: OutputFormat, verbose: Bool = false, note: String? = nil, colour: Bool = false) -> String {
+  public static func render(
+    _ c: Comparison, format: OutputFormat, verbose: Bool = false, note: String? = nil, colour: Bool = false, layout: ComparisonLayout = .automatic
+  ) -> String {
     switch format {
     case .json:
       var object = c.jsonObject
@@ -129,7 +200,7 @@ public enum ComparisonReport {
       return lines.joined(separator: "\n") + "\n"
     case .table, .markdown:
       let markdown = format == .markdown
-      let level = String(format: "%g%%", c.confidence * 100)
+      let level = String(format: "%.4g%%", c.confidence * 100)
       var out = ""
       out += "Baseline \(c.baseline.scenario) vs \(c.variants.count) variant\(c.variants.count == 1 ? "" : "s"); \(c.baseline.replications) paired replications, seed \(c.baseline.seed), common random numbers.\n"
       if c.variants.count > 1 {
@@ -137,23 +208,7 @@ public enum ComparisonReport {
       } else {
         out += "Difference intervals are 95% paired-t. * = the interval excludes 0.\n\n"
       }
-      var table = TextTable(header: ["metric", "scenario", "mean", "95% CI", "diff", "diff CI (\(level))", "", "rel."], textColumns: 2)
-      for (m, metric) in c.metrics.enumerated() {
-        let unit = MetricUnit(metric: metric)
-        guard let s = c.baseline.summary(metric) else { continue }
-        table.add([metric, c.baseline.scenario, unit.format(s.mean), "[\(unit.format(s.ci95Low)), \(unit.format(s.ci95High))]", "", "", "", ""])
-        for (v, variant) in c.variants.enumerated() {
-          guard let vs = variant.summary(metric), m < c.differences[v].count else { continue }
-          let d = c.differences[v][m]
-          let style = Self.style(d, metric: metric)
-          table.add(
-            [
-              "", variant.scenario, unit.format(vs.mean), "[\(unit.format(vs.ci95Low)), \(unit.format(vs.ci95High))]",
-              unit.formatDifference(d.mean), "[\(unit.formatDifference(d.ciLow)), \(unit.formatDifference(d.ciHigh))]",
-              d.isSignificant ? "*" : "", formatRelative(d.relative),
-            ], styles: [4: style, 5: style, 6: style, 7: style])
-        }
-      }
+      let table = layout.usesColumns(variants: c.variants.count) ? columnsTable(c, level: level) : rowsTable(c, level: level)
       out += markdown ? table.markdown() : table.terminal(colour: colour)
       if verbose {
         out += "\nWhat common random numbers bought (variance of an unpaired difference / variance of the paired one):\n"

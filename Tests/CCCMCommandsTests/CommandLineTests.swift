@@ -88,19 +88,21 @@ struct CommandLineTests {
       #expect(Double(row[3]) == d["mean"] as? Double)
     }
     #expect(rows.count == 2 * 2 * 3 + 2 * 5)
-    // The table shows the same differences, formatted for people.
-    let table = try run(arguments + ["--format", "table"])
+    // The table shows the same differences, formatted for people, in either layout: in columns on
+    // the line under the metric's means, in rows on the variant's row.
+    let columns = try run(arguments + ["--format", "table", "--layout", "columns"]).out.split(separator: "\n")
+    let rowLines = try run(arguments + ["--format", "table", "--layout", "rows"]).out.split(separator: "\n")
     for d in differences {
       let metric = try #require(d["metric"] as? String)
-      let mean = try #require(d["mean"] as? Double)
-      let low = try #require(d["ci95_low"] as? Double)
-      let high = try #require(d["ci95_high"] as? Double)
       let unit = MetricUnit(metric: metric)
-      let lines = table.out.split(separator: "\n")
-      let start = try #require(lines.firstIndex { $0.hasPrefix(metric + " ") })
-      let row = try #require(lines[start...].first { $0.contains("presales-plus-2") })
-      #expect(row.contains(unit.formatDifference(mean)), "\(row)")
-      #expect(row.contains("[\(unit.formatDifference(low)), \(unit.formatDifference(high))]"), "\(row)")
+      let mean = unit.formatDifference(try #require(d["mean"] as? Double))
+      let interval = "[\(unit.formatDifference(try #require(d["ci95_low"] as? Double))), \(unit.formatDifference(try #require(d["ci95_high"] as? Double)))]"
+      let start = try #require(columns.firstIndex { $0.hasPrefix(metric + " ") })
+      let under = columns[start + 1]
+      #expect(under.contains("diff") && under.contains(mean + " " + interval), "\(under)")
+      let rowStart = try #require(rowLines.firstIndex { $0.hasPrefix(metric + " ") })
+      let row = try #require(rowLines[rowStart...].first { $0.contains("presales-plus-2") })
+      #expect(row.contains(mean) && row.contains(interval), "\(row)")
     }
   }
 

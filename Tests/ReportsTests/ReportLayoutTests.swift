@@ -55,14 +55,31 @@ struct ReportLayoutTests {
     assertSnapshot(of: RunReport.render(RunSummary(madeUpResults("baseline")), format: .markdown), as: .lines)
   }
 
-  @Test("compare: terminal table with Bonferroni note, per-team differences, ranking and variance ratios")
+  @Test("compare: a column per scenario, Bonferroni note, per-team differences, ranking and variance ratios")
   func compareTable() {
     assertSnapshot(of: ComparisonReport.render(madeUpComparison(), format: .table, verbose: true), as: .lines)
   }
 
-  @Test("compare: Markdown")
+  @Test("compare: a row per scenario (the layout for many variants)")
+  func compareRows() {
+    assertSnapshot(of: ComparisonReport.render(madeUpComparison(teams: false), format: .table, layout: .rows), as: .lines)
+  }
+
+  @Test("compare: Markdown, columns and rows")
   func compareMarkdown() {
-    assertSnapshot(of: ComparisonReport.render(madeUpComparison(teams: false), format: .markdown), as: .lines)
+    let c = madeUpComparison(teams: false)
+    assertSnapshot(of: ComparisonReport.render(c, format: .markdown) + "\n" + ComparisonReport.render(c, format: .markdown, layout: .rows), as: .lines)
+  }
+
+  @Test("the automatic layout uses columns up to three variants and rows beyond")
+  func automaticLayout() {
+    #expect(ComparisonLayout.automatic.usesColumns(variants: 3))
+    #expect(!ComparisonLayout.automatic.usesColumns(variants: 4))
+    let many = Comparison(
+      baseline: madeUpResults("baseline"), variants: (1...4).map { madeUpResults("v\($0)", seed: UInt64($0)) }, metrics: ["bookings"],
+      objective: "bookings", teams: false)
+    let header = ComparisonReport.render(many, format: .table).split(separator: "\n").first { $0.hasPrefix("metric") }
+    #expect(header?.contains("scenario") == true)
   }
 
   @Test("compare: one variant says 95% paired-t, not Bonferroni")
@@ -79,8 +96,8 @@ struct ReportLayoutTests {
   @Test("colour marks only significant differences, green for better and red for worse, and keeps the alignment")
   func colour() throws {
     let c = madeUpComparison(teams: false)
-    let plain = ComparisonReport.render(c, format: .table)
-    let coloured = ComparisonReport.render(c, format: .table, colour: true)
+    let plain = ComparisonReport.render(c, format: .table, layout: .rows)
+    let coloured = ComparisonReport.render(c, format: .table, colour: true, layout: .rows)
     let stripped = coloured.replacingOccurrences(of: #"\u001B\[[0-9;]*m"#, with: "", options: .regularExpression)
     #expect(stripped == plain)
     let lines = coloured.split(separator: "\n")
@@ -90,5 +107,9 @@ struct ReportLayoutTests {
     let wait = try #require(lines.first { $0.contains("embedded") && $0.contains(" d ") && $0.contains("+") && $0.contains("*") })
     #expect(wait.contains("\u{1B}[31m"))
     for line in lines where line.contains("\u{1B}[") { #expect(line.contains("*"), "only significant rows are coloured: \(line)") }
+    // In columns, too, colour leaves the alignment as it was.
+    let columns = ComparisonReport.render(c, format: .table, colour: true)
+    #expect(columns.contains("\u{1B}[32m") && columns.contains("\u{1B}[31m"))
+    #expect(columns.replacingOccurrences(of: #"\u001B\[[0-9;]*m"#, with: "", options: .regularExpression) == ComparisonReport.render(c, format: .table))
   }
 }
