@@ -1,7 +1,8 @@
 /// A growable array of plain values for the event loop's state: no copy-on-write (so no uniqueness
 /// check on every write) and no reference counting. Noncopyable: one owner, freed with it.
 ///
-/// Indices are checked (a `precondition`), as in `Array`.
+/// Indices come from the engine, never from input: they are checked by `assert`, so in debug
+/// builds (the tests) as in `Array`, and not in release builds, as in `UnsafeBufferPointer`.
 struct PlainArray<Element: BitwiseCopyable>: ~Copyable {
   private var base: UnsafeMutablePointer<Element>
   private(set) var count: Int
@@ -26,11 +27,11 @@ struct PlainArray<Element: BitwiseCopyable>: ~Copyable {
 
   subscript(index: Int) -> Element {
     @inline(__always) unsafeAddress {
-      precondition(index >= 0 && index < count, "PlainArray index out of range")
+      assert(index >= 0 && index < count, "PlainArray index out of range")
       return UnsafePointer(base + index)
     }
     @inline(__always) unsafeMutableAddress {
-      precondition(index >= 0 && index < count, "PlainArray index out of range")
+      assert(index >= 0 && index < count, "PlainArray index out of range")
       return base + index
     }
   }
