@@ -197,6 +197,15 @@ public enum ComparisonReport {
           }
         }
       }
+      // Per-team differences (--teams), named as `run` names team metrics.
+      for (variant, rows) in zip(c.variants, c.teamDifferences) {
+        for row in rows {
+          let d = row.difference
+          for (statistic, value) in [("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_relative", d.relative)] {
+            lines.append("\(csvField(variant.scenario)),\(csvField("teams.\(row.team).\(row.metric)")),\(statistic),\(csvNumber(value))")
+          }
+        }
+      }
       return lines.joined(separator: "\n") + "\n"
     case .table, .markdown:
       let markdown = format == .markdown

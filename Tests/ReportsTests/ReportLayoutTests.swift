@@ -71,6 +71,19 @@ struct ReportLayoutTests {
     assertSnapshot(of: ComparisonReport.render(c, format: .markdown) + "\n" + ComparisonReport.render(c, format: .markdown, layout: .rows), as: .lines)
   }
 
+  @Test("CSV is long form: scenario summaries, differences, and per-team differences named as `run` names them")
+  func csv() throws {
+    let c = madeUpComparison()
+    let rows = ComparisonReport.render(c, format: .csv).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    #expect(rows.first == ["scenario", "metric", "statistic", "value"])
+    #expect(rows.dropFirst().allSatisfy { $0.count == 4 })
+    let team = try #require(c.teamDifferences[0].first { $0.team == "South" && $0.metric == "wins" })
+    let cell = try #require(rows.first { $0[0] == "product-group" && $0[1] == "teams.South.wins" && $0[2] == "diff_mean" })
+    #expect(Double(cell[3]) == team.difference.mean)
+    let bookings = try #require(rows.first { $0[0] == "embedded" && $0[1] == "bookings" && $0[2] == "variance_reduction" })
+    #expect(Double(bookings[3]) == c.differences[1][0].varianceReduction)
+  }
+
   @Test("the automatic layout uses columns up to three variants and rows beyond")
   func automaticLayout() {
     #expect(ComparisonLayout.automatic.usesColumns(variants: 3))
