@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoverageModel
 import Estimation
 import Foundation
 import Reports
@@ -49,6 +50,9 @@ struct Compare: ParsableCommand {
       throw ValidationError("--precision takes a share such as 1% or 0.01, got \"\(precision)\"")
     }
     if from, precision != nil { throw ValidationError("--precision needs simulation; it cannot be used with --from") }
+    guard (2...Scenario.maximumReplications).contains(maxReplications) else {
+      throw ValidationError("--max-replications must be from 2 to \(Scenario.maximumReplications), got \(maxReplications)")
+    }
   }
 
   func run() throws {

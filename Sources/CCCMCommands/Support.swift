@@ -63,6 +63,9 @@ struct SimulationOptions: ParsableArguments {
 
   func validate() throws {
     if let replications, replications < 2 { throw ValidationError("--replications must be at least 2 (confidence intervals need two), got \(replications)") }
+    if let replications, replications > Scenario.maximumReplications {
+      throw ValidationError("--replications must be at most \(Scenario.maximumReplications) (results keep about 800 bytes a replication), got \(replications)")
+    }
     if threads < 0 { throw ValidationError("--threads must be 0 (every core) or more, got \(threads)") }
     if GeneratorKind(name: generator) == nil {
       let names = GeneratorKind.availableNames

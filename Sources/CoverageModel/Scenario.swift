@@ -4,6 +4,13 @@
 /// that what it returns has passed validation (every reference resolves, every account has one
 /// owner or is declared uncovered, every parameter is in range).
 public struct Scenario: Hashable, Sendable {
+  /// The engine counts open opportunities (bounded by the account teams' slots), team slots and
+  /// presales experts in 24 bits: far beyond any sales organisation, and checked by validation.
+  public static let maximumSlots = (1 << 24) - 1
+  /// Replications a run may ask for (validation says "1,000,000"): results keep about 800 bytes a
+  /// replication, so a million is 0.8 GB.
+  public static let maximumReplications = 1_000_000
+
   public var name: String
   public var description: String = ""
   /// The measured period is [0, horizonDays); the simulation starts at -warmupDays.

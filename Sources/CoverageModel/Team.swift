@@ -99,7 +99,12 @@ public struct Team: Hashable, Sendable {
   }
 
   /// Opportunities the team can work at once: reps x slots per rep.
-  public var capacity: Int { reps * slotsPerRep }
+  /// Opportunities the team works at once: reps x slots per rep (Int.max if that overflows, which
+  /// validation then rejects as beyond `Scenario.maximumSlots`).
+  public var capacity: Int {
+    let (product, overflow) = reps.multipliedReportingOverflow(by: slotsPerRep)
+    return overflow ? .max : product
+  }
 }
 
 public enum PresalesPolicy: String, Hashable, Sendable, CaseIterable {

@@ -1,3 +1,4 @@
+import CoverageModel
 import Yams
 
 /// Reads typed values out of a YAML node tree, recording a diagnostic, with location and key path,
@@ -174,4 +175,7 @@ struct NumberRule: Sendable {
   static let nonNegative = NumberRule(description: "a number of at least 0") { $0 >= 0 }
   static let atLeastOne = NumberRule(description: "at least 1") { $0 >= 1 }
   static let factor = NumberRule(description: "a factor of at least 0") { $0 >= 0 }
+  static let replications = NumberRule(description: "from 2 to 1,000,000") {
+    $0 >= 2 && $0 <= Double(Scenario.maximumReplications)
+  }
 }

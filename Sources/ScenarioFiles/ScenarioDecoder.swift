@@ -22,7 +22,7 @@ struct ScenarioDecoder {
         if case .scalar(let scalar) = node { scenario.description = scalar.string } else { _ = reader.string(node, key) }
       case "horizon_days": reader.number(node, key, .positive).map { scenario.horizonDays = $0 }
       case "warmup_days": reader.number(node, key, .nonNegative).map { scenario.warmupDays = $0 }
-      case "replications": reader.integer(node, key, .atLeastOne).map { scenario.replications = $0 }
+      case "replications": reader.integer(node, key, .replications).map { scenario.replications = $0 }
       case "seed": reader.integer(node, key, .nonNegative).map { scenario.seed = UInt64($0) }
       case "regions": reader.names(node, key).map { scenario.regions = $0 }
       case "industries": reader.names(node, key).map { scenario.industries = $0 }

@@ -1,4 +1,5 @@
 import CoverageModel
+import Foundation
 
 /// Checks what only the whole, resolved scenario can show: that every reference resolves and
 /// that every account of every segment has exactly one owner or is declared uncovered.
@@ -84,10 +85,36 @@ struct ScenarioValidator {
       reference(part.segment, kind: "segment", among: segments, at: "uncovered[\(index)].segment")
     }
     checkCoverage()
+    checkLimits()
     if scenario.segments.isEmpty { error("segments", "a scenario needs at least one segment") }
     if accountTeams.isEmpty { error("teams", "a scenario needs at least one account team (regional, key_account, partner or telesales)") }
     return diagnostics
   }
+
+  /// Slots and experts within what the engine counts (`Scenario.maximumSlots`).
+  mutating func checkLimits() {
+    let limit = Scenario.maximumSlots
+    let limitText = formatCount(limit)
+    var accountSlots = 0
+    for team in scenario.teams {
+      if team.capacity > limit {
+        error(
+          "teams.\(team.name).reps",
+          "reps x slots_per_rep = \(team.capacity == .max ? "more than 2^63" : formatCount(team.capacity)) slots; cccm simulates at most \(limitText) per team: lower reps or slots_per_rep")
+      } else if team.kind.ownsAccounts {
+        accountSlots += team.capacity
+      }
+    }
+    if accountSlots > limit {
+      error("teams", "the account teams have \(formatCount(accountSlots)) slots in all; cccm simulates at most \(limitText) open opportunities at once: lower reps or slots_per_rep")
+    }
+    if scenario.segments.count > limit { error("segments", "\(scenario.segments.count) segments; cccm simulates at most \(limitText)") }
+    for pool in scenario.pools where pool.experts > limit {
+      error("presales.\(pool.name).experts", "\(formatCount(pool.experts)) experts; cccm simulates at most \(limitText) per pool")
+    }
+  }
+
+  private func formatCount(_ n: Int) -> String { n.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))) }
 
   /// Every segment's territories must tile [0, 1): no overlap, no gap unless declared `uncovered`.
   mutating func checkCoverage() {
