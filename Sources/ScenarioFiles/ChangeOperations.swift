@@ -128,8 +128,8 @@ extension ChangeApplier {
       team.overheadCostYear = part.overhead ?? c.number("overhead_cost_year", .nonNegative) ?? original.overheadCostYear * part.share
       team.covers = original.covers.map { rule in
         var slice = rule
-        slice.offset = rule.offset + start * rule.share
-        slice.share = rule.share * part.share
+        slice.offset = accountFraction(rule.offset + start * rule.share)
+        slice.share = accountFraction(rule.share * part.share)
         return slice
       }
       start += part.share
@@ -195,9 +195,9 @@ extension ChangeApplier {
       for slice in slices {
         var own = Coverage(segments: [segment.name], share: slice.share, offset: slice.offset)
         if selected {
-          let give = slice.share * share
-          own.share = slice.share - give
-          moved.append(Coverage(segments: [segment.name], share: give, offset: slice.offset + own.share))
+          let give = accountFraction(slice.share * share)
+          own.share = accountFraction(slice.share - give)
+          moved.append(Coverage(segments: [segment.name], share: give, offset: accountFraction(slice.offset + own.share)))
         }
         if own.share > 1e-12 { kept.append(own) }
       }
@@ -251,3 +251,7 @@ extension ChangeApplier {
     }
   }
 }
+
+/// A share or offset computed by a change, rounded to 12 decimals: 1 - 0.33 is 0.67, not
+/// 0.6699999999999999, in `show` and `diff`. Territories tile within validation's 1e-9 tolerance.
+func accountFraction(_ value: Double) -> Double { (value * 1e12).rounded() / 1e12 }
