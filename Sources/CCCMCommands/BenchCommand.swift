@@ -102,13 +102,6 @@ private func findInPath(_ name: String) -> String? {
   return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }
 
-/// The process's peak resident set size (getrusage's ru_maxrss, in KiB on Linux).
-func peakResidentMegabytes() -> Double {
-  var usage = rusage()
-  getrusage(RUSAGE_SELF.rawValue, &usage)
-  return Double(usage.ru_maxrss) / 1024
-}
-
 /// Nanoseconds per draw of a few distributions, and per new stream, through the chosen generator.
 func printDrawCosts(_ kind: GeneratorKind) {
   let generator = RandomGenerator(kind: kind)

@@ -144,6 +144,18 @@ struct CommandLineTests {
     #expect(refused.err.contains("paired comparisons need the same seed"))
   }
 
+  @Test("bench works at a tiny size: rates for each thread count and the scaling")
+  func bench() throws {
+    let result = try run(["bench", "--replications", "4", "--runs", "1", "--threads", "1", "2"])
+    #expect(result.status == 0, "\(result.err)")
+    let rate = { (label: String) -> Double? in
+      result.out.split(separator: "\n").first { $0.hasPrefix(label) }
+        .flatMap { $0.firstMatch(of: /([0-9]+) opportunities\/s/).flatMap { Double($0.1) } }
+    }
+    #expect((rate("1 thread:") ?? 0) > 0 && (rate("2 threads:") ?? 0) > 0, "\(result.out)")
+    #expect(result.out.contains("scaling:"))
+  }
+
   @Test("every notebook's stored outputs match a fresh run")
   func notebooksAreCurrent() throws {
     let notebooks = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("notebooks-md").path)
