@@ -126,7 +126,7 @@ struct Replication: ~Copyable {
       // Which account, hence whose territory; a segment with one owner needs no draw (and skipping it
       // changes no other draw: every attribute has its own stream).
       generator.select(key: key, attribute: Attribute.account)
-      let account = (generator.uniform() * segment.accounts).rounded(.down) / segment.accounts
+      let account = Double(Int(generator.uniform() * segment.accounts)) / segment.accounts
       while slice < Int(segment.slices.end) - 1, account >= plan.slices[slice].upper { slice += 1 }
     }
     let owner = plan.slices[slice].owner
