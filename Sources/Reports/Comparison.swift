@@ -119,7 +119,7 @@ public enum ComparisonReport {
     for (m, metric) in c.metrics.enumerated() {
       let unit = MetricUnit(metric: metric)
       guard let s = c.baseline.summary(metric) else { continue }
-      var means = [metric, "\(unit.format(s.mean)) [\(unit.format(s.ci95Low)), \(unit.format(s.ci95High))]"]
+      var means = [metric, "\(unit.format(s.mean)) \(unit.interval(s))"]
       var differences = ["  diff (\(level) CI)", ""]
       var styles: [Int: CellStyle] = [:]
       for (v, variant) in c.variants.enumerated() {
@@ -129,9 +129,9 @@ public enum ComparisonReport {
           continue
         }
         let d = c.differences[v][m]
-        means.append("\(unit.format(vs.mean)) [\(unit.format(vs.ci95Low)), \(unit.format(vs.ci95High))]")
+        means.append("\(unit.format(vs.mean)) \(unit.interval(vs))")
         differences.append(
-          "\(unit.formatDifference(d.mean)) [\(unit.formatDifference(d.ciLow)), \(unit.formatDifference(d.ciHigh))] \(d.isSignificant ? "*" : " ") \(formatRelative(d.relative))"
+          "\(unit.formatDifference(d.mean)) \(unit.interval(d)) \(d.isSignificant ? "*" : " ") \(formatRelative(d.relative))"
         )
         styles[v + 2] = style(d, metric: metric)
       }
@@ -147,15 +147,14 @@ public enum ComparisonReport {
     for (m, metric) in c.metrics.enumerated() {
       let unit = MetricUnit(metric: metric)
       guard let s = c.baseline.summary(metric) else { continue }
-      table.add([metric, c.baseline.scenario, unit.format(s.mean), "[\(unit.format(s.ci95Low)), \(unit.format(s.ci95High))]", "", "", "", ""])
+      table.add([metric, c.baseline.scenario, unit.format(s.mean), unit.interval(s), "", "", "", ""])
       for (v, variant) in c.variants.enumerated() {
         guard let vs = variant.summary(metric), m < c.differences[v].count else { continue }
         let d = c.differences[v][m]
         let style = style(d, metric: metric)
         table.add(
           [
-            "", variant.scenario, unit.format(vs.mean), "[\(unit.format(vs.ci95Low)), \(unit.format(vs.ci95High))]",
-            unit.formatDifference(d.mean), "[\(unit.formatDifference(d.ciLow)), \(unit.formatDifference(d.ciHigh))]",
+            "", variant.scenario, unit.format(vs.mean), unit.interval(vs), unit.formatDifference(d.mean), unit.interval(d),
             d.isSignificant ? "*" : "", formatRelative(d.relative),
           ], styles: [4: style, 5: style, 6: style, 7: style])
       }
@@ -234,7 +233,7 @@ public enum ComparisonReport {
           let d = row.difference
           let style = Self.style(d, metric: row.metric)
           grid.add(
-            [row.team, row.metric, unit.formatDifference(d.mean), "[\(unit.formatDifference(d.ciLow)), \(unit.formatDifference(d.ciHigh))]", d.isSignificant ? "*" : "", formatRelative(d.relative)],
+            [row.team, row.metric, unit.formatDifference(d.mean), unit.interval(d), d.isSignificant ? "*" : "", formatRelative(d.relative)],
             styles: [2: style, 3: style, 4: style, 5: style])
         }
         out += markdown ? grid.markdown() : grid.terminal(colour: colour)

@@ -95,7 +95,7 @@ public enum RunReport {
       var table = TextTable(header: ["metric", "mean", "95% CI", "p5", "p50", "p95"])
       for (metric, s) in run.group(.scenario).first?.metrics ?? [] {
         let unit = MetricUnit(metric: metric)
-        table.add([metric, unit.format(s.mean), "[\(unit.format(s.ci95Low)), \(unit.format(s.ci95High))]", unit.format(s.p05), unit.format(s.p50), unit.format(s.p95)])
+        table.add([metric, unit.format(s.mean), unit.interval(s), unit.format(s.p05), unit.format(s.p50), unit.format(s.p95)])
       }
       out += markdown ? table.markdown() : table.terminal()
       for (group, title) in [(MetricGroup.team, "team"), (.segment, "segment"), (.pool, "pool")] {

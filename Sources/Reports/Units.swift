@@ -1,3 +1,4 @@
+import Estimation
 import Foundation
 
 /// How a metric's values read best: money in K/M, rates in %, days, counts, ratios.
@@ -39,6 +40,12 @@ public enum MetricUnit: Sendable {
     guard self == .rate, value.isFinite else { return format(value, signed: true) }
     return String(format: "%+.2f pp", value * 100)
   }
+
+  /// A summary's 95% interval: `[1.20M, 1.35M]`.
+  public func interval(_ s: Summary) -> String { "[\(format(s.ci95Low)), \(format(s.ci95High))]" }
+
+  /// A difference's interval: `[+0.12M, +0.30M]`, rates in percentage points.
+  public func interval(_ d: PairedDifference) -> String { "[\(formatDifference(d.ciLow)), \(formatDifference(d.ciHigh))]" }
 
   private func grouped(_ value: Double) -> String {
     let whole = String(format: "%.0f", abs(value))
