@@ -66,7 +66,7 @@ public final class RandomGenerator {
   deinit { gsl_rng_free(rng) }
 
   /// Points the generator at draw 0 of stream (key, attribute). O(1) for Philox.
-  @inlinable
+  @inlinable @inline(__always)
   public func select(key: UInt64, attribute: UInt64) {
     if isPhilox {
       cccm_philox_select(rng, key, attribute)
