@@ -120,12 +120,15 @@ struct Replication: ~Copyable {
     let counted = now >= 0
     if counted { metrics.arrival(segment: s) }
 
-    let key = StreamKey.opportunity(segmentKey: segmentKeys[s], index: index)
+    // The opportunity's key, made when first needed: a blocked arrival in a one-owner segment never needs it.
+    var key: UInt64?
     var slice = Int(segment.slices.start)
     if slice < Int(segment.slices.end) - 1 {
       // Which account, hence whose territory; a segment with one owner needs no draw (and skipping it
       // changes no other draw: every attribute has its own stream).
-      generator.select(key: key, attribute: Attribute.account)
+      let accountKey = StreamKey.opportunity(segmentKey: segmentKeys[s], index: index)
+      key = accountKey
+      generator.select(key: accountKey, attribute: Attribute.account)
       let account = Double(Int(generator.uniform() * segment.accounts)) / segment.accounts
       while slice < Int(segment.slices.end) - 1, account >= plan.slices[slice].upper { slice += 1 }
     }
@@ -144,7 +147,7 @@ struct Replication: ~Copyable {
         return
       }
     }
-    accept(segment: s, team: Int(team), key: key, counted: counted)
+    accept(segment: s, team: Int(team), key: key ?? StreamKey.opportunity(segmentKey: segmentKeys[s], index: index), counted: counted)
   }
 
   private mutating func accept(segment s: Int, team t: Int, key: UInt64, counted: Bool) {
