@@ -29,6 +29,14 @@ struct Bench: ParsableCommand {
   @Flag(name: .long, help: "Also print the cost of single draws and of starting a stream.")
   var draws = false
 
+  func validate() throws {
+    guard (1...Scenario.maximumReplications).contains(replications) else {
+      throw ValidationError("--replications must be from 1 to \(Scenario.maximumReplications), got \(replications)")
+    }
+    guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
+    if let bad = threads.first(where: { $0 < 1 }) { throw ValidationError("--threads takes counts of at least 1, got \(bad)") }
+  }
+
   func run() throws {
     let scenario = try loadScenario(file)
     guard let kind = Randomness.GeneratorKind(name: generator) else {
@@ -48,13 +56,13 @@ struct Bench: ParsableCommand {
       return (simulated / seconds, Double(replications) / seconds)
     }
     if draws { printDrawCosts(kind) }
-    let configurations = !threads.isEmpty ? threads.map { max(1, $0) } : cores > 1 ? [1, cores] : [1]
+    let configurations = !threads.isEmpty ? threads : cores > 1 ? [1, cores] : [1]
     print("cccm bench: \(scenario.name), \(replications) replications per run, median of \(runs) runs, generator \(generator)")
     // One untimed run first (page faults, caches, clock ramp-up), then the configurations in turn,
     // so that a noisy spell on a shared machine hits all of them alike.
     for threads in configurations { _ = simulator.run(replications: max(1, replications / 4), seed: scenario.seed, threads: threads) }
     var rates = configurations.map { _ in [(opportunities: Double, replications: Double)]() }
-    for run in 0..<max(1, runs) {
+    for run in 0..<runs {
       for (c, threads) in configurations.enumerated() { rates[c].append(measure(threads: threads, run: run)) }
     }
     var medians: [Double] = []
