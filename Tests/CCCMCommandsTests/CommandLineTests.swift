@@ -154,6 +154,9 @@ struct CommandLineTests {
     }
     #expect((rate("1 thread:") ?? 0) > 0 && (rate("2 threads:") ?? 0) > 0, "\(result.out)")
     #expect(result.out.contains("scaling:"))
+    for bad in ["--replications=-5", "--runs=0", "--threads=0"] {
+      #expect(try run(["bench", bad]).status == 64, "\(bad)")
+    }
   }
 
   @Test("every notebook's stored outputs match a fresh run")
