@@ -31,6 +31,10 @@ public struct Scenario: Hashable, Sendable {
   public var grades: [Grade] = Grade.defaults
   /// Parts of segments that no team covers on purpose.
   public var uncovered: [UncoveredPart] = []
+  /// Share of bookings that is gross profit, for `contribution` (a solution may set its own).
+  public var grossMargin: Double = 1
+  /// How well a kind of team sells to a tier of customer; pairs not listed have factors 1.
+  public var fit: [FitRule] = []
 
   public init(name: String) { self.name = name }
 
@@ -38,6 +42,16 @@ public struct Scenario: Hashable, Sendable {
   public func team(named name: String) -> Team? { teams.first { $0.name == name } }
   public func motion(named name: String) -> Motion? { motions.first { $0.name == name } }
   public func pool(named name: String) -> PresalesPool? { pools.first { $0.name == name } }
+  public func solution(named name: String) -> Solution? { solutions.first { $0.name == name } }
+
+  /// The fit of a kind of team with a tier of customer (factors 1 when no rule names the pair).
+  public func fit(teamKind: TeamKind, tier: Tier) -> FitRule {
+    fit.first { $0.teamKind == teamKind && $0.tier == tier } ?? FitRule(teamKind: teamKind, tier: tier)
+  }
+
+  /// The motion (sales process) an opportunity of `segment` worked by `team` follows: the
+  /// customer's own when the segment names one, else the team's.
+  public func motionName(segment: Segment, team: Team) -> String? { segment.motion ?? team.motion }
 
   /// The grade of a deal of this size: the first grade whose minimum it reaches (the last if none).
   public func gradeIndex(forDealSize size: Double) -> Int {
@@ -50,6 +64,8 @@ public struct Solution: Hashable, Sendable {
   public var name: String
   /// Win factor when an opportunity needs this solution and no specialist engages.
   public var unsupportedWinFactor: Double = 1
+  /// Share of this solution's bookings that is gross profit (nil: the scenario's).
+  public var grossMargin: Double?
   public init(name: String, unsupportedWinFactor: Double = 1) {
     self.name = name
     self.unsupportedWinFactor = unsupportedWinFactor
@@ -74,6 +90,13 @@ public struct Segment: Hashable, Sendable {
   public var solutionMix: [SolutionNeed] = []
   /// Number of key decision makers (rounded, at least 1); used by key-account ESP+.
   public var decisionMakers: Distribution?
+  /// The customer's buying process; nil: the motion of the team that works the opportunity (v1).
+  public var motion: String?
+  /// Sizes of the accounts (any scale): account i of N has potential Q(1 - (i + 0.5)/N), so
+  /// account 0 is the largest. Nil: all accounts are equal.
+  public var accountPotential: Distribution?
+  /// A deal is multiplied by (potential / mean potential)^sizeElasticity.
+  public var sizeElasticity: Double = 0
 
   public init(
     name: String, tier: Tier, region: String? = nil, industry: String? = nil, accounts: Int,
@@ -118,11 +141,14 @@ public struct Stage: Hashable, Sendable {
   public var advance: Double
   /// The pool this stage first asks one expert of.
   public var presales: String?
-  public init(name: String, days: Distribution, advance: Double, presales: String? = nil) {
+  /// Whether a solution specialist works the opportunity during this stage.
+  public var specialist: Bool = false
+  public init(name: String, days: Distribution, advance: Double, presales: String? = nil, specialist: Bool = false) {
     self.name = name
     self.days = days
     self.advance = advance
     self.presales = presales
+    self.specialist = specialist
   }
 }
 
@@ -148,5 +174,20 @@ public struct UncoveredPart: Hashable, Sendable {
     self.segment = segment
     self.share = share
     self.offset = offset
+  }
+}
+
+/// How well a kind of team sells to a tier of customer: its win factor and the factor on every
+/// stage's days.
+public struct FitRule: Hashable, Sendable {
+  public var teamKind: TeamKind
+  public var tier: Tier
+  public var winFactor: Double = 1
+  public var daysFactor: Double = 1
+  public init(teamKind: TeamKind, tier: Tier, winFactor: Double = 1, daysFactor: Double = 1) {
+    self.teamKind = teamKind
+    self.tier = tier
+    self.winFactor = winFactor
+    self.daysFactor = daysFactor
   }
 }

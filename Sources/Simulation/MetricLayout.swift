@@ -9,10 +9,10 @@ public struct MetricLayout: Hashable, Sendable {
   public static let scenarioMetrics = [
     "arrivals", "uncovered", "blocked", "accepted", "wins", "losses", "win_rate", "bookings", "credited_bookings",
     "cycle_days_won", "presales_requests", "presales_wait_mean", "presales_wait_p90", "presales_gave_up", "cost",
-    "efficiency",
+    "efficiency", "gross_profit", "contribution",
   ]
   public static let teamMetrics = ["credited_bookings", "wins", "blocked", "utilization"]
-  public static let segmentMetrics = ["arrivals", "coverage", "win_rate", "presales_wait_mean"]
+  public static let segmentMetrics = ["arrivals", "coverage", "win_rate", "presales_wait_mean", "bookings"]
   public static let poolMetrics = ["utilization", "wait_mean"]
 
   public let teams: [String]

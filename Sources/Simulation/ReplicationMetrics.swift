@@ -5,7 +5,7 @@ struct ReplicationMetrics: ~Copyable {
     var busyArea = 0.0, lastChange = 0.0
   }
   struct SegmentTally {
-    var arrivals = 0.0, accepted = 0.0, wins = 0.0, losses = 0.0, waitSum = 0.0, waitCount = 0.0
+    var arrivals = 0.0, accepted = 0.0, wins = 0.0, losses = 0.0, waitSum = 0.0, waitCount = 0.0, bookings = 0.0
   }
   struct PoolTally: BusyTime {
     var busyArea = 0.0, lastChange = 0.0, waitSum = 0.0, waitCount = 0.0
@@ -13,7 +13,7 @@ struct ReplicationMetrics: ~Copyable {
 
   var arrivals = 0.0, uncoveredCount = 0.0, blockedCount = 0.0, acceptedCount = 0.0
   var wins = 0.0, losses = 0.0, bookings = 0.0, credited = 0.0, cycleDays = 0.0
-  var requests = 0.0, gaveUpCount = 0.0, margins = 0.0
+  var requests = 0.0, gaveUpCount = 0.0, margins = 0.0, grossProfit = 0.0, commissions = 0.0
   var waits = PlainArray<Double>(capacity: 4096)
   var teams: PlainArray<TeamTally>
   var segments: PlainArray<SegmentTally>
@@ -28,7 +28,7 @@ struct ReplicationMetrics: ~Copyable {
   mutating func reset(start: Double) {
     arrivals = 0; uncoveredCount = 0; blockedCount = 0; acceptedCount = 0
     wins = 0; losses = 0; bookings = 0; credited = 0; cycleDays = 0
-    requests = 0; gaveUpCount = 0; margins = 0
+    requests = 0; gaveUpCount = 0; margins = 0; grossProfit = 0; commissions = 0
     waits.removeAll()
     teams.fill(with: TeamTally(lastChange: start))
     segments.fill(with: SegmentTally())
@@ -57,12 +57,18 @@ struct ReplicationMetrics: ~Copyable {
     pools[pool].waitSum += days
     pools[pool].waitCount += 1
   }
-  mutating func won(value: Double, cycleDays days: Double, segment: Int, team: Int, specialist: Int, margin: Double) {
+  mutating func won(
+    value: Double, cycleDays days: Double, segment: Int, team: Int, specialist: Int, margin: Double, grossMargin: Double,
+    commission: Double
+  ) {
     wins += 1
     bookings += value
     credited += value
     cycleDays += days
+    grossProfit += grossMargin * value
+    commissions += commission * value
     segments[segment].wins += 1
+    segments[segment].bookings += value
     teams[team].wins += 1
     teams[team].credited += value
     margins += margin * value
@@ -109,12 +115,12 @@ struct ReplicationMetrics: ~Copyable {
   mutating func write(into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan) {
     let years = plan.horizon / 365
     let fixedCost = plan.teams.reduce(0) { $0 + $1.yearlyCost } + plan.pools.reduce(0) { $0 + $1.yearlyCost }
-    let cost = fixedCost * years + margins
+    let cost = fixedCost * years + margins + commissions
     func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
     let values: [Double] = [
       arrivals, uncoveredCount, blockedCount, acceptedCount, wins, losses, ratio(wins, wins + losses), bookings, credited,
       ratio(cycleDays, wins), requests, ratio(waitSum(), Double(waits.count)), waitP90(), gaveUpCount, cost,
-      ratio(bookings, cost),
+      ratio(bookings, cost), grossProfit, grossProfit - cost,
     ]
     for (i, v) in values.enumerated() { out[i] = v }
     let layout = plan.layout
@@ -131,6 +137,7 @@ struct ReplicationMetrics: ~Copyable {
       out[layout.segmentIndex(s, 1)] = ratio(segment.accepted, segment.arrivals)
       out[layout.segmentIndex(s, 2)] = ratio(segment.wins, segment.wins + segment.losses)
       out[layout.segmentIndex(s, 3)] = ratio(segment.waitSum, segment.waitCount)
+      out[layout.segmentIndex(s, 4)] = segment.bookings
     }
     for p in pools.indices {
       let pool = pools[p]
