@@ -62,6 +62,29 @@ struct CompareTests {
     #expect(scenarios.map { $0["seed"] as? Int } == [2026, 2026])
   }
 
+  @Test("--teams shows every team of any scenario: teams only the split variant has get rows, with null (or -) for the baseline")
+  func teamsUnion() throws {
+    let arguments = ["compare", baseline, "scenarios/northwind/variants/split-west.yaml", "-r", "3", "--teams", "--metrics", "bookings"]
+    let result = try run(arguments + ["--format", "json"])
+    #expect(result.status == 0, "\(result.err)")
+    let rows = try #require(try json(result.out)["team_differences"] as? [[String: Any]])
+    let teams = rows.compactMap { $0["team"] as? String }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    #expect(teams.first == "North")
+    #expect(Array(teams.suffix(2)) == ["West-Coast", "West-Inland"], "first-appearance order: the baseline's teams, then the variant's new ones")
+    for team in ["West-Coast", "West-Inland"] {
+      let wins = try #require(rows.first { $0["team"] as? String == team && $0["metric"] as? String == "wins" })
+      #expect(wins["baseline_mean"] is NSNull && wins["mean"] is NSNull)
+      #expect((wins["variant_mean"] as? Double ?? 0) > 0)
+    }
+    let west = try #require(rows.first { $0["team"] as? String == "West" && $0["metric"] as? String == "wins" })
+    #expect((west["baseline_mean"] as? Double ?? 0) > 0 && west["variant_mean"] is NSNull && west["mean"] is NSNull)
+    let north = try #require(rows.first { $0["team"] as? String == "North" && $0["metric"] as? String == "wins" })
+    #expect(north["mean"] is Double)
+    let table = try run(arguments).out.split(separator: "\n")
+    let coast = try #require(table.first { $0.hasPrefix("West-Coast") && $0.contains("wins") })
+    #expect(coast.split(separator: " ").prefix(3) == ["West-Coast", "wins", "-"], "\(coast)")
+  }
+
   @Test("--seed overrides every scenario's seed, without a note")
   func commandLineSeed() throws {
     let result = try run(["compare", baseline, seed999, "-r", "3", "--seed", "7", "--format", "json", "--metrics", "bookings", "wins"])
