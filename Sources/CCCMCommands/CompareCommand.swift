@@ -75,6 +75,16 @@ struct Compare: ParsableCommand {
     } else {
       let scenarios = try files.map(loadScenario)
       let batch = options.replications ?? scenarios[0].replications
+      // Every scenario runs on one seed (--seed, else the baseline's), so replication r of each
+      // meets the same opportunities and the differences stay paired.
+      var options = options
+      if options.seed == nil {
+        let seed = scenarios[0].seed
+        for (file, scenario) in zip(files, scenarios).dropFirst() where scenario.seed != seed {
+          printError("note: \(file) sets seed \(scenario.seed); compared on the baseline's seed \(seed) so replications stay paired")
+        }
+        options.seed = seed
+      }
       var runs = scenarios.map { simulate($0, options: options, replications: batch) }
       if let precision, let target = parsePrecision(precision) {
         let objectiveIndex = Simulation.MetricLayout.scenarioMetrics.firstIndex(of: objective) ?? 0
