@@ -15,11 +15,11 @@ struct Compare: ParsableCommand {
 
   @OptionGroup var options: SimulationOptions
 
-  @Option(name: .long, parsing: .upToNextOption, help: "Metrics to compare (default: bookings, credited_bookings, wins, win_rate, blocked, cycle_days_won, presales_wait_mean, cost, efficiency).")
+  @Option(name: .long, parsing: .upToNextOption, help: "Metrics to compare (default: bookings, credited_bookings, wins, win_rate, blocked, cycle_days_won, presales_wait_mean, cost, efficiency, contribution); `cccm metrics` lists them all.")
   var metrics: [String] = []
 
-  @Option(name: .long, help: "The metric that ranks the scenarios (bookings, efficiency, cost, ...).")
-  var objective: String = "bookings"
+  @Option(name: .long, help: "The metric that ranks the scenarios (default contribution: gross profit minus cost; a ratio such as efficiency rewards cuts).")
+  var objective: String = "contribution"
 
   @Flag(name: .long, help: "Also show per-team differences.")
   var teams = false

@@ -22,11 +22,12 @@ public struct Comparison: Sendable {
 
   public static let defaultMetrics = [
     "bookings", "credited_bookings", "wins", "win_rate", "blocked", "cycle_days_won", "presales_wait_mean", "cost", "efficiency",
+    "contribution",
   ]
 
-  /// Whether less of this metric is better (for ranking).
+  /// Whether less of this metric is better (for ranking), as the metric catalogue says.
   public static func lowerIsBetter(_ metric: String) -> Bool {
-    ["cost", "blocked", "uncovered", "losses", "presales_wait_mean", "presales_wait_p90", "presales_gave_up", "cycle_days_won"].contains(metric)
+    MetricDescriptor.named(metric)?.direction == .lowerIsBetter
   }
 
   public init(baseline: SimulationResults, variants: [SimulationResults], metrics: [String], objective: String, teams: Bool) {
@@ -208,7 +209,7 @@ public enum ComparisonReport {
   /// Green for a significant change for the better, red for the worse, else plain. Utilization
   /// and counts without a direction (arrivals) stay plain.
   static func style(_ d: PairedDifference, metric: String) -> CellStyle {
-    guard d.isSignificant, !["arrivals", "utilization", "presales_requests", "accepted"].contains(metric) else { return .plain }
+    guard d.isSignificant, let direction = MetricDescriptor.named(metric)?.direction, direction != .neither else { return .plain }
     return (d.mean < 0) == Comparison.lowerIsBetter(metric) ? .better : .worse
   }
 

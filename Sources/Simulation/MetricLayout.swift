@@ -6,14 +6,11 @@ import CoverageModel
 /// team, four per segment and two per pool. A value is NaN where it is undefined (a win rate with
 /// no closed opportunity); summaries skip NaNs.
 public struct MetricLayout: Hashable, Sendable {
-  public static let scenarioMetrics = [
-    "arrivals", "uncovered", "blocked", "accepted", "wins", "losses", "win_rate", "bookings", "credited_bookings",
-    "cycle_days_won", "presales_requests", "presales_wait_mean", "presales_wait_p90", "presales_gave_up", "cost",
-    "efficiency", "gross_profit", "contribution",
-  ]
-  public static let teamMetrics = ["credited_bookings", "wins", "blocked", "utilization"]
-  public static let segmentMetrics = ["arrivals", "coverage", "win_rate", "presales_wait_mean", "bookings"]
-  public static let poolMetrics = ["utilization", "wait_mean"]
+  public static let scenarioMetrics = names(.scenario)
+  public static let teamMetrics = names(.team)
+  public static let segmentMetrics = names(.segment)
+  public static let poolMetrics = names(.pool)
+  private static func names(_ group: MetricGroup) -> [String] { MetricDescriptor.all.filter { $0.group == group }.map(\.name) }
 
   public let teams: [String]
   public let segments: [String]
