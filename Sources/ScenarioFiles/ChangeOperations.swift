@@ -122,17 +122,18 @@ extension ChangeApplier {
     if listed != nil, specialists.specialistGroups.count > 1 || solutions.count > 1 {
       return c.error("into", "\"\(specialists.name)\" has several solutions or groups; let cccm apportion its specialists (name the hosts only)")
     }
-    // Every (group, solution, host) with demand gets a share of the group's specialists.
+    // Every (group, solution, host) with demand gets a share of the group's specialists, by the
+    // specialist workload its customers bring (opportunities x expected days a specialist works each).
     var received = Array(repeating: 0, count: hosts.count)
     var entries: [(host: Int, entry: EmbeddedSpecialism)] = []
     for group in specialists.specialistGroups {
       let pairs = group.solutions.flatMap { skill in hosts.indices.map { (skill, $0) } }
-      let counts = listed ?? apportion(group.reps, by: pairs.map { scenario.demand(for: $0.0.name, ownedBy: hosts[$0.1]) })
+      let counts = listed ?? apportion(group.reps, by: pairs.map { scenario.specialistWorkload(for: $0.0.name, ownedBy: hosts[$0.1]) })
       let slotsPerSpecialist = group.slots.map { max(1, Int((Double($0) / Double(group.reps)).rounded())) } ?? group.slotsPerRep
       for ((skill, h), count) in zip(pairs, counts) where count > 0 {
         received[h] += count
-        let win = 1 + keep * ((skill.winUplift ?? specialists.winUplift) - 1)
-        let deal = 1 + keep * ((skill.dealUplift ?? specialists.dealUplift) - 1)
+        let win = accountFraction(1 + keep * ((skill.winUplift ?? specialists.winUplift) - 1))
+        let deal = accountFraction(1 + keep * ((skill.dealUplift ?? specialists.dealUplift) - 1))
         entries.append(
           (hosts[h], EmbeddedSpecialism(
             solution: skill.name, specialists: count, slotsPerSpecialist: slotsPerSpecialist,
@@ -545,6 +546,32 @@ extension Scenario {
       guard let p = segment.solutionMix.first(where: { $0.solution == solution })?.probability, p > 0 else { continue }
       let owned = slices.reduce(0.0) { $0 + ($1.owner == .team(team) ? $1.upper - $1.lower : 0) }
       total += Double(segment.accounts) * segment.opportunitiesPerAccountYear * p * owned
+    }
+    return total
+  }
+}
+
+extension Scenario {
+  /// Specialist-days a year that solution `solution` needs in the accounts team `team` owns:
+  /// opportunities needing it x the expected days a specialist works one (from the first to the
+  /// last `specialist` stage of the customer's motion, or the whole motion, weighted by the
+  /// chance of reaching each stage, times the team's fit days factor).
+  func specialistWorkload(for solution: String, ownedBy team: Int) -> Double {
+    var total = 0.0
+    for (segment, slices) in zip(segments, territories()) {
+      guard let p = segment.solutionMix.first(where: { $0.solution == solution })?.probability, p > 0 else { continue }
+      let owned = slices.reduce(0.0) { $0 + ($1.owner == .team(team) ? $1.upper - $1.lower : 0) }
+      guard owned > 0, let name = motionName(segment: segment, team: teams[team]), let motion = motion(named: name) else { continue }
+      let first = motion.stages.firstIndex(where: \.specialist) ?? 0
+      let last = motion.stages.lastIndex(where: \.specialist) ?? (motion.stages.count - 1)
+      var reach = 1.0
+      var days = 0.0
+      for (k, stage) in motion.stages.enumerated() where k <= last {
+        if k >= first { days += reach * stage.days.mean }
+        reach *= stage.advance
+      }
+      let fit = fit(teamKind: teams[team].kind, tier: segment.tier).daysFactor
+      total += Double(segment.accounts) * segment.opportunitiesPerAccountYear * p * owned * days * fit
     }
     return total
   }
