@@ -7,20 +7,35 @@ import Foundation
 #endif
 
 /// Runs a notebook's `cccm` commands: never through a shell, always with `executable` (this
-/// `cccm`), in the notebook's folder, and only when every argument stays inside that folder.
+/// `cccm`), in the notebook's folder, and only when every argument stays inside the notebook's
+/// project: the nearest enclosing folder holding `.git`, or else the notebook's own folder.
 struct NotebookRunner {
   /// The `cccm` to run.
   let executable: String
   /// The notebook's folder, symbolic links resolved: the working directory of every command, and
   /// (unless `allowOutside`) the tree its arguments must stay in.
   let directory: String
+  /// The tree every argument must stay in (unless `allowOutside`).
+  let root: String
   let allowOutside: Bool
 
   init(executable: String, notebook: String, allowOutside: Bool = false) {
     self.executable = executable
     let absolute = URL(fileURLWithPath: notebook).path
     directory = canonicalPath(parentPath(absolute))
+    root = Self.projectRoot(of: directory)
     self.allowOutside = allowOutside
+  }
+
+  /// The nearest folder at or above `directory` that holds `.git`, else `directory` itself.
+  static func projectRoot(of directory: String) -> String {
+    var candidate = directory
+    while true {
+      if FileManager.default.fileExists(atPath: candidate + "/.git") { return candidate }
+      let parent = parentPath(candidate)
+      guard parent != candidate, !parent.isEmpty else { return directory }
+      candidate = parent
+    }
   }
 
   static var currentExecutable: String {
@@ -44,7 +59,7 @@ struct NotebookRunner {
     }
     if !allowOutside, let outside = arguments.first(where: { !isInside($0) }) {
       return .failure(
-        CommandRefusal("refused: \"\(excerpt(outside, limit: 80))\" is outside the notebook's folder \(directory); pass --allow-outside to allow it"))
+        CommandRefusal("refused: \"\(excerpt(outside, limit: 80))\" is outside the notebook's project \(root); pass --allow-outside to allow it"))
     }
     return .success(arguments)
   }
@@ -66,7 +81,7 @@ struct NotebookRunner {
     guard !candidate.isEmpty else { return true }
     let absolute = candidate.hasPrefix("/") ? candidate : (directory == "/" ? "/" : directory + "/") + candidate
     let resolved = canonicalPath(absolute)
-    return directory == "/" || resolved == directory || resolved.hasPrefix(directory + "/")
+    return root == "/" || resolved == root || resolved.hasPrefix(root + "/")
   }
 
   /// Splits a command line into words: spaces and tabs separate, single or double quotes group.

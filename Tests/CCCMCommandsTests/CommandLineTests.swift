@@ -165,7 +165,7 @@ struct CommandLineTests {
       .filter { $0.hasSuffix(".md") }.sorted().map { "notebooks-md/\($0)" }
     #expect(notebooks.count >= 3)
     // The notebooks name the scenarios in ../scenarios, outside their folder.
-    let result = try run(["notebook", "check", "--allow-outside"] + notebooks)
+    let result = try run(["notebook", "check"] + notebooks)
     #expect(result.status == 0, "\(result.err)")
   }
 }

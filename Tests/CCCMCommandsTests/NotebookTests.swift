@@ -311,7 +311,7 @@ struct NotebookTests {
       try write(original, notebook)
       let result = try run(["notebook", "run", notebook.path])
       #expect(result.status == 4, "\(command)")
-      #expect(result.err.contains("is outside the notebook's folder"), "\(result.err)")
+      #expect(result.err.contains("is outside the notebook's project"), "\(result.err)")
       #expect(try bytes(notebook) == Data(original.utf8))
       #expect(try run(["notebook", "check", notebook.path]).status == 4)
     }
