@@ -10,6 +10,8 @@ public struct ScenarioDiff: Sendable {
   /// Named things (teams, pools) added, removed, or changed field by field.
   public struct EntityChanges: Sendable {
     public var added: [String] = []
+    /// The fields of each added entity, as written.
+    public var addedFields: [[FieldChange]] = []
     public var removed: [String] = []
     public var changed: [(name: String, changes: [FieldChange])] = []
 
@@ -19,6 +21,9 @@ public struct ScenarioDiff: Sendable {
       let oldNames = old.map(name)
       let newNames = new.map(name)
       added = newNames.filter { !oldNames.contains($0) }
+      addedFields = new.filter { !oldNames.contains(name($0)) }.map { entity in
+        fields(entity).dropFirst().map { FieldChange(field: $0.0, old: "", new: $0.1) }
+      }
       removed = oldNames.filter { !newNames.contains($0) }
       for entity in new {
         guard let before = old.first(where: { name($0) == name(entity) }) else { continue }
@@ -29,7 +34,12 @@ public struct ScenarioDiff: Sendable {
 
     /// `+ team X`, `- team Y`, `~ team Z` and its changed fields.
     func lines(_ kind: String) -> [String] {
-      var lines = added.map { "+ \(kind) \($0)" } + removed.map { "- \(kind) \($0)" }
+      var lines: [String] = []
+      for (name, fields) in zip(added, addedFields) {
+        lines.append("+ \(kind) \(name)")
+        for field in fields { lines.append("    \(field.field): \(field.new)") }
+      }
+      lines += removed.map { "- \(kind) \($0)" }
       for (name, changes) in changed {
         lines.append("~ \(kind) \(name)")
         for change in changes { lines.append("    \(change.field): \(change.old) -> \(change.new)") }
@@ -204,7 +214,14 @@ struct Totals {
     lines.append(("cost a year: overhead", money(overhead)))
     lines.append(("cost a year: presales experts", money(experts)))
     lines.append(("cost a year: fixed in all", money(people + overhead + experts)))
-    let commissions = s.teams.filter { $0.commissionRate != 0 }.map { "\($0.name) \(formatNumber($0.commissionRate * 100))%" }
+    // Commission rates by the reps they apply to (a split or merge keeps these).
+    var repsByRate: [(Double, Int)] = []
+    for team in s.teams where team.commissionRate != 0 {
+      if let k = repsByRate.firstIndex(where: { $0.0 == team.commissionRate }) { repsByRate[k].1 += team.reps } else {
+        repsByRate.append((team.commissionRate, team.reps))
+      }
+    }
+    let commissions = repsByRate.sorted { $0.0 > $1.0 }.map { "\(formatNumber($0.0 * 100))% on \($0.1) reps" }
     lines.append(("commission rates", commissions.isEmpty ? "none" : commissions.joined(separator: ", ")))
     let margins = s.teams.filter { $0.kind == .partner }.map { "\($0.name) \(formatNumber($0.margin * 100))%" }
     lines.append(("partner margins", margins.isEmpty ? "none" : margins.joined(separator: ", ")))
