@@ -16,6 +16,8 @@ public struct Scenario: Hashable, Sendable {
   /// The measured period is [0, horizonDays); the simulation starts at -warmupDays.
   public var horizonDays: Double = 365
   public var warmupDays: Double = 0
+  /// The calendar date of day 0; with it, months and quarters are calendar ones.
+  public var startDate: CalendarDate?
   /// Defaults for runs; the command line overrides them.
   public var replications: Int = 200
   public var seed: UInt64 = 1
@@ -189,5 +191,41 @@ public struct FitRule: Hashable, Sendable {
     self.tier = tier
     self.winFactor = winFactor
     self.daysFactor = daysFactor
+  }
+}
+
+/// A calendar date (proleptic Gregorian), as `start_date: 2027-01-01` in scenario files.
+public struct CalendarDate: Hashable, Sendable, CustomStringConvertible {
+  public var year: Int
+  public var month: Int
+  public var day: Int
+  public init(year: Int, month: Int, day: Int) {
+    self.year = year
+    self.month = month
+    self.day = day
+  }
+
+  /// `2027-01-31` or nil when the text is not a valid date from year 1900 to 2999.
+  public init?(_ text: String) {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+      let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+      (1900...2999).contains(year), (1...12).contains(month), (1...Self.days(inMonth: month, of: year)).contains(day)
+    else { return nil }
+    self.init(year: year, month: month, day: day)
+  }
+
+  public var description: String {
+    "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+  }
+
+  public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+  public static func days(inMonth month: Int, of year: Int) -> Int {
+    switch month {
+    case 2: isLeap(year) ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
   }
 }

@@ -11,7 +11,7 @@ struct ScenarioDecoder {
   static let topLevelKeys = [
     "name", "description", "horizon_days", "warmup_days", "replications", "seed", "regions", "industries",
     "solutions", "segments", "motions", "teams", "presales", "grades", "uncovered", "extends", "changes",
-    "gross_margin", "fit",
+    "gross_margin", "fit", "start_date",
   ]
 
   /// Decodes every section present in `pairs` onto `scenario` (a section given replaces the old one).
@@ -35,6 +35,12 @@ struct ScenarioDecoder {
       case "grades": grades(node).map { scenario.grades = $0 }
       case "uncovered": uncovered(node).map { scenario.uncovered = $0 }
       case "gross_margin": reader.number(node, key, .probability).map { scenario.grossMargin = $0 }
+      case "start_date":
+        if let text = reader.string(node, key) {
+          if let date = CalendarDate(text) { scenario.startDate = date } else {
+            reader.error(node, key, "expected a date as YYYY-MM-DD (years 1900 to 2999), such as 2027-01-01")
+          }
+        }
       case "fit": fit(node).map { scenario.fit = $0 }
       default: break  // extends and changes are the loader's
       }

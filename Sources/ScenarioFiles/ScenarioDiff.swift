@@ -85,6 +85,7 @@ public struct ScenarioDiff: Sendable {
     compare("warmup_days", formatNumber(a.warmupDays), formatNumber(b.warmupDays))
     compare("grades", "\(a.grades.map(\.name))", "\(b.grades.map(\.name))")
     compare("gross_margin", formatNumber(a.grossMargin), formatNumber(b.grossMargin))
+    compare("start_date", a.startDate.map(\.description) ?? "none", b.startDate.map(\.description) ?? "none")
     for kind in TeamKind.allCases {
       for tier in Tier.allCases {
         let x = ScenarioEncoder.fitFields(a.fit(teamKind: kind, tier: tier)).dropFirst(2).map { "\($0.0) \($0.1)" }.joined(separator: ", ")

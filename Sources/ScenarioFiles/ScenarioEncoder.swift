@@ -11,6 +11,7 @@ public enum ScenarioEncoder {
     if !s.description.isEmpty { out.append("description: \(text(s.description))") }
     out.append("horizon_days: \(number(s.horizonDays))")
     out.append("warmup_days: \(number(s.warmupDays))")
+    if let date = s.startDate { out.append("start_date: \"\(date)\"") }
     out.append("replications: \(s.replications)")
     out.append("seed: \(s.seed)")
     if s.grossMargin != 1 { out.append("gross_margin: \(number(s.grossMargin))") }

@@ -107,6 +107,7 @@ struct Replication: ~Copyable {
     }
     while let item = calendar.next(before: plan.horizon) {
       now = item.time
+      if metrics.byPeriod { metrics.advance(to: now) }
       switch item.event {
       case .arrival(let segment): arrive(segment: Int(segment))
       case .presalesDone(let opportunity): finishPresales(opportunity)

@@ -127,6 +127,8 @@ struct SimulationPlan: Sendable {
   var gradeMinimums: [Double]
   var layout: MetricLayout
   var grossMargin: Double
+  /// Months and quarters when results are kept by period.
+  var periods: PeriodCalendar?
   var desks: [DeskPlan] = []
   /// Per team and segment (`team * segments.count + segment`).
   var fit: [FitPlan] = []
@@ -143,10 +145,11 @@ struct SimulationPlan: Sendable {
   var sizeFactors: [Double] = []
   var samplerTables = SamplerTables()
 
-  init(_ s: Scenario) {
+  init(_ s: Scenario, byPeriod: Bool = false) {
     horizon = s.horizonDays
     warmup = s.warmupDays
-    layout = MetricLayout(scenario: s)
+    periods = byPeriod ? PeriodCalendar(horizon: s.horizonDays, startDate: s.startDate) : nil
+    layout = MetricLayout(scenario: s, periods: periods)
     gradeMinimums = s.grades.map(\.minDealSize)
     grossMargin = s.grossMargin
     let poolIndex = Dictionary(s.pools.enumerated().map { ($1.name, Int32($0)) }, uniquingKeysWith: { a, _ in a })
