@@ -113,7 +113,16 @@ struct Compare: ParsableCommand {
     let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: objective, teams: teams)
     // Colour only for people: a terminal, and no NO_COLOR (https://no-color.org).
     let colour = options.format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    print(ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note, colour: colour, layout: layout), terminator: "")
+    let report = ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note, colour: colour, layout: layout)
+    guard let kind = options.by, options.format != .json else { return print(report, terminator: "") }
+    guard all.allSatisfy({ !$0.layout.months.isEmpty }) else {
+      printError("error: --by needs results kept by period; saved results without periods cannot be shown by \(kind.rawValue): run them again with --by")
+      throw Exit.fileError
+    }
+    let periods = PeriodReport.renderComparison(
+      baseline: all[0], variants: Array(all.dropFirst()), by: kind, metrics: metrics.isEmpty ? PeriodReport.defaultMetrics : chosen,
+      confidence: comparison.confidence, format: options.format)
+    print(options.format == .csv ? periods : report + "\n" + periods, terminator: "")
   }
 }
 

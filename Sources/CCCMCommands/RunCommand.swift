@@ -20,6 +20,12 @@ struct Run: ParsableCommand {
     if let save {
       try writeAtomically(SavedResults(results: results, scenario: scenario, generator: options.generator).json(), to: save)
     }
-    print(RunReport.render(RunSummary(results), format: options.format), terminator: "")
+    if let kind = options.by, options.format != .json {
+      let periods = PeriodReport.render(results, by: kind, metrics: PeriodReport.defaultMetrics, format: options.format)
+      if options.format == .csv { return print(periods, terminator: "") }
+      print(RunReport.render(RunSummary(results), format: options.format) + "\n" + periods, terminator: "")
+    } else {
+      print(RunReport.render(RunSummary(results), format: options.format), terminator: "")
+    }
   }
 }

@@ -41,3 +41,27 @@ extension Distribution {
     }
   }
 }
+
+extension Segment {
+  /// Account potentials ranked from the largest: account i of N has Q(1 - (i + 0.5)/N) (negative
+  /// values count as 0). Empty when the segment's accounts are all alike.
+  public func accountPotentials() -> [Double] {
+    guard let potential = accountPotential else { return [] }
+    let n = Double(accounts)
+    return (0..<accounts).map { i in max(0, potential.quantile(1 - (Double(i) + 0.5) / n)) }
+  }
+
+  /// The share of the segment's opportunities that falls on accounts [lower, upper) of its size
+  /// ranking (fractions of its accounts): the share of accounts when all are alike, else the share
+  /// of potential (a Lorenz share).
+  public func opportunityShare(from lower: Double, to upper: Double, potentials: [Double]) -> Double {
+    guard !potentials.isEmpty else { return upper - lower }
+    let total = potentials.reduce(0, +)
+    guard total > 0 else { return upper - lower }
+    let n = Double(potentials.count)
+    // An account belongs to the slice holding its position i / N (as the engine assigns it).
+    var sum = 0.0
+    for (i, q) in potentials.enumerated() where Double(i) / n >= lower - 1e-12 && Double(i) / n < upper - 1e-12 { sum += q }
+    return sum / total
+  }
+}

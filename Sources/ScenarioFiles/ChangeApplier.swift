@@ -12,8 +12,7 @@ final class ChangeApplier {
 
   static let operations: [String: [String]] = [
     "merge_into_product_group": [
-      "teams", "name", "engage_probability", "win_uplift", "deal_uplift", "overhead_cost_year", "new_hire_win_factor",
-      "commission_rate",
+      "teams", "name", "engage_probability", "win_uplift", "deal_uplift", "overhead_cost_year", "commission_rate",
     ],
     "embed_solution_team": ["team", "into", "keep_uplift", "overhead_cost_year"],
     "split_team": ["team", "into", "slots_per_rep", "overhead_cost_year", "hire", "release", "overflow_to"],

@@ -1,4 +1,5 @@
 import CoverageModel
+import Randomness
 
 /// Splits `total` into whole parts proportional to `weights` (the largest-remainder method).
 ///
@@ -59,8 +60,8 @@ extension ChangeApplier {
       group.engageProbability = first
     }
     group.newHireShare = repWeighted(merged, \.newHireShare)
-    guard let settled = c.settle(merged, ["new_hire_win_factor": (\.newHireWinFactor, .factor), "commission_rate": (\.commissionRate, .probability)]) else { return }
-    group.newHireWinFactor = settled["new_hire_win_factor"] ?? 1
+    guard let settled = c.settle(merged, ["commission_rate": (\.commissionRate, .probability)]) else { return }
+    group.newHireWinFactor = repWeighted(merged, \.newHireWinFactor)  // no effect on specialists' deals
     group.commissionRate = settled["commission_rate"] ?? 0
     let position = indices.min() ?? 0
     for index in indices.sorted(by: >) { scenario.teams.remove(at: index) }
@@ -325,13 +326,14 @@ extension ChangeApplier {
     } else if Set(merged.map(\.presales)).count > 1 {
       return c.error("teams", "the teams send presales to different pools; give presales")
     }
-    let outside = Set(merged.compactMap(\.overflow).filter { !names.contains($0) })
+    // Overflow outside the merged teams (none counts as a choice too).
+    let outside = Set(merged.map { $0.overflow.flatMap { names.contains($0) ? nil : $0 } ?? "" })
     if let overflow = c.string("overflow", required: false) {
       team.overflow = overflow
     } else if outside.count > 1 {
-      return c.error("teams", "the teams overflow to different teams (\(outside.sorted().quotedList)); give overflow")
+      return c.error("teams", "the teams overflow differently (\(outside.sorted().map { $0.isEmpty ? "none" : $0 }.quotedList)); give overflow")
     } else {
-      team.overflow = outside.first
+      team.overflow = outside.first.flatMap { $0.isEmpty ? nil : $0 }
     }
     team.reps = merged.reduce(0) { $0 + $1.reps }
     if merged.allSatisfy({ $0.slots == nil && $0.slotsPerRep == team.slotsPerRep }) {
@@ -539,15 +541,25 @@ extension ChangeApplier {
 }
 
 extension Scenario {
-  /// Opportunities a year needing `solution` in the accounts team `team` owns (by account share).
+  /// Opportunities a year needing `solution` in the accounts team `team` owns (accounts weighted by
+  /// their potential where the segment ranks them by size).
   func demand(for solution: String, ownedBy team: Int) -> Double {
     var total = 0.0
     for (segment, slices) in zip(segments, territories()) {
       guard let p = segment.solutionMix.first(where: { $0.solution == solution })?.probability, p > 0 else { continue }
-      let owned = slices.reduce(0.0) { $0 + ($1.owner == .team(team) ? $1.upper - $1.lower : 0) }
-      total += Double(segment.accounts) * segment.opportunitiesPerAccountYear * p * owned
+      total += segment.arrivalsPerDay * 365 * p * segment.share(ownedBy: team, slices: slices)
     }
     return total
+  }
+}
+
+extension Segment {
+  /// The share of this segment's opportunities on the accounts team `team` owns.
+  func share(ownedBy team: Int, slices: [Territory]) -> Double {
+    let owned = slices.filter { $0.owner == .team(team) }
+    guard !owned.isEmpty else { return 0 }
+    let potentials = accountPotentials()
+    return owned.reduce(0.0) { $0 + opportunityShare(from: $1.lower, to: $1.upper, potentials: potentials) }
   }
 }
 
@@ -560,7 +572,7 @@ extension Scenario {
     var total = 0.0
     for (segment, slices) in zip(segments, territories()) {
       guard let p = segment.solutionMix.first(where: { $0.solution == solution })?.probability, p > 0 else { continue }
-      let owned = slices.reduce(0.0) { $0 + ($1.owner == .team(team) ? $1.upper - $1.lower : 0) }
+      let owned = segment.share(ownedBy: team, slices: slices)
       guard owned > 0, let name = motionName(segment: segment, team: teams[team]), let motion = motion(named: name) else { continue }
       let first = motion.stages.firstIndex(where: \.specialist) ?? 0
       let last = motion.stages.lastIndex(where: \.specialist) ?? (motion.stages.count - 1)
@@ -571,7 +583,7 @@ extension Scenario {
         reach *= stage.advance
       }
       let fit = fit(teamKind: teams[team].kind, tier: segment.tier).daysFactor
-      total += Double(segment.accounts) * segment.opportunitiesPerAccountYear * p * owned * days * fit
+      total += segment.arrivalsPerDay * 365 * p * owned * days * fit
     }
     return total
   }

@@ -184,7 +184,8 @@ struct ScenarioDecoder {
     case "solutions", "win_uplift", "deal_uplift": [.solution, .productGroup]
     case "engage_probability", "groups": [.productGroup]
     case "margin": [.partner]
-    case "relationship_coverage", "esp_floor": [.keyAccount]
+    case "relationship_coverage": [.keyAccount]
+    case "esp_floor": TeamKind.allCases.filter(\.ownsAccounts)
     default: nil
     }
   }
@@ -247,6 +248,15 @@ struct ScenarioDecoder {
       team.reps = reps
       team.costPerRepYear = reps > 0 ? team.groups.reduce(0) { $0 + Double($1.reps) * $1.costPerRepYear } / Double(reps) : 0
       if !team.solutions.isEmpty { reader.error(node, join(path, "solutions"), "a product group with groups takes its solutions from them; give \"solutions\" in each group") }
+      for key in ["slots_per_rep", "slots", "cost_per_rep_year"] where pairs.contains(where: { $0.key == key }) {
+        reader.error(node, join(path, key), "a product group with groups takes \(key) from each group; give it there")
+      }
+      for g in team.groups.indices {
+        for k in team.groups[g].solutions.indices {
+          if team.groups[g].solutions[k].winUplift == nil { team.groups[g].solutions[k].winUplift = team.winUplift }
+          if team.groups[g].solutions[k].dealUplift == nil { team.groups[g].solutions[k].dealUplift = team.dealUplift }
+        }
+      }
     }
     if !team.kind.ownsAccounts, team.solutionNames.isEmpty, complete {
       reader.error(node, path, "a \(team.kind.rawValue) team needs \"solutions\" (the solutions it specialises in)")
@@ -366,8 +376,8 @@ struct ScenarioDecoder {
       let keys = ["name", "reps", "slots_per_rep", "slots", "cost_per_rep_year", "solutions", "win_uplift", "deal_uplift"]
       guard let pairs = reader.mapping(item, at, allowed: keys, required: ["name", "reps", "solutions"]) else { return nil }
       var group = SpecialistGroup(name: "", reps: 0)
-      var win = 1.0
-      var deal = 1.0
+      var win: Double?
+      var deal: Double?
       var skills: [SolutionSkill] = []
       for (key, value) in pairs {
         let keyPath = join(at, key)
@@ -382,6 +392,7 @@ struct ScenarioDecoder {
         default: reader.number(value, keyPath, .positive).map { deal = $0 }
         }
       }
+      // Uplifts left out here come from the team's win_uplift and deal_uplift (filled in by `team`).
       group.solutions = skills.map { SolutionSkill(name: $0.name, winUplift: $0.winUplift ?? win, dealUplift: $0.dealUplift ?? deal) }
       return group.name.isEmpty || group.reps == 0 || group.solutions.isEmpty ? nil : group
     }

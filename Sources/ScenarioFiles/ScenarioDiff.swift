@@ -93,11 +93,34 @@ public struct ScenarioDiff: Sendable {
         compare("fit \(kind.rawValue) x \(tier.rawValue)", x, y)
       }
     }
-    for solution in b.solutions where a.solution(named: solution.name) != solution {
-      compare("solutions.\(solution.name)", a.solution(named: solution.name) == nil ? "(absent)" : "as before", "changed")
+    func solutionFields(_ x: Solution) -> [(String, String)] {
+      [("unsupported_win_factor", formatNumber(x.unsupportedWinFactor)), ("gross_margin", x.grossMargin.map(formatNumber) ?? "the scenario's")]
     }
-    for motion in b.motions where a.motion(named: motion.name) != motion {
-      compare("motions.\(motion.name)", a.motion(named: motion.name) == nil ? "(absent)" : "as before", "changed")
+    for solution in b.solutions {
+      guard let before = a.solution(named: solution.name) else {
+        compare("solutions.\(solution.name)", "(absent)", "added")
+        continue
+      }
+      for change in Self.fieldChanges(solutionFields(before), solutionFields(solution)) {
+        compare("solutions.\(solution.name).\(change.field)", change.old, change.new)
+      }
+    }
+    func stageFields(_ m: Motion) -> [(String, String)] {
+      m.stages.map { stage in
+        var fields = [("days", ScenarioEncoder.distribution(stage.days)), ("advance", formatNumber(stage.advance))]
+        if let pool = stage.presales { fields.append(("presales", pool)) }
+        if stage.specialist { fields.append(("specialist", "true")) }
+        return (stage.name, ScenarioEncoder.flow(fields))
+      }
+    }
+    for motion in b.motions {
+      guard let before = a.motion(named: motion.name) else {
+        compare("motions.\(motion.name)", "(absent)", "added: " + motion.stages.map(\.name).joined(separator: ", "))
+        continue
+      }
+      for change in Self.fieldChanges(stageFields(before), stageFields(motion)) {
+        compare("motions.\(motion.name).\(change.field)", change.old, change.new)
+      }
     }
     otherChanges = other
   }

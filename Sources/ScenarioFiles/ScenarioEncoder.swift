@@ -123,10 +123,8 @@ public enum ScenarioEncoder {
     if team.industryBreadthFactor != 1 { fields.append(("industry_breadth_factor", number(team.industryBreadthFactor))) }
     if team.kind == .productGroup { fields.append(("engage_probability", number(team.engageProbability))) }
     if team.kind == .partner { fields.append(("margin", number(team.margin))) }
-    if team.kind == .keyAccount {
-      if let coverage = team.relationshipCoverage { fields.append(("relationship_coverage", distribution(coverage))) }
-      if team.espFloor != 0.3 { fields.append(("esp_floor", number(team.espFloor))) }
-    }
+    if team.kind == .keyAccount, let coverage = team.relationshipCoverage { fields.append(("relationship_coverage", distribution(coverage))) }
+    if team.kind.ownsAccounts, team.espFloor != 0.3 { fields.append(("esp_floor", number(team.espFloor))) }
     return fields
   }
 

@@ -45,6 +45,9 @@ struct ScenarioValidator {
         reference(need.solution, kind: "solution", among: solutions, at: "\(path).solution_mix.\(need.solution)")
       }
       if let motion = segment.motion { reference(motion, kind: "motion", among: motions, at: join(path, "motion")) }
+      if let potential = segment.accountPotential, !(potential.mean > 0) {
+        error(join(path, "account_potential"), "account potential must be positive on average (it ranks accounts by size); use a distribution such as {lognormal: {median: 1, sigma: 0.8}}")
+      }
     }
     for motion in scenario.motions {
       for stage in motion.stages {

@@ -15,6 +15,10 @@ public struct MetricDescriptor: Hashable, Sendable {
   /// How one replication forms it: a count, a sum, a ratio of two tallies, a time average, a percentile.
   public var formation: String
   public var meaning: String
+
+  /// Whether periods add up to the total (counts and sums, and differences of sums), so a
+  /// cumulative value over months means something.
+  public var isAdditive: Bool { formation == "count" || formation.hasPrefix("sum") || formation == "gross_profit - cost" }
 }
 
 extension MetricDescriptor {

@@ -213,11 +213,11 @@ struct Replication: ~Copyable {
     opportunity.arrival = now
 
     generator.select(key: key, attribute: Attribute.dealSize)
-    var value = generator.sample(segment.dealSize, from: plan.samplerTables)
+    // The deal for this account's size; its grade follows from it (before any specialist uplift).
+    let value = generator.sample(segment.dealSize, from: plan.samplerTables) * sizeFactor
     var grade = 0
     while grade < plan.gradeMinimums.count - 1, value < plan.gradeMinimums[grade] { grade += 1 }
     opportunity.grade = Int32(grade)
-    value *= sizeFactor
     let fit = plan.fit[t * plan.segments.count + s]
     var factor = fit.winFactor
     opportunity.daysFactor = fit.daysFactor

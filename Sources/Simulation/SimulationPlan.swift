@@ -185,13 +185,12 @@ struct SimulationPlan: Sendable {
         }
       }
       let potentialStart = Int32(accountCumulative.count)
-      if let potential = segment.accountPotential {
-        let n = segment.accounts
-        let q = (0..<n).map { i in max(0, potential.quantile(1 - (Double(i) + 0.5) / Double(n))) }
-        let sum = q.reduce(0, +)
-        let mean = sum / Double(n)
+      let potentials = segment.accountPotentials()
+      if !potentials.isEmpty {
+        let sum = potentials.reduce(0, +)
+        let mean = sum / Double(potentials.count)
         var running = 0.0
-        for value in q {
+        for value in potentials {
           running += value
           accountCumulative.append(running / sum)
           sizeFactors.append(segment.sizeElasticity == 0 || mean <= 0 ? 1 : Foundation.pow(value / mean, segment.sizeElasticity))
