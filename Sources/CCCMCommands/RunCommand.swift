@@ -20,6 +20,10 @@ struct Run: ParsableCommand {
     if let save {
       try writeAtomically(SavedResults(results: results, scenario: scenario, generator: options.generator).json(), to: save)
     }
+    let targets = options.targets.isEmpty
+      ? "" : "\n" + TargetReport.render(targets: options.targets, baseline: results, variants: [], confidence: 0.95, format: options.format)
+    if options.format == .csv, !targets.isEmpty { return print(targets.dropFirst(), terminator: "") }
+    defer { print(targets, terminator: "") }
     if let kind = options.by, options.format != .json {
       let periods = PeriodReport.render(results, by: kind, metrics: PeriodReport.defaultMetrics, format: options.format)
       if options.format == .csv { return print(periods, terminator: "") }
