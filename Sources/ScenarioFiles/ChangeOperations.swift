@@ -31,7 +31,9 @@ extension ChangeApplier {
   /// the uplifts only if given.
   func mergeIntoProductGroup(_ c: ChangeContext, _ scenario: inout Scenario, _ touched: inout [String]) {
     guard let indices = c.distinctTeams("teams", in: scenario, atLeast: 1), let name = c.string("name") else { return }
-    let merged = indices.map { scenario.teams[$0] }
+    // In scenario order, whatever order they are named in: the engine engages the first group with
+    // a free slot, so the groups' order must not depend on how the change lists the teams.
+    let merged = indices.sorted().map { scenario.teams[$0] }
     if let accountTeam = merged.first(where: { $0.kind.ownsAccounts }) {
       return c.error("teams", "\"\(accountTeam.name)\" is a \(accountTeam.kind.rawValue) team; only solution teams and product groups merge into a product group")
     }
