@@ -121,6 +121,13 @@ extension ChangeApplier {
     for host in hosts where !solutions.contains(where: { scenario.demand(for: $0, ownedBy: host) > 0 }) {
       return c.error("into", "\"\(scenario.teams[host].name)\" covers no segment needing \(solutions.quotedList); its specialists would have nothing to do")
     }
+    // Embedded specialists work a whole number of slots each: a group whose slots are not a
+    // multiple of its reps would change its number of slots (MODEL §8.1); it must be made so first.
+    for group in specialists.specialistGroups {
+      guard let slots = group.slots, slots % group.reps != 0 else { continue }
+      let path = specialists.groups.isEmpty ? "teams.\(specialists.name).slots" : "teams.\(specialists.name).groups.\(group.name).slots"
+      return c.error("team", "\"\(group.name)\" has \(slots) slots for \(group.reps) specialists, and embedded specialists have a whole number each, so their slots would change; set \(path) to a multiple of \(group.reps) first")
+    }
     if listed != nil, specialists.specialistGroups.count > 1 || solutions.count > 1 {
       return c.error("into", "\"\(specialists.name)\" has several solutions or groups; let cccm apportion its specialists (name the hosts only)")
     }
