@@ -148,6 +148,7 @@ extension ChangeApplier {
             costPerSpecialistYear: group.costPerRepYear, winUplift: win, dealUplift: deal)))
       }
     }
+    let hostsBefore = scenario.teams
     for (host, entry) in entries {
       var team = scenario.teams[host]
       if let k = team.embedded.firstIndex(where: { $0.solution == entry.solution }) {
@@ -156,6 +157,10 @@ extension ChangeApplier {
           existing.costPerSpecialistYear == entry.costPerSpecialistYear, existing.winUplift == entry.winUplift,
           existing.dealUplift == entry.dealUplift
         else {
+          if !hostsBefore[host].embedded.contains(where: { $0.solution == entry.solution }) {
+            // The clash is between two of the team's own groups, not with the host.
+            return c.error("team", "\"\(specialists.name)\" has groups working \(entry.solution) with different slots, cost or uplifts, and \"\(team.name)\" can embed \(entry.solution) on one set of terms only; make the groups agree with set first")
+          }
           return c.error("team", "\"\(team.name)\" already has embedded \(entry.solution) specialists with other slots, cost or uplifts; change them first with set")
         }
         existing.specialists = (existing.specialists ?? 0) + (entry.specialists ?? 0)
