@@ -1,0 +1,1 @@
+../ScenarioFilesTests/RandomScenario.swift
