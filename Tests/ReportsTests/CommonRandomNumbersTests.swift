@@ -1,13 +1,13 @@
 import Foundation
 import Randomness
 import ScenarioFiles
+import TestSupport
 import Testing
 
 @testable import Estimation
 @testable import Reports
 @testable import Simulation
 
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 @Suite("What common random numbers buy")
 struct CommonRandomNumbersTests {

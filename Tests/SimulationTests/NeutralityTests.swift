@@ -1,6 +1,7 @@
 import CoverageModel
 import Foundation
 import ScenarioFiles
+import TestSupport
 import Testing
 
 @testable import Simulation
@@ -9,7 +10,6 @@ import Testing
 // metric must match bit for bit; `cost` and what is computed from it (efficiency, contribution) sum
 // the teams' yearly costs in another grouping, so they may differ in the last bits: 1e-9 relative.
 
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 private let northwind = repositoryRoot.appendingPathComponent("scenarios/northwind/baseline.yaml").path
 
 /// Scenario metrics that sum the teams' yearly costs.

@@ -1,14 +1,13 @@
-// Shared by ScenarioFilesTests and SimulationTests (Tests/SimulationTests/RandomScenario.swift is
-// a symbolic link to this file): seeded random scenarios for property tests. Foundation only.
+// Seeded random scenarios for property tests (ScenarioFilesTests, SimulationTests). Foundation only.
 import Foundation
 
 /// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", 2014): a
 /// tiny seeded generator, so that property tests meet the same scenarios on every run and platform.
-struct SplitMix64 {
+public struct SplitMix64 {
   private var state: UInt64
-  init(seed: UInt64) { state = seed }
+  public init(seed: UInt64) { state = seed }
 
-  mutating func next() -> UInt64 {
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -17,15 +16,15 @@ struct SplitMix64 {
   }
 
   /// A whole number in `range`, every one about equally likely.
-  mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+  public mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
   /// A number in [0, 1).
-  mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
-  mutating func chance(_ p: Double) -> Bool { unit() < p }
+  public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
+  public mutating func chance(_ p: Double) -> Bool { unit() < p }
   /// k/100 for a whole k in `range`: a number with an exact two-decimal text.
-  mutating func hundredths(_ range: ClosedRange<Int>) -> Double { Double(int(range)) / 100 }
-  mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
+  public mutating func hundredths(_ range: ClosedRange<Int>) -> Double { Double(int(range)) / 100 }
+  public mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
   /// `count` distinct items in random order (a partial Fisher-Yates shuffle).
-  mutating func sample<T>(_ items: [T], _ count: Int) -> [T] {
+  public mutating func sample<T>(_ items: [T], _ count: Int) -> [T] {
     var items = items
     for i in 0..<min(count, items.count) { items.swapAt(i, int(i...(items.count - 1))) }
     return Array(items.prefix(count))
@@ -41,7 +40,7 @@ struct SplitMix64 {
 /// two account teams can merge. With `neutralSpecialists`, product groups engage with probability 1
 /// and specialists earn no commission, so merging all specialist teams into one product group
 /// changes nothing the engine sees.
-func randomScenarioYAML(seed: UInt64, neutralSpecialists: Bool = false) -> String {
+public func randomScenarioYAML(seed: UInt64, neutralSpecialists: Bool = false) -> String {
   var rng = SplitMix64(seed: seed &* 0x2545_F491_4F6C_DD1D &+ 17)
   func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
   var lines = ["name: gen-\(seed)", "description: generated for property tests", "horizon_days: 365", "warmup_days: 60"]

@@ -1,1 +1,0 @@
-../ScenarioFilesTests/RandomScenario.swift
