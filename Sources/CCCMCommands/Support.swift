@@ -8,7 +8,7 @@ import Simulation
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// Exit statuses (MODEL.md §11): 1 invalid scenario, 64 bad command line, 2 unreadable or unwritable file.
+/// Exit statuses (docs/model.md): 1 invalid scenario, 64 bad command line, 2 unreadable or unwritable file.
 enum Exit {
   static let invalidScenario = ExitCode(1)
   static let fileError = ExitCode(2)

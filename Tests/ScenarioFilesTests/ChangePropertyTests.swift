@@ -5,7 +5,7 @@ import Testing
 
 @testable import ScenarioFiles
 
-// MODEL.md §8 as properties: on random valid scenarios (RandomScenario.swift), every what-if
+// docs/model.md as properties: on random valid scenarios (RandomScenario.swift), every what-if
 // operation keeps what it does not say it changes, does not depend on the order teams are named
 // in, and refuses what would be ambiguous with a message naming the parameter that settles it.
 
@@ -164,8 +164,9 @@ private func settlingParameters(_ merged: [Team], in scenario: Scenario, dice: i
   }
   if Set(merged.map(\.relationshipCoverage)).count > 1 { parameters.append(("relationship_coverage", "{beta: {alpha: 4, beta: 2}}")) }
   if Set(merged.map(\.presales)).count > 1 { parameters.append(("presales", dice.pick(merged.compactMap(\.presales)))) }
-  let outside = Set(merged.compactMap(\.overflow).filter { !names.contains($0) })
-  if outside.count > 1 { parameters.append(("overflow", dice.pick(outside.sorted()))) }
+  // Overflow outside the merged teams, "none" included, must agree or be given.
+  let outside = Set(merged.map { $0.overflow.flatMap { names.contains($0) ? nil : $0 } ?? "" })
+  if outside.count > 1, let target = outside.filter({ !$0.isEmpty }).sorted().first { parameters.append(("overflow", target)) }
   return parameters
 }
 
@@ -175,7 +176,7 @@ private func flow(_ parameters: [(key: String, value: String)]) -> String {
 
 // MARK: - Properties
 
-@Suite("What-if changes as properties on random scenarios (MODEL.md §8)")
+@Suite("What-if changes as properties on random scenarios (docs/what-if.md)")
 struct ChangePropertyTests {
   @Test("the generator writes only valid scenarios, of every kind of team")
   func generatorIsValid() throws {
@@ -481,7 +482,7 @@ private func conservedTotals(_ diff: ScenarioDiff, solutions: [String]) -> [Scen
   return diff.totals.filter { fields.contains($0.field) }
 }
 
-@Suite("diff shows conserving changes as conserving (MODEL.md §8.4)")
+@Suite("diff shows conserving changes as conserving (docs/model.md)")
 struct ChangeVisibilityTests {
   @Test("after merge_teams or merge_into_product_group, diff shows every total unchanged, and the uplifts by solution the same")
   func mergesShowUnchangedTotals() throws {

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Simulation
 
-// MODEL.md §8.3: a change that only renames or regroups gives bit-identical results. Every event
+// docs/model.md: a change that only renames or regroups gives bit-identical results. Every event
 // metric must match bit for bit; `cost` and what is computed from it (efficiency, contribution) sum
 // the teams' yearly costs in another grouping, so they may differ in the last bits: 1e-9 relative.
 
@@ -80,7 +80,7 @@ private func splitAndMergeBack(_ team: Team, in s: Scenario) -> [String] {
   ]
 }
 
-@Suite("Neutrality: regrouping changes no result (MODEL.md §8.3)")
+@Suite("Neutrality: regrouping changes no result (docs/model.md)")
 struct NeutralityTests {
   @Test("Northwind: the solution teams as one product group engaging every time give the same results")
   func northwindProductGroup() throws {

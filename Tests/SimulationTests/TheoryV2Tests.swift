@@ -26,7 +26,7 @@ private func winRate(_ results: SimulationResults) -> (mean: Double, se: Double)
   return columnRatio(wins, zip(wins, column(results, "losses")).map { $0 + $1 })
 }
 
-/// The engine against theory for the model's version-2 mechanisms (MODEL.md §10): account
+/// The engine against theory for the model's version-2 mechanisms (docs/validation.md): account
 /// potential, coordinated presales, embedded capacity, fit and breadth, presales served factor.
 /// Tolerance 4 standard errors, fixed seeds; each check prints a `theory check` line.
 @Suite("Engine against theory, model version 2")
