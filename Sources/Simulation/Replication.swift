@@ -17,33 +17,35 @@ enum Attribute {
   static func presalesService(_ stage: Int) -> UInt64 { 18 + 4 * UInt64(stage) }
 }
 
-/// One opportunity being worked.
+/// One opportunity being worked. Fields are ordered by size so the struct packs tightly (it is
+/// copied on every event).
 struct Opportunity {
   var key: UInt64 = 0
+  var arrival: Double = 0
+  var value: Double = 0
+  var winFactor: Double = 1
+  var requestTime: Double = 0
+  /// The factor on every stage's days (fit).
+  var daysFactor: Double = 1
+  /// Pools whose served_win_factor has applied (bit p for pool p < 64).
+  var servedPools: UInt64 = 0
+  /// Its motion's stages in `plan.stages`, and the current one (0 is the first).
+  var stages = SimulationPlan.Span(start: 0, end: 0)
+  var stage: Int32 = 0
   var segment: Int32 = 0
   var team: Int32 = 0
   /// The overlay specialist team credited with the deal (-1: none), and the desk whose slot it holds.
   var specialist: Int32 = -1
   var desk: Int32 = -1
-  /// The solution it needs (-1: none), and whether a specialist engagement is still to come.
+  /// The solution it needs (-1: none).
   var solution: Int32 = -1
-  var awaitsSpecialist = false
-  /// The factor on every stage's days (fit).
-  var daysFactor: Double = 1
-  /// Pools whose served_win_factor has applied (bit p for pool p < 64).
-  var servedPools: UInt64 = 0
   /// The expert serving its current presales request (pools tracked one by one).
   var expert: Int32 = -1
-  /// Its motion's stages in `plan.stages`, and the current one (0 is the first).
-  var stages = SimulationPlan.Span(start: 0, end: 0)
-  var stage: Int32 = 0
   var pool: Int32 = -1
   var grade: Int32 = 0
-  var arrival: Double = 0
-  var value: Double = 0
-  var winFactor: Double = 1
-  var requestTime: Double = 0
   var token: UInt32 = 0
+  /// Whether a specialist engagement is still to come.
+  var awaitsSpecialist = false
   var waiting = false
   /// Whether the stage its pending `stageDone` ends advances (drawn when the stage started).
   var advances = false
@@ -218,9 +220,12 @@ struct Replication: ~Copyable {
     var grade = 0
     while grade < plan.gradeMinimums.count - 1, value < plan.gradeMinimums[grade] { grade += 1 }
     opportunity.grade = Int32(grade)
-    let fit = plan.fit[t * plan.segments.count + s]
-    var factor = fit.winFactor
-    opportunity.daysFactor = fit.daysFactor
+    var factor = 1.0
+    if plan.usesFit {
+      let fit = plan.fit[t * plan.segments.count + s]
+      factor = fit.winFactor
+      opportunity.daysFactor = fit.daysFactor
+    }
 
     if team.newHireShare > 0 {
       generator.select(key: key, attribute: Attribute.newHire)
@@ -332,6 +337,7 @@ struct Replication: ~Copyable {
   }
 
   /// The specialist leaves: its slot is free again (the credit stays with the deal).
+  @inline(__always)
   private mutating func releaseSpecialist(_ index: Int32) {
     let desk = opportunities[Int(index)].desk
     guard desk >= 0 else { return }
@@ -397,11 +403,21 @@ struct Replication: ~Copyable {
   }
 
   private mutating func startService(_ index: Int32, pool: Int, expert: Int32 = -1) {
-    let opportunity = opportunities[Int(index)]
     let poolPlan = plan.pools[pool]
     opportunities[Int(index)].waiting = false
     occupyPool(pool, by: 1)
-    recordWait(opportunity, pool: pool)
+    let requestTime = opportunities[Int(index)].requestTime
+    if requestTime >= 0 { metrics.wait(now - requestTime, pool: pool, segment: Int(opportunities[Int(index)].segment)) }
+    if poolPlan.affectsWinFactor { adjustWinFactor(index, pool: pool, expert: expert) }
+    generator.select(key: opportunities[Int(index)].key, attribute: Attribute.presalesService(Int(opportunities[Int(index)].stage)))
+    calendar.schedule(.presalesDone(opportunity: index), at: now + generator.sample(poolPlan.service, from: plan.samplerTables))
+  }
+
+  /// A served request's effect on the win factor: a hand-off to another expert than the
+  /// opportunity's previous one, and the pool's served factor the first time.
+  private mutating func adjustWinFactor(_ index: Int32, pool: Int, expert: Int32) {
+    let poolPlan = plan.pools[pool]
+    let opportunity = opportunities[Int(index)]
     if expert >= 0 {
       expertBusy[Int(poolPlan.expertStart) + Int(expert)] = true
       opportunities[Int(index)].expert = expert
@@ -414,8 +430,6 @@ struct Replication: ~Copyable {
       opportunities[Int(index)].servedPools |= 1 << UInt64(pool)
       opportunities[Int(index)].winFactor *= poolPlan.servedWinFactor
     }
-    generator.select(key: opportunity.key, attribute: Attribute.presalesService(Int(opportunity.stage)))
-    calendar.schedule(.presalesDone(opportunity: index), at: now + generator.sample(poolPlan.service, from: plan.samplerTables))
   }
 
   private mutating func recordWait(_ opportunity: Opportunity, pool: Int) {
@@ -446,12 +460,12 @@ struct Replication: ~Copyable {
   }
 
   /// The next request a freed expert of the pool serves, taken off its queue: by grade when
-  /// tiered, then first come first served.
+  /// tiered, then first come first served; entries of requests that gave up are dropped.
+  @inline(__always)
   private mutating func nextWaiting(pool: Int) -> Int32? {
     for queue in queueStart[pool]..<queueStart[pool + 1] {
-      if let (next, _) = firstWaiting(queue) {
-        _ = queues[queue].popFirst()
-        return next
+      while let (next, token) = queues[queue].popFirst() {
+        if opportunities[Int(next)].waiting, opportunities[Int(next)].token == token { return next }
       }
     }
     return nil
@@ -498,20 +512,24 @@ struct Replication: ~Copyable {
   /// straight on, and only the end of the run is scheduled: nothing happens between them, and
   /// every draw has its own stream, so the results are those of one event per stage, with fewer events.
   private mutating func scheduleStageEnd(_ index: Int32) {
-    let opportunity = opportunities[Int(index)]
-    let first = Int(opportunity.stages.start)
-    let last = Int(opportunity.stages.end) - 1
-    var k = Int(opportunity.stage)
+    // The fields this needs, read once (copying the whole opportunity costs more).
+    let key = opportunities[Int(index)].key
+    let stages = opportunities[Int(index)].stages
+    let winFactor = opportunities[Int(index)].winFactor
+    let daysFactor = opportunities[Int(index)].daysFactor
+    let first = Int(stages.start)
+    let last = Int(stages.end) - 1
+    var k = Int(opportunities[Int(index)].stage)
     var end = now
     var advances: Bool
     while true {
       let stage = plan.stages[first + k]
-      generator.select(key: opportunity.key, attribute: Attribute.stageDays(k))
-      end += generator.sample(stage.days, from: plan.samplerTables) * opportunity.daysFactor
-      let p = first + k == last ? min(1, stage.advance * opportunity.winFactor) : stage.advance
-      generator.select(key: opportunity.key, attribute: Attribute.stageOutcome(k))
+      generator.select(key: key, attribute: Attribute.stageDays(k))
+      end += generator.sample(stage.days, from: plan.samplerTables) * daysFactor
+      let p = first + k == last ? min(1, stage.advance * winFactor) : stage.advance
+      generator.select(key: key, attribute: Attribute.stageOutcome(k))
       advances = generator.uniform() < p
-      guard advances, first + k < last, !stage.releasesSpecialist, !plan.stages[first + k + 1].startsRun else { break }
+      guard advances, first + k < last, !stage.endsRun else { break }
       k += 1
     }
     opportunities[Int(index)].stage = Int32(k)
@@ -520,13 +538,14 @@ struct Replication: ~Copyable {
   }
 
   private mutating func finishStage(_ index: Int32) {
-    let opportunity = opportunities[Int(index)]
-    let advances = opportunity.advances
-    if plan.stages[Int(opportunity.stages.start + opportunity.stage)].releasesSpecialist { releaseSpecialist(index) }
-    if advances && opportunity.stages.start + opportunity.stage < opportunity.stages.end - 1 {
+    let advances = opportunities[Int(index)].advances
+    let current = opportunities[Int(index)].stages.start + opportunities[Int(index)].stage
+    if opportunities[Int(index)].desk >= 0, plan.stages[Int(current)].releasesSpecialist { releaseSpecialist(index) }
+    if advances && current < opportunities[Int(index)].stages.end - 1 {
       opportunities[Int(index)].stage += 1
       return beginStage(index)
     }
+    let opportunity = opportunities[Int(index)]
     if now >= 0 {
       if advances {
         let team = plan.teams[Int(opportunity.team)]

@@ -51,13 +51,14 @@ struct ReplicationMetrics: ~Copyable {
   var waitMonths = PlainArray<Int32>(capacity: 0)
   var month = 0
   let monthEnds: [Double]
-  var byPeriod: Bool { !monthEnds.isEmpty }
+  let byPeriod: Bool
 
   init(plan: SimulationPlan) {
     teams = PlainArray(repeating: TeamTally(), count: plan.teams.count)
     segments = PlainArray(repeating: SegmentTally(), count: plan.segments.count)
     pools = PlainArray(repeating: PoolTally(), count: plan.pools.count)
     monthEnds = plan.periods?.months.map(\.end) ?? []
+    byPeriod = !monthEnds.isEmpty
     months = PlainArray(repeating: ScenarioTally(), count: monthEnds.count)
   }
 
@@ -80,33 +81,40 @@ struct ReplicationMetrics: ~Copyable {
     while month < monthEnds.count - 1, now >= monthEnds[month] { month += 1 }
   }
 
+  @inline(__always)
   mutating func arrival(segment: Int) {
     total.arrivals += 1
     if byPeriod { months[month].arrivals += 1 }
     segments[segment].arrivals += 1
   }
+  @inline(__always)
   mutating func uncovered() {
     total.uncovered += 1
     if byPeriod { months[month].uncovered += 1 }
   }
+  @inline(__always)
   mutating func blocked(team: Int) {
     total.blocked += 1
     if byPeriod { months[month].blocked += 1 }
     teams[team].blocked += 1
   }
+  @inline(__always)
   mutating func accepted(segment: Int) {
     total.accepted += 1
     if byPeriod { months[month].accepted += 1 }
     segments[segment].accepted += 1
   }
+  @inline(__always)
   mutating func request() {
     total.requests += 1
     if byPeriod { months[month].requests += 1 }
   }
+  @inline(__always)
   mutating func gaveUp() {
     total.gaveUp += 1
     if byPeriod { months[month].gaveUp += 1 }
   }
+  @inline(__always)
   mutating func wait(_ days: Double, pool: Int, segment: Int) {
     waits.append(days)
     if byPeriod {
@@ -119,6 +127,7 @@ struct ReplicationMetrics: ~Copyable {
     pools[pool].waitSum += days
     pools[pool].waitCount += 1
   }
+  @inline(__always)
   mutating func won(
     value: Double, cycleDays days: Double, segment: Int, team: Int, specialist: Int, margin: Double, grossMargin: Double,
     commission: Double
@@ -149,6 +158,7 @@ struct ReplicationMetrics: ~Copyable {
       teams[specialist].credited += value
     }
   }
+  @inline(__always)
   mutating func lost(segment: Int) {
     total.losses += 1
     if byPeriod { months[month].losses += 1 }

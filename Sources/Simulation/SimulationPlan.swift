@@ -50,9 +50,9 @@ struct SimulationPlan: Sendable {
     var engagesSpecialist: Bool = false
     /// The motion's last `specialist` stage: the specialist leaves when it ends.
     var releasesSpecialist: Bool = false
-    /// Whether something happens when this stage begins (a presales request, an engagement), so
-    /// a run of stages drawn at once stops before it.
-    var startsRun: Bool { pool >= 0 || engagesSpecialist }
+    /// Whether a run of stages drawn at once stops after this one: something happens when it ends
+    /// (a specialist leaves) or when the next begins (a presales request, an engagement).
+    var endsRun: Bool = false
   }
   struct TeamPlan: Sendable, BitwiseCopyable {
     var capacity: Int32
@@ -110,6 +110,8 @@ struct SimulationPlan: Sendable {
     var identity: Int32
     var expertStart: Int32
     var yearlyCost: Double
+    /// Whether serving a request can change the win factor (hand-offs or a served factor).
+    var affectsWinFactor: Bool { identity >= 0 || servedWinFactor != 1 }
   }
   struct SolutionPlan: Sendable, BitwiseCopyable {
     var unsupportedWinFactor: Double
@@ -129,6 +131,8 @@ struct SimulationPlan: Sendable {
   var grossMargin: Double
   /// Months and quarters when results are kept by period.
   var periods: PeriodCalendar?
+  /// Whether any team and segment pair has a fit or breadth factor other than 1.
+  var usesFit = false
   var desks: [DeskPlan] = []
   /// Per team and segment (`team * segments.count + segment`).
   var fit: [FitPlan] = []
@@ -166,6 +170,10 @@ struct SimulationPlan: Sendable {
           StagePlan(
             days: samplerTables.compile(stage.days), advance: stage.advance, pool: stage.presales.flatMap { poolIndex[$0] } ?? -1,
             engagesSpecialist: k == first, releasesSpecialist: k == last))
+      }
+      for k in Int(start)..<stages.count {
+        let next = k + 1 < stages.count ? stages[k + 1] : nil
+        stages[k].endsRun = stages[k].releasesSpecialist || next.map { $0.pool >= 0 || $0.engagesSpecialist } ?? true
       }
       motionStages[motion.name] = Span(start: start, end: Int32(stages.count))
     }
@@ -234,7 +242,9 @@ struct SimulationPlan: Sendable {
       let breadth = industries.count > 1 ? Foundation.pow(team.industryBreadthFactor, Double(industries.count - 1)) : 1
       for segment in s.segments {
         let rule = s.fit(teamKind: team.kind, tier: segment.tier)
-        fit.append(FitPlan(winFactor: rule.winFactor * (segment.industry == nil ? 1 : breadth), daysFactor: rule.daysFactor))
+        let entry = FitPlan(winFactor: rule.winFactor * (segment.industry == nil ? 1 : breadth), daysFactor: rule.daysFactor)
+        if entry.winFactor != 1 || entry.daysFactor != 1 { usesFit = true }
+        fit.append(entry)
       }
     }
 
