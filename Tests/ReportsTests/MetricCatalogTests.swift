@@ -25,3 +25,19 @@ struct MetricCatalogTests {
     #expect(MetricUnit(metric: "win_rate") == .rate)
   }
 }
+
+@Suite("Targets")
+struct TargetTests {
+  @Test("targets parse with units and comparisons, and unknown metrics or numbers are refused")
+  func parse() throws {
+    let t = try Target.parse("bookings>=85M").get()
+    #expect(t.metric == "bookings" && t.comparison == .atLeast && t.value == 85e6)
+    #expect(try Target.parse("win_rate > 25%").get().value == 0.25)
+    #expect(try Target.parse("cost<=1.5B").get().comparison == .atMost)
+    #expect(try Target.parse("blocked<800").get().isMet(by: 799))
+    #expect(!(try Target.parse("blocked<800").get().isMet(by: .nan)))
+    if case .success = Target.parse("bookingz>=1") { Issue.record("unknown metric accepted") }
+    if case .success = Target.parse("bookings>=lots") { Issue.record("bad number accepted") }
+    if case .success = Target.parse("bookings=1") { Issue.record("missing comparison accepted") }
+  }
+}
