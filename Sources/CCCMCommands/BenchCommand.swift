@@ -35,12 +35,13 @@ struct Bench: ParsableCommand {
     }
     guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
     if let bad = threads.first(where: { $0 < 1 }) { throw ValidationError("--threads takes counts of at least 1, got \(bad)") }
+    try checkGenerator(generator)
   }
 
   func run() throws {
     let scenario = try loadScenario(file)
     guard let kind = Randomness.GeneratorKind(name: generator) else {
-      throw ValidationError("unknown --generator \"\(generator)\"")
+      throw ValidationError("--generator: \(GeneratorKind.refusal(generator))")
     }
     let simulator = Simulator(scenario: scenario, generator: kind)
     let cores = ProcessInfo.processInfo.activeProcessorCount

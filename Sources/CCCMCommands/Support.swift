@@ -67,14 +67,18 @@ struct SimulationOptions: ParsableArguments {
       throw ValidationError("--replications must be at most \(Scenario.maximumReplications) (results keep about 800 bytes a replication), got \(replications)")
     }
     if threads < 0 { throw ValidationError("--threads must be 0 (every core) or more, got \(threads)") }
-    if GeneratorKind(name: generator) == nil {
-      let names = GeneratorKind.availableNames
-      let close = names.filter { $0.hasPrefix(generator.prefix(3)) }.prefix(5)
-      throw ValidationError("unknown --generator \"\(generator)\"" + (close.isEmpty ? "; try philox, mt19937 or taus2" : "; did you mean \(close.joined(separator: ", "))?"))
-    }
+    try checkGenerator(generator)
   }
 
   var generatorKind: GeneratorKind { GeneratorKind(name: generator) ?? .philox }
+}
+
+/// Refuses an unknown or unsafe `--generator` (exit 64) with a did-you-mean and the accepted names.
+func checkGenerator(_ name: String) throws {
+  guard GeneratorKind(name: name) == nil else { return }
+  let names = GeneratorKind.availableNames
+  let hint = GeneratorKind.unsafeNames.contains(name) ? nil : Suggestion.didYouMean(name, among: names)
+  throw ValidationError("--generator: " + GeneratorKind.refusal(name).replacingOccurrences(of: "; accepted:", with: "; \(hint.map { $0 + " " } ?? "")accepted:"))
 }
 
 /// A progress bar on standard error, shown only on a terminal and only after a second.
