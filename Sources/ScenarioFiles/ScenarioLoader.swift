@@ -21,6 +21,10 @@ public enum ScenarioLoadError: Error, Sendable, CustomStringConvertible {
 public struct ScenarioLoader: Sendable {
   public init() {}
 
+  /// The most files an `extends` chain may hold (the file itself and its bases). Each link costs
+  /// stack in the recursive resolution: a chain of thousands overflowed it.
+  public static let maximumExtendsDepth = 64
+
   /// Loads and resolves the scenario in the file at `path`.
   public func load(path: String) throws(ScenarioLoadError) -> Scenario {
     var chain: [String] = []
@@ -79,6 +83,9 @@ public struct ScenarioLoader: Sendable {
     if chain.contains(canonical), let (reader, node) = from {
       let cycle = (chain + [canonical]).map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: " -> ")
       throw .invalid(ScenarioError([Diagnostic(location: reader.location(of: node), path: "extends", message: "extends goes round in a cycle: \(cycle)")]))
+    }
+    if chain.count >= Self.maximumExtendsDepth, let (reader, node) = from {
+      throw .invalid(ScenarioError([Diagnostic(location: reader.location(of: node), path: "extends", message: "extends goes more than \(Self.maximumExtendsDepth) files deep; a variant should extend its baseline (or a short chain of variants)")]))
     }
     chain.append(canonical)
     defer { chain.removeLast() }
