@@ -148,8 +148,8 @@ final class NodeReader {
   func describe(_ node: Node) -> String {
     switch node {
     case .scalar(let scalar):
-      if scalar.style == .plain, Double(scalar.string) != nil { return "the number \(scalar.string)" }
-      return "\"\(scalar.string)\""
+      if scalar.style == .plain, Double(scalar.string) != nil { return "the number \(Excerpt.sanitized(scalar.string))" }
+      return Excerpt.quoted(scalar.string)
     case .mapping: return "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"

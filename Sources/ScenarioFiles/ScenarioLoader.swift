@@ -12,7 +12,7 @@ public enum ScenarioLoadError: Error, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .invalid(let error): error.description
-    case .unreadable(let path, let reason): "\(path): error: cannot read the file: \(reason)"
+    case .unreadable(let path, let reason): "\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot read the file: \(reason)"
     }
   }
 }
@@ -69,16 +69,14 @@ public struct ScenarioLoader: Sendable {
     let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
     let text: String
     do {
-      text = try String(contentsOfFile: canonical, encoding: .utf8)
+      text = try InputFile.text(canonical)
     } catch {
       if let (reader, node) = from {
-        let exists = FileManager.default.fileExists(atPath: canonical)
-        let reason = exists ? "cannot be read" : "no such file"
         var problems = reader.diagnostics
-        problems.append(Diagnostic(location: reader.location(of: node), path: "extends", message: "\"\(node.string ?? path)\": \(reason); check the path (it is relative to this file)"))
+        problems.append(Diagnostic(location: reader.location(of: node), path: "extends", message: "\"\(node.string ?? path)\": \(error.reason); check the path (it is relative to this file)"))
         throw .invalid(ScenarioError(problems))
       }
-      throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+      throw .unreadable(path: path, reason: error.reason)
     }
     if chain.contains(canonical), let (reader, node) = from {
       let cycle = (chain + [canonical]).map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: " -> ")
@@ -146,9 +144,25 @@ public struct ScenarioLoader: Sendable {
     case .parser(let context, let problem, let mark, _): return diagnostic(problem, mark, context)
     case .composer(let context, let problem, let mark, _): return diagnostic(problem, mark, context)
     case .duplicatedKeysInMapping(let duplicates, let context):
-      return Diagnostic(location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column), path: "", message: "duplicate keys \(duplicates.joined(separator: ", ")); remove one of each")
+      return Diagnostic(location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column), path: "", message: "duplicate keys \(duplicates.map { Excerpt.quoted($0) }.joined(separator: ", ")); remove one of each")
+    case .reader(let problem, let offset, let value, let yaml):
+      // Yams's own description quotes the whole offending line: give its place and the character only.
+      var line = 1
+      var column = 1
+      if let offset {
+        for byte in yaml.utf8.prefix(max(0, offset)) {
+          if byte == UInt8(ascii: "\n") {
+            line += 1
+            column = 1
+          } else if byte & 0xC0 != 0x80 {
+            column += 1
+          }
+        }
+      }
+      let character = value >= 0 ? String(format: " (U+%04X)", value) : ""
+      return Diagnostic(location: SourceLocation(file: file, line: line, column: column), path: "", message: "YAML syntax: \(problem)\(character); remove it (YAML allows none, even in quotes)")
     default:
-      return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), path: "", message: "YAML syntax: \(error)")
+      return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), path: "", message: "YAML syntax: \(Excerpt.sanitized(String(describing: error).split(separator: "\n").first.map(String.init) ?? "", limit: 200))")
     }
   }
 }
