@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reports
+import ScenarioFiles
 import Simulation
 
 struct Run: ParsableCommand {
@@ -18,7 +19,14 @@ struct Run: ParsableCommand {
     let scenario = try loadScenario(file)
     let results = simulate(scenario, options: options)
     if let save {
-      try writeAtomically(SavedResults(results: results, scenario: scenario, generator: options.generator).json(), to: save)
+      let text: String
+      do {
+        text = try SavedResults(results: results, scenario: scenario, generator: options.generator).json()
+      } catch {
+        printError("\(Excerpt.sanitized(save, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
+        throw Exit.fileError
+      }
+      try writeAtomically(text, to: save)
     }
     print(RunReport.render(RunSummary(results), format: options.format), terminator: "")
   }
