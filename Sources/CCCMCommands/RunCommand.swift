@@ -16,7 +16,8 @@ struct Run: ParsableCommand {
   var save: String?
 
   func run() throws {
-    let scenario = try loadScenario(file)
+    let (scenario, inputs) = try loadScenarioRecordingFiles(file)
+    if let save { try checkWritable(save, inputs: inputs) }
     let results = simulate(scenario, options: options)
     if let save {
       let text: String
@@ -26,7 +27,7 @@ struct Run: ParsableCommand {
         printError("\(Excerpt.sanitized(save, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
         throw Exit.fileError
       }
-      try writeAtomically(text, to: save)
+      try writeAtomically(text, to: save, inputs: inputs)
     }
     print(RunReport.render(RunSummary(results), format: options.format), terminator: "")
   }

@@ -15,13 +15,18 @@ enum Exit {
 }
 
 func printError(_ text: String) {
-  FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+  StandardStreams.error(text.hasSuffix("\n") ? text : text + "\n")
 }
 
 /// Loads a scenario, printing every problem and exiting 1 (invalid) or 2 (unreadable) on failure.
 func loadScenario(_ path: String) throws -> Scenario {
+  try loadScenarioRecordingFiles(path).scenario
+}
+
+/// `loadScenario`, with the files read (the scenario and the files it extends).
+func loadScenarioRecordingFiles(_ path: String) throws -> (scenario: Scenario, files: [String]) {
   do {
-    return try ScenarioLoader().load(path: path)
+    return try ScenarioLoader().loadRecordingFiles(path: path)
   } catch .invalid(let error) {
     printError(error.description)
     throw Exit.invalidScenario
@@ -31,12 +36,23 @@ func loadScenario(_ path: String) throws -> Scenario {
   }
 }
 
-/// Writes a file atomically (a temporary file renamed into place), exiting 2 on failure.
-func writeAtomically(_ text: String, to path: String) throws {
+/// Writes a file safely (`FileOutput`: atomic replacement keeping permissions, symlinks followed,
+/// devices and FIFOs written directly, read-only files and `inputs` refused), exiting 2 on failure.
+func writeAtomically(_ text: String, to path: String, inputs: [String] = []) throws {
   do {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    try FileOutput.write(Data(text.utf8), to: path, inputs: inputs)
   } catch {
-    printError("\(path): error: cannot write the file: \(error.localizedDescription)")
+    printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file: \(error.reason)")
+    throw Exit.fileError
+  }
+}
+
+/// Checks, before any work, that `path` can be written (`FileOutput.plan`), exiting 2 if not.
+func checkWritable(_ path: String, inputs: [String] = []) throws {
+  do {
+    _ = try FileOutput.plan(path, inputs: inputs)
+  } catch {
+    printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file: \(error.reason)")
     throw Exit.fileError
   }
 }
@@ -112,12 +128,12 @@ final class ProgressBar: @unchecked Sendable {
     let filled = total > 0 ? width * done / total : width
     let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
     let line = String(format: "\r%@ [%@] %d/%d  %.0f rep/s  %.0fs left ", label, bar, done, total, rate, left)
-    FileHandle.standardError.write(Data(line.utf8))
+    StandardStreams.error(line)
   }
 
   func finish() {
     guard enabled, drawn else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    StandardStreams.error("\r\u{1B}[K")
   }
 }
 

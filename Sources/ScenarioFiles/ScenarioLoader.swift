@@ -27,12 +27,18 @@ public struct ScenarioLoader: Sendable {
 
   /// Loads and resolves the scenario in the file at `path`.
   public func load(path: String) throws(ScenarioLoadError) -> Scenario {
+    try loadRecordingFiles(path: path).scenario
+  }
+
+  /// Loads and resolves the scenario in the file at `path`, with every file read (the file and
+  /// the files it extends), so that a command can refuse to write over one of them.
+  public func loadRecordingFiles(path: String) throws(ScenarioLoadError) -> (scenario: Scenario, files: [String]) {
     var chain: [String] = []
     let loaded = try resolve(path: path, chain: &chain, from: nil)
     var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
     let problems = validator.run()
     guard problems.isEmpty else { throw .invalid(ScenarioError(problems)) }
-    return loaded.scenario
+    return (loaded.scenario, loaded.files)
   }
 
   /// Loads a scenario from YAML text (`file` names it in messages; `extends` is relative to the
@@ -52,6 +58,8 @@ public struct ScenarioLoader: Sendable {
     var scenario: Scenario
     var locations: [String: SourceLocation]
     var file: String
+    /// The files read, the extended ones first.
+    var files: [String] = []
 
     /// The location of a path, or of its nearest recorded ancestor, or the file's start.
     func locate(_ path: String) -> SourceLocation {
@@ -87,7 +95,9 @@ public struct ScenarioLoader: Sendable {
     }
     chain.append(canonical)
     defer { chain.removeLast() }
-    return try resolve(text: text, file: path, directory: URL(fileURLWithPath: canonical).deletingLastPathComponent().path, chain: &chain)
+    var loaded = try resolve(text: text, file: path, directory: URL(fileURLWithPath: canonical).deletingLastPathComponent().path, chain: &chain)
+    loaded.files.append(canonical)
+    return loaded
   }
 
   func resolve(text: String, file: String, directory: String, chain: inout [String]) throws(ScenarioLoadError) -> Loaded {
@@ -109,12 +119,14 @@ public struct ScenarioLoader: Sendable {
     let decoder = ScenarioDecoder(reader: reader)
     var scenario: Scenario
     var locations: [String: SourceLocation] = [:]
+    var files: [String] = []
     if let extendsNode = pairs.first(where: { $0.key == "extends" })?.node {
       guard let base = reader.string(extendsNode, "extends") else { throw .invalid(ScenarioError(reader.diagnostics)) }
       let basePath = base.hasPrefix("/") ? base : URL(fileURLWithPath: directory).appendingPathComponent(base).path
       let loaded = try resolve(path: basePath, chain: &chain, from: (reader, extendsNode))
       scenario = loaded.scenario
       locations = loaded.locations
+      files = loaded.files
     } else {
       for key in ["name", "segments", "motions", "teams"] where !pairs.contains(where: { $0.key == key }) {
         reader.error(root, "", "missing required key \"\(key)\"")
@@ -131,7 +143,7 @@ public struct ScenarioLoader: Sendable {
       applier.apply(changesNode, to: &scenario, locations: &locations)
     }
     guard reader.diagnostics.isEmpty else { throw .invalid(ScenarioError(reader.diagnostics)) }
-    return Loaded(scenario: scenario, locations: locations, file: file)
+    return Loaded(scenario: scenario, locations: locations, file: file, files: files)
   }
 
   func syntaxDiagnostic(_ error: any Error, file: String) -> Diagnostic {
