@@ -33,6 +33,13 @@ public struct ScenarioLoader: Sendable {
   /// Loads and resolves the scenario in the file at `path`, with every file read (the file and
   /// the files it extends), so that a command can refuse to write over one of them.
   public func loadRecordingFiles(path: String) throws(ScenarioLoadError) -> (scenario: Scenario, files: [String]) {
+    // One suggestion budget for the file and all it extends (Suggestion: bounded did-you-mean).
+    try Suggestion.withBudget { () -> Result<(scenario: Scenario, files: [String]), ScenarioLoadError> in
+      Result { () throws(ScenarioLoadError) in try loadUnbudgeted(path: path) }
+    }.0.get()
+  }
+
+  func loadUnbudgeted(path: String) throws(ScenarioLoadError) -> (scenario: Scenario, files: [String]) {
     var chain: [String] = []
     let loaded = try resolve(path: path, chain: &chain, from: nil)
     var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
@@ -44,6 +51,12 @@ public struct ScenarioLoader: Sendable {
   /// Loads a scenario from YAML text (`file` names it in messages; `extends` is relative to the
   /// current directory).
   public func load(yaml: String, file: String) throws(ScenarioLoadError) -> Scenario {
+    try Suggestion.withBudget { () -> Result<Scenario, ScenarioLoadError> in
+      Result { () throws(ScenarioLoadError) in try loadUnbudgeted(yaml: yaml, file: file) }
+    }.0.get()
+  }
+
+  func loadUnbudgeted(yaml: String, file: String) throws(ScenarioLoadError) -> Scenario {
     var chain: [String] = []
     let loaded = try resolve(text: yaml, file: file, directory: FileManager.default.currentDirectoryPath, chain: &chain)
     var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
