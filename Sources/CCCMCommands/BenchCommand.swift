@@ -11,10 +11,10 @@ struct Bench: ParsableCommand {
   @Argument(help: "The scenario to measure.")
   var file: String = "scenarios/bench/r1.yaml"
 
-  @Option(name: [.short, .long], help: "Replications per timed run.")
+  @Option(name: [.short, .long], parsing: .unconditional, help: "Replications per timed run.", transform: { try wholeNumber($0, option: "--replications", range: "1 to \(Scenario.maximumReplications)") })
   var replications: Int = 400
 
-  @Option(name: .long, help: "Timed runs per configuration; the median is reported.")
+  @Option(name: .long, parsing: .unconditional, help: "Timed runs per configuration; the median is reported.", transform: { try wholeNumber($0, option: "--runs", range: "at least 1") })
   var runs: Int = 3
 
   @Option(name: .long, help: "GSL generator (philox, mt19937, taus2, ...).")

@@ -59,13 +59,15 @@ func checkWritable(_ path: String, inputs: [String] = []) throws {
 
 /// Options shared by `run` and `compare`.
 struct SimulationOptions: ParsableArguments {
-  @Option(name: [.short, .long], help: "Replications per scenario (default: the scenario's `replications`).")
+  // `.unconditional`: a value that starts with "-" (`--seed -5`) is the option's value, refused
+  // with the valid range, not "Missing value".
+  @Option(name: [.short, .long], parsing: .unconditional, help: "Replications per scenario, 2 to 1,000,000 (default: the scenario's `replications`).", transform: { try wholeNumber($0, option: "--replications", range: "2 to \(Scenario.maximumReplications)") })
   var replications: Int?
 
-  @Option(name: .long, help: "Seed of the random streams (default: the scenario's `seed`).")
+  @Option(name: .long, parsing: .unconditional, help: "Seed of the random streams, 0 to 2^64-1 (default: the scenario's `seed`).", transform: parseSeed)
   var seed: UInt64?
 
-  @Option(name: .long, help: "Worker threads; 0 uses every core.")
+  @Option(name: .long, parsing: .unconditional, help: "Worker threads; 0 uses every core.", transform: { try wholeNumber($0, option: "--threads", range: "0 (every core) or more") })
   var threads: Int = 0
 
   @Option(name: .long, help: "GSL generator: philox (default, counter-based) or a GSL name such as mt19937 or taus2.")

@@ -42,3 +42,27 @@ struct HardeningLoaderTests {
     #expect(!scenario.teams.isEmpty)
   }
 }
+
+@Suite("Whole numbers in scenario files")
+struct WholeNumberTests {
+  func seed(_ text: String) -> Result<UInt64, ScenarioLoadError> {
+    let yaml = (try? String(contentsOfFile: repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml").path, encoding: .utf8)) ?? ""
+    let edited = yaml.replacingOccurrences(of: "\nseed: 1\n", with: "\nseed: \(text)\n")
+    return Result { () throws(ScenarioLoadError) in try ScenarioLoader().load(yaml: edited, file: "seed.yaml").seed }
+  }
+
+  @Test("seed: 1e15 and whole floats up to 2^53 are read exactly; larger or fractional ones are refused")
+  func seeds() throws {
+    #expect(try seed("1e15").get() == 1_000_000_000_000_000)
+    #expect(try seed("9007199254740992").get() == 9_007_199_254_740_992)
+    #expect(try seed("9.007199254740992e15").get() == 9_007_199_254_740_992)
+    #expect(try seed("1_000").get() == 1_000)
+    for bad in ["9007199254740993", "1e16", "1.5", "1e300"] {
+      guard case .failure(.invalid(let error)) = seed(bad) else {
+        Issue.record("\(bad) accepted")
+        continue
+      }
+      #expect(error.description.contains("seed: expected a whole number"), "\(bad): \(error.description)")
+    }
+  }
+}
