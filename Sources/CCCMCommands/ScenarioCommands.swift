@@ -13,7 +13,7 @@ struct Validate: ParsableCommand {
     for file in files {
       do {
         let scenario = try loadScenario(file)
-        print("\(file): ok (\(scenario.name): \(scenario.segments.count) segments, \(scenario.teams.count) teams, \(scenario.pools.count) presales pools)")
+        print("\(Excerpt.sanitized(file, limit: Excerpt.pathLimit)): ok (\(Excerpt.sanitized(scenario.name, limit: 200)): \(scenario.segments.count) segments, \(scenario.teams.count) teams, \(scenario.pools.count) presales pools)")
       } catch let code as ExitCode {
         if status == nil || code == Exit.fileError { status = code }
       }
