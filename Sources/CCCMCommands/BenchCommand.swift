@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import CoverageModel
 import Randomness
+import Reports
 import Simulation
 
 struct Bench: ParsableCommand {
@@ -58,7 +59,7 @@ struct Bench: ParsableCommand {
     }
     if draws { printDrawCosts(kind) }
     let configurations = !threads.isEmpty ? threads : cores > 1 ? [1, cores] : [1]
-    print("cccm bench: \(scenario.name), \(replications) replications per run, median of \(runs) runs, generator \(generator)")
+    print("cccm bench: \(Sanitize.terminal(scenario.name)), \(replications) replications per run, median of \(runs) runs, generator \(generator)")
     // One untimed run first (page faults, caches, clock ramp-up), then the configurations in turn,
     // so that a noisy spell on a shared machine hits all of them alike.
     for threads in configurations { _ = simulator.run(replications: max(1, replications / 4), seed: scenario.seed, threads: threads) }

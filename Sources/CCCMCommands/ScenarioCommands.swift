@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import ScenarioFiles
 
 struct Validate: ParsableCommand {
@@ -44,6 +45,8 @@ struct Diff: ParsableCommand {
   func run() throws {
     let first = try loadScenario(a)
     let second = try loadScenario(b)
-    print(ScenarioDiff(from: first, to: second).report, terminator: "")
+    // Names from the files reach the terminal: control characters escaped, line by line.
+    let report = ScenarioDiff(from: first, to: second).report.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitize.terminal(String($0)) }
+    print(report.joined(separator: "\n"), terminator: "")
   }
 }

@@ -96,7 +96,7 @@ func checkGenerator(_ name: String) throws {
   guard GeneratorKind(name: name) == nil else { return }
   let names = GeneratorKind.availableNames
   let hint = GeneratorKind.unsafeNames.contains(name) ? nil : Suggestion.didYouMean(name, among: names)
-  throw ValidationError("--generator: " + GeneratorKind.refusal(name).replacingOccurrences(of: "; accepted:", with: "; \(hint.map { $0 + " " } ?? "")accepted:"))
+  throw ValidationError("--generator: " + GeneratorKind.refusal(Excerpt.sanitized(name)).replacingOccurrences(of: "; accepted:", with: "; \(hint.map { $0 + " " } ?? "")accepted:"))
 }
 
 /// A progress bar on standard error, shown only on a terminal and only after a second.
