@@ -28,18 +28,21 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
-    // MARK: - Implementation details (one-way: Model <- Scenario <- Engine <- Statistics <- Reports)
+    // MARK: - Implementation details
+    // One-way: CoverageModel <- Randomness (GSL) <- ScenarioFiles (YAML; potentials for what-if
+    // apportioning) and Simulation (the engine); Randomness <- Estimation (statistics); Estimation
+    // and Simulation <- Reports <- CCCMCommands <- cccm.
 
     /// Plain value types of the coverage model: segments, motions, teams, pools, distributions.
     .target(name: "CoverageModel"),
     /// GSL behind a Swift face: generators, keyed streams, distribution sampling, CDFs and quantiles.
     .target(name: "Randomness", dependencies: ["CoverageModel", "CGSL"]),
     /// Scenario files: YAML decoding with locations, validation, variants and changes, show and diff.
-    .target(name: "ScenarioFiles", dependencies: ["CoverageModel", "Yams"]),
+    .target(name: "ScenarioFiles", dependencies: ["CoverageModel", "Randomness", "Yams"]),
     /// The discrete-event Monte Carlo engine and its parallel replication runner.
     .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness"]),
     /// Summaries, confidence intervals, paired comparisons and queueing theory (Erlang B and C).
-    .target(name: "Estimation", dependencies: ["Simulation", "Randomness"]),
+    .target(name: "Estimation", dependencies: ["Randomness"]),
     /// Tables in terminal, Markdown, CSV and JSON form.
     .target(name: "Reports", dependencies: ["Estimation", "Simulation"]),
 

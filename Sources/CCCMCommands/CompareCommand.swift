@@ -15,11 +15,11 @@ struct Compare: ParsableCommand {
 
   @OptionGroup var options: SimulationOptions
 
-  @Option(name: .long, parsing: .upToNextOption, help: "Metrics to compare (default: bookings, credited_bookings, wins, win_rate, blocked, cycle_days_won, presales_wait_mean, cost, efficiency).")
+  @Option(name: .long, parsing: .upToNextOption, help: "Metrics to compare (default: bookings, credited_bookings, wins, win_rate, blocked, cycle_days_won, presales_wait_mean, cost, efficiency, contribution); `cccm metrics` lists them all.")
   var metrics: [String] = []
 
-  @Option(name: .long, help: "The metric that ranks the scenarios (bookings, efficiency, cost, ...).")
-  var objective: String = "bookings"
+  @Option(name: .long, help: "The metric that ranks the scenarios (default contribution: gross profit minus cost; a ratio such as efficiency rewards cuts).")
+  var objective: String = "contribution"
 
   @Flag(name: .long, help: "Also show per-team differences.")
   var teams = false
@@ -75,6 +75,16 @@ struct Compare: ParsableCommand {
     } else {
       let scenarios = try files.map(loadScenario)
       let batch = options.replications ?? scenarios[0].replications
+      // Every scenario runs on one seed (--seed, else the baseline's), so replication r of each
+      // meets the same opportunities and the differences stay paired.
+      var options = options
+      if options.seed == nil {
+        let seed = scenarios[0].seed
+        for (file, scenario) in zip(files, scenarios).dropFirst() where scenario.seed != seed {
+          printError("note: \(file) sets seed \(scenario.seed); compared on the baseline's seed \(seed) so replications stay paired")
+        }
+        options.seed = seed
+      }
       var runs = scenarios.map { simulate($0, options: options, replications: batch) }
       if let precision, let target = parsePrecision(precision) {
         let objectiveIndex = Simulation.MetricLayout.scenarioMetrics.firstIndex(of: objective) ?? 0
@@ -103,7 +113,16 @@ struct Compare: ParsableCommand {
     let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: objective, teams: teams)
     // Colour only for people: a terminal, and no NO_COLOR (https://no-color.org).
     let colour = options.format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    print(ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note, colour: colour, layout: layout), terminator: "")
+    let report = ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note, colour: colour, layout: layout)
+    guard let kind = options.by, options.format != .json else { return print(report, terminator: "") }
+    guard all.allSatisfy({ !$0.layout.months.isEmpty }) else {
+      printError("error: --by needs results kept by period; saved results without periods cannot be shown by \(kind.rawValue): run them again with --by")
+      throw Exit.fileError
+    }
+    let periods = PeriodReport.renderComparison(
+      baseline: all[0], variants: Array(all.dropFirst()), by: kind, metrics: metrics.isEmpty ? PeriodReport.defaultMetrics : chosen,
+      confidence: comparison.confidence, format: options.format)
+    print(options.format == .csv ? periods : report + "\n" + periods, terminator: "")
   }
 }
 

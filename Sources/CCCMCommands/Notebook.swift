@@ -1,42 +1,210 @@
 import ArgumentParser
 import Foundation
 
+/// Exit statuses of `cccm notebook` (beside 0, 2 unreadable or unwritable file and 64 bad command line).
+extension Exit {
+  /// `notebook check`: a stored output differs from a fresh run, or is missing.
+  static let staleNotebook = ExitCode(3)
+  /// A notebook command failed (non-zero exit or killed by a signal) or was refused; `notebook run`
+  /// left the notebook unchanged.
+  static let notebookCommandFailed = ExitCode(4)
+  /// A notebook's ```sh or output block is never closed; `notebook run` left it unchanged.
+  static let malformedNotebook = ExitCode(5)
+}
+
 struct Notebook: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run or check the cccm commands of Markdown notebooks.",
+    discussion: """
+      A command is a line starting with `cccm` (or `$ cccm`) in a ```sh block; other lines are never \
+      run, and commands run without a shell (no pipes, redirections, variables or globs). Each runs \
+      in the notebook's folder, so its paths are relative to the notebook, and an argument that \
+      leads outside that folder is refused unless --allow-outside is given. `cccm notebook` itself \
+      is refused in a notebook.
+
+      Each block's output is stored right after it: in a ```text block (a longer fence if the \
+      output holds backticks), or, for `--format markdown` commands, between <!-- cccm output --> \
+      and <!-- end cccm output --> so it renders as Markdown.
+
+      `notebook check` writes nothing: it does not run blocks with a command that writes files \
+      (`run --save`); it names them in a note and leaves their stored output unchecked.
+
+      Exit status: 0 success, 2 unreadable or unwritable file, 3 stale output (check), 4 a notebook \
+      command failed or was refused (run leaves the notebook unchanged), 5 a ```sh or output block \
+      is never closed (run leaves the notebook unchanged), 64 bad command line. With several \
+      problems, the highest status wins.
+      """,
     subcommands: [NotebookRun.self, NotebookCheck.self])
 }
 
 struct NotebookRun: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "run", abstract: "Run every ```sh block starting with `cccm` and rewrite the output block after it.")
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Run every `cccm` command of ```sh blocks and rewrite the output block after each block.")
   @Argument(help: "Notebook files (Markdown).") var files: [String]
+  @Flag(name: .long, help: "Let commands name files outside the notebook's folder.") var allowOutside = false
 
   func run() throws {
-    let runner = NotebookRunner(executable: NotebookRunner.currentExecutable)
+    var status: Int32 = 0
     for file in files {
-      let text = try readNotebook(file)
-      let (updated, count) = runner.refresh(text)
-      try writeAtomically(updated, to: file)
+      let notebook = NotebookText(try readNotebook(file))
+      let runner = NotebookRunner(executable: NotebookRunner.currentExecutable, notebook: file, allowOutside: allowOutside)
+      let blocks: [CommandBlock]
+      do {
+        blocks = try commandBlocks(notebook.lines)
+      } catch {
+        printError("\(file):\(error.line + 1): error: \(error.message); the notebook was left unchanged")
+        status = max(status, Exit.malformedNotebook.rawValue)
+        continue
+      }
+      // Commands run in notebook order (a later one may read what an earlier one saved); the
+      // notebook is written only when every command succeeded.
+      var outputs: [[String]] = []
+      var failure: String?
+      blocks: for block in blocks {
+        var text = ""
+        var markdown = true
+        for command in block.commands {
+          switch runner.run(command) {
+          case .success(let (output, isMarkdown)):
+            text += output
+            markdown = markdown && isMarkdown
+          case .failure(let refusal):
+            failure = "\(file):\(command.line + 1): error: `\(excerpt(command.text, limit: 120))` \(refusal.message)"
+            break blocks
+          }
+        }
+        outputs.append(NotebookOutput.block(text, markdown: markdown))
+      }
+      if let failure {
+        printError(failure + "; the notebook was left unchanged")
+        status = max(status, Exit.notebookCommandFailed.rawValue)
+        continue
+      }
+      var updated = notebook
+      for (block, output) in zip(blocks, outputs).reversed() {
+        if let range = block.output {
+          updated.replace(range, with: output)
+        } else {
+          updated.replace((block.closingLine + 1)..<(block.closingLine + 1), with: [""] + output)
+        }
+      }
+      if updated != notebook { try writeAtomically(updated.text, to: file) }
+      let count = blocks.map(\.commands.count).reduce(0, +)
       print("\(file): ran \(count) command\(count == 1 ? "" : "s")")
     }
+    if status != 0 { throw ExitCode(status) }
   }
 }
 
 struct NotebookCheck: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "check", abstract: "Exit non-zero, naming the block, when a stored output differs from a fresh run.")
+  static let configuration = CommandConfiguration(
+    commandName: "check", abstract: "Exit non-zero, naming the block, when a stored output differs from a fresh run or a command fails.")
   @Argument(help: "Notebook files (Markdown).") var files: [String]
+  @Flag(name: .long, help: "Let commands name files outside the notebook's folder.") var allowOutside = false
 
   func run() throws {
-    let runner = NotebookRunner(executable: NotebookRunner.currentExecutable)
-    var stale = 0
+    var status: Int32 = 0
     for file in files {
-      let text = try readNotebook(file)
-      let problems = runner.check(text)
-      for problem in problems { printError("\(file):\(problem.line): error: \(problem.message)") }
-      if problems.isEmpty { print("\(file): up to date") }
-      stale += problems.count
+      let notebook = NotebookText(try readNotebook(file))
+      let runner = NotebookRunner(executable: NotebookRunner.currentExecutable, notebook: file, allowOutside: allowOutside)
+      let problems: [NotebookProblem]
+      do {
+        problems = try runner.check(notebook.lines, file: file)
+      } catch {
+        printError("\(file):\(error.line + 1): error: \(error.message)")
+        status = max(status, Exit.malformedNotebook.rawValue)
+        continue
+      }
+      for problem in problems {
+        printError("\(file):\(problem.line + 1): \(problem.kind == .skipped ? "note" : "error"): \(problem.message)")
+        status = max(status, problem.kind.status)
+      }
+      if !problems.contains(where: { $0.kind != .skipped }) { print("\(file): up to date") }
     }
-    if stale > 0 { throw ExitCode(3) }
+    if status != 0 { throw ExitCode(status) }
+  }
+}
+
+/// Something `notebook check` reports about a block.
+struct NotebookProblem: Equatable {
+  enum Kind: Equatable {
+    /// The stored output differs from a fresh run, or there is none.
+    case stale
+    /// A command failed or was refused.
+    case failed
+    /// Not run, because it writes files.
+    case skipped
+
+    var status: Int32 {
+      switch self {
+      case .stale: Exit.staleNotebook.rawValue
+      case .failed: Exit.notebookCommandFailed.rawValue
+      case .skipped: 0
+      }
+    }
+  }
+
+  /// Line index (0-based).
+  let line: Int
+  let kind: Kind
+  let message: String
+}
+
+extension NotebookRunner {
+  /// Runs one command of a notebook: its output and whether it is Markdown, or why it failed.
+  func run(_ command: CommandBlock.Command) -> Result<(String, Bool), CommandRefusal> {
+    let arguments: [String]
+    switch self.arguments(of: command.text) {
+    case .success(let a): arguments = a
+    case .failure(let refusal): return .failure(refusal)
+    }
+    switch execute(arguments) {
+    case .output(let text): return .success((text, NotebookOutput.isMarkdown(arguments)))
+    case .failed(let message): return .failure(CommandRefusal(message))
+    }
+  }
+
+  /// What is wrong with a notebook's stored outputs, block by block. Writes nothing.
+  func check(_ lines: [String], file: String) throws(MalformedNotebook) -> [NotebookProblem] {
+    var problems: [NotebookProblem] = []
+    blocks: for block in try commandBlocks(lines) {
+      let writing = block.commands.first { command in
+        (try? arguments(of: command.text).get()).map(Self.writesFiles) == true
+      }
+      if let writing {
+        problems.append(
+          NotebookProblem(
+            line: writing.line, kind: .skipped,
+            message: "`\(excerpt(writing.text, limit: 120))` writes files, so check does not run its block; its output is not checked"))
+        continue
+      }
+      var text = ""
+      var markdown = true
+      for command in block.commands {
+        switch run(command) {
+        case .success(let (output, isMarkdown)):
+          text += output
+          markdown = markdown && isMarkdown
+        case .failure(let refusal):
+          problems.append(NotebookProblem(line: command.line, kind: .failed, message: "`\(excerpt(command.text, limit: 120))` \(refusal.message)"))
+          continue blocks
+        }
+      }
+      let command = excerpt(block.commands.map(\.text).joined(separator: "; "), limit: 120)
+      guard let output = block.output else {
+        problems.append(NotebookProblem(line: block.line, kind: .stale, message: "`\(command)` has no output block; run `cccm notebook run`"))
+        continue
+      }
+      let stored = Array(lines[output])
+      let fresh = NotebookOutput.block(text, markdown: markdown)
+      guard stored != fresh else { continue }
+      let firstDifference = stored.indices.first { $0 >= fresh.count || stored[$0] != fresh[$0] } ?? stored.count
+      problems.append(
+        NotebookProblem(
+          line: block.line, kind: .stale,
+          message: "the output of `\(command)` is stale (first difference at line \(output.lowerBound + firstDifference + 1)); run `cccm notebook run`"))
+    }
+    return problems
   }
 }
 
@@ -46,145 +214,5 @@ func readNotebook(_ path: String) throws -> String {
   } catch {
     printError("\(path): error: cannot read the file: \(error.localizedDescription)")
     throw Exit.fileError
-  }
-}
-
-/// Finds `cccm` command blocks in Markdown and runs them with a given executable.
-///
-/// A command block is a fenced ```sh block whose lines each start with `cccm ` (a leading `$ ` is
-/// allowed); its output block is the ```text block right after it (blank lines between are allowed).
-struct NotebookRunner {
-  let executable: String
-
-  static var currentExecutable: String {
-    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-  }
-
-  struct Block {
-    /// Line index of the opening fence of the command block.
-    var line: Int
-    var commands: [String]
-    /// Line range of the output block's content (between its fences), if there is one.
-    var output: Range<Int>?
-    /// Line index after which to insert an output block when there is none.
-    var end: Int
-  }
-
-  func blocks(_ lines: [String]) -> [Block] {
-    var result: [Block] = []
-    var i = 0
-    while i < lines.count {
-      guard lines[i].trimmingCharacters(in: .whitespaces) == "```sh" else {
-        i += 1
-        continue
-      }
-      var j = i + 1
-      var commands: [String] = []
-      while j < lines.count, lines[j].trimmingCharacters(in: .whitespaces) != "```" {
-        var line = lines[j].trimmingCharacters(in: .whitespaces)
-        if line.hasPrefix("$ ") { line.removeFirst(2) }
-        if line.hasPrefix("cccm ") { commands.append(line) }
-        j += 1
-      }
-      guard !commands.isEmpty else {
-        i = j + 1
-        continue
-      }
-      var k = j + 1
-      while k < lines.count, lines[k].trimmingCharacters(in: .whitespaces).isEmpty { k += 1 }
-      var output: Range<Int>?
-      if k < lines.count, lines[k].trimmingCharacters(in: .whitespaces) == "```text" {
-        var e = k + 1
-        while e < lines.count, lines[e].trimmingCharacters(in: .whitespaces) != "```" { e += 1 }
-        output = (k + 1)..<e
-      }
-      result.append(Block(line: i, commands: commands, output: output, end: j))
-      i = (output?.upperBound ?? j) + 1
-    }
-    return result
-  }
-
-  /// Runs one command line (split on spaces, with simple quotes) and returns what it printed.
-  func execute(_ command: String) -> String {
-    let arguments = Array(tokenize(command).dropFirst())
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    do {
-      try process.run()
-    } catch {
-      return "[could not start \(executable): \(error.localizedDescription)]\n"
-    }
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    var text = String(decoding: stdout, as: UTF8.self)
-    if process.terminationStatus != 0 {
-      text += String(decoding: stderr, as: UTF8.self) + "[exit status \(process.terminationStatus)]\n"
-    }
-    return text
-  }
-
-  func freshOutput(_ block: Block) -> [String] {
-    var text = block.commands.map(execute).joined()
-    while text.hasSuffix("\n") { text.removeLast() }
-    return text.components(separatedBy: "\n")
-  }
-
-  /// The notebook with every output block replaced by a fresh run, and the number of commands run.
-  func refresh(_ text: String) -> (String, Int) {
-    var lines = text.components(separatedBy: "\n")
-    var count = 0
-    for block in blocks(lines).reversed() {
-      let fresh = freshOutput(block)
-      count += block.commands.count
-      if let output = block.output {
-        lines.replaceSubrange(output, with: fresh)
-      } else {
-        lines.insert(contentsOf: [""] + ["```text"] + fresh + ["```"], at: block.end + 1)
-      }
-    }
-    return (lines.joined(separator: "\n"), count)
-  }
-
-  /// Blocks whose stored output differs from a fresh run (1-based line numbers).
-  func check(_ text: String) -> [(line: Int, message: String)] {
-    let lines = text.components(separatedBy: "\n")
-    return blocks(lines).compactMap { block -> (line: Int, message: String)? in
-      let command = block.commands.joined(separator: "; ")
-      guard let output = block.output else { return (block.line + 1, "`\(command)` has no ```text output block; run `cccm notebook run`") }
-      let stored = Array(lines[output])
-      let fresh = freshOutput(block)
-      guard stored != fresh else { return nil }
-      let firstDifference = stored.indices.first { $0 >= fresh.count || stored[$0] != fresh[$0] } ?? stored.count
-      return (block.line + 1, "the output of `\(command)` is stale (first difference at line \(output.lowerBound + firstDifference + 1)); run `cccm notebook run`")
-    }
-  }
-
-  func tokenize(_ line: String) -> [String] {
-    var tokens: [String] = []
-    var current = ""
-    var quote: Character?
-    var started = false
-    for ch in line {
-      if let q = quote {
-        if ch == q { quote = nil } else { current.append(ch) }
-      } else if ch == "\"" || ch == "'" {
-        quote = ch
-        started = true
-      } else if ch == " " {
-        if started || !current.isEmpty { tokens.append(current) }
-        current = ""
-        started = false
-      } else {
-        current.append(ch)
-      }
-    }
-    if started || !current.isEmpty { tokens.append(current) }
-    return tokens
   }
 }

@@ -29,6 +29,12 @@ struct Run: ParsableCommand {
       }
       try writeAtomically(text, to: save, inputs: inputs)
     }
-    print(RunReport.render(RunSummary(results), format: options.format), terminator: "")
+    if let kind = options.by, options.format != .json {
+      let periods = PeriodReport.render(results, by: kind, metrics: PeriodReport.defaultMetrics, format: options.format)
+      if options.format == .csv { return print(periods, terminator: "") }
+      print(RunReport.render(RunSummary(results), format: options.format) + "\n" + periods, terminator: "")
+    } else {
+      print(RunReport.render(RunSummary(results), format: options.format), terminator: "")
+    }
   }
 }

@@ -79,6 +79,9 @@ struct SimulationOptions: ParsableArguments {
   @Flag(name: .shortAndLong, help: "No progress bar.")
   var quiet = false
 
+  @Option(name: .long, help: "Also report by period: month or quarter (calendar ones when the scenario has start_date).")
+  var by: PeriodKind?
+
   func validate() throws {
     if let replications, replications < 2 { throw ValidationError("--replications must be at least 2 (confidence intervals need two), got \(replications)") }
     if let replications, replications > Scenario.maximumReplications {
@@ -141,7 +144,7 @@ final class ProgressBar: @unchecked Sendable {
 
 /// Runs a scenario with the shared options and a progress bar.
 func simulate(_ scenario: Scenario, options: SimulationOptions, replications: Int? = nil, first: Int = 0) -> SimulationResults {
-  let simulator = Simulator(scenario: scenario, generator: options.generatorKind)
+  let simulator = Simulator(scenario: scenario, generator: options.generatorKind, byPeriod: options.by != nil)
   let count = replications ?? options.replications ?? scenario.replications
   let progress = ProgressBar(total: count, label: scenario.name, quiet: options.quiet)
   let results = simulator.run(
@@ -150,3 +153,5 @@ func simulate(_ scenario: Scenario, options: SimulationOptions, replications: In
   progress.finish()
   return results
 }
+
+extension PeriodKind: ExpressibleByArgument {}

@@ -16,6 +16,8 @@ public struct Scenario: Hashable, Sendable {
   /// The measured period is [0, horizonDays); the simulation starts at -warmupDays.
   public var horizonDays: Double = 365
   public var warmupDays: Double = 0
+  /// The calendar date of day 0; with it, months and quarters are calendar ones.
+  public var startDate: CalendarDate?
   /// Defaults for runs; the command line overrides them.
   public var replications: Int = 200
   public var seed: UInt64 = 1
@@ -31,6 +33,10 @@ public struct Scenario: Hashable, Sendable {
   public var grades: [Grade] = Grade.defaults
   /// Parts of segments that no team covers on purpose.
   public var uncovered: [UncoveredPart] = []
+  /// Share of bookings that is gross profit, for `contribution` (a solution may set its own).
+  public var grossMargin: Double = 1
+  /// How well a kind of team sells to a tier of customer; pairs not listed have factors 1.
+  public var fit: [FitRule] = []
 
   public init(name: String) { self.name = name }
 
@@ -38,6 +44,16 @@ public struct Scenario: Hashable, Sendable {
   public func team(named name: String) -> Team? { teams.first { $0.name == name } }
   public func motion(named name: String) -> Motion? { motions.first { $0.name == name } }
   public func pool(named name: String) -> PresalesPool? { pools.first { $0.name == name } }
+  public func solution(named name: String) -> Solution? { solutions.first { $0.name == name } }
+
+  /// The fit of a kind of team with a tier of customer (factors 1 when no rule names the pair).
+  public func fit(teamKind: TeamKind, tier: Tier) -> FitRule {
+    fit.first { $0.teamKind == teamKind && $0.tier == tier } ?? FitRule(teamKind: teamKind, tier: tier)
+  }
+
+  /// The motion (sales process) an opportunity of `segment` worked by `team` follows: the
+  /// customer's own when the segment names one, else the team's.
+  public func motionName(segment: Segment, team: Team) -> String? { segment.motion ?? team.motion }
 
   /// The grade of a deal of this size: the first grade whose minimum it reaches (the last if none).
   public func gradeIndex(forDealSize size: Double) -> Int {
@@ -50,6 +66,8 @@ public struct Solution: Hashable, Sendable {
   public var name: String
   /// Win factor when an opportunity needs this solution and no specialist engages.
   public var unsupportedWinFactor: Double = 1
+  /// Share of this solution's bookings that is gross profit (nil: the scenario's).
+  public var grossMargin: Double?
   public init(name: String, unsupportedWinFactor: Double = 1) {
     self.name = name
     self.unsupportedWinFactor = unsupportedWinFactor
@@ -74,6 +92,13 @@ public struct Segment: Hashable, Sendable {
   public var solutionMix: [SolutionNeed] = []
   /// Number of key decision makers (rounded, at least 1); used by key-account ESP+.
   public var decisionMakers: Distribution?
+  /// The customer's buying process; nil: the motion of the team that works the opportunity (v1).
+  public var motion: String?
+  /// Sizes of the accounts (any scale): account i of N has potential Q(1 - (i + 0.5)/N), so
+  /// account 0 is the largest. Nil: all accounts are equal.
+  public var accountPotential: Distribution?
+  /// A deal is multiplied by (potential / mean potential)^sizeElasticity.
+  public var sizeElasticity: Double = 0
 
   public init(
     name: String, tier: Tier, region: String? = nil, industry: String? = nil, accounts: Int,
@@ -118,11 +143,14 @@ public struct Stage: Hashable, Sendable {
   public var advance: Double
   /// The pool this stage first asks one expert of.
   public var presales: String?
-  public init(name: String, days: Distribution, advance: Double, presales: String? = nil) {
+  /// Whether a solution specialist works the opportunity during this stage.
+  public var specialist: Bool = false
+  public init(name: String, days: Distribution, advance: Double, presales: String? = nil, specialist: Bool = false) {
     self.name = name
     self.days = days
     self.advance = advance
     self.presales = presales
+    self.specialist = specialist
   }
 }
 
@@ -148,5 +176,56 @@ public struct UncoveredPart: Hashable, Sendable {
     self.segment = segment
     self.share = share
     self.offset = offset
+  }
+}
+
+/// How well a kind of team sells to a tier of customer: its win factor and the factor on every
+/// stage's days.
+public struct FitRule: Hashable, Sendable {
+  public var teamKind: TeamKind
+  public var tier: Tier
+  public var winFactor: Double = 1
+  public var daysFactor: Double = 1
+  public init(teamKind: TeamKind, tier: Tier, winFactor: Double = 1, daysFactor: Double = 1) {
+    self.teamKind = teamKind
+    self.tier = tier
+    self.winFactor = winFactor
+    self.daysFactor = daysFactor
+  }
+}
+
+/// A calendar date (proleptic Gregorian), as `start_date: 2027-01-01` in scenario files.
+public struct CalendarDate: Hashable, Sendable, CustomStringConvertible {
+  public var year: Int
+  public var month: Int
+  public var day: Int
+  public init(year: Int, month: Int, day: Int) {
+    self.year = year
+    self.month = month
+    self.day = day
+  }
+
+  /// `2027-01-31` or nil when the text is not a valid date from year 1900 to 2999.
+  public init?(_ text: String) {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+      let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+      (1900...2999).contains(year), (1...12).contains(month), (1...Self.days(inMonth: month, of: year)).contains(day)
+    else { return nil }
+    self.init(year: year, month: month, day: day)
+  }
+
+  public var description: String {
+    "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+  }
+
+  public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+  public static func days(inMonth month: Int, of year: Int) -> Int {
+    switch month {
+    case 2: isLeap(year) ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
   }
 }

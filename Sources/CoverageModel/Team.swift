@@ -49,17 +49,65 @@ public struct Coverage: Hashable, Sendable {
   }
 }
 
-/// Specialist skill embedded in an account team: its opportunities needing `solution` get the
-/// uplifts without a separate specialist slot.
-public struct EmbeddedSpecialism: Hashable, Sendable {
-  public var solution: String
-  public var winUplift: Double
-  public var dealUplift: Double
-  public init(solution: String, winUplift: Double, dealUplift: Double) {
-    self.solution = solution
+/// A solution a specialist team or group sells, with its own uplifts (nil: the team's).
+public struct SolutionSkill: Hashable, Sendable {
+  public var name: String
+  public var winUplift: Double?
+  public var dealUplift: Double?
+  public init(name: String, winUplift: Double? = nil, dealUplift: Double? = nil) {
+    self.name = name
     self.winUplift = winUplift
     self.dealUplift = dealUplift
   }
+}
+
+/// Specialists sitting in an account team (`embedded`): they engage the team's own opportunities
+/// needing `solution`, one slot each, and cost what they cost wherever they sit.
+public struct EmbeddedSpecialism: Hashable, Sendable {
+  public var solution: String
+  /// Nil: skill without capacity (a version-1 entry: every opportunity gets the uplifts).
+  public var specialists: Int?
+  public var slotsPerSpecialist: Int = 1
+  public var costPerSpecialistYear: Double = 0
+  public var winUplift: Double
+  public var dealUplift: Double
+  public init(
+    solution: String, specialists: Int? = nil, slotsPerSpecialist: Int = 1, costPerSpecialistYear: Double = 0,
+    winUplift: Double, dealUplift: Double
+  ) {
+    self.solution = solution
+    self.specialists = specialists
+    self.slotsPerSpecialist = slotsPerSpecialist
+    self.costPerSpecialistYear = costPerSpecialistYear
+    self.winUplift = winUplift
+    self.dealUplift = dealUplift
+  }
+
+  /// Opportunities these specialists work at once (nil: no limit).
+  public var capacity: Int? {
+    specialists.map { n in
+      let (product, overflow) = n.multipliedReportingOverflow(by: slotsPerSpecialist)
+      return overflow ? .max : product
+    }
+  }
+}
+
+/// Specialists that keep their own slots and uplifts inside a product group: what a solution team
+/// brings when it merges into a group (`groups` in a scenario file).
+public struct SpecialistGroup: Hashable, Sendable {
+  public var name: String
+  public var reps: Int
+  public var slotsPerRep: Int = 1
+  /// Total slots when they are not reps x slots_per_rep (after a merge of unequal teams).
+  public var slots: Int?
+  public var costPerRepYear: Double = 0
+  /// Solutions with their uplifts resolved.
+  public var solutions: [SolutionSkill] = []
+  public init(name: String, reps: Int) {
+    self.name = name
+    self.reps = reps
+  }
+  public var capacity: Int { slots ?? Team.slots(reps, slotsPerRep) }
 }
 
 public struct Team: Hashable, Sendable {
@@ -68,6 +116,9 @@ public struct Team: Hashable, Sendable {
   public var reps: Int
   /// Opportunities one rep works at once.
   public var slotsPerRep: Int = 1
+  /// Total slots when they are not reps x slots_per_rep (a merge of teams whose slots per rep
+  /// differ keeps the sum of their slots).
+  public var slots: Int?
   public var costPerRepYear: Double = 0
   /// Management cost of the team itself, per year.
   public var overheadCostYear: Double = 0
@@ -79,10 +130,20 @@ public struct Team: Hashable, Sendable {
   public var presales: String?
   public var embedded: [EmbeddedSpecialism] = []
   // Specialists
-  public var solutions: [String] = []
+  public var solutions: [SolutionSkill] = []
+  /// Uplifts for solutions that give none of their own.
   public var winUplift: Double = 1
   public var dealUplift: Double = 1
   public var engageProbability: Double = 1
+  /// A product group's specialist groups, each with its own slots and uplifts (empty: the team
+  /// itself is one group).
+  public var groups: [SpecialistGroup] = []
+  // Money
+  /// Share of the bookings credited to the team paid as commission.
+  public var commissionRate: Double = 0
+  // Fit
+  /// Win factor b^(k-1) on opportunities of industry segments, k the industries the team covers.
+  public var industryBreadthFactor: Double = 1
   // Partners
   public var margin: Double = 0
   // TAS+ learning curve
@@ -98,12 +159,55 @@ public struct Team: Hashable, Sendable {
     self.reps = reps
   }
 
-  /// Opportunities the team can work at once: reps x slots per rep.
-  /// Opportunities the team works at once: reps x slots per rep (Int.max if that overflows, which
-  /// validation then rejects as beyond `Scenario.maximumSlots`).
+  /// Opportunities the team works at once: `slots`, else reps x slots per rep, else the sum of
+  /// its groups' (Int.max if that overflows, which validation then rejects as beyond
+  /// `Scenario.maximumSlots`).
   public var capacity: Int {
+    if !groups.isEmpty {
+      return groups.reduce(0) { total, group in
+        let (sum, overflow) = total.addingReportingOverflow(group.capacity)
+        return overflow ? .max : sum
+      }
+    }
+    return slots ?? Self.slots(reps, slotsPerRep)
+  }
+
+  /// reps x slots per rep, or Int.max when that overflows.
+  public static func slots(_ reps: Int, _ slotsPerRep: Int) -> Int {
     let (product, overflow) = reps.multipliedReportingOverflow(by: slotsPerRep)
     return overflow ? .max : product
+  }
+
+  /// The solution names the team specialises in.
+  public var solutionNames: [String] {
+    groups.isEmpty ? solutions.map(\.name) : groups.flatMap { $0.solutions.map(\.name) }.uniqued()
+  }
+
+  /// The team's specialists as groups with their own slots and resolved uplifts: its `groups`, or
+  /// the team itself as one group.
+  public var specialistGroups: [SpecialistGroup] {
+    guard groups.isEmpty else { return groups }
+    var group = SpecialistGroup(name: name, reps: reps)
+    group.slotsPerRep = slotsPerRep
+    group.slots = slots
+    group.costPerRepYear = costPerRepYear
+    group.solutions = solutions.map { SolutionSkill(name: $0.name, winUplift: $0.winUplift ?? winUplift, dealUplift: $0.dealUplift ?? dealUplift) }
+    return [group]
+  }
+
+  /// Yearly cost of reps (and of a product group's groups) and embedded specialists, without
+  /// overhead, commissions or margins.
+  public var peopleCostYear: Double {
+    let reps = groups.isEmpty ? Double(self.reps) * costPerRepYear : groups.reduce(0) { $0 + Double($1.reps) * $1.costPerRepYear }
+    return reps + embedded.reduce(0) { $0 + Double($1.specialists ?? 0) * $1.costPerSpecialistYear }
+  }
+}
+
+extension Array where Element: Hashable {
+  /// The elements in order, each once.
+  public func uniqued() -> [Element] {
+    var seen = Set<Element>()
+    return filter { seen.insert($0).inserted }
   }
 }
 
@@ -123,6 +227,13 @@ public struct PresalesPool: Hashable, Sendable {
   /// A request still waiting after this long proceeds without presales.
   public var patienceDays: Double?
   public var noPresalesWinFactor: Double = 1
+  /// Win factor applied once when an opportunity's first request of this pool is served.
+  public var servedWinFactor: Double = 1
+  /// MCI Coordinate: one accountable expert per opportunity (later requests wait for that expert).
+  public var coordinate: Bool = false
+  /// Without `coordinate`: the win factor of each request served by another expert than the
+  /// opportunity's previous one.
+  public var handoffWinFactor: Double = 1
   public var costPerExpertYear: Double = 0
 
   public init(name: String, experts: Int, serviceDays: Distribution) {

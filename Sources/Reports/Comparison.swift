@@ -10,19 +10,24 @@ public struct Comparison: Sendable {
   public let metrics: [String]
   /// differences[v][m]: variant v minus baseline on metrics[m].
   public let differences: [[PairedDifference]]
-  /// Per-team differences for teams present in both scenarios (empty unless asked for).
-  public let teamDifferences: [[(team: String, metric: String, difference: PairedDifference)]]
+  /// Every team of any scenario, in order of first appearance (baseline, then the variants); empty
+  /// unless asked for.
+  public let teamNames: [String]
+  /// teamDifferences[v]: a row per team of `teams` and team metric, variant v against the baseline
+  /// (empty unless asked for).
+  public let teamDifferences: [[TeamDifference]]
   /// Confidence of each difference interval: 95%, Bonferroni-adjusted to 1 - 0.05/k for k variants.
   public let confidence: Double
   public let objective: String
 
   public static let defaultMetrics = [
     "bookings", "credited_bookings", "wins", "win_rate", "blocked", "cycle_days_won", "presales_wait_mean", "cost", "efficiency",
+    "contribution",
   ]
 
-  /// Whether less of this metric is better (for ranking).
+  /// Whether less of this metric is better (for ranking), as the metric catalogue says.
   public static func lowerIsBetter(_ metric: String) -> Bool {
-    ["cost", "blocked", "uncovered", "losses", "presales_wait_mean", "presales_wait_p90", "presales_gave_up", "cycle_days_won"].contains(metric)
+    MetricDescriptor.named(metric)?.direction == .lowerIsBetter
   }
 
   public init(baseline: SimulationResults, variants: [SimulationResults], metrics: [String], objective: String, teams: Bool) {
@@ -38,17 +43,42 @@ public struct Comparison: Sendable {
         return PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: confidence)
       }
     }
-    teamDifferences = variants.map { variant in
-      guard teams else { return [] }
-      var result: [(team: String, metric: String, difference: PairedDifference)] = []
-      let base = baseline.layout.entries
-      let other = variant.layout.entries
-      for (i, entry) in base.enumerated() where entry.group == .team {
-        guard let j = other.firstIndex(where: { $0.group == .team && $0.entity == entry.entity && $0.metric == entry.metric }) else { continue }
-        result.append((entry.entity, entry.metric, PairedDifference(baseline: baseline.column(i), variant: variant.column(j), confidence: confidence)))
+    // Teams (and their metrics) of all scenarios; a team only some scenarios have gets dashes in
+    // the others, and a paired difference only where the baseline and the variant both have it.
+    let all = [baseline] + variants
+    let columns = all.map(Self.teamColumns)
+    var names: [String] = []
+    var teamMetrics: [String] = []
+    for results in all where teams {
+      for entry in results.layout.entries where entry.group == .team {
+        if !names.contains(entry.entity) { names.append(entry.entity) }
+        if !teamMetrics.contains(entry.metric) { teamMetrics.append(entry.metric) }
       }
-      return result
     }
+    teamNames = names
+    let base = self.baseline
+    teamDifferences = zip(zip(variants, self.variants), columns.dropFirst()).map { pair, variantColumns in
+      let (variant, variantSummary) = pair
+      return names.flatMap { team in
+        teamMetrics.map { metric in
+          let a = columns[0][team]?[metric]
+          let b = variantColumns[team]?[metric]
+          var difference: PairedDifference?
+          if let a, let b { difference = PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: confidence) }
+          return TeamDifference(
+            team: team, metric: metric, baseline: a.map { base.summaries[$0] }, variant: b.map { variantSummary.summaries[$0] }, difference: difference)
+        }
+      }
+    }
+  }
+
+  /// Where each team metric is in a run's results: columns[team][metric].
+  static func teamColumns(_ results: SimulationResults) -> [String: [String: Int]] {
+    var columns: [String: [String: Int]] = [:]
+    for (index, entry) in results.layout.entries.enumerated() where entry.group == .team {
+      columns[entry.entity, default: [:]][entry.metric] = index
+    }
+    return columns
   }
 
   /// Scenarios from best to worst on the objective.
@@ -77,9 +107,13 @@ public struct Comparison: Sendable {
     var teamDiffs: [[String: Any]] = []
     for (variant, rows) in zip(variants, teamDifferences) {
       for row in rows {
+        // null where a scenario lacks the team.
+        let d = row.difference
         teamDiffs.append([
-          "scenario": variant.scenario, "team": row.team, "metric": row.metric, "mean": json(row.difference.mean),
-          "ci95_low": json(row.difference.ciLow), "ci95_high": json(row.difference.ciHigh), "relative": json(row.difference.relative),
+          "scenario": variant.scenario, "team": row.team, "metric": row.metric,
+          "baseline_mean": row.baseline.map { json($0.mean) } ?? NSNull(), "variant_mean": row.variant.map { json($0.mean) } ?? NSNull(),
+          "mean": d.map { json($0.mean) } ?? NSNull(), "ci95_low": d.map { json($0.ciLow) } ?? NSNull(),
+          "ci95_high": d.map { json($0.ciHigh) } ?? NSNull(), "relative": d.map { json($0.relative) } ?? NSNull(),
         ])
       }
     }
@@ -90,6 +124,16 @@ public struct Comparison: Sendable {
     if !teamDiffs.isEmpty { object["team_differences"] = teamDiffs }
     return object
   }
+}
+
+/// One team metric of a variant against the baseline (`--teams`). A side is nil where that scenario
+/// has no such team, and then there is no difference.
+public struct TeamDifference: Sendable {
+  public let team: String
+  public let metric: String
+  public let baseline: Summary?
+  public let variant: Summary?
+  public let difference: PairedDifference?
 }
 
 /// How the comparison table is laid out.
@@ -165,7 +209,7 @@ public enum ComparisonReport {
   /// Green for a significant change for the better, red for the worse, else plain. Utilization
   /// and counts without a direction (arrivals) stay plain.
   static func style(_ d: PairedDifference, metric: String) -> CellStyle {
-    guard d.isSignificant, !["arrivals", "utilization", "presales_requests", "accepted"].contains(metric) else { return .plain }
+    guard d.isSignificant, let direction = MetricDescriptor.named(metric)?.direction, direction != .neither else { return .plain }
     return (d.mean < 0) == Comparison.lowerIsBetter(metric) ? .better : .worse
   }
 
@@ -196,10 +240,22 @@ public enum ComparisonReport {
           }
         }
       }
-      // Per-team differences (--teams), named as `run` names team metrics.
+      // Per-team summaries of each scenario that has the team, and differences where both have it
+      // (--teams), named as `run` names team metrics.
+      for (v, rows) in c.teamDifferences.enumerated() {
+        for row in rows {
+          let name = csvField("teams.\(row.team).\(row.metric)")
+          for (scenario, summary) in [(c.baseline.scenario, v == 0 ? row.baseline : nil), (c.variants[v].scenario, row.variant)] {
+            guard let s = summary else { continue }
+            for (statistic, value) in [("mean", s.mean), ("ci95_low", s.ci95Low), ("ci95_high", s.ci95High)] {
+              lines.append("\(csvField(scenario)),\(name),\(statistic),\(csvNumber(value))")
+            }
+          }
+        }
+      }
       for (variant, rows) in zip(c.variants, c.teamDifferences) {
         for row in rows {
-          let d = row.difference
+          guard let d = row.difference else { continue }
           for (statistic, value) in [("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_relative", d.relative)] {
             lines.append("\(csvField(variant.scenario)),\(csvField("teams.\(row.team).\(row.metric)")),\(statistic),\(csvNumber(value))")
           }
@@ -226,15 +282,20 @@ public enum ComparisonReport {
         }
       }
       for (variant, rows) in zip(c.variants, c.teamDifferences) where !rows.isEmpty {
-        out += "\nPer-team differences, \(variant.scenario) - \(c.baseline.scenario):\n\n"
-        var grid = TextTable(header: ["team", "metric", "diff", "diff CI", "", "rel."], textColumns: 2)
+        let partial = rows.contains { $0.baseline == nil || $0.variant == nil }
+        out += "\nPer-team differences, \(variant.scenario) - \(c.baseline.scenario)\(partial ? " (- where a scenario has no such team)" : ""):\n\n"
+        var grid = TextTable(header: ["team", "metric", c.baseline.scenario, variant.scenario, "diff", "diff CI", "", "rel."], textColumns: 2)
         for row in rows {
           let unit = MetricUnit(metric: row.metric)
-          let d = row.difference
+          let means = [row.baseline, row.variant].map { $0.map { unit.format($0.mean) } ?? "-" }
+          guard let d = row.difference else {
+            grid.add([row.team, row.metric] + means + ["-", "", "", ""])
+            continue
+          }
           let style = Self.style(d, metric: row.metric)
           grid.add(
-            [row.team, row.metric, unit.formatDifference(d.mean), unit.interval(d), d.isSignificant ? "*" : "", formatRelative(d.relative)],
-            styles: [2: style, 3: style, 4: style, 5: style])
+            [row.team, row.metric] + means + [unit.formatDifference(d.mean), unit.interval(d), d.isSignificant ? "*" : "", formatRelative(d.relative)],
+            styles: [4: style, 5: style, 6: style, 7: style])
         }
         out += markdown ? grid.markdown() : grid.terminal(colour: colour)
       }

@@ -45,11 +45,22 @@ public struct RunSummary: Sendable {
     func nested(_ g: MetricGroup) -> [String: Any] {
       Dictionary(group(g).map { ($0.entity, metrics($0.metrics)) }, uniquingKeysWith: { a, _ in a })
     }
-    return [
+    var object: [String: Any] = [
       "scenario": scenario, "seed": seed, "replications": replications,
       "metrics": metrics(group(.scenario).first?.metrics ?? []), "teams": nested(.team), "segments": nested(.segment),
       "pools": nested(.pool),
     ]
+    if !layout.months.isEmpty {
+      var periods: [String: Any] = [:]
+      for kind in PeriodKind.allCases {
+        periods[kind == .month ? "months" : "quarters"] = layout.labels(kind).enumerated().map { p, label -> [String: Any] in
+          let values = MetricLayout.scenarioMetrics.enumerated().map { m, name in (name, summaryJSON(summaries[layout.index(period: p, of: kind, metric: m)])) }
+          return ["period": label, "metrics": Dictionary(values, uniquingKeysWith: { a, _ in a })]
+        }
+      }
+      object["periods"] = periods
+    }
+    return object
   }
 }
 

@@ -1,17 +1,19 @@
 import Estimation
+import Simulation
 import Foundation
 
 /// How a metric's values read best: money in K/M, rates in %, days, counts, ratios.
 public enum MetricUnit: Sendable {
   case count, money, rate, days, ratio
 
+  /// The unit the metric catalogue gives (a count for names it does not know).
   public init(metric: String) {
-    switch metric {
-    case "bookings", "credited_bookings", "cost": self = .money
-    case "win_rate", "coverage", "utilization": self = .rate
-    case "cycle_days_won", "presales_wait_mean", "presales_wait_p90", "wait_mean": self = .days
-    case "efficiency": self = .ratio
-    default: self = .count
+    switch MetricDescriptor.named(metric)?.unit ?? .count {
+    case .money: self = .money
+    case .rate: self = .rate
+    case .days: self = .days
+    case .ratio: self = .ratio
+    case .count: self = .count
     }
   }
 

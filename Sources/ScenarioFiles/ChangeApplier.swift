@@ -11,15 +11,23 @@ final class ChangeApplier {
   init(reader: NodeReader) { self.reader = reader }
 
   static let operations: [String: [String]] = [
-    "merge_into_product_group": ["teams", "name", "engage_probability", "win_uplift", "deal_uplift", "overhead_cost_year"],
-    "embed_solution_team": ["team", "into", "keep_uplift"],
-    "split_team": ["team", "into", "slots_per_rep", "overhead_cost_year"],
-    "merge_teams": ["teams", "name", "motion", "overhead_cost_year"],
-    "move_accounts": ["from", "to", "segments", "region", "industry", "tier", "share"],
-    "resize": ["team", "pool", "reps", "experts", "by"],
+    "merge_into_product_group": [
+      "teams", "name", "engage_probability", "win_uplift", "deal_uplift", "overhead_cost_year", "commission_rate",
+    ],
+    "embed_solution_team": ["team", "into", "keep_uplift", "overhead_cost_year"],
+    "split_team": ["team", "into", "slots_per_rep", "overhead_cost_year", "hire", "release", "overflow_to"],
+    "merge_teams": [
+      "teams", "name", "kind", "motion", "overhead_cost_year", "margin", "esp_floor", "new_hire_win_factor",
+      "commission_rate", "industry_breadth_factor", "relationship_coverage", "presales", "overflow",
+    ],
+    "move_accounts": ["from", "to", "segments", "region", "industry", "tier", "share", "with_reps"],
+    "resize": ["team", "pool", "reps", "experts", "by", "group"],
     "set_policy": ["pool", "policy"],
+    "set_fit": ["team_kind", "tier", "win_factor", "days_factor"],
     "set": ["path", "value"],
     "add_team": ScenarioDecoder.teamKeys,
+    "add_motion": ["name", "stages"],
+    "add_pool": ["name", "experts", "service_days", "policy", "patience_days", "no_presales_win_factor", "cost_per_expert_year", "served_win_factor", "coordinate", "handoff_win_factor"],
     "remove_team": ["team"],
   ]
 
@@ -62,6 +70,26 @@ final class ChangeApplier {
         commit(edited, touched, parameters, before, &scenario, &locations)
         continue
       }
+      if op == "add_motion" || op == "add_pool" {
+        let decoder = ScenarioDecoder(reader: reader)
+        if op == "add_motion", let motion = decoder.motion(parameters, at) {
+          if edited.motion(named: motion.name) != nil {
+            reader.error(parameters, join(at, "name"), "a motion \"\(motion.name)\" already exists; choose another name")
+          } else {
+            edited.motions.append(motion)
+            touched.append("motions.\(motion.name)")
+          }
+        } else if op == "add_pool", let pool = decoder.pool(parameters, at) {
+          if edited.pool(named: pool.name) != nil {
+            reader.error(parameters, join(at, "name"), "a presales pool \"\(pool.name)\" already exists; choose another name")
+          } else {
+            edited.pools.append(pool)
+            touched.append("presales.\(pool.name)")
+          }
+        }
+        commit(edited, touched, parameters, before, &scenario, &locations)
+        continue
+      }
       guard let pairs = reader.mapping(parameters, at, allowed: allowed) else { continue }
       let values = Dictionary(pairs.map { ($0.key, $0.node) }, uniquingKeysWith: { first, _ in first })
       let context = ChangeContext(reader: reader, path: at, node: parameters, values: values)
@@ -73,6 +101,7 @@ final class ChangeApplier {
       case "move_accounts": moveAccounts(context, &edited, &touched)
       case "resize": resize(context, &edited, &touched)
       case "set_policy": setPolicy(context, &edited, &touched)
+      case "set_fit": setFit(context, &edited, &touched)
       case "set": setParameter(context, &edited, &touched)
       case "remove_team": removeTeam(context.string("team"), parameters, at, &edited, &touched)
       default: break

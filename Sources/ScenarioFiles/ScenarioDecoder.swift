@@ -11,6 +11,7 @@ struct ScenarioDecoder {
   static let topLevelKeys = [
     "name", "description", "horizon_days", "warmup_days", "replications", "seed", "regions", "industries",
     "solutions", "segments", "motions", "teams", "presales", "grades", "uncovered", "extends", "changes",
+    "gross_margin", "fit", "start_date",
   ]
 
   /// Decodes every section present in `pairs` onto `scenario` (a section given replaces the old one).
@@ -33,6 +34,14 @@ struct ScenarioDecoder {
       case "presales": scenario.pools = namedList(node, key, pool)
       case "grades": grades(node).map { scenario.grades = $0 }
       case "uncovered": uncovered(node).map { scenario.uncovered = $0 }
+      case "gross_margin": reader.number(node, key, .probability).map { scenario.grossMargin = $0 }
+      case "start_date":
+        if let text = reader.string(node, key) {
+          if let date = CalendarDate(text) { scenario.startDate = date } else {
+            reader.error(node, key, "expected a date as YYYY-MM-DD (years 1900 to 2999), such as 2027-01-01")
+          }
+        }
+      case "fit": fit(node).map { scenario.fit = $0 }
       default: break  // extends and changes are the loader's
       }
     }
@@ -65,11 +74,12 @@ struct ScenarioDecoder {
   // MARK: - Sections
 
   func solution(_ node: Node, _ path: String) -> Solution? {
-    guard let pairs = reader.mapping(node, path, allowed: ["name", "unsupported_win_factor"], required: ["name"]) else { return nil }
+    guard let pairs = reader.mapping(node, path, allowed: ["name", "unsupported_win_factor", "gross_margin"], required: ["name"]) else { return nil }
     var solution = Solution(name: "")
     for (key, value) in pairs {
       switch key {
       case "name": reader.string(value, join(path, key)).map { solution.name = $0 }
+      case "gross_margin": solution.grossMargin = reader.number(value, join(path, key), .probability)
       default: reader.number(value, join(path, key), .factor).map { solution.unsupportedWinFactor = $0 }
       }
     }
@@ -79,7 +89,7 @@ struct ScenarioDecoder {
   func segment(_ node: Node, _ path: String) -> Segment? {
     let keys = [
       "name", "tier", "region", "industry", "accounts", "opportunities_per_account_year", "deal_size",
-      "solution_mix", "decision_makers",
+      "solution_mix", "decision_makers", "motion", "account_potential", "size_elasticity",
     ]
     guard let pairs = reader.mapping(node, path, allowed: keys, required: ["name", "tier", "accounts", "opportunities_per_account_year", "deal_size"])
     else { return nil }
@@ -98,6 +108,9 @@ struct ScenarioDecoder {
       case "deal_size": if let v = reader.distribution(value, at) { segment.dealSize = v } else { complete = false }
       case "solution_mix": segment.solutionMix = solutionMix(value, at)
       case "decision_makers": segment.decisionMakers = reader.distribution(value, at)
+      case "motion": segment.motion = reader.string(value, at)
+      case "account_potential": segment.accountPotential = reader.distribution(value, at)
+      case "size_elasticity": reader.number(value, at, .elasticity).map { segment.sizeElasticity = $0 }
       default: break
       }
     }
@@ -139,7 +152,7 @@ struct ScenarioDecoder {
   }
 
   func stage(_ node: Node, _ path: String) -> Stage? {
-    guard let pairs = reader.mapping(node, path, allowed: ["name", "days", "advance", "presales"], required: ["name", "days", "advance"])
+    guard let pairs = reader.mapping(node, path, allowed: ["name", "days", "advance", "presales", "specialist"], required: ["name", "days", "advance"])
     else { return nil }
     var stage = Stage(name: "", days: .constant(0), advance: 0)
     var complete = pairs.count >= 3
@@ -149,6 +162,7 @@ struct ScenarioDecoder {
       case "name": if let v = reader.string(value, at) { stage.name = v } else { complete = false }
       case "days": if let v = reader.distribution(value, at) { stage.days = v } else { complete = false }
       case "advance": if let v = reader.number(value, at, .probability) { stage.advance = v } else { complete = false }
+      case "specialist": reader.boolean(value, at).map { stage.specialist = $0 }
       default: stage.presales = reader.string(value, at)
       }
     }
@@ -158,7 +172,8 @@ struct ScenarioDecoder {
   static let teamKeys = [
     "name", "kind", "reps", "slots_per_rep", "cost_per_rep_year", "overhead_cost_year", "new_hire_share",
     "new_hire_win_factor", "motion", "covers", "share", "offset", "overflow", "presales", "embedded", "solutions",
-    "win_uplift", "deal_uplift", "engage_probability", "margin", "relationship_coverage", "esp_floor",
+    "win_uplift", "deal_uplift", "engage_probability", "margin", "relationship_coverage", "esp_floor", "slots",
+    "commission_rate", "industry_breadth_factor", "groups",
   ]
 
   /// Keys that only some kinds of team take.
@@ -167,17 +182,19 @@ struct ScenarioDecoder {
     case "motion", "covers", "share", "offset", "overflow", "presales", "embedded":
       TeamKind.allCases.filter(\.ownsAccounts)
     case "solutions", "win_uplift", "deal_uplift": [.solution, .productGroup]
-    case "engage_probability": [.productGroup]
+    case "engage_probability", "groups": [.productGroup]
     case "margin": [.partner]
-    case "relationship_coverage", "esp_floor": [.keyAccount]
+    case "relationship_coverage": [.keyAccount]
+    case "esp_floor": TeamKind.allCases.filter(\.ownsAccounts)
     default: nil
     }
   }
 
   func team(_ node: Node, _ path: String) -> Team? {
-    guard let pairs = reader.mapping(node, path, allowed: Self.teamKeys, required: ["name", "kind", "reps"]) else { return nil }
+    let hasGroups = { if case .mapping(let m) = node { m["groups"] != nil } else { false } }()
+    guard let pairs = reader.mapping(node, path, allowed: Self.teamKeys, required: hasGroups ? ["name", "kind"] : ["name", "kind", "reps"]) else { return nil }
     var team = Team(name: "", kind: .regional, reps: 0)
-    var complete = pairs.count >= 3
+    var complete = pairs.count >= (hasGroups ? 2 : 3)
     if let kindNode = pairs.first(where: { $0.key == "kind" })?.node {
       if let kind = reader.choice(kindNode, join(path, "kind"), as: TeamKind.self) { team.kind = kind } else { return nil }
     }
@@ -195,6 +212,10 @@ struct ScenarioDecoder {
       case "kind": break
       case "reps": if let v = reader.integer(value, at, .atLeastOne) { team.reps = v } else { complete = false }
       case "slots_per_rep": reader.integer(value, at, .atLeastOne).map { team.slotsPerRep = $0 }
+      case "slots": team.slots = reader.integer(value, at, .atLeastOne)
+      case "commission_rate": reader.number(value, at, .probability).map { team.commissionRate = $0 }
+      case "industry_breadth_factor": reader.number(value, at, .factor).map { team.industryBreadthFactor = $0 }
+      case "groups": team.groups = specialistGroups(value, at)
       case "cost_per_rep_year": reader.number(value, at, .nonNegative).map { team.costPerRepYear = $0 }
       case "overhead_cost_year": reader.number(value, at, .nonNegative).map { team.overheadCostYear = $0 }
       case "new_hire_share": reader.number(value, at, .probability).map { team.newHireShare = $0 }
@@ -206,7 +227,7 @@ struct ScenarioDecoder {
       case "overflow": team.overflow = reader.string(value, at)
       case "presales": team.presales = reader.string(value, at)
       case "embedded": team.embedded = embedded(value, at)
-      case "solutions": reader.names(value, at).map { team.solutions = $0 }
+      case "solutions": team.solutions = solutionSkills(value, at)
       case "win_uplift": reader.number(value, at, .factor).map { team.winUplift = $0 }
       case "deal_uplift": reader.number(value, at, .positive).map { team.dealUplift = $0 }
       case "engage_probability": reader.number(value, at, .probability).map { team.engageProbability = $0 }
@@ -218,13 +239,26 @@ struct ScenarioDecoder {
     }
     if let coverNode {
       team.covers = coverage(coverNode, join(path, "covers"), share: teamShare, offset: teamOffset)
-    } else if team.kind.ownsAccounts {
-      reader.error(node, path, "an account team needs \"covers\" (the segments it owns), e.g. covers: {region: North, tier: smb}")
     }
-    if team.kind.ownsAccounts, team.motion == nil, complete {
-      reader.error(node, path, "an account team needs \"motion\" (the sales process its opportunities follow)")
+    if !team.groups.isEmpty {
+      let reps = team.groups.reduce(0) { $0 + $1.reps }
+      if pairs.contains(where: { $0.key == "reps" }), team.reps != reps {
+        reader.error(node, join(path, "reps"), "the groups have \(reps) reps in all, not \(team.reps); leave out \"reps\" or make them agree")
+      }
+      team.reps = reps
+      team.costPerRepYear = reps > 0 ? team.groups.reduce(0) { $0 + Double($1.reps) * $1.costPerRepYear } / Double(reps) : 0
+      if !team.solutions.isEmpty { reader.error(node, join(path, "solutions"), "a product group with groups takes its solutions from them; give \"solutions\" in each group") }
+      for key in ["slots_per_rep", "slots", "cost_per_rep_year"] where pairs.contains(where: { $0.key == key }) {
+        reader.error(node, join(path, key), "a product group with groups takes \(key) from each group; give it there")
+      }
+      for g in team.groups.indices {
+        for k in team.groups[g].solutions.indices {
+          if team.groups[g].solutions[k].winUplift == nil { team.groups[g].solutions[k].winUplift = team.winUplift }
+          if team.groups[g].solutions[k].dealUplift == nil { team.groups[g].solutions[k].dealUplift = team.dealUplift }
+        }
+      }
     }
-    if !team.kind.ownsAccounts, team.solutions.isEmpty, complete {
+    if !team.kind.ownsAccounts, team.solutionNames.isEmpty, complete {
       reader.error(node, path, "a \(team.kind.rawValue) team needs \"solutions\" (the solutions it specialises in)")
     }
     return complete && !team.name.isEmpty ? team : nil
@@ -274,12 +308,16 @@ struct ScenarioDecoder {
     guard let items = reader.sequence(node, path) else { return [] }
     return items.enumerated().compactMap { index, item in
       let at = "\(path)[\(index)]"
-      guard let pairs = reader.mapping(item, at, allowed: ["solution", "win_uplift", "deal_uplift"], required: ["solution"]) else { return nil }
+      let keys = ["solution", "win_uplift", "deal_uplift", "specialists", "slots_per_specialist", "cost_per_specialist_year"]
+      guard let pairs = reader.mapping(item, at, allowed: keys, required: ["solution"]) else { return nil }
       var skill = EmbeddedSpecialism(solution: "", winUplift: 1, dealUplift: 1)
       for (key, value) in pairs {
         switch key {
         case "solution": reader.string(value, join(at, key)).map { skill.solution = $0 }
         case "win_uplift": reader.number(value, join(at, key), .factor).map { skill.winUplift = $0 }
+        case "specialists": skill.specialists = reader.integer(value, join(at, key), .nonNegative)
+        case "slots_per_specialist": reader.integer(value, join(at, key), .atLeastOne).map { skill.slotsPerSpecialist = $0 }
+        case "cost_per_specialist_year": reader.number(value, join(at, key), .nonNegative).map { skill.costPerSpecialistYear = $0 }
         default: reader.number(value, join(at, key), .positive).map { skill.dealUplift = $0 }
         }
       }
@@ -288,7 +326,10 @@ struct ScenarioDecoder {
   }
 
   func pool(_ node: Node, _ path: String) -> PresalesPool? {
-    let keys = ["name", "experts", "service_days", "policy", "patience_days", "no_presales_win_factor", "cost_per_expert_year"]
+    let keys = [
+      "name", "experts", "service_days", "policy", "patience_days", "no_presales_win_factor", "cost_per_expert_year",
+      "served_win_factor", "coordinate", "handoff_win_factor",
+    ]
     guard let pairs = reader.mapping(node, path, allowed: keys, required: ["name", "experts", "service_days"]) else { return nil }
     var pool = PresalesPool(name: "", experts: 0, serviceDays: .constant(0))
     var complete = pairs.count >= 3
@@ -301,10 +342,91 @@ struct ScenarioDecoder {
       case "policy": reader.choice(value, at, as: PresalesPolicy.self).map { pool.policy = $0 }
       case "patience_days": pool.patienceDays = reader.number(value, at, .positive)
       case "no_presales_win_factor": reader.number(value, at, .factor).map { pool.noPresalesWinFactor = $0 }
+      case "served_win_factor": reader.number(value, at, .factor).map { pool.servedWinFactor = $0 }
+      case "coordinate": reader.boolean(value, at).map { pool.coordinate = $0 }
+      case "handoff_win_factor": reader.number(value, at, .factor).map { pool.handoffWinFactor = $0 }
       default: reader.number(value, at, .nonNegative).map { pool.costPerExpertYear = $0 }
       }
     }
     return complete ? pool : nil
+  }
+
+  /// `solutions`: names, or mappings `{name, win_uplift, deal_uplift}` with uplifts of their own.
+  func solutionSkills(_ node: Node, _ path: String) -> [SolutionSkill] {
+    guard let items = reader.sequence(node, path) else { return [] }
+    return items.enumerated().compactMap { index, item in
+      let at = "\(path)[\(index)]"
+      if case .scalar = item { return reader.string(item, at).map { SolutionSkill(name: $0) } }
+      guard let pairs = reader.mapping(item, at, allowed: ["name", "win_uplift", "deal_uplift"], required: ["name"]) else { return nil }
+      var skill = SolutionSkill(name: "")
+      for (key, value) in pairs {
+        switch key {
+        case "name": reader.string(value, join(at, key)).map { skill.name = $0 }
+        case "win_uplift": skill.winUplift = reader.number(value, join(at, key), .factor)
+        default: skill.dealUplift = reader.number(value, join(at, key), .positive)
+        }
+      }
+      return skill.name.isEmpty ? nil : skill
+    }
+  }
+
+  /// A product group's `groups`: specialists keeping their own slots, cost and uplifts.
+  func specialistGroups(_ node: Node, _ path: String) -> [SpecialistGroup] {
+    namedList(node, path) { item, at -> SpecialistGroup? in
+      let keys = ["name", "reps", "slots_per_rep", "slots", "cost_per_rep_year", "solutions", "win_uplift", "deal_uplift"]
+      guard let pairs = reader.mapping(item, at, allowed: keys, required: ["name", "reps", "solutions"]) else { return nil }
+      var group = SpecialistGroup(name: "", reps: 0)
+      var win: Double?
+      var deal: Double?
+      var skills: [SolutionSkill] = []
+      for (key, value) in pairs {
+        let keyPath = join(at, key)
+        switch key {
+        case "name": reader.string(value, keyPath).map { group.name = $0 }
+        case "reps": reader.integer(value, keyPath, .atLeastOne).map { group.reps = $0 }
+        case "slots_per_rep": reader.integer(value, keyPath, .atLeastOne).map { group.slotsPerRep = $0 }
+        case "slots": group.slots = reader.integer(value, keyPath, .atLeastOne)
+        case "cost_per_rep_year": reader.number(value, keyPath, .nonNegative).map { group.costPerRepYear = $0 }
+        case "solutions": skills = solutionSkills(value, keyPath)
+        case "win_uplift": reader.number(value, keyPath, .factor).map { win = $0 }
+        default: reader.number(value, keyPath, .positive).map { deal = $0 }
+        }
+      }
+      // Uplifts left out here come from the team's win_uplift and deal_uplift (filled in by `team`).
+      group.solutions = skills.map { SolutionSkill(name: $0.name, winUplift: $0.winUplift ?? win, dealUplift: $0.dealUplift ?? deal) }
+      return group.name.isEmpty || group.reps == 0 || group.solutions.isEmpty ? nil : group
+    }
+  }
+
+  /// `fit`: `[{team_kind, tier, win_factor, days_factor}]`, each pair at most once.
+  func fit(_ node: Node) -> [FitRule]? {
+    guard let items = reader.sequence(node, "fit") else { return nil }
+    var rules: [FitRule] = []
+    for (index, item) in items.enumerated() {
+      let path = "fit[\(index)]"
+      guard let pairs = reader.mapping(item, path, allowed: ["team_kind", "tier", "win_factor", "days_factor"], required: ["team_kind", "tier"])
+      else { continue }
+      var kind: TeamKind?
+      var tier: Tier?
+      var win = 1.0
+      var days = 1.0
+      for (key, value) in pairs {
+        let at = join(path, key)
+        switch key {
+        case "team_kind": kind = reader.choice(value, at, as: TeamKind.self)
+        case "tier": tier = reader.choice(value, at, as: Tier.self)
+        case "win_factor": reader.number(value, at, .factor).map { win = $0 }
+        default: reader.number(value, at, .positive).map { days = $0 }
+        }
+      }
+      guard let kind, let tier else { continue }
+      if rules.contains(where: { $0.teamKind == kind && $0.tier == tier }) {
+        reader.error(item, path, "a second rule for \(kind.rawValue) teams with \(tier.rawValue) customers; give each pair once")
+        continue
+      }
+      rules.append(FitRule(teamKind: kind, tier: tier, winFactor: win, daysFactor: days))
+    }
+    return rules
   }
 
   func grades(_ node: Node) -> [Grade]? {

@@ -10,6 +10,8 @@ public struct ScenarioDiff: Sendable {
   /// Named things (teams, pools) added, removed, or changed field by field.
   public struct EntityChanges: Sendable {
     public var added: [String] = []
+    /// The fields of each added entity, as written.
+    public var addedFields: [[FieldChange]] = []
     public var removed: [String] = []
     public var changed: [(name: String, changes: [FieldChange])] = []
 
@@ -19,6 +21,9 @@ public struct ScenarioDiff: Sendable {
       let oldNames = old.map(name)
       let newNames = new.map(name)
       added = newNames.filter { !oldNames.contains($0) }
+      addedFields = new.filter { !oldNames.contains(name($0)) }.map { entity in
+        fields(entity).dropFirst().map { FieldChange(field: $0.0, old: "", new: $0.1) }
+      }
       removed = oldNames.filter { !newNames.contains($0) }
       for entity in new {
         guard let before = old.first(where: { name($0) == name(entity) }) else { continue }
@@ -29,7 +34,12 @@ public struct ScenarioDiff: Sendable {
 
     /// `+ team X`, `- team Y`, `~ team Z` and its changed fields.
     func lines(_ kind: String) -> [String] {
-      var lines = added.map { "+ \(kind) \($0)" } + removed.map { "- \(kind) \($0)" }
+      var lines: [String] = []
+      for (name, fields) in zip(added, addedFields) {
+        lines.append("+ \(kind) \(name)")
+        for field in fields { lines.append("    \(field.field): \(field.new)") }
+      }
+      lines += removed.map { "- \(kind) \($0)" }
       for (name, changes) in changed {
         lines.append("~ \(kind) \(name)")
         for change in changes { lines.append("    \(change.field): \(change.old) -> \(change.new)") }
@@ -39,16 +49,27 @@ public struct ScenarioDiff: Sendable {
   }
 
   public var teams: EntityChanges
+  /// Segments added, removed or changed field by field (motion, potential, ...).
+  public var segments: EntityChanges
+  /// The organisation's totals (reps, slots, specialists and uplifts by solution, cost by part),
+  /// before and after: every one, changed or not, so a change that should conserve shows it does.
+  public var totals: [FieldChange] = []
   /// Per segment: who owned which accounts before and after, where that differs.
   public var coverageMoved: [(segment: String, old: String, new: String)] = []
   public var pools: EntityChanges
   /// Other top-level keys and sections that differ (segments, motions, horizon, ...).
   public var otherChanges: [FieldChange] = []
 
-  public var isEmpty: Bool { teams.isEmpty && coverageMoved.isEmpty && pools.isEmpty && otherChanges.isEmpty }
+  public var isEmpty: Bool {
+    teams.isEmpty && segments.isEmpty && coverageMoved.isEmpty && pools.isEmpty && otherChanges.isEmpty
+  }
 
   public init(from a: Scenario, to b: Scenario) {
-    teams = EntityChanges(from: a.teams, to: b.teams, name: \.name, fields: ScenarioEncoder.teamFields)
+    teams = EntityChanges(from: a.teams, to: b.teams, name: \.name, fields: Self.teamFields)
+    segments = EntityChanges(from: a.segments, to: b.segments, name: \.name, fields: ScenarioEncoder.segmentFields)
+    let before = Totals(a)
+    let after = Totals(b)
+    totals = zip(before.lines, after.lines).map { FieldChange(field: $0.0, old: $0.1, new: $1.1) }
     pools = EntityChanges(from: a.pools, to: b.pools, name: \.name, fields: Self.poolFields)
     let oldOwners = Self.owners(a)
     let newOwners = Self.owners(b)
@@ -63,11 +84,43 @@ public struct ScenarioDiff: Sendable {
     compare("horizon_days", formatNumber(a.horizonDays), formatNumber(b.horizonDays))
     compare("warmup_days", formatNumber(a.warmupDays), formatNumber(b.warmupDays))
     compare("grades", "\(a.grades.map(\.name))", "\(b.grades.map(\.name))")
-    for segment in b.segments where a.segment(named: segment.name) != segment {
-      compare("segments.\(segment.name)", a.segment(named: segment.name) == nil ? "(absent)" : "as before", "changed")
+    compare("gross_margin", formatNumber(a.grossMargin), formatNumber(b.grossMargin))
+    compare("start_date", a.startDate.map(\.description) ?? "none", b.startDate.map(\.description) ?? "none")
+    for kind in TeamKind.allCases {
+      for tier in Tier.allCases {
+        let x = ScenarioEncoder.fitFields(a.fit(teamKind: kind, tier: tier)).dropFirst(2).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+        let y = ScenarioEncoder.fitFields(b.fit(teamKind: kind, tier: tier)).dropFirst(2).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+        compare("fit \(kind.rawValue) x \(tier.rawValue)", x, y)
+      }
     }
-    for motion in b.motions where a.motion(named: motion.name) != motion {
-      compare("motions.\(motion.name)", a.motion(named: motion.name) == nil ? "(absent)" : "as before", "changed")
+    func solutionFields(_ x: Solution) -> [(String, String)] {
+      [("unsupported_win_factor", formatNumber(x.unsupportedWinFactor)), ("gross_margin", x.grossMargin.map(formatNumber) ?? "the scenario's")]
+    }
+    for solution in b.solutions {
+      guard let before = a.solution(named: solution.name) else {
+        compare("solutions.\(solution.name)", "(absent)", "added")
+        continue
+      }
+      for change in Self.fieldChanges(solutionFields(before), solutionFields(solution)) {
+        compare("solutions.\(solution.name).\(change.field)", change.old, change.new)
+      }
+    }
+    func stageFields(_ m: Motion) -> [(String, String)] {
+      m.stages.map { stage in
+        var fields = [("days", ScenarioEncoder.distribution(stage.days)), ("advance", formatNumber(stage.advance))]
+        if let pool = stage.presales { fields.append(("presales", pool)) }
+        if stage.specialist { fields.append(("specialist", "true")) }
+        return (stage.name, ScenarioEncoder.flow(fields))
+      }
+    }
+    for motion in b.motions {
+      guard let before = a.motion(named: motion.name) else {
+        compare("motions.\(motion.name)", "(absent)", "added: " + motion.stages.map(\.name).joined(separator: ", "))
+        continue
+      }
+      for change in Self.fieldChanges(stageFields(before), stageFields(motion)) {
+        compare("motions.\(motion.name).\(change.field)", change.old, change.new)
+      }
     }
     otherChanges = other
   }
@@ -84,12 +137,21 @@ public struct ScenarioDiff: Sendable {
     }
   }
 
+  /// A team's keys as written, and what they add up to: its slots and its yearly cost of people.
+  static func teamFields(_ team: Team) -> [(String, String)] {
+    ScenarioEncoder.teamFields(team) + [
+      ("capacity (slots)", String(team.capacity)), ("people cost a year", formatNumber(team.peopleCostYear.rounded())),
+    ]
+  }
+
   static func poolFields(_ pool: PresalesPool) -> [(String, String)] {
     [
       ("experts", String(pool.experts)), ("service_days", ScenarioEncoder.distribution(pool.serviceDays)),
       ("policy", pool.policy.rawValue), ("patience_days", pool.patienceDays.map(formatNumber) ?? "none"),
       ("no_presales_win_factor", formatNumber(pool.noPresalesWinFactor)),
       ("cost_per_expert_year", formatNumber(pool.costPerExpertYear)),
+      ("served_win_factor", formatNumber(pool.servedWinFactor)), ("coordinate", pool.coordinate ? "true" : "false"),
+      ("handoff_win_factor", formatNumber(pool.handoffWinFactor)),
     ]
   }
 
@@ -118,9 +180,74 @@ public struct ScenarioDiff: Sendable {
     if isEmpty { return "no differences\n" }
     var lines: [String] = []
     lines += teams.lines("team")
+    lines += segments.lines("segment")
     for (segment, old, new) in coverageMoved { lines.append("~ coverage of \(segment): \(old) -> \(new)") }
     lines += pools.lines("pool")
     for change in otherChanges { lines.append("~ \(change.field): \(change.old) -> \(change.new)") }
+    lines.append("totals:")
+    for total in totals {
+      lines.append(total.old == total.new ? "  = \(total.field): \(total.new)" : "  ~ \(total.field): \(total.old) -> \(total.new)")
+    }
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// What a scenario's organisation adds up to, as the lines `diff` prints under "totals".
+struct Totals {
+  var lines: [(String, String)] = []
+
+  init(_ s: Scenario) {
+    let accountTeams = s.teams.filter(\.kind.ownsAccounts)
+    let specialistTeams = s.teams.filter { !$0.kind.ownsAccounts }
+    func sum(_ values: [Int]) -> String { String(values.reduce(0, +)) }
+    func money(_ value: Double) -> String { formatNumber(value.rounded()) }
+    lines.append(("account reps", sum(accountTeams.map(\.reps))))
+    lines.append(("account slots", sum(accountTeams.map(\.capacity))))
+    lines.append(("specialist reps (overlay)", sum(specialistTeams.map(\.reps))))
+    for solution in s.solutions.map(\.name) {
+      var overlay = 0
+      var overlaySlots = 0
+      var uplifts: [String] = []
+      for team in specialistTeams {
+        for group in team.specialistGroups where group.solutions.contains(where: { $0.name == solution }) {
+          overlay += group.reps
+          overlaySlots += group.capacity
+          if let skill = group.solutions.first(where: { $0.name == solution }) {
+            uplifts.append("win x\(formatNumber(skill.winUplift ?? team.winUplift)) deal x\(formatNumber(skill.dealUplift ?? team.dealUplift))")
+          }
+        }
+      }
+      var embedded = 0
+      var embeddedSlots = 0
+      for team in accountTeams {
+        for entry in team.embedded where entry.solution == solution {
+          embedded += entry.specialists ?? 0
+          embeddedSlots += entry.capacity ?? 0
+          uplifts.append("win x\(formatNumber(entry.winUplift)) deal x\(formatNumber(entry.dealUplift))\(entry.specialists == nil ? " (no capacity)" : "")")
+        }
+      }
+      lines.append(("\(solution) specialists", "\(overlay + embedded) (overlay \(overlay), embedded \(embedded))"))
+      lines.append(("\(solution) specialist slots", "\(overlaySlots + embeddedSlots) (overlay \(overlaySlots), embedded \(embeddedSlots))"))
+      lines.append(("\(solution) uplifts", uplifts.uniqued().joined(separator: "; ").isEmpty ? "none" : uplifts.uniqued().joined(separator: "; ")))
+    }
+    let people = s.teams.reduce(0) { $0 + $1.peopleCostYear }
+    let overhead = s.teams.reduce(0) { $0 + $1.overheadCostYear }
+    let experts = s.pools.reduce(0) { $0 + Double($1.experts) * $1.costPerExpertYear }
+    lines.append(("presales experts", sum(s.pools.map(\.experts))))
+    lines.append(("cost a year: people", money(people)))
+    lines.append(("cost a year: overhead", money(overhead)))
+    lines.append(("cost a year: presales experts", money(experts)))
+    lines.append(("cost a year: fixed in all", money(people + overhead + experts)))
+    // Commission rates by the reps they apply to (a split or merge keeps these).
+    var repsByRate: [(Double, Int)] = []
+    for team in s.teams where team.commissionRate != 0 {
+      if let k = repsByRate.firstIndex(where: { $0.0 == team.commissionRate }) { repsByRate[k].1 += team.reps } else {
+        repsByRate.append((team.commissionRate, team.reps))
+      }
+    }
+    let commissions = repsByRate.sorted { $0.0 > $1.0 }.map { "\(formatNumber($0.0 * 100))% on \($0.1) reps" }
+    lines.append(("commission rates", commissions.isEmpty ? "none" : commissions.joined(separator: ", ")))
+    let margins = s.teams.filter { $0.kind == .partner }.map { "\($0.name) \(formatNumber($0.margin * 100))%" }
+    lines.append(("partner margins", margins.isEmpty ? "none" : margins.joined(separator: ", ")))
   }
 }

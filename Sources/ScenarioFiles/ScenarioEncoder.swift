@@ -11,32 +11,22 @@ public enum ScenarioEncoder {
     if !s.description.isEmpty { out.append("description: \(text(s.description))") }
     out.append("horizon_days: \(number(s.horizonDays))")
     out.append("warmup_days: \(number(s.warmupDays))")
+    if let date = s.startDate { out.append("start_date: \"\(date)\"") }
     out.append("replications: \(s.replications)")
     out.append("seed: \(s.seed)")
+    if s.grossMargin != 1 { out.append("gross_margin: \(number(s.grossMargin))") }
     out.append("regions: \(list(s.regions))")
     out.append("industries: \(list(s.industries))")
     if !s.solutions.isEmpty {
       out.append("solutions:")
       for solution in s.solutions {
-        out.append("  - " + flow([("name", text(solution.name)), ("unsupported_win_factor", number(solution.unsupportedWinFactor))]))
+        var fields = [("name", text(solution.name)), ("unsupported_win_factor", number(solution.unsupportedWinFactor))]
+        if let margin = solution.grossMargin { fields.append(("gross_margin", number(margin))) }
+        out.append("  - " + flow(fields))
       }
     }
     out.append("segments:")
-    for segment in s.segments {
-      var fields: [(String, String)] = [("name", text(segment.name)), ("tier", segment.tier.rawValue)]
-      if let region = segment.region { fields.append(("region", text(region))) }
-      if let industry = segment.industry { fields.append(("industry", text(industry))) }
-      fields += [
-        ("accounts", String(segment.accounts)),
-        ("opportunities_per_account_year", number(segment.opportunitiesPerAccountYear)),
-        ("deal_size", distribution(segment.dealSize)),
-      ]
-      if !segment.solutionMix.isEmpty {
-        fields.append(("solution_mix", flow(segment.solutionMix.map { (text($0.solution), number($0.probability)) })))
-      }
-      if let dm = segment.decisionMakers { fields.append(("decision_makers", distribution(dm))) }
-      out += block(fields)
-    }
+    for segment in s.segments { out += block(segmentFields(segment)) }
     out.append("motions:")
     for motion in s.motions {
       out.append("  - name: \(text(motion.name))")
@@ -44,8 +34,13 @@ public enum ScenarioEncoder {
       for stage in motion.stages {
         var fields = [("name", text(stage.name)), ("days", distribution(stage.days)), ("advance", number(stage.advance))]
         if let pool = stage.presales { fields.append(("presales", text(pool))) }
+        if stage.specialist { fields.append(("specialist", "true")) }
         out.append("      - " + flow(fields))
       }
+    }
+    if !s.fit.isEmpty {
+      out.append("fit:")
+      for rule in s.fit { out.append("  - " + flow(fitFields(rule))) }
     }
     if !s.pools.isEmpty {
       out.append("presales:")
@@ -57,6 +52,9 @@ public enum ScenarioEncoder {
         if let patience = pool.patienceDays { fields.append(("patience_days", number(patience))) }
         if pool.noPresalesWinFactor != 1 { fields.append(("no_presales_win_factor", number(pool.noPresalesWinFactor))) }
         if pool.costPerExpertYear != 0 { fields.append(("cost_per_expert_year", number(pool.costPerExpertYear))) }
+        if pool.servedWinFactor != 1 { fields.append(("served_win_factor", number(pool.servedWinFactor))) }
+        if pool.coordinate { fields.append(("coordinate", "true")) }
+        if pool.handoffWinFactor != 1 { fields.append(("handoff_win_factor", number(pool.handoffWinFactor))) }
         out += block(fields)
       }
     }
@@ -75,11 +73,35 @@ public enum ScenarioEncoder {
     return out.joined(separator: "\n") + "\n"
   }
 
+  /// A segment's keys and values as written in a file (also what `diff` compares).
+  static func segmentFields(_ segment: Segment) -> [(String, String)] {
+    var fields: [(String, String)] = [("name", text(segment.name)), ("tier", segment.tier.rawValue)]
+    if let region = segment.region { fields.append(("region", text(region))) }
+    if let industry = segment.industry { fields.append(("industry", text(industry))) }
+    fields += [
+      ("accounts", String(segment.accounts)),
+      ("opportunities_per_account_year", number(segment.opportunitiesPerAccountYear)),
+      ("deal_size", distribution(segment.dealSize)),
+    ]
+    if !segment.solutionMix.isEmpty {
+      fields.append(("solution_mix", flow(segment.solutionMix.map { (text($0.solution), number($0.probability)) })))
+    }
+    if let dm = segment.decisionMakers { fields.append(("decision_makers", distribution(dm))) }
+    if let motion = segment.motion { fields.append(("motion", text(motion))) }
+    if let potential = segment.accountPotential { fields.append(("account_potential", distribution(potential))) }
+    if segment.sizeElasticity != 0 { fields.append(("size_elasticity", number(segment.sizeElasticity))) }
+    return fields
+  }
+
   /// A team's keys and values as written in a file (also what `diff` compares).
   static func teamFields(_ team: Team) -> [(String, String)] {
-    var fields: [(String, String)] = [("name", text(team.name)), ("kind", team.kind.rawValue), ("reps", String(team.reps))]
-    if team.slotsPerRep != 1 { fields.append(("slots_per_rep", String(team.slotsPerRep))) }
-    if team.costPerRepYear != 0 { fields.append(("cost_per_rep_year", number(team.costPerRepYear))) }
+    var fields: [(String, String)] = [("name", text(team.name)), ("kind", team.kind.rawValue)]
+    if team.groups.isEmpty {
+      fields.append(("reps", String(team.reps)))
+      if team.slotsPerRep != 1 { fields.append(("slots_per_rep", String(team.slotsPerRep))) }
+      if let slots = team.slots { fields.append(("slots", String(slots))) }
+      if team.costPerRepYear != 0 { fields.append(("cost_per_rep_year", number(team.costPerRepYear))) }
+    }
     if team.overheadCostYear != 0 { fields.append(("overhead_cost_year", number(team.overheadCostYear))) }
     if team.newHireShare != 0 { fields.append(("new_hire_share", number(team.newHireShare))) }
     if team.newHireWinFactor != 1 { fields.append(("new_hire_win_factor", number(team.newHireWinFactor))) }
@@ -87,21 +109,61 @@ public enum ScenarioEncoder {
     if team.kind.ownsAccounts { fields.append(("covers", "[" + team.covers.map(coverage).joined(separator: ", ") + "]")) }
     if let overflow = team.overflow { fields.append(("overflow", text(overflow))) }
     if let pool = team.presales { fields.append(("presales", text(pool))) }
-    if !team.embedded.isEmpty {
-      fields.append(("embedded", "[" + team.embedded.map { flow([("solution", text($0.solution)), ("win_uplift", number($0.winUplift)), ("deal_uplift", number($0.dealUplift))]) }.joined(separator: ", ") + "]"))
-    }
+    if !team.embedded.isEmpty { fields.append(("embedded", "[" + team.embedded.map(embedded).joined(separator: ", ") + "]")) }
     if !team.kind.ownsAccounts {
-      fields.append(("solutions", list(team.solutions)))
-      fields.append(("win_uplift", number(team.winUplift)))
-      fields.append(("deal_uplift", number(team.dealUplift)))
+      if team.groups.isEmpty {
+        fields.append(("solutions", skills(team.solutions)))
+        fields.append(("win_uplift", number(team.winUplift)))
+        fields.append(("deal_uplift", number(team.dealUplift)))
+      } else {
+        fields.append(("groups", "[" + team.groups.map(group).joined(separator: ", ") + "]"))
+      }
     }
+    if team.commissionRate != 0 { fields.append(("commission_rate", number(team.commissionRate))) }
+    if team.industryBreadthFactor != 1 { fields.append(("industry_breadth_factor", number(team.industryBreadthFactor))) }
     if team.kind == .productGroup { fields.append(("engage_probability", number(team.engageProbability))) }
     if team.kind == .partner { fields.append(("margin", number(team.margin))) }
-    if team.kind == .keyAccount {
-      if let coverage = team.relationshipCoverage { fields.append(("relationship_coverage", distribution(coverage))) }
-      if team.espFloor != 0.3 { fields.append(("esp_floor", number(team.espFloor))) }
-    }
+    if team.kind == .keyAccount, let coverage = team.relationshipCoverage { fields.append(("relationship_coverage", distribution(coverage))) }
+    if team.kind.ownsAccounts, team.espFloor != 0.3 { fields.append(("esp_floor", number(team.espFloor))) }
     return fields
+  }
+
+  /// Solution names, or mappings where a solution has uplifts of its own.
+  static func skills(_ skills: [SolutionSkill]) -> String {
+    "[" + skills.map { skill in
+      guard skill.winUplift != nil || skill.dealUplift != nil else { return text(skill.name) }
+      var fields = [("name", text(skill.name))]
+      if let win = skill.winUplift { fields.append(("win_uplift", number(win))) }
+      if let deal = skill.dealUplift { fields.append(("deal_uplift", number(deal))) }
+      return flow(fields)
+    }.joined(separator: ", ") + "]"
+  }
+
+  static func group(_ group: SpecialistGroup) -> String {
+    var fields = [("name", text(group.name)), ("reps", String(group.reps))]
+    if group.slotsPerRep != 1 { fields.append(("slots_per_rep", String(group.slotsPerRep))) }
+    if let slots = group.slots { fields.append(("slots", String(slots))) }
+    if group.costPerRepYear != 0 { fields.append(("cost_per_rep_year", number(group.costPerRepYear))) }
+    fields.append(("solutions", skills(group.solutions)))
+    return flow(fields)
+  }
+
+  static func embedded(_ entry: EmbeddedSpecialism) -> String {
+    var fields = [("solution", text(entry.solution))]
+    if let specialists = entry.specialists {
+      fields.append(("specialists", String(specialists)))
+      if entry.slotsPerSpecialist != 1 { fields.append(("slots_per_specialist", String(entry.slotsPerSpecialist))) }
+      if entry.costPerSpecialistYear != 0 { fields.append(("cost_per_specialist_year", number(entry.costPerSpecialistYear))) }
+    }
+    fields += [("win_uplift", number(entry.winUplift)), ("deal_uplift", number(entry.dealUplift))]
+    return flow(fields)
+  }
+
+  static func fitFields(_ rule: FitRule) -> [(String, String)] {
+    [
+      ("team_kind", rule.teamKind.rawValue), ("tier", rule.tier.rawValue), ("win_factor", number(rule.winFactor)),
+      ("days_factor", number(rule.daysFactor)),
+    ]
   }
 
   static func coverage(_ rule: Coverage) -> String {

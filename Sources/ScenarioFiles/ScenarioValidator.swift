@@ -44,6 +44,10 @@ struct ScenarioValidator {
       for need in segment.solutionMix {
         reference(need.solution, kind: "solution", among: solutions, at: "\(path).solution_mix.\(need.solution)")
       }
+      if let motion = segment.motion { reference(motion, kind: "motion", among: motions, at: join(path, "motion")) }
+      if let potential = segment.accountPotential, !(potential.mean > 0) {
+        error(join(path, "account_potential"), "account potential must be positive on average (it ranks accounts by size); use a distribution such as {lognormal: {median: 1, sigma: 0.8}}")
+      }
     }
     for motion in scenario.motions {
       for stage in motion.stages {
@@ -65,9 +69,17 @@ struct ScenarioValidator {
           reference(overflow, kind: "team", among: teams, at: join(path, "overflow"))
         }
       }
-      for solution in team.solutions { reference(solution, kind: "solution", among: solutions, at: join(path, "solutions")) }
+      for solution in team.solutionNames { reference(solution, kind: "solution", among: solutions, at: join(path, team.groups.isEmpty ? "solutions" : "groups")) }
       for skill in team.embedded {
         reference(skill.solution, kind: "solution", among: solutions, at: join(path, "embedded"))
+      }
+      if Set(team.embedded.map(\.solution)).count < team.embedded.count {
+        error(join(path, "embedded"), "a solution is embedded twice; give each solution one entry (add up its specialists)")
+      }
+      if team.kind.ownsAccounts, team.motion == nil,
+        let segment = scenario.segments.first(where: { segment in segment.motion == nil && team.covers.contains { $0.matches(segment) } })
+      {
+        error(path, "covers segment \"\(segment.name)\", which has no motion of its own; give the team a \"motion\" or the segment one")
       }
       for (index, rule) in team.covers.enumerated() {
         let at = team.covers.count > 1 ? "\(path).covers[\(index)]" : "\(path).covers"
@@ -109,6 +121,14 @@ struct ScenarioValidator {
       error("teams", "the account teams have \(formatCount(accountSlots)) slots in all; cccm simulates at most \(limitText) open opportunities at once: lower reps or slots_per_rep")
     }
     if scenario.segments.count > limit { error("segments", "\(scenario.segments.count) segments; cccm simulates at most \(limitText)") }
+    for team in scenario.teams {
+      for (index, entry) in team.embedded.enumerated() where (entry.capacity ?? 0) > limit {
+        error("teams.\(team.name).embedded[\(index)]", "specialists x slots_per_specialist is beyond \(limitText) slots; lower them")
+      }
+    }
+    for (index, pool) in scenario.pools.enumerated() where index >= 64 && pool.servedWinFactor != 1 {
+      error("presales.\(pool.name).served_win_factor", "only the first 64 presales pools may set served_win_factor; move this pool up the list")
+    }
     for pool in scenario.pools where pool.experts > limit {
       error("presales.\(pool.name).experts", "\(formatCount(pool.experts)) experts; cccm simulates at most \(limitText) per pool")
     }

@@ -6,41 +6,53 @@ import CoverageModel
 /// team, four per segment and two per pool. A value is NaN where it is undefined (a win rate with
 /// no closed opportunity); summaries skip NaNs.
 public struct MetricLayout: Hashable, Sendable {
-  public static let scenarioMetrics = [
-    "arrivals", "uncovered", "blocked", "accepted", "wins", "losses", "win_rate", "bookings", "credited_bookings",
-    "cycle_days_won", "presales_requests", "presales_wait_mean", "presales_wait_p90", "presales_gave_up", "cost",
-    "efficiency",
-  ]
-  public static let teamMetrics = ["credited_bookings", "wins", "blocked", "utilization"]
-  public static let segmentMetrics = ["arrivals", "coverage", "win_rate", "presales_wait_mean"]
-  public static let poolMetrics = ["utilization", "wait_mean"]
+  public static let scenarioMetrics = names(.scenario)
+  public static let teamMetrics = names(.team)
+  public static let segmentMetrics = names(.segment)
+  public static let poolMetrics = names(.pool)
+  private static func names(_ group: MetricGroup) -> [String] { MetricDescriptor.all.filter { $0.group == group }.map(\.name) }
 
   public let teams: [String]
   public let segments: [String]
   public let pools: [String]
+  /// Labels of the months and quarters whose scenario metrics follow the totals (empty unless
+  /// results are kept by period).
+  public let months: [String]
+  public let quarters: [String]
 
-  public init(scenario: Scenario) {
+  public init(scenario: Scenario, periods: PeriodCalendar? = nil) {
     teams = scenario.teams.map(\.name)
     segments = scenario.segments.map(\.name)
     pools = scenario.pools.map(\.name)
+    months = periods?.months.map(\.label) ?? []
+    quarters = periods?.quarters.map(\.label) ?? []
   }
 
-  public init(teams: [String], segments: [String], pools: [String]) {
+  public init(teams: [String], segments: [String], pools: [String], months: [String] = [], quarters: [String] = []) {
     self.teams = teams
     self.segments = segments
     self.pools = pools
+    self.months = months
+    self.quarters = quarters
   }
 
   public var count: Int {
-    Self.scenarioMetrics.count + teams.count * Self.teamMetrics.count + segments.count * Self.segmentMetrics.count
-      + pools.count * Self.poolMetrics.count
+    periodBase + (months.count + quarters.count) * Self.scenarioMetrics.count
   }
+
+  /// Where period `period` of `kind`'s scenario metric `metric` is.
+  public func index(period: Int, of kind: PeriodKind, metric: Int) -> Int {
+    periodBase + ((kind == .month ? 0 : months.count) + period) * Self.scenarioMetrics.count + metric
+  }
+
+  public func labels(_ kind: PeriodKind) -> [String] { kind == .month ? months : quarters }
 
   public func index(ofScenarioMetric name: String) -> Int? { Self.scenarioMetrics.firstIndex(of: name) }
 
   var teamBase: Int { Self.scenarioMetrics.count }
   var segmentBase: Int { teamBase + teams.count * Self.teamMetrics.count }
   var poolBase: Int { segmentBase + segments.count * Self.segmentMetrics.count }
+  var periodBase: Int { poolBase + pools.count * Self.poolMetrics.count }
 
   func teamIndex(_ team: Int, _ metric: Int) -> Int { teamBase + team * Self.teamMetrics.count + metric }
   func segmentIndex(_ segment: Int, _ metric: Int) -> Int { segmentBase + segment * Self.segmentMetrics.count + metric }
@@ -58,4 +70,9 @@ public struct MetricLayout: Hashable, Sendable {
 
 public enum MetricGroup: String, Hashable, Sendable {
   case scenario, team, segment, pool
+}
+
+/// Results by month or by quarter.
+public enum PeriodKind: String, Hashable, Sendable, CaseIterable {
+  case month, quarter
 }

@@ -22,7 +22,18 @@ struct Opportunity {
   var key: UInt64 = 0
   var segment: Int32 = 0
   var team: Int32 = 0
+  /// The overlay specialist team credited with the deal (-1: none), and the desk whose slot it holds.
   var specialist: Int32 = -1
+  var desk: Int32 = -1
+  /// The solution it needs (-1: none), and whether a specialist engagement is still to come.
+  var solution: Int32 = -1
+  var awaitsSpecialist = false
+  /// The factor on every stage's days (fit).
+  var daysFactor: Double = 1
+  /// Pools whose served_win_factor has applied (bit p for pool p < 64).
+  var servedPools: UInt64 = 0
+  /// The expert serving its current presales request (pools tracked one by one).
+  var expert: Int32 = -1
   /// Its motion's stages in `plan.stages`, and the current one (0 is the first).
   var stages = SimulationPlan.Span(start: 0, end: 0)
   var stage: Int32 = 0
@@ -48,7 +59,14 @@ struct Replication: ~Copyable {
   var opportunities = PlainArray<Opportunity>(capacity: 1024)
   var freeOpportunities = PlainArray<Int32>(capacity: 1024)
   var teamBusy: PlainArray<Int32>
+  var deskBusy: PlainArray<Int32>
   var poolBusy: PlainArray<Int32>
+  /// Experts of pools tracked one by one: busy or not, and per opportunity and such pool the
+  /// expert who served it last (`opportunity * plan.identityPools + identity`).
+  var expertBusy: PlainArray<Bool>
+  var lastExpert = PlainArray<Int32>(capacity: 0)
+  /// Requests waiting for a given expert (coordinate pools): `expertQueues[expert * grades + grade]`.
+  var expertQueues: [PresalesQueue]
   /// Pool p's queues (one per grade when tiered) are `queues[queueStart[p]...]`.
   var queues: [PresalesQueue]
   let queueStart: [Int]
@@ -65,7 +83,10 @@ struct Replication: ~Copyable {
     calendar = EventCalendar(segments: plan.segments.count)
     arrivalGenerators = plan.segments.map { _ in RandomGenerator(kind: generatorKind) }
     teamBusy = PlainArray(repeating: 0, count: plan.teams.count)
+    deskBusy = PlainArray(repeating: 0, count: plan.desks.count)
     poolBusy = PlainArray(repeating: 0, count: plan.pools.count)
+    expertBusy = PlainArray(repeating: false, count: plan.identityExperts)
+    expertQueues = Array(repeating: PresalesQueue(), count: plan.identityExperts * max(plan.gradeMinimums.count, 1))
     queueStart = plan.pools.indices.reduce(into: [0]) { starts, p in starts.append(starts[p] + plan.queueCount(pool: p)) }
     queues = Array(repeating: PresalesQueue(), count: queueStart.last ?? 0)
     arrivalIndex = PlainArray(repeating: 0, count: plan.segments.count)
@@ -86,6 +107,7 @@ struct Replication: ~Copyable {
     }
     while let item = calendar.next(before: plan.horizon) {
       now = item.time
+      if metrics.byPeriod { metrics.advance(to: now) }
       switch item.event {
       case .arrival(let segment): arrive(segment: Int(segment))
       case .presalesDone(let opportunity): finishPresales(opportunity)
@@ -102,8 +124,12 @@ struct Replication: ~Copyable {
     opportunities.removeAll()
     freeOpportunities.removeAll()
     teamBusy.fill(with: 0)
+    deskBusy.fill(with: 0)
     poolBusy.fill(with: 0)
+    expertBusy.fill(with: false)
+    lastExpert.removeAll()
     for q in queues.indices { queues[q].removeAll() }
+    for q in expertQueues.indices { expertQueues[q].removeAll() }
     arrivalIndex.fill(with: 0)
     nextToken = 0
     now = -plan.warmup
@@ -123,14 +149,22 @@ struct Replication: ~Copyable {
     // The opportunity's key, made when first needed: a blocked arrival in a one-owner segment never needs it.
     var key: UInt64?
     var slice = Int(segment.slices.start)
-    if slice < Int(segment.slices.end) - 1 {
+    var account = -1
+    if slice < Int(segment.slices.end) - 1 || segment.sizeElastic {
       // Which account, hence whose territory; a segment with one owner needs no draw (and skipping it
       // changes no other draw: every attribute has its own stream).
       let accountKey = StreamKey.opportunity(segmentKey: segmentKeys[s], index: index)
       key = accountKey
       generator.select(key: accountKey, attribute: Attribute.account)
-      let account = Double(Int(generator.uniform() * segment.accounts)) / segment.accounts
-      while slice < Int(segment.slices.end) - 1, account >= plan.slices[slice].upper { slice += 1 }
+      let u = generator.uniform()
+      let position: Double
+      if segment.potential.isEmpty {
+        position = Double(Int(u * segment.accounts)) / segment.accounts
+      } else {
+        account = drawAccount(u, among: segment.potential)
+        position = Double(account) / segment.accounts
+      }
+      while slice < Int(segment.slices.end) - 1, position >= plan.slices[slice].upper { slice += 1 }
     }
     let owner = plan.slices[slice].owner
     guard owner >= 0 else {
@@ -147,10 +181,25 @@ struct Replication: ~Copyable {
         return
       }
     }
-    accept(segment: s, team: Int(team), key: key ?? StreamKey.opportunity(segmentKey: segmentKeys[s], index: index), counted: counted)
+    let sizeFactor = account >= 0 && segment.sizeElastic ? plan.sizeFactors[Int(segment.potential.start) + account] : 1
+    accept(
+      segment: s, team: Int(team), key: key ?? StreamKey.opportunity(segmentKey: segmentKeys[s], index: index), sizeFactor: sizeFactor,
+      counted: counted)
   }
 
-  private mutating func accept(segment s: Int, team t: Int, key: UInt64, counted: Bool) {
+  /// The account an arrival falls on, with probability proportional to its potential: the first
+  /// whose cumulative share exceeds u (binary search).
+  private func drawAccount(_ u: Double, among potential: SimulationPlan.Span) -> Int {
+    var low = Int(potential.start)
+    var high = Int(potential.end) - 1
+    while low < high {
+      let mid = (low + high) / 2
+      if plan.accountCumulative[mid] > u { high = mid } else { low = mid + 1 }
+    }
+    return low - Int(potential.start)
+  }
+
+  private mutating func accept(segment s: Int, team t: Int, key: UInt64, sizeFactor: Double, counted: Bool) {
     let segment = plan.segments[s]
     let team = plan.teams[t]
     if counted { metrics.accepted(segment: s) }
@@ -160,15 +209,18 @@ struct Replication: ~Copyable {
     opportunity.key = key
     opportunity.segment = Int32(s)
     opportunity.team = Int32(t)
-    opportunity.stages = team.stages
+    opportunity.stages = segment.motion.isEmpty ? team.stages : segment.motion
     opportunity.arrival = now
 
     generator.select(key: key, attribute: Attribute.dealSize)
-    var value = generator.sample(segment.dealSize, from: plan.samplerTables)
+    // The deal for this account's size; its grade follows from it (before any specialist uplift).
+    let value = generator.sample(segment.dealSize, from: plan.samplerTables) * sizeFactor
     var grade = 0
     while grade < plan.gradeMinimums.count - 1, value < plan.gradeMinimums[grade] { grade += 1 }
     opportunity.grade = Int32(grade)
-    var factor = 1.0
+    let fit = plan.fit[t * plan.segments.count + s]
+    var factor = fit.winFactor
+    opportunity.daysFactor = fit.daysFactor
 
     if team.newHireShare > 0 {
       generator.select(key: key, attribute: Attribute.newHire)
@@ -178,29 +230,25 @@ struct Replication: ~Copyable {
       var decisionMakers = 1
       if let sampler = segment.decisionMakers {
         generator.select(key: key, attribute: Attribute.decisionMakers)
-        decisionMakers = max(1, Int(generator.sample(sampler, from: plan.samplerTables).rounded()))
+        // Rounded, at least 1; a draw beyond a billion (validation keeps distributions finite) is a billion.
+        let drawn = generator.sample(sampler, from: plan.samplerTables).rounded()
+        decisionMakers = drawn >= 1 ? (drawn < 1e9 ? Int(drawn) : 1_000_000_000) : 1
       }
       generator.select(key: key, attribute: Attribute.relationshipCoverage)
       let share = min(1, max(0, generator.sample(coverage, from: plan.samplerTables)))
       generator.select(key: key, attribute: Attribute.reached)
       let reached = generator.binomial(p: share, trials: decisionMakers)
       factor *= team.espFloor + (1 - team.espFloor) * Double(reached) / Double(decisionMakers)
+    } else if segment.decisionMakers != nil {
+      // ESP+ belongs to the customer: an owner without a relationship programme reaches none.
+      factor *= team.espFloor
     }
     if !segment.needs.isEmpty {
       generator.select(key: key, attribute: Attribute.solution)
       let u = generator.uniform()
       if let need = segment.needs.range.first(where: { u < plan.needs[$0].cumulative }) {
-        let solution = plan.needs[need].solution
-        if let skill = team.embedded.range.first(where: { plan.embedded[$0].solution == solution }) {
-          factor *= plan.embedded[skill].winUplift
-          value *= plan.embedded[skill].dealUplift
-        } else if let specialist = engageSpecialist(for: Int(solution), key: key) {
-          opportunity.specialist = specialist
-          factor *= plan.teams[Int(specialist)].winUplift
-          value *= plan.teams[Int(specialist)].dealUplift
-        } else {
-          factor *= plan.solutions[Int(solution)].unsupportedWinFactor
-        }
+        opportunity.solution = plan.needs[need].solution
+        opportunity.awaitsSpecialist = true
       }
     }
     opportunity.value = value
@@ -213,62 +261,161 @@ struct Replication: ~Copyable {
     } else {
       index = Int32(opportunities.count)
       opportunities.append(opportunity)
+      for _ in 0..<plan.identityPools { lastExpert.append(-1) }
+    }
+    if plan.identityPools > 0 {
+      for p in 0..<plan.identityPools { lastExpert[Int(index) * plan.identityPools + p] = -1 }
+    }
+    // Without `specialist` stages, the specialist engages at acceptance (and stays to the end).
+    if opportunity.awaitsSpecialist, !plan.stages[Int(opportunity.stages.start)].engagesSpecialist,
+      !motionHasSpecialistStage(opportunity.stages)
+    {
+      engage(index)
     }
     beginStage(index)
   }
 
-  /// The first specialist team for the solution with a free slot that engages (a product group
+  private func motionHasSpecialistStage(_ stages: SimulationPlan.Span) -> Bool {
+    for k in stages.range where plan.stages[k].engagesSpecialist { return true }
+    return false
+  }
+
+  /// The opportunity's specialist: an embedded one of its team with a free slot, else the first
+  /// overlay group for its solution with a free slot that engages, else none (unsupported).
+  private mutating func engage(_ index: Int32) {
+    var opportunity = opportunities[Int(index)]
+    opportunity.awaitsSpecialist = false
+    let solution = Int(opportunity.solution)
+    let team = plan.teams[Int(opportunity.team)]
+    var engaged = false
+    for k in team.embedded.range where plan.embedded[k].solution == solution {
+      let skill = plan.embedded[k]
+      if skill.desk >= 0 {
+        guard deskBusy[Int(skill.desk)] < plan.desks[Int(skill.desk)].capacity else { break }
+        deskBusy[Int(skill.desk)] += 1
+        opportunity.desk = skill.desk
+      }
+      opportunity.winFactor *= skill.winUplift
+      opportunity.value *= skill.dealUplift
+      engaged = true
+      break
+    }
+    if !engaged, let candidate = engageSpecialist(for: solution, key: opportunity.key) {
+      opportunity.specialist = candidate.team
+      opportunity.desk = candidate.desk
+      opportunity.winFactor *= candidate.winUplift
+      opportunity.value *= candidate.dealUplift
+      engaged = true
+    }
+    if !engaged { opportunity.winFactor *= plan.solutions[solution].unsupportedWinFactor }
+    opportunities[Int(index)] = opportunity
+  }
+
+  /// The first overlay group for the solution with a free slot that engages (a product group
   /// only with its engage probability; its k-th candidate uses draw k of the engagement stream).
-  private mutating func engageSpecialist(for solution: Int, key: UInt64) -> Int32? {
+  private mutating func engageSpecialist(for solution: Int, key: UInt64) -> SimulationPlan.CandidatePlan? {
     var drawn = 0
     var u = 0.0
-    for candidate in plan.specialists[plan.solutions[solution].specialists.range] {
-      let team = plan.teams[Int(candidate)]
-      guard teamBusy[Int(candidate)] < team.capacity else { continue }
-      if team.engageProbability < 1 {
+    for candidate in plan.candidates[plan.solutions[solution].specialists.range] {
+      guard deskBusy[Int(candidate.desk)] < plan.desks[Int(candidate.desk)].capacity else { continue }
+      if candidate.engageProbability < 1 {
         if drawn == 0 { generator.select(key: key, attribute: Attribute.engagement) }
         u = generator.uniform()
         drawn += 1
-        guard u < team.engageProbability else { continue }
+        guard u < candidate.engageProbability else { continue }
       }
-      occupyTeam(Int(candidate), by: 1)
+      deskBusy[Int(candidate.desk)] += 1
+      occupyTeam(Int(candidate.team), by: 1)
       return candidate
     }
     return nil
   }
 
+  /// The specialist leaves: its slot is free again (the credit stays with the deal).
+  private mutating func releaseSpecialist(_ index: Int32) {
+    let desk = opportunities[Int(index)].desk
+    guard desk >= 0 else { return }
+    deskBusy[Int(desk)] -= 1
+    let team = plan.desks[Int(desk)].team
+    if team >= 0 { occupyTeam(Int(team), by: -1) }
+    opportunities[Int(index)].desk = -1
+  }
+
   // MARK: - Stages and presales (MODEL.md §3, §5)
 
   private mutating func beginStage(_ index: Int32) {
+    let current = Int(opportunities[Int(index)].stages.start + opportunities[Int(index)].stage)
+    if plan.stages[current].engagesSpecialist, opportunities[Int(index)].awaitsSpecialist { engage(index) }
     let opportunity = opportunities[Int(index)]
-    let stage = plan.stages[Int(opportunity.stages.start + opportunity.stage)]
+    let stage = plan.stages[current]
     let override = plan.teams[Int(opportunity.team)].poolOverride
     let pool = stage.pool >= 0 && override >= 0 ? override : stage.pool
     guard pool >= 0 else { return scheduleStageEnd(index) }
     opportunities[Int(index)].pool = pool
     opportunities[Int(index)].requestTime = now
     if now >= 0 { metrics.request() }
-    if poolBusy[Int(pool)] < plan.pools[Int(pool)].experts {
+    let poolPlan = plan.pools[Int(pool)]
+    if poolPlan.identity >= 0 {
+      return requestExpert(index, pool: Int(pool))
+    }
+    if poolBusy[Int(pool)] < poolPlan.experts {
       startService(index, pool: Int(pool))
     } else {
-      nextToken &+= 1
-      opportunities[Int(index)].token = nextToken
-      opportunities[Int(index)].waiting = true
-      let queue = queueStart[Int(pool)] + (plan.pools[Int(pool)].tiered ? Int(opportunity.grade) : 0)
-      queues[queue].append(index, token: nextToken)
-      if let patience = plan.pools[Int(pool)].patience {
-        calendar.schedule(.patienceOut(opportunity: index, token: nextToken), at: now + patience)
-      }
+      enqueue(index, in: queueStart[Int(pool)] + (poolPlan.tiered ? Int(opportunity.grade) : 0), pool: Int(pool))
     }
   }
 
-  private mutating func startService(_ index: Int32, pool: Int) {
+  /// Puts a request in a queue and starts its patience clock.
+  private mutating func enqueue(_ index: Int32, in queue: Int, pool: Int) {
+    nextToken &+= 1
+    opportunities[Int(index)].token = nextToken
+    opportunities[Int(index)].waiting = true
+    if queue >= 0 { queues[queue].append(index, token: nextToken) } else { expertQueues[-queue - 1].append(index, token: nextToken) }
+    if let patience = plan.pools[pool].patience {
+      calendar.schedule(.patienceOut(opportunity: index, token: nextToken), at: now + patience)
+    }
+  }
+
+  /// A request to a pool whose experts are tracked one by one. With `coordinate`, a later request
+  /// of the same opportunity waits for the expert who served its first; otherwise (and for a
+  /// first request) the free expert with the lowest index serves it, or it waits for any.
+  private mutating func requestExpert(_ index: Int32, pool: Int) {
+    let poolPlan = plan.pools[pool]
+    let first = Int(poolPlan.expertStart)
+    let grade = poolPlan.tiered ? Int(opportunities[Int(index)].grade) : 0
+    let assigned = lastExpert[Int(index) * plan.identityPools + Int(poolPlan.identity)]
+    if poolPlan.coordinate, assigned >= 0 {
+      if !expertBusy[first + Int(assigned)] { return startService(index, pool: pool, expert: assigned) }
+      return enqueue(index, in: -(expertQueue(pool: pool, expert: Int(assigned), grade: grade)) - 1, pool: pool)
+    }
+    for e in 0..<Int(poolPlan.experts) where !expertBusy[first + e] { return startService(index, pool: pool, expert: Int32(e)) }
+    enqueue(index, in: queueStart[pool] + grade, pool: pool)
+  }
+
+  private func expertQueue(pool: Int, expert: Int, grade: Int) -> Int {
+    (Int(plan.pools[pool].expertStart) + expert) * max(plan.gradeMinimums.count, 1) + grade
+  }
+
+  private mutating func startService(_ index: Int32, pool: Int, expert: Int32 = -1) {
     let opportunity = opportunities[Int(index)]
+    let poolPlan = plan.pools[pool]
     opportunities[Int(index)].waiting = false
     occupyPool(pool, by: 1)
     recordWait(opportunity, pool: pool)
+    if expert >= 0 {
+      expertBusy[Int(poolPlan.expertStart) + Int(expert)] = true
+      opportunities[Int(index)].expert = expert
+      let slot = Int(index) * plan.identityPools + Int(poolPlan.identity)
+      let previous = lastExpert[slot]
+      if previous >= 0, previous != expert { opportunities[Int(index)].winFactor *= poolPlan.handoffWinFactor }
+      lastExpert[slot] = expert
+    }
+    if poolPlan.servedWinFactor != 1, pool < 64, opportunity.servedPools & (1 << UInt64(pool)) == 0 {
+      opportunities[Int(index)].servedPools |= 1 << UInt64(pool)
+      opportunities[Int(index)].winFactor *= poolPlan.servedWinFactor
+    }
     generator.select(key: opportunity.key, attribute: Attribute.presalesService(Int(opportunity.stage)))
-    calendar.schedule(.presalesDone(opportunity: index), at: now + generator.sample(plan.pools[pool].service, from: plan.samplerTables))
+    calendar.schedule(.presalesDone(opportunity: index), at: now + generator.sample(poolPlan.service, from: plan.samplerTables))
   }
 
   private mutating func recordWait(_ opportunity: Opportunity, pool: Int) {
@@ -278,18 +425,59 @@ struct Replication: ~Copyable {
   private mutating func finishPresales(_ index: Int32) {
     let pool = Int(opportunities[Int(index)].pool)
     occupyPool(pool, by: -1)
-    while let (next, token) = nextWaiting(pool: pool) {
-      if opportunities[Int(next)].waiting, opportunities[Int(next)].token == token {
-        startService(next, pool: pool)
-        break
-      }
+    if plan.pools[pool].identity >= 0 {
+      let expert = opportunities[Int(index)].expert
+      expertBusy[Int(plan.pools[pool].expertStart) + Int(expert)] = false
+      opportunities[Int(index)].expert = -1
+      if let next = nextWaiting(pool: pool, expert: Int(expert)) { startService(next, pool: pool, expert: expert) }
+    } else if let next = nextWaiting(pool: pool) {
+      startService(next, pool: pool)
     }
     scheduleStageEnd(index)
   }
 
-  private mutating func nextWaiting(pool: Int) -> (Int32, UInt32)? {
+  /// The first request still waiting in `queue` (stale entries, given up, are dropped).
+  private mutating func firstWaiting(_ queue: Int, expertQueue: Bool = false) -> (Int32, UInt32)? {
+    while let (next, token) = expertQueue ? expertQueues[queue].first : queues[queue].first {
+      if opportunities[Int(next)].waiting, opportunities[Int(next)].token == token { return (next, token) }
+      if expertQueue { _ = expertQueues[queue].popFirst() } else { _ = queues[queue].popFirst() }
+    }
+    return nil
+  }
+
+  /// The next request a freed expert of the pool serves, taken off its queue: by grade when
+  /// tiered, then first come first served.
+  private mutating func nextWaiting(pool: Int) -> Int32? {
     for queue in queueStart[pool]..<queueStart[pool + 1] {
-      if let entry = queues[queue].popFirst() { return entry }
+      if let (next, _) = firstWaiting(queue) {
+        _ = queues[queue].popFirst()
+        return next
+      }
+    }
+    return nil
+  }
+
+  /// For a tracked expert: the requests waiting for that expert and those waiting for any, in
+  /// policy order (grade, then the earlier request).
+  private mutating func nextWaiting(pool: Int, expert: Int) -> Int32? {
+    for grade in 0..<(queueStart[pool + 1] - queueStart[pool]) {
+      let general = queueStart[pool] + grade
+      let own = plan.pools[pool].coordinate ? expertQueue(pool: pool, expert: expert, grade: grade) : -1
+      let mine = own >= 0 ? firstWaiting(own, expertQueue: true) : nil
+      let any = firstWaiting(general)
+      switch (mine, any) {
+      case (nil, nil): continue
+      case (let m?, let a?) where m.1 < a.1:
+        // Tokens count up within a replication: the smaller came first.
+        _ = expertQueues[own].popFirst()
+        return m.0
+      case (_, let a?):
+        _ = queues[general].popFirst()
+        return a.0
+      case (let m?, nil):
+        _ = expertQueues[own].popFirst()
+        return m.0
+      }
     }
     return nil
   }
@@ -306,9 +494,9 @@ struct Replication: ~Copyable {
   }
 
   /// Draws how the current stage ends (its days and whether it advances) and schedules that end.
-  /// Stages that follow without a presales request are drawn straight on, and only the end of the
-  /// run is scheduled: nothing happens between them, and every draw has its own stream, so the
-  /// results are those of one event per stage, with fewer events.
+  /// Stages that follow without a presales request or a specialist coming or going are drawn
+  /// straight on, and only the end of the run is scheduled: nothing happens between them, and
+  /// every draw has its own stream, so the results are those of one event per stage, with fewer events.
   private mutating func scheduleStageEnd(_ index: Int32) {
     let opportunity = opportunities[Int(index)]
     let first = Int(opportunity.stages.start)
@@ -319,11 +507,11 @@ struct Replication: ~Copyable {
     while true {
       let stage = plan.stages[first + k]
       generator.select(key: opportunity.key, attribute: Attribute.stageDays(k))
-      end += generator.sample(stage.days, from: plan.samplerTables)
+      end += generator.sample(stage.days, from: plan.samplerTables) * opportunity.daysFactor
       let p = first + k == last ? min(1, stage.advance * opportunity.winFactor) : stage.advance
       generator.select(key: opportunity.key, attribute: Attribute.stageOutcome(k))
       advances = generator.uniform() < p
-      guard advances, first + k < last, plan.stages[first + k + 1].pool < 0 else { break }
+      guard advances, first + k < last, !stage.releasesSpecialist, !plan.stages[first + k + 1].startsRun else { break }
       k += 1
     }
     opportunities[Int(index)].stage = Int32(k)
@@ -334,6 +522,7 @@ struct Replication: ~Copyable {
   private mutating func finishStage(_ index: Int32) {
     let opportunity = opportunities[Int(index)]
     let advances = opportunity.advances
+    if plan.stages[Int(opportunity.stages.start + opportunity.stage)].releasesSpecialist { releaseSpecialist(index) }
     if advances && opportunity.stages.start + opportunity.stage < opportunity.stages.end - 1 {
       opportunities[Int(index)].stage += 1
       return beginStage(index)
@@ -341,15 +530,18 @@ struct Replication: ~Copyable {
     if now >= 0 {
       if advances {
         let team = plan.teams[Int(opportunity.team)]
+        let solution = Int(opportunity.solution)
         metrics.won(
           value: opportunity.value, cycleDays: now - opportunity.arrival, segment: Int(opportunity.segment),
-          team: Int(opportunity.team), specialist: Int(opportunity.specialist), margin: team.margin)
+          team: Int(opportunity.team), specialist: Int(opportunity.specialist), margin: team.margin,
+          grossMargin: solution >= 0 ? plan.solutions[solution].grossMargin : plan.grossMargin,
+          commission: team.commissionRate + (opportunity.specialist >= 0 ? plan.teams[Int(opportunity.specialist)].commissionRate : 0))
       } else {
         metrics.lost(segment: Int(opportunity.segment))
       }
     }
     occupyTeam(Int(opportunity.team), by: -1)
-    if opportunity.specialist >= 0 { occupyTeam(Int(opportunity.specialist), by: -1) }
+    releaseSpecialist(index)
     freeOpportunities.append(index)
   }
 
@@ -372,6 +564,9 @@ struct PresalesQueue {
   private var head = 0
 
   mutating func append(_ opportunity: Int32, token: UInt32) { items.append((opportunity, token)) }
+
+  /// The oldest entry, left in place.
+  var first: (Int32, UInt32)? { head < items.count ? items[head] : nil }
 
   mutating func popFirst() -> (Int32, UInt32)? {
     guard head < items.count else { return nil }

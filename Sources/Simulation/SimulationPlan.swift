@@ -1,4 +1,5 @@
 import CoverageModel
+import Foundation
 import Randomness
 
 /// A validated scenario compiled for the event loop: names resolved to indices once, distributions
@@ -24,6 +25,12 @@ struct SimulationPlan: Sendable {
     /// Its solution needs (in `needs`) and territory slices (in `slices`).
     var needs: Span
     var slices: Span
+    /// The customer's own motion (its stages in `stages`), or empty: the team's.
+    var motion: Span
+    /// Accounts ranked by potential (in `accountCumulative` and `sizeFactors`), or empty: equal accounts.
+    var potential: Span
+    /// Whether deal sizes follow account potential (an account is drawn even with one owner).
+    var sizeElastic: Bool
   }
   /// A solution need: the cumulative probability up to and including it, and the solution.
   struct NeedPlan: Sendable, BitwiseCopyable {
@@ -39,6 +46,13 @@ struct SimulationPlan: Sendable {
     var days: Sampler
     var advance: Double
     var pool: Int32
+    /// The motion's first `specialist` stage: a specialist engages when it begins.
+    var engagesSpecialist: Bool = false
+    /// The motion's last `specialist` stage: the specialist leaves when it ends.
+    var releasesSpecialist: Bool = false
+    /// Whether something happens when this stage begins (a presales request, an engagement), so
+    /// a run of stages drawn at once stops before it.
+    var startsRun: Bool { pool >= 0 || engagesSpecialist }
   }
   struct TeamPlan: Sendable, BitwiseCopyable {
     var capacity: Int32
@@ -49,20 +63,38 @@ struct SimulationPlan: Sendable {
     var newHireShare: Double
     var newHireWinFactor: Double
     var margin: Double
-    var winUplift: Double
-    var dealUplift: Double
-    var engageProbability: Double
     var relationshipCoverage: Sampler?
     var espFloor: Double
     /// Specialists embedded in this team (in `embedded`).
     var embedded: Span
     var yearlyCost: Double
+    var commissionRate: Double
   }
-  /// Specialists for `solution` working inside an account team.
+  /// Specialists for `solution` working inside an account team; `desk` -1: skill without capacity.
   struct EmbeddedPlan: Sendable, BitwiseCopyable {
     var solution: Int32
+    var desk: Int32
     var winUplift: Double
     var dealUplift: Double
+  }
+  /// Specialists with slots of their own: a specialist team's group or an embedded entry.
+  struct DeskPlan: Sendable, BitwiseCopyable {
+    var capacity: Int32
+    /// The specialist team it belongs to (busy time and credit), or -1 when embedded.
+    var team: Int32
+  }
+  /// An overlay specialist group able to engage an opportunity needing a solution.
+  struct CandidatePlan: Sendable, BitwiseCopyable {
+    var desk: Int32
+    var team: Int32
+    var winUplift: Double
+    var dealUplift: Double
+    var engageProbability: Double
+  }
+  /// How well a team sells to a segment: fit (team kind x tier) and industry breadth.
+  struct FitPlan: Sendable, BitwiseCopyable {
+    var winFactor: Double
+    var daysFactor: Double
   }
   struct PoolPlan: Sendable, BitwiseCopyable {
     var experts: Int32
@@ -70,11 +102,19 @@ struct SimulationPlan: Sendable {
     var tiered: Bool
     var patience: Double?
     var noPresalesWinFactor: Double
+    var servedWinFactor: Double
+    var handoffWinFactor: Double
+    var coordinate: Bool
+    /// Experts tracked one by one (coordinate or hand-offs): their states start at
+    /// `expertStart`, and `identity` is the pool's place among such pools (-1: counted only).
+    var identity: Int32
+    var expertStart: Int32
     var yearlyCost: Double
   }
   struct SolutionPlan: Sendable, BitwiseCopyable {
     var unsupportedWinFactor: Double
-    /// Solution teams and product groups for this solution, in scenario order (in `specialists`).
+    var grossMargin: Double
+    /// Overlay specialist groups for this solution, in scenario order (in `candidates`).
     var specialists: Span
   }
 
@@ -86,22 +126,49 @@ struct SimulationPlan: Sendable {
   var solutions: [SolutionPlan] = []
   var gradeMinimums: [Double]
   var layout: MetricLayout
+  var grossMargin: Double
+  /// Months and quarters when results are kept by period.
+  var periods: PeriodCalendar?
+  var desks: [DeskPlan] = []
+  /// Per team and segment (`team * segments.count + segment`).
+  var fit: [FitPlan] = []
+  /// Pools whose experts are tracked one by one, and their experts in all.
+  var identityPools = 0
+  var identityExperts = 0
   /// The flat arrays the spans point into.
   var needs: [NeedPlan] = []
   var slices: [SlicePlan] = []
   var stages: [StagePlan] = []
   var embedded: [EmbeddedPlan] = []
-  var specialists: [Int32] = []
+  var candidates: [CandidatePlan] = []
+  var accountCumulative: [Double] = []
+  var sizeFactors: [Double] = []
   var samplerTables = SamplerTables()
 
-  init(_ s: Scenario) {
+  init(_ s: Scenario, byPeriod: Bool = false) {
     horizon = s.horizonDays
     warmup = s.warmupDays
-    layout = MetricLayout(scenario: s)
+    periods = byPeriod ? PeriodCalendar(horizon: s.horizonDays, startDate: s.startDate) : nil
+    layout = MetricLayout(scenario: s, periods: periods)
     gradeMinimums = s.grades.map(\.minDealSize)
+    grossMargin = s.grossMargin
     let poolIndex = Dictionary(s.pools.enumerated().map { ($1.name, Int32($0)) }, uniquingKeysWith: { a, _ in a })
     let solutionIndex = Dictionary(s.solutions.enumerated().map { ($1.name, Int32($0)) }, uniquingKeysWith: { a, _ in a })
     let teamIndex = Dictionary(s.teams.enumerated().map { ($1.name, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+
+    var motionStages: [String: Span] = [:]
+    for motion in s.motions where motionStages[motion.name] == nil {
+      let start = Int32(stages.count)
+      let first = motion.stages.firstIndex(where: \.specialist)
+      let last = motion.stages.lastIndex(where: \.specialist)
+      for (k, stage) in motion.stages.enumerated() {
+        stages.append(
+          StagePlan(
+            days: samplerTables.compile(stage.days), advance: stage.advance, pool: stage.presales.flatMap { poolIndex[$0] } ?? -1,
+            engagesSpecialist: k == first, releasesSpecialist: k == last))
+      }
+      motionStages[motion.name] = Span(start: start, end: Int32(stages.count))
+    }
 
     for (segment, territory) in zip(s.segments, s.territories()) {
       let needStart = Int32(needs.count)
@@ -117,29 +184,39 @@ struct SimulationPlan: Sendable {
         case .uncovered: slices.append(SlicePlan(upper: slice.upper, owner: -1))
         }
       }
+      let potentialStart = Int32(accountCumulative.count)
+      let potentials = segment.accountPotentials()
+      if !potentials.isEmpty {
+        let sum = potentials.reduce(0, +)
+        let mean = sum / Double(potentials.count)
+        var running = 0.0
+        for value in potentials {
+          running += value
+          accountCumulative.append(running / sum)
+          sizeFactors.append(segment.sizeElasticity == 0 || mean <= 0 ? 1 : Foundation.pow(value / mean, segment.sizeElasticity))
+        }
+      }
       segments.append(
         SegmentPlan(
           nameKey: StreamKey.name(segment.name), meanInterarrival: 1 / segment.arrivalsPerDay, accounts: Double(segment.accounts),
           dealSize: samplerTables.compile(segment.dealSize), decisionMakers: segment.decisionMakers.map { samplerTables.compile($0) },
-          needs: Span(start: needStart, end: Int32(needs.count)), slices: Span(start: sliceStart, end: Int32(slices.count))))
-    }
-
-    var motionStages: [String: Span] = [:]
-    for motion in s.motions where motionStages[motion.name] == nil {
-      let start = Int32(stages.count)
-      for stage in motion.stages {
-        stages.append(
-          StagePlan(days: samplerTables.compile(stage.days), advance: stage.advance, pool: stage.presales.flatMap { poolIndex[$0] } ?? -1))
-      }
-      motionStages[motion.name] = Span(start: start, end: Int32(stages.count))
+          needs: Span(start: needStart, end: Int32(needs.count)), slices: Span(start: sliceStart, end: Int32(slices.count)),
+          motion: segment.motion.flatMap { motionStages[$0] } ?? Span(start: 0, end: 0),
+          potential: Span(start: potentialStart, end: Int32(accountCumulative.count)),
+          sizeElastic: segment.accountPotential != nil && segment.sizeElasticity != 0))
     }
 
     for team in s.teams {
       let embeddedStart = Int32(embedded.count)
       for skill in team.embedded {
-        if let index = solutionIndex[skill.solution] {
-          embedded.append(EmbeddedPlan(solution: index, winUplift: skill.winUplift, dealUplift: skill.dealUplift))
+        guard let index = solutionIndex[skill.solution] else { continue }
+        var desk: Int32 = -1
+        if let capacity = skill.capacity {
+          guard capacity > 0 else { continue }  // no specialists: nothing
+          desk = Int32(desks.count)
+          desks.append(DeskPlan(capacity: Int32(capacity), team: -1))
         }
+        embedded.append(EmbeddedPlan(solution: index, desk: desk, winUplift: skill.winUplift, dealUplift: skill.dealUplift))
       }
       teams.append(
         TeamPlan(
@@ -147,29 +224,64 @@ struct SimulationPlan: Sendable {
           stages: team.motion.flatMap { motionStages[$0] } ?? Span(start: 0, end: 0),
           poolOverride: team.presales.flatMap { poolIndex[$0] } ?? -1, overflow: team.overflow.flatMap { teamIndex[$0] } ?? -1,
           newHireShare: team.newHireShare, newHireWinFactor: team.newHireWinFactor, margin: team.margin,
-          winUplift: team.winUplift, dealUplift: team.dealUplift,
-          engageProbability: team.kind == .productGroup ? team.engageProbability : 1,
           relationshipCoverage: team.kind == .keyAccount ? team.relationshipCoverage.map { samplerTables.compile($0) } : nil,
           espFloor: team.espFloor, embedded: Span(start: embeddedStart, end: Int32(embedded.count)),
-          yearlyCost: Double(team.reps) * team.costPerRepYear + team.overheadCostYear))
+          yearlyCost: team.peopleCostYear + team.overheadCostYear, commissionRate: team.commissionRate))
     }
 
+    for team in s.teams {
+      let industries = Set(s.segments.filter { segment in team.covers.contains { $0.matches(segment) } }.compactMap(\.industry))
+      let breadth = industries.count > 1 ? Foundation.pow(team.industryBreadthFactor, Double(industries.count - 1)) : 1
+      for segment in s.segments {
+        let rule = s.fit(teamKind: team.kind, tier: segment.tier)
+        fit.append(FitPlan(winFactor: rule.winFactor * (segment.industry == nil ? 1 : breadth), daysFactor: rule.daysFactor))
+      }
+    }
+
+    var expertCount = 0
     for pool in s.pools {
+      let tracked = pool.coordinate || pool.handoffWinFactor != 1
       pools.append(
         PoolPlan(
           experts: Int32(pool.experts), service: samplerTables.compile(pool.serviceDays), tiered: pool.policy == .tiered,
-          patience: pool.patienceDays, noPresalesWinFactor: pool.noPresalesWinFactor,
-          yearlyCost: Double(pool.experts) * pool.costPerExpertYear))
+          patience: pool.patienceDays, noPresalesWinFactor: pool.noPresalesWinFactor, servedWinFactor: pool.servedWinFactor,
+          handoffWinFactor: pool.handoffWinFactor, coordinate: pool.coordinate, identity: tracked ? Int32(identityPools) : -1,
+          expertStart: Int32(expertCount), yearlyCost: Double(pool.experts) * pool.costPerExpertYear))
+      if tracked {
+        identityPools += 1
+        expertCount += pool.experts
+      }
     }
+    identityExperts = expertCount
 
     for solution in s.solutions {
-      let start = Int32(specialists.count)
-      for (index, team) in s.teams.enumerated() where !team.kind.ownsAccounts && team.solutions.contains(solution.name) {
-        specialists.append(Int32(index))
+      let start = Int32(candidates.count)
+      for (index, team) in s.teams.enumerated() where !team.kind.ownsAccounts {
+        for group in team.specialistGroups {
+          guard let skill = group.solutions.first(where: { $0.name == solution.name }) else { continue }
+          candidates.append(
+            CandidatePlan(
+              desk: deskIndex(team: index, group: group.name, in: s), team: Int32(index), winUplift: skill.winUplift ?? team.winUplift,
+              dealUplift: skill.dealUplift ?? team.dealUplift, engageProbability: team.kind == .productGroup ? team.engageProbability : 1))
+        }
       }
-      solutions.append(SolutionPlan(unsupportedWinFactor: solution.unsupportedWinFactor, specialists: Span(start: start, end: Int32(specialists.count))))
+      solutions.append(
+        SolutionPlan(
+          unsupportedWinFactor: solution.unsupportedWinFactor, grossMargin: solution.grossMargin ?? s.grossMargin,
+          specialists: Span(start: start, end: Int32(candidates.count))))
     }
   }
+
+  /// The desk of a specialist team's group, made on first use so every solution of a group shares it.
+  private mutating func deskIndex(team: Int, group: String, in s: Scenario) -> Int32 {
+    if let found = deskKeys.firstIndex(where: { $0.team == team && $0.group == group }) { return deskKeys[found].desk }
+    let capacity = s.teams[team].specialistGroups.first { $0.name == group }?.capacity ?? 0
+    let desk = Int32(desks.count)
+    desks.append(DeskPlan(capacity: Int32(clamping: capacity), team: Int32(team)))
+    deskKeys.append((team, group, desk))
+    return desk
+  }
+  private var deskKeys: [(team: Int, group: String, desk: Int32)] = []
 
   /// How many FIFO queues pool `pool` keeps: one per grade when tiered, else one.
   func queueCount(pool: Int) -> Int { pools[pool].tiered ? max(gradeMinimums.count, 1) : 1 }

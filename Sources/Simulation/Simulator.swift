@@ -39,10 +39,11 @@ public struct Simulator: Sendable {
   public let scenario: Scenario
   public let generator: GeneratorKind
 
-  /// `scenario` must have passed validation (`ScenarioLoader` guarantees it).
-  public init(scenario: Scenario, generator: GeneratorKind = .philox) {
+  /// `scenario` must have passed validation (`ScenarioLoader` guarantees it). `byPeriod` keeps
+  /// every scenario metric per month and per quarter too (`MetricLayout.months`, `.quarters`).
+  public init(scenario: Scenario, generator: GeneratorKind = .philox, byPeriod: Bool = false) {
     self.scenario = scenario
-    self.plan = SimulationPlan(scenario)
+    self.plan = SimulationPlan(scenario, byPeriod: byPeriod)
     self.generator = generator
   }
 

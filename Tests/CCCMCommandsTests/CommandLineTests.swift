@@ -164,6 +164,7 @@ struct CommandLineTests {
     let notebooks = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("notebooks-md").path)
       .filter { $0.hasSuffix(".md") }.sorted().map { "notebooks-md/\($0)" }
     #expect(notebooks.count >= 3)
+    // The notebooks name the scenarios in ../scenarios, outside their folder.
     let result = try run(["notebook", "check"] + notebooks)
     #expect(result.status == 0, "\(result.err)")
   }

@@ -1,11 +1,12 @@
 import Foundation
+import Simulation
 import Testing
 
 @testable import CCCMCommands
 
 /// A small valid saved file as a JSON object (what `run --save` writes, two replications).
 private func validObject() -> [String: Any] {
-  let width = 16 + 4 * 1 + 4 * 1 + 2 * 1
+  let width = MetricLayout(teams: ["T"], segments: ["S"], pools: ["P"]).count
   return [
     "format": "cccm-results/1", "version": "0.1.0", "scenario": "s", "scenarioHash": "abc123", "seed": 7,
     "generator": "philox", "replications": 2, "teams": ["T"], "segments": ["S"], "pools": ["P"],
@@ -44,12 +45,13 @@ struct SavedResultsTests {
 
   @Test("every field out of what run --save writes is refused with the field named, never a trap")
   func editedFields() {
+    let width = MetricLayout(teams: ["T"], segments: ["S"], pools: ["P"]).count
     let cases: [(String, Any, String)] = [
       ("replications", 1 << 62, "replications: expected 2 to 1000000"),
       ("replications", Int.max, "replications: expected 2 to 1000000"),
       ("replications", 1e30, "replications: expected a whole number"),
       ("replications", -3, "replications: expected 2 to 1000000"),
-      ("replications", 3, "values: 52 values for 3 replications"),
+      ("replications", 3, "values: \(2 * width) values for 3 replications"),
       ("replications", "two", "replications: expected a whole number"),
       ("seed", -1, "seed: expected a whole number from 0 to 2^64-1"),
       ("generator", "randu", "generator: generator \"randu\" cannot be used safely"),
@@ -59,7 +61,7 @@ struct SavedResultsTests {
       ("scenario", "", "scenario: expected the scenario's name"),
       ("teams", ["T", "T"], "teams[1]: \"T\" is listed twice"),
       ("segments", [""], "segments[0]: expected a name"),
-      ("values", [1.0], "values: 1 values for 2 replications of 26 metrics"),
+      ("values", [1.0], "values: 1 values for 2 replications of \(width) metrics"),
       ("pools", 5, "pools: expected a list"),
     ]
     for (key, value, expected) in cases {

@@ -79,7 +79,7 @@ struct ReportLayoutTests {
     #expect(rows.dropFirst().allSatisfy { $0.count == 4 })
     let team = try #require(c.teamDifferences[0].first { $0.team == "South" && $0.metric == "wins" })
     let cell = try #require(rows.first { $0[0] == "product-group" && $0[1] == "teams.South.wins" && $0[2] == "diff_mean" })
-    #expect(Double(cell[3]) == team.difference.mean)
+    #expect(Double(cell[3]) == team.difference?.mean)
     let bookings = try #require(rows.first { $0[0] == "embedded" && $0[1] == "bookings" && $0[2] == "variance_reduction" })
     #expect(Double(bookings[3]) == c.differences[1][0].varianceReduction)
   }

@@ -14,25 +14,33 @@ private func base() throws -> Scenario { try ScenarioLoader().load(path: testDir
 
 @Suite("What-if changes")
 struct ChangeTests {
-  @Test("merge_into_product_group: people move, engagement becomes probabilistic")
+  @Test("merge_into_product_group: specialists move with their slots and uplifts, engagement becomes probabilistic")
   func mergeIntoProductGroup() throws {
     let s = try variant("  - merge_into_product_group: {teams: [Platform-Team], name: PG, engage_probability: 0.4}")
     let group = try #require(s.team(named: "PG"))
     #expect(group.kind == .productGroup)
     #expect(group.reps == 2)
+    #expect(group.capacity == 2)
     #expect(group.engageProbability == 0.4)
-    #expect(group.winUplift == 1.2)
+    #expect(group.groups.first?.solutions.first?.winUplift == 1.2)
     #expect(s.team(named: "Platform-Team") == nil)
   }
 
-  @Test("embed_solution_team: reps spread over the account teams, which keep part of the uplift")
+  @Test("embed_solution_team: specialists become embedded specialists of the hosts needing them, reps of the hosts unchanged")
   func embed() throws {
-    let s = try variant("  - embed_solution_team: {team: Platform-Team, into: [North, Finance], keep_uplift: 0.5}")
+    let s = try variant("  - embed_solution_team: {team: Platform-Team, into: [North], keep_uplift: 0.5}")
     #expect(s.team(named: "Platform-Team") == nil)
-    #expect(try #require(s.team(named: "North")).reps + (try #require(s.team(named: "Finance"))).reps == 3 + 2 + 2)
-    let skill = try #require(s.team(named: "North")?.embedded.first)
+    let north = try #require(s.team(named: "North"))
+    #expect(north.reps == 3)
+    let skill = try #require(north.embedded.first)
     #expect(skill.solution == "Platform")
+    #expect(skill.specialists == 2)
     #expect(abs(skill.winUplift - 1.1) < 1e-12)
+  }
+
+  @Test("embed_solution_team: a host that needs none of the solutions is an error")
+  func embedIntoNonNeedingHost() throws {
+    #expect(throws: (any Error).self) { try variant("  - embed_solution_team: {team: Platform-Team, into: [North, Finance]}") }
   }
 
   @Test("split_team: shares of every slice, reps apportioned, overflow redirected")
@@ -48,7 +56,7 @@ struct ChangeTests {
 
   @Test("merge_teams: one team owns all the merged teams owned")
   func mergeTeams() throws {
-    let s = try variant("  - merge_teams: {teams: [North, Finance], name: Direct}")
+    let s = try variant("  - merge_teams: {teams: [North, Finance], name: Direct, kind: regional}")
     let team = try #require(s.team(named: "Direct"))
     #expect(team.reps == 5)
     #expect(team.covers.count == 2)

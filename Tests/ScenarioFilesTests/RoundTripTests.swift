@@ -28,7 +28,7 @@ struct RoundTripTests {
     #expect(diff.teams.removed == ["West"])
     #expect(diff.teams.added == ["West-Coast", "West-Inland"])
     #expect(diff.coverageMoved.map(\.segment) == ["SMB-West"])
-    #expect(diff.coverageMoved.first?.new == "West-Coast 55%, West-Inland 45%")
+    #expect(diff.coverageMoved.first?.new == "West-Coast 25%, West-Inland 75%")
     #expect(ScenarioDiff(from: base, to: base).isEmpty)
   }
 

@@ -63,7 +63,7 @@ struct TheoryTests {
     s.solutions = [Solution(name: "X")]
     s.segments[0].solutionMix = [SolutionNeed(solution: "X", probability: 1)]
     var specialists = Team(name: "Xperts", kind: .solution, reps: 10_000)
-    specialists.solutions = ["X"]
+    specialists.solutions = [SolutionSkill(name: "X")]
     specialists.dealUplift = 1.2
     s.teams.append(specialists)
     let results = Simulator(scenario: s).run(replications: 60, seed: 3)

@@ -1,0 +1,226 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Runs a notebook's `cccm` commands: never through a shell, always with `executable` (this
+/// `cccm`), in the notebook's folder, and only when every argument stays inside the notebook's
+/// project: the nearest enclosing folder holding `.git`, or else the notebook's own folder.
+struct NotebookRunner {
+  /// The `cccm` to run.
+  let executable: String
+  /// The notebook's folder, symbolic links resolved: the working directory of every command, and
+  /// (unless `allowOutside`) the tree its arguments must stay in.
+  let directory: String
+  /// The tree every argument must stay in (unless `allowOutside`).
+  let root: String
+  let allowOutside: Bool
+
+  init(executable: String, notebook: String, allowOutside: Bool = false) {
+    self.executable = executable
+    let absolute = URL(fileURLWithPath: notebook).path
+    directory = canonicalPath(parentPath(absolute))
+    root = Self.projectRoot(of: directory)
+    self.allowOutside = allowOutside
+  }
+
+  /// The nearest folder at or above `directory` that holds `.git`, else `directory` itself.
+  static func projectRoot(of directory: String) -> String {
+    var candidate = directory
+    while true {
+      if FileManager.default.fileExists(atPath: candidate + "/.git") { return candidate }
+      let parent = parentPath(candidate)
+      guard parent != candidate, !parent.isEmpty else { return directory }
+      candidate = parent
+    }
+  }
+
+  static var currentExecutable: String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+  }
+
+  /// Options whose value is a file the command writes.
+  static let writingOptions = ["--save"]
+
+  /// The arguments (after `cccm`) of a command line, or why it is refused.
+  func arguments(of command: String) -> Result<[String], CommandRefusal> {
+    let tokens: [String]
+    switch tokenize(command) {
+    case .success(let t): tokens = t
+    case .failure(let refusal): return .failure(refusal)
+    }
+    guard tokens.first == "cccm" else { return .failure(CommandRefusal("only `cccm` commands are run")) }
+    let arguments = Array(tokens.dropFirst())
+    if arguments.first(where: { !$0.hasPrefix("-") }) == "notebook" {
+      return .failure(CommandRefusal("refused: a notebook may not run `cccm notebook` (it would run notebooks from a notebook)"))
+    }
+    if !allowOutside, let outside = arguments.first(where: { !isInside($0) }) {
+      return .failure(
+        CommandRefusal("refused: \"\(excerpt(outside, limit: 80))\" is outside the notebook's project \(root); pass --allow-outside to allow it"))
+    }
+    return .success(arguments)
+  }
+
+  /// Whether a command (its arguments) writes files: `run --save`.
+  static func writesFiles(_ arguments: [String]) -> Bool {
+    arguments.contains { argument in writingOptions.contains { argument == $0 || argument.hasPrefix($0 + "=") } }
+  }
+
+  /// Whether an argument, read as a path relative to the notebook's folder, stays inside it
+  /// (symbolic links resolved). Options are skipped, but the value of `--option=value` is checked;
+  /// arguments that are not paths (numbers, metric names) resolve inside and pass.
+  func isInside(_ argument: String) -> Bool {
+    var candidate = argument
+    if argument.hasPrefix("-") {
+      guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return true }
+      candidate = String(argument[argument.index(after: equals)...])
+    }
+    guard !candidate.isEmpty else { return true }
+    let absolute = candidate.hasPrefix("/") ? candidate : (directory == "/" ? "/" : directory + "/") + candidate
+    let resolved = canonicalPath(absolute)
+    return root == "/" || resolved == root || resolved.hasPrefix(root + "/")
+  }
+
+  /// Splits a command line into words: spaces and tabs separate, single or double quotes group.
+  /// Without a shell, shell syntax would reach `cccm` as arguments, so it is refused.
+  func tokenize(_ line: String) -> Result<[String], CommandRefusal> {
+    var tokens: [String] = []
+    var current = ""
+    var quote: Character?
+    var started = false
+    for ch in line {
+      if let q = quote {
+        if ch == q { quote = nil } else { current.append(ch) }
+      } else if ch == "\"" || ch == "'" {
+        quote = ch
+        started = true
+      } else if ch == " " || ch == "\t" {
+        if started || !current.isEmpty { tokens.append(current) }
+        current = ""
+        started = false
+      } else if "|&;<>`$*\\".contains(ch) {
+        return .failure(CommandRefusal("refused: `\(ch)` is shell syntax, and notebook commands run without a shell (quote it if it is meant literally)"))
+      } else {
+        current.append(ch)
+      }
+    }
+    if quote != nil { return .failure(CommandRefusal("refused: a quote is never closed")) }
+    if started || !current.isEmpty { tokens.append(current) }
+    return .success(tokens)
+  }
+
+  /// What a command printed, or why it failed.
+  enum Outcome: Equatable {
+    case output(String)
+    case failed(String)
+  }
+
+  /// Runs `cccm` with `arguments` in the notebook's folder. Standard output is the result; a
+  /// command that exits non-zero or is killed by a signal fails, with a short excerpt of what it said.
+  func execute(_ arguments: [String]) -> Outcome {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = "1"
+    process.environment = environment
+    process.standardInput = FileHandle.nullDevice
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    do {
+      try process.run()
+    } catch {
+      return .failed("could not start \(executable): \(excerpt(error.localizedDescription, limit: 160))")
+    }
+    // Both pipes are read at once: a command that fills one pipe (64 KB) while cccm waits on the
+    // other would otherwise never finish.
+    let standardError = PipeReader(err.fileHandleForReading)
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = standardError.wait()
+    process.waitUntilExit()
+    let said = String(decoding: stderr.isEmpty ? stdout : stderr, as: UTF8.self)
+    let status = process.terminationStatus
+    if process.terminationReason == .uncaughtSignal {
+      return .failed("was killed by signal \(status)\(signalName(status).map { " (\($0))" } ?? "")\(quote(said))")
+    }
+    guard status == 0 else { return .failed("failed with exit status \(status)\(quote(said))") }
+    return .output(String(decoding: stdout, as: UTF8.self))
+  }
+
+  /// `: <excerpt>` of what a failed command said: its first error line (else its first line),
+  /// control characters removed, at most 160 characters.
+  func quote(_ said: String) -> String {
+    let lines = said.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard let line = lines.first(where: { $0.contains("error") }) ?? lines.first else { return "" }
+    return ": " + excerpt(line, limit: 160)
+  }
+
+  func signalName(_ signal: Int32) -> String? {
+    [4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 15: "SIGTERM"][signal]
+  }
+}
+
+/// Why a notebook command is not run.
+struct CommandRefusal: Error, Equatable {
+  let message: String
+  init(_ message: String) { self.message = message }
+}
+
+/// One line of untrusted text for a message: control characters as spaces, cut to `limit` characters.
+func excerpt(_ text: String, limit: Int) -> String {
+  var clean = String(String.UnicodeScalarView(text.unicodeScalars.map { NotebookOutput.isControl($0) ? " " : $0 }))
+  if clean.count > limit { clean = String(clean.prefix(limit - 3)) + "..." }
+  return clean
+}
+
+/// Reads a file handle to its end on another thread.
+private final class PipeReader: @unchecked Sendable {
+  private let lock = NSLock()
+  private var data = Data()
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ handle: FileHandle) {
+    Thread.detachNewThread { [self] in
+      let read = handle.readDataToEndOfFile()
+      lock.withLock { data = read }
+      done.signal()
+    }
+  }
+
+  func wait() -> Data {
+    done.wait()
+    return lock.withLock { data }
+  }
+}
+
+/// The folder part of an absolute path (`/` for a top-level entry).
+func parentPath(_ path: String) -> String {
+  guard let slash = path.lastIndex(of: "/") else { return "." }
+  let parent = String(path[..<slash])
+  return parent.isEmpty ? "/" : parent
+}
+
+/// An absolute path with symbolic links, `.` and `..` resolved; the part that does not exist yet
+/// is resolved lexically on top of the longest part that does.
+func canonicalPath(_ path: String) -> String {
+  if let resolved = realpath(path, nil) {
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+  guard let slash = path.lastIndex(of: "/") else { return path }
+  let last = String(path[path.index(after: slash)...])
+  let parent = parentPath(path)
+  guard parent != path else { return path }
+  let base = canonicalPath(parent)
+  switch last {
+  case "", ".": return base
+  case "..": return parentPath(base)
+  default: return base == "/" ? "/" + last : base + "/" + last
+  }
+}

@@ -1,0 +1,80 @@
+/// Every metric cccm reports, defined once: its name, where it lives, its unit, which way is
+/// better, how a replication forms it, and what it means. Reports, rankings, units and
+/// `docs/metrics.md` read this table.
+public struct MetricDescriptor: Hashable, Sendable {
+  public enum Unit: String, Hashable, Sendable { case count, money, rate, days, ratio }
+  public enum Direction: String, Hashable, Sendable {
+    case higherIsBetter = "higher"
+    case lowerIsBetter = "lower"
+    case neither
+  }
+  public var name: String
+  public var group: MetricGroup
+  public var unit: Unit
+  public var direction: Direction
+  /// How one replication forms it: a count, a sum, a ratio of two tallies, a time average, a percentile.
+  public var formation: String
+  public var meaning: String
+
+  /// Whether periods add up to the total (counts and sums, and differences of sums), so a
+  /// cumulative value over months means something.
+  public var isAdditive: Bool { formation == "count" || formation.hasPrefix("sum") || formation == "gross_profit - cost" }
+}
+
+extension MetricDescriptor {
+  private static func d(_ name: String, _ group: MetricGroup, _ unit: Unit, _ direction: Direction, _ formation: String, _ meaning: String) -> MetricDescriptor {
+    MetricDescriptor(name: name, group: group, unit: unit, direction: direction, formation: formation, meaning: meaning)
+  }
+
+  /// The catalogue, in the order of a replication's results (`MetricLayout`).
+  public static let all: [MetricDescriptor] = [
+    d("arrivals", .scenario, .count, .neither, "count", "opportunities that arose in the measured year"),
+    d("uncovered", .scenario, .count, .lowerIsBetter, "count", "opportunities of accounts no team owns"),
+    d("blocked", .scenario, .count, .lowerIsBetter, "count", "opportunities lost because the owner (and its overflow team) had no free slot"),
+    d("accepted", .scenario, .count, .neither, "count", "opportunities a team took on"),
+    d("wins", .scenario, .count, .higherIsBetter, "count", "opportunities won"),
+    d("losses", .scenario, .count, .lowerIsBetter, "count", "opportunities lost at a stage"),
+    d("win_rate", .scenario, .rate, .higherIsBetter, "ratio: wins / (wins + losses)", "share of closed opportunities that were won"),
+    d("bookings", .scenario, .money, .higherIsBetter, "sum of won deal values", "what customers signed for, each deal counted once"),
+    d("credited_bookings", .scenario, .money, .neither, "sum of credits", "bookings as the teams are credited: a deal worked by an overlay specialist counts twice"),
+    d("cycle_days_won", .scenario, .days, .lowerIsBetter, "ratio: days from arrival to win / wins", "mean sales cycle of won deals"),
+    d("presales_requests", .scenario, .count, .neither, "count", "requests for a presales expert"),
+    d("presales_wait_mean", .scenario, .days, .lowerIsBetter, "ratio: sum of waits / waits", "mean time from a presales request to the start of its service (or to giving up)"),
+    d("presales_wait_p90", .scenario, .days, .lowerIsBetter, "percentile (nearest rank) of waits", "90% of presales requests waited at most this long"),
+    d("presales_gave_up", .scenario, .count, .lowerIsBetter, "count", "requests that went on without presales after the pool's patience ran out"),
+    d("cost", .scenario, .money, .lowerIsBetter, "sum: people, specialists, experts and overheads pro rata, partner margins, commissions", "what the organisation cost in the measured year"),
+    d("efficiency", .scenario, .ratio, .higherIsBetter, "ratio: bookings / cost", "bookings per unit of cost (a ratio: it rewards cuts; rank by contribution)"),
+    d("gross_profit", .scenario, .money, .higherIsBetter, "sum of won deal value x gross margin", "gross profit of the won deals (the solution's gross margin, else the scenario's)"),
+    d("contribution", .scenario, .money, .higherIsBetter, "gross_profit - cost", "what the organisation adds after paying for itself: the default objective"),
+    d("credited_bookings", .team, .money, .neither, "sum of credits", "bookings credited to the team (owner or overlay specialist)"),
+    d("wins", .team, .count, .higherIsBetter, "count", "deals won that the team is credited with"),
+    d("blocked", .team, .count, .lowerIsBetter, "count", "arrivals blocked because the team was full"),
+    d("utilization", .team, .rate, .neither, "time average: busy slots / slots", "share of the team's slots in use over the year"),
+    d("arrivals", .segment, .count, .neither, "count", "opportunities of the segment"),
+    d("coverage", .segment, .rate, .higherIsBetter, "ratio: accepted / arrivals", "share of the segment's opportunities a team took on"),
+    d("win_rate", .segment, .rate, .higherIsBetter, "ratio: wins / (wins + losses)", "share of the segment's closed opportunities that were won"),
+    d("presales_wait_mean", .segment, .days, .lowerIsBetter, "ratio: sum of waits / waits", "mean presales wait of the segment's requests"),
+    d("bookings", .segment, .money, .higherIsBetter, "sum of won deal values", "bookings from the segment's customers"),
+    d("utilization", .pool, .rate, .neither, "time average: busy experts / experts", "share of the pool's experts busy over the year"),
+    d("wait_mean", .pool, .days, .lowerIsBetter, "ratio: sum of waits / waits", "mean wait of the pool's requests"),
+  ]
+
+  /// The descriptor of a metric of `group` (scenario-level by default).
+  public static func named(_ name: String, group: MetricGroup = .scenario) -> MetricDescriptor? {
+    all.first { $0.name == name && $0.group == group } ?? all.first { $0.name == name }
+  }
+
+  /// The catalogue as Markdown (`docs/metrics.md`, checked by a test).
+  public static var markdown: String {
+    var out = "# Metrics\n\nGenerated from `Sources/Simulation/MetricCatalog.swift` by `cccm metrics --markdown`; a test fails when this file is stale.\n\n"
+    out += "Every metric is computed per replication over the measured period [0, horizon) and summarised over replications "
+    out += "(mean, 95% interval, percentiles). Ratios are formed inside each replication from their own numerator and denominator.\n"
+    for group in [MetricGroup.scenario, .team, .segment, .pool] {
+      out += "\n## \(group == .scenario ? "Whole organisation" : "Per \(group.rawValue)")\n\n| metric | unit | better | how a replication forms it | meaning |\n|---|---|---|---|---|\n"
+      for m in all where m.group == group {
+        out += "| `\(m.name)` | \(m.unit.rawValue) | \(m.direction.rawValue) | \(m.formation) | \(m.meaning) |\n"
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Simulation
+import Testing
+
+private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The `cccm` built beside this test bundle.
+private let cccm: String = {
+  var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("cccm").path), directory.path != "/" {
+    directory.deleteLastPathComponent()
+  }
+  return directory.appendingPathComponent("cccm").path
+}()
+
+private func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: cccm)
+  process.arguments = arguments
+  process.currentDirectoryURL = repositoryRoot
+  let out = Pipe()
+  let err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let stdout = out.fileHandleForReading.readDataToEndOfFile()
+  let stderr = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+private func json(_ text: String) throws -> [String: Any] {
+  try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
+
+@Suite("cccm compare", .serialized)
+struct CompareTests {
+  let baseline = "scenarios/northwind/baseline.yaml"
+  let seed999 = "Tests/CCCMCommandsTests/Fixtures/baseline-seed-999.yaml"
+
+  @Test("every scenario runs on the baseline's seed: a variant that only sets seed 999 differs by exactly 0 on every metric, with a note")
+  func variantSeedIgnored() throws {
+    let metrics = MetricLayout.scenarioMetrics
+    let result = try run(["compare", baseline, seed999, "-r", "4", "--teams", "--format", "json", "--metrics"] + metrics)
+    #expect(result.status == 0, "\(result.err)")
+    #expect(result.err.contains("note: \(seed999) sets seed 999; compared on the baseline's seed 2026 so replications stay paired"), "\(result.err)")
+    #expect(result.err.split(separator: "\n").count == 1, "one line: \(result.err)")
+    let object = try json(result.out)
+    let differences = try #require(object["differences"] as? [[String: Any]])
+    #expect(differences.count == metrics.count)
+    for d in differences {
+      // NaN (a metric undefined in every replication) is null, and would be null on both sides.
+      guard !(d["mean"] is NSNull) else { continue }
+      #expect(d["mean"] as? Double == 0, "\(d)")
+      #expect(d["ci95_low"] as? Double == 0, "\(d)")
+      #expect(d["ci95_high"] as? Double == 0, "\(d)")
+    }
+    let teams = try #require(object["team_differences"] as? [[String: Any]])
+    #expect(!teams.isEmpty)
+    for d in teams { #expect(d["mean"] as? Double == 0, "\(d)") }
+    let scenarios = try #require(object["scenarios"] as? [[String: Any]])
+    #expect(scenarios.map { $0["seed"] as? Int } == [2026, 2026])
+  }
+
+  @Test("--teams shows every team of any scenario: teams only the split variant has get rows, with null (or -) for the baseline")
+  func teamsUnion() throws {
+    let arguments = ["compare", baseline, "scenarios/northwind/variants/split-west.yaml", "-r", "3", "--teams", "--metrics", "bookings"]
+    let result = try run(arguments + ["--format", "json"])
+    #expect(result.status == 0, "\(result.err)")
+    let rows = try #require(try json(result.out)["team_differences"] as? [[String: Any]])
+    let teams = rows.compactMap { $0["team"] as? String }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    #expect(teams.first == "North")
+    #expect(Array(teams.suffix(2)) == ["West-Coast", "West-Inland"], "first-appearance order: the baseline's teams, then the variant's new ones")
+    for team in ["West-Coast", "West-Inland"] {
+      let wins = try #require(rows.first { $0["team"] as? String == team && $0["metric"] as? String == "wins" })
+      #expect(wins["baseline_mean"] is NSNull && wins["mean"] is NSNull)
+      #expect((wins["variant_mean"] as? Double ?? 0) > 0)
+    }
+    let west = try #require(rows.first { $0["team"] as? String == "West" && $0["metric"] as? String == "wins" })
+    #expect((west["baseline_mean"] as? Double ?? 0) > 0 && west["variant_mean"] is NSNull && west["mean"] is NSNull)
+    let north = try #require(rows.first { $0["team"] as? String == "North" && $0["metric"] as? String == "wins" })
+    #expect(north["mean"] is Double)
+    let table = try run(arguments).out.split(separator: "\n")
+    let coast = try #require(table.first { $0.hasPrefix("West-Coast") && $0.contains("wins") })
+    #expect(coast.split(separator: " ").prefix(3) == ["West-Coast", "wins", "-"], "\(coast)")
+  }
+
+  @Test("--seed overrides every scenario's seed, without a note")
+  func commandLineSeed() throws {
+    let result = try run(["compare", baseline, seed999, "-r", "3", "--seed", "7", "--format", "json", "--metrics", "bookings", "wins"])
+    #expect(result.status == 0, "\(result.err)")
+    #expect(result.err.isEmpty, "\(result.err)")
+    let object = try json(result.out)
+    #expect((object["scenarios"] as? [[String: Any]])?.map { $0["seed"] as? Int } == [7, 7])
+    for d in try #require(object["differences"] as? [[String: Any]]) { #expect(d["mean"] as? Double == 0, "\(d)") }
+    // The baseline on seed 7 is what `run --seed 7` gives.
+    let alone = try json(try run(["run", baseline, "-r", "3", "--seed", "7", "--format", "json"]).out)
+    let mean = { (o: [String: Any]) in ((o["metrics"] as? [String: Any])?["bookings"] as? [String: Any])?["mean"] as? Double }
+    #expect(mean(alone) != nil && mean(alone) == (object["scenarios"] as? [[String: Any]])?.first.flatMap(mean))
+  }
+}

@@ -1,0 +1,96 @@
+import CoverageModel
+import Estimation
+import Foundation
+import Testing
+
+@testable import Simulation
+
+/// Results by month and quarter: they add up to the totals, keep the totals bit for bit, follow
+/// the calendar, and match the arrival rate month by month.
+@Suite("Results by period")
+struct PeriodTests {
+  static func scenario(startDate: CalendarDate? = nil) -> Scenario {
+    var s = singleTeamScenario(
+      arrivalsPerDay: 12, capacity: 40,
+      stages: [
+        Stage(name: "a", days: .exponential(mean: 5), advance: 0.6, presales: "P"), Stage(name: "b", days: .gamma(shape: 2, scale: 3), advance: 0.5),
+      ], dealSize: .logNormal(median: 10_000, sigma: 0.8), warmup: 60)
+    s.pools = [PresalesPool(name: "P", experts: 3, serviceDays: .exponential(mean: 0.5))]
+    s.teams[0].costPerRepYear = 1000
+    s.teams[0].commissionRate = 0.05
+    s.grossMargin = 0.7
+    s.startDate = startDate
+    return s
+  }
+
+  @Test("keeping results by period leaves every total bit-identical")
+  func totalsUnchanged() {
+    let s = Self.scenario()
+    let plain = Simulator(scenario: s).run(replications: 6, seed: 3)
+    let byPeriod = Simulator(scenario: s, byPeriod: true).run(replications: 6, seed: 3)
+    let width = plain.layout.count
+    #expect(byPeriod.layout.count == width + (12 + 4) * MetricLayout.scenarioMetrics.count)
+    for r in 0..<6 {
+      for m in 0..<width {
+        let a = plain.values[r * width + m]
+        let b = byPeriod.values[r * byPeriod.layout.count + m]
+        #expect(a == b || (a.isNaN && b.isNaN), "replication \(r) metric \(m)")
+      }
+    }
+  }
+
+  @Test("counts and sums add up over months to the total; quarters are their months; ratios come from parts")
+  func periodsAddUp() throws {
+    let results = Simulator(scenario: Self.scenario(), byPeriod: true).run(replications: 5, seed: 9)
+    let layout = results.layout
+    let metrics = MetricLayout.scenarioMetrics
+    for r in 0..<5 {
+      func value(_ index: Int) -> Double { results.values[r * layout.count + index] }
+      for (m, name) in metrics.enumerated() {
+        guard let descriptor = MetricDescriptor.named(name), descriptor.isAdditive else { continue }
+        let total = value(m)
+        let months = (0..<12).reduce(0.0) { $0 + value(layout.index(period: $1, of: .month, metric: m)) }
+        let quarters = (0..<4).reduce(0.0) { $0 + value(layout.index(period: $1, of: .quarter, metric: m)) }
+        #expect(abs(months - total) <= 1e-9 * max(1, abs(total)), "\(name): months \(months) vs total \(total)")
+        #expect(abs(quarters - total) <= 1e-9 * max(1, abs(total)), "\(name): quarters \(quarters) vs total \(total)")
+      }
+      // A quarter's win rate is its wins over its closed opportunities, not a mean of monthly rates.
+      let wins = try #require(metrics.firstIndex(of: "wins"))
+      let losses = try #require(metrics.firstIndex(of: "losses"))
+      let rate = try #require(metrics.firstIndex(of: "win_rate"))
+      let w = value(layout.index(period: 1, of: .quarter, metric: wins))
+      let l = value(layout.index(period: 1, of: .quarter, metric: losses))
+      #expect(value(layout.index(period: 1, of: .quarter, metric: rate)) == w / (w + l))
+    }
+  }
+
+  @Test("calendar months and quarters from a start date, leap years included")
+  func calendar() {
+    let periods = PeriodCalendar(horizon: 366, startDate: CalendarDate(year: 2028, month: 1, day: 1))
+    #expect(periods.months.map(\.label).first == "2028-01")
+    #expect(periods.months.map(\.days) == [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    #expect(periods.quarters.map(\.label) == ["2028-Q1", "2028-Q2", "2028-Q3", "2028-Q4"])
+    #expect(periods.quarters.map(\.days) == [91, 91, 92, 92])
+    let midMonth = PeriodCalendar(horizon: 100, startDate: CalendarDate(year: 2027, month: 11, day: 20))
+    #expect(midMonth.months.map(\.label) == ["2027-11", "2027-12", "2028-01", "2028-02"])
+    #expect(midMonth.months.map(\.days) == [11, 31, 31, 27])
+    #expect(midMonth.quarters.map(\.label) == ["2027-Q4", "2028-Q1"])
+    let plain = PeriodCalendar(horizon: 730, startDate: nil)
+    #expect(plain.months.count == 24)
+    #expect(plain.quarters.count == 8)
+    #expect(abs(plain.months[5].days - 365.0 / 12) < 1e-9)
+  }
+
+  @Test("expected arrivals in a month = rate x days in the month")
+  func arrivalsByMonth() throws {
+    let s = Self.scenario(startDate: CalendarDate(year: 2027, month: 1, day: 1))
+    let results = Simulator(scenario: s, byPeriod: true).run(replications: 60, seed: 21)
+    let arrivals = try #require(MetricLayout.scenarioMetrics.firstIndex(of: "arrivals"))
+    for (p, days) in [(1, 28.0), (6, 31.0)] {
+      let summary = Summary(results.column(results.layout.index(period: p, of: .month, metric: arrivals)))
+      checkAgainstTheory(
+        "arrivals in \(results.layout.months[p]) (12 a day)", simulated: summary.mean, se: summary.sd / Double(summary.count).squareRoot(),
+        expected: 12 * days)
+    }
+  }
+}
