@@ -54,15 +54,18 @@ let package = Package(
 
     // MARK: - Tests
 
+    /// What several test targets share: the repository root, a seeded generator, random scenarios.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+
     .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-    .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles"], exclude: ["Invalid", "valid.yaml"]),
-    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles"]),
+    .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles", "TestSupport"], exclude: ["Invalid", "valid.yaml"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles", "TestSupport"]),
     .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Randomness"]),
     .testTarget(
       name: "ReportsTests",
-      dependencies: ["Reports", "ScenarioFiles", "Randomness", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+      dependencies: ["Reports", "ScenarioFiles", "Randomness", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
-    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Reports"], exclude: ["Fixtures"]),
+    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Reports", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

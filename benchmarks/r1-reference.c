@@ -1,5 +1,5 @@
 // A straightforward hand-written C discrete-event simulation of benchmark R1
-// (../shared/benchmarks/R1.md) with GSL's mt19937: one generator per replication, a binary heap of
+// with GSL's mt19937: one generator per replication, a binary heap of
 // events, a free list of opportunities. It is the yardstick for `cccm bench`: run both on the same
 // machine at the same time (scripts/bench-reference.sh) and compare, since shared machines are noisy.
 //

@@ -113,7 +113,12 @@ struct Compare: ParsableCommand {
     let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: objective, teams: teams)
     // Colour only for people: a terminal, and no NO_COLOR (https://no-color.org).
     let colour = options.format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    let report = ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note, colour: colour, layout: layout)
+    var report = ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note, colour: colour, layout: layout)
+    if !options.targets.isEmpty {
+      let targets = TargetReport.render(
+        targets: options.targets, baseline: all[0], variants: Array(all.dropFirst()), confidence: comparison.confidence, format: options.format)
+      report = options.format == .csv ? targets : report + "\n" + targets
+    }
     guard let kind = options.by, options.format != .json else { return print(report, terminator: "") }
     guard all.allSatisfy({ !$0.layout.months.isEmpty }) else {
       printError("error: --by needs results kept by period; saved results without periods cannot be shown by \(kind.rawValue): run them again with --by")

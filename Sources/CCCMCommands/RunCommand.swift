@@ -29,6 +29,10 @@ struct Run: ParsableCommand {
       }
       try writeAtomically(text, to: save, inputs: inputs)
     }
+    let targets = options.targets.isEmpty
+      ? "" : "\n" + TargetReport.render(targets: options.targets, baseline: results, variants: [], confidence: 0.95, format: options.format)
+    if options.format == .csv, !targets.isEmpty { return print(targets.dropFirst(), terminator: "") }
+    defer { print(targets, terminator: "") }
     if let kind = options.by, options.format != .json {
       let periods = PeriodReport.render(results, by: kind, metrics: PeriodReport.defaultMetrics, format: options.format)
       if options.format == .csv { return print(periods, terminator: "") }

@@ -8,7 +8,7 @@ import Simulation
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// Exit statuses (MODEL.md §11): 1 invalid scenario, 64 bad command line, 2 unreadable or unwritable file.
+/// Exit statuses (docs/model.md): 1 invalid scenario, 64 bad command line, 2 unreadable or unwritable file.
 enum Exit {
   static let invalidScenario = ExitCode(1)
   static let fileError = ExitCode(2)
@@ -82,12 +82,22 @@ struct SimulationOptions: ParsableArguments {
   @Option(name: .long, help: "Also report by period: month or quarter (calendar ones when the scenario has start_date).")
   var by: PeriodKind?
 
+  @Option(name: .long, help: "A target such as bookings>=85M or win_rate>25% (repeatable): the probability of reaching it, per scenario and paired between them.")
+  var target: [String] = []
+
+  /// The parsed targets (validated in `validate`).
+  var targets: [Target] { target.compactMap { try? Target.parse($0).get() } }
+
   func validate() throws {
     if let replications, replications < 2 { throw ValidationError("--replications must be at least 2 (confidence intervals need two), got \(replications)") }
     if let replications, replications > Scenario.maximumReplications {
       throw ValidationError("--replications must be at most \(Scenario.maximumReplications) (results keep about 800 bytes a replication), got \(replications)")
     }
     if threads < 0 { throw ValidationError("--threads must be 0 (every core) or more, got \(threads)") }
+    for text in target {
+      if case .failure(let problem) = Target.parse(text) { throw ValidationError(problem.description) }
+    }
+    if !target.isEmpty, format == .json { throw ValidationError("--target is reported in table, markdown and csv formats; use one of them") }
     try checkGenerator(generator)
   }
 

@@ -3,7 +3,7 @@
 // - `cccm_philox_type()`: a counter-based generator (Philox2x64-10, Salmon et al., "Parallel random
 //   numbers: as easy as 1, 2, 3", SC'11) registered as a custom `gsl_rng_type`, so every `gsl_ran_*`
 //   sampler draws from it. Its output is a pure function of (key, attribute, draw number): selecting a
-//   stream is three stores, which is what MODEL.md §9's per-opportunity streams need.
+//   stream is three stores, which is what docs/model.md per-opportunity streams need.
 // - `cccm_rng_type_named()`: GSL's own generators by name (the global `gsl_rng_*` type pointers are
 //   mutable globals that Swift 6 refuses to read).
 #ifndef CCCM_GSL_SHIM_H

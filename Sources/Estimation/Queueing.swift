@@ -1,4 +1,4 @@
-/// Queueing formulas the engine is checked against (MODEL.md §10).
+/// Queueing formulas the engine is checked against (docs/validation.md).
 public enum Queueing {
   /// Erlang B blocking probability for `servers` servers at offered load `load` (erlangs), by the
   /// stable recurrence B(0) = 1, B(k) = a·B(k-1) / (k + a·B(k-1)).

@@ -1,4 +1,4 @@
-/// Keys of random streams (MODEL.md §9): every stream is named by what it is for, never by when it
+/// Keys of random streams (docs/model.md): every stream is named by what it is for, never by when it
 /// is used, so a run's draws do not depend on thread count, run order or the organisation design.
 public enum StreamKey {
   /// SplitMix64's finaliser (Steele, Lea and Flood, "Fast splittable pseudorandom number

@@ -37,7 +37,7 @@ public struct RunSummary: Sendable {
     return result
   }
 
-  /// The JSON object of MODEL.md §11.
+  /// The JSON object of docs/model.md.
   public var jsonObject: [String: Any] {
     func metrics(_ list: [(String, Summary)]) -> [String: Any] {
       Dictionary(list.map { ($0.0, summaryJSON($0.1)) }, uniquingKeysWith: { a, _ in a })

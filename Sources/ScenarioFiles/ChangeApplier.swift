@@ -1,7 +1,7 @@
 import CoverageModel
 import Yams
 
-/// Applies a variant's `changes`, in order, to the scenario it extends (MODEL.md §8).
+/// Applies a variant's `changes`, in order, to the scenario it extends (docs/what-if.md).
 ///
 /// Each change is a one-key mapping naming the operation. Every operation checks its own
 /// parameters against the scenario as it stands after the changes before it, and reports problems

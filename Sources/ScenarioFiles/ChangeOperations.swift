@@ -32,7 +32,9 @@ extension ChangeApplier {
   /// the uplifts only if given.
   func mergeIntoProductGroup(_ c: ChangeContext, _ scenario: inout Scenario, _ touched: inout [String]) {
     guard let indices = c.distinctTeams("teams", in: scenario, atLeast: 1), let name = c.string("name") else { return }
-    let merged = indices.map { scenario.teams[$0] }
+    // In scenario order, whatever order they are named in: the engine engages the first group with
+    // a free slot, so the groups' order must not depend on how the change lists the teams.
+    let merged = indices.sorted().map { scenario.teams[$0] }
     if let accountTeam = merged.first(where: { $0.kind.ownsAccounts }) {
       return c.error("teams", "\"\(accountTeam.name)\" is a \(accountTeam.kind.rawValue) team; only solution teams and product groups merge into a product group")
     }
@@ -120,6 +122,13 @@ extension ChangeApplier {
     for host in hosts where !solutions.contains(where: { scenario.demand(for: $0, ownedBy: host) > 0 }) {
       return c.error("into", "\"\(scenario.teams[host].name)\" covers no segment needing \(solutions.quotedList); its specialists would have nothing to do")
     }
+    // Embedded specialists work a whole number of slots each: a group whose slots are not a
+    // multiple of its reps would change its number of slots (MODEL §8.1); it must be made so first.
+    for group in specialists.specialistGroups {
+      guard let slots = group.slots, slots % group.reps != 0 else { continue }
+      let path = specialists.groups.isEmpty ? "teams.\(specialists.name).slots" : "teams.\(specialists.name).groups.\(group.name).slots"
+      return c.error("team", "\"\(group.name)\" has \(slots) slots for \(group.reps) specialists, and embedded specialists have a whole number each, so their slots would change; set \(path) to a multiple of \(group.reps) first")
+    }
     if listed != nil, specialists.specialistGroups.count > 1 || solutions.count > 1 {
       return c.error("into", "\"\(specialists.name)\" has several solutions or groups; let cccm apportion its specialists (name the hosts only)")
     }
@@ -141,6 +150,7 @@ extension ChangeApplier {
             costPerSpecialistYear: group.costPerRepYear, winUplift: win, dealUplift: deal)))
       }
     }
+    let hostsBefore = scenario.teams
     for (host, entry) in entries {
       var team = scenario.teams[host]
       if let k = team.embedded.firstIndex(where: { $0.solution == entry.solution }) {
@@ -149,6 +159,10 @@ extension ChangeApplier {
           existing.costPerSpecialistYear == entry.costPerSpecialistYear, existing.winUplift == entry.winUplift,
           existing.dealUplift == entry.dealUplift
         else {
+          if !hostsBefore[host].embedded.contains(where: { $0.solution == entry.solution }) {
+            // The clash is between two of the team's own groups, not with the host.
+            return c.error("team", "\"\(specialists.name)\" has groups working \(entry.solution) with different slots, cost or uplifts, and \"\(team.name)\" can embed \(entry.solution) on one set of terms only; make the groups agree with set first")
+          }
           return c.error("team", "\"\(team.name)\" already has embedded \(entry.solution) specialists with other slots, cost or uplifts; change them first with set")
         }
         existing.specialists = (existing.specialists ?? 0) + (entry.specialists ?? 0)

@@ -1,6 +1,6 @@
 import CoverageModel
 
-/// The names and positions of the numbers one replication produces (MODEL.md §7 and §11).
+/// The names and positions of the numbers one replication produces (docs/model.md).
 ///
 /// A replication's result is one flat `[Double]` in this order: the scenario metrics, then four per
 /// team, four per segment and two per pool. A value is NaN where it is undefined (a win rate with

@@ -1,7 +1,7 @@
 import CoverageModel
 import Randomness
 
-/// Fixed places of an opportunity's attributes in its random stream (MODEL.md §9): a value's draw
+/// Fixed places of an opportunity's attributes in its random stream (docs/model.md): a value's draw
 /// depends only on (opportunity key, attribute, draw number), never on what else was drawn.
 enum Attribute {
   static let account: UInt64 = 0
@@ -136,7 +136,7 @@ struct Replication: ~Copyable {
     metrics.reset(start: -plan.warmup)
   }
 
-  // MARK: - Arrivals and coverage (MODEL.md §2, §4)
+  // MARK: - Arrivals and coverage (docs/model.md)
 
   private mutating func arrive(segment s: Int) {
     let segment = plan.segments[s]
@@ -341,7 +341,7 @@ struct Replication: ~Copyable {
     opportunities[Int(index)].desk = -1
   }
 
-  // MARK: - Stages and presales (MODEL.md §3, §5)
+  // MARK: - Stages and presales (docs/model.md)
 
   private mutating func beginStage(_ index: Int32) {
     let current = Int(opportunities[Int(index)].stages.start + opportunities[Int(index)].stage)

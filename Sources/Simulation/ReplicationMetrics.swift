@@ -1,4 +1,4 @@
-/// Accumulates one replication's metrics over the measured window [0, horizon) (MODEL.md §7).
+/// Accumulates one replication's metrics over the measured window [0, horizon) (docs/model.md).
 struct ReplicationMetrics: ~Copyable {
   struct TeamTally: BusyTime {
     var credited = 0.0, wins = 0.0, blocked = 0.0

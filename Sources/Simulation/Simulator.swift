@@ -33,7 +33,7 @@ public struct SimulationResults: Sendable {
 }
 
 /// Runs replications of a scenario in parallel. Replication r depends only on (scenario, seed, r):
-/// results are bit-identical for any thread count and any order of completion (MODEL.md §9).
+/// results are bit-identical for any thread count and any order of completion (docs/model.md).
 public struct Simulator: Sendable {
   let plan: SimulationPlan
   public let scenario: Scenario

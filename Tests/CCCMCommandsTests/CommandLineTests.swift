@@ -1,33 +1,11 @@
 import Foundation
 import Reports
+import TestSupport
 import Testing
 
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The `cccm` built beside this test bundle.
-private let cccm: String = {
-  var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("cccm").path), directory.path != "/" {
-    directory.deleteLastPathComponent()
-  }
-  return directory.appendingPathComponent("cccm").path
-}()
 
-private func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: cccm)
-  process.arguments = arguments
-  process.currentDirectoryURL = repositoryRoot
-  let out = Pipe()
-  let err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  let stdout = out.fileHandleForReading.readDataToEndOfFile()
-  let stderr = err.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-}
+private func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) { try runCCCM(arguments) }
 
 @Suite("The cccm command", .serialized)
 struct CommandLineTests {

@@ -1,35 +1,14 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import CCCMCommands
 
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The `cccm` built beside this test bundle.
-private let cccm: String = {
-  var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("cccm").path), directory.path != "/" {
-    directory.deleteLastPathComponent()
-  }
-  return directory.appendingPathComponent("cccm").path
-}()
 
 /// Runs `cccm` (from the repository root unless told otherwise), reading both pipes at once.
 private func run(_ arguments: [String], in directory: URL = repositoryRoot) throws -> (status: Int32, out: String, err: String) {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: cccm)
-  process.arguments = arguments
-  process.currentDirectoryURL = directory
-  let out = Pipe()
-  let err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  let errors = Background { err.fileHandleForReading.readDataToEndOfFile() }
-  let stdout = out.fileHandleForReading.readDataToEndOfFile()
-  let stderr = errors.wait(seconds: 600) ?? Data()
-  process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  try runCCCM(arguments, in: directory)
 }
 
 /// Work on another thread, waited for with a time limit (so a deadlock fails a test instead of hanging it).
@@ -320,7 +299,7 @@ struct NotebookTests {
     #expect(try run(["notebook", "run", "--allow-outside", notebook.path]).status == 0)
     #expect(try text(notebook).contains("../r1.yaml: ok (R1"))
     // Inside the tree, however written, and arguments that are not paths.
-    let runner = NotebookRunner(executable: cccm, notebook: notebook.path)
+    let runner = NotebookRunner(executable: cccmExecutable, notebook: notebook.path)
     for inside in ["sub/r1.yaml", "./sub/../sub/r1.yaml", "new/file.json", "bookings", "40", "-r", "--metrics", "--save=sub/x.json", "1%"] {
       #expect(runner.isInside(inside), "\(inside)")
     }
@@ -351,7 +330,7 @@ struct NotebookTests {
     }
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("pwned").path))
     // Quoted, such characters are plain arguments.
-    #expect(try NotebookRunner(executable: cccm, notebook: notebook.path).tokenize("cccm run 'a;b.yaml' \"x y\"").get() == ["cccm", "run", "a;b.yaml", "x y"])
+    #expect(try NotebookRunner(executable: cccmExecutable, notebook: notebook.path).tokenize("cccm run 'a;b.yaml' \"x y\"").get() == ["cccm", "run", "a;b.yaml", "x y"])
   }
 
   @Test("notebook text keeps every line ending byte for byte, and new lines take the notebook's")

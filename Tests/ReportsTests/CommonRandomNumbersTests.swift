@@ -1,17 +1,17 @@
 import Foundation
 import Randomness
 import ScenarioFiles
+import TestSupport
 import Testing
 
 @testable import Estimation
 @testable import Reports
 @testable import Simulation
 
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 @Suite("What common random numbers buy")
 struct CommonRandomNumbersTests {
-  /// MODEL.md §9: a variant that changes only the organisation meets the same opportunities with
+  /// docs/model.md: a variant that changes only the organisation meets the same opportunities with
   /// the same luck, so the paired difference varies much less than an unpaired one would.
   @Test("merging the solution teams into a product group: the paired interval is narrower than the unpaired one, by the ratio the JSON reports")
   func pairedNarrowerThanUnpaired() throws {

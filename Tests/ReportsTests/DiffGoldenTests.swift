@@ -1,13 +1,14 @@
 import Foundation
 import ScenarioFiles
 import SnapshotTesting
+import TestSupport
 import Testing
 
 /// `cccm diff` of the reference company's variants, as golden files: every change of reps,
 /// capacity, specialists, uplifts, motion, cost and coverage, and the totals a change keeps.
 @Suite("diff of the reference company's variants (golden files in __Snapshots__)")
 struct DiffGoldenTests {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let root = repositoryRoot
 
   static func diff(_ variant: String) throws -> String {
     let loader = ScenarioLoader()

@@ -1,12 +1,12 @@
 import CoverageModel
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ScenarioFiles
 
 let testDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let invalidDirectory = testDirectory.appendingPathComponent("Invalid")
-let repositoryRoot = testDirectory.deletingLastPathComponent().deletingLastPathComponent()
 
 /// Every `Invalid/NAME.yaml` but the second file of the extends cycle, with its `NAME.expected`.
 let invalidCases: [String] = {

@@ -1,5 +1,6 @@
 import CoverageModel
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ScenarioFiles

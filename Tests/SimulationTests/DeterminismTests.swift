@@ -1,11 +1,11 @@
 import CoverageModel
 import Foundation
 import ScenarioFiles
+import TestSupport
 import Testing
 
 @testable import Simulation
 
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 @Suite("Reproducibility and common random numbers")
 struct DeterminismTests {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Simulation
 
-/// The engine against theory (MODEL.md §10), with tolerances of 4 standard errors and fixed seeds.
+/// The engine against theory (docs/validation.md), with tolerances of 4 standard errors and fixed seeds.
 @Suite("Engine against theory")
 struct TheoryTests {
   @Test("without capacity limits or presales, the win rate is the product of the advance probabilities times F")
