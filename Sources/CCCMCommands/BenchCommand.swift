@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import CoverageModel
 import Randomness
+import Reports
 import Simulation
 
 struct Bench: ParsableCommand {
@@ -11,10 +12,10 @@ struct Bench: ParsableCommand {
   @Argument(help: "The scenario to measure.")
   var file: String = "scenarios/bench/r1.yaml"
 
-  @Option(name: [.short, .long], help: "Replications per timed run.")
+  @Option(name: [.short, .long], parsing: .unconditional, help: "Replications per timed run.", transform: { try wholeNumber($0, option: "--replications", range: "1 to \(Scenario.maximumReplications)") })
   var replications: Int = 400
 
-  @Option(name: .long, help: "Timed runs per configuration; the median is reported.")
+  @Option(name: .long, parsing: .unconditional, help: "Timed runs per configuration; the median is reported.", transform: { try wholeNumber($0, option: "--runs", range: "at least 1") })
   var runs: Int = 3
 
   @Option(name: .long, help: "GSL generator (philox, mt19937, taus2, ...).")
@@ -35,12 +36,13 @@ struct Bench: ParsableCommand {
     }
     guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
     if let bad = threads.first(where: { $0 < 1 }) { throw ValidationError("--threads takes counts of at least 1, got \(bad)") }
+    try checkGenerator(generator)
   }
 
   func run() throws {
     let scenario = try loadScenario(file)
     guard let kind = Randomness.GeneratorKind(name: generator) else {
-      throw ValidationError("unknown --generator \"\(generator)\"")
+      throw ValidationError("--generator: \(GeneratorKind.refusal(generator))")
     }
     let simulator = Simulator(scenario: scenario, generator: kind)
     let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -57,7 +59,7 @@ struct Bench: ParsableCommand {
     }
     if draws { printDrawCosts(kind) }
     let configurations = !threads.isEmpty ? threads : cores > 1 ? [1, cores] : [1]
-    print("cccm bench: \(scenario.name), \(replications) replications per run, median of \(runs) runs, generator \(generator)")
+    print("cccm bench: \(Sanitize.terminal(scenario.name)), \(replications) replications per run, median of \(runs) runs, generator \(generator)")
     // One untimed run first (page faults, caches, clock ramp-up), then the configurations in turn,
     // so that a noisy spell on a shared machine hits all of them alike.
     for threads in configurations { _ = simulator.run(replications: max(1, replications / 4), seed: scenario.seed, threads: threads) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reports
+import ScenarioFiles
 import Simulation
 
 struct Run: ParsableCommand {
@@ -15,10 +16,18 @@ struct Run: ParsableCommand {
   var save: String?
 
   func run() throws {
-    let scenario = try loadScenario(file)
+    let (scenario, inputs) = try loadScenarioRecordingFiles(file)
+    if let save { try checkWritable(save, inputs: inputs) }
     let results = simulate(scenario, options: options)
     if let save {
-      try writeAtomically(SavedResults(results: results, scenario: scenario, generator: options.generator).json(), to: save)
+      let text: String
+      do {
+        text = try SavedResults(results: results, scenario: scenario, generator: options.generator).json()
+      } catch {
+        printError("\(Excerpt.sanitized(save, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
+        throw Exit.fileError
+      }
+      try writeAtomically(text, to: save, inputs: inputs)
     }
     let targets = options.targets.isEmpty
       ? "" : "\n" + TargetReport.render(targets: options.targets, baseline: results, variants: [], confidence: 0.95, format: options.format)

@@ -35,33 +35,142 @@ struct SavedResults: Codable {
     SimulationResults(scenario: scenario, layout: MetricLayout(teams: teams, segments: segments, pools: pools), seed: seed, values: values)
   }
 
-  func json() -> String {
+  /// The file's JSON text. Throws if it cannot be encoded (nothing is written then).
+  func json() throws -> String {
     let encoder = JSONEncoder()
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     encoder.outputFormatting = [.sortedKeys]
-    return (try? encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
-  }
-
-  /// Reads a saved file, printing a clear message and exiting 2 if it cannot be read or is not one.
-  static func load(_ path: String) throws -> SavedResults {
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+      data = try encoder.encode(self)
     } catch {
-      printError("\(path): error: cannot read the file: \(error.localizedDescription)")
+      throw SavedResultsError.cannotEncode(String(describing: error))
+    }
+    guard let text = String(data: data, encoding: .utf8) else { throw SavedResultsError.cannotEncode("the JSON is not UTF-8") }
+    return text
+  }
+
+  /// The most names a saved file may list in each of teams, segments and pools, and the longest name.
+  static let maximumNames = 100_000
+  static let maximumNameLength = 1_000
+  /// The largest saved file read (a million replications of a large organisation fit).
+  static let maximumFileSize = 1 << 33
+
+  /// Reads a saved file, printing a clear message and exiting 2 if it cannot be read, is not one,
+  /// or was damaged or edited into something `run --save` does not write (README: exit statuses).
+  static func load(_ path: String) throws -> SavedResults {
+    let shown = Excerpt.sanitized(path, limit: Excerpt.pathLimit)
+    let data: Data
+    do {
+      data = try InputFile.read(path, limit: Self.maximumFileSize)
+    } catch {
+      printError("\(shown): error: cannot read the file: \(error.reason)")
       throw Exit.fileError
     }
+    do {
+      return try decode(data)
+    } catch {
+      printError("\(shown): error: \(error.description)")
+      throw Exit.fileError
+    }
+  }
+
+  /// Decodes and checks every field of a saved file.
+  static func decode(_ data: Data) throws(SavedResultsError) -> SavedResults {
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    guard let saved = try? decoder.decode(SavedResults.self, from: data), saved.format == "cccm-results/1" else {
-      printError("\(path): error: not a cccm results file; make one with `cccm run FILE --save \(path)`")
-      throw Exit.fileError
+    let saved: SavedResults
+    do {
+      saved = try decoder.decode(SavedResults.self, from: data)
+    } catch let error as DecodingError {
+      if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+        // Valid JSON that JSONDecoder calls corrupt: a whole number that does not fit its field.
+        for (key, range) in [("replications", "a whole number from 2 to \(Scenario.maximumReplications)"), ("seed", "a whole number from 0 to 2^64-1")] {
+          if let number = object[key] as? NSNumber, key == "seed" ? UInt64(exactly: number.doubleValue) == nil || number.doubleValue < 0 : Int(exactly: number.doubleValue) == nil {
+            throw .damaged("\(key): expected \(range), got \(Excerpt.sanitized(number.stringValue))")
+          }
+        }
+        throw .notResults("a value out of range or of the wrong kind")
+      }
+      throw .notResults(describe(error))
+    } catch {
+      throw .notResults("not JSON")
     }
-    let width = MetricLayout(teams: saved.teams, segments: saved.segments, pools: saved.pools).count
-    guard saved.values.count == saved.replications * width else {
-      printError("\(path): error: the results file is truncated or damaged (\(saved.values.count) values for \(saved.replications) replications of \(width) metrics); save it again")
-      throw Exit.fileError
-    }
+    try saved.check()
     return saved
+  }
+
+  /// Every field within what `run --save` writes.
+  func check() throws(SavedResultsError) {
+    func damaged(_ field: String, _ problem: String) -> SavedResultsError { .damaged("\(field): \(problem)") }
+    guard format == "cccm-results/1" else { throw .notResults("format is \(Excerpt.quoted(format)), not \"cccm-results/1\"") }
+    guard !version.isEmpty, version.count <= 40 else { throw damaged("version", "expected a version such as \"\(CCCM.version)\", got \(Excerpt.quoted(version))") }
+    guard !scenario.isEmpty, scenario.count <= Self.maximumNameLength else { throw damaged("scenario", "expected the scenario's name, got \(Excerpt.quoted(scenario))") }
+    guard (1...16).contains(scenarioHash.count), scenarioHash.allSatisfy(\.isHexDigit) else {
+      throw damaged("scenarioHash", "expected up to 16 hexadecimal digits, got \(Excerpt.quoted(scenarioHash))")
+    }
+    guard GeneratorKind(name: generator) != nil else { throw damaged("generator", GeneratorKind.refusal(Excerpt.sanitized(generator, limit: 40))) }
+    guard (2...Scenario.maximumReplications).contains(replications) else {
+      throw damaged("replications", "expected 2 to \(Scenario.maximumReplications), got \(replications)")
+    }
+    for (field, names) in [("teams", teams), ("segments", segments), ("pools", pools)] {
+      guard names.count <= Self.maximumNames else { throw damaged(field, "\(names.count) names; at most \(Self.maximumNames)") }
+      var seen = Set<String>()
+      for (index, name) in names.enumerated() {
+        guard !name.isEmpty, name.count <= Self.maximumNameLength else {
+          throw damaged("\(field)[\(index)]", "expected a name of 1 to \(Self.maximumNameLength) characters, got \(Excerpt.quoted(name))")
+        }
+        guard seen.insert(name).inserted else { throw damaged("\(field)[\(index)]", "\(Excerpt.quoted(name)) is listed twice") }
+      }
+    }
+    let width = MetricLayout(teams: teams, segments: segments, pools: pools).count
+    let (expected, overflow) = replications.multipliedReportingOverflow(by: width)
+    guard !overflow, values.count == expected else {
+      throw damaged("values", "\(values.count) values for \(replications) replications of \(width) metrics; the file is truncated or damaged")
+    }
+  }
+
+  /// A decoding error as `key "replications": expected a whole number`.
+  static func describe(_ error: DecodingError) -> String {
+    func at(_ context: DecodingError.Context) -> String {
+      let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+      return path.isEmpty ? "" : "\(Excerpt.sanitized(path, limit: 60)): "
+    }
+    switch error {
+    case .keyNotFound(let key, let context): return "\(at(context))missing \"\(Excerpt.sanitized(key.stringValue, limit: 40))\""
+    case .typeMismatch(let type, let context): return "\(at(context))expected \(expectation(type))"
+    case .valueNotFound(let type, let context): return "\(at(context))expected \(expectation(type)), found null"
+    case .dataCorrupted(let context):
+      return context.codingPath.isEmpty ? "not JSON" : "\(at(context))a value out of range or of the wrong kind (whole numbers must fit; seed is 0 to 2^64-1)"
+    @unknown default: return "not readable"
+    }
+  }
+
+  static func expectation(_ type: Any.Type) -> String {
+    switch type {
+    case is String.Type: "text"
+    case is Double.Type: "a number"
+    case is Int.Type, is UInt64.Type: "a whole number"
+    default:
+      String(describing: type).hasPrefix("Array") ? "a list" : String(describing: type).hasPrefix("Dictionary") ? "an object" : "a value of another kind"
+    }
+  }
+}
+
+/// Why a saved results file was refused.
+enum SavedResultsError: Error, CustomStringConvertible {
+  /// Not a results file at all (other JSON, other text, a field missing or of the wrong kind).
+  case notResults(String)
+  /// A results file whose fields are out of what `run --save` writes.
+  case damaged(String)
+  /// The results could not be encoded (never expected: a bug).
+  case cannotEncode(String)
+
+  var description: String {
+    switch self {
+    case .notResults(let detail): "not a cccm results file (\(detail)); make one with `cccm run FILE --save FILE.json`"
+    case .damaged(let detail): "the results file is damaged or was edited: \(detail); save it again with `cccm run FILE --save`"
+    case .cannotEncode(let detail): "cannot encode the results as JSON: \(detail)"
+    }
   }
 }

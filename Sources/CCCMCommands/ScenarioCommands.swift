@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import ScenarioFiles
 
 struct Validate: ParsableCommand {
@@ -13,7 +14,7 @@ struct Validate: ParsableCommand {
     for file in files {
       do {
         let scenario = try loadScenario(file)
-        print("\(file): ok (\(scenario.name): \(scenario.segments.count) segments, \(scenario.teams.count) teams, \(scenario.pools.count) presales pools)")
+        print("\(Excerpt.sanitized(file, limit: Excerpt.pathLimit)): ok (\(Excerpt.sanitized(scenario.name, limit: 200)): \(scenario.segments.count) segments, \(scenario.teams.count) teams, \(scenario.pools.count) presales pools)")
       } catch let code as ExitCode {
         if status == nil || code == Exit.fileError { status = code }
       }
@@ -44,6 +45,8 @@ struct Diff: ParsableCommand {
   func run() throws {
     let first = try loadScenario(a)
     let second = try loadScenario(b)
-    print(ScenarioDiff(from: first, to: second).report, terminator: "")
+    // Names from the files reach the terminal: control characters escaped, line by line.
+    let report = ScenarioDiff(from: first, to: second).report.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitize.terminal(String($0)) }
+    print(report.joined(separator: "\n"), terminator: "")
   }
 }

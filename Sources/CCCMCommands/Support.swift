@@ -15,13 +15,18 @@ enum Exit {
 }
 
 func printError(_ text: String) {
-  FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+  StandardStreams.error(text.hasSuffix("\n") ? text : text + "\n")
 }
 
 /// Loads a scenario, printing every problem and exiting 1 (invalid) or 2 (unreadable) on failure.
 func loadScenario(_ path: String) throws -> Scenario {
+  try loadScenarioRecordingFiles(path).scenario
+}
+
+/// `loadScenario`, with the files read (the scenario and the files it extends).
+func loadScenarioRecordingFiles(_ path: String) throws -> (scenario: Scenario, files: [String]) {
   do {
-    return try ScenarioLoader().load(path: path)
+    return try ScenarioLoader().loadRecordingFiles(path: path)
   } catch .invalid(let error) {
     printError(error.description)
     throw Exit.invalidScenario
@@ -31,25 +36,38 @@ func loadScenario(_ path: String) throws -> Scenario {
   }
 }
 
-/// Writes a file atomically (a temporary file renamed into place), exiting 2 on failure.
-func writeAtomically(_ text: String, to path: String) throws {
+/// Writes a file safely (`FileOutput`: atomic replacement keeping permissions, symlinks followed,
+/// devices and FIFOs written directly, read-only files and `inputs` refused), exiting 2 on failure.
+func writeAtomically(_ text: String, to path: String, inputs: [String] = []) throws {
   do {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    try FileOutput.write(Data(text.utf8), to: path, inputs: inputs)
   } catch {
-    printError("\(path): error: cannot write the file: \(error.localizedDescription)")
+    printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file: \(error.reason)")
+    throw Exit.fileError
+  }
+}
+
+/// Checks, before any work, that `path` can be written (`FileOutput.plan`), exiting 2 if not.
+func checkWritable(_ path: String, inputs: [String] = []) throws {
+  do {
+    _ = try FileOutput.plan(path, inputs: inputs)
+  } catch {
+    printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file: \(error.reason)")
     throw Exit.fileError
   }
 }
 
 /// Options shared by `run` and `compare`.
 struct SimulationOptions: ParsableArguments {
-  @Option(name: [.short, .long], help: "Replications per scenario (default: the scenario's `replications`).")
+  // `.unconditional`: a value that starts with "-" (`--seed -5`) is the option's value, refused
+  // with the valid range, not "Missing value".
+  @Option(name: [.short, .long], parsing: .unconditional, help: "Replications per scenario, 2 to 1,000,000 (default: the scenario's `replications`).", transform: { try wholeNumber($0, option: "--replications", range: "2 to \(Scenario.maximumReplications)") })
   var replications: Int?
 
-  @Option(name: .long, help: "Seed of the random streams (default: the scenario's `seed`).")
+  @Option(name: .long, parsing: .unconditional, help: "Seed of the random streams, 0 to 2^64-1 (default: the scenario's `seed`).", transform: parseSeed)
   var seed: UInt64?
 
-  @Option(name: .long, help: "Worker threads; 0 uses every core.")
+  @Option(name: .long, parsing: .unconditional, help: "Worker threads; 0 uses every core.", transform: { try wholeNumber($0, option: "--threads", range: "0 (every core) or more") })
   var threads: Int = 0
 
   @Option(name: .long, help: "GSL generator: philox (default, counter-based) or a GSL name such as mt19937 or taus2.")
@@ -80,14 +98,18 @@ struct SimulationOptions: ParsableArguments {
       if case .failure(let problem) = Target.parse(text) { throw ValidationError(problem.description) }
     }
     if !target.isEmpty, format == .json { throw ValidationError("--target is reported in table, markdown and csv formats; use one of them") }
-    if GeneratorKind(name: generator) == nil {
-      let names = GeneratorKind.availableNames
-      let close = names.filter { $0.hasPrefix(generator.prefix(3)) }.prefix(5)
-      throw ValidationError("unknown --generator \"\(generator)\"" + (close.isEmpty ? "; try philox, mt19937 or taus2" : "; did you mean \(close.joined(separator: ", "))?"))
-    }
+    try checkGenerator(generator)
   }
 
   var generatorKind: GeneratorKind { GeneratorKind(name: generator) ?? .philox }
+}
+
+/// Refuses an unknown or unsafe `--generator` (exit 64) with a did-you-mean and the accepted names.
+func checkGenerator(_ name: String) throws {
+  guard GeneratorKind(name: name) == nil else { return }
+  let names = GeneratorKind.availableNames
+  let hint = GeneratorKind.unsafeNames.contains(name) ? nil : Suggestion.didYouMean(name, among: names)
+  throw ValidationError("--generator: " + GeneratorKind.refusal(Excerpt.sanitized(name)).replacingOccurrences(of: "; accepted:", with: "; \(hint.map { $0 + " " } ?? "")accepted:"))
 }
 
 /// A progress bar on standard error, shown only on a terminal and only after a second.
@@ -121,12 +143,12 @@ final class ProgressBar: @unchecked Sendable {
     let filled = total > 0 ? width * done / total : width
     let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
     let line = String(format: "\r%@ [%@] %d/%d  %.0f rep/s  %.0fs left ", label, bar, done, total, rate, left)
-    FileHandle.standardError.write(Data(line.utf8))
+    StandardStreams.error(line)
   }
 
   func finish() {
     guard enabled, drawn else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    StandardStreams.error("\r\u{1B}[K")
   }
 }
 

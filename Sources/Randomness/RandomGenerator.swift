@@ -9,15 +9,36 @@ public enum GeneratorKind: Hashable, Sendable, CustomStringConvertible {
   /// from a hash of the key, which costs what that generator's seeding costs.
   case gsl(String)
 
-  /// Parses `philox` or the name of a GSL generator; nil for an unknown name.
+  /// Parses `philox` or the name of a GSL generator that cccm can use safely; nil for an unknown
+  /// name or one of `unsafeNames`.
   public init?(name: String) {
     if name == "philox" {
       self = .philox
-    } else if name.withCString({ cccm_rng_type_named($0) }) != nil {
+    } else if !Self.unsafeNames.contains(name), name.withCString({ cccm_rng_type_named($0) }) != nil {
       self = .gsl(name)
     } else {
       return nil
     }
+  }
+
+  /// GSL generators that cccm refuses: for some seeds in the range cccm seeds them with
+  /// (`gslSeed`), their stream is stuck at one value or at 0, which can make a rejection sampler
+  /// (gamma, normal) or `uniformPositive` loop for ever. Found by seeding every GSL generator with
+  /// powers of two and their neighbours (see RandomnessTests' "every accepted generator" test).
+  public static let unsafeNames: Set<String> = [
+    "borosh13", "gfsr4", "mt19937_1998", "r250", "randu", "transputer", "tt800", "waterman14",
+  ]
+
+  /// The largest seed handed to a GSL generator. Many of GSL's generators take 31-bit seeds: a
+  /// 64-bit seed makes `ran1` and `ran2` index out of their tables (a crash) and `zuf` loop for
+  /// ever, and 0, 2^31 - 1 and 2^31 give stuck streams in `minstd`, `ran1`, `fishman20` and `ranlxs*`.
+  /// So every seed is in 1...2^31 - 2, a range every accepted generator takes.
+  public static let largestGSLSeed: UInt64 = 2_147_483_646
+
+  /// The seed in 1...`largestGSLSeed` for a 64-bit stream key (already mixed).
+  @inlinable
+  public static func gslSeed(_ key: UInt64) -> UInt {
+    UInt(1 + key % largestGSLSeed)
   }
 
   public var description: String {
@@ -32,10 +53,21 @@ public enum GeneratorKind: Hashable, Sendable, CustomStringConvertible {
     var names = ["philox"]
     var cursor = gsl_rng_types_setup()
     while let type = cursor?.pointee {
-      names.append(String(cString: type.pointee.name))
+      let name = String(cString: type.pointee.name)
+      if !unsafeNames.contains(name) { names.append(name) }
       cursor = cursor?.advanced(by: 1)
     }
     return names
+  }
+
+  /// Why `name` is not accepted, with the accepted names, for messages: `unknown generator "x";
+  /// did you mean "y"? ...` (the suggestion is the caller's, see `suggestion`).
+  public static func refusal(_ name: String) -> String {
+    let accepted = availableNames.joined(separator: ", ")
+    if unsafeNames.contains(name) {
+      return "generator \"\(name)\" cannot be used safely (some seeds give a stream stuck at one value); accepted: \(accepted)"
+    }
+    return "unknown generator \"\(name)\"; accepted: \(accepted)"
   }
 }
 
@@ -53,7 +85,13 @@ public final class RandomGenerator {
     let type: UnsafePointer<gsl_rng_type>
     switch kind {
     case .philox: type = cccm_philox_type()
-    case .gsl(let name): type = name.withCString { cccm_rng_type_named($0) } ?? cccm_philox_type()
+    case .gsl(let name):
+      // Kinds made with `GeneratorKind(name:)` always have a type; a `.gsl` made in code with a
+      // wrong name is a programming error, not a silent switch to Philox.
+      guard !GeneratorKind.unsafeNames.contains(name), let named = name.withCString({ cccm_rng_type_named($0) }) else {
+        preconditionFailure("RandomGenerator: \(GeneratorKind.refusal(name)); make kinds with GeneratorKind(name:)")
+      }
+      type = named
     }
     guard let rng = gsl_rng_alloc(type) else {
       preconditionFailure("gsl_rng_alloc failed for generator \(kind): out of memory")
@@ -65,13 +103,16 @@ public final class RandomGenerator {
 
   deinit { gsl_rng_free(rng) }
 
+  /// Seeds the GSL generator directly (tests: the seeds `select` can produce).
+  func setGSLSeed(_ seed: UInt) { gsl_rng_set(rng, seed) }
+
   /// Points the generator at draw 0 of stream (key, attribute). O(1) for Philox.
   @inlinable @inline(__always)
   public func select(key: UInt64, attribute: UInt64) {
     if isPhilox {
       cccm_philox_select(rng, key, attribute)
     } else {
-      gsl_rng_set(rng, UInt(truncatingIfNeeded: StreamKey.mix(key ^ StreamKey.mix(attribute &+ 0x632B_E59B_D9B4_E019))))
+      gsl_rng_set(rng, GeneratorKind.gslSeed(StreamKey.mix(key ^ StreamKey.mix(attribute &+ 0x632B_E59B_D9B4_E019))))
     }
   }
 

@@ -37,6 +37,8 @@ public struct TextTable: Sendable {
   /// Aligned columns; with `colour`, styled cells are wrapped in ANSI colour codes (after padding,
   /// so alignment does not change).
   public func terminal(colour: Bool = false) -> String {
+    let header = header.map(Sanitize.terminal)
+    let rows = rows.map { $0.map(Sanitize.terminal) }
     let widths = header.indices.map { column in
       ([header] + rows).map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
     }
@@ -54,7 +56,7 @@ public struct TextTable: Sendable {
   }
 
   public func markdown() -> String {
-    func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|") }
+    func escape(_ cell: String) -> String { Sanitize.markdownCell(cell) }
     var lines = ["| " + header.map(escape).joined(separator: " | ") + " |"]
     lines.append("|" + header.indices.map { $0 < textColumns ? "---|" : "---:|" }.joined())
     lines += rows.map { "| " + $0.map(escape).joined(separator: " | ") + " |" }

@@ -24,8 +24,98 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     self.message = message
   }
 
+  /// Control characters escaped everywhere, quoted excerpts of the file cut to `Excerpt.limit`
+  /// characters, key paths and messages capped, so a hostile file cannot flood or drive the terminal.
   public var description: String {
-    path.isEmpty ? "\(location): error: \(message)" : "\(location): error: \(path): \(message)"
+    let file = Excerpt.sanitized(location.file, limit: Excerpt.pathLimit)
+    let place = "\(file):\(location.line):\(location.column)"
+    let text = Excerpt.boundedMessage(message)
+    return path.isEmpty ? "\(place): error: \(text)" : "\(place): error: \(Excerpt.sanitized(path, limit: Excerpt.keyPathLimit)): \(text)"
+  }
+}
+
+/// Short, safe excerpts of file contents for messages.
+public enum Excerpt {
+  /// The most characters of file contents quoted in a message.
+  public static let limit = 40
+  /// The most characters of a key path (which holds names from the file) and of a file path.
+  public static let keyPathLimit = 120
+  public static let pathLimit = 400
+  /// The most characters of a whole message (lists of known names are cut here).
+  public static let messageLimit = 400
+
+  /// `text` with control characters escaped (`\n`, `\t`, `\u{1B}`, ...) and cut to `limit`
+  /// characters, an ellipsis marking a cut.
+  public static func sanitized(_ text: String, limit: Int = limit) -> String {
+    var out = ""
+    var count = 0
+    for character in text {
+      if count >= limit {
+        out += "…"
+        break
+      }
+      count += 1
+      out += escaped(character)
+    }
+    return out
+  }
+
+  /// `"text"`, sanitized.
+  public static func quoted(_ text: String, limit: Int = limit) -> String { "\"" + sanitized(text, limit: limit) + "\"" }
+
+  /// A character as it may reach a terminal: control characters (C0, DEL, C1, and the line and
+  /// paragraph separators) escaped; a grapheme made of several scalars checked scalar by scalar.
+  static func escaped(_ character: Character) -> String {
+    guard character.unicodeScalars.contains(where: isControl) else { return String(character) }
+    return character.unicodeScalars.map { scalar in
+      guard isControl(scalar) else { return String(scalar) }
+      switch scalar {
+      case "\n": return "\\n"
+      case "\t": return "\\t"
+      case "\r": return "\\r"
+      default: return "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+      }
+    }.joined()
+  }
+
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+      || (0x202A...0x202E).contains(scalar.value)
+      || (0x2066...0x2069).contains(scalar.value)
+  }
+
+  /// A message with control characters escaped, every quoted excerpt cut to `limit` characters
+  /// and the whole cut to `messageLimit`.
+  public static func boundedMessage(_ message: String) -> String {
+    var out = ""
+    var quote: String?
+    var length = 0
+    var truncated = false
+    for character in message {
+      // Stop once past the limit: a message may carry a list of thousands of names.
+      if length > messageLimit + limit + 2 {
+        truncated = true
+        break
+      }
+      length += 1
+      if var open = quote {
+        if character == "\"" {
+          out += sanitized(open) + "\""
+          quote = nil
+        } else {
+          open.append(character)
+          // Cut early: an unmatched quote must not hold a whole file.
+          quote = open.count > limit + 1 ? String(open.prefix(limit + 1)) : open
+        }
+      } else if character == "\"" {
+        out += "\""
+        quote = ""
+      } else {
+        out += escaped(character)
+      }
+    }
+    if let open = quote { out += sanitized(open) + (truncated ? "\"" : "") }
+    return truncated || out.count > messageLimit ? String(out.prefix(messageLimit)) + "…" : out
   }
 }
 
@@ -37,37 +127,95 @@ public struct ScenarioError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Suggestions for misspelt names and keys.
+///
+/// Bounded, because a hostile file can hold tens of thousands of unknown names among tens of
+/// thousands of known ones: names longer than `maximumLength` get no suggestion, candidates whose
+/// length differs by more than the allowed distance are skipped, the distance stops once a row
+/// exceeds the limit, and while a file loads (`withBudget`) at most `suggestionsPerFile` searches
+/// and `cellsPerFile` edit-distance cells are spent; past that the hint says so.
 public enum Suggestion {
+  /// Names longer than this get no suggestion (misspellings of long names are rare, and costly).
+  public static let maximumLength = 64
+  /// Searches per loaded file.
+  public static let suggestionsPerFile = 1_000
+  /// Candidates looked at per loaded file.
+  public static let candidatesPerFile = 1_000_000
+  /// Edit-distance cells (one comparison of two characters) per loaded file.
+  public static let cellsPerFile = 5_000_000
+
+  /// The work left for the file being loaded (see `withBudget`); nil outside a load.
+  public final class Budget: @unchecked Sendable {
+    public internal(set) var searches = 0
+    public internal(set) var candidates = 0
+    public internal(set) var cells = 0
+    public init() {}
+    var exhausted: Bool {
+      searches >= Suggestion.suggestionsPerFile || candidates >= Suggestion.candidatesPerFile || cells >= Suggestion.cellsPerFile
+    }
+  }
+
+  @TaskLocal static var budget: Budget?
+
+  /// Runs `body` (one file's load) with a fresh budget, which it returns for inspection.
+  public static func withBudget<T>(_ body: () -> T) -> (T, Budget) {
+    let fresh = Budget()
+    let result = $budget.withValue(fresh) { body() }
+    return (result, fresh)
+  }
+
+  /// What a hint says once the budget is spent.
+  public static let exhaustedHint = "(no more suggestions: too many unknown names in this file)"
+
   /// `did you mean "North"?` when a candidate is close enough, else nil.
   public static func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String? {
+    if let budget, budget.exhausted { return exhaustedHint }
     guard let best = closest(word, among: candidates) else { return nil }
     return "did you mean \"\(best)\"?"
   }
 
   /// The candidate nearest by edit distance, if within a third of the word's length (at least 2).
   static func closest(_ word: String, among candidates: some Sequence<String>) -> String? {
-    let limit = max(2, word.count / 3)
+    let a = Array(word.lowercased())
+    guard a.count <= maximumLength else { return nil }
+    budget?.searches += 1
+    let limit = max(2, a.count / 3)
     var best: (String, Int)?
     for candidate in candidates {
-      let distance = editDistance(word.lowercased(), candidate.lowercased())
-      if distance <= limit, distance < (best?.1 ?? .max) { best = (candidate, distance) }
+      if let budget {
+        guard budget.candidates < candidatesPerFile, budget.cells < cellsPerFile else { break }
+        budget.candidates += 1
+      }
+      let length = candidate.count
+      guard length <= maximumLength, abs(length - a.count) <= limit else { continue }
+      let bound = min(limit, (best?.1 ?? .max) - 1)
+      guard bound >= 0 else { break }
+      let distance = editDistance(a, Array(candidate.lowercased()), limit: bound)
+      if distance <= bound { best = (candidate, distance) }
     }
     return best?.0
   }
 
-  /// Levenshtein distance (the two-row dynamic programme).
+  /// Levenshtein distance.
   static func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
+    editDistance(Array(a), Array(b), limit: .max)
+  }
+
+  /// Levenshtein distance (the two-row dynamic programme), or a number above `limit` as soon as
+  /// a whole row exceeds it. Spends the current budget's cells.
+  static func editDistance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var previous = Array(0...b.count)
     var current = previous
     for i in 1...a.count {
       current[0] = i
+      var rowMinimum = i
       for j in 1...b.count {
         current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        rowMinimum = min(rowMinimum, current[j])
       }
+      budget?.cells += b.count
+      if rowMinimum > limit { return limit &+ 1 }
       swap(&previous, &current)
     }
     return previous[b.count]

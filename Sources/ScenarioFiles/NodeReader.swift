@@ -95,10 +95,27 @@ final class NodeReader {
     return value
   }
 
+  /// The largest whole number written as a float (`1e15`) that is read exactly: 2^53.
+  static let largestExactFloat = 9_007_199_254_740_992.0
+
+  /// A whole number of at most 2^53 in size, written as digits or as a whole-valued float such as
+  /// `1e15` (beyond 2^53 floats are not exact, and no count or seed in a scenario needs more).
   func integer(_ node: Node, _ path: String) -> Int? {
+    let tooLarge = "expected a whole number of at most 2^53 (9007199254740992)"
+    if case .scalar(let scalar) = node, scalar.style == .plain, let exact = Int(scalar.string.replacingOccurrences(of: "_", with: "")) {
+      guard exact.magnitude <= UInt(Self.largestExactFloat) else {
+        error(node, path, "\(tooLarge), found \(Excerpt.sanitized(scalar.string))")
+        return nil
+      }
+      return exact
+    }
     guard let value = number(node, path) else { return nil }
-    guard value == value.rounded(), abs(value) < 1e15 else {
-      error(node, path, "expected a whole number, found \(value)")
+    guard value == value.rounded() else {
+      error(node, path, "expected a whole number, found \(Excerpt.sanitized(String(value)))")
+      return nil
+    }
+    guard abs(value) <= Self.largestExactFloat else {
+      error(node, path, "\(tooLarge), found \(Excerpt.sanitized(String(value)))")
       return nil
     }
     return Int(value)
@@ -148,8 +165,8 @@ final class NodeReader {
   func describe(_ node: Node) -> String {
     switch node {
     case .scalar(let scalar):
-      if scalar.style == .plain, Double(scalar.string) != nil { return "the number \(scalar.string)" }
-      return "\"\(scalar.string)\""
+      if scalar.style == .plain, Double(scalar.string) != nil { return "the number \(Excerpt.sanitized(scalar.string))" }
+      return Excerpt.quoted(scalar.string)
     case .mapping: return "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"

@@ -12,7 +12,7 @@ public enum ScenarioLoadError: Error, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .invalid(let error): error.description
-    case .unreadable(let path, let reason): "\(path): error: cannot read the file: \(reason)"
+    case .unreadable(let path, let reason): "\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot read the file: \(reason)"
     }
   }
 }
@@ -21,19 +21,42 @@ public enum ScenarioLoadError: Error, Sendable, CustomStringConvertible {
 public struct ScenarioLoader: Sendable {
   public init() {}
 
+  /// The most files an `extends` chain may hold (the file itself and its bases). Each link costs
+  /// stack in the recursive resolution: a chain of thousands overflowed it.
+  public static let maximumExtendsDepth = 64
+
   /// Loads and resolves the scenario in the file at `path`.
   public func load(path: String) throws(ScenarioLoadError) -> Scenario {
+    try loadRecordingFiles(path: path).scenario
+  }
+
+  /// Loads and resolves the scenario in the file at `path`, with every file read (the file and
+  /// the files it extends), so that a command can refuse to write over one of them.
+  public func loadRecordingFiles(path: String) throws(ScenarioLoadError) -> (scenario: Scenario, files: [String]) {
+    // One suggestion budget for the file and all it extends (Suggestion: bounded did-you-mean).
+    try Suggestion.withBudget { () -> Result<(scenario: Scenario, files: [String]), ScenarioLoadError> in
+      Result { () throws(ScenarioLoadError) in try loadUnbudgeted(path: path) }
+    }.0.get()
+  }
+
+  func loadUnbudgeted(path: String) throws(ScenarioLoadError) -> (scenario: Scenario, files: [String]) {
     var chain: [String] = []
     let loaded = try resolve(path: path, chain: &chain, from: nil)
     var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
     let problems = validator.run()
     guard problems.isEmpty else { throw .invalid(ScenarioError(problems)) }
-    return loaded.scenario
+    return (loaded.scenario, loaded.files)
   }
 
   /// Loads a scenario from YAML text (`file` names it in messages; `extends` is relative to the
   /// current directory).
   public func load(yaml: String, file: String) throws(ScenarioLoadError) -> Scenario {
+    try Suggestion.withBudget { () -> Result<Scenario, ScenarioLoadError> in
+      Result { () throws(ScenarioLoadError) in try loadUnbudgeted(yaml: yaml, file: file) }
+    }.0.get()
+  }
+
+  func loadUnbudgeted(yaml: String, file: String) throws(ScenarioLoadError) -> Scenario {
     var chain: [String] = []
     let loaded = try resolve(text: yaml, file: file, directory: FileManager.default.currentDirectoryPath, chain: &chain)
     var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
@@ -48,6 +71,8 @@ public struct ScenarioLoader: Sendable {
     var scenario: Scenario
     var locations: [String: SourceLocation]
     var file: String
+    /// The files read, the extended ones first.
+    var files: [String] = []
 
     /// The location of a path, or of its nearest recorded ancestor, or the file's start.
     func locate(_ path: String) -> SourceLocation {
@@ -65,24 +90,27 @@ public struct ScenarioLoader: Sendable {
     let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
     let text: String
     do {
-      text = try String(contentsOfFile: canonical, encoding: .utf8)
+      text = try InputFile.text(canonical)
     } catch {
       if let (reader, node) = from {
-        let exists = FileManager.default.fileExists(atPath: canonical)
-        let reason = exists ? "cannot be read" : "no such file"
         var problems = reader.diagnostics
-        problems.append(Diagnostic(location: reader.location(of: node), path: "extends", message: "\"\(node.string ?? path)\": \(reason); check the path (it is relative to this file)"))
+        problems.append(Diagnostic(location: reader.location(of: node), path: "extends", message: "\"\(node.string ?? path)\": \(error.reason); check the path (it is relative to this file)"))
         throw .invalid(ScenarioError(problems))
       }
-      throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+      throw .unreadable(path: path, reason: error.reason)
     }
     if chain.contains(canonical), let (reader, node) = from {
       let cycle = (chain + [canonical]).map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: " -> ")
       throw .invalid(ScenarioError([Diagnostic(location: reader.location(of: node), path: "extends", message: "extends goes round in a cycle: \(cycle)")]))
     }
+    if chain.count >= Self.maximumExtendsDepth, let (reader, node) = from {
+      throw .invalid(ScenarioError([Diagnostic(location: reader.location(of: node), path: "extends", message: "extends goes more than \(Self.maximumExtendsDepth) files deep; a variant should extend its baseline (or a short chain of variants)")]))
+    }
     chain.append(canonical)
     defer { chain.removeLast() }
-    return try resolve(text: text, file: path, directory: URL(fileURLWithPath: canonical).deletingLastPathComponent().path, chain: &chain)
+    var loaded = try resolve(text: text, file: path, directory: URL(fileURLWithPath: canonical).deletingLastPathComponent().path, chain: &chain)
+    loaded.files.append(canonical)
+    return loaded
   }
 
   func resolve(text: String, file: String, directory: String, chain: inout [String]) throws(ScenarioLoadError) -> Loaded {
@@ -104,12 +132,14 @@ public struct ScenarioLoader: Sendable {
     let decoder = ScenarioDecoder(reader: reader)
     var scenario: Scenario
     var locations: [String: SourceLocation] = [:]
+    var files: [String] = []
     if let extendsNode = pairs.first(where: { $0.key == "extends" })?.node {
       guard let base = reader.string(extendsNode, "extends") else { throw .invalid(ScenarioError(reader.diagnostics)) }
       let basePath = base.hasPrefix("/") ? base : URL(fileURLWithPath: directory).appendingPathComponent(base).path
       let loaded = try resolve(path: basePath, chain: &chain, from: (reader, extendsNode))
       scenario = loaded.scenario
       locations = loaded.locations
+      files = loaded.files
     } else {
       for key in ["name", "segments", "motions", "teams"] where !pairs.contains(where: { $0.key == key }) {
         reader.error(root, "", "missing required key \"\(key)\"")
@@ -126,7 +156,7 @@ public struct ScenarioLoader: Sendable {
       applier.apply(changesNode, to: &scenario, locations: &locations)
     }
     guard reader.diagnostics.isEmpty else { throw .invalid(ScenarioError(reader.diagnostics)) }
-    return Loaded(scenario: scenario, locations: locations, file: file)
+    return Loaded(scenario: scenario, locations: locations, file: file, files: files)
   }
 
   func syntaxDiagnostic(_ error: any Error, file: String) -> Diagnostic {
@@ -139,9 +169,25 @@ public struct ScenarioLoader: Sendable {
     case .parser(let context, let problem, let mark, _): return diagnostic(problem, mark, context)
     case .composer(let context, let problem, let mark, _): return diagnostic(problem, mark, context)
     case .duplicatedKeysInMapping(let duplicates, let context):
-      return Diagnostic(location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column), path: "", message: "duplicate keys \(duplicates.joined(separator: ", ")); remove one of each")
+      return Diagnostic(location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column), path: "", message: "duplicate keys \(duplicates.map { Excerpt.quoted($0) }.joined(separator: ", ")); remove one of each")
+    case .reader(let problem, let offset, let value, let yaml):
+      // Yams's own description quotes the whole offending line: give its place and the character only.
+      var line = 1
+      var column = 1
+      if let offset {
+        for byte in yaml.utf8.prefix(max(0, offset)) {
+          if byte == UInt8(ascii: "\n") {
+            line += 1
+            column = 1
+          } else if byte & 0xC0 != 0x80 {
+            column += 1
+          }
+        }
+      }
+      let character = value >= 0 ? String(format: " (U+%04X)", value) : ""
+      return Diagnostic(location: SourceLocation(file: file, line: line, column: column), path: "", message: "YAML syntax: \(problem)\(character); remove it (YAML allows none, even in quotes)")
     default:
-      return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), path: "", message: "YAML syntax: \(error)")
+      return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), path: "", message: "YAML syntax: \(Excerpt.sanitized(String(describing: error).split(separator: "\n").first.map(String.init) ?? "", limit: 200))")
     }
   }
 }

@@ -1,3 +1,3 @@
 import CCCMCommands
 
-CCCM.main()
+CCCM.mainCheckingOutput()
