@@ -24,7 +24,7 @@ let package = Package(
     .target(
       name: "CCCMCommands",
       dependencies: [
-        "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation", "Reports",
+        "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation", "Experiments", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -43,6 +43,8 @@ let package = Package(
     .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness"]),
     /// Summaries, confidence intervals, paired comparisons and queueing theory (Erlang B and C).
     .target(name: "Estimation", dependencies: ["Randomness"]),
+    /// Experiments: runs of scenarios on common random numbers, sequential precision, results files.
+    .target(name: "Experiments", dependencies: ["CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation"]),
     /// Tables in terminal, Markdown, CSV and JSON form.
     .target(name: "Reports", dependencies: ["Estimation", "Simulation"]),
 
@@ -65,7 +67,7 @@ let package = Package(
       name: "ReportsTests",
       dependencies: ["Reports", "ScenarioFiles", "Randomness", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
-    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Reports", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Experiments", "Reports", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

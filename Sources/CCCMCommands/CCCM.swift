@@ -2,12 +2,12 @@ import ArgumentParser
 
 /// The `cccm` command.
 public struct CCCM: ParsableCommand {
-  public static let version = "0.1.0"
+  public static let version = "0.2.0"
   public static let configuration = CommandConfiguration(
     commandName: "cccm",
     abstract: "Monte Carlo what-if simulation of how a company covers its customers.",
     discussion: "Scenario files describe an organisation design; variants extend a baseline with what-if changes. See docs/scenario-format.md.",
     version: version,
-    subcommands: [Validate.self, Show.self, Diff.self, Run.self, Compare.self, Notebook.self, Bench.self, Metrics.self])
+    subcommands: [Validate.self, Show.self, Diff.self, Run.self, Compare.self, Merge.self, Notebook.self, Bench.self, Metrics.self])
   public init() {}
 }

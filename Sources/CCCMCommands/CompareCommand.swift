@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import CoverageModel
 import Estimation
 import Foundation
@@ -33,7 +34,7 @@ struct Compare: ParsableCommand {
   @Option(name: .long, help: "Add replications until every variant's difference on the objective has a 95% half-width within this share of the baseline mean, e.g. 1%.")
   var precision: String?
 
-  @Option(name: .long, help: "The most replications --precision may use.")
+  @Option(name: .long, parsing: .unconditional, help: "The most replications --precision may use.")
   var maxReplications: Int = 10_000
 
   @Flag(name: .long, help: "The files are saved results (`run --save`), compared without simulating.")
@@ -46,9 +47,7 @@ struct Compare: ParsableCommand {
       let hint = Suggestion.didYouMean(metric, among: known).map { $0 + " " } ?? ""
       throw ValidationError("unknown metric \"\(metric)\"; \(hint)metrics: \(known.joined(separator: ", "))")
     }
-    if let precision, parsePrecision(precision) == nil {
-      throw ValidationError("--precision takes a share such as 1% or 0.01, got \"\(precision)\"")
-    }
+    if let precision { _ = try checkPrecision(precision) }
     if from, precision != nil { throw ValidationError("--precision needs simulation; it cannot be used with --from") }
     guard (2...Scenario.maximumReplications).contains(maxReplications) else {
       throw ValidationError("--max-replications must be from 2 to \(Scenario.maximumReplications), got \(maxReplications)")
@@ -62,12 +61,13 @@ struct Compare: ParsableCommand {
     if from {
       let saved = try files.map(SavedResults.load)
       for (file, s) in zip(files.dropFirst(), saved.dropFirst()) {
-        if s.seed != saved[0].seed {
-          printError("\(file): error: saved with seed \(s.seed), but \(files[0]) with seed \(saved[0].seed); paired comparisons need the same seed: run both again with --seed")
-          throw Exit.fileError
-        }
-        if s.replications != saved[0].replications {
-          printError("\(file): error: has \(s.replications) replications, but \(files[0]) has \(saved[0].replications); paired comparisons need the same replications")
+        let base = saved[0]
+        for (what, mine, theirs, fix) in [
+          ("seed", String(s.seed), String(base.seed), "run both again with the same --seed"),
+          ("generator", s.generator, base.generator, "run both again with the same --generator"),
+          ("replications", "\(s.firstReplication)..<\(s.firstReplication + s.replications)", "\(base.firstReplication)..<\(base.firstReplication + base.replications)", "save the same replications of both"),
+        ] where mine != theirs {
+          printError("\(Excerpt.sanitized(file, limit: Excerpt.pathLimit)): error: saved with \(what) \(mine), but \(Excerpt.sanitized(files[0], limit: Excerpt.pathLimit)) with \(theirs); paired comparisons need the same \(what): \(fix)")
           throw Exit.fileError
         }
       }
@@ -77,38 +77,28 @@ struct Compare: ParsableCommand {
       let batch = options.replications ?? scenarios[0].replications
       // Every scenario runs on one seed (--seed, else the baseline's), so replication r of each
       // meets the same opportunities and the differences stay paired.
-      var options = options
+      let seed = options.seed ?? scenarios[0].seed
       if options.seed == nil {
-        let seed = scenarios[0].seed
         for (file, scenario) in zip(files, scenarios).dropFirst() where scenario.seed != seed {
-          printError("note: \(file) sets seed \(scenario.seed); compared on the baseline's seed \(seed) so replications stay paired")
+          printError("note: \(Excerpt.sanitized(file, limit: Excerpt.pathLimit)) sets seed \(scenario.seed); compared on the baseline's seed \(seed) so replications stay paired")
         }
-        options.seed = seed
       }
-      var runs = scenarios.map { simulate($0, options: options, replications: batch) }
-      if let precision, let target = parsePrecision(precision) {
-        let objectiveIndex = Simulation.MetricLayout.scenarioMetrics.firstIndex(of: objective) ?? 0
-        func widest() -> (Double, Double) {
-          let base = runs[0].column(objectiveIndex)
-          let baseMean = Summary(base).mean
-          let half = runs.dropFirst().map { PairedDifference(baseline: base, variant: $0.column(objectiveIndex), confidence: 0.95).halfWidth }.max() ?? 0
-          return (half, abs(baseMean))
-        }
-        var (half, scale) = widest()
-        while half > target * scale, runs[0].replications < maxReplications {
-          let more = min(batch, maxReplications - runs[0].replications)
-          for i in runs.indices {
-            runs[i].append(simulate(scenarios[i], options: options, replications: more, first: runs[i].replications))
-          }
-          (half, scale) = widest()
-        }
-        let reached = half <= target * scale
-        let share = scale > 0 ? half / scale : .nan
-        note = reached
-          ? String(format: "Precision reached: the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@) after %d replications.", objective, share * 100, precision, runs[0].replications)
-          : String(format: "Precision NOT reached: stopped at --max-replications %d with a widest 95%% half-width on %@ of %.2f%% of the baseline mean (target %@).", runs[0].replications, objective, share * 100, precision)
+      let experiment = Experiment(
+        scenarios: scenarios, seed: seed, generator: options.generatorKind, byPeriod: options.by != nil, threads: options.threads)
+      if let precision, let target = try? checkPrecision(precision) {
+        try checkMaxReplications(maxReplications, starting: batch)
+        let bar = ProgressBar(total: scenarios.count * maxReplications, label: "compare", quiet: options.quiet)
+        let outcome = experiment.runToPrecision(objective: objective, share: target, batch: batch, maximum: maxReplications, progress: { _, _ in bar.tick() })
+        bar.finish()
+        all = outcome.results
+        note = outcome.reached
+          ? String(format: "Precision reached: the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@) after %d replications.", objective, outcome.widestShare * 100, precision, all[0].replications)
+          : String(format: "Precision NOT reached: stopped at --max-replications %d with a widest 95%% half-width on %@ of %.2f%% of the baseline mean (target %@).", all[0].replications, objective, outcome.widestShare * 100, precision)
+      } else {
+        let bar = ProgressBar(total: scenarios.count * batch, label: "compare", quiet: options.quiet)
+        all = experiment.run(replications: batch, progress: { _, _ in bar.tick() })
+        bar.finish()
       }
-      all = runs
     }
     let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: objective, teams: teams)
     // Colour only for people: a terminal, and no NO_COLOR (https://no-color.org).
@@ -131,10 +121,5 @@ struct Compare: ParsableCommand {
   }
 }
 
-/// `1%` or `0.01` as a share.
-func parsePrecision(_ text: String) -> Double? {
-  if text.hasSuffix("%") { return Double(text.dropLast()).map { $0 / 100 }.flatMap { $0 > 0 ? $0 : nil } }
-  return Double(text).flatMap { $0 > 0 && $0 < 1 ? $0 : nil }
-}
 
 extension ComparisonLayout: ExpressibleByArgument {}

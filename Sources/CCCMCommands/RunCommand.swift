@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import Reports
 import ScenarioFiles
@@ -12,17 +13,24 @@ struct Run: ParsableCommand {
 
   @OptionGroup var options: SimulationOptions
 
-  @Option(name: .long, help: "Also write the per-replication results to this file (JSON), for `compare --from`.")
+  @Option(name: .long, help: "Also write the per-replication results to this file (JSON), for `compare --from` and `cccm merge`.")
   var save: String?
+
+  @Option(name: .long, parsing: .unconditional, help: "The first replication to run (default 0): a shard of a larger run, to merge with `cccm merge`.")
+  var first: Int = 0
+
+  func validate() throws {
+    guard (0...Int(Int32.max)).contains(first) else { throw ValidationError("--first must be from 0 to \(Int32.max), got \(first)") }
+  }
 
   func run() throws {
     let (scenario, inputs) = try loadScenarioRecordingFiles(file)
     if let save { try checkWritable(save, inputs: inputs) }
-    let results = simulate(scenario, options: options)
+    let results = simulate(scenario, options: options, first: first)
     if let save {
       let text: String
       do {
-        text = try SavedResults(results: results, scenario: scenario, generator: options.generator).json()
+        text = try SavedResults(results: results, scenario: scenario, generator: options.generator, version: CCCM.version, firstReplication: first).json()
       } catch {
         printError("\(Excerpt.sanitized(save, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
         throw Exit.fileError

@@ -146,6 +146,16 @@ final class ProgressBar: @unchecked Sendable {
     StandardStreams.error(line)
   }
 
+  /// One more replication done (for bars counted across several runs).
+  func tick() {
+    lock.lock()
+    ticks += 1
+    let done = ticks
+    lock.unlock()
+    update(done)
+  }
+  private var ticks = 0
+
   func finish() {
     guard enabled, drawn else { return }
     StandardStreams.error("\r\u{1B}[K")

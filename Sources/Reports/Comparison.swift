@@ -266,7 +266,7 @@ public enum ComparisonReport {
       let markdown = format == .markdown
       let level = String(format: "%.4g%%", c.confidence * 100)
       var out = ""
-      out += "Baseline \(c.baseline.scenario) vs \(c.variants.count) variant\(c.variants.count == 1 ? "" : "s"); \(c.baseline.replications) paired replications, seed \(c.baseline.seed), common random numbers.\n"
+      out += "Baseline \(Sanitize.terminal(c.baseline.scenario)) vs \(c.variants.count) variant\(c.variants.count == 1 ? "" : "s"); \(c.baseline.replications) paired replications, seed \(c.baseline.seed), common random numbers.\n"
       if c.variants.count > 1 {
         out += "Difference intervals are \(level) (Bonferroni-adjusted for \(c.variants.count) variants, family-wise 95%). * = the interval excludes 0.\n\n"
       } else {
@@ -278,12 +278,12 @@ public enum ComparisonReport {
         out += "\nWhat common random numbers bought (variance of an unpaired difference / variance of the paired one):\n"
         for (variant, row) in zip(c.variants, c.differences) {
           let cells = zip(c.metrics, row).map { "\($0) \(String(format: "%.1f", $1.varianceReduction))x" }
-          out += "  \(variant.scenario): " + cells.joined(separator: ", ") + "\n"
+          out += "  \(Sanitize.terminal(variant.scenario)): " + cells.joined(separator: ", ") + "\n"
         }
       }
       for (variant, rows) in zip(c.variants, c.teamDifferences) where !rows.isEmpty {
         let partial = rows.contains { $0.baseline == nil || $0.variant == nil }
-        out += "\nPer-team differences, \(variant.scenario) - \(c.baseline.scenario)\(partial ? " (- where a scenario has no such team)" : ""):\n\n"
+        out += "\nPer-team differences, \(Sanitize.terminal(variant.scenario)) - \(Sanitize.terminal(c.baseline.scenario))\(partial ? " (- where a scenario has no such team)" : ""):\n\n"
         var grid = TextTable(header: ["team", "metric", c.baseline.scenario, variant.scenario, "diff", "diff CI", "", "rel."], textColumns: 2)
         for row in rows {
           let unit = MetricUnit(metric: row.metric)

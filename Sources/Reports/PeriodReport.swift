@@ -37,7 +37,7 @@ public enum PeriodReport {
         }
         table.add(row)
       }
-      let title = "\(results.scenario) by \(kind.rawValue): mean [95% CI] over \(results.replications) replications, seed \(results.seed)"
+      let title = "\(Sanitize.terminal(results.scenario)) by \(kind.rawValue): mean [95% CI] over \(results.replications) replications, seed \(results.seed)"
       return format == .markdown ? "### \(title)\n\n" + table.markdown() : title + "\n\n" + table.terminal()
     }
   }
@@ -83,7 +83,7 @@ public enum PeriodReport {
         }
         table.add(row)
       }
-      let title = "\(variant.scenario) - \(baseline.scenario) by \(kind.rawValue): paired differences [\(level) CI], and cumulative from the first \(kind.rawValue)"
+      let title = "\(Sanitize.terminal(variant.scenario)) - \(Sanitize.terminal(baseline.scenario)) by \(kind.rawValue): paired differences [\(level) CI], and cumulative from the first \(kind.rawValue)"
       out += format == .markdown ? "### \(title)\n\n" + table.markdown() + "\n" : title + "\n\n" + table.terminal() + "\n"
     }
     return format == .csv ? csv.joined(separator: "\n") + "\n" : out

@@ -78,9 +78,8 @@ func renderJSON(_ object: Any) -> String {
   return text + "\n"
 }
 
-func csvField(_ text: String) -> String {
-  text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-}
+/// A CSV cell made safe (`Sanitize.csvField`): every CSV report writes text through it.
+func csvField(_ text: String) -> String { Sanitize.csvField(text) }
 
 func csvNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "" }
 
@@ -101,7 +100,7 @@ public enum RunReport {
       return lines.joined(separator: "\n") + "\n"
     case .table, .markdown:
       let markdown = format == .markdown
-      var out = markdown ? "### \(run.scenario)\n\n" : "\(run.scenario)\n"
+      var out = markdown ? "### \(Sanitize.markdownCell(run.scenario))\n\n" : "\(Sanitize.terminal(run.scenario))\n"
       out += "\(run.replications) replications, seed \(run.seed); 95% confidence intervals of the mean\n\n"
       var table = TextTable(header: ["metric", "mean", "95% CI", "p5", "p50", "p95"])
       for (metric, s) in run.group(.scenario).first?.metrics ?? [] {

@@ -222,7 +222,14 @@ public enum ScenarioEncoder {
       case "\\": escaped += "\\\\"
       case "\n": escaped += "\\n"
       case "\t": escaped += "\\t"
-      default: escaped.unicodeScalars.append(ch)
+      case "\r": escaped += "\\r"
+      default:
+        // Other control characters as YAML escapes, so `show` output loads back.
+        if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) || ch.value == 0x2028 || ch.value == 0x2029 {
+          escaped += ch.value <= 0xFF ? String(format: "\\x%02X", ch.value) : String(format: "\\u%04X", ch.value)
+        } else {
+          escaped.unicodeScalars.append(ch)
+        }
       }
     }
     return escaped + "\""

@@ -20,9 +20,19 @@ struct ScenarioValidator {
 
   /// `no team "Nort"; did you mean "North"?`
   mutating func reference(_ name: String, kind: String, among names: [String], at path: String, extra: String = "") {
-    guard !names.contains(name) else { return }
+    guard !known(names, kind: kind).contains(name) else { return }
     let hint = Suggestion.didYouMean(name, among: names) ?? (names.isEmpty ? "none is defined" : "known: \(names.joined(separator: ", "))")
     error(path, "no \(kind) \"\(name)\"\(extra); \(hint)")
+  }
+
+  /// Each kind's names as a set, made on first use (one kind always names one list of the
+  /// scenario), so a scenario with thousands of names checks each reference in constant time.
+  private var sets: [String: Set<String>] = [:]
+  private mutating func known(_ names: [String], kind: String) -> Set<String> {
+    if let set = sets[kind] { return set }
+    let set = Set(names)
+    sets[kind] = set
+    return set
   }
 
   mutating func run() -> [Diagnostic] {

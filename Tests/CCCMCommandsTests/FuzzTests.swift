@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoverageModel
+import Experiments
 import Foundation
 import Reports
 import ScenarioFiles
@@ -255,7 +256,7 @@ struct FuzzTests {
   func savedResults() throws {
     let scenario = try ScenarioLoader().load(path: root.appendingPathComponent("scenarios/bench/r1.yaml").path)
     let results = Simulator(scenario: try #require(boundedWorkload(scenario))).run(replications: 2, seed: 1, threads: 1)
-    let valid = try SavedResults(results: results, scenario: scenario, generator: "philox").json()
+    let valid = try SavedResults(results: results, scenario: scenario, generator: "philox", version: "0.2.0").json()
     var dice = FuzzDice(state: Self.seed ^ 0x7361_7665_64)
     var outcomes: [FuzzOutcome: Int] = [:]
     let start = Date()

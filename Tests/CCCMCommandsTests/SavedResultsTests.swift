@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import Simulation
 import Testing
@@ -8,8 +9,9 @@ import Testing
 private func validObject() -> [String: Any] {
   let width = MetricLayout(teams: ["T"], segments: ["S"], pools: ["P"]).count
   return [
-    "format": "cccm-results/1", "version": "0.1.0", "scenario": "s", "scenarioHash": "abc123", "seed": 7,
-    "generator": "philox", "replications": 2, "teams": ["T"], "segments": ["S"], "pools": ["P"],
+    "format": "cccm-results/2", "version": "0.2.0", "scenario": "s", "scenarioHash": "abc123", "seed": 7,
+    "generator": "philox", "firstReplication": 0, "replications": 2, "metrics": MetricLayout.scenarioMetrics,
+    "teams": ["T"], "segments": ["S"], "pools": ["P"], "months": [String](), "quarters": [String](),
     "values": (0..<(2 * width)).map(Double.init),
   ]
 }
@@ -47,10 +49,10 @@ struct SavedResultsTests {
   func editedFields() {
     let width = MetricLayout(teams: ["T"], segments: ["S"], pools: ["P"]).count
     let cases: [(String, Any, String)] = [
-      ("replications", 1 << 62, "replications: expected 2 to 1000000"),
-      ("replications", Int.max, "replications: expected 2 to 1000000"),
+      ("replications", 1 << 62, "replications: expected 1 to 1000000"),
+      ("replications", Int.max, "replications: expected 1 to 1000000"),
       ("replications", 1e30, "replications: expected a whole number"),
-      ("replications", -3, "replications: expected 2 to 1000000"),
+      ("replications", -3, "replications: expected 1 to 1000000"),
       ("replications", 3, "values: \(2 * width) values for 3 replications"),
       ("replications", "two", "replications: expected a whole number"),
       ("seed", -1, "seed: expected a whole number from 0 to 2^64-1"),

@@ -4,39 +4,93 @@ import Randomness
 import ScenarioFiles
 import Simulation
 
-/// Per-replication results on disk (`run --save`), to summarise or compare without simulating again.
-struct SavedResults: Codable {
-  var format = "cccm-results/1"
-  var version = CCCM.version
-  var scenario: String
+/// Per-replication results on disk (`run --save`, `cccm merge`): a header that says exactly what
+/// produced them, and the values. Results from several files merge when their headers agree and
+/// their replication ranges are disjoint and adjacent (`merged(_:)`), so a run split into shards
+/// gives the same file as one run. The format is documented in docs/results-format.md.
+public struct SavedResults: Codable, Sendable {
+  public static let currentFormat = "cccm-results/2"
+  public var format = SavedResults.currentFormat
+  /// The cccm version that wrote the file.
+  public var version: String
+  public var scenario: String
   /// FNV-1a hash of the resolved scenario as `cccm show` prints it.
-  var scenarioHash: String
-  var seed: UInt64
-  var generator: String
-  var replications: Int
-  var teams: [String]
-  var segments: [String]
-  var pools: [String]
-  var values: [Double]
+  public var scenarioHash: String
+  public var seed: UInt64
+  public var generator: String
+  /// The replications held: `firstReplication ..< firstReplication + replications`.
+  public var firstReplication: Int
+  public var replications: Int
+  /// The metric layout: scenario metrics (in order), entities, and periods when kept.
+  public var metrics: [String]
+  public var teams: [String]
+  public var segments: [String]
+  public var pools: [String]
+  public var months: [String]
+  public var quarters: [String]
+  public var values: [Double]
 
-  init(results: SimulationResults, scenario: Scenario, generator: String) {
+  public init(results: SimulationResults, scenario: Scenario, generator: String, version: String, firstReplication: Int = 0) {
+    self.version = version
     self.scenario = results.scenario
-    scenarioHash = String(StreamKey.name(ScenarioEncoder.yaml(scenario)), radix: 16)
+    scenarioHash = Self.hash(of: scenario)
     seed = results.seed
     self.generator = generator
+    self.firstReplication = firstReplication
     replications = results.replications
+    metrics = MetricLayout.scenarioMetrics
     teams = results.layout.teams
     segments = results.layout.segments
     pools = results.layout.pools
+    months = results.layout.months
+    quarters = results.layout.quarters
     values = results.values
   }
 
-  var results: SimulationResults {
-    SimulationResults(scenario: scenario, layout: MetricLayout(teams: teams, segments: segments, pools: pools), seed: seed, values: values)
+  /// The hash a file records for a scenario: FNV-1a of its canonical YAML (`cccm show`), so any
+  /// change that reaches the engine changes it. An identity check, not a security measure.
+  public static func hash(of scenario: Scenario) -> String { String(StreamKey.name(ScenarioEncoder.yaml(scenario)), radix: 16) }
+
+  public var layout: MetricLayout { MetricLayout(teams: teams, segments: segments, pools: pools, months: months, quarters: quarters) }
+
+  public var results: SimulationResults { SimulationResults(scenario: scenario, layout: layout, seed: seed, values: values) }
+
+  /// Several files of one scenario, seed, generator and layout, with disjoint replication ranges
+  /// that together leave no gap, as one file (in replication order); a clear reason otherwise.
+  public static func merged(_ files: [SavedResults]) throws(SavedResultsError) -> SavedResults {
+    guard var first = files.min(by: { $0.firstReplication < $1.firstReplication }) else { throw .cannotMerge("no files to merge") }
+    for file in files {
+      for (field, a, b) in [
+        ("scenario hash", first.scenarioHash, file.scenarioHash), ("seed", String(first.seed), String(file.seed)),
+        ("generator", first.generator, file.generator), ("cccm version", first.version, file.version),
+      ] where a != b {
+        throw .cannotMerge("the files differ in their \(field) (\(Excerpt.quoted(a)) and \(Excerpt.quoted(b))); only shards of one run merge")
+      }
+      guard file.layout == first.layout, file.metrics == first.metrics else {
+        throw .cannotMerge("the files have different metric layouts (teams, segments, pools, periods); only shards of one run merge")
+      }
+    }
+    let sorted = files.sorted { $0.firstReplication < $1.firstReplication }
+    var next = sorted[0].firstReplication
+    var values: [Double] = []
+    for file in sorted {
+      guard file.firstReplication == next else {
+        let range = "\(file.firstReplication)..<\(file.firstReplication + file.replications)"
+        throw .cannotMerge(
+          file.firstReplication < next
+            ? "replications \(range) overlap replications before \(next); each replication must come from one file"
+            : "replications \(next)..<\(file.firstReplication) are missing before \(range); run them (run --first \(next) -r \(file.firstReplication - next)) and merge them too")
+      }
+      next += file.replications
+      values += file.values
+    }
+    first.replications = next - first.firstReplication
+    first.values = values
+    return first
   }
 
   /// The file's JSON text. Throws if it cannot be encoded (nothing is written then).
-  func json() throws -> String {
+  public func json() throws -> String {
     let encoder = JSONEncoder()
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     encoder.outputFormatting = [.sortedKeys]
@@ -51,32 +105,13 @@ struct SavedResults: Codable {
   }
 
   /// The most names a saved file may list in each of teams, segments and pools, and the longest name.
-  static let maximumNames = 100_000
-  static let maximumNameLength = 1_000
+  public static let maximumNames = 100_000
+  public static let maximumNameLength = 1_000
   /// The largest saved file read (a million replications of a large organisation fit).
-  static let maximumFileSize = 1 << 33
-
-  /// Reads a saved file, printing a clear message and exiting 2 if it cannot be read, is not one,
-  /// or was damaged or edited into something `run --save` does not write (README: exit statuses).
-  static func load(_ path: String) throws -> SavedResults {
-    let shown = Excerpt.sanitized(path, limit: Excerpt.pathLimit)
-    let data: Data
-    do {
-      data = try InputFile.read(path, limit: Self.maximumFileSize)
-    } catch {
-      printError("\(shown): error: cannot read the file: \(error.reason)")
-      throw Exit.fileError
-    }
-    do {
-      return try decode(data)
-    } catch {
-      printError("\(shown): error: \(error.description)")
-      throw Exit.fileError
-    }
-  }
+  public static let maximumFileSize = 1 << 33
 
   /// Decodes and checks every field of a saved file.
-  static func decode(_ data: Data) throws(SavedResultsError) -> SavedResults {
+  public static func decode(_ data: Data) throws(SavedResultsError) -> SavedResults {
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     let saved: SavedResults
@@ -103,15 +138,27 @@ struct SavedResults: Codable {
   /// Every field within what `run --save` writes.
   func check() throws(SavedResultsError) {
     func damaged(_ field: String, _ problem: String) -> SavedResultsError { .damaged("\(field): \(problem)") }
-    guard format == "cccm-results/1" else { throw .notResults("format is \(Excerpt.quoted(format)), not \"cccm-results/1\"") }
-    guard !version.isEmpty, version.count <= 40 else { throw damaged("version", "expected a version such as \"\(CCCM.version)\", got \(Excerpt.quoted(version))") }
+    if format == "cccm-results/1" {
+      throw .notResults("written by an earlier cccm whose results had other metrics; run the scenario again with --save")
+    }
+    guard format == Self.currentFormat else { throw .notResults("format is \(Excerpt.quoted(format)), not \"\(Self.currentFormat)\"") }
+    guard !version.isEmpty, version.count <= 40 else { throw damaged("version", "expected a version such as \"0.2.0\", got \(Excerpt.quoted(version))") }
     guard !scenario.isEmpty, scenario.count <= Self.maximumNameLength else { throw damaged("scenario", "expected the scenario's name, got \(Excerpt.quoted(scenario))") }
     guard (1...16).contains(scenarioHash.count), scenarioHash.allSatisfy(\.isHexDigit) else {
       throw damaged("scenarioHash", "expected up to 16 hexadecimal digits, got \(Excerpt.quoted(scenarioHash))")
     }
     guard GeneratorKind(name: generator) != nil else { throw damaged("generator", GeneratorKind.refusal(Excerpt.sanitized(generator, limit: 40))) }
-    guard (2...Scenario.maximumReplications).contains(replications) else {
-      throw damaged("replications", "expected 2 to \(Scenario.maximumReplications), got \(replications)")
+    guard (1...Scenario.maximumReplications).contains(replications) else {
+      throw damaged("replications", "expected 1 to \(Scenario.maximumReplications), got \(replications)")
+    }
+    guard firstReplication >= 0, firstReplication <= Int(Int32.max) else {
+      throw damaged("firstReplication", "expected 0 to \(Int32.max), got \(firstReplication)")
+    }
+    guard metrics == MetricLayout.scenarioMetrics else {
+      throw .notResults("its metrics are not this cccm's (\(metrics.count) against \(MetricLayout.scenarioMetrics.count)); run the scenario again with --save")
+    }
+    guard months.count <= PeriodCalendar.maximumMonths, quarters.count <= PeriodCalendar.maximumMonths else {
+      throw damaged("months", "at most \(PeriodCalendar.maximumMonths) periods")
     }
     for (field, names) in [("teams", teams), ("segments", segments), ("pools", pools)] {
       guard names.count <= Self.maximumNames else { throw damaged(field, "\(names.count) names; at most \(Self.maximumNames)") }
@@ -123,7 +170,7 @@ struct SavedResults: Codable {
         guard seen.insert(name).inserted else { throw damaged("\(field)[\(index)]", "\(Excerpt.quoted(name)) is listed twice") }
       }
     }
-    let width = MetricLayout(teams: teams, segments: segments, pools: pools).count
+    let width = layout.count
     let (expected, overflow) = replications.multipliedReportingOverflow(by: width)
     guard !overflow, values.count == expected else {
       throw damaged("values", "\(values.count) values for \(replications) replications of \(width) metrics; the file is truncated or damaged")
@@ -158,19 +205,22 @@ struct SavedResults: Codable {
 }
 
 /// Why a saved results file was refused.
-enum SavedResultsError: Error, CustomStringConvertible {
+public enum SavedResultsError: Error, CustomStringConvertible, Sendable {
   /// Not a results file at all (other JSON, other text, a field missing or of the wrong kind).
   case notResults(String)
   /// A results file whose fields are out of what `run --save` writes.
   case damaged(String)
   /// The results could not be encoded (never expected: a bug).
   case cannotEncode(String)
+  /// Files that are not shards of one run.
+  case cannotMerge(String)
 
-  var description: String {
+  public var description: String {
     switch self {
     case .notResults(let detail): "not a cccm results file (\(detail)); make one with `cccm run FILE --save FILE.json`"
     case .damaged(let detail): "the results file is damaged or was edited: \(detail); save it again with `cccm run FILE --save`"
     case .cannotEncode(let detail): "cannot encode the results as JSON: \(detail)"
+    case .cannotMerge(let detail): "cannot merge: \(detail)"
     }
   }
 }
