@@ -58,35 +58,8 @@ final class ChangeApplier {
           continue
         }
       }
-      if op == "add_team" {
-        if let team = ScenarioDecoder(reader: reader).team(parameters, at) {
-          if edited.team(named: team.name) != nil {
-            reader.error(parameters, join(at, "name"), "a team \"\(team.name)\" already exists; choose another name")
-          } else {
-            edited.teams.append(team)
-            touched.append("teams.\(team.name)")
-          }
-        }
-        commit(edited, touched, parameters, before, &scenario, &locations)
-        continue
-      }
-      if op == "add_motion" || op == "add_pool" {
-        let decoder = ScenarioDecoder(reader: reader)
-        if op == "add_motion", let motion = decoder.motion(parameters, at) {
-          if edited.motion(named: motion.name) != nil {
-            reader.error(parameters, join(at, "name"), "a motion \"\(motion.name)\" already exists; choose another name")
-          } else {
-            edited.motions.append(motion)
-            touched.append("motions.\(motion.name)")
-          }
-        } else if op == "add_pool", let pool = decoder.pool(parameters, at) {
-          if edited.pool(named: pool.name) != nil {
-            reader.error(parameters, join(at, "name"), "a presales pool \"\(pool.name)\" already exists; choose another name")
-          } else {
-            edited.pools.append(pool)
-            touched.append("presales.\(pool.name)")
-          }
-        }
+      if op == "add_team" || op == "add_motion" || op == "add_pool" {
+        addNamed(op, parameters, at, &edited, &touched)
         commit(edited, touched, parameters, before, &scenario, &locations)
         continue
       }
@@ -121,6 +94,28 @@ final class ChangeApplier {
       let location = reader.location(of: node)
       for key in locations.keys where key == path || key.hasPrefix(path + ".") { locations[key] = location }
       locations[path] = location
+    }
+  }
+
+  /// `add_team`, `add_motion`, `add_pool`: the item decoded as in a scenario file, under a name
+  /// not yet taken.
+  private func addNamed(_ op: String, _ node: Node, _ at: String, _ scenario: inout Scenario, _ touched: inout [String]) {
+    let decoder = ScenarioDecoder(reader: reader)
+    func add<T>(_ item: T?, name: (T) -> String, kind: String, section: String, exists: (String) -> Bool, append: (T) -> Void) {
+      guard let item else { return }
+      guard !exists(name(item)) else {
+        return reader.error(node, join(at, "name"), "a \(kind) \"\(name(item))\" already exists; choose another name")
+      }
+      append(item)
+      touched.append("\(section).\(name(item))")
+    }
+    switch op {
+    case "add_team":
+      add(decoder.team(node, at), name: \.name, kind: "team", section: "teams", exists: { scenario.team(named: $0) != nil }, append: { scenario.teams.append($0) })
+    case "add_motion":
+      add(decoder.motion(node, at), name: \.name, kind: "motion", section: "motions", exists: { scenario.motion(named: $0) != nil }, append: { scenario.motions.append($0) })
+    default:
+      add(decoder.pool(node, at), name: \.name, kind: "presales pool", section: "presales", exists: { scenario.pool(named: $0) != nil }, append: { scenario.pools.append($0) })
     }
   }
 

@@ -5,6 +5,7 @@ import Foundation
 import Reports
 import ScenarioFiles
 import Simulation
+import TestSupport
 import Testing
 
 @testable import CCCMCommands
@@ -16,20 +17,8 @@ import Testing
 // the families; CCCM_FUZZ_SEED=S changes the mutations; a failing case prints its family, number
 // and input so that it can be replayed.
 
-/// SplitMix64, for choosing mutations reproducibly.
-struct FuzzDice {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
-  mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-  mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}
+/// Mutations are chosen reproducibly with SplitMix64 (TestSupport).
+typealias FuzzDice = SplitMix64
 
 /// How one case ended, as the command line would exit.
 enum FuzzOutcome: Hashable {
@@ -87,7 +76,7 @@ func mutateText(_ text: String, dice: inout FuzzDice) -> String {
       lines[index] = String(String.UnicodeScalarView(line))
     case 7:
       // Indentation changed.
-      lines[index] = dice.chance(50) ? "  " + lines[index] : String(lines[index].drop { $0 == " " })
+      lines[index] = dice.chance(percent: 50) ? "  " + lines[index] : String(lines[index].drop { $0 == " " })
     default:
       // Truncated here.
       lines.removeSubrange(index...)
@@ -200,7 +189,7 @@ struct FuzzTests {
     let texts = try ["scenarios/northwind/baseline.yaml", "scenarios/bench/r1.yaml"].map {
       try String(contentsOfFile: root.appendingPathComponent($0).path, encoding: .utf8)
     }
-    var dice = FuzzDice(state: Self.seed)
+    var dice = SplitMix64(seed: Self.seed)
     var outcomes: [FuzzOutcome: Int] = [:]
     let start = Date()
     var count = 0
@@ -208,7 +197,7 @@ struct FuzzTests {
       guard Date().timeIntervalSince(start) < Self.secondsPerFamily else { break }
       let original = dice.pick(texts)
       let path = directory.appendingPathComponent("case-\(number).yaml").path
-      let data: Data = dice.chance(15) ? mutateBytes(Data(original.utf8), dice: &dice) : Data(mutateText(original, dice: &dice).utf8)
+      let data: Data = dice.chance(percent: 15) ? mutateBytes(Data(original.utf8), dice: &dice) : Data(mutateText(original, dice: &dice).utf8)
       try data.write(to: URL(fileURLWithPath: path))
       trace("scenario \(number): \(path)")
       let outcome = loadAndRun(path: path, run: true)
@@ -230,7 +219,7 @@ struct FuzzTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     try FileManager.default.copyItem(atPath: root.appendingPathComponent("scenarios/northwind/baseline.yaml").path, toPath: directory.appendingPathComponent("baseline.yaml").path)
     let variants = try sources.filter { $0.contains("/variants/") }.map { try String(contentsOfFile: $0, encoding: .utf8).replacingOccurrences(of: "../baseline.yaml", with: "baseline.yaml") }
-    var dice = FuzzDice(state: Self.seed ^ 0x7661_7269_616E_7473)
+    var dice = SplitMix64(seed: Self.seed ^ 0x7661_7269_616E_7473)
     var outcomes: [FuzzOutcome: Int] = [:]
     let start = Date()
     var count = 0
@@ -257,7 +246,7 @@ struct FuzzTests {
     let scenario = try ScenarioLoader().load(path: root.appendingPathComponent("scenarios/bench/r1.yaml").path)
     let results = Simulator(scenario: try #require(boundedWorkload(scenario))).run(replications: 2, seed: 1, threads: 1)
     let valid = try SavedResults(results: results, scenario: scenario, generator: "philox", version: "0.2.0").json()
-    var dice = FuzzDice(state: Self.seed ^ 0x7361_7665_64)
+    var dice = SplitMix64(seed: Self.seed ^ 0x7361_7665_64)
     var outcomes: [FuzzOutcome: Int] = [:]
     let start = Date()
     var count = 0
@@ -269,13 +258,13 @@ struct FuzzTests {
     for _ in 0..<(Self.cases * 2 / 10) {
       guard Date().timeIntervalSince(start) < Self.secondsPerFamily else { break }
       var data: Data
-      if dice.chance(30) {
+      if dice.chance(percent: 30) {
         data = mutateBytes(Data(valid.utf8), dice: &dice)
       } else {
         var object = try #require(try JSONSerialization.jsonObject(with: Data(valid.utf8)) as? [String: Any])
         for _ in 0..<(1 + dice.below(2)) {
           let key = dice.pick(keys)
-          if dice.chance(15) { object[key] = nil } else { object[key] = dice.pick(values) }
+          if dice.chance(percent: 15) { object[key] = nil } else { object[key] = dice.pick(values) }
         }
         data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{".utf8)
       }
@@ -300,7 +289,7 @@ struct FuzzTests {
 
   @Test("mutated command lines parse to a command or exit 64 (0 for help and version)")
   func commandLines() throws {
-    var dice = FuzzDice(state: Self.seed ^ 0x636C_69)
+    var dice = SplitMix64(seed: Self.seed ^ 0x636C_69)
     let subcommands = ["validate", "show", "diff", "run", "compare", "bench", "notebook", "frobnicate", ""]
     let options = ["-r", "--replications", "--seed", "--threads", "--generator", "--format", "--save", "--precision", "--max-replications", "--metrics", "--objective", "--layout", "--from", "-q", "--quiet", "--teams", "-v", "--runs", "--memory", "--help", "--version", "--", "-"]
     let values = fuzzNumbers + fuzzWords + ["-5", "-0", "1%", "150%", "inf%", "0%", "mt19937", "ran1", "randu", "philox", "table", "csv", "json", "columns", "bookings", "scenarios/bench/r1.yaml", "/dev/null", "/nonexistent"]
@@ -310,10 +299,10 @@ struct FuzzTests {
     for number in 0..<(Self.cases / 10) {
       guard Date().timeIntervalSince(start) < Self.secondsPerFamily else { break }
       var arguments = [dice.pick(subcommands)].filter { !$0.isEmpty }
-      if dice.chance(70) { arguments.append("scenarios/bench/r1.yaml") }
+      if dice.chance(percent: 70) { arguments.append("scenarios/bench/r1.yaml") }
       for _ in 0..<dice.below(6) {
         arguments.append(dice.pick(options))
-        if dice.chance(80) { arguments.append(dice.pick(values)) }
+        if dice.chance(percent: 80) { arguments.append(dice.pick(values)) }
       }
       trace("command line \(number): \(arguments)")
       let status: Int32

@@ -3,18 +3,6 @@ import Testing
 
 @testable import Simulation
 
-/// A small deterministic generator for test inputs (SplitMix64).
-private struct TestNumbers {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
 
 @Suite("Event calendar")
 struct EventCalendarTests {
@@ -23,7 +11,7 @@ struct EventCalendarTests {
   /// by (time, sequence) found by a scan.
   @Test("events come out by time, ties in scheduling order, as a single sorted list would give them", arguments: [1, 3, 16, 17])
   func matchesSortedOrder(segments: Int) {
-    var numbers = TestNumbers(state: UInt64(segments))
+    var numbers = SplitMix64(seed: UInt64(segments))
     var calendar = EventCalendar(segments: segments)
     var reference: [(time: Double, sequence: Int, event: Event)] = []
     var sequence = 0

@@ -20,6 +20,10 @@ public struct SplitMix64 {
   /// A number in [0, 1).
   public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
   public mutating func chance(_ p: Double) -> Bool { unit() < p }
+  /// A whole number in 0..<bound (0 without a draw when bound <= 1).
+  public mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
+  /// True `percent` times in 100.
+  public mutating func chance(percent: Int) -> Bool { below(100) < percent }
   /// k/100 for a whole k in `range`: a number with an exact two-decimal text.
   public mutating func hundredths(_ range: ClosedRange<Int>) -> Double { Double(int(range)) / 100 }
   public mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
