@@ -92,38 +92,6 @@ public struct Comparison: Sendable {
       return lower ? a.1 < b.1 : a.1 > b.1
     }
   }
-
-  public var jsonObject: [String: Any] {
-    var diffs: [[String: Any]] = []
-    for (variant, row) in zip(variants, differences) {
-      for (metric, d) in zip(metrics, row) {
-        diffs.append([
-          "scenario": variant.scenario, "metric": metric, "mean": json(d.mean), "ci95_low": json(d.ciLow), "ci95_high": json(d.ciHigh),
-          "relative": json(d.relative), "significant": d.isSignificant, "variance_reduction": json(d.varianceReduction),
-          "replications": d.count,
-        ])
-      }
-    }
-    var teamDiffs: [[String: Any]] = []
-    for (variant, rows) in zip(variants, teamDifferences) {
-      for row in rows {
-        // null where a scenario lacks the team.
-        let d = row.difference
-        teamDiffs.append([
-          "scenario": variant.scenario, "team": row.team, "metric": row.metric,
-          "baseline_mean": row.baseline.map { json($0.mean) } ?? NSNull(), "variant_mean": row.variant.map { json($0.mean) } ?? NSNull(),
-          "mean": d.map { json($0.mean) } ?? NSNull(), "ci95_low": d.map { json($0.ciLow) } ?? NSNull(),
-          "ci95_high": d.map { json($0.ciHigh) } ?? NSNull(), "relative": d.map { json($0.relative) } ?? NSNull(),
-        ])
-      }
-    }
-    var object: [String: Any] = [
-      "baseline": baseline.scenario, "scenarios": ([baseline] + variants).map(\.jsonObject), "differences": diffs,
-      "confidence": confidence, "objective": objective, "ranking": ranking.map { ["scenario": $0.scenario, "mean": json($0.mean)] },
-    ]
-    if !teamDiffs.isEmpty { object["team_differences"] = teamDiffs }
-    return object
-  }
 }
 
 /// One team metric of a variant against the baseline (`--teams`). A side is nil where that scenario
@@ -213,99 +181,97 @@ public enum ComparisonReport {
     return (d.mean < 0) == Comparison.lowerIsBetter(metric) ? .better : .worse
   }
 
+  /// The comparison as a document: the table (columns or rows), what common random numbers
+  /// bought (`verbose`), per-team differences, the ranking and a note; with its CSV rows and JSON.
+  public static func document(_ c: Comparison, verbose: Bool = false, note: String? = nil, layout: ComparisonLayout = .automatic) -> ReportDocument {
+    var doc = ReportDocument()
+    doc.json = ComparisonJSON(c, note: note)
+    doc.csvHeader = ["scenario", "metric", "statistic", "value"]
+    for run in [c.baseline] + c.variants {
+      for metric in c.metrics {
+        guard let s = run.summary(metric) else { continue }
+        for (statistic, value) in [("mean", s.mean), ("ci95_low", s.ci95Low), ("ci95_high", s.ci95High)] {
+          doc.csvRows.append([.text(run.scenario), .text(metric), .text(statistic), .number(value)])
+        }
+      }
+    }
+    for (variant, row) in zip(c.variants, c.differences) {
+      for (metric, d) in zip(c.metrics, row) {
+        for (statistic, value) in [("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_relative", d.relative), ("variance_reduction", d.varianceReduction)] {
+          doc.csvRows.append([.text(variant.scenario), .text(metric), .text(statistic), .number(value)])
+        }
+      }
+    }
+    // Per-team summaries of each scenario that has the team, and differences where both have it
+    // (--teams), named as `run` names team metrics.
+    for (v, rows) in c.teamDifferences.enumerated() {
+      for row in rows {
+        for (scenario, summary) in [(c.baseline.scenario, v == 0 ? row.baseline : nil), (c.variants[v].scenario, row.variant)] {
+          guard let s = summary else { continue }
+          for (statistic, value) in [("mean", s.mean), ("ci95_low", s.ci95Low), ("ci95_high", s.ci95High)] {
+            doc.csvRows.append([.text(scenario), .text("teams.\(row.team).\(row.metric)"), .text(statistic), .number(value)])
+          }
+        }
+      }
+    }
+    for (variant, rows) in zip(c.variants, c.teamDifferences) {
+      for row in rows {
+        guard let d = row.difference else { continue }
+        for (statistic, value) in [("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_relative", d.relative)] {
+          doc.csvRows.append([.text(variant.scenario), .text("teams.\(row.team).\(row.metric)"), .text(statistic), .number(value)])
+        }
+      }
+    }
+
+    let level = String(format: "%.4g%%", c.confidence * 100)
+    var header = "Baseline \(Sanitize.terminal(c.baseline.scenario)) vs \(c.variants.count) variant\(c.variants.count == 1 ? "" : "s"); \(c.baseline.replications) paired replications, seed \(c.baseline.seed), common random numbers.\n"
+    if c.variants.count > 1 {
+      header += "Difference intervals are \(level) (Bonferroni-adjusted for \(c.variants.count) variants, family-wise 95%). * = the interval excludes 0.\n\n"
+    } else {
+      header += "Difference intervals are 95% paired-t. * = the interval excludes 0.\n\n"
+    }
+    doc.add(.text(header))
+    doc.add(.table(layout.usesColumns(variants: c.variants.count) ? columnsTable(c, level: level) : rowsTable(c, level: level), coloured: true))
+    if verbose {
+      var text = "\nWhat common random numbers bought (variance of an unpaired difference / variance of the paired one):\n"
+      for (variant, row) in zip(c.variants, c.differences) {
+        let cells = zip(c.metrics, row).map { "\($0) \(String(format: "%.1f", $1.varianceReduction))x" }
+        text += "  \(Sanitize.terminal(variant.scenario)): " + cells.joined(separator: ", ") + "\n"
+      }
+      doc.add(.text(text))
+    }
+    for (variant, rows) in zip(c.variants, c.teamDifferences) where !rows.isEmpty {
+      let partial = rows.contains { $0.baseline == nil || $0.variant == nil }
+      doc.add(.text("\nPer-team differences, \(Sanitize.terminal(variant.scenario)) - \(Sanitize.terminal(c.baseline.scenario))\(partial ? " (- where a scenario has no such team)" : ""):\n\n"))
+      var grid = TextTable(header: ["team", "metric", c.baseline.scenario, variant.scenario, "diff", "diff CI", "", "rel."], textColumns: 2)
+      for row in rows {
+        let unit = MetricUnit(metric: row.metric)
+        let means = [row.baseline, row.variant].map { $0.map { unit.format($0.mean) } ?? "-" }
+        guard let d = row.difference else {
+          grid.add([row.team, row.metric] + means + ["-", "", "", ""])
+          continue
+        }
+        let style = Self.style(d, metric: row.metric)
+        grid.add(
+          [row.team, row.metric] + means + [unit.formatDifference(d.mean), unit.interval(d), d.isSignificant ? "*" : "", formatRelative(d.relative)],
+          styles: [4: style, 5: style, 6: style, 7: style])
+      }
+      doc.add(.table(grid, coloured: true))
+    }
+    let unit = MetricUnit(metric: c.objective)
+    doc.add(.text("\nRanking by \(c.objective) (\(Comparison.lowerIsBetter(c.objective) ? "lower" : "higher") is better):\n\n"))
+    var ranking = TextTable(header: ["rank", "scenario", c.objective], textColumns: 2)
+    for (index, entry) in c.ranking.enumerated() { ranking.add(["\(index + 1)", entry.scenario, unit.format(entry.mean)]) }
+    doc.add(.table(ranking, coloured: false))
+    if let note { doc.add(.text("\n\(note)\n")) }
+    return doc
+  }
+
   /// The comparison in `format`. `colour` (terminal tables only) shows significant differences in
   /// green when they are for the better (by the metric's direction) and red when for the worse.
   public static func render(
     _ c: Comparison, format: OutputFormat, verbose: Bool = false, note: String? = nil, colour: Bool = false, layout: ComparisonLayout = .automatic
   ) -> String {
-    switch format {
-    case .json:
-      var object = c.jsonObject
-      if let note { object["note"] = note }
-      return renderJSON(object)
-    case .csv:
-      var lines = ["scenario,metric,statistic,value"]
-      for run in [c.baseline] + c.variants {
-        for metric in c.metrics {
-          guard let s = run.summary(metric) else { continue }
-          for (statistic, value) in [("mean", s.mean), ("ci95_low", s.ci95Low), ("ci95_high", s.ci95High)] {
-            lines.append("\(csvField(run.scenario)),\(metric),\(statistic),\(csvNumber(value))")
-          }
-        }
-      }
-      for (variant, row) in zip(c.variants, c.differences) {
-        for (metric, d) in zip(c.metrics, row) {
-          for (statistic, value) in [("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_relative", d.relative), ("variance_reduction", d.varianceReduction)] {
-            lines.append("\(csvField(variant.scenario)),\(metric),\(statistic),\(csvNumber(value))")
-          }
-        }
-      }
-      // Per-team summaries of each scenario that has the team, and differences where both have it
-      // (--teams), named as `run` names team metrics.
-      for (v, rows) in c.teamDifferences.enumerated() {
-        for row in rows {
-          let name = csvField("teams.\(row.team).\(row.metric)")
-          for (scenario, summary) in [(c.baseline.scenario, v == 0 ? row.baseline : nil), (c.variants[v].scenario, row.variant)] {
-            guard let s = summary else { continue }
-            for (statistic, value) in [("mean", s.mean), ("ci95_low", s.ci95Low), ("ci95_high", s.ci95High)] {
-              lines.append("\(csvField(scenario)),\(name),\(statistic),\(csvNumber(value))")
-            }
-          }
-        }
-      }
-      for (variant, rows) in zip(c.variants, c.teamDifferences) {
-        for row in rows {
-          guard let d = row.difference else { continue }
-          for (statistic, value) in [("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_relative", d.relative)] {
-            lines.append("\(csvField(variant.scenario)),\(csvField("teams.\(row.team).\(row.metric)")),\(statistic),\(csvNumber(value))")
-          }
-        }
-      }
-      return lines.joined(separator: "\n") + "\n"
-    case .table, .markdown:
-      let markdown = format == .markdown
-      let level = String(format: "%.4g%%", c.confidence * 100)
-      var out = ""
-      out += "Baseline \(Sanitize.terminal(c.baseline.scenario)) vs \(c.variants.count) variant\(c.variants.count == 1 ? "" : "s"); \(c.baseline.replications) paired replications, seed \(c.baseline.seed), common random numbers.\n"
-      if c.variants.count > 1 {
-        out += "Difference intervals are \(level) (Bonferroni-adjusted for \(c.variants.count) variants, family-wise 95%). * = the interval excludes 0.\n\n"
-      } else {
-        out += "Difference intervals are 95% paired-t. * = the interval excludes 0.\n\n"
-      }
-      let table = layout.usesColumns(variants: c.variants.count) ? columnsTable(c, level: level) : rowsTable(c, level: level)
-      out += markdown ? table.markdown() : table.terminal(colour: colour)
-      if verbose {
-        out += "\nWhat common random numbers bought (variance of an unpaired difference / variance of the paired one):\n"
-        for (variant, row) in zip(c.variants, c.differences) {
-          let cells = zip(c.metrics, row).map { "\($0) \(String(format: "%.1f", $1.varianceReduction))x" }
-          out += "  \(Sanitize.terminal(variant.scenario)): " + cells.joined(separator: ", ") + "\n"
-        }
-      }
-      for (variant, rows) in zip(c.variants, c.teamDifferences) where !rows.isEmpty {
-        let partial = rows.contains { $0.baseline == nil || $0.variant == nil }
-        out += "\nPer-team differences, \(Sanitize.terminal(variant.scenario)) - \(Sanitize.terminal(c.baseline.scenario))\(partial ? " (- where a scenario has no such team)" : ""):\n\n"
-        var grid = TextTable(header: ["team", "metric", c.baseline.scenario, variant.scenario, "diff", "diff CI", "", "rel."], textColumns: 2)
-        for row in rows {
-          let unit = MetricUnit(metric: row.metric)
-          let means = [row.baseline, row.variant].map { $0.map { unit.format($0.mean) } ?? "-" }
-          guard let d = row.difference else {
-            grid.add([row.team, row.metric] + means + ["-", "", "", ""])
-            continue
-          }
-          let style = Self.style(d, metric: row.metric)
-          grid.add(
-            [row.team, row.metric] + means + [unit.formatDifference(d.mean), unit.interval(d), d.isSignificant ? "*" : "", formatRelative(d.relative)],
-            styles: [4: style, 5: style, 6: style, 7: style])
-        }
-        out += markdown ? grid.markdown() : grid.terminal(colour: colour)
-      }
-      let unit = MetricUnit(metric: c.objective)
-      out += "\nRanking by \(c.objective) (\(Comparison.lowerIsBetter(c.objective) ? "lower" : "higher") is better):\n\n"
-      var ranking = TextTable(header: ["rank", "scenario", c.objective], textColumns: 2)
-      for (index, entry) in c.ranking.enumerated() { ranking.add(["\(index + 1)", entry.scenario, unit.format(entry.mean)]) }
-      out += markdown ? ranking.markdown() : ranking.terminal()
-      if let note { out += "\n\(note)\n" }
-      return out
-    }
+    document(c, verbose: verbose, note: note, layout: layout).render(format, colour: colour)
   }
 }

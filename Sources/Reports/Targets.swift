@@ -67,35 +67,42 @@ public struct TargetError: Error, Sendable, CustomStringConvertible {
 /// The probability of reaching each target, per scenario (Wilson interval), and its paired
 /// change from the baseline for each variant (Newcombe interval, at the comparison's level).
 public enum TargetReport {
-  public static func render(
-    targets: [Target], baseline: SimulationResults, variants: [SimulationResults], confidence: Double, format: OutputFormat
-  ) -> String {
+  public static func document(
+    targets: [Target], baseline: SimulationResults, variants: [SimulationResults], confidence: Double
+  ) -> ReportDocument {
     let level = confidence == 0.95 ? "95%" : String(format: "%.2f%%", confidence * 100)
     var table = TextTable(header: ["target", "scenario", "P(target)", "95% CI", "change", "change CI (\(level))"], textColumns: 2)
-    var csv = ["target,scenario,statistic,value"]
+    var doc = ReportDocument()
+    doc.csvHeader = ["target", "scenario", "statistic", "value"]
     func percent(_ x: Double) -> String { x.isFinite ? String(format: "%.1f%%", x * 100) : "-" }
     func points(_ x: Double) -> String { x.isFinite ? String(format: "%+.1f pp", x * 100) : "-" }
+    func csv(_ target: Target, _ scenario: String, _ values: [(String, Double)]) {
+      doc.csvRows += values.map { [.text(target.description), .text(scenario), .text($0.0), .number($0.1)] }
+    }
     for target in targets {
       let base = target.hits(baseline)
       let p = Proportion(successes: base.filter { $0 }.count, count: base.count)
       table.add([target.description, baseline.scenario, percent(p.estimate), "[\(percent(p.low)), \(percent(p.high))]", "", ""])
-      csv += [("p", p.estimate), ("p_low", p.low), ("p_high", p.high)].map { "\(csvField(target.description)),\(csvField(baseline.scenario)),\($0.0),\(csvNumber($0.1))" }
+      csv(target, baseline.scenario, [("p", p.estimate), ("p_low", p.low), ("p_high", p.high)])
       for variant in variants {
-        let d = PairedProportionDifference(baseline: base, variant: target.hits(variant), confidence: confidence)
-        let v = Proportion(successes: target.hits(variant).filter { $0 }.count, count: variant.replications)
+        let hits = target.hits(variant)
+        let d = PairedProportionDifference(baseline: base, variant: hits, confidence: confidence)
+        let v = Proportion(successes: hits.filter { $0 }.count, count: hits.count)
         table.add([
           "", variant.scenario, percent(v.estimate), "[\(percent(v.low)), \(percent(v.high))]", points(d.difference),
           "[\(points(d.low)), \(points(d.high))]" + (d.isSignificant ? " *" : ""),
         ])
-        csv += [("p", v.estimate), ("p_low", v.low), ("p_high", v.high), ("change", d.difference), ("change_low", d.low), ("change_high", d.high)]
-          .map { "\(csvField(target.description)),\(csvField(variant.scenario)),\($0.0),\(csvNumber($0.1))" }
+        csv(target, variant.scenario, [("p", v.estimate), ("p_low", v.low), ("p_high", v.high), ("change", d.difference), ("change_low", d.low), ("change_high", d.high)])
       }
     }
-    switch format {
-    case .csv: return csv.joined(separator: "\n") + "\n"
-    case .markdown: return "### Probability of reaching the targets\n\n" + table.markdown()
-    default:
-      return "Probability of reaching the targets (share of replications; Wilson interval; change paired, Newcombe interval):\n\n" + table.terminal()
-    }
+    doc.add(.title("Probability of reaching the targets (share of replications; Wilson interval; change paired, Newcombe interval)", gap: true))
+    doc.add(.table(table, coloured: false))
+    return doc
+  }
+
+  public static func render(
+    targets: [Target], baseline: SimulationResults, variants: [SimulationResults], confidence: Double, format: OutputFormat
+  ) -> String {
+    document(targets: targets, baseline: baseline, variants: variants, confidence: confidence).render(format)
   }
 }

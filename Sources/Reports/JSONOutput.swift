@@ -1,0 +1,138 @@
+import Estimation
+import Simulation
+
+/// The JSON shapes of `run` and `compare` (`--format json`), as Encodable values. Undefined
+/// numbers (NaN, infinities) are written as null.
+
+/// A number that is null when not finite.
+struct JSONNumber: Encodable, Sendable {
+  let value: Double
+  init(_ value: Double) { self.value = value }
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
+  }
+}
+
+/// One metric over replications: mean, sd, 95% interval, percentiles.
+struct SummaryJSON: Encodable, Sendable {
+  let mean, sd, ci95_low, ci95_high, p05, p50, p95: JSONNumber
+  init(_ s: Summary) {
+    (mean, sd, ci95_low, ci95_high) = (JSONNumber(s.mean), JSONNumber(s.sd), JSONNumber(s.ci95Low), JSONNumber(s.ci95High))
+    (p05, p50, p95) = (JSONNumber(s.p05), JSONNumber(s.p50), JSONNumber(s.p95))
+  }
+}
+
+/// `run --format json`, and each scenario of `compare --format json`.
+struct RunJSON: Encodable, Sendable {
+  struct PeriodJSON: Encodable, Sendable {
+    let period: String
+    let metrics: [String: SummaryJSON]
+  }
+  struct PeriodsJSON: Encodable, Sendable {
+    let months: [PeriodJSON]
+    let quarters: [PeriodJSON]
+  }
+  let scenario: String
+  let seed: UInt64
+  let replications: Int
+  let metrics: [String: SummaryJSON]
+  let teams: [String: [String: SummaryJSON]]
+  let segments: [String: [String: SummaryJSON]]
+  let pools: [String: [String: SummaryJSON]]
+  let periods: PeriodsJSON?
+
+  init(_ run: RunSummary) {
+    func metrics(_ list: [(String, Summary)]) -> [String: SummaryJSON] {
+      Dictionary(list.map { ($0.0, SummaryJSON($0.1)) }, uniquingKeysWith: { a, _ in a })
+    }
+    func nested(_ g: MetricGroup) -> [String: [String: SummaryJSON]] {
+      Dictionary(run.group(g).map { ($0.entity, metrics($0.metrics)) }, uniquingKeysWith: { a, _ in a })
+    }
+    scenario = run.scenario
+    seed = run.seed
+    replications = run.replications
+    self.metrics = metrics(run.group(.scenario).first?.metrics ?? [])
+    teams = nested(.team)
+    segments = nested(.segment)
+    pools = nested(.pool)
+    let layout = run.layout
+    func periods(_ kind: PeriodKind) -> [PeriodJSON] {
+      layout.labels(kind).enumerated().map { p, label in
+        let values = MetricLayout.scenarioMetrics.enumerated().map { m, name in (name, SummaryJSON(run.summaries[layout.index(period: p, of: kind, metric: m)])) }
+        return PeriodJSON(period: label, metrics: Dictionary(values, uniquingKeysWith: { a, _ in a }))
+      }
+    }
+    self.periods = layout.months.isEmpty ? nil : PeriodsJSON(months: periods(.month), quarters: periods(.quarter))
+  }
+}
+
+/// `compare --format json`.
+struct ComparisonJSON: Encodable, Sendable {
+  struct Difference: Encodable, Sendable {
+    let scenario, metric: String
+    let mean, ci95_low, ci95_high, relative: JSONNumber
+    let significant: Bool
+    let variance_reduction: JSONNumber
+    let replications: Int
+  }
+  /// A team metric; null where a scenario lacks the team.
+  struct TeamDifference: Encodable, Sendable {
+    let scenario, team, metric: String
+    let baseline_mean, variant_mean, mean, ci95_low, ci95_high, relative: JSONNumber?
+    func encode(to encoder: any Encoder) throws {
+      enum Key: String, CodingKey { case scenario, team, metric, baseline_mean, variant_mean, mean, ci95_low, ci95_high, relative }
+      var container = encoder.container(keyedBy: Key.self)
+      try container.encode(scenario, forKey: .scenario)
+      try container.encode(team, forKey: .team)
+      try container.encode(metric, forKey: .metric)
+      for (key, value) in [(Key.baseline_mean, baseline_mean), (.variant_mean, variant_mean), (.mean, mean), (.ci95_low, ci95_low), (.ci95_high, ci95_high), (.relative, relative)] {
+        try container.encode(value, forKey: key)
+      }
+    }
+  }
+  struct Rank: Encodable, Sendable {
+    let scenario: String
+    let mean: JSONNumber
+  }
+  let baseline: String
+  let scenarios: [RunJSON]
+  let differences: [Difference]
+  let team_differences: [TeamDifference]?
+  let confidence: Double
+  let objective: String
+  let ranking: [Rank]
+  let note: String?
+
+  init(_ c: Comparison, note: String?) {
+    baseline = c.baseline.scenario
+    scenarios = ([c.baseline] + c.variants).map(RunJSON.init)
+    var differences: [Difference] = []
+    for (variant, row) in zip(c.variants, c.differences) {
+      for (metric, d) in zip(c.metrics, row) {
+        differences.append(
+          Difference(
+            scenario: variant.scenario, metric: metric, mean: JSONNumber(d.mean), ci95_low: JSONNumber(d.ciLow), ci95_high: JSONNumber(d.ciHigh),
+            relative: JSONNumber(d.relative), significant: d.isSignificant, variance_reduction: JSONNumber(d.varianceReduction),
+            replications: d.count))
+      }
+    }
+    self.differences = differences
+    var teams: [TeamDifference] = []
+    for (variant, rows) in zip(c.variants, c.teamDifferences) {
+      for row in rows {
+        let d = row.difference
+        teams.append(
+          TeamDifference(
+            scenario: variant.scenario, team: row.team, metric: row.metric, baseline_mean: row.baseline.map { JSONNumber($0.mean) },
+            variant_mean: row.variant.map { JSONNumber($0.mean) }, mean: d.map { JSONNumber($0.mean) }, ci95_low: d.map { JSONNumber($0.ciLow) },
+            ci95_high: d.map { JSONNumber($0.ciHigh) }, relative: d.map { JSONNumber($0.relative) }))
+      }
+    }
+    team_differences = teams.isEmpty ? nil : teams
+    confidence = c.confidence
+    objective = c.objective
+    ranking = c.ranking.map { Rank(scenario: $0.scenario, mean: JSONNumber($0.mean)) }
+    self.note = note
+  }
+}
