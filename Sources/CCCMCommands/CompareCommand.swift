@@ -83,6 +83,7 @@ struct Compare: ParsableCommand {
           printError("note: \(Excerpt.sanitized(file, limit: Excerpt.pathLimit)) sets seed \(scenario.seed); compared on the baseline's seed \(seed) so replications stay paired")
         }
       }
+      try checkResultsFit(scenarios, replications: precision == nil ? batch : max(batch, maxReplications), byPeriod: options.by != nil)
       let experiment = Experiment(
         scenarios: scenarios, seed: seed, generator: options.generatorKind, byPeriod: options.by != nil, threads: options.threads)
       if let precision, let target = try? checkPrecision(precision) {

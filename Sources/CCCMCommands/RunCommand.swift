@@ -26,6 +26,7 @@ struct Run: ParsableCommand {
   func run() throws {
     let (scenario, inputs) = try loadScenarioRecordingFiles(file)
     if let save { try checkWritable(save, inputs: inputs) }
+    try checkResultsFit([scenario], replications: options.replications ?? scenario.replications, byPeriod: options.by != nil)
     let results = simulate(scenario, options: options, first: first)
     if let save {
       let text: String

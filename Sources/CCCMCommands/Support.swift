@@ -162,6 +162,22 @@ final class ProgressBar: @unchecked Sendable {
   }
 }
 
+/// Refuses, up front, a run whose per-replication results would not fit in half of this machine's
+/// memory (results are kept for every replication: a wide scenario at a million replications can
+/// need tens of gigabytes).
+func checkResultsFit(_ scenarios: [Scenario], replications: Int, byPeriod: Bool) throws {
+  let bytes = scenarios.reduce(0.0) { total, scenario in
+    let periods = byPeriod ? PeriodCalendar(horizon: scenario.horizonDays, startDate: scenario.startDate) : nil
+    return total + Double(MetricLayout(scenario: scenario, periods: periods).count) * 8 * Double(replications)
+  }
+  let available = Double(ProcessInfo.processInfo.physicalMemory) / 2
+  guard bytes <= available else {
+    let gb = { (x: Double) in String(format: "%.1f GB", x / 1e9) }
+    throw ValidationError(
+      "\(replications) replications would keep \(gb(bytes)) of results, more than half of this machine's memory (\(gb(available * 2))): lower --replications, or run shards (run --first F -r N --save) and merge them")
+  }
+}
+
 /// Runs a scenario with the shared options and a progress bar.
 func simulate(_ scenario: Scenario, options: SimulationOptions, replications: Int? = nil, first: Int = 0) -> SimulationResults {
   let simulator = Simulator(scenario: scenario, generator: options.generatorKind, byPeriod: options.by != nil)

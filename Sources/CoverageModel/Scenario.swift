@@ -10,6 +10,10 @@ public struct Scenario: Hashable, Sendable {
   /// Replications a run may ask for (validation says "1,000,000"): results keep about 800 bytes a
   /// replication, so a million is 0.8 GB.
   public static let maximumReplications = 1_000_000
+  /// Days one replication may simulate (horizon plus warm-up): a century.
+  public static let maximumDays = 36_525.0
+  /// Opportunities one replication may be expected to meet (about a minute of engine time each).
+  public static let maximumArrivals = 100_000_000.0
 
   public var name: String
   public var description: String = ""

@@ -10,6 +10,9 @@ enum Domain {
 }
 
 extension NodeReader {
+  /// The largest Poisson mean a scenario may give.
+  static let maximumPoissonMean = 1e7
+
   static let distributionFamilies: [String: [String]] = [
     "exponential": ["mean"], "gamma": ["shape", "mean", "scale"], "lognormal": ["median", "sigma"],
     "normal": ["mean", "sd"], "uniform": ["min", "max"], "triangular": ["min", "mode", "max"],
@@ -120,7 +123,14 @@ extension NodeReader {
         result = family == "pert" ? .pert(min: low, mode: mode, max: high) : .triangular(min: low, mode: mode, max: high)
       }
     case "beta": result = positive("alpha") && positive("beta") ? .beta(alpha: values["alpha"] ?? 1, beta: values["beta"] ?? 1) : nil
-    case "poisson": result = positive("mean") ? .poisson(mean: values["mean"] ?? 1) : nil
+    case "poisson":
+      if positive("mean"), let mean = values["mean"], mean > Self.maximumPoissonMean {
+        // GSL draws a Poisson in time that grows with its mean; beyond this a draw takes seconds.
+        error(parameters, join(familyPath, "mean"), "a Poisson mean of \(formatNumber(mean)) is beyond what cccm draws (at most \(formatNumber(Self.maximumPoissonMean))); use a normal or gamma distribution for large counts")
+        result = nil
+      } else {
+        result = positive("mean") ? .poisson(mean: values["mean"] ?? 1) : nil
+      }
     case "empirical":
       let points = lists["values"] ?? []
       let weights = lists["weights"] ?? Array(repeating: 1, count: points.count)

@@ -115,6 +115,18 @@ struct ScenarioValidator {
 
   /// Slots and experts within what the engine counts (`Scenario.maximumSlots`).
   mutating func checkLimits() {
+    // What a replication implies: the simulated days and the opportunities expected in them.
+    let days = scenario.horizonDays + scenario.warmupDays
+    if days > Scenario.maximumDays {
+      error(scenario.horizonDays >= scenario.warmupDays ? "horizon_days" : "warmup_days", "horizon_days + warmup_days = \(formatNumber(days)) days; cccm simulates at most \(formatCount(Int(Scenario.maximumDays))) days (a century) a replication")
+    } else {
+      let expected = scenario.segments.reduce(0.0) { $0 + $1.arrivalsPerDay } * days
+      if !(expected <= Scenario.maximumArrivals) {
+        error(
+          "segments",
+          "a replication would simulate about \(expected.isFinite ? formatCount(Int(min(expected, 9e18))) : "infinitely many") opportunities (accounts x opportunities_per_account_year over \(formatNumber(days)) days); cccm simulates at most \(formatCount(Int(Scenario.maximumArrivals))) a replication: check accounts, opportunities_per_account_year and the horizon")
+      }
+    }
     let limit = Scenario.maximumSlots
     let limitText = formatCount(limit)
     var accountSlots = 0

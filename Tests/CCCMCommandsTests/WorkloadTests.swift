@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// What a run implies is checked before it starts: days, opportunities, draws and memory.
+@Suite("Workloads a run cannot finish are refused up front", .serialized)
+struct WorkloadTests {
+  static func write(_ text: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-workload-\(UUID().uuidString).yaml")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url
+  }
+
+  static func r1(replacing old: String, with new: String) throws -> URL {
+    let text = try String(contentsOf: repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml"), encoding: .utf8)
+    #expect(text.contains(old), "r1.yaml no longer holds \(old)")
+    return try write(text.replacingOccurrences(of: old, with: new))
+  }
+
+  @Test(
+    "absurd horizons, arrival rates and Poisson means are invalid scenarios, with the figure",
+    arguments: [
+      ("horizon_days: 365", "horizon_days: 1e17", "cccm simulates at most 36,525 days"),
+      ("warmup_days: 0", "warmup_days: 1e16", "cccm simulates at most 36,525 days"),
+      ("accounts: 1095, opportunities_per_account_year: 1,", "accounts: 1095, opportunities_per_account_year: 1e308,", "opportunities"),
+      ("accounts: 1095,", "accounts: 100000000000000,", "opportunities"),
+      ("deal_size: {lognormal: {median: 50000, sigma: 0.8}}}", "deal_size: {poisson: {mean: 1e10}}}", "Poisson mean"),
+    ])
+  func refused(old: String, new: String, message: String) throws {
+    let file = try Self.r1(replacing: old, with: new)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let result = try runCCCM(["run", file.path, "-r", "2", "-q"])
+    #expect(result.status == 1, "\(result.err)")
+    #expect(result.err.contains(message), "\(result.err)")
+  }
+
+  @Test("results that would not fit in memory are refused before simulating, with the figure and the way out")
+  func memory() throws {
+    var yaml = "name: wide\nregions: [R]\nsegments:\n"
+    for i in 0..<2000 {
+      yaml += "  - {name: S\(i), tier: smb, region: R, accounts: 1, opportunities_per_account_year: 0.01, deal_size: 1000, motion: m}\n"
+    }
+    yaml += "motions:\n  - {name: m, stages: [{name: a, days: 1, advance: 0.5}]}\nteams:\n  - {name: T, kind: regional, reps: 1, covers: {region: R}}\n"
+    let file = try Self.write(yaml)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let result = try runCCCM(["run", file.path, "-r", "1000000", "-q"])
+    #expect(result.status == 64, "\(result.err)")
+    #expect(result.err.contains("of results, more than half of this machine's memory"), "\(result.err)")
+    #expect(result.err.contains("run --first"))
+  }
+}
