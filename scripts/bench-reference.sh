@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pairs=${1:-7}
 scripts/setup.sh
-swift build -c release --product cccm >/dev/null
+swift build -c release --disable-local-rpath --product cccm >/dev/null
 reference=.build/r1-reference
 cc -O2 -o "$reference" benchmarks/r1-reference.c -lgsl -lgslcblas -lm
 ratios=()

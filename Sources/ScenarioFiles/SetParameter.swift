@@ -12,7 +12,11 @@ extension ChangeApplier {
     guard !components.isEmpty, !["name", "extends", "changes"].contains(components.last ?? "") || components.count > 1 else {
       return c.error("path", "\"\(path)\" cannot be set")
     }
-    guard let root = try? Yams.compose(yaml: ScenarioEncoder.yaml(scenario)) else {
+    // Only what the path reaches is written out and read back: one item of a named list (a
+    // segment, team, motion, pool or solution), else the whole scenario. So a change costs the
+    // same in a scenario of 5,000 segments as in one of 5.
+    let (subject, section, item) = Self.subject(of: components, in: scenario)
+    guard let root = try? Yams.compose(yaml: ScenarioEncoder.yaml(subject)) else {
       return c.error("path", "internal: the scenario could not be written out for editing")
     }
     var failure: String?
@@ -20,16 +24,59 @@ extension ChangeApplier {
       return c.error("path", failure ?? "\"\(path)\" names nothing in the scenario")
     }
     let probe = NodeReader(file: c.reader.file)
-    var updated = Scenario(name: scenario.name)
     guard let pairs = probe.mapping(edited, "", allowed: ScenarioDecoder.topLevelKeys) else { return }
-    ScenarioDecoder(reader: probe).decodeSections(pairs, into: &updated)
-    if probe.diagnostics.isEmpty {
-      scenario = updated
-      touched.append(path)
+    var updated = subject
+    if let section, let item {
+      ScenarioDecoder(reader: probe).decodeSections(pairs.filter { $0.key == section }, into: &updated)
+      guard probe.diagnostics.isEmpty else { return report(probe, c, value) }
+      var result = scenario
+      Self.replace(item, section: section, from: updated, in: &result)
+      scenario = result
     } else {
-      for problem in probe.diagnostics {
-        c.reader.error(value, join(c.path, "value"), "\(problem.path): \(problem.message)")
-      }
+      updated = Scenario(name: scenario.name)
+      ScenarioDecoder(reader: probe).decodeSections(pairs, into: &updated)
+      guard probe.diagnostics.isEmpty else { return report(probe, c, value) }
+      scenario = updated
+    }
+    touched.append(path)
+  }
+
+  private func report(_ probe: NodeReader, _ c: ChangeContext, _ value: Node) {
+    for problem in probe.diagnostics {
+      c.reader.error(value, join(c.path, "value"), "\(problem.path): \(problem.message)")
+    }
+  }
+
+  /// The scenario to write out for a path: for `section.Name...` of a named list, the scenario
+  /// with that list holding only the item and the other long lists emptied; else the scenario.
+  private static func subject(of components: [String], in scenario: Scenario) -> (Scenario, String?, Int?) {
+    guard components.count >= 2 else { return (scenario, nil, nil) }
+    var trimmed = scenario
+    trimmed.segments = []
+    trimmed.teams = []
+    trimmed.motions = []
+    trimmed.pools = []
+    trimmed.solutions = []
+    let name = components[1]
+    switch components[0] {
+    case "segments": guard let i = scenario.segments.firstIndex(where: { $0.name == name }) else { break }; trimmed.segments = [scenario.segments[i]]; return (trimmed, "segments", i)
+    case "teams": guard let i = scenario.teams.firstIndex(where: { $0.name == name }) else { break }; trimmed.teams = [scenario.teams[i]]; return (trimmed, "teams", i)
+    case "motions": guard let i = scenario.motions.firstIndex(where: { $0.name == name }) else { break }; trimmed.motions = [scenario.motions[i]]; return (trimmed, "motions", i)
+    case "presales": guard let i = scenario.pools.firstIndex(where: { $0.name == name }) else { break }; trimmed.pools = [scenario.pools[i]]; return (trimmed, "presales", i)
+    case "solutions": guard let i = scenario.solutions.firstIndex(where: { $0.name == name }) else { break }; trimmed.solutions = [scenario.solutions[i]]; return (trimmed, "solutions", i)
+    default: break
+    }
+    return (scenario, nil, nil)
+  }
+
+  /// Puts the edited item (the only one of its section in `edited`) back in its place.
+  private static func replace(_ index: Int, section: String, from edited: Scenario, in scenario: inout Scenario) {
+    switch section {
+    case "segments": if let item = edited.segments.first { scenario.segments[index] = item }
+    case "teams": if let item = edited.teams.first { scenario.teams[index] = item }
+    case "motions": if let item = edited.motions.first { scenario.motions[index] = item }
+    case "presales": if let item = edited.pools.first { scenario.pools[index] = item }
+    default: if let item = edited.solutions.first { scenario.solutions[index] = item }
     }
   }
 

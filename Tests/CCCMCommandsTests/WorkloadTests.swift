@@ -48,4 +48,15 @@ struct WorkloadTests {
     #expect(result.err.contains("of results, more than half of this machine's memory"), "\(result.err)")
     #expect(result.err.contains("run --first"))
   }
+
+  @Test("compare's precision options are checked: a share in (0%, 100%), a maximum no smaller than the start", arguments: [
+    ["--precision", "inf%"], ["--precision", "150%"], ["--precision", "0%"], ["--precision", "1%", "--max-replications", "5"],
+    ["--max-replications", "-5", "--precision", "1%"],
+  ])
+  func precisionOptions(arguments: [String]) throws {
+    let scenario = repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
+    let result = try runCCCM(["compare", scenario, scenario, "-r", "20", "-q"] + arguments)
+    #expect(result.status == 64, "\(arguments): \(result.err)")
+    #expect(result.err.contains("--precision") || result.err.contains("--max-replications"), "\(result.err)")
+  }
 }

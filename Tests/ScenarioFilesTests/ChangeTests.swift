@@ -117,3 +117,46 @@ struct ChangeTests {
     #expect(s.team(named: "N2")?.reps == 4)
   }
 }
+
+@Suite("What-if changes on hostile sizes")
+struct HostileChangeTests {
+  @Test("a resize by a huge number is refused, not overflowed, and a split after large resizes does not trap")
+  func hugeResizes() throws {
+    #expect(throws: (any Error).self) { try variant("  - resize: {team: North, by: 999999999999999}") }
+    var changes = ""
+    for _ in 0..<20 { changes += "  - resize: {team: North, by: 800000}\n" }
+    #expect(throws: (any Error).self) { try variant(changes) }
+    let s = try variant("  - resize: {team: North, by: 1000000}\n  - split_team: {team: North, into: [{name: N1, share: 0.3}, {name: N2, share: 0.7}]}")
+    #expect((s.team(named: "N1")?.reps ?? 0) + (s.team(named: "N2")?.reps ?? 0) == 1_000_003)
+  }
+
+  @Test("many `set` changes on a scenario of many segments apply one by one, each to its own segment")
+  func manySets() throws {
+    var segments = ""
+    for i in 0..<1000 {
+      segments += "  - {name: S\(i), tier: smb, region: R, accounts: 10, opportunities_per_account_year: 0.1, deal_size: 1000, motion: m}\n"
+    }
+    let base = "name: big\nregions: [R]\nsegments:\n\(segments)motions:\n  - {name: m, stages: [{name: a, days: 1, advance: 0.5}]}\nteams:\n  - {name: T, kind: regional, reps: 1, covers: {region: R}}\n"
+    let baseURL = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-big-\(UUID().uuidString).yaml")
+    try base.write(to: baseURL, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: baseURL) }
+    var changes = ""
+    for i in stride(from: 0, to: 1000, by: 20) { changes += "  - set: {path: segments.S\(i).accounts, value: \(100 + i)}\n" }
+    let s = try ScenarioLoader().load(yaml: "extends: \(baseURL.path)\nname: v\nchanges:\n\(changes)", file: "v.yaml")
+    #expect(s.segments.count == 1000)
+    for (i, segment) in s.segments.enumerated() {
+      #expect(segment.accounts == (i % 20 == 0 ? 100 + i : 10), "\(segment.name)")
+    }
+  }
+
+  @Test("`show` of names with control characters loads back to the same scenario")
+  func showEscapes() throws {
+    var s = try base()
+    s.teams[0].name = "North\u{1B}[2J\u{7}\r"
+    s.teams[1].overflow = nil
+    let yaml = ScenarioEncoder.yaml(s)
+    #expect(!yaml.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+    let again = try ScenarioLoader().load(yaml: yaml, file: "shown.yaml")
+    #expect(again.teams[0].name == s.teams[0].name)
+  }
+}

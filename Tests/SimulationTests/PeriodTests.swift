@@ -94,3 +94,18 @@ struct PeriodTests {
     }
   }
 }
+
+@Suite("Hostile draws")
+struct HostileDrawTests {
+  @Test("a huge decision-maker draw (1e300) does not trap converting to a count")
+  func hugeDecisionMakers() {
+    var s = singleTeamScenario(arrivalsPerDay: 2, stages: [Stage(name: "a", days: .constant(2), advance: 0.5)])
+    s.teams[0].kind = .keyAccount
+    s.segments[0].tier = .key
+    s.teams[0].relationshipCoverage = .beta(alpha: 2, beta: 2)
+    s.segments[0].decisionMakers = .constant(1e300)
+    let results = Simulator(scenario: s).run(replications: 2, seed: 1)
+    let wins = results.column(results.layout.index(ofScenarioMetric: "wins") ?? 0)
+    #expect(wins.allSatisfy { $0.isFinite && $0 > 0 })
+  }
+}
