@@ -28,6 +28,9 @@ struct RunJSON: Encodable, Sendable {
   struct PeriodJSON: Encodable, Sendable {
     let period: String
     let metrics: [String: SummaryJSON]
+    let teams: [String: [String: SummaryJSON]]
+    let segments: [String: [String: SummaryJSON]]
+    let pools: [String: [String: SummaryJSON]]
   }
   struct PeriodsJSON: Encodable, Sendable {
     let months: [PeriodJSON]
@@ -59,8 +62,14 @@ struct RunJSON: Encodable, Sendable {
     let layout = run.layout
     func periods(_ kind: PeriodKind) -> [PeriodJSON] {
       layout.labels(kind).enumerated().map { p, label in
-        let values = MetricLayout.scenarioMetrics.enumerated().map { m, name in (name, SummaryJSON(run.summaries[layout.index(period: p, of: kind, metric: m)])) }
-        return PeriodJSON(period: label, metrics: Dictionary(values, uniquingKeysWith: { a, _ in a }))
+        // Every period repeats the totals' layout: the same entries, shifted.
+        func at(_ index: Int) -> SummaryJSON { SummaryJSON(run.summaries[layout.index(period: p, of: kind, metric: index)]) }
+        var scenario: [String: SummaryJSON] = [:]
+        var entities: [MetricGroup: [String: [String: SummaryJSON]]] = [:]
+        for (index, entry) in layout.entries.enumerated() {
+          if entry.group == .scenario { scenario[entry.metric] = at(index) } else { entities[entry.group, default: [:]][entry.entity, default: [:]][entry.metric] = at(index) }
+        }
+        return PeriodJSON(period: label, metrics: scenario, teams: entities[.team] ?? [:], segments: entities[.segment] ?? [:], pools: entities[.pool] ?? [:])
       }
     }
     self.periods = layout.months.isEmpty ? nil : PeriodsJSON(months: periods(.month), quarters: periods(.quarter))

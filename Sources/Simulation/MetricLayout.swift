@@ -37,12 +37,13 @@ public struct MetricLayout: Hashable, Sendable {
   }
 
   public var count: Int {
-    periodBase + (months.count + quarters.count) * Self.scenarioMetrics.count
+    periodBase * (1 + months.count + quarters.count)
   }
 
-  /// Where period `period` of `kind`'s scenario metric `metric` is.
+  /// Where period `period` of `kind` holds the value the totals hold at `metric`: every period
+  /// repeats the whole layout of the totals (organisation, teams, segments, pools).
   public func index(period: Int, of kind: PeriodKind, metric: Int) -> Int {
-    periodBase + ((kind == .month ? 0 : months.count) + period) * Self.scenarioMetrics.count + metric
+    periodBase * (1 + (kind == .month ? 0 : months.count) + period) + metric
   }
 
   public func labels(_ kind: PeriodKind) -> [String] { kind == .month ? months : quarters }
@@ -52,11 +53,12 @@ public struct MetricLayout: Hashable, Sendable {
   var teamBase: Int { Self.scenarioMetrics.count }
   var segmentBase: Int { teamBase + teams.count * Self.teamMetrics.count }
   var poolBase: Int { segmentBase + segments.count * Self.segmentMetrics.count }
-  var periodBase: Int { poolBase + pools.count * Self.poolMetrics.count }
+  /// The width of the totals, and of each period after them.
+  public var periodBase: Int { poolBase + pools.count * Self.poolMetrics.count }
 
-  func teamIndex(_ team: Int, _ metric: Int) -> Int { teamBase + team * Self.teamMetrics.count + metric }
-  func segmentIndex(_ segment: Int, _ metric: Int) -> Int { segmentBase + segment * Self.segmentMetrics.count + metric }
-  func poolIndex(_ pool: Int, _ metric: Int) -> Int { poolBase + pool * Self.poolMetrics.count + metric }
+  public func teamIndex(_ team: Int, _ metric: Int) -> Int { teamBase + team * Self.teamMetrics.count + metric }
+  public func segmentIndex(_ segment: Int, _ metric: Int) -> Int { segmentBase + segment * Self.segmentMetrics.count + metric }
+  public func poolIndex(_ pool: Int, _ metric: Int) -> Int { poolBase + pool * Self.poolMetrics.count + metric }
 
   /// Where each group's metrics are: (group, entity name, metric name) for every position.
   public var entries: [(group: MetricGroup, entity: String, metric: String)] {

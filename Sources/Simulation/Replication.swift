@@ -109,7 +109,7 @@ struct Replication: ~Copyable {
     }
     while let item = calendar.next(before: plan.horizon) {
       now = item.time
-      if metrics.byPeriod { metrics.advance(to: now) }
+      if metrics.byPeriod { metrics.advance(to: now, teamBusy: teamBusy, poolBusy: poolBusy) }
       switch item.event {
       case .arrival(let segment): arrive(segment: Int(segment))
       case .presalesDone(let opportunity): finishPresales(opportunity)

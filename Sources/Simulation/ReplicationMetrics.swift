@@ -3,12 +3,23 @@ struct ReplicationMetrics: ~Copyable {
   struct TeamTally: BusyTime {
     var credited = 0.0, wins = 0.0, blocked = 0.0
     var busyArea = 0.0, lastChange = 0.0
+    static func + (a: Self, b: Self) -> Self {
+      TeamTally(credited: a.credited + b.credited, wins: a.wins + b.wins, blocked: a.blocked + b.blocked, busyArea: a.busyArea + b.busyArea)
+    }
   }
   struct SegmentTally {
     var arrivals = 0.0, accepted = 0.0, wins = 0.0, losses = 0.0, waitSum = 0.0, waitCount = 0.0, bookings = 0.0
+    static func + (a: Self, b: Self) -> Self {
+      SegmentTally(
+        arrivals: a.arrivals + b.arrivals, accepted: a.accepted + b.accepted, wins: a.wins + b.wins, losses: a.losses + b.losses,
+        waitSum: a.waitSum + b.waitSum, waitCount: a.waitCount + b.waitCount, bookings: a.bookings + b.bookings)
+    }
   }
   struct PoolTally: BusyTime {
     var busyArea = 0.0, lastChange = 0.0, waitSum = 0.0, waitCount = 0.0
+    static func + (a: Self, b: Self) -> Self {
+      PoolTally(busyArea: a.busyArea + b.busyArea, waitSum: a.waitSum + b.waitSum, waitCount: a.waitCount + b.waitCount)
+    }
   }
 
   /// The organisation's tallies over the year, or over one month.
@@ -48,8 +59,16 @@ struct ReplicationMetrics: ~Copyable {
   /// By month (empty unless results are kept by period): tallies, each wait's month, the month
   /// of the current time and where the next one begins.
   var months: PlainArray<ScenarioTally>
+  /// By month, each team's, segment's and pool's tallies (`month * count + entity`).
+  var monthTeams: PlainArray<TeamTally>
+  var monthSegments: PlainArray<SegmentTally>
+  var monthPools: PlainArray<PoolTally>
+  /// Each team's and pool's busy area up to the start of the current month.
+  var teamAreaAtMonthStart: PlainArray<Double>
+  var poolAreaAtMonthStart: PlainArray<Double>
   var waitMonths = PlainArray<Int32>(capacity: 0)
   var month = 0
+  let monthStarts: [Double]
   let monthEnds: [Double]
   let byPeriod: Bool
 
@@ -58,8 +77,14 @@ struct ReplicationMetrics: ~Copyable {
     segments = PlainArray(repeating: SegmentTally(), count: plan.segments.count)
     pools = PlainArray(repeating: PoolTally(), count: plan.pools.count)
     monthEnds = plan.periods?.months.map(\.end) ?? []
+    monthStarts = plan.periods?.months.map(\.start) ?? []
     byPeriod = !monthEnds.isEmpty
     months = PlainArray(repeating: ScenarioTally(), count: monthEnds.count)
+    monthTeams = PlainArray(repeating: TeamTally(), count: monthEnds.count * plan.teams.count)
+    monthSegments = PlainArray(repeating: SegmentTally(), count: monthEnds.count * plan.segments.count)
+    monthPools = PlainArray(repeating: PoolTally(), count: monthEnds.count * plan.pools.count)
+    teamAreaAtMonthStart = PlainArray(repeating: 0, count: plan.teams.count)
+    poolAreaAtMonthStart = PlainArray(repeating: 0, count: plan.pools.count)
   }
 
   mutating func reset(start: Double) {
@@ -70,6 +95,11 @@ struct ReplicationMetrics: ~Copyable {
     pools.fill(with: PoolTally(lastChange: start))
     if byPeriod {
       months.fill(with: ScenarioTally())
+      monthTeams.fill(with: TeamTally())
+      monthSegments.fill(with: SegmentTally())
+      monthPools.fill(with: PoolTally())
+      teamAreaAtMonthStart.fill(with: 0)
+      poolAreaAtMonthStart.fill(with: 0)
       waitMonths.removeAll()
       month = 0
     }
@@ -77,14 +107,20 @@ struct ReplicationMetrics: ~Copyable {
 
   /// Moves the current month on to the one holding `now` (times only grow within a replication).
   @inline(__always)
-  mutating func advance(to now: Double) {
-    while month < monthEnds.count - 1, now >= monthEnds[month] { month += 1 }
+  mutating func advance(to now: Double, teamBusy: borrowing PlainArray<Int32>, poolBusy: borrowing PlainArray<Int32>) {
+    while month < monthEnds.count - 1, now >= monthEnds[month] {
+      closeMonth(month, teamBusy: teamBusy, poolBusy: poolBusy, final: false)
+      month += 1
+    }
   }
 
   @inline(__always)
   mutating func arrival(segment: Int) {
     total.arrivals += 1
-    if byPeriod { months[month].arrivals += 1 }
+    if byPeriod {
+      months[month].arrivals += 1
+      monthSegments[month * segments.count + segment].arrivals += 1
+    }
     segments[segment].arrivals += 1
   }
   @inline(__always)
@@ -95,13 +131,19 @@ struct ReplicationMetrics: ~Copyable {
   @inline(__always)
   mutating func blocked(team: Int) {
     total.blocked += 1
-    if byPeriod { months[month].blocked += 1 }
+    if byPeriod {
+      months[month].blocked += 1
+      monthTeams[month * teams.count + team].blocked += 1
+    }
     teams[team].blocked += 1
   }
   @inline(__always)
   mutating func accepted(segment: Int) {
     total.accepted += 1
-    if byPeriod { months[month].accepted += 1 }
+    if byPeriod {
+      months[month].accepted += 1
+      monthSegments[month * segments.count + segment].accepted += 1
+    }
     segments[segment].accepted += 1
   }
   @inline(__always)
@@ -121,6 +163,10 @@ struct ReplicationMetrics: ~Copyable {
       waitMonths.append(Int32(month))
       months[month].waitSum += days
       months[month].waitCount += 1
+      monthSegments[month * segments.count + segment].waitSum += days
+      monthSegments[month * segments.count + segment].waitCount += 1
+      monthPools[month * pools.count + pool].waitSum += days
+      monthPools[month * pools.count + pool].waitCount += 1
     }
     segments[segment].waitSum += days
     segments[segment].waitCount += 1
@@ -148,6 +194,14 @@ struct ReplicationMetrics: ~Copyable {
       months[month].grossProfit += grossMargin * value
       months[month].commissions += commission * value
       months[month].margins += margin * value
+      monthSegments[month * segments.count + segment].wins += 1
+      monthSegments[month * segments.count + segment].bookings += value
+      monthTeams[month * teams.count + team].wins += 1
+      monthTeams[month * teams.count + team].credited += value
+      if specialist >= 0 {
+        monthTeams[month * teams.count + specialist].wins += 1
+        monthTeams[month * teams.count + specialist].credited += value
+      }
     }
     segments[segment].wins += 1
     segments[segment].bookings += value
@@ -161,20 +215,49 @@ struct ReplicationMetrics: ~Copyable {
   @inline(__always)
   mutating func lost(segment: Int) {
     total.losses += 1
-    if byPeriod { months[month].losses += 1 }
+    if byPeriod {
+      months[month].losses += 1
+      monthSegments[month * segments.count + segment].losses += 1
+    }
     segments[segment].losses += 1
   }
 
+  @inline(__always)
   mutating func teamBusyChanged(_ team: Int, busy: Int32, at now: Double) {
     teams[team].busyChanged(busy: busy, at: now)
   }
+  @inline(__always)
   mutating func poolBusyChanged(_ pool: Int, busy: Int32, at now: Double) {
     pools[pool].busyChanged(busy: busy, at: now)
   }
 
+  /// Busy area up to `time` (no later than the next change): the tally's area plus the busy count
+  /// held since its last change. Read only, so the totals stay as they are without periods.
+  private static func area<T: BusyTime>(_ tally: T, busy: Int32, upTo time: Double) -> Double {
+    tally.busyArea + Double(busy) * max(0, time - max(tally.lastChange, 0))
+  }
+
+  /// Closes month `m` at its end: each team's and pool's busy area in the month is its area up to
+  /// the month's end less its area up to the month's start.
+  private mutating func closeMonth(_ m: Int, teamBusy: borrowing PlainArray<Int32>, poolBusy: borrowing PlainArray<Int32>, final: Bool) {
+    let end = monthEnds[m]
+    for t in teams.indices {
+      let upTo = final ? teams[t].busyArea : Self.area(teams[t], busy: teamBusy[t], upTo: end)
+      monthTeams[m * teams.count + t].busyArea = upTo - teamAreaAtMonthStart[t]
+      teamAreaAtMonthStart[t] = upTo
+    }
+    for p in pools.indices {
+      let upTo = final ? pools[p].busyArea : Self.area(pools[p], busy: poolBusy[p], upTo: end)
+      monthPools[m * pools.count + p].busyArea = upTo - poolAreaAtMonthStart[p]
+      poolAreaAtMonthStart[p] = upTo
+    }
+  }
+
   mutating func close(at horizon: Double, teamBusy: borrowing PlainArray<Int32>, poolBusy: borrowing PlainArray<Int32>) {
+    if byPeriod { advance(to: horizon, teamBusy: teamBusy, poolBusy: poolBusy) }
     for t in teams.indices { teamBusyChanged(t, busy: teamBusy[t], at: horizon) }
     for p in pools.indices { poolBusyChanged(p, busy: poolBusy[p], at: horizon) }
+    if byPeriod { closeMonth(month, teamBusy: teamBusy, poolBusy: poolBusy, final: true) }
   }
 
   /// The sum of the waits, in the order they were recorded.
@@ -197,38 +280,19 @@ struct ReplicationMetrics: ~Copyable {
   mutating func write(into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan) {
     let years = plan.horizon / 365
     let fixedCost = plan.teams.reduce(0) { $0 + $1.yearlyCost } + plan.pools.reduce(0) { $0 + $1.yearlyCost }
-    func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
     let values = total.values(fixedCostYear: fixedCost, years: years, waitSum: waitSum(), waitCount: Double(waits.count), waitP90: waitP90())
     for (i, v) in values.enumerated() { out[i] = v }
-    if let periods = plan.periods { writePeriods(periods, fixedCostYear: fixedCost, into: out, layout: plan.layout) }
-    let layout = plan.layout
-    for t in teams.indices {
-      let team = teams[t]
-      out[layout.teamIndex(t, 0)] = team.credited
-      out[layout.teamIndex(t, 1)] = team.wins
-      out[layout.teamIndex(t, 2)] = team.blocked
-      out[layout.teamIndex(t, 3)] = ratio(team.busyArea, Double(plan.teams[t].capacity) * plan.horizon)
-    }
-    for s in segments.indices {
-      let segment = segments[s]
-      out[layout.segmentIndex(s, 0)] = segment.arrivals
-      out[layout.segmentIndex(s, 1)] = ratio(segment.accepted, segment.arrivals)
-      out[layout.segmentIndex(s, 2)] = ratio(segment.wins, segment.wins + segment.losses)
-      out[layout.segmentIndex(s, 3)] = ratio(segment.waitSum, segment.waitCount)
-      out[layout.segmentIndex(s, 4)] = segment.bookings
-    }
-    for p in pools.indices {
-      let pool = pools[p]
-      out[layout.poolIndex(p, 0)] = ratio(pool.busyArea, Double(plan.pools[p].experts) * plan.horizon)
-      out[layout.poolIndex(p, 1)] = ratio(pool.waitSum, pool.waitCount)
-    }
+    if let periods = plan.periods { writePeriods(periods, fixedCostYear: fixedCost, into: out, plan: plan) }
+    writeEntities(into: out, at: 0, plan: plan, days: plan.horizon, team: { teams[$0] }, segment: { segments[$0] }, pool: { pools[$0] })
   }
+
 }
 
 extension ReplicationMetrics {
   /// Each month's and quarter's scenario metrics, formed from the period's own tallies (a
   /// quarter's from its months' tallies added up).
-  mutating func writePeriods(_ periods: PeriodCalendar, fixedCostYear: Double, into out: UnsafeMutableBufferPointer<Double>, layout: MetricLayout) {
+  mutating func writePeriods(_ periods: PeriodCalendar, fixedCostYear: Double, into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan) {
+    let layout = plan.layout
     for kind in PeriodKind.allCases {
       for (p, period) in (kind == .month ? periods.months : periods.quarters).enumerated() {
         var tally = ScenarioTally()
@@ -237,7 +301,43 @@ extension ReplicationMetrics {
           fixedCostYear: fixedCostYear, years: period.days / 365, waitSum: tally.waitSum, waitCount: tally.waitCount,
           waitP90: waitP90(months: period.months))
         for (i, v) in values.enumerated() { out[layout.index(period: p, of: kind, metric: i)] = v }
+        let (t, g, q) = (teams.count, segments.count, pools.count)
+        writeEntities(
+          into: out, at: layout.index(period: p, of: kind, metric: 0), plan: plan, days: period.days,
+          team: { e in period.months.reduce(TeamTally()) { $0 + monthTeams[$1 * t + e] } },
+          segment: { e in period.months.reduce(SegmentTally()) { $0 + monthSegments[$1 * g + e] } },
+          pool: { e in period.months.reduce(PoolTally()) { $0 + monthPools[$1 * q + e] } })
       }
+    }
+  }
+
+  /// Each team's, segment's and pool's metrics over `days`, at `offset` plus their places in the
+  /// layout of the totals.
+  func writeEntities(
+    into out: UnsafeMutableBufferPointer<Double>, at offset: Int, plan: SimulationPlan, days: Double, team: (Int) -> TeamTally,
+    segment: (Int) -> SegmentTally, pool: (Int) -> PoolTally
+  ) {
+    func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
+    let layout = plan.layout
+    for t in plan.teams.indices {
+      let tally = team(t)
+      out[offset + layout.teamIndex(t, 0)] = tally.credited
+      out[offset + layout.teamIndex(t, 1)] = tally.wins
+      out[offset + layout.teamIndex(t, 2)] = tally.blocked
+      out[offset + layout.teamIndex(t, 3)] = ratio(tally.busyArea, Double(plan.teams[t].capacity) * days)
+    }
+    for s in plan.segments.indices {
+      let tally = segment(s)
+      out[offset + layout.segmentIndex(s, 0)] = tally.arrivals
+      out[offset + layout.segmentIndex(s, 1)] = ratio(tally.accepted, tally.arrivals)
+      out[offset + layout.segmentIndex(s, 2)] = ratio(tally.wins, tally.wins + tally.losses)
+      out[offset + layout.segmentIndex(s, 3)] = ratio(tally.waitSum, tally.waitCount)
+      out[offset + layout.segmentIndex(s, 4)] = tally.bookings
+    }
+    for p in plan.pools.indices {
+      let tally = pool(p)
+      out[offset + layout.poolIndex(p, 0)] = ratio(tally.busyArea, Double(plan.pools[p].experts) * days)
+      out[offset + layout.poolIndex(p, 1)] = ratio(tally.waitSum, tally.waitCount)
     }
   }
 

@@ -29,7 +29,7 @@ struct PeriodTests {
     let plain = Simulator(scenario: s).run(replications: 6, seed: 3)
     let byPeriod = Simulator(scenario: s, byPeriod: true).run(replications: 6, seed: 3)
     let width = plain.layout.count
-    #expect(byPeriod.layout.count == width + (12 + 4) * MetricLayout.scenarioMetrics.count)
+    #expect(byPeriod.layout.count == width * (1 + 12 + 4))
     for r in 0..<6 {
       for m in 0..<width {
         let a = plain.values[r * width + m]
@@ -61,6 +61,26 @@ struct PeriodTests {
       let w = value(layout.index(period: 1, of: .quarter, metric: wins))
       let l = value(layout.index(period: 1, of: .quarter, metric: losses))
       #expect(value(layout.index(period: 1, of: .quarter, metric: rate)) == w / (w + l))
+    }
+  }
+
+  @Test("teams, segments and pools by period: counts add up, utilization is the days-weighted mean of the months'")
+  func entitiesByPeriod() {
+    let results = Simulator(scenario: Self.scenario(), byPeriod: true).run(replications: 4, seed: 5)
+    let layout = results.layout
+    let periods = PeriodCalendar(horizon: 365, startDate: nil)
+    for r in 0..<4 {
+      func value(_ index: Int) -> Double { results.values[r * layout.count + index] }
+      for metric in [layout.teamIndex(0, 1), layout.teamIndex(0, 2), layout.segmentIndex(0, 0), layout.segmentIndex(0, 4)] {
+        let months = (0..<12).reduce(0.0) { $0 + value(layout.index(period: $1, of: .month, metric: metric)) }
+        #expect(abs(months - value(metric)) <= 1e-9 * max(1, abs(value(metric))))
+      }
+      for metric in [layout.teamIndex(0, 3), layout.poolIndex(0, 0)] {
+        let weighted = (0..<12).reduce(0.0) { $0 + value(layout.index(period: $1, of: .month, metric: metric)) * periods.months[$1].days } / 365
+        #expect(abs(weighted - value(metric)) < 1e-9, "utilization: months \(weighted) vs year \(value(metric))")
+        let quarter = (0..<3).reduce(0.0) { $0 + value(layout.index(period: $1, of: .month, metric: metric)) * periods.months[$1].days } / periods.quarters[0].days
+        #expect(abs(quarter - value(layout.index(period: 0, of: .quarter, metric: metric))) < 1e-9)
+      }
     }
   }
 
