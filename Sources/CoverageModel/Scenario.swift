@@ -41,6 +41,10 @@ public struct Scenario: Hashable, Sendable {
   public var grossMargin: Double = 1
   /// How well a kind of team sells to a tier of customer; pairs not listed have factors 1.
   public var fit: [FitRule] = []
+  /// Arrivals' monthly factors (12, normalised to mean 1 when used); a segment's own win.
+  public var seasonality: [Double]?
+  /// The quarter-end push: a last stage ending in a quarter's last days advances more often.
+  public var quarterEnd: QuarterEnd?
 
   public init(name: String) { self.name = name }
 
@@ -103,6 +107,8 @@ public struct Segment: Hashable, Sendable {
   public var accountPotential: Distribution?
   /// A deal is multiplied by (potential / mean potential)^sizeElasticity.
   public var sizeElasticity: Double = 0
+  /// Arrivals' monthly factors for this segment (overrides the scenario's).
+  public var seasonality: [Double]?
 
   public init(
     name: String, tier: Tier, region: String? = nil, industry: String? = nil, accounts: Int,
@@ -231,5 +237,16 @@ public struct CalendarDate: Hashable, Sendable, CustomStringConvertible {
     case 4, 6, 9, 11: 30
     default: 31
     }
+  }
+}
+
+/// The quarter-end push: a last stage ending within the last `lastDays` of a quarter has its
+/// advance probability multiplied by `advanceFactor`.
+public struct QuarterEnd: Hashable, Sendable {
+  public var lastDays: Double
+  public var advanceFactor: Double
+  public init(lastDays: Double, advanceFactor: Double) {
+    self.lastDays = lastDays
+    self.advanceFactor = advanceFactor
   }
 }

@@ -11,7 +11,7 @@ struct ScenarioDecoder {
   static let topLevelKeys = [
     "name", "description", "horizon_days", "warmup_days", "replications", "seed", "regions", "industries",
     "solutions", "segments", "motions", "teams", "presales", "grades", "uncovered", "extends", "changes",
-    "gross_margin", "fit", "start_date",
+    "gross_margin", "fit", "start_date", "seasonality", "quarter_end",
   ]
 
   /// Decodes every section present in `pairs` onto `scenario` (a section given replaces the old one).
@@ -42,6 +42,8 @@ struct ScenarioDecoder {
           }
         }
       case "fit": fit(node).map { scenario.fit = $0 }
+      case "seasonality": scenario.seasonality = seasonality(node, key)
+      case "quarter_end": scenario.quarterEnd = quarterEnd(node, key)
       default: break  // extends and changes are the loader's
       }
     }
@@ -89,7 +91,7 @@ struct ScenarioDecoder {
   func segment(_ node: Node, _ path: String) -> Segment? {
     let keys = [
       "name", "tier", "region", "industry", "accounts", "opportunities_per_account_year", "deal_size",
-      "solution_mix", "decision_makers", "motion", "account_potential", "size_elasticity",
+      "solution_mix", "decision_makers", "motion", "account_potential", "size_elasticity", "seasonality",
     ]
     guard let pairs = reader.mapping(node, path, allowed: keys, required: ["name", "tier", "accounts", "opportunities_per_account_year", "deal_size"])
     else { return nil }
@@ -111,6 +113,7 @@ struct ScenarioDecoder {
       case "motion": segment.motion = reader.string(value, at)
       case "account_potential": segment.accountPotential = reader.distribution(value, at)
       case "size_elasticity": reader.number(value, at, .elasticity).map { segment.sizeElasticity = $0 }
+      case "seasonality": segment.seasonality = seasonality(value, at)
       default: break
       }
     }
@@ -396,6 +399,37 @@ struct ScenarioDecoder {
       group.solutions = skills.map { SolutionSkill(name: $0.name, winUplift: $0.winUplift ?? win, dealUplift: $0.dealUplift ?? deal) }
       return group.name.isEmpty || group.reps == 0 || group.solutions.isEmpty ? nil : group
     }
+  }
+
+  /// `seasonality`: 12 monthly factors for arrivals, at least one positive (cccm normalises them
+  /// to mean 1).
+  func seasonality(_ node: Node, _ path: String) -> [Double]? {
+    guard let items = reader.sequence(node, path) else { return nil }
+    guard items.count == 12 else {
+      reader.error(node, path, "give 12 monthly factors (month 1 is the month of day 0, or January with start_date), found \(items.count)")
+      return nil
+    }
+    let factors = items.enumerated().compactMap { reader.number($1, "\(path)[\($0)]", .nonNegative) }
+    guard factors.count == 12 else { return nil }
+    guard factors.contains(where: { $0 > 0 }) else {
+      reader.error(node, path, "at least one month needs a factor above 0")
+      return nil
+    }
+    return factors
+  }
+
+  /// `quarter_end: {last_days, advance_factor}`.
+  func quarterEnd(_ node: Node, _ path: String) -> QuarterEnd? {
+    guard let pairs = reader.mapping(node, path, allowed: ["last_days", "advance_factor"], required: ["last_days", "advance_factor"]) else { return nil }
+    var push = QuarterEnd(lastDays: -1, advanceFactor: -1)
+    for (key, value) in pairs {
+      if key == "last_days" {
+        reader.number(value, join(path, key), NumberRule(description: "a number of days from 0 to 90", accepts: { $0 >= 0 && $0 <= 90 })).map { push.lastDays = $0 }
+      } else {
+        reader.number(value, join(path, key), .factor).map { push.advanceFactor = $0 }
+      }
+    }
+    return push.lastDays >= 0 && push.advanceFactor >= 0 ? push : nil
   }
 
   /// `fit`: `[{team_kind, tier, win_factor, days_factor}]`, each pair at most once.

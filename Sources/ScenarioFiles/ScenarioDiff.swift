@@ -86,6 +86,10 @@ public struct ScenarioDiff: Sendable {
     compare("grades", "\(a.grades.map(\.name))", "\(b.grades.map(\.name))")
     compare("gross_margin", formatNumber(a.grossMargin), formatNumber(b.grossMargin))
     compare("start_date", a.startDate.map(\.description) ?? "none", b.startDate.map(\.description) ?? "none")
+    compare("seasonality", a.seasonality.map { "\($0.map(formatNumber))" } ?? "none", b.seasonality.map { "\($0.map(formatNumber))" } ?? "none")
+    compare(
+      "quarter_end", a.quarterEnd.map { "last \(formatNumber($0.lastDays)) days x\(formatNumber($0.advanceFactor))" } ?? "none",
+      b.quarterEnd.map { "last \(formatNumber($0.lastDays)) days x\(formatNumber($0.advanceFactor))" } ?? "none")
     for kind in TeamKind.allCases {
       for tier in Tier.allCases {
         let x = ScenarioEncoder.fitFields(a.fit(teamKind: kind, tier: tier)).dropFirst(2).map { "\($0.0) \($0.1)" }.joined(separator: ", ")

@@ -12,6 +12,8 @@ public enum ScenarioEncoder {
     out.append("horizon_days: \(number(s.horizonDays))")
     out.append("warmup_days: \(number(s.warmupDays))")
     if let date = s.startDate { out.append("start_date: \"\(date)\"") }
+    if let factors = s.seasonality { out.append("seasonality: [\(factors.map(number).joined(separator: ", "))]") }
+    if let push = s.quarterEnd { out.append("quarter_end: " + flow([("last_days", number(push.lastDays)), ("advance_factor", number(push.advanceFactor))])) }
     out.append("replications: \(s.replications)")
     out.append("seed: \(s.seed)")
     if s.grossMargin != 1 { out.append("gross_margin: \(number(s.grossMargin))") }
@@ -90,6 +92,7 @@ public enum ScenarioEncoder {
     if let motion = segment.motion { fields.append(("motion", text(motion))) }
     if let potential = segment.accountPotential { fields.append(("account_potential", distribution(potential))) }
     if segment.sizeElasticity != 0 { fields.append(("size_elasticity", number(segment.sizeElasticity))) }
+    if let factors = segment.seasonality { fields.append(("seasonality", "[" + factors.map(number).joined(separator: ", ") + "]")) }
     return fields
   }
 

@@ -25,10 +25,6 @@ struct Opportunity {
   var value: Double = 0
   var winFactor: Double = 1
   var requestTime: Double = 0
-  /// The factor on every stage's days (fit).
-  var daysFactor: Double = 1
-  /// Pools whose served_win_factor has applied (bit p for pool p < 64).
-  var servedPools: UInt64 = 0
   /// Its motion's stages in `plan.stages`, and the current one (0 is the first).
   var stages = SimulationPlan.Span(start: 0, end: 0)
   var stage: Int32 = 0
@@ -53,7 +49,7 @@ struct Opportunity {
 
 /// Simulates replications of one plan. Owns its generators and buffers and reuses them from one
 /// replication to the next; one per worker thread.
-struct Replication: ~Copyable {
+struct Replication<Mode: PeriodMode>: ~Copyable {
   let plan: SimulationPlan
   let generator: RandomGenerator
   let arrivalGenerators: [RandomGenerator]
@@ -67,6 +63,9 @@ struct Replication: ~Copyable {
   /// expert who served it last (`opportunity * plan.identityPools + identity`).
   var expertBusy: PlainArray<Bool>
   var lastExpert = PlainArray<Int32>(capacity: 0)
+  /// Per opportunity, the pools whose served_win_factor has applied (bit p for pool p < 64); kept
+  /// only when a pool has such a factor.
+  var servedPools = PlainArray<UInt64>(capacity: 0)
   /// Requests waiting for a given expert (coordinate pools): `expertQueues[expert * grades + grade]`.
   var expertQueues: [PresalesQueue]
   /// Pool p's queues (one per grade when tiered) are `queues[queueStart[p]...]`.
@@ -77,7 +76,7 @@ struct Replication: ~Copyable {
   var arrivalIndex: PlainArray<Int>
   /// Per segment, the key its opportunities' keys derive from in this replication.
   var segmentKeys: PlainArray<UInt64>
-  var metrics: ReplicationMetrics
+  var metrics: ReplicationMetrics<Mode>
 
   init(plan: SimulationPlan, generatorKind: GeneratorKind) {
     self.plan = plan
@@ -105,7 +104,7 @@ struct Replication: ~Copyable {
       let segment = plan.segments[index]
       segmentKeys[index] = StreamKey.segment(replicationKey: replicationKey, segment: segment.nameKey)
       arrivalGenerators[index].select(key: StreamKey.arrivals(replicationKey: replicationKey, segment: segment.nameKey), attribute: 0)
-      calendar.schedule(.arrival(segment: Int32(index)), at: start + arrivalGenerators[index].exponential(mean: segment.meanInterarrival))
+      calendar.schedule(.arrival(segment: Int32(index)), at: nextArrival(segment: index, after: start))
     }
     while let item = calendar.next(before: plan.horizon) {
       now = item.time
@@ -130,6 +129,7 @@ struct Replication: ~Copyable {
     poolBusy.fill(with: 0)
     expertBusy.fill(with: false)
     lastExpert.removeAll()
+    servedPools.removeAll()
     for q in queues.indices { queues[q].removeAll() }
     for q in expertQueues.indices { expertQueues[q].removeAll() }
     arrivalIndex.fill(with: 0)
@@ -144,15 +144,19 @@ struct Replication: ~Copyable {
     let segment = plan.segments[s]
     let index = arrivalIndex[s]
     arrivalIndex[s] += 1
-    calendar.schedule(.arrival(segment: Int32(s)), at: now + arrivalGenerators[s].exponential(mean: segment.meanInterarrival))
+    if segment.seasons.isEmpty {
+      calendar.schedule(.arrival(segment: Int32(s)), at: now + arrivalGenerators[s].exponential(mean: segment.meanInterarrival))
+    } else {
+      calendar.schedule(.arrival(segment: Int32(s)), at: nextArrival(segment: s, after: now))
+    }
     let counted = now >= 0
     if counted { metrics.arrival(segment: s) }
 
     // The opportunity's key, made when first needed: a blocked arrival in a one-owner segment never needs it.
     var key: UInt64?
     var slice = Int(segment.slices.start)
-    var account = -1
-    if slice < Int(segment.slices.end) - 1 || segment.sizeElastic {
+    var sizeFactor = 1.0
+    if segment.drawsAccount {
       // Which account, hence whose territory; a segment with one owner needs no draw (and skipping it
       // changes no other draw: every attribute has its own stream).
       let accountKey = StreamKey.opportunity(segmentKey: segmentKeys[s], index: index)
@@ -163,8 +167,9 @@ struct Replication: ~Copyable {
       if segment.potential.isEmpty {
         position = Double(Int(u * segment.accounts)) / segment.accounts
       } else {
-        account = drawAccount(u, among: segment.potential)
+        let account = drawAccount(u, among: segment.potential)
         position = Double(account) / segment.accounts
+        if segment.sizeElastic { sizeFactor = plan.sizeFactors[Int(segment.potential.start) + account] }
       }
       while slice < Int(segment.slices.end) - 1, position >= plan.slices[slice].upper { slice += 1 }
     }
@@ -183,10 +188,31 @@ struct Replication: ~Copyable {
         return
       }
     }
-    let sizeFactor = account >= 0 && segment.sizeElastic ? plan.sizeFactors[Int(segment.potential.start) + account] : 1
     accept(
       segment: s, team: Int(team), key: key ?? StreamKey.opportunity(segmentKey: segmentKeys[s], index: index), sizeFactor: sizeFactor,
       counted: counted)
+  }
+
+  /// The segment's next arrival after `time`: an exponential gap at a constant rate, or with
+  /// seasons the same unit-rate draw time-changed through the monthly rates (so variants with the
+  /// same seasons meet the same arrivals): the time at which the integrated rate from `time`
+  /// reaches that draw.
+  @inline(never)
+  private func nextArrival(segment s: Int, after time: Double) -> Double {
+    let segment = plan.segments[s]
+    guard !segment.seasons.isEmpty else { return time + arrivalGenerators[s].exponential(mean: segment.meanInterarrival) }
+    var remaining = arrivalGenerators[s].exponential(mean: 1)
+    var t = time
+    while true {
+      let (month, end) = plan.clock.month(at: t)
+      let rate = plan.seasonRates[Int(segment.seasons.start) + month]
+      if rate > 0 {
+        let capacity = rate * (end - t)
+        if remaining <= capacity { return t + remaining / rate }
+        remaining -= capacity
+      }
+      t = end
+    }
   }
 
   /// The account an arrival falls on, with probability proportional to its potential: the first
@@ -224,7 +250,6 @@ struct Replication: ~Copyable {
     if plan.usesFit {
       let fit = plan.fit[t * plan.segments.count + s]
       factor = fit.winFactor
-      opportunity.daysFactor = fit.daysFactor
     }
 
     if team.newHireShare > 0 {
@@ -267,7 +292,9 @@ struct Replication: ~Copyable {
       index = Int32(opportunities.count)
       opportunities.append(opportunity)
       for _ in 0..<plan.identityPools { lastExpert.append(-1) }
+      if plan.servesWinFactor { servedPools.append(0) }
     }
+    if plan.servesWinFactor { servedPools[Int(index)] = 0 }
     if plan.identityPools > 0 {
       for p in 0..<plan.identityPools { lastExpert[Int(index) * plan.identityPools + p] = -1 }
     }
@@ -417,7 +444,7 @@ struct Replication: ~Copyable {
   /// opportunity's previous one, and the pool's served factor the first time.
   private mutating func adjustWinFactor(_ index: Int32, pool: Int, expert: Int32) {
     let poolPlan = plan.pools[pool]
-    let opportunity = opportunities[Int(index)]
+
     if expert >= 0 {
       expertBusy[Int(poolPlan.expertStart) + Int(expert)] = true
       opportunities[Int(index)].expert = expert
@@ -426,8 +453,8 @@ struct Replication: ~Copyable {
       if previous >= 0, previous != expert { opportunities[Int(index)].winFactor *= poolPlan.handoffWinFactor }
       lastExpert[slot] = expert
     }
-    if poolPlan.servedWinFactor != 1, pool < 64, opportunity.servedPools & (1 << UInt64(pool)) == 0 {
-      opportunities[Int(index)].servedPools |= 1 << UInt64(pool)
+    if poolPlan.servedWinFactor != 1, pool < 64, servedPools[Int(index)] & (1 << UInt64(pool)) == 0 {
+      servedPools[Int(index)] |= 1 << UInt64(pool)
       opportunities[Int(index)].winFactor *= poolPlan.servedWinFactor
     }
   }
@@ -516,17 +543,26 @@ struct Replication: ~Copyable {
     let key = opportunities[Int(index)].key
     let stages = opportunities[Int(index)].stages
     let winFactor = opportunities[Int(index)].winFactor
-    let daysFactor = opportunities[Int(index)].daysFactor
+    // The fit's factor on every stage's days, for this team and customer.
+    let daysFactor =
+      plan.usesFit
+      ? plan.fit[Int(opportunities[Int(index)].team) * plan.segments.count + Int(opportunities[Int(index)].segment)].daysFactor : 1
     let first = Int(stages.start)
     let last = Int(stages.end) - 1
     var k = Int(opportunities[Int(index)].stage)
     var end = now
+    let pushDays = plan.pushDays
     var advances: Bool
     while true {
       let stage = plan.stages[first + k]
       generator.select(key: key, attribute: Attribute.stageDays(k))
       end += generator.sample(stage.days, from: plan.samplerTables) * daysFactor
-      let p = first + k == last ? min(1, stage.advance * winFactor) : stage.advance
+      var p = stage.advance
+      if first + k == last {
+        // The quarter-end push: a deal closing in a quarter's last days is pulled in more often.
+        let push = pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= pushDays
+        p = min(1, push ? stage.advance * winFactor * plan.pushFactor : stage.advance * winFactor)
+      }
       generator.select(key: key, attribute: Attribute.stageOutcome(k))
       advances = generator.uniform() < p
       guard advances, first + k < last, !stage.endsRun else { break }

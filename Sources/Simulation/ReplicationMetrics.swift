@@ -1,5 +1,13 @@
+/// Whether a run keeps results by period, as a type: the engine is specialised for each, so a run
+/// without periods carries no test for them in its event loop.
+protocol PeriodMode: SendableMetatype {
+  static var byPeriod: Bool { get }
+}
+enum WithoutPeriods: PeriodMode { static var byPeriod: Bool { false } }
+enum WithPeriods: PeriodMode { static var byPeriod: Bool { true } }
+
 /// Accumulates one replication's metrics over the measured window [0, horizon) (docs/model.md).
-struct ReplicationMetrics: ~Copyable {
+struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
   struct TeamTally: BusyTime {
     var credited = 0.0, wins = 0.0, blocked = 0.0
     var busyArea = 0.0, lastChange = 0.0
@@ -70,7 +78,7 @@ struct ReplicationMetrics: ~Copyable {
   var month = 0
   let monthStarts: [Double]
   let monthEnds: [Double]
-  let byPeriod: Bool
+  var byPeriod: Bool { Mode.byPeriod }
 
   init(plan: SimulationPlan) {
     teams = PlainArray(repeating: TeamTally(), count: plan.teams.count)
@@ -78,7 +86,6 @@ struct ReplicationMetrics: ~Copyable {
     pools = PlainArray(repeating: PoolTally(), count: plan.pools.count)
     monthEnds = plan.periods?.months.map(\.end) ?? []
     monthStarts = plan.periods?.months.map(\.start) ?? []
-    byPeriod = !monthEnds.isEmpty
     months = PlainArray(repeating: ScenarioTally(), count: monthEnds.count)
     monthTeams = PlainArray(repeating: TeamTally(), count: monthEnds.count * plan.teams.count)
     monthSegments = PlainArray(repeating: SegmentTally(), count: monthEnds.count * plan.segments.count)

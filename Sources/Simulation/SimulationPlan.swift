@@ -31,6 +31,10 @@ struct SimulationPlan: Sendable {
     var potential: Span
     /// Whether deal sizes follow account potential (an account is drawn even with one owner).
     var sizeElastic: Bool
+    /// Whether an arrival draws its account: several owners, or deal sizes that follow potential.
+    var drawsAccount: Bool
+    /// Arrival rates per day by month of the year (in `seasonRates`), or empty: a constant rate.
+    var seasons: Span
   }
   /// A solution need: the cumulative probability up to and including it, and the solution.
   struct NeedPlan: Sendable, BitwiseCopyable {
@@ -133,6 +137,16 @@ struct SimulationPlan: Sendable {
   var periods: PeriodCalendar?
   /// Whether any team and segment pair has a fit or breadth factor other than 1.
   var usesFit = false
+  /// The calendar of months and quarters, for seasons and the quarter-end push.
+  var clock: YearClock
+  var seasonRates: [Double] = []
+  /// Whether any segment has seasons.
+  var seasonal = false
+  /// Whether any pool has a served_win_factor.
+  var servesWinFactor = false
+  /// The quarter-end push: its last days (-1: no push) and factor.
+  var pushDays = -1.0
+  var pushFactor = 1.0
   var desks: [DeskPlan] = []
   /// Per team and segment (`team * segments.count + segment`).
   var fit: [FitPlan] = []
@@ -153,6 +167,11 @@ struct SimulationPlan: Sendable {
     horizon = s.horizonDays
     warmup = s.warmupDays
     periods = byPeriod ? PeriodCalendar(horizon: s.horizonDays, startDate: s.startDate) : nil
+    clock = YearClock(startDate: s.startDate)
+    if let push = s.quarterEnd {
+      pushDays = push.lastDays
+      pushFactor = push.advanceFactor
+    }
     layout = MetricLayout(scenario: s, periods: periods)
     gradeMinimums = s.grades.map(\.minDealSize)
     grossMargin = s.grossMargin
@@ -204,6 +223,12 @@ struct SimulationPlan: Sendable {
           sizeFactors.append(segment.sizeElasticity == 0 || mean <= 0 ? 1 : Foundation.pow(value / mean, segment.sizeElasticity))
         }
       }
+      let seasonStart = Int32(seasonRates.count)
+      if let factors = segment.seasonality ?? s.seasonality {
+        let mean = factors.reduce(0, +) / 12
+        seasonRates += factors.map { segment.arrivalsPerDay * $0 / mean }
+        seasonal = true
+      }
       segments.append(
         SegmentPlan(
           nameKey: StreamKey.name(segment.name), meanInterarrival: 1 / segment.arrivalsPerDay, accounts: Double(segment.accounts),
@@ -211,7 +236,9 @@ struct SimulationPlan: Sendable {
           needs: Span(start: needStart, end: Int32(needs.count)), slices: Span(start: sliceStart, end: Int32(slices.count)),
           motion: segment.motion.flatMap { motionStages[$0] } ?? Span(start: 0, end: 0),
           potential: Span(start: potentialStart, end: Int32(accountCumulative.count)),
-          sizeElastic: segment.accountPotential != nil && segment.sizeElasticity != 0))
+          sizeElastic: segment.accountPotential != nil && segment.sizeElasticity != 0,
+          drawsAccount: slices.count - Int(sliceStart) > 1 || (segment.accountPotential != nil && segment.sizeElasticity != 0),
+          seasons: Span(start: seasonStart, end: Int32(seasonRates.count))))
     }
 
     for team in s.teams {
@@ -257,6 +284,7 @@ struct SimulationPlan: Sendable {
           patience: pool.patienceDays, noPresalesWinFactor: pool.noPresalesWinFactor, servedWinFactor: pool.servedWinFactor,
           handoffWinFactor: pool.handoffWinFactor, coordinate: pool.coordinate, identity: tracked ? Int32(identityPools) : -1,
           expertStart: Int32(expertCount), yearlyCost: Double(pool.experts) * pool.costPerExpertYear))
+      if pool.servedWinFactor != 1 { servesWinFactor = true }
       if tracked {
         identityPools += 1
         expertCount += pool.experts

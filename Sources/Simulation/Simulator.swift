@@ -63,14 +63,18 @@ public struct Simulator: Sendable {
     values.withUnsafeMutableBufferPointer { buffer in
       let output = SharedBuffer(buffer)
       let counter = WorkCounter()
-      DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        var replication = Replication(plan: plan, generatorKind: kind)
-        while let r = counter.take(below: count) {
-          let row = UnsafeMutableBufferPointer(rebasing: output.buffer[(r * width)..<((r + 1) * width)])
-          replication.run(seed: seed, replication: first + r, into: row)
-          if let progress { progress(counter.finish()) }
+      // The engine specialised for the run's period mode (no period code when none is kept).
+      func work<Mode: PeriodMode>(_: Mode.Type) {
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+          var replication = Replication<Mode>(plan: plan, generatorKind: kind)
+          while let r = counter.take(below: count) {
+            let row = UnsafeMutableBufferPointer(rebasing: output.buffer[(r * width)..<((r + 1) * width)])
+            replication.run(seed: seed, replication: first + r, into: row)
+            if let progress { progress(counter.finish()) }
+          }
         }
       }
+      if plan.periods == nil { work(WithoutPeriods.self) } else { work(WithPeriods.self) }
     }
     return SimulationResults(scenario: scenario.name, layout: plan.layout, seed: seed, values: values)
   }

@@ -1,0 +1,65 @@
+import CoverageModel
+
+/// Months and quarters of the year for any simulated time, warm-up included: for seasonality
+/// (the month a time falls in, and where that month ends) and the quarter-end push (where the
+/// quarter holding a time ends).
+///
+/// With a start date, calendar months (January is month 0) and calendar quarters; without one,
+/// twelfths of 365 days counted from day 0 (day 0 starts month 0) and quarters of three of them.
+struct YearClock: Sendable {
+  let startDay: Int?
+
+  init(startDate: CalendarDate?) {
+    startDay = startDate.map { Self.days(year: $0.year, month: $0.month, day: $0.day) }
+  }
+
+  static let monthLength = 365.0 / 12
+
+  /// The month of the year holding time `t` (0...11) and the time that month ends.
+  func month(at t: Double) -> (index: Int, end: Double) {
+    guard let startDay else {
+      let k = (t / Self.monthLength).rounded(.down)
+      let index = Int(k.truncatingRemainder(dividingBy: 12))
+      return (index < 0 ? index + 12 : index, (k + 1) * Self.monthLength)
+    }
+    let day = Double(startDay) + t
+    let (year, month, _) = Self.civil(Int(day.rounded(.down)))
+    let next = month == 12 ? Self.days(year: year + 1, month: 1, day: 1) : Self.days(year: year, month: month + 1, day: 1)
+    return (month - 1, Double(next - startDay))
+  }
+
+  /// The time the quarter holding `t` ends.
+  func quarterEnd(at t: Double) -> Double {
+    guard let startDay else {
+      let length = 3 * Self.monthLength
+      return ((t / length).rounded(.down) + 1) * length
+    }
+    let (year, month, _) = Self.civil(Int((Double(startDay) + t).rounded(.down)))
+    let nextQuarterMonth = (month - 1) / 3 * 3 + 4
+    let next = nextQuarterMonth > 12 ? Self.days(year: year + 1, month: 1, day: 1) : Self.days(year: year, month: nextQuarterMonth, day: 1)
+    return Double(next - startDay)
+  }
+
+  /// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil).
+  static func days(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+  }
+
+  /// The date of a day since 1970-01-01 (Hinnant's civil_from_days).
+  static func civil(_ days: Int) -> (year: Int, month: Int, day: Int) {
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let day = doy - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+  }
+}
