@@ -21,7 +21,7 @@ struct Bench: ParsableCommand {
   @Option(name: .long, help: "GSL generator (philox, mt19937, taus2, ...).")
   var generator: String = "philox"
 
-  @Option(name: .long, parsing: .unconditionalSingleValue, help: "A thread count to measure, repeatable: --threads 1 --threads 2 (default: 1 and all cores).")
+  @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to measure, e.g. --threads 1 2 (default: 1 and all cores).")
   var threads: [Int] = []
 
   @Flag(name: .long, help: "Also measure peak memory at 1,000 and 10,000 replications.")
