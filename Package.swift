@@ -63,6 +63,7 @@ let package = Package(
     .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles", "TestSupport"], exclude: ["Invalid", "valid.yaml"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles", "TestSupport"]),
     .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Randomness"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Estimation", "Simulation", "TestSupport"]),
     .testTarget(
       name: "ReportsTests",
       dependencies: ["Reports", "ScenarioFiles", "Randomness", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],

@@ -60,3 +60,23 @@ struct WorkloadTests {
     #expect(result.err.contains("--precision") || result.err.contains("--max-replications"), "\(result.err)")
   }
 }
+
+@Suite("cccm sweep", .serialized)
+struct SweepCommandTests {
+  @Test("a sweep prints each point against the base, the marginal value per unit and the best point; bad factors are located")
+  func sweep() throws {
+    let scenario = repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
+    let result = try runCCCM(["sweep", scenario, "--vary", "teams.Region-R01.reps=4..6", "-r", "4", "-q"])
+    #expect(result.status == 0, "\(result.err)")
+    #expect(result.out.contains("Sweep of teams.Region-R01.reps over 3 points"))
+    #expect(result.out.contains("Marginal contribution per unit"))
+    #expect(result.out.contains("Best point by contribution"))
+    let csv = try runCCCM(["sweep", scenario, "--vary", "teams.Region-R01.reps=4,5", "-r", "3", "-q", "--format", "csv"])
+    #expect(csv.out.hasPrefix("point,metric,statistic,value\n"))
+    let bad = try runCCCM(["sweep", scenario, "--vary", "teams.Region-R01.rep=4..5", "-r", "2", "-q"])
+    #expect(bad.status == 1)
+    #expect(bad.err.contains("--vary teams.Region-R01.rep=4..5") && bad.err.contains("reps"), "\(bad.err)")
+    let range = try runCCCM(["sweep", scenario, "--vary", "teams.Region-R01.reps=6..4", "-r", "2", "-q"])
+    #expect(range.status == 64, "\(range.err)")
+  }
+}

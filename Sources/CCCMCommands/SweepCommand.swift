@@ -1,0 +1,75 @@
+import ArgumentParser
+import CoverageModel
+import Experiments
+import Reports
+import ScenarioFiles
+import Simulation
+
+/// `cccm sweep`: a base scenario over a grid of values, every point paired with the base.
+struct SweepCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sweep",
+    abstract: "Run a scenario over a grid of values (--vary PATH=VALUES): each point paired with the base, the marginal value of one more unit, the best point.")
+
+  @Argument(help: "The base scenario file.") var file: String
+  @Option(name: .long, help: "A factor: a key path as `set` takes it and its values, e.g. teams.West.reps=9..15, ...=0.5..0.9:0.1, ...=10,12,14 (repeatable: several make a grid).")
+  var vary: [String] = []
+  @Option(name: .long, parsing: .upToNextOption, help: "Metrics shown beside the objective (default: bookings, cost).") var metrics: [String] = []
+  @Option(name: .long, help: "The metric that picks the best point (default: contribution).") var objective: String = "contribution"
+  @OptionGroup var options: SimulationOptions
+
+  func validate() throws {
+    guard !vary.isEmpty else { throw ValidationError("give at least one --vary PATH=VALUES, e.g. --vary teams.West.reps=9..15") }
+    var points = 1
+    for text in vary {
+      switch Sweep.factor(text) {
+      case .failure(let problem): throw ValidationError(problem.description)
+      case .success(let factor): points *= factor.values.count
+      }
+      guard points <= 1000 else { throw ValidationError("the --vary factors make more than 1,000 points; sweep fewer values") }
+    }
+    let known = MetricLayout.scenarioMetrics
+    for metric in metrics + [objective] where !known.contains(metric) {
+      throw ValidationError("unknown metric \"\(metric)\"; \(Suggestion.didYouMean(metric, among: known).map { $0 + " " } ?? "")metrics: \(known.joined(separator: ", "))")
+    }
+  }
+
+  func run() throws {
+    let base = try loadScenario(file)
+    let sweep = Sweep(factors: vary.compactMap { try? Sweep.factor($0).get() })
+    // Each factor alone first, so a bad path or value is reported against its --vary.
+    for (text, factor) in zip(vary, sweep.factors) {
+      for value in factor.values {
+        do {
+          _ = try Sweep(factors: [factor]).scenario(at: [value], base: file)
+        } catch {
+          let detail = error.description.components(separatedBy: "set.value: ").last.map { $0.components(separatedBy: "set.path: ").last ?? $0 } ?? error.description
+          printError("error: --vary \(Excerpt.sanitized(text, limit: 80)): \(detail)")
+          throw Exit.invalidScenario
+        }
+      }
+    }
+    var scenarios: [Scenario] = [base]
+    for values in sweep.grid {
+      do {
+        scenarios.append(try sweep.scenario(at: values, base: file))
+      } catch {
+        printError("error: --vary at \(Sweep.label(sweep.factors, values)): \(error.description)")
+        throw Exit.invalidScenario
+      }
+    }
+    let replications = options.replications ?? base.replications
+    try checkResultsFit(scenarios, replications: replications, byPeriod: false)
+    let experiment = Experiment(scenarios: scenarios, seed: options.seed ?? base.seed, generator: options.generatorKind, threads: options.threads)
+    let bar = ProgressBar(total: scenarios.count * replications, label: "sweep", quiet: options.quiet)
+    let results = experiment.run(replications: replications, progress: { _, _ in bar.tick() })
+    bar.finish()
+    let points = zip(sweep.grid, results.dropFirst()).map { values, run in
+      SweepReport.Point(label: Sweep.label(sweep.factors, values), values: values, results: run)
+    }
+    let document = SweepReport.document(
+      factors: sweep.factors.map(\.path), base: results[0], points: points, metrics: metrics.isEmpty ? ["bookings", "cost"] : metrics,
+      objective: objective)
+    print(document.render(options.format), terminator: "")
+  }
+}

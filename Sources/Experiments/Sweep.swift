@@ -1,0 +1,86 @@
+import CoverageModel
+import Foundation
+import ScenarioFiles
+
+/// A design swept over a grid of values: factors named by key path (as `set` names them), each
+/// with its values; every point of the grid is the base scenario with those values set.
+public struct Sweep: Sendable {
+  public struct Factor: Sendable, Hashable {
+    public var path: String
+    public var values: [Double]
+  }
+
+  public let factors: [Factor]
+
+  /// `teams.West.reps=9..15`, `...=6..12:2` (a step), or `...=0.5,0.6,0.8` (a list); at most 1,000
+  /// values. Nil, with the reason, for anything else.
+  public static func factor(_ text: String) -> Result<Factor, SweepError> {
+    guard let equals = text.firstIndex(of: "=") else {
+      return .failure(SweepError("--vary \"\(text)\" needs PATH=VALUES, e.g. teams.West.reps=9..15 or presales.Presales.experts=10,12,14"))
+    }
+    let path = String(text[..<equals])
+    let spec = String(text[text.index(after: equals)...])
+    guard !path.isEmpty, !spec.isEmpty else { return .failure(SweepError("--vary \"\(text)\": give a key path and values")) }
+    var values: [Double] = []
+    if let range = spec.range(of: "..") {
+      var upperText = String(spec[range.upperBound...])
+      var step = 1.0
+      if let colon = upperText.firstIndex(of: ":") {
+        guard let s = Double(upperText[upperText.index(after: colon)...]), s > 0, s.isFinite else {
+          return .failure(SweepError("--vary \"\(text)\": the step after ':' must be a number above 0"))
+        }
+        step = s
+        upperText = String(upperText[..<colon])
+      }
+      guard let low = Double(spec[..<range.lowerBound]), let high = Double(upperText), low.isFinite, high.isFinite, low <= high else {
+        return .failure(SweepError("--vary \"\(text)\": a range is LOW..HIGH with LOW <= HIGH, e.g. 9..15 or 0.5..0.9:0.1"))
+      }
+      let count = Int(((high - low) / step + 1e-9).rounded(.down)) + 1
+      guard count <= 1000 else { return .failure(SweepError("--vary \"\(text)\" gives \(count) values; at most 1,000")) }
+      values = (0..<count).map { low + Double($0) * step }.map { ($0 * 1e9).rounded() / 1e9 }
+    } else {
+      for item in spec.split(separator: ",", omittingEmptySubsequences: false) {
+        guard let value = Double(item.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+          return .failure(SweepError("--vary \"\(text)\": \"\(item)\" is not a number"))
+        }
+        values.append(value)
+      }
+      guard values.count <= 1000 else { return .failure(SweepError("--vary \"\(text)\" gives \(values.count) values; at most 1,000")) }
+    }
+    return .success(Factor(path: path, values: values))
+  }
+
+  public init(factors: [Factor]) { self.factors = factors }
+
+  /// Every combination of the factors' values, the first factor varying slowest.
+  public var grid: [[Double]] {
+    factors.reduce([[]]) { points, factor in points.flatMap { point in factor.values.map { point + [$0] } } }
+  }
+
+  /// The scenario of one point: the base file extended with a `set` per factor, loaded and validated
+  /// like a variant file (a bad path or value gets the located, did-you-mean message `set` gives).
+  public func scenario(at values: [Double], base path: String) throws(ScenarioLoadError) -> Scenario {
+    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+    var yaml = "extends: \"\(absolute.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"\n"
+    yaml += "name: \"\(factors.isEmpty ? "base" : Self.label(factors, values))\"\nchanges: []\n"
+    if !factors.isEmpty { yaml = String(yaml.dropLast("changes: []\n".count)) + "changes:\n" }
+    for (factor, value) in zip(factors, values) {
+      yaml += "  - set: {path: \"\(factor.path)\", value: \(Self.number(value))}\n"
+    }
+    return try ScenarioLoader().load(yaml: yaml, file: "--vary")
+  }
+
+  /// `reps=12` or `reps=12, experts=14`: a point's name, from the last part of each path.
+  public static func label(_ factors: [Factor], _ values: [Double]) -> String {
+    zip(factors, values).map { "\($0.path.split(separator: ".").last ?? "") = \(number($1))" }.joined(separator: ", ")
+  }
+
+  static func number(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+  }
+}
+
+public struct SweepError: Error, Sendable, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}

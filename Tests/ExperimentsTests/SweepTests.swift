@@ -1,0 +1,81 @@
+import CoverageModel
+import Estimation
+import Experiments
+import Foundation
+import Simulation
+import TestSupport
+import Testing
+
+@Suite("Sweeps")
+struct SweepTests {
+  /// One team of `reps` single-slot reps, one stage of mean 2 days, 5 arrivals a day: 10 erlangs.
+  static let base = """
+    name: erlang
+    horizon_days: 365
+    warmup_days: 30
+    regions: [R]
+    segments:
+      - {name: S, tier: smb, region: R, accounts: 3650, opportunities_per_account_year: 0.5, deal_size: 1000, motion: m}
+    motions:
+      - {name: m, stages: [{name: a, days: {exponential: {mean: 2}}, advance: 1}]}
+    teams:
+      - {name: T, kind: regional, reps: 10, covers: {region: R}}
+    """
+
+  static func baseFile() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-sweep-\(UUID().uuidString).yaml")
+    try base.write(to: url, atomically: true, encoding: .utf8)
+    return url
+  }
+
+  @Test("a sweep of a team's slots reproduces Erlang B along the curve")
+  func erlangBCurve() throws {
+    let file = try Self.baseFile()
+    defer { try? FileManager.default.removeItem(at: file) }
+    let factor = try Sweep.factor("teams.T.reps=6..14:4").get()
+    #expect(factor.values == [6, 10, 14])
+    let sweep = Sweep(factors: [factor])
+    let scenarios = try sweep.grid.map { try sweep.scenario(at: $0, base: file.path) }
+    let results = Experiment(scenarios: scenarios, seed: 4).run(replications: 40)
+    for (values, run) in zip(sweep.grid, results) {
+      let blocked = run.column(run.layout.index(ofScenarioMetric: "blocked") ?? 0)
+      let arrivals = run.column(run.layout.index(ofScenarioMetric: "arrivals") ?? 0)
+      let ratios = zip(blocked, arrivals).map { $0 / $1 }
+      let s = Summary(ratios)
+      let expected = Queueing.erlangB(servers: Int(values[0]), load: 10)
+      let z = (s.mean - expected) / (s.sd / Double(s.count).squareRoot())
+      print("theory check | sweep: Erlang B c=\(Int(values[0])) a=10 | expected \(expected) | simulated \(s.mean) ± \(s.sd / Double(s.count).squareRoot()) (z = \(String(format: "%+.2f", z)))")
+      #expect(abs(z) < 4, "c=\(values[0]): \(s.mean) against \(expected)")
+    }
+  }
+
+  @Test("a factor that changes nothing the engine sees gives zero differences at every point")
+  func identityFactor() throws {
+    let file = try Self.baseFile()
+    defer { try? FileManager.default.removeItem(at: file) }
+    let sweep = Sweep(factors: [try Sweep.factor("replications=5,50,500").get()])
+    let base = try ScenarioFiles_load(file.path)
+    let scenarios = [base] + (try sweep.grid.map { try sweep.scenario(at: $0, base: file.path) })
+    let results = Experiment(scenarios: scenarios, seed: 9).run(replications: 6)
+    for run in results.dropFirst() {
+      let d = PairedDifference(baseline: results[0].column(0), variant: run.column(0))
+      #expect(d.mean == 0 && d.ciLow == 0 && d.ciHigh == 0)
+      #expect(run.values.map(\.bitPattern) == results[0].values.map(\.bitPattern))
+    }
+  }
+
+  @Test("values parse as ranges, stepped ranges and lists; nonsense is refused with the reason")
+  func parsing() throws {
+    #expect(try Sweep.factor("teams.West.reps=9..11").get().values == [9, 10, 11])
+    #expect(try Sweep.factor("presales.P.served_win_factor=1..1.2:0.1").get().values == [1, 1.1, 1.2])
+    #expect(try Sweep.factor("a.b=3,1,2").get().values == [3, 1, 2])
+    #expect(Sweep(factors: [try Sweep.factor("a=1,2").get(), try Sweep.factor("b=5,6,7").get()]).grid.count == 6)
+    for bad in ["teams.West.reps", "x=", "=1..2", "x=3..1", "x=1..5:0", "x=1,two", "x=0..5000", "x=inf"] {
+      if case .success = Sweep.factor(bad) { Issue.record("\(bad) was accepted") }
+    }
+  }
+}
+
+private func ScenarioFiles_load(_ path: String) throws -> Scenario {
+  try Sweep(factors: []).scenario(at: [], base: path)
+}
