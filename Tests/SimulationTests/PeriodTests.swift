@@ -129,3 +129,25 @@ struct HostileDrawTests {
     #expect(wins.allSatisfy { $0.isFinite && $0 > 0 })
   }
 }
+
+@Suite("Metrics by name")
+struct MetricsByNameTests {
+  @Test("every replication's values agree with how the catalogue says they are formed, read by name")
+  func formedFromParts() throws {
+    var s = PeriodTests.scenario()
+    s.teams[0].reps = 20
+    let results = Simulator(scenario: s).run(replications: 5, seed: 12)
+    func column(_ name: String) throws -> [Double] { results.column(try #require(results.layout.index(ofScenarioMetric: name))) }
+    let (arrivals, uncovered, blocked, accepted) = (try column("arrivals"), try column("uncovered"), try column("blocked"), try column("accepted"))
+    let (wins, losses, winRate) = (try column("wins"), try column("losses"), try column("win_rate"))
+    let (bookings, cost, efficiency) = (try column("bookings"), try column("cost"), try column("efficiency"))
+    let (gross, contribution) = (try column("gross_profit"), try column("contribution"))
+    for r in 0..<5 {
+      #expect(arrivals[r] == uncovered[r] + blocked[r] + accepted[r])
+      #expect(winRate[r] == wins[r] / (wins[r] + losses[r]))
+      #expect(efficiency[r] == bookings[r] / cost[r])
+      #expect(contribution[r] == gross[r] - cost[r])
+      #expect(abs(gross[r] - 0.7 * bookings[r]) <= 1e-9 * bookings[r])
+    }
+  }
+}
