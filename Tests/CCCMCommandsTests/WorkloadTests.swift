@@ -80,3 +80,22 @@ struct SweepCommandTests {
     #expect(range.status == 64, "\(range.err)")
   }
 }
+
+@Suite("cccm sensitivity", .serialized)
+struct SensitivityCommandTests {
+  @Test("a tornado sorts bars by swing; an identity factor's bar is exactly zero; bad ranges are refused")
+  func tornado() throws {
+    let scenario = repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
+    let result = try runCCCM([
+      "sensitivity", scenario, "--vary", "replications=10..20", "--vary", "teams.Region-R01.reps=3..8", "-r", "4", "-q", "--format", "json",
+    ])
+    #expect(result.status == 0, "\(result.err)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+    let bars = try #require(object["bars"] as? [[String: Any]])
+    #expect(bars.map { $0["factor"] as? String } == ["teams.Region-R01.reps", "replications"])
+    let identity = try #require(bars.last)
+    #expect(identity["swing"] as? Double == 0 && identity["ci95_low"] as? Double == 0 && identity["ci95_high"] as? Double == 0)
+    #expect(try runCCCM(["sensitivity", scenario, "--vary", "teams.Region-R01.reps=8..3", "-r", "2", "-q"]).status == 64)
+    #expect(try runCCCM(["sensitivity", scenario, "--vary", "teams.Region-R01.reps=3,8", "-r", "2", "-q"]).status == 64)
+  }
+}
