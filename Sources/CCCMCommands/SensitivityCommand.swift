@@ -33,15 +33,7 @@ struct Sensitivity: ParsableCommand {
     for text in vary {
       guard let factor = try? Sweep.ends(text).get(), let low = factor.values.first, let high = factor.values.last else { continue }
       factors.append(factor)
-      for value in [low, high] {
-        do {
-          scenarios.append(try Sweep(factors: [factor]).scenario(at: [value], base: file))
-        } catch {
-          let detail = error.description.components(separatedBy: "set.value: ").last.map { $0.components(separatedBy: "set.path: ").last ?? $0 } ?? error.description
-          printError("error: --vary \(Excerpt.sanitized(text, limit: 80)): \(detail)")
-          throw Exit.invalidScenario
-        }
-      }
+      for value in [low, high] { scenarios.append(try factorScenario(factor, at: value, text: text, base: file)) }
     }
     let replications = options.replications ?? base.replications
     try checkResultsFit(scenarios, replications: replications, byPeriod: false)

@@ -39,15 +39,7 @@ struct SweepCommand: ParsableCommand {
     let sweep = Sweep(factors: vary.compactMap { try? Sweep.factor($0).get() })
     // Each factor alone first, so a bad path or value is reported against its --vary.
     for (text, factor) in zip(vary, sweep.factors) {
-      for value in factor.values {
-        do {
-          _ = try Sweep(factors: [factor]).scenario(at: [value], base: file)
-        } catch {
-          let detail = error.description.components(separatedBy: "set.value: ").last.map { $0.components(separatedBy: "set.path: ").last ?? $0 } ?? error.description
-          printError("error: --vary \(Excerpt.sanitized(text, limit: 80)): \(detail)")
-          throw Exit.invalidScenario
-        }
-      }
+      for value in factor.values { _ = try factorScenario(factor, at: value, text: text, base: file) }
     }
     var scenarios: [Scenario] = [base]
     for values in sweep.grid {
@@ -71,5 +63,18 @@ struct SweepCommand: ParsableCommand {
       factors: sweep.factors.map(\.path), base: results[0], points: points, metrics: metrics.isEmpty ? ["bookings", "cost"] : metrics,
       objective: objective)
     print(document.render(options.format), terminator: "")
+  }
+}
+
+/// The base with one factor set to one value, or the reason on standard error (against the
+/// `--vary` it came from, as `set` words it) and exit 1.
+func factorScenario(_ factor: Sweep.Factor, at value: Double, text: String, base file: String) throws -> Scenario {
+  do {
+    return try Sweep(factors: [factor]).scenario(at: [value], base: file)
+  } catch {
+    // The message after the synthesised change's key path is what `set` says of the path or value.
+    let detail = error.description.components(separatedBy: "set.value: ").last.map { $0.components(separatedBy: "set.path: ").last ?? $0 } ?? error.description
+    printError("error: --vary \(Excerpt.sanitized(text, limit: 80)): \(detail)")
+    throw Exit.invalidScenario
   }
 }

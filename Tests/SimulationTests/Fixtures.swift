@@ -24,6 +24,17 @@ func singleTeamScenario(
   return s
 }
 
+/// One presales stage per opportunity at a pool of `experts` with exponential service of mean 1.5
+/// days and `load` erlangs offered, fifo: an M/M/c queue for the Erlang C checks.
+func mmcPresalesScenario(experts: Int, load: Double) -> Scenario {
+  var s = singleTeamScenario(
+    arrivalsPerDay: load / 1.5, stages: [Stage(name: "demo", days: .constant(1), advance: 1, presales: "P")], horizon: 730, warmup: 60)
+  var pool = PresalesPool(name: "P", experts: experts, serviceDays: .exponential(mean: 1.5))
+  pool.policy = .fifo
+  s.pools = [pool]
+  return s
+}
+
 /// Mean and standard error of a metric over replications.
 func estimate(_ results: SimulationResults, _ metric: String) -> (mean: Double, se: Double) {
   let index = results.layout.index(ofScenarioMetric: metric)!

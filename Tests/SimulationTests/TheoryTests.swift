@@ -44,11 +44,7 @@ struct TheoryTests {
   @Test("the mean presales wait with exponential service equals the Erlang C (M/M/c) wait", arguments: [(3, 2.4), (5, 4.5)])
   func erlangC(system: (experts: Int, load: Double)) {
     let (experts, load) = system
-    var s = singleTeamScenario(
-      arrivalsPerDay: load / 1.5, stages: [Stage(name: "demo", days: .constant(1), advance: 1, presales: "P")], horizon: 730, warmup: 60)
-    var pool = PresalesPool(name: "P", experts: experts, serviceDays: .exponential(mean: 1.5))
-    pool.policy = .fifo
-    s.pools = [pool]
+    let s = mmcPresalesScenario(experts: experts, load: load)
     let results = Simulator(scenario: s).run(replications: 40, seed: 8)
     let expected = Queueing.mmcMeanWait(servers: experts, arrivalRate: load / 1.5, meanService: 1.5)
     let (mean, se) = estimate(results, "presales_wait_mean")

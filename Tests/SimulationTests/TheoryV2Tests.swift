@@ -57,11 +57,8 @@ struct TheoryV2Tests {
   @Test("with coordinate and one request per opportunity, the mean presales wait is still Erlang C's", arguments: [(3, 2.4), (5, 4.5)])
   func coordinatedErlangC(system: (experts: Int, load: Double)) {
     let (experts, load) = system
-    var s = singleTeamScenario(
-      arrivalsPerDay: load / 1.5, stages: [Stage(name: "demo", days: .constant(1), advance: 1, presales: "P")], horizon: 730, warmup: 60)
-    var pool = PresalesPool(name: "P", experts: experts, serviceDays: .exponential(mean: 1.5))
-    pool.coordinate = true
-    s.pools = [pool]
+    var s = mmcPresalesScenario(experts: experts, load: load)
+    s.pools[0].coordinate = true
     let results = Simulator(scenario: s).run(replications: 40, seed: 8)
     let expected = Queueing.mmcMeanWait(servers: experts, arrivalRate: load / 1.5, meanService: 1.5)
     let (mean, se) = estimate(results, "presales_wait_mean")
