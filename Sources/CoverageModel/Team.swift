@@ -152,6 +152,8 @@ public struct Team: Hashable, Sendable {
   // ESP+ (key-account teams)
   public var relationshipCoverage: Distribution?
   public var espFloor: Double = 0.3
+  // People (ramp, tenure, attrition, hires, quotas): nil keeps the team one pool of slots.
+  public var people: People?
 
   public init(name: String, kind: TeamKind, reps: Int) {
     self.name = name

@@ -26,6 +26,8 @@ public struct SavedResults: Codable, Sendable {
   public var teams: [String]
   public var segments: [String]
   public var pools: [String]
+  /// Teams whose reps are people; absent (nil) without them, as files before people were written.
+  public var people: [String]?
   public var months: [String]
   public var quarters: [String]
   public var values: [Double]
@@ -42,6 +44,7 @@ public struct SavedResults: Codable, Sendable {
     teams = results.layout.teams
     segments = results.layout.segments
     pools = results.layout.pools
+    people = results.layout.people.isEmpty ? nil : results.layout.people
     months = results.layout.months
     quarters = results.layout.quarters
     values = results.values
@@ -51,7 +54,7 @@ public struct SavedResults: Codable, Sendable {
   /// change that reaches the engine changes it. An identity check, not a security measure.
   public static func hash(of scenario: Scenario) -> String { String(StreamKey.name(ScenarioEncoder.yaml(scenario)), radix: 16) }
 
-  public var layout: MetricLayout { MetricLayout(teams: teams, segments: segments, pools: pools, months: months, quarters: quarters) }
+  public var layout: MetricLayout { MetricLayout(teams: teams, segments: segments, pools: pools, people: people ?? [], months: months, quarters: quarters) }
 
   public var results: SimulationResults { SimulationResults(scenario: scenario, layout: layout, seed: seed, values: values) }
 
@@ -160,7 +163,7 @@ public struct SavedResults: Codable, Sendable {
     guard months.count <= PeriodCalendar.maximumMonths, quarters.count <= PeriodCalendar.maximumMonths else {
       throw damaged("months", "at most \(PeriodCalendar.maximumMonths) periods")
     }
-    for (field, names) in [("teams", teams), ("segments", segments), ("pools", pools)] {
+    for (field, names) in [("teams", teams), ("segments", segments), ("pools", pools), ("people", people ?? [])] {
       guard names.count <= Self.maximumNames else { throw damaged(field, "\(names.count) names; at most \(Self.maximumNames)") }
       var seen = Set<String>()
       for (index, name) in names.enumerated() {

@@ -56,4 +56,12 @@ public enum StreamKey {
   public static func arrivals(replicationKey: UInt64, segment: UInt64) -> UInt64 {
     combine(combine(replicationKey, 0xA441_1AB5), segment)
   }
+
+  /// The key of a seat of a team whose reps are people: its occupants' leaving times, backfill
+  /// delays and initial tenure, and its hand-overs. Keyed by team name and seat number, so a
+  /// variant that leaves a team's people alone gives it the same leavers.
+  @inlinable
+  public static func seat(replicationKey: UInt64, team: UInt64, seat: Int) -> UInt64 {
+    combine(combine(combine(replicationKey, 0x5EA7_5EA7), team), UInt64(seat))
+  }
 }

@@ -31,6 +31,8 @@ struct RunJSON: Encodable, Sendable {
     let teams: [String: [String: SummaryJSON]]
     let segments: [String: [String: SummaryJSON]]
     let pools: [String: [String: SummaryJSON]]
+    /// Teams whose reps are people; absent without them.
+    let people: [String: [String: SummaryJSON]]?
   }
   struct PeriodsJSON: Encodable, Sendable {
     let months: [PeriodJSON]
@@ -43,6 +45,8 @@ struct RunJSON: Encodable, Sendable {
   let teams: [String: [String: SummaryJSON]]
   let segments: [String: [String: SummaryJSON]]
   let pools: [String: [String: SummaryJSON]]
+  /// Teams whose reps are people; absent without them.
+  let people: [String: [String: SummaryJSON]]?
   let periods: PeriodsJSON?
 
   init(_ run: RunSummary) {
@@ -59,6 +63,7 @@ struct RunJSON: Encodable, Sendable {
     teams = nested(.team)
     segments = nested(.segment)
     pools = nested(.pool)
+    people = run.layout.people.isEmpty ? nil : nested(.people)
     let layout = run.layout
     func periods(_ kind: PeriodKind) -> [PeriodJSON] {
       layout.labels(kind).enumerated().map { p, label in
@@ -69,7 +74,8 @@ struct RunJSON: Encodable, Sendable {
         for (index, entry) in layout.entries.enumerated() {
           if entry.group == .scenario { scenario[entry.metric] = at(index) } else { entities[entry.group, default: [:]][entry.entity, default: [:]][entry.metric] = at(index) }
         }
-        return PeriodJSON(period: label, metrics: scenario, teams: entities[.team] ?? [:], segments: entities[.segment] ?? [:], pools: entities[.pool] ?? [:])
+        return PeriodJSON(period: label, metrics: scenario, teams: entities[.team] ?? [:], segments: entities[.segment] ?? [:], pools: entities[.pool] ?? [:],
+          people: layout.people.isEmpty ? nil : entities[.people] ?? [:])
       }
     }
     self.periods = layout.months.isEmpty ? nil : PeriodsJSON(months: periods(.month), quarters: periods(.quarter))

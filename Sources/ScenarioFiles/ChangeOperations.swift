@@ -254,6 +254,8 @@ extension ChangeApplier {
       return c.error("", "\(pointing.map(\.name).quotedList) overflow to \"\(original.name)\"; say which part takes that overflow with overflow_to")
     }
     let embedded = original.embedded.map { entry in entry.specialists.map { apportion($0, by: parts.map(\.share)) } }
+    // Planned hires are shared out like the accounts, each hire's reps apportioned by share.
+    let hires = (original.people?.hires ?? []).map { hire in apportion(hire.reps, by: parts.map(\.share)) }
     var start = 0.0
     var teams: [Team] = []
     for (p, part) in parts.enumerated() {
@@ -276,6 +278,9 @@ extension ChangeApplier {
           entry.specialists = counts[p]
         }
         return entry
+      }
+      if let people = original.people {
+        team.people?.hires = zip(people.hires, hires).compactMap { hire, counts in counts[p] > 0 ? Hire(day: hire.day, reps: counts[p]) : nil }
       }
       start += part.share
       teams.append(team)
@@ -334,6 +339,19 @@ extension ChangeApplier {
       team.relationshipCoverage = coverage
     } else if Set(merged.map(\.relationshipCoverage)).count > 1 {
       return c.error("teams", "the teams have different relationship_coverage; give relationship_coverage")
+    }
+    // People: the teams' reps must be modelled alike; their planned hires add up.
+    let models = Set(merged.map { $0.people.map { var p = $0; p.hires = []; return p } })
+    if models.count > 1 {
+      let with = merged.filter { $0.people != nil }.map(\.name)
+      return c.error(
+        "teams",
+        with.count < merged.count
+          ? "only \(with.quotedList) of the teams have people keys (ramp, attrition, hires, quotas); give the others the same with set first"
+          : "the teams' people keys differ (ramp, tenure, attrition, backfill, handover loss or quota); make them agree with set first")
+    }
+    if team.people != nil {
+      team.people?.hires = merged.flatMap { $0.people?.hires ?? [] }.sorted { $0.day < $1.day }
     }
     if let pool = c.string("presales", required: false) {
       team.presales = pool

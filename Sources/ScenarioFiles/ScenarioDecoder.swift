@@ -177,6 +177,11 @@ struct ScenarioDecoder {
     "new_hire_win_factor", "motion", "covers", "share", "offset", "overflow", "presales", "embedded", "solutions",
     "win_uplift", "deal_uplift", "engage_probability", "margin", "relationship_coverage", "esp_floor", "slots",
     "commission_rate", "industry_breadth_factor", "groups",
+  ] + peopleKeys
+
+  /// Team keys that make a team's reps people (docs/model.md, "People").
+  static let peopleKeys = [
+    "ramp", "ramp_applies_to", "tenure_months", "attrition_rate_year", "backfill_days", "handover_loss", "hires", "quota_per_rep_year",
   ]
 
   /// Keys that only some kinds of team take.
@@ -189,6 +194,7 @@ struct ScenarioDecoder {
     case "margin": [.partner]
     case "relationship_coverage": [.keyAccount]
     case "esp_floor": TeamKind.allCases.filter(\.ownsAccounts)
+    case _ where peopleKeys.contains(key): TeamKind.allCases.filter(\.ownsAccounts)
     default: nil
     }
   }
@@ -237,7 +243,16 @@ struct ScenarioDecoder {
       case "margin": reader.number(value, at, .probability).map { team.margin = $0 }
       case "relationship_coverage": team.relationshipCoverage = reader.distribution(value, at, domain: .unit)
       case "esp_floor": reader.number(value, at, .probability).map { team.espFloor = $0 }
+      case _ where Self.peopleKeys.contains(key): peopleKey(key, value, at, into: &team)
       default: break
+      }
+    }
+    if team.people != nil {
+      if pairs.contains(where: { $0.key == "slots" }) {
+        reader.error(node, join(path, "slots"), "a team whose reps are people (\(Self.peopleKeys.filter { k in pairs.contains { $0.key == k } }.quotedList)) has slots per rep; give slots_per_rep instead of slots")
+      }
+      if let people = team.people, people.seats(reps: team.reps) > People.maximumSeats {
+        reader.error(node, path, "reps and planned hires come to \(people.seats(reps: team.reps)) seats; a team whose reps are people has at most \(People.maximumSeats)")
       }
     }
     if let coverNode {
@@ -265,6 +280,52 @@ struct ScenarioDecoder {
       reader.error(node, path, "a \(team.kind.rawValue) team needs \"solutions\" (the solutions it specialises in)")
     }
     return complete && !team.name.isEmpty ? team : nil
+  }
+
+  /// One of the people keys (`ramp`, `tenure_months`, ...), into `team.people`.
+  func peopleKey(_ key: String, _ value: Node, _ at: String, into team: inout Team) {
+    var people = team.people ?? People()
+    switch key {
+    case "ramp":
+      guard let items = reader.sequence(value, at) else { return }
+      guard items.count <= People.maximumRampMonths else {
+        return reader.error(value, at, "give at most \(People.maximumRampMonths) monthly productivities (after the last, a rep is fully productive), found \(items.count)")
+      }
+      let rule = NumberRule(description: "a productivity in [0, 1]") { $0 >= 0 && $0 <= 1 }
+      let values = items.enumerated().compactMap { reader.number($1, "\(at)[\($0)]", rule) }
+      guard values.count == items.count else { return }
+      people.ramp = values
+    case "ramp_applies_to":
+      guard let words = reader.names(value, at) else { return }
+      var effects = Set<RampEffect>()
+      for word in words {
+        guard let effect = RampEffect(rawValue: word) else {
+          let options = RampEffect.allCases.map(\.rawValue)
+          return reader.error(value, at, "unknown effect \"\(word)\"; \(Suggestion.didYouMean(word, among: options) ?? "expected \(options.quotedList)")")
+        }
+        effects.insert(effect)
+      }
+      people.rampAppliesTo = effects
+    case "tenure_months": people.tenureMonths = reader.distribution(value, at)
+    case "attrition_rate_year":
+      let rule = NumberRule(description: "a rate from 0 to 12 leavers per rep-year") { $0 >= 0 && $0 <= 12 }
+      reader.number(value, at, rule).map { people.attritionRateYear = $0 }
+    case "backfill_days": reader.distribution(value, at).map { people.backfillDays = $0 }
+    case "handover_loss": reader.number(value, at, .probability).map { people.handoverLoss = $0 }
+    case "hires":
+      guard let items = reader.sequence(value, at) else { return }
+      people.hires = items.enumerated().compactMap { index, item in
+        let itemPath = "\(at)[\(index)]"
+        guard let pairs = reader.mapping(item, itemPath, allowed: ["day", "reps"], required: ["day", "reps"]) else { return nil }
+        var hire = Hire(day: -1, reps: 0)
+        for (k, v) in pairs {
+          if k == "day" { reader.number(v, join(itemPath, k), .nonNegative).map { hire.day = $0 } } else { reader.integer(v, join(itemPath, k), .atLeastOne).map { hire.reps = $0 } }
+        }
+        return hire.day >= 0 && hire.reps > 0 ? hire : nil
+      }
+    default: reader.number(value, at, .positive).map { people.quotaPerRepYear = $0 }
+    }
+    team.people = people
   }
 
   /// `covers`: one selector mapping or a list of them, each with its own optional share and offset.

@@ -128,6 +128,22 @@ public enum ScenarioEncoder {
     if team.kind == .partner { fields.append(("margin", number(team.margin))) }
     if team.kind == .keyAccount, let coverage = team.relationshipCoverage { fields.append(("relationship_coverage", distribution(coverage))) }
     if team.kind.ownsAccounts, team.espFloor != 0.3 { fields.append(("esp_floor", number(team.espFloor))) }
+    if let people = team.people { fields += peopleFields(people) }
+    return fields
+  }
+
+  /// A team's people keys; `ramp` always, so the team reads back as people.
+  static func peopleFields(_ people: People) -> [(String, String)] {
+    var fields = [("ramp", "[" + people.ramp.map(number).joined(separator: ", ") + "]")]
+    if people.rampAppliesTo != Set(RampEffect.allCases) { fields.append(("ramp_applies_to", list(people.rampAppliesTo.sorted().map(\.rawValue)))) }
+    if let tenure = people.tenureMonths { fields.append(("tenure_months", distribution(tenure))) }
+    if people.attritionRateYear != 0 { fields.append(("attrition_rate_year", number(people.attritionRateYear))) }
+    if people.backfillDays != .constant(0) { fields.append(("backfill_days", distribution(people.backfillDays))) }
+    if people.handoverLoss != 0 { fields.append(("handover_loss", number(people.handoverLoss))) }
+    if !people.hires.isEmpty {
+      fields.append(("hires", "[" + people.hires.map { flow([("day", number($0.day)), ("reps", String($0.reps))]) }.joined(separator: ", ") + "]"))
+    }
+    if let quota = people.quotaPerRepYear { fields.append(("quota_per_rep_year", number(quota))) }
     return fields
   }
 

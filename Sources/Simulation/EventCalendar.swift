@@ -8,12 +8,16 @@ enum Event: Sendable, Equatable {
   case stageDone(opportunity: Int32)
   /// A presales request's patience runs out (ignored unless `token` still matches the request).
   case patienceOut(opportunity: Int32, token: UInt32)
+  /// A rep leaves their seat (teams whose reps are people).
+  case repLeaves(seat: Int32)
+  /// A new rep fills a seat: a backfill or a planned hire.
+  case seatFilled(seat: Int32)
 }
 
 /// An event in the calendar, packed into 24 bytes: the heap moves these around a lot.
 struct ScheduledEvent: Sendable {
   var time: Double
-  /// The scheduling sequence number (high 62 bits) and the event's kind (low 2 bits). Sequence
+  /// The scheduling sequence number (high 61 bits) and the event's kind (low 3 bits). Sequence
   /// numbers are unique, so ordering by `order` is ordering by sequence.
   var order: UInt64
   var subject: Int32
@@ -22,25 +26,29 @@ struct ScheduledEvent: Sendable {
   init(time: Double, sequence: UInt64, event: Event) {
     self.time = time
     switch event {
-    case .arrival(let segment): (order, subject, token) = (sequence << 2, segment, 0)
-    case .presalesDone(let opportunity): (order, subject, token) = (sequence << 2 | 1, opportunity, 0)
-    case .stageDone(let opportunity): (order, subject, token) = (sequence << 2 | 2, opportunity, 0)
-    case .patienceOut(let opportunity, let token): (order, subject, self.token) = (sequence << 2 | 3, opportunity, token)
+    case .arrival(let segment): (order, subject, token) = (sequence << 3, segment, 0)
+    case .presalesDone(let opportunity): (order, subject, token) = (sequence << 3 | 1, opportunity, 0)
+    case .stageDone(let opportunity): (order, subject, token) = (sequence << 3 | 2, opportunity, 0)
+    case .patienceOut(let opportunity, let token): (order, subject, self.token) = (sequence << 3 | 3, opportunity, token)
+    case .repLeaves(let seat): (order, subject, token) = (sequence << 3 | 4, seat, 0)
+    case .seatFilled(let seat): (order, subject, token) = (sequence << 3 | 5, seat, 0)
     }
   }
 
-  var sequence: UInt64 { order >> 2 }
+  var sequence: UInt64 { order >> 3 }
 
   var event: Event {
-    switch order & 3 {
+    switch order & 7 {
     case 0: .arrival(segment: subject)
     case 1: .presalesDone(opportunity: subject)
     case 2: .stageDone(opportunity: subject)
-    default: .patienceOut(opportunity: subject, token: token)
+    case 3: .patienceOut(opportunity: subject, token: token)
+    case 4: .repLeaves(seat: subject)
+    default: .seatFilled(seat: subject)
     }
   }
 
-  var isArrival: Bool { order & 3 == 0 }
+  var isArrival: Bool { order & 7 == 0 }
 
   /// Calendar order: by time, ties by scheduling order, so runs are deterministic. Written so the
   /// (unpredictable) time comparison compiles to a select rather than a branch; equal times are
@@ -127,7 +135,7 @@ struct ArrivalTournament: ~Copyable {
   }
 
   private static func nothing(_ segment: Int) -> ScheduledEvent {
-    ScheduledEvent(time: .infinity, sequence: UInt64.max >> 2, event: .arrival(segment: Int32(segment)))
+    ScheduledEvent(time: .infinity, sequence: UInt64.max >> 3, event: .arrival(segment: Int32(segment)))
   }
 
   mutating func removeAll() {

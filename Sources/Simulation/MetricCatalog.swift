@@ -57,6 +57,14 @@ extension MetricDescriptor {
     d("bookings", .segment, .money, .higherIsBetter, "sum of won deal values", "bookings from the segment's customers"),
     d("utilization", .pool, .rate, .neither, "time average: busy experts / experts", "share of the pool's experts busy over the year"),
     d("wait_mean", .pool, .days, .lowerIsBetter, "ratio: sum of waits / waits", "mean wait of the pool's requests"),
+    d("headcount", .people, .count, .neither, "time average: reps employed", "reps in post on an average day (vacant seats and hires not yet started count 0)"),
+    d("vacant_share", .people, .rate, .lowerIsBetter, "ratio: vacant seat-days / seat-days", "share of the seats' time spent empty between a leaver and the new hire"),
+    d("capacity_share", .people, .rate, .higherIsBetter, "ratio: slot-days available / slot-days of full seats", "share of the seats' full slots the team could use: vacancies and ramp-up take the rest"),
+    d("leavers", .people, .count, .lowerIsBetter, "count", "reps who left"),
+    d("hires", .people, .count, .neither, "count", "new reps who started: backfills and planned hires"),
+    d("handover_losses", .people, .count, .lowerIsBetter, "count", "open opportunities lost when they passed from a leaver to another rep (part of losses)"),
+    d("quota_attainment", .people, .rate, .higherIsBetter, "ratio: credited bookings / quota pro rata for days employed", "the team's bookings against its reps' quotas"),
+    d("at_quota_share", .people, .rate, .higherIsBetter, "ratio: rep-years at or above quota / rep-years (whole horizon only)", "share of rep-years whose rep reached quota pro rata"),
   ]
 
   /// The descriptor of a metric of `group` (scenario-level by default).
@@ -69,8 +77,13 @@ extension MetricDescriptor {
     var out = "# Metrics\n\nGenerated from `Sources/Simulation/MetricCatalog.swift` by `cccm metrics --markdown`; a test fails when this file is stale.\n\n"
     out += "Every metric is computed per replication over the measured period [0, horizon) and summarised over replications "
     out += "(mean, 95% interval, percentiles). Ratios are formed inside each replication from their own numerator and denominator.\n"
-    for group in [MetricGroup.scenario, .team, .segment, .pool] {
-      out += "\n## \(group == .scenario ? "Whole organisation" : "Per \(group.rawValue)")\n\n| metric | unit | better | how a replication forms it | meaning |\n|---|---|---|---|---|\n"
+    for group in [MetricGroup.scenario, .team, .segment, .pool, .people] {
+      let heading = switch group {
+      case .scenario: "Whole organisation"
+      case .people: "Per team whose reps are people (teams with people keys only)"
+      default: "Per \(group.rawValue)"
+      }
+      out += "\n## \(heading)\n\n| metric | unit | better | how a replication forms it | meaning |\n|---|---|---|---|---|\n"
       for m in all where m.group == group {
         out += "| `\(m.name)` | \(m.unit.rawValue) | \(m.direction.rawValue) | \(m.formation) | \(m.meaning) |\n"
       }

@@ -2,19 +2,23 @@ import CoverageModel
 
 /// The names and positions of the numbers one replication produces (docs/model.md).
 ///
-/// A replication's result is one flat `[Double]` in this order: the scenario metrics, then four per
-/// team, four per segment and two per pool. A value is NaN where it is undefined (a win rate with
+/// A replication's result is one flat `[Double]` in this order: the scenario metrics, then the
+/// metrics of each team, segment and pool, then of each team whose reps are people (none unless
+/// the scenario has people keys, so layouts without them are those of earlier versions). A value is NaN where it is undefined (a win rate with
 /// no closed opportunity); summaries skip NaNs.
 public struct MetricLayout: Hashable, Sendable {
   public static let scenarioMetrics = names(.scenario)
   public static let teamMetrics = names(.team)
   public static let segmentMetrics = names(.segment)
   public static let poolMetrics = names(.pool)
+  public static let peopleMetrics = names(.people)
   private static func names(_ group: MetricGroup) -> [String] { MetricDescriptor.all.filter { $0.group == group }.map(\.name) }
 
   public let teams: [String]
   public let segments: [String]
   public let pools: [String]
+  /// Teams whose reps are people (ramp, attrition, hires, quotas), in scenario order.
+  public let people: [String]
   /// Labels of the months and quarters whose scenario metrics follow the totals (empty unless
   /// results are kept by period).
   public let months: [String]
@@ -24,14 +28,16 @@ public struct MetricLayout: Hashable, Sendable {
     teams = scenario.teams.map(\.name)
     segments = scenario.segments.map(\.name)
     pools = scenario.pools.map(\.name)
+    people = scenario.teams.filter { $0.people != nil }.map(\.name)
     months = periods?.months.map(\.label) ?? []
     quarters = periods?.quarters.map(\.label) ?? []
   }
 
-  public init(teams: [String], segments: [String], pools: [String], months: [String] = [], quarters: [String] = []) {
+  public init(teams: [String], segments: [String], pools: [String], people: [String] = [], months: [String] = [], quarters: [String] = []) {
     self.teams = teams
     self.segments = segments
     self.pools = pools
+    self.people = people
     self.months = months
     self.quarters = quarters
   }
@@ -53,12 +59,14 @@ public struct MetricLayout: Hashable, Sendable {
   var teamBase: Int { Self.scenarioMetrics.count }
   var segmentBase: Int { teamBase + teams.count * Self.teamMetrics.count }
   var poolBase: Int { segmentBase + segments.count * Self.segmentMetrics.count }
+  var peopleBase: Int { poolBase + pools.count * Self.poolMetrics.count }
   /// The width of the totals, and of each period after them.
-  public var periodBase: Int { poolBase + pools.count * Self.poolMetrics.count }
+  public var periodBase: Int { peopleBase + people.count * Self.peopleMetrics.count }
 
   public func teamIndex(_ team: Int, _ metric: Int) -> Int { teamBase + team * Self.teamMetrics.count + metric }
   public func segmentIndex(_ segment: Int, _ metric: Int) -> Int { segmentBase + segment * Self.segmentMetrics.count + metric }
   public func poolIndex(_ pool: Int, _ metric: Int) -> Int { poolBase + pool * Self.poolMetrics.count + metric }
+  public func peopleIndex(_ team: Int, _ metric: Int) -> Int { peopleBase + team * Self.peopleMetrics.count + metric }
 
   /// Where each group's metrics are: (group, entity name, metric name) for every position.
   public var entries: [(group: MetricGroup, entity: String, metric: String)] {
@@ -66,12 +74,15 @@ public struct MetricLayout: Hashable, Sendable {
     for team in teams { result += Self.teamMetrics.map { (.team, team, $0) } }
     for segment in segments { result += Self.segmentMetrics.map { (.segment, segment, $0) } }
     for pool in pools { result += Self.poolMetrics.map { (.pool, pool, $0) } }
+    for team in people { result += Self.peopleMetrics.map { (.people, team, $0) } }
     return result
   }
 }
 
 public enum MetricGroup: String, Hashable, Sendable {
   case scenario, team, segment, pool
+  /// A team whose reps are people: headcount, vacancies, ramp, leavers, hires, quota attainment.
+  case people
 }
 
 /// Results by month or by quarter.

@@ -45,6 +45,10 @@ struct Opportunity {
   var waiting = false
   /// Whether the stage its pending `stageDone` ends advances (drawn when the stage started).
   var advances = false
+  /// Lost in a hand-over: its pending event frees it (teams whose reps are people).
+  var abandoned = false
+  /// The seat of the rep working it (teams whose reps are people), else -1.
+  var rep: Int32 = -1
 }
 
 /// Simulates replications of one plan. Owns its generators and buffers and reuses them from one
@@ -77,6 +81,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   /// Per segment, the key its opportunities' keys derive from in this replication.
   var segmentKeys: PlainArray<UInt64>
   var metrics: ReplicationMetrics<Mode>
+  var workforce: Workforce
 
   init(plan: SimulationPlan, generatorKind: GeneratorKind) {
     self.plan = plan
@@ -93,6 +98,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     arrivalIndex = PlainArray(repeating: 0, count: plan.segments.count)
     segmentKeys = PlainArray(repeating: 0, count: plan.segments.count)
     metrics = ReplicationMetrics(plan: plan)
+    workforce = Workforce(plan: plan)
   }
 
   /// Runs replication `replication` under `seed` and writes its metrics into `output`.
@@ -106,6 +112,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       arrivalGenerators[index].select(key: StreamKey.arrivals(replicationKey: replicationKey, segment: segment.nameKey), attribute: 0)
       calendar.schedule(.arrival(segment: Int32(index)), at: nextArrival(segment: index, after: start))
     }
+    if plan.hasPeople { workforce.reset(plan: plan, replicationKey: replicationKey, start: start, calendar: &calendar, generator: generator) }
     while let item = calendar.next(before: plan.horizon) {
       now = item.time
       if metrics.byPeriod { metrics.advance(to: now, teamBusy: teamBusy, poolBusy: poolBusy) }
@@ -114,10 +121,19 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       case .presalesDone(let opportunity): finishPresales(opportunity)
       case .stageDone(let opportunity): finishStage(opportunity)
       case .patienceOut(let opportunity, let token): runOutOfPatience(opportunity, token: token)
+      case .repLeaves(let seat): repLeaves(Int(seat))
+      case .seatFilled(let seat): workforce.fill(Int(seat), at: now, plan: plan, calendar: &calendar, generator: generator)
       }
     }
     metrics.close(at: plan.horizon, teamBusy: teamBusy, poolBusy: poolBusy)
+    if plan.hasPeople {
+      workforce.close(plan: plan)
+      let salaries = workforce.salaries(plan: plan)
+      metrics.total.salaries = salaries.year
+      for m in salaries.months.indices { metrics.months[m].salaries = salaries.months[m] }
+    }
     metrics.write(into: output, plan: plan)
+    if plan.hasPeople { workforce.write(into: output, plan: plan) }
   }
 
   private mutating func reset() {
@@ -179,7 +195,14 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       return
     }
     var team = owner
-    if teamBusy[Int(owner)] >= plan.teams[Int(owner)].capacity {
+    var seat: Int32 = -1
+    if plan.hasPeople {
+      guard let (admitted, rep) = admit(owner) else {
+        if counted { metrics.blocked(team: Int(owner)) }
+        return
+      }
+      (team, seat) = (admitted, rep)
+    } else if teamBusy[Int(owner)] >= plan.teams[Int(owner)].capacity {
       let overflow = plan.teams[Int(owner)].overflow
       if overflow >= 0, teamBusy[Int(overflow)] < plan.teams[Int(overflow)].capacity {
         team = overflow
@@ -189,8 +212,27 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       }
     }
     accept(
-      segment: s, team: Int(team), key: key ?? StreamKey.opportunity(segmentKey: segmentKeys[s], index: index), sizeFactor: sizeFactor,
-      counted: counted)
+      segment: s, team: Int(team), seat: seat, key: key ?? StreamKey.opportunity(segmentKey: segmentKeys[s], index: index),
+      sizeFactor: sizeFactor, counted: counted)
+  }
+
+  /// With people: the owner, else its overflow team, if it has room, and the rep who takes the
+  /// opportunity (-1 for a team that is one pool of slots); nil when both are full.
+  private func admit(_ owner: Int32) -> (Int32, Int32)? {
+    if let seat = room(in: owner) { return (owner, seat) }
+    let overflow = plan.teams[Int(owner)].overflow
+    if overflow >= 0, let seat = room(in: overflow) { return (overflow, seat) }
+    return nil
+  }
+
+  /// The rep with the most free slots, -1 for a team that is one pool with a free slot, nil when full.
+  private func room(in team: Int32) -> Int32? {
+    let people = plan.teams[Int(team)].people
+    if people >= 0 {
+      let seat = workforce.freestSeat(people: Int(people), at: now, plan: plan)
+      return seat >= 0 ? seat : nil
+    }
+    return teamBusy[Int(team)] < plan.teams[Int(team)].capacity ? -1 : nil
   }
 
   /// The segment's next arrival after `time`: an exponential gap at a constant rate, or with
@@ -227,7 +269,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     return low - Int(potential.start)
   }
 
-  private mutating func accept(segment s: Int, team t: Int, key: UInt64, sizeFactor: Double, counted: Bool) {
+  private mutating func accept(segment s: Int, team t: Int, seat: Int32, key: UInt64, sizeFactor: Double, counted: Bool) {
     let segment = plan.segments[s]
     let team = plan.teams[t]
     if counted { metrics.accepted(segment: s) }
@@ -252,6 +294,11 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       factor = fit.winFactor
     }
 
+    if seat >= 0 {
+      workforce.take(seat)
+      opportunity.rep = seat
+      if plan.people[Int(team.people)].rampWin { factor *= workforce.productivity(Int(seat), at: now, plan: plan) }
+    }
     if team.newHireShare > 0 {
       generator.select(key: key, attribute: Attribute.newHire)
       if generator.uniform() < team.newHireShare { factor *= team.newHireWinFactor }
@@ -474,6 +521,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     } else if let next = nextWaiting(pool: pool) {
       startService(next, pool: pool)
     }
+    if plan.hasPeople, opportunities[Int(index)].abandoned { return freeOpportunities.append(index) }
     scheduleStageEnd(index)
   }
 
@@ -525,6 +573,11 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
 
   private mutating func runOutOfPatience(_ index: Int32, token: UInt32) {
     let opportunity = opportunities[Int(index)]
+    if plan.hasPeople, opportunity.abandoned {
+      // Lost in a hand-over while it waited: this was its pending event.
+      if opportunity.token == token { freeOpportunities.append(index) }
+      return
+    }
     guard opportunity.waiting, opportunity.token == token else { return }
     let pool = Int(opportunity.pool)
     opportunities[Int(index)].waiting = false
@@ -574,6 +627,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   }
 
   private mutating func finishStage(_ index: Int32) {
+    if plan.hasPeople, opportunities[Int(index)].abandoned { return freeOpportunities.append(index) }
     let advances = opportunities[Int(index)].advances
     let current = opportunities[Int(index)].stages.start + opportunities[Int(index)].stage
     if opportunities[Int(index)].desk >= 0, plan.stages[Int(current)].releasesSpecialist { releaseSpecialist(index) }
@@ -591,13 +645,67 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
           team: Int(opportunity.team), specialist: Int(opportunity.specialist), margin: team.margin,
           grossMargin: solution >= 0 ? plan.solutions[solution].grossMargin : plan.grossMargin,
           commission: team.commissionRate + (opportunity.specialist >= 0 ? plan.teams[Int(opportunity.specialist)].commissionRate : 0))
+        if opportunity.rep >= 0 { workforce.credit(opportunity.rep, value: opportunity.value, plan: plan, month: metrics.month) }
       } else {
         metrics.lost(segment: Int(opportunity.segment))
       }
     }
     occupyTeam(Int(opportunity.team), by: -1)
     releaseSpecialist(index)
+    if opportunity.rep >= 0 {
+      workforce.release(opportunity.rep)
+      opportunities[Int(index)].rep = -1
+    }
     freeOpportunities.append(index)
+  }
+
+  // MARK: - People (docs/model.md)
+
+  /// Seat `seat`'s rep leaves: the seat is vacant until its backfill, and the rep's open
+  /// opportunities pass to the team's rep with the most free slots (over capacity if need be; kept
+  /// for the backfill if nobody is in post), each lost with the team's handover_loss.
+  private mutating func repLeaves(_ seat: Int) {
+    let people = Int(plan.seats[seat].people)
+    let loss = plan.people[people].handoverLoss
+    for i in opportunities.indices where opportunities[i].rep == Int32(seat) {
+      if loss > 0 {
+        generator.select(key: workforce.handoverKey(seat: seat, opportunity: opportunities[i].key), attribute: 0)
+        if generator.uniform() < loss {
+          abandon(Int32(i), people: people)
+          continue
+        }
+      }
+      let heir = workforce.freestSeat(people: people, at: now, plan: plan, handingOver: seat)
+      guard heir >= 0 else { continue }
+      workforce.release(Int32(seat))
+      workforce.take(heir)
+      opportunities[i].rep = heir
+    }
+    workforce.leave(seat, at: now, plan: plan, calendar: &calendar, generator: generator)
+  }
+
+  /// An open opportunity lost in a hand-over: it counts as lost now and gives back its team slot,
+  /// rep and specialist; the event it was waiting for frees it (a request waiting without
+  /// patience has none, so is freed here).
+  private mutating func abandon(_ index: Int32, people: Int) {
+    let opportunity = opportunities[Int(index)]
+    if now >= 0 {
+      metrics.lost(segment: Int(opportunity.segment))
+      workforce.handoverLost(people: people, at: now)
+    }
+    occupyTeam(Int(opportunity.team), by: -1)
+    releaseSpecialist(index)
+    workforce.release(opportunity.rep)
+    opportunities[Int(index)].rep = -1
+    opportunities[Int(index)].abandoned = true
+    if opportunity.waiting {
+      opportunities[Int(index)].waiting = false
+      if plan.pools[Int(opportunity.pool)].patience == nil { freeOpportunities.append(index) }
+    } else {
+      // A patience clock left over from a request already served must not free it.
+      nextToken &+= 1
+      opportunities[Int(index)].token = nextToken
+    }
   }
 
   // MARK: - Busy-time bookkeeping

@@ -36,6 +36,8 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     var wins = 0.0, losses = 0.0, bookings = 0.0, credited = 0.0, cycleDays = 0.0
     var requests = 0.0, gaveUp = 0.0, margins = 0.0, grossProfit = 0.0, commissions = 0.0
     var waitSum = 0.0, waitCount = 0.0
+    /// Pay of reps who are people, for the days they were employed (0 without people).
+    var salaries = 0.0
 
     static func + (a: Self, b: Self) -> Self {
       ScenarioTally(
@@ -43,14 +45,15 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
         accepted: a.accepted + b.accepted, wins: a.wins + b.wins, losses: a.losses + b.losses, bookings: a.bookings + b.bookings,
         credited: a.credited + b.credited, cycleDays: a.cycleDays + b.cycleDays, requests: a.requests + b.requests,
         gaveUp: a.gaveUp + b.gaveUp, margins: a.margins + b.margins, grossProfit: a.grossProfit + b.grossProfit,
-        commissions: a.commissions + b.commissions, waitSum: a.waitSum + b.waitSum, waitCount: a.waitCount + b.waitCount)
+        commissions: a.commissions + b.commissions, waitSum: a.waitSum + b.waitSum, waitCount: a.waitCount + b.waitCount,
+        salaries: a.salaries + b.salaries)
     }
 
     /// The scenario metrics in catalogue order, each formed from its parts; `years` of fixed
     /// cost, the waits' sum and count and their 90th percentile given.
     func values(fixedCostYear: Double, years: Double, waitSum: Double, waitCount: Double, waitP90: Double) -> [Double] {
       func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
-      let cost = fixedCostYear * years + margins + commissions
+      let cost = fixedCostYear * years + margins + commissions + salaries
       return [
         arrivals, uncovered, blocked, accepted, wins, losses, ratio(wins, wins + losses), bookings, credited,
         ratio(cycleDays, wins), requests, ratio(waitSum, waitCount), waitP90, gaveUp, cost, ratio(bookings, cost),

@@ -73,6 +73,34 @@ struct SimulationPlan: Sendable {
     var embedded: Span
     var yearlyCost: Double
     var commissionRate: Double
+    /// Its reps as people (in `people`), or -1: one pool of `capacity` slots.
+    var people: Int32 = -1
+  }
+  /// A team whose reps are people (docs/model.md, "People"): its seats are `seats` of the
+  /// replication's seat states, its ramp `ramp` of `rampValues`.
+  struct PeoplePlan: Sendable, BitwiseCopyable {
+    var team: Int32
+    var nameKey: UInt64
+    var seats: Span
+    /// Seats filled at the start (the rest open on their planned hire day).
+    var initialSeats: Int32
+    var slotsPerRep: Int32
+    var ramp: Span
+    var rampCapacity: Bool
+    var rampWin: Bool
+    var tenureMonths: Sampler?
+    /// Leavers per rep per day (0: nobody leaves).
+    var attritionPerDay: Double
+    var backfill: Sampler
+    var handoverLoss: Double
+    /// Quota per rep-year, 0 without one.
+    var quota: Double
+    var costPerRepYear: Double
+  }
+  /// A seat's planned hire day (-infinity for the seats filled at the start).
+  struct SeatPlan: Sendable, BitwiseCopyable {
+    var people: Int32
+    var opens: Double
   }
   /// Specialists for `solution` working inside an account team; `desk` -1: skill without capacity.
   struct EmbeddedPlan: Sendable, BitwiseCopyable {
@@ -148,6 +176,11 @@ struct SimulationPlan: Sendable {
   var pushDays = -1.0
   var pushFactor = 1.0
   var desks: [DeskPlan] = []
+  /// Teams whose reps are people, their seats and ramps; `hasPeople` when there is any.
+  var people: [PeoplePlan] = []
+  var seats: [SeatPlan] = []
+  var rampValues: [Double] = []
+  var hasPeople = false
   /// Per team and segment (`team * segments.count + segment`).
   var fit: [FitPlan] = []
   /// Pools whose experts are tracked one by one, and their experts in all.
@@ -241,7 +274,7 @@ struct SimulationPlan: Sendable {
           seasons: Span(start: seasonStart, end: Int32(seasonRates.count))))
     }
 
-    for team in s.teams {
+    for (index, team) in s.teams.enumerated() {
       let embeddedStart = Int32(embedded.count)
       for skill in team.embedded {
         guard let index = solutionIndex[skill.solution] else { continue }
@@ -261,8 +294,12 @@ struct SimulationPlan: Sendable {
           newHireShare: team.newHireShare, newHireWinFactor: team.newHireWinFactor, margin: team.margin,
           relationshipCoverage: team.kind == .keyAccount ? team.relationshipCoverage.map { samplerTables.compile($0) } : nil,
           espFloor: team.espFloor, embedded: Span(start: embeddedStart, end: Int32(embedded.count)),
-          yearlyCost: team.peopleCostYear + team.overheadCostYear, commissionRate: team.commissionRate))
+          // A team of people pays its reps for the days they are employed (the workforce adds that).
+          yearlyCost: team.peopleCostYear + team.overheadCostYear - (team.people == nil ? 0 : Double(team.reps) * team.costPerRepYear),
+          commissionRate: team.commissionRate, people: team.people == nil ? -1 : Int32(people.count)))
+      if let p = team.people { addPeople(p, team: team, index: index) }
     }
+    hasPeople = !people.isEmpty
 
     for team in s.teams {
       let industries = Set(s.segments.filter { segment in team.covers.contains { $0.matches(segment) } }.compactMap(\.industry))
@@ -308,6 +345,25 @@ struct SimulationPlan: Sendable {
           unsupportedWinFactor: solution.unsupportedWinFactor, grossMargin: solution.grossMargin ?? s.grossMargin,
           specialists: Span(start: start, end: Int32(candidates.count))))
     }
+  }
+
+  private mutating func addPeople(_ p: People, team: Team, index: Int) {
+    let seatStart = Int32(seats.count)
+    let number = Int32(people.count)
+    for _ in 0..<team.reps { seats.append(SeatPlan(people: number, opens: -.infinity)) }
+    for hire in p.hires.sorted(by: { $0.day < $1.day }) {
+      for _ in 0..<hire.reps { seats.append(SeatPlan(people: number, opens: hire.day)) }
+    }
+    let rampStart = Int32(rampValues.count)
+    rampValues += p.ramp
+    people.append(
+      PeoplePlan(
+        team: Int32(index), nameKey: StreamKey.name(team.name), seats: Span(start: seatStart, end: Int32(seats.count)),
+        initialSeats: Int32(team.reps), slotsPerRep: Int32(team.slotsPerRep), ramp: Span(start: rampStart, end: Int32(rampValues.count)),
+        rampCapacity: p.rampAppliesTo.contains(.capacity), rampWin: p.rampAppliesTo.contains(.win),
+        tenureMonths: p.tenureMonths.map { samplerTables.compile($0) }, attritionPerDay: p.attritionRateYear / 365,
+        backfill: samplerTables.compile(p.backfillDays), handoverLoss: p.handoverLoss, quota: p.quotaPerRepYear ?? 0,
+        costPerRepYear: team.costPerRepYear))
   }
 
   /// The desk of a specialist team's group, made on first use so every solution of a group shares it.
