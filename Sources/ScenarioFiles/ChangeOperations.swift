@@ -138,7 +138,15 @@ extension ChangeApplier {
     var entries: [(host: Int, entry: EmbeddedSpecialism)] = []
     for group in specialists.specialistGroups {
       let pairs = group.solutions.flatMap { skill in hosts.indices.map { (skill, $0) } }
-      let counts = listed ?? apportion(group.reps, by: pairs.map { scenario.specialistWorkload(for: $0.0.name, ownedBy: hosts[$0.1]) })
+      let demand = pairs.map { scenario.demand(for: $0.0.name, ownedBy: hosts[$0.1]) }
+      if listed == nil, !demand.contains(where: { $0 > 0 }) {
+        // Apportioned by demand, this group's specialists would have nowhere to go (and vanish).
+        return c.error(
+          "team",
+          "\"\(group.name)\" of \"\(specialists.name)\" works \(group.solutions.map(\.name).quotedList), which no host's customers need; name its hosts and their specialists with into, or move those specialists with set first")
+      }
+      let workload = pairs.map { scenario.specialistWorkload(for: $0.0.name, ownedBy: hosts[$0.1]) }
+      let counts = listed ?? apportion(group.reps, by: workload.contains { $0 > 0 } ? workload : demand)
       let slotsPerSpecialist = group.slots.map { max(1, Int((Double($0) / Double(group.reps)).rounded())) } ?? group.slotsPerRep
       for ((skill, h), count) in zip(pairs, counts) where count > 0 {
         received[h] += count
@@ -274,7 +282,8 @@ extension ChangeApplier {
       team.embedded = original.embedded.enumerated().compactMap { k, entry in
         var entry = entry
         if let counts = embedded[k] {
-          guard counts[p] > 0 else { return nil }
+          // An entry of no specialists stays as it was; a part given none of some drops it.
+          guard counts[p] > 0 || entry.specialists == 0 else { return nil }
           entry.specialists = counts[p]
         }
         return entry
@@ -349,6 +358,9 @@ extension ChangeApplier {
         with.count < merged.count
           ? "only \(with.quotedList) of the teams have people keys (ramp, attrition, hires, quotas); give the others the same with set first"
           : "the teams' people keys differ (ramp, tenure, attrition, backfill, handover loss or quota); make them agree with set first")
+    }
+    if team.people != nil, Set(merged.map(\.slotsPerRep)).count > 1 {
+      return c.error("teams", "the teams' reps have different slots_per_rep (\(merged.map { "\($0.name) \($0.slotsPerRep)" }.joined(separator: ", "))); a team whose reps are people has one: make them agree with set first")
     }
     if team.people != nil {
       team.people?.hires = merged.flatMap { $0.people?.hires ?? [] }.sorted { $0.day < $1.day }
@@ -468,6 +480,11 @@ extension ChangeApplier {
       }
       let perRep = source.slots.map { Double($0) / Double(source.reps) } ?? Double(source.slotsPerRep)
       let movedSlots = Int((perRep * Double(withReps)).rounded())
+      if scenario.teams[to].people != nil || source.people != nil, perRep != Double(scenario.teams[to].slotsPerRep) {
+        return c.error(
+          "with_reps",
+          "the reps of \"\(source.name)\" work \(formatNumber(perRep)) opportunities at once and those of \"\(scenario.teams[to].name)\" \(scenario.teams[to].slotsPerRep); a team whose reps are people has one slots_per_rep: make them agree with set first")
+      }
       var target = scenario.teams[to]
       let targetSlots = target.capacity
       target.costPerRepYear = (target.costPerRepYear * Double(target.reps) + source.costPerRepYear * Double(withReps)) / Double(target.reps + withReps)

@@ -248,8 +248,8 @@ struct ScenarioDecoder {
       }
     }
     if team.people != nil {
-      if pairs.contains(where: { $0.key == "slots" }) {
-        reader.error(node, join(path, "slots"), "a team whose reps are people (\(Self.peopleKeys.filter { k in pairs.contains { $0.key == k } }.quotedList)) has slots per rep; give slots_per_rep instead of slots")
+      if let slots = pairs.first(where: { $0.key == "slots" })?.node {
+        reader.error(slots, join(path, "slots"), "a team whose reps are people (\(Self.peopleKeys.filter { k in pairs.contains { $0.key == k } }.quotedList)) has slots per rep; give slots_per_rep instead of slots")
       }
       if let people = team.people, people.seats(reps: team.reps) > People.maximumSeats {
         reader.error(node, path, "reps and planned hires come to \(people.seats(reps: team.reps)) seats; a team whose reps are people has at most \(People.maximumSeats)")

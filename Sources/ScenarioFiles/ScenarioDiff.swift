@@ -208,6 +208,9 @@ struct Totals {
     lines.append(("account reps", sum(accountTeams.map(\.reps))))
     lines.append(("account slots", sum(accountTeams.map(\.capacity))))
     lines.append(("specialist reps (overlay)", sum(specialistTeams.map(\.reps))))
+    if accountTeams.contains(where: { $0.people != nil }) {
+      lines.append(("planned hires (reps)", sum(accountTeams.map { $0.people?.hires.reduce(0) { $0 + $1.reps } ?? 0 })))
+    }
     for solution in s.solutions.map(\.name) {
       var overlay = 0
       var overlaySlots = 0

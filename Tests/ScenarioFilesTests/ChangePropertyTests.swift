@@ -319,9 +319,14 @@ struct ChangePropertyTests {
         #expect(refusal?.contains(reason) == true, "\(context)\n\(refusal ?? "applied")")
         return
       }
+      // A group whose solutions no host needs has nowhere to go.
+      let idleGroup = team.specialistGroups.contains { group in
+        group.solutions.allSatisfy { skill in hosts.allSatisfy { s.demand(for: skill.name, ownedBy: $0) == 0 } }
+      }
       if let refusal = g.refusal(change) {
         #expect(
-          (hostClash && refusal.contains("already has embedded")) || (groupClash && refusal.contains("has groups working")),
+          (hostClash && refusal.contains("already has embedded")) || (groupClash && refusal.contains("has groups working"))
+            || (idleGroup && refusal.contains("which no host's customers need")),
           "\(context)\n\(refusal)")
         return
       }

@@ -144,13 +144,24 @@ public func randomScenarioYAML(seed: UInt64, neutralSpecialists: Bool = false) -
       )
     })
   lines.append("teams:")
+  // Reps as people in some scenarios: one model for every account team (so merges agree), hires of their own.
+  let people =
+    rng.chance(0.25)
+    ? "ramp: [0.\(rng.int(2...5)), 0.\(rng.int(6...9))], attrition_rate_year: \(number(rng.hundredths(10...40))), backfill_days: \(rng.int(0...90)), handover_loss: \(number(rng.hundredths(0...20))), quota_per_rep_year: \(rng.int(5...20) * 100_000)"
+    : nil
+  let sharedSlots = rng.int(1...12)
   for (t, name) in accountTeams.enumerated() {
     let kind = rng.pick(["regional", "regional", "key_account", "partner", "telesales"])
     var fields = [
-      "name: \(name)", "kind: \(kind)", "reps: \(rng.int(1...20))", "slots_per_rep: \(rng.int(1...12))",
+      "name: \(name)", "kind: \(kind)", "reps: \(rng.int(1...20))", "slots_per_rep: \(people == nil ? rng.int(1...12) : sharedSlots)",
       "cost_per_rep_year: \(rng.int(50...250) * 1000)", "motion: \(rng.pick(motions))",
     ]
-    if rng.chance(0.2) { fields.append("slots: \(rng.int(1...200))") }
+    if let people {
+      fields.append(people)
+      if rng.chance(0.5) { fields.append("hires: [{day: \(rng.int(0...300)), reps: \(rng.int(1...5))}]") }
+    } else if rng.chance(0.2) {
+      fields.append("slots: \(rng.int(1...200))")
+    }
     if rng.chance(0.7) { fields.append("overhead_cost_year: \(rng.int(0...300) * 1000)") }
     if rng.chance(0.3) { fields += ["new_hire_share: \(number(rng.hundredths(10...50)))", "new_hire_win_factor: \(number(rng.hundredths(60...95)))"] }
     if rng.chance(0.2) { fields.append("commission_rate: \(number(rng.pick([0.02, 0.05])))") }
