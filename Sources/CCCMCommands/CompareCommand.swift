@@ -117,7 +117,7 @@ struct Compare: ParsableCommand {
     }
     let periods = PeriodReport.renderComparison(
       baseline: all[0], variants: Array(all.dropFirst()), by: kind, metrics: metrics.isEmpty ? PeriodReport.defaultMetrics : chosen,
-      confidence: comparison.confidence, format: options.format)
+      confidence: comparison.confidence, objective: objective, format: options.format)
     print(options.format == .csv ? periods : report + "\n" + periods, terminator: "")
   }
 }

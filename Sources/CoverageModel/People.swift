@@ -20,6 +20,8 @@ public struct People: Hashable, Sendable {
   public var handoverLoss: Double = 0
   /// Planned hires: new seats filled on a day by new reps (tenure 0).
   public var hires: [Hire] = []
+  /// A one-off cost of each new rep (recruiting, onboarding): backfills and planned hires.
+  public var costPerHire: Double = 0
   /// Bookings a rep is expected to close in a year (pro rata for the days employed).
   public var quotaPerRepYear: Double?
 

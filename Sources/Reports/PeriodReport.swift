@@ -40,7 +40,8 @@ public enum PeriodReport {
   /// Each variant against the baseline, per period and (for metrics that add up over periods)
   /// cumulatively from the first period: paired differences with their intervals.
   public static func comparisonDocument(
-    baseline: SimulationResults, variants: [SimulationResults], by kind: PeriodKind, metrics: [String], confidence: Double
+    baseline: SimulationResults, variants: [SimulationResults], by kind: PeriodKind, metrics: [String], confidence: Double,
+    objective: String = "contribution"
   ) -> ReportDocument {
     let layout = baseline.layout
     let labels = layout.labels(kind)
@@ -79,16 +80,61 @@ public enum PeriodReport {
       }
       doc.add(.title("\(variant.scenario) - \(baseline.scenario) by \(kind.rawValue): paired differences [\(level) CI], and cumulative from the first \(kind.rawValue)", gap: true))
       doc.add(.table(table, coloured: false))
+      if MetricDescriptor.named(objective)?.isAdditive == true, let m = layout.index(ofScenarioMetric: objective) {
+        let breakEven = Self.breakEven(baseline: baseline, variant: variant, kind: kind, metric: m, confidence: confidence)
+        doc.add(.text(Self.describe(breakEven, objective: objective, labels: labels, level: level, kind: kind)))
+        doc.csvRows += Self.rows(variant.scenario, breakEven, objective: objective, labels: labels)
+      }
       doc.add(.text("\n"))
     }
     return doc
   }
 
+  /// The variant's break-even on an additive metric against the baseline, by period.
+  public static func breakEven(
+    baseline: SimulationResults, variant: SimulationResults, kind: PeriodKind, metric: Int, confidence: Double
+  ) -> BreakEven {
+    let layout = baseline.layout
+    var running = [Double](repeating: 0, count: baseline.replications)
+    var cumulative: [[Double]] = []
+    for p in layout.labels(kind).indices {
+      let base = baseline.column(layout.index(period: p, of: kind, metric: metric))
+      let other = variant.column(variant.layout.index(period: p, of: kind, metric: metric))
+      for r in running.indices { running[r] += other[r] - base[r] }
+      cumulative.append(running)
+    }
+    return BreakEven(cumulative: cumulative, confidence: confidence)
+  }
+
+  static func describe(_ b: BreakEven, objective: String, labels: [String], level: String, kind: PeriodKind) -> String {
+    func name(_ p: Int?) -> String { p.map { labels[$0] } ?? "later than the horizon" }
+    var text = "\nbreak-even on \(objective): "
+    if let mean = b.mean {
+      text += "\(labels[mean]) (the mean cumulative difference stays above 0 from then on)"
+    } else {
+      text += "not within the horizon (the mean cumulative difference is not above 0 at its end)"
+    }
+    text += "; \(level) CI: from \(name(b.earliest)) to \(name(b.latest))\n"
+    text += "single years: \(String(format: "%.0f%%", b.shareBreakingEven * 100)) break even within the horizon; "
+    text += "when: p10 \(name(b.p10)), median \(name(b.p50)), p90 \(name(b.p90))\n"
+    return text
+  }
+
+  private static func rows(_ scenario: String, _ b: BreakEven, objective: String, labels: [String]) -> [[ReportDocument.CSVCell]] {
+    let metric = "break_even_" + objective
+    var rows: [[ReportDocument.CSVCell]] = [("mean", b.mean), ("ci_earliest", b.earliest), ("ci_latest", b.latest), ("p10", b.p10), ("p50", b.p50), ("p90", b.p90)].map {
+      [.text(scenario), .text($0.1.map { labels[$0] } ?? "none"), .text(metric), .text($0.0), .number($0.1.map { Double($0 + 1) } ?? .nan)]
+    }
+    rows.append([.text(scenario), .text(""), .text(metric), .text("share_within_horizon"), .number(b.shareBreakingEven)])
+    return rows
+  }
+
   public static func renderComparison(
     baseline: SimulationResults, variants: [SimulationResults], by kind: PeriodKind, metrics: [String], confidence: Double,
-    format: OutputFormat
+    objective: String = "contribution", format: OutputFormat
   ) -> String {
-    comparisonDocument(baseline: baseline, variants: variants, by: kind, metrics: metrics, confidence: confidence).render(format)
+    comparisonDocument(baseline: baseline, variants: variants, by: kind, metrics: metrics, confidence: confidence, objective: objective)
+      .render(format)
   }
 
   private static func rows(_ scenario: String, _ period: String, _ metric: String, _ d: PairedDifference) -> [[ReportDocument.CSVCell]] {

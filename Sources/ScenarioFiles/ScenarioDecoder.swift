@@ -182,6 +182,7 @@ struct ScenarioDecoder {
   /// Team keys that make a team's reps people (docs/model.md, "People").
   static let peopleKeys = [
     "ramp", "ramp_applies_to", "tenure_months", "attrition_rate_year", "backfill_days", "handover_loss", "hires", "quota_per_rep_year",
+    "cost_per_hire",
   ]
 
   /// Keys that only some kinds of team take.
@@ -323,6 +324,7 @@ struct ScenarioDecoder {
         }
         return hire.day >= 0 && hire.reps > 0 ? hire : nil
       }
+    case "cost_per_hire": reader.number(value, at, .nonNegative).map { people.costPerHire = $0 }
     default: reader.number(value, at, .positive).map { people.quotaPerRepYear = $0 }
     }
     team.people = people

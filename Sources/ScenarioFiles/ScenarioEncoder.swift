@@ -143,6 +143,7 @@ public enum ScenarioEncoder {
     if !people.hires.isEmpty {
       fields.append(("hires", "[" + people.hires.map { flow([("day", number($0.day)), ("reps", String($0.reps))]) }.joined(separator: ", ") + "]"))
     }
+    if people.costPerHire != 0 { fields.append(("cost_per_hire", number(people.costPerHire))) }
     if let quota = people.quotaPerRepYear { fields.append(("quota_per_rep_year", number(quota))) }
     return fields
   }

@@ -96,6 +96,7 @@ struct SimulationPlan: Sendable {
     /// Quota per rep-year, 0 without one.
     var quota: Double
     var costPerRepYear: Double
+    var costPerHire: Double
   }
   /// A seat's planned hire day (-infinity for the seats filled at the start).
   struct SeatPlan: Sendable, BitwiseCopyable {
@@ -363,7 +364,7 @@ struct SimulationPlan: Sendable {
         rampCapacity: p.rampAppliesTo.contains(.capacity), rampWin: p.rampAppliesTo.contains(.win),
         tenureMonths: p.tenureMonths.map { samplerTables.compile($0) }, attritionPerDay: p.attritionRateYear / 365,
         backfill: samplerTables.compile(p.backfillDays), handoverLoss: p.handoverLoss, quota: p.quotaPerRepYear ?? 0,
-        costPerRepYear: team.costPerRepYear))
+        costPerRepYear: team.costPerRepYear, costPerHire: p.costPerHire))
   }
 
   /// The desk of a specialist team's group, made on first use so every solution of a group shares it.

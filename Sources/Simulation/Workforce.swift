@@ -271,12 +271,12 @@ struct Workforce: ~Copyable {
     }
   }
 
-  /// Salaries of the reps employed over `days` of a team's tally.
+  /// Pay of the reps employed over a team's tally, and the cost of its hires.
   static func salaries(_ tally: Tally, people: SimulationPlan.PeoplePlan) -> Double {
-    people.costPerRepYear * tally.headcount / 365
+    people.costPerRepYear * tally.headcount / 365 + people.costPerHire * tally.hires
   }
 
-  /// The year's salaries, and each month's.
+  /// The year's pay and hiring cost, and each month's.
   func salaries(plan: SimulationPlan) -> (year: Double, months: [Double]) {
     var year = 0.0
     var byMonth = Array(repeating: 0.0, count: monthEnds.count)
