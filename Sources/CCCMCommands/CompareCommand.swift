@@ -40,6 +40,30 @@ struct Compare: ParsableCommand {
   @Flag(name: .long, help: "The files are saved results (`run --save`), compared without simulating.")
   var from = false
 
+  @Option(name: .long, help: "Simulate shard I of N (from 1) of the scenarios' replications and save it (--save) for `cccm merge`, e.g. --shard 2/8.", transform: parseShard)
+  var shard: Shard?
+
+  @Option(name: .long, help: "With --precision and --shard: the wave of replications (from 1; wave K is replications (K-1)*R ..< K*R); `cccm merge` says when another is needed.", transform: { try wholeNumber($0, option: "--wave", range: "1 or more") })
+  var wave: Int?
+
+  @Option(name: .long, help: "With --shard: the file the shard's results go to (`--shard 1/1` keeps the whole comparison in one file).")
+  var save: String?
+
+  var record: ReportRecord {
+    var record = ReportRecord()
+    record.format = options.format.rawValue
+    record.by = options.by?.rawValue
+    record.targets = options.target
+    record.metrics = metrics
+    record.objective = objective
+    record.teams = teams
+    record.verbose = verbose
+    record.layout = layout.rawValue
+    record.precision = precision
+    record.maxReplications = precision == nil ? nil : maxReplications
+    return record
+  }
+
   func validate() throws {
     guard files.count >= 2 else { throw ValidationError("give a baseline and at least one variant") }
     let known = Simulation.MetricLayout.scenarioMetrics
@@ -49,31 +73,30 @@ struct Compare: ParsableCommand {
     }
     if let precision { _ = try checkPrecision(precision) }
     if from, precision != nil { throw ValidationError("--precision needs simulation; it cannot be used with --from") }
+    if from, shard != nil || save != nil { throw ValidationError("--shard and --save need simulation; they cannot be used with --from") }
+    try checkShardOptions(shard: shard, save: save)
+    if let wave {
+      guard precision != nil, save != nil else { throw ValidationError("--wave K is a wave of --precision run in shards: give --precision, --shard I/N and --save FILE") }
+      guard wave >= 1 else { throw ValidationError("--wave must be 1 or more, got \(wave)") }
+    }
     guard (2...Scenario.maximumReplications).contains(maxReplications) else {
       throw ValidationError("--max-replications must be from 2 to \(Scenario.maximumReplications), got \(maxReplications)")
     }
   }
 
   func run() throws {
-    let chosen = metrics.isEmpty ? Comparison.defaultMetrics : metrics
-    var note: String?
     let all: [SimulationResults]
+    var note: String?
     if from {
-      let saved = try files.map(SavedResults.load)
-      for (file, s) in zip(files.dropFirst(), saved.dropFirst()) {
-        let base = saved[0]
-        for (what, mine, theirs, fix) in [
-          ("seed", String(s.seed), String(base.seed), "run both again with the same --seed"),
-          ("generator", s.generator, base.generator, "run both again with the same --generator"),
-          ("replications", "\(s.firstReplication)..<\(s.firstReplication + s.replications)", "\(base.firstReplication)..<\(base.firstReplication + base.replications)", "save the same replications of both"),
-        ] where mine != theirs {
-          printError("\(Excerpt.sanitized(file, limit: Excerpt.pathLimit)): error: saved with \(what) \(mine), but \(Excerpt.sanitized(files[0], limit: Excerpt.pathLimit)) with \(theirs); paired comparisons need the same \(what): \(fix)")
-          throw Exit.fileError
-        }
-      }
-      all = saved.map(\.results)
+      all = try savedResults()
     } else {
-      let scenarios = try files.map(loadScenario)
+      var inputs: [String] = []
+      var scenarios: [Scenario] = []
+      for file in files {
+        let (scenario, read) = try loadScenarioRecordingFiles(file)
+        scenarios.append(scenario)
+        inputs += read
+      }
       let batch = options.replications ?? scenarios[0].replications
       // Every scenario runs on one seed (--seed, else the baseline's), so replication r of each
       // meets the same opportunities and the differences stay paired.
@@ -83,42 +106,49 @@ struct Compare: ParsableCommand {
           printError("note: \(Excerpt.sanitized(file, limit: Excerpt.pathLimit)) sets seed \(scenario.seed); compared on the baseline's seed \(seed) so replications stay paired")
         }
       }
+      if precision != nil { try checkMaxReplications(maxReplications, starting: batch) }
+      if let save {
+        let sharded = ShardedRun(
+          command: "compare", files: files, record: record, scenarios: scenarios, seed: seed, options: options, replications: batch,
+          wave: precision == nil ? nil : (wave ?? 1))
+        guard !sharded.span.isEmpty else {
+          throw ValidationError("--wave \(wave ?? 1) starts at replication \(sharded.span.lowerBound), beyond --max-replications \(maxReplications)")
+        }
+        return try sharded.save(shard ?? Shard(index: 1, count: 1), to: save, inputs: inputs)
+      }
       try checkResultsFit(scenarios, replications: precision == nil ? batch : max(batch, maxReplications), byPeriod: options.by != nil)
       let experiment = Experiment(
         scenarios: scenarios, seed: seed, generator: options.generatorKind, byPeriod: options.by != nil, threads: options.threads)
       if let precision, let target = try? checkPrecision(precision) {
-        try checkMaxReplications(maxReplications, starting: batch)
         let bar = ProgressBar(total: scenarios.count * maxReplications, label: "compare", quiet: options.quiet)
         let outcome = experiment.runToPrecision(objective: objective, share: target, batch: batch, maximum: maxReplications, progress: { _, _ in bar.tick() })
         bar.finish()
         all = outcome.results
-        note = outcome.reached
-          ? String(format: "Precision reached: the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@) after %d replications.", objective, outcome.widestShare * 100, precision, all[0].replications)
-          : String(format: "Precision NOT reached: stopped at --max-replications %d with a widest 95%% half-width on %@ of %.2f%% of the baseline mean (target %@).", all[0].replications, objective, outcome.widestShare * 100, precision)
+        note = Reporting.precisionNote(outcome, objective: objective, precision: precision)
       } else {
         let bar = ProgressBar(total: scenarios.count * batch, label: "compare", quiet: options.quiet)
         all = experiment.run(replications: batch, progress: { _, _ in bar.tick() })
         bar.finish()
       }
     }
-    let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: objective, teams: teams)
-    // Colour only for people: a terminal, and no NO_COLOR (https://no-color.org).
-    let colour = options.format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    var report = ComparisonReport.render(comparison, format: options.format, verbose: verbose, note: note, colour: colour, layout: layout)
-    if !options.targets.isEmpty {
-      let targets = TargetReport.render(
-        targets: options.targets, baseline: all[0], variants: Array(all.dropFirst()), confidence: comparison.confidence, format: options.format)
-      report = options.format == .csv ? targets : report + "\n" + targets
+    print(try Reporting.compare(all, record, format: options.format, note: note), terminator: "")
+  }
+
+  /// The saved results of `--from`, checked to pair (same seed, generator and replications).
+  func savedResults() throws -> [SimulationResults] {
+    let saved = try files.map(SavedResults.load)
+    for (file, s) in zip(files.dropFirst(), saved.dropFirst()) {
+      let base = saved[0]
+      for (what, mine, theirs, fix) in [
+        ("seed", String(s.seed), String(base.seed), "run both again with the same --seed"),
+        ("generator", s.generator, base.generator, "run both again with the same --generator"),
+        ("replications", "\(s.firstReplication)..<\(s.firstReplication + s.replications)", "\(base.firstReplication)..<\(base.firstReplication + base.replications)", "save the same replications of both"),
+      ] where mine != theirs {
+        printError("\(Excerpt.sanitized(file, limit: Excerpt.pathLimit)): error: saved with \(what) \(mine), but \(Excerpt.sanitized(files[0], limit: Excerpt.pathLimit)) with \(theirs); paired comparisons need the same \(what): \(fix)")
+        throw Exit.fileError
+      }
     }
-    guard let kind = options.by, options.format != .json else { return print(report, terminator: "") }
-    guard all.allSatisfy({ !$0.layout.months.isEmpty }) else {
-      printError("error: --by needs results kept by period; saved results without periods cannot be shown by \(kind.rawValue): run them again with --by")
-      throw Exit.fileError
-    }
-    let periods = PeriodReport.renderComparison(
-      baseline: all[0], variants: Array(all.dropFirst()), by: kind, metrics: metrics.isEmpty ? PeriodReport.defaultMetrics : chosen,
-      confidence: comparison.confidence, objective: objective, format: options.format)
-    print(options.format == .csv ? periods : report + "\n" + periods, terminator: "")
+    return saved.map(\.results)
   }
 }
 

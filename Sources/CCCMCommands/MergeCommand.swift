@@ -1,26 +1,180 @@
 import ArgumentParser
+import CoverageModel
 import Experiments
+import Foundation
 import Reports
 import ScenarioFiles
+import Simulation
 
-/// `cccm merge`: shards of one run (`run --first F -r N --save`) as one results file.
+/// `cccm merge`: shards of a command (`run`, `compare`, `sweep`, `sensitivity` with `--shard I/N
+/// --save`) printed as the unsharded command prints them; or shards of one run (`run --first F
+/// -r N --save`) as one results file.
 struct Merge: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Merge results files of one run (same scenario, seed, generator and layout; disjoint, gap-free replication ranges) into one.")
+    abstract: "Merge shards: print what the unsharded command prints (shard files of --shard I/N), or join results files of one run (run --first, -o).")
 
-  @Argument(help: "Results files written by `run --save`.") var files: [String]
-  @Option(name: [.short, .long], help: "Where to write the merged results (JSON).") var output: String
-  @Option(name: .long, help: "Also print the merged run's summary: table, markdown, csv or json.") var format: OutputFormat?
+  @Argument(help: "Shard files (`--shard I/N --save`), or results files of one run (`run --save`).") var files: [String]
+  @Option(name: [.short, .long], help: "Also write the merged results: a results file for shards of run or results files, a shard file 1/1 otherwise.")
+  var output: String?
+  @Option(name: .long, help: "The report's format: table, markdown, csv or json (default: the shards' --format; results files print nothing without it).")
+  var format: OutputFormat?
+
+  func validate() throws {
+    guard !files.isEmpty else { throw ValidationError("give the shard files to merge") }
+  }
 
   func run() throws {
-    let shards = try files.map(SavedResults.load)
+    var data: [Data] = []
+    for path in files {
+      do {
+        data.append(try InputFile.read(path, limit: SavedResults.maximumFileSize))
+      } catch {
+        printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot read the file: \(error.reason)")
+        throw Exit.fileError
+      }
+    }
+    let formats = data.map(ShardFile.formatField)
+    guard formats.contains(ShardFile.currentFormat) else { return try mergeResultsFiles(data) }
+    if let index = formats.firstIndex(where: { $0 != ShardFile.currentFormat }), formats[index] == SavedResults.currentFormat {
+      let shard = formats.firstIndex(of: ShardFile.currentFormat) ?? 0
+      printError(
+        "error: cannot merge: \(name(index)) is a results file (run --save), but \(name(shard)) is a shard (--shard I/N --save); merge either shards or results files of one run")
+      throw Exit.shardsDoNotMerge
+    }
+    var shards: [(name: String, file: ShardFile)] = []
+    for (index, bytes) in data.enumerated() {
+      do {
+        shards.append((name(index), try ShardFile.decode(bytes)))
+      } catch {
+        printError("\(name(index)): error: \(error.description.replacingOccurrences(of: "`cccm run FILE --save FILE.json`", with: "--shard I/N --save FILE"))")
+        throw Exit.fileError
+      }
+    }
+    let merged: MergedShards
+    do {
+      merged = try ShardFile.merged(shards)
+    } catch {
+      printError("error: \(error.description)")
+      throw Exit.shardsDoNotMerge
+    }
+    try report(merged)
+  }
+
+  func name(_ index: Int) -> String { Excerpt.sanitized(files[index], limit: Excerpt.pathLimit) }
+
+  /// Prints what the sharded command would have printed, after writing `-o` if asked.
+  func report(_ merged: MergedShards) throws {
+    let header = merged.header
+    let record = try checked(header)
+    let format = self.format ?? OutputFormat(rawValue: record.format) ?? .table
+    var results = merged.results
+    var note: String?
+    if header.wave != nil, let precision = record.precision, let share = try? checkPrecision(precision), let maximum = record.maxReplications {
+      let evaluation = Experiment.precisionOutcome(results, waveEnds: merged.waveEnds, objective: record.objective, share: share, maximum: maximum)
+      guard let outcome = evaluation.outcome else {
+        let next = Experiment.wave(evaluation.nextWave, batch: header.replications, maximum: maximum)
+        printError(
+          String(
+            format: "precision not reached after wave %d (%d replications): the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@); run wave %d (replications %d..<%d) with --wave %d --shard I/N and merge the shards of every wave",
+            merged.waveEnds.count, merged.waveEnds.last ?? 0, record.objective, evaluation.widestShare * 100, precision, evaluation.nextWave,
+            next.lowerBound, next.upperBound, evaluation.nextWave, evaluation.nextWave))
+        throw Exit.anotherWave
+      }
+      if evaluation.nextWave - 1 < merged.waveEnds.count {
+        printError("note: precision stopped after wave \(evaluation.nextWave - 1); waves from \(evaluation.nextWave) on were not needed and are left out")
+      }
+      results = outcome.results
+      note = Reporting.precisionNote(outcome, objective: record.objective, precision: precision)
+    }
+    if let output {
+      if header.wave != nil {
+        printError("error: -o keeps one run's results; the waves of --precision are merged for their report only")
+        throw Exit.badUsage
+      }
+      try checkWritable(output, inputs: files)
+      try writeAtomically(try mergedText(header, results), to: output, inputs: files)
+    }
+    let text: String
+    switch header.command {
+    case "run": text = Reporting.run(results[0], record, format: format)
+    case "compare": text = try Reporting.compare(results, record, format: format, note: note)
+    case "sweep": text = Reporting.sweep(results, record, format: format)
+    default: text = Reporting.sensitivity(results, record, format: format)
+    }
+    print(text, terminator: "")
+  }
+
+  /// The merged results as a file: a results file (`run --save`) for shards of run, one shard file
+  /// 1/1 for the others.
+  func mergedText(_ header: ShardFile, _ results: [SimulationResults]) throws -> String {
+    do {
+      let saved = results.enumerated().map { index, run in
+        SavedResults(results: run, scenarioHash: header.scenarios[index].hash, generator: header.generator, version: header.version)
+      }
+      if header.command == "run" { return try saved[0].json() }
+      var whole = header
+      whole.shard = Shard(index: 1, count: 1)
+      whole.parts = saved.enumerated().map { ShardFile.Part(scenario: $0, results: $1) }
+      return try whole.json()
+    } catch {
+      printError("\(Excerpt.sanitized(output ?? "", limit: Excerpt.pathLimit)): error: \(error); nothing was written")
+      throw Exit.fileError
+    }
+  }
+
+  /// The shards' report options, each as the command would have accepted it (exit 2 otherwise).
+  func checked(_ header: ShardFile) throws -> ReportRecord {
+    let record = header.report
+    func damaged(_ field: String, _ problem: String) throws -> Never {
+      printError("\(name(0)): error: the shard file is damaged or was edited: report.\(field): \(problem); simulate the shard again")
+      throw Exit.fileError
+    }
+    let known = MetricLayout.scenarioMetrics
+    if OutputFormat(rawValue: record.format) == nil { try damaged("format", "expected table, markdown, csv or json, got \(Excerpt.quoted(record.format))") }
+    if let by = record.by, PeriodKind(rawValue: by) == nil { try damaged("by", "expected month or quarter, got \(Excerpt.quoted(by))") }
+    for target in record.targets {
+      if case .failure(let problem) = Target.parse(target) { try damaged("targets", problem.description) }
+    }
+    for metric in record.metrics + [record.objective] where !known.contains(metric) { try damaged("metrics", "unknown metric \(Excerpt.quoted(metric))") }
+    if ComparisonLayout(rawValue: record.layout) == nil { try damaged("layout", "expected auto, columns or rows, got \(Excerpt.quoted(record.layout))") }
+    if let precision = record.precision, (try? checkPrecision(precision)) == nil { try damaged("precision", "expected a share such as 1%, got \(Excerpt.quoted(precision))") }
+    if header.wave != nil, record.precision == nil { try damaged("precision", "a wave without --precision") }
+    let expected: Int
+    switch header.command {
+    case "run": expected = 1
+    case "compare": expected = max(2, header.scenarios.count)
+    case "sweep":
+      let factors = record.vary.compactMap { try? Sweep.factor($0).get() }
+      if factors.count != record.vary.count { try damaged("vary", "a factor that --vary refuses") }
+      expected = 1 + Sweep(factors: factors).grid.count
+    default:
+      let factors = record.vary.compactMap { try? Sweep.ends($0).get() }
+      if factors.count != record.vary.count { try damaged("vary", "a factor that --vary refuses") }
+      expected = 1 + 2 * factors.count
+    }
+    if header.scenarios.count != expected { try damaged("vary", "\(header.command) of these options runs \(expected) scenarios, the file lists \(header.scenarios.count)") }
+    return record
+  }
+
+  /// Results files of one run (`run --first F -r N --save`) as one results file.
+  func mergeResultsFiles(_ data: [Data]) throws {
+    guard let output else { throw ValidationError("results files of `run --save` merge into one: give -o OUT") }
+    var shards: [SavedResults] = []
+    for (index, bytes) in data.enumerated() {
+      do {
+        shards.append(try SavedResults.decode(bytes))
+      } catch {
+        printError("\(name(index)): error: \(error.description)")
+        throw Exit.fileError
+      }
+    }
     try checkWritable(output, inputs: files)
     let merged: SavedResults
     do {
       merged = try SavedResults.merged(shards)
     } catch {
       printError("error: \(error.description)")
-      throw Exit.fileError
+      throw Exit.shardsDoNotMerge
     }
     let text: String
     do {

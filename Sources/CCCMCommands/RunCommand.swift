@@ -19,12 +19,31 @@ struct Run: ParsableCommand {
   @Option(name: .long, parsing: .unconditional, help: "The first replication to run (default 0): a shard of a larger run, to merge with `cccm merge`.")
   var first: Int = 0
 
+  @Option(name: .long, help: "Simulate shard I of N (from 1) of the replications and save it (--save) for `cccm merge`, e.g. --shard 2/8.", transform: parseShard)
+  var shard: Shard?
+
   func validate() throws {
     guard (0...Int(Int32.max)).contains(first) else { throw ValidationError("--first must be from 0 to \(Int32.max), got \(first)") }
+    if shard != nil, save == nil { throw ValidationError("--shard I/N writes its results to a file: give --save FILE") }
+    if shard != nil, first != 0 { throw ValidationError("--shard I/N chooses the replications itself; --first cannot be used with it") }
+  }
+
+  var record: ReportRecord {
+    var record = ReportRecord()
+    record.format = options.format.rawValue
+    record.by = options.by?.rawValue
+    record.targets = options.target
+    return record
   }
 
   func run() throws {
     let (scenario, inputs) = try loadScenarioRecordingFiles(file)
+    if let shard, let save {
+      let sharded = ShardedRun(
+        command: "run", files: [file], record: record, scenarios: [scenario], seed: options.seed ?? scenario.seed, options: options,
+        replications: options.replications ?? scenario.replications)
+      return try sharded.save(shard, to: save, inputs: inputs)
+    }
     if let save { try checkWritable(save, inputs: inputs) }
     try checkResultsFit([scenario], replications: options.replications ?? scenario.replications, byPeriod: options.by != nil)
     let results = simulate(scenario, options: options, first: first)
@@ -38,16 +57,6 @@ struct Run: ParsableCommand {
       }
       try writeAtomically(text, to: save, inputs: inputs)
     }
-    let targets = options.targets.isEmpty
-      ? "" : "\n" + TargetReport.render(targets: options.targets, baseline: results, variants: [], confidence: 0.95, format: options.format)
-    if options.format == .csv, !targets.isEmpty { return print(targets.dropFirst(), terminator: "") }
-    defer { print(targets, terminator: "") }
-    if let kind = options.by, options.format != .json {
-      let periods = PeriodReport.render(results, by: kind, metrics: PeriodReport.defaultMetrics, format: options.format)
-      if options.format == .csv { return print(periods, terminator: "") }
-      print(RunReport.render(RunSummary(results), format: options.format) + "\n" + periods, terminator: "")
-    } else {
-      print(RunReport.render(RunSummary(results), format: options.format), terminator: "")
-    }
+    print(Reporting.run(results, record, format: options.format), terminator: "")
   }
 }

@@ -15,8 +15,20 @@ struct Sensitivity: ParsableCommand {
   var vary: [String] = []
   @Option(name: .long, help: "The metric the bars measure (default: contribution).") var objective: String = "contribution"
   @OptionGroup var options: SimulationOptions
+  @Option(name: .long, help: "Simulate shard I of N (from 1) of the factors' ends x replications and save it (--save) for `cccm merge`.", transform: parseShard)
+  var shard: Shard?
+  @Option(name: .long, help: "With --shard: the file the shard's results go to.") var save: String?
+
+  var record: ReportRecord {
+    var record = ReportRecord()
+    record.format = options.format.rawValue
+    record.objective = objective
+    record.vary = vary
+    return record
+  }
 
   func validate() throws {
+    try checkShardOptions(shard: shard, save: save)
     guard !vary.isEmpty else { throw ValidationError("give at least one --vary PATH=LOW..HIGH") }
     for text in vary {
       if case .failure(let problem) = Sweep.ends(text) { throw ValidationError(problem.description) }
@@ -27,7 +39,7 @@ struct Sensitivity: ParsableCommand {
   }
 
   func run() throws {
-    let base = try loadScenario(file)
+    let (base, inputs) = try loadScenarioRecordingFiles(file)
     var factors: [Sweep.Factor] = []
     var scenarios: [Scenario] = [base]
     for text in vary {
@@ -36,16 +48,17 @@ struct Sensitivity: ParsableCommand {
       for value in [low, high] { scenarios.append(try factorScenario(factor, at: value, text: text, base: file)) }
     }
     let replications = options.replications ?? base.replications
+    let seed = options.seed ?? base.seed
+    if let shard, let save {
+      let sharded = ShardedRun(
+        command: "sensitivity", files: [file], record: record, scenarios: scenarios, seed: seed, options: options, replications: replications)
+      return try sharded.save(shard, to: save, inputs: inputs)
+    }
     try checkResultsFit(scenarios, replications: replications, byPeriod: false)
     let bar = ProgressBar(total: scenarios.count * replications, label: "sensitivity", quiet: options.quiet)
-    let results = Experiment(scenarios: scenarios, seed: options.seed ?? base.seed, generator: options.generatorKind, threads: options.threads)
+    let results = Experiment(scenarios: scenarios, seed: seed, generator: options.generatorKind, threads: options.threads)
       .run(replications: replications, progress: { _, _ in bar.tick() })
     bar.finish()
-    let bars = factors.enumerated().map { i, factor in
-      TornadoReport.Bar(
-        factor: factor.path, low: factor.values.first ?? 0, high: factor.values.last ?? 0, lowResults: results[1 + 2 * i],
-        highResults: results[2 + 2 * i])
-    }
-    print(TornadoReport.document(base: results[0], bars: bars, objective: objective).render(options.format), terminator: "")
+    print(Reporting.sensitivity(results, record, format: options.format), terminator: "")
   }
 }

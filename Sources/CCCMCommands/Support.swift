@@ -12,6 +12,11 @@ extension OutputFormat: ExpressibleByArgument {}
 enum Exit {
   static let invalidScenario = ExitCode(1)
   static let fileError = ExitCode(2)
+  /// Shards that do not make one command: missing, duplicated, overlapping, foreign (`cccm merge`).
+  static let shardsDoNotMerge = ExitCode(6)
+  /// Merged waves of `compare --precision` that have not reached it: another wave is needed.
+  static let anotherWave = ExitCode(7)
+  static let badUsage = ExitCode(64)
 }
 
 func printError(_ text: String) {

@@ -17,8 +17,21 @@ struct SweepCommand: ParsableCommand {
   @Option(name: .long, parsing: .upToNextOption, help: "Metrics shown beside the objective (default: bookings, cost).") var metrics: [String] = []
   @Option(name: .long, help: "The metric that picks the best point (default: contribution).") var objective: String = "contribution"
   @OptionGroup var options: SimulationOptions
+  @Option(name: .long, help: "Simulate shard I of N (from 1) of the points x replications and save it (--save) for `cccm merge`.", transform: parseShard)
+  var shard: Shard?
+  @Option(name: .long, help: "With --shard: the file the shard's results go to.") var save: String?
+
+  var record: ReportRecord {
+    var record = ReportRecord()
+    record.format = options.format.rawValue
+    record.metrics = metrics
+    record.objective = objective
+    record.vary = vary
+    return record
+  }
 
   func validate() throws {
+    try checkShardOptions(shard: shard, save: save)
     guard !vary.isEmpty else { throw ValidationError("give at least one --vary PATH=VALUES, e.g. --vary teams.West.reps=9..15") }
     var points = 1
     for text in vary {
@@ -35,7 +48,7 @@ struct SweepCommand: ParsableCommand {
   }
 
   func run() throws {
-    let base = try loadScenario(file)
+    let (base, inputs) = try loadScenarioRecordingFiles(file)
     let sweep = Sweep(factors: vary.compactMap { try? Sweep.factor($0).get() })
     // Each factor alone first, so a bad path or value is reported against its --vary.
     for (text, factor) in zip(vary, sweep.factors) {
@@ -51,18 +64,18 @@ struct SweepCommand: ParsableCommand {
       }
     }
     let replications = options.replications ?? base.replications
+    let seed = options.seed ?? base.seed
+    if let shard, let save {
+      let sharded = ShardedRun(
+        command: "sweep", files: [file], record: record, scenarios: scenarios, seed: seed, options: options, replications: replications)
+      return try sharded.save(shard, to: save, inputs: inputs)
+    }
     try checkResultsFit(scenarios, replications: replications, byPeriod: false)
-    let experiment = Experiment(scenarios: scenarios, seed: options.seed ?? base.seed, generator: options.generatorKind, threads: options.threads)
+    let experiment = Experiment(scenarios: scenarios, seed: seed, generator: options.generatorKind, threads: options.threads)
     let bar = ProgressBar(total: scenarios.count * replications, label: "sweep", quiet: options.quiet)
     let results = experiment.run(replications: replications, progress: { _, _ in bar.tick() })
     bar.finish()
-    let points = zip(sweep.grid, results.dropFirst()).map { values, run in
-      SweepReport.Point(label: Sweep.label(sweep.factors, values), values: values, results: run)
-    }
-    let document = SweepReport.document(
-      factors: sweep.factors.map(\.path), base: results[0], points: points, metrics: metrics.isEmpty ? ["bookings", "cost"] : metrics,
-      objective: objective)
-    print(document.render(options.format), terminator: "")
+    print(Reporting.sweep(results, record, format: options.format), terminator: "")
   }
 }
 

@@ -35,6 +35,17 @@ public struct Experiment: Sendable {
     return results
   }
 
+  /// Replications `ranges[i]` of scenario i (a shard's share, `Shard.ranges`); nil for an empty range.
+  public func run(ranges: [Range<Int>], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [SimulationResults?] {
+    zip(scenarios.indices, ranges).map { index, range in
+      guard !range.isEmpty else { return nil }
+      var perScenario: (@Sendable (Int) -> Void)?
+      if let progress { perScenario = { done in progress(index, done) } }
+      let simulator = Simulator(scenario: scenarios[index], generator: generator, byPeriod: byPeriod)
+      return simulator.run(replications: range.count, seed: seed, first: range.lowerBound, threads: threads, progress: perScenario)
+    }
+  }
+
   /// The outcome of sequential precision: the results, the widest half-width as a share of the
   /// baseline mean, and whether it reached the target.
   public struct PrecisionOutcome: Sendable {
@@ -43,27 +54,68 @@ public struct Experiment: Sendable {
     public var reached: Bool
   }
 
+  /// The widest paired 95% half-width on `objective` among the variants (`results[1...]`
+  /// against `results[0]`), as a share of the baseline's mean.
+  public static func widestShare(_ results: [SimulationResults], objective: String) -> Double {
+    let metric = MetricLayout.scenarioMetrics.firstIndex(of: objective) ?? 0
+    let base = results[0].column(metric)
+    let scale = abs(Summary(base).mean)
+    let half = results.dropFirst().map { PairedDifference(baseline: base, variant: $0.column(metric), confidence: 0.95).halfWidth }.max() ?? 0
+    return scale > 0 ? half / scale : (half == 0 ? 0 : .infinity)
+  }
+
+  /// Whether sequential precision stops after `done` replications: the target is reached or the maximum is.
+  public static func precisionStops(widestShare: Double, share: Double, done: Int, maximum: Int) -> Bool {
+    widestShare <= share || done >= maximum
+  }
+
+  /// The replications of wave `wave` (from 1) of sequential precision in batches of `batch` up to `maximum`.
+  public static func wave(_ wave: Int, batch: Int, maximum: Int) -> Range<Int> {
+    let start = (wave - 1) * batch
+    return start..<min(start + batch, maximum)
+  }
+
   /// Adds replications in batches of `batch` until every variant's paired 95% half-width on
   /// `objective` is within `share` of the baseline's mean, or `maximum` replications are reached.
-  /// The first scenario is the baseline. Results are those of one run of the final size.
+  /// The first scenario is the baseline. Results are those of one run of the final size. Wave K
+  /// is `wave(K, batch:, maximum:)`: sharded waves (`compare --precision --wave K --shard I/N`)
+  /// merge to the same results and stop at the same wave.
   public func runToPrecision(
     objective: String, share: Double, batch: Int, maximum: Int, progress: (@Sendable (Int, Int) -> Void)? = nil
   ) -> PrecisionOutcome {
     var results = run(replications: min(batch, maximum), progress: progress)
-    let metric = MetricLayout.scenarioMetrics.firstIndex(of: objective) ?? 0
-    func widest() -> Double {
-      let base = results[0].column(metric)
-      let scale = abs(Summary(base).mean)
-      let half = results.dropFirst().map { PairedDifference(baseline: base, variant: $0.column(metric), confidence: 0.95).halfWidth }.max() ?? 0
-      return scale > 0 ? half / scale : (half == 0 ? 0 : .infinity)
-    }
-    var current = widest()
-    while current > share, results[0].replications < maximum {
-      let more = min(batch, maximum - results[0].replications)
-      let next = run(replications: more, first: results[0].replications, progress: progress)
+    var current = Self.widestShare(results, objective: objective)
+    while !Self.precisionStops(widestShare: current, share: share, done: results[0].replications, maximum: maximum) {
+      let range = Self.wave(results[0].replications / batch + 1, batch: batch, maximum: maximum)
+      let next = run(replications: range.count, first: range.lowerBound, progress: progress)
       for i in results.indices { results[i].append(next[i]) }
-      current = widest()
+      current = Self.widestShare(results, objective: objective)
     }
     return PrecisionOutcome(results: results, widestShare: current, reached: current <= share)
+  }
+
+  /// Sequential precision over results already simulated wave by wave (merged shards): the
+  /// outcome after the first wave at which `runToPrecision` stops, or nil with the next wave's
+  /// number when it would go on past the last wave given. `waveEnds` holds the replication count
+  /// after each wave.
+  public static func precisionOutcome(
+    _ results: [SimulationResults], waveEnds: [Int], objective: String, share: Double, maximum: Int
+  ) -> (outcome: PrecisionOutcome?, nextWave: Int, widestShare: Double) {
+    var current = Double.infinity
+    for (index, end) in waveEnds.enumerated() {
+      let prefix = results.map { $0.prefix(end) }
+      current = widestShare(prefix, objective: objective)
+      if precisionStops(widestShare: current, share: share, done: end, maximum: maximum) {
+        return (PrecisionOutcome(results: prefix, widestShare: current, reached: current <= share), index + 2, current)
+      }
+    }
+    return (nil, waveEnds.count + 1, current)
+  }
+}
+
+extension SimulationResults {
+  /// The first `count` replications.
+  func prefix(_ count: Int) -> SimulationResults {
+    SimulationResults(scenario: scenario, layout: layout, seed: seed, values: Array(values.prefix(count * layout.count)))
   }
 }

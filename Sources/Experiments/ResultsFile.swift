@@ -33,9 +33,14 @@ public struct SavedResults: Codable, Sendable {
   public var values: [Double]
 
   public init(results: SimulationResults, scenario: Scenario, generator: String, version: String, firstReplication: Int = 0) {
+    self.init(results: results, scenarioHash: Self.hash(of: scenario), generator: generator, version: version, firstReplication: firstReplication)
+  }
+
+  /// Results of the scenario whose hash (`hash(of:)`) is `scenarioHash`.
+  public init(results: SimulationResults, scenarioHash: String, generator: String, version: String, firstReplication: Int = 0) {
     self.version = version
     self.scenario = results.scenario
-    scenarioHash = Self.hash(of: scenario)
+    self.scenarioHash = scenarioHash
     seed = results.seed
     self.generator = generator
     self.firstReplication = firstReplication

@@ -34,7 +34,7 @@ struct ExperimentTests {
     #expect(zip(merged.values, whole.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
   }
 
-  @Test("merging refuses overlaps, gaps and files of other runs, with the reason and exit 2")
+  @Test("merging refuses overlaps, gaps and files of other runs, with the reason and exit 6")
   func mergeRefusals() throws {
     let directory = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -45,7 +45,7 @@ struct ExperimentTests {
     }
     for (other, reason) in [("overlap.json", "overlap"), ("gap.json", "are missing"), ("seed.json", "seed")] {
       let result = try runCCCM(["merge", path("a.json"), path(other), "-o", path("out.json")])
-      #expect(result.status == 2, "\(other)")
+      #expect(result.status == 6, "\(other)")
       #expect(result.err.contains(reason), "\(result.err)")
       #expect(!FileManager.default.fileExists(atPath: path("out.json")))
     }

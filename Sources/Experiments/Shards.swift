@@ -1,0 +1,309 @@
+import CoverageModel
+import Foundation
+import Randomness
+import ScenarioFiles
+import Simulation
+
+/// Shard I of N (`--shard I/N`), counted from 1 as Playwright's `--shard=i/n` and a Slurm array
+/// `--array=1-N` count; a Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` (from 0) is shifted by one.
+public struct Shard: Codable, Sendable, Hashable, CustomStringConvertible {
+  public var index: Int
+  public var count: Int
+
+  /// The most shards a command may be split into.
+  public static let maximumCount = 100_000
+
+  public init(index: Int, count: Int) {
+    self.index = index
+    self.count = count
+  }
+
+  public var description: String { "\(index)/\(count)" }
+
+  /// `I/N` with 1 <= I <= N <= 100,000; the reason otherwise.
+  public static func parse(_ text: String) -> Result<Shard, ShardError> {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), (1...maximumCount).contains(count), (1...count).contains(index) else {
+      return .failure(ShardError("--shard must be I/N with 1 <= I <= N <= \(maximumCount) (shards count from 1, as Slurm's --array=1-N does), got \(Excerpt.quoted(text))"))
+    }
+    return .success(Shard(index: index, count: count))
+  }
+
+  /// The replications of each of `scenarios` scenarios this shard simulates, when a command runs
+  /// `replications` of every scenario: the (scenario, replication) pairs, scenario by scenario, cut
+  /// into `count` contiguous shares as equal as whole pairs allow. A range may be empty.
+  public func ranges(scenarios: Int, replications: Range<Int>) -> [Range<Int>] {
+    let width = replications.count
+    let total = scenarios * width
+    let low = (index - 1) * total / count
+    let high = index * total / count
+    return (0..<scenarios).map { s in
+      let start = max(low, s * width) - s * width
+      let end = min(high, (s + 1) * width) - s * width
+      return start < end ? (replications.lowerBound + start)..<(replications.lowerBound + end) : replications.lowerBound..<replications.lowerBound
+    }
+  }
+}
+
+/// What a command's report needs beyond the results: its report options as given. Merging
+/// shards prints the report these describe, so `merge` prints what the unsharded command prints.
+public struct ReportRecord: Codable, Sendable, Equatable {
+  /// The output format (`--format`; `merge --format` overrides it).
+  public var format: String = "table"
+  /// `--by month|quarter` (run, compare).
+  public var by: String?
+  /// `--target` (run, compare).
+  public var targets: [String] = []
+  /// `--metrics` as given (compare, sweep).
+  public var metrics: [String] = []
+  /// `--objective` (compare, sweep, sensitivity).
+  public var objective: String = "contribution"
+  /// `--teams`, `--verbose`, `--layout` (compare).
+  public var teams = false
+  public var verbose = false
+  public var layout: String = "auto"
+  /// `--vary` as given (sweep, sensitivity).
+  public var vary: [String] = []
+  /// `--precision` and `--max-replications` (compare).
+  public var precision: String?
+  public var maxReplications: Int?
+
+  public init() {}
+}
+
+/// One shard's results (`--shard I/N --save FILE`): what the unsharded command was, and every
+/// replication this shard simulated. Documented in docs/results-format.md.
+public struct ShardFile: Codable, Sendable {
+  public static let currentFormat = "cccm-shard/1"
+  public var format = ShardFile.currentFormat
+  /// The cccm version that wrote the file.
+  public var version: String
+  /// The command: run, compare, sweep or sensitivity.
+  public var command: String
+  /// The scenario files as given on the command line (for the reader; the hashes identify them).
+  public var files: [String]
+  public var report: ReportRecord
+  /// Every scenario the command runs, in order (names and hashes of the resolved scenarios).
+  public var scenarios: [ScenarioRecord]
+  public var seed: UInt64
+  public var generator: String
+  /// Whether results are kept by period (`--by`).
+  public var byPeriod: Bool
+  /// Replications of each scenario: the command's (`-r` or the scenario's); with `--precision`, a wave's size.
+  public var replications: Int
+  /// With `--precision`: the wave, from 1; wave K holds replications (K-1)·size ..< min(K·size, maximum).
+  public var wave: Int?
+  public var shard: Shard
+  /// This shard's results: a scenario's index and its replications (scenarios this shard has no
+  /// replications of are left out).
+  public var parts: [Part]
+
+  public struct ScenarioRecord: Codable, Sendable, Equatable {
+    public var name: String
+    public var hash: String
+    public init(name: String, hash: String) {
+      self.name = name
+      self.hash = hash
+    }
+  }
+
+  public struct Part: Codable, Sendable {
+    public var scenario: Int
+    public var results: SavedResults
+    public init(scenario: Int, results: SavedResults) {
+      self.scenario = scenario
+      self.results = results
+    }
+  }
+
+  public init(
+    version: String, command: String, files: [String], report: ReportRecord, scenarios: [Scenario], seed: UInt64, generator: String,
+    byPeriod: Bool, replications: Int, wave: Int?, shard: Shard, results: [SimulationResults?], ranges: [Range<Int>]
+  ) {
+    self.version = version
+    self.command = command
+    self.files = files
+    self.report = report
+    self.scenarios = scenarios.map { ScenarioRecord(name: $0.name, hash: SavedResults.hash(of: $0)) }
+    self.seed = seed
+    self.generator = generator
+    self.byPeriod = byPeriod
+    self.replications = replications
+    self.wave = wave
+    self.shard = shard
+    parts = zip(scenarios.indices, zip(results, ranges)).compactMap { index, pair in
+      guard let results = pair.0, !pair.1.isEmpty else { return nil }
+      return Part(
+        scenario: index,
+        results: SavedResults(results: results, scenario: scenarios[index], generator: generator, version: version, firstReplication: pair.1.lowerBound))
+    }
+  }
+
+  /// The replications of every scenario this file's wave (or whole command) covers.
+  public var span: Range<Int> {
+    guard let wave else { return 0..<replications }
+    let start = (wave - 1) * replications
+    return start..<min(start + replications, report.maxReplications ?? start + replications)
+  }
+
+  /// The file's JSON text.
+  public func json() throws(SavedResultsError) -> String {
+    let encoder = JSONEncoder()
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    encoder.outputFormatting = [.sortedKeys]
+    do {
+      return String(decoding: try encoder.encode(self), as: UTF8.self)
+    } catch {
+      throw .cannotEncode(String(describing: error))
+    }
+  }
+
+  /// The `format` field of a JSON document, if it has one (to tell shard files from results files).
+  public static func formatField(_ data: Data) -> String? {
+    struct Probe: Decodable { var format: String }
+    return try? JSONDecoder().decode(Probe.self, from: data).format
+  }
+
+  /// Decodes and checks every field: the header, each part as a results file, and that the parts
+  /// are exactly this shard's share of the command's replications.
+  public static func decode(_ data: Data) throws(SavedResultsError) -> ShardFile {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let file: ShardFile
+    do {
+      file = try decoder.decode(ShardFile.self, from: data)
+    } catch let error as DecodingError {
+      throw .notResults(SavedResults.describe(error))
+    } catch {
+      throw .notResults("not JSON")
+    }
+    try file.check()
+    return file
+  }
+
+  func check() throws(SavedResultsError) {
+    func damaged(_ field: String, _ problem: String) -> SavedResultsError { .damaged("\(field): \(problem)") }
+    guard format == Self.currentFormat else { throw .notResults("format is \(Excerpt.quoted(format)), not \"\(Self.currentFormat)\"") }
+    guard !version.isEmpty, version.count <= 40 else { throw damaged("version", "expected a version such as \"0.2.0\", got \(Excerpt.quoted(version))") }
+    guard ["run", "compare", "sweep", "sensitivity"].contains(command) else {
+      throw damaged("command", "expected run, compare, sweep or sensitivity, got \(Excerpt.quoted(command))")
+    }
+    guard (1...1001).contains(scenarios.count) else { throw damaged("scenarios", "expected 1 to 1,001 scenarios, got \(scenarios.count)") }
+    guard GeneratorKind(name: generator) != nil else { throw damaged("generator", GeneratorKind.refusal(Excerpt.sanitized(generator, limit: 40))) }
+    guard (1...Scenario.maximumReplications).contains(replications) else {
+      throw damaged("replications", "expected 1 to \(Scenario.maximumReplications), got \(replications)")
+    }
+    if let wave {
+      guard let maximum = report.maxReplications, (1...Scenario.maximumReplications).contains(maximum), wave >= 1, (wave - 1) * replications < maximum else {
+        throw damaged("wave", "wave \(wave) of \(replications) replications is beyond report.maxReplications")
+      }
+    }
+    guard (1...Shard.maximumCount).contains(shard.count), (1...shard.count).contains(shard.index) else {
+      throw damaged("shard", "expected I/N with 1 <= I <= N <= \(Shard.maximumCount), got \(shard.index)/\(shard.count)")
+    }
+    let expected = shard.ranges(scenarios: scenarios.count, replications: span)
+    let held = parts.map(\.scenario)
+    guard held == expected.indices.filter({ !expected[$0].isEmpty }) else {
+      throw damaged("parts", "shard \(shard) of \(scenarios.count) scenarios must hold scenarios \(expected.indices.filter { !expected[$0].isEmpty }), holds \(held)")
+    }
+    for part in parts {
+      try part.results.check()
+      let range = part.results.firstReplication..<(part.results.firstReplication + part.results.replications)
+      let record = scenarios[part.scenario]
+      guard range == expected[part.scenario] else {
+        throw damaged("parts", "scenario \(part.scenario + 1) holds replications \(range), but shard \(shard) runs \(expected[part.scenario])")
+      }
+      guard part.results.scenarioHash == record.hash, part.results.scenario == record.name, part.results.seed == seed,
+        part.results.generator == generator, part.results.version == version, part.results.months.isEmpty != byPeriod
+      else { throw damaged("parts", "scenario \(part.scenario + 1)'s results disagree with the file's scenarios, seed, generator, version or periods") }
+    }
+  }
+
+  /// The identity every shard of one command shares, field by field (the shard and its parts aside).
+  var identity: [(String, String)] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let report = (try? encoder.encode(self.report)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    return [
+      ("command", command), ("cccm version", version),
+      ("scenarios", scenarios.map { "\($0.name) (\($0.hash))" }.joined(separator: ", ")), ("seed", String(seed)),
+      ("generator", generator), ("replications", String(replications)), ("periods", byPeriod ? "kept" : "not kept"), ("report options", report),
+    ]
+  }
+
+  /// Shard files of one command (named for messages) as the results of every scenario, each a
+  /// complete run of its replications, with the replication count after each wave (one entry
+  /// without `--precision`). Refuses foreign, duplicated, overlapping and missing shards, and
+  /// missing waves, naming them.
+  public static func merged(_ named: [(name: String, file: ShardFile)]) throws(ShardMergeError) -> MergedShards {
+    guard let (firstName, first) = named.first else { throw ShardMergeError("no files to merge") }
+    for (name, file) in named.dropFirst() {
+      for ((field, mine), (_, theirs)) in zip(file.identity, first.identity) where mine != theirs {
+        throw ShardMergeError(
+          "\(name) is not a shard of the command \(firstName) is from: its \(field) \(field.hasSuffix("s") ? "are" : "is") \(Excerpt.quoted(mine, limit: 200)), not \(Excerpt.quoted(theirs, limit: 200)); merge the shards of one command only")
+      }
+    }
+    let waves = Dictionary(grouping: named, by: { $0.file.wave ?? 1 })
+    let last = waves.keys.max() ?? 1
+    if first.wave != nil, let missing = (1...last).first(where: { waves[$0] == nil }) {
+      throw ShardMergeError("wave \(missing) is missing: give the shards of every wave from 1 to \(last)")
+    }
+    var perScenario: [[SavedResults]] = Array(repeating: [], count: first.scenarios.count)
+    var waveEnds: [Int] = []
+    for wave in 1...last {
+      let files = waves[wave] ?? []
+      let inWave = first.wave == nil ? "" : " of wave \(wave)"
+      let count = files[0].file.shard.count
+      if let other = files.first(where: { $0.file.shard.count != count }) {
+        throw ShardMergeError(
+          "\(other.name) is shard \(other.file.shard)\(inWave) but \(files[0].name) is shard \(files[0].file.shard): shards of different splits overlap; merge the shards of one split (one N in --shard I/N)")
+      }
+      var seen: [Int: String] = [:]
+      for (name, file) in files {
+        if let earlier = seen[file.shard.index] {
+          throw ShardMergeError("shard \(file.shard)\(inWave) is given twice (\(earlier) and \(name)); give each shard once")
+        }
+        seen[file.shard.index] = name
+      }
+      let missing = (1...count).filter { seen[$0] == nil }
+      if !missing.isEmpty {
+        let list = missing.prefix(10).map { "\($0)/\(count)" }.joined(separator: ", ") + (missing.count > 10 ? " and \(missing.count - 10) more" : "")
+        throw ShardMergeError(
+          "shard\(missing.count == 1 ? "" : "s") \(list)\(inWave) \(missing.count == 1 ? "is" : "are") missing; run \(missing.count == 1 ? "it" : "them") (--shard \(missing[0])/\(count)\(first.wave == nil ? "" : " --wave \(wave)")) and merge all \(count)")
+      }
+      for (_, file) in files.sorted(by: { $0.file.shard.index < $1.file.shard.index }) {
+        for part in file.parts { perScenario[part.scenario].append(part.results) }
+      }
+      waveEnds.append(files[0].file.span.upperBound)
+    }
+    var results: [SimulationResults] = []
+    for (index, parts) in perScenario.enumerated() {
+      do {
+        results.append(try SavedResults.merged(parts).results)
+      } catch {
+        throw ShardMergeError("scenario \(index + 1) (\(Excerpt.sanitized(first.scenarios[index].name, limit: 80))): \(error.description)")
+      }
+    }
+    return MergedShards(header: first, results: results, waveEnds: waveEnds)
+  }
+}
+
+/// Merged shards: the header they share, every scenario's results, and the replication count
+/// after each wave (`--precision`; one entry otherwise).
+public struct MergedShards: Sendable {
+  public var header: ShardFile
+  public var results: [SimulationResults]
+  public var waveEnds: [Int]
+}
+
+public struct ShardError: Error, Sendable, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}
+
+/// Why shard files were refused: missing, duplicated, overlapping or foreign shards.
+public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
+  public let detail: String
+  public init(_ detail: String) { self.detail = detail }
+  public var description: String { "cannot merge: \(detail)" }
+}
