@@ -221,13 +221,14 @@ public struct ShardFile: Codable, Sendable {
 
   /// The identity every shard of one command shares, field by field (the shard and its parts aside).
   var identity: [(String, String)] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let report = (try? encoder.encode(self.report)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    func list(_ items: [String]) -> String { items.joined(separator: " ") }
     return [
       ("command", command), ("cccm version", version),
       ("scenarios", scenarios.map { "\($0.name) (\($0.hash))" }.joined(separator: ", ")), ("seed", String(seed)),
-      ("generator", generator), ("replications", String(replications)), ("periods", byPeriod ? "kept" : "not kept"), ("report options", report),
+      ("generator", generator), ("replications", String(replications)), ("periods", byPeriod ? "kept" : "not kept"),
+      ("--format", report.format), ("--by", report.by ?? "none"), ("--target", list(report.targets)), ("--metrics", list(report.metrics)),
+      ("--objective", report.objective), ("--teams", String(report.teams)), ("--verbose", String(report.verbose)), ("--layout", report.layout),
+      ("--vary", list(report.vary)), ("--precision", report.precision ?? "none"), ("--max-replications", report.maxReplications.map(String.init) ?? "none"),
     ]
   }
 
@@ -240,7 +241,7 @@ public struct ShardFile: Codable, Sendable {
     for (name, file) in named.dropFirst() {
       for ((field, mine), (_, theirs)) in zip(file.identity, first.identity) where mine != theirs {
         throw ShardMergeError(
-          "\(name) is not a shard of the command \(firstName) is from: its \(field) \(field.hasSuffix("s") ? "are" : "is") \(Excerpt.quoted(mine, limit: 200)), not \(Excerpt.quoted(theirs, limit: 200)); merge the shards of one command only")
+          "\(name) is not a shard of the command \(firstName) is from: its \(field) \(field == "scenarios" ? "are" : "is") \(Excerpt.quoted(mine, limit: 200)), not \(Excerpt.quoted(theirs, limit: 200)); merge the shards of one command only")
       }
     }
     let waves = Dictionary(grouping: named, by: { $0.file.wave ?? 1 })
@@ -269,7 +270,7 @@ public struct ShardFile: Codable, Sendable {
       if !missing.isEmpty {
         let list = missing.prefix(10).map { "\($0)/\(count)" }.joined(separator: ", ") + (missing.count > 10 ? " and \(missing.count - 10) more" : "")
         throw ShardMergeError(
-          "shard\(missing.count == 1 ? "" : "s") \(list)\(inWave) \(missing.count == 1 ? "is" : "are") missing; run \(missing.count == 1 ? "it" : "them") (--shard \(missing[0])/\(count)\(first.wave == nil ? "" : " --wave \(wave)")) and merge all \(count)")
+          "shard\(missing.count == 1 ? "" : "s") \(list)\(inWave) \(missing.count == 1 ? "is" : "are") missing; run \(missing.count == 1 ? "it (--shard \(missing[0])/\(count)" : "each (--shard I/\(count)")\(first.wave == nil ? "" : " --wave \(wave)")) and merge all \(count)")
       }
       for (_, file) in files.sorted(by: { $0.file.shard.index < $1.file.shard.index }) {
         for part in file.parts { perScenario[part.scenario].append(part.results) }

@@ -9,31 +9,54 @@ public let cccmExecutable: String = {
   return directory.appendingPathComponent("cccm").path
 }()
 
-/// Runs `cccm` with `arguments` in `directory` and returns its exit status and output. Standard
-/// output and error go to temporary files, so a child that fills one pipe while the other is
-/// being read cannot deadlock the test.
+/// A started child process whose standard output and error go to temporary files, so a child
+/// that fills one pipe while the other is being read cannot deadlock the test.
+public struct ChildProcess {
+  let process: Process
+  let scratch: URL
+  let out: FileHandle
+  let err: FileHandle
+
+  /// Starts `executable` with `arguments` in `directory`; `environment` replaces the test's when given.
+  public static func start(_ executable: String, _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String]? = nil) throws -> ChildProcess {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent("out").path, contents: nil)
+    _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent("err").path, contents: nil)
+    let out = try FileHandle(forWritingTo: scratch.appendingPathComponent("out"))
+    let err = try FileHandle(forWritingTo: scratch.appendingPathComponent("err"))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    if let environment { process.environment = environment }
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return ChildProcess(process: process, scratch: scratch, out: out, err: err)
+  }
+
+  /// Waits for the child and returns its exit status and output.
+  public func wait() throws -> (status: Int32, out: String, err: String) {
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    process.waitUntilExit()
+    try out.close()
+    try err.close()
+    let stdout = try Data(contentsOf: scratch.appendingPathComponent("out"))
+    let stderr = try Data(contentsOf: scratch.appendingPathComponent("err"))
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  }
+}
+
+/// Runs `cccm` with `arguments` in `directory` and returns its exit status and output.
 public func runCCCM(_ arguments: [String], in directory: URL = repositoryRoot) throws -> (status: Int32, out: String, err: String) {
-  let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-test-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(at: scratch) }
-  let outURL = scratch.appendingPathComponent("out")
-  let errURL = scratch.appendingPathComponent("err")
-  _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-  _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-  let out = try FileHandle(forWritingTo: outURL)
-  let err = try FileHandle(forWritingTo: errURL)
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: cccmExecutable)
-  process.arguments = arguments
-  process.currentDirectoryURL = directory
-  process.standardOutput = out
-  process.standardError = err
-  process.standardInput = FileHandle.nullDevice
-  try process.run()
-  process.waitUntilExit()
-  try out.close()
-  try err.close()
-  let stdout = try Data(contentsOf: outURL)
-  let stderr = try Data(contentsOf: errURL)
-  return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  try ChildProcess.start(cccmExecutable, arguments, in: directory).wait()
+}
+
+/// Runs `cccm` once per argument list, all at the same time (parallel processes), and returns
+/// each one's exit status and output in order.
+public func runCCCMConcurrently(_ commands: [[String]], in directory: URL = repositoryRoot) throws -> [(status: Int32, out: String, err: String)] {
+  let started = try commands.map { try ChildProcess.start(cccmExecutable, $0, in: directory) }
+  return try started.map { try $0.wait() }
 }
