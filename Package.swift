@@ -68,7 +68,7 @@ let package = Package(
       name: "ReportsTests",
       dependencies: ["Reports", "ScenarioFiles", "Randomness", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
-    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Experiments", "Reports", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Experiments", "Reports", "TestSupport", "Yams"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )
