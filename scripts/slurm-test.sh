@@ -16,8 +16,9 @@ fail() { say "FAILED: $*"; exit 1; }
 
 # --- cccm ---------------------------------------------------------------------------------------
 if [ -z "${CCCM:-}" ]; then
+  say "building cccm (release; up to date after scripts/check-install.sh)"
+  swift build -c release --disable-local-rpath --product cccm >/dev/null || fail "swift build failed"
   CCCM="$(swift build -c release --disable-local-rpath --show-bin-path)/cccm"
-  [ -x "$CCCM" ] || { say "building cccm (release)"; swift build -c release --disable-local-rpath >/dev/null; }
 fi
 [ -x "$CCCM" ] || fail "no cccm binary at $CCCM"
 export CCCM
@@ -71,7 +72,7 @@ cpus=$(nproc)
 export SLURM_CONF="$work/slurm.conf"
 cat > "$SLURM_CONF" <<CONF
 ClusterName=cccmtest
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -94,13 +95,15 @@ SlurmctldPort=${SLURMCTLD_PORT:-6817}
 SlurmdPort=${SLURMD_PORT:-6818}
 JobCompType=jobcomp/none
 AccountingStorageType=accounting_storage/none
-NodeName=$host CPUs=$cpus State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
 PartitionName=cccm Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 
 say "starting slurmctld and slurmd on $host ($cpus CPUs)"
 slurmctld -f "$SLURM_CONF" || fail "slurmctld did not start"
-for _ in $(seq 1 100); do scontrol ping 2>/dev/null | grep -q UP && break; sleep 0.2; done
+up=no
+for _ in $(seq 1 100); do scontrol ping 2>/dev/null | grep -q UP && { up=yes; break; }; sleep 0.2; done
+[ "$up" = yes ] || fail "slurmctld does not answer after 20 s (port ${SLURMCTLD_PORT:-6817} taken? set SLURMCTLD_PORT and SLURMD_PORT)"
 slurmd -f "$SLURM_CONF" || fail "slurmd did not start"
 state=""
 for _ in $(seq 1 120); do
