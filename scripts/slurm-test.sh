@@ -41,12 +41,16 @@ mkdir -p "$work/state" "$work/spool" "$work/munge" "$work/out"
 pids=()
 cleanup() {
   local status=$?
-  if [ -n "${SLURM_CONF:-}" ] && [ -f "$SLURM_CONF" ]; then scancel --quiet --user=root >/dev/null 2>&1 || true; fi
-  for file in "$work/slurmd.pid" "$work/slurmctld.pid" "$work/munge/munged.pid"; do
-    if [ -f "$file" ]; then kill "$(cat "$file")" 2>/dev/null || true; fi
+  if [ -n "${SLURM_CONF:-}" ] && [ -f "$SLURM_CONF" ]; then timeout 10 scancel --quiet --user=root >/dev/null 2>&1 || true; fi
+  # The daemons run in the foreground as this script's children: stop them (slurmd, slurmctld,
+  # munged) by their process ids and reap them.
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[$i]}" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "${pids[$i]}" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "${pids[$i]}" 2>/dev/null || true
+    wait "${pids[$i]}" 2>/dev/null || true
   done
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  sleep 1
   if [ "$status" -ne 0 ]; then
     for log in slurmctld.log slurmd.log munged.log; do
       [ -f "$work/$log" ] && { say "last lines of $log:"; tail -n 15 "$work/$log" >&2; }
@@ -62,10 +66,11 @@ key="$work/munge/munge.key"
 dd if=/dev/urandom of="$key" bs=1 count=1024 2>/dev/null
 chmod 400 "$key"
 socket="$work/munge/munge.socket"
-munged --force --key-file="$key" --socket="$socket" --pid-file="$work/munge/munged.pid" --log-file="$work/munged.log" \
-  --seed-file="$work/munge/munge.seed" || fail "munged did not start (see $work/munged.log)"
+munged --force --foreground --key-file="$key" --socket="$socket" --pid-file="$work/munge/munged.pid" --log-file="$work/munged.log" \
+  --seed-file="$work/munge/munge.seed" 2>>"$work/munged.log" &
+pids+=($!)
 for _ in $(seq 1 50); do [ -S "$socket" ] && break; sleep 0.1; done
-[ -S "$socket" ] || fail "munged's socket $socket did not appear"
+[ -S "$socket" ] || fail "munged's socket $socket did not appear within 5 s"
 
 host=$(hostname)
 cpus=$(nproc)
@@ -100,11 +105,13 @@ PartitionName=cccm Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 
 say "starting slurmctld and slurmd on $host ($cpus CPUs)"
-slurmctld -f "$SLURM_CONF" || fail "slurmctld did not start"
+slurmctld -D -f "$SLURM_CONF" 2>>"$work/slurmctld.log" &
+pids+=($!)
 up=no
 for _ in $(seq 1 100); do scontrol ping 2>/dev/null | grep -q UP && { up=yes; break; }; sleep 0.2; done
 [ "$up" = yes ] || fail "slurmctld does not answer after 20 s (port ${SLURMCTLD_PORT:-6817} taken? set SLURMCTLD_PORT and SLURMD_PORT)"
-slurmd -f "$SLURM_CONF" || fail "slurmd did not start"
+slurmd -D -f "$SLURM_CONF" 2>>"$work/slurmd.log" &
+pids+=($!)
 state=""
 for _ in $(seq 1 120); do
   state=$(sinfo -h -n "$host" -o %t 2>/dev/null | head -n 1)
