@@ -75,6 +75,8 @@ public struct ReportRecord: Codable, Sendable, Equatable {
 /// replication this shard simulated. Documented in docs/results-format.md.
 public struct ShardFile: Codable, Sendable {
   public static let currentFormat = "cccm-shard/1"
+  /// The most scenarios a shard file may list (a sweep has at most 1,001; sensitivity 1 + 2 per factor).
+  public static let maximumScenarios = 100_000
   public var format = ShardFile.currentFormat
   /// The cccm version that wrote the file.
   public var version: String
@@ -188,7 +190,9 @@ public struct ShardFile: Codable, Sendable {
     guard ["run", "compare", "sweep", "sensitivity"].contains(command) else {
       throw damaged("command", "expected run, compare, sweep or sensitivity, got \(Excerpt.quoted(command))")
     }
-    guard (1...1001).contains(scenarios.count) else { throw damaged("scenarios", "expected 1 to 1,001 scenarios, got \(scenarios.count)") }
+    guard (1...Self.maximumScenarios).contains(scenarios.count) else {
+      throw damaged("scenarios", "expected 1 to \(Self.maximumScenarios) scenarios, got \(scenarios.count)")
+    }
     guard GeneratorKind(name: generator) != nil else { throw damaged("generator", GeneratorKind.refusal(Excerpt.sanitized(generator, limit: 40))) }
     guard (1...Scenario.maximumReplications).contains(replications) else {
       throw damaged("replications", "expected 1 to \(Scenario.maximumReplications), got \(replications)")
