@@ -52,7 +52,7 @@ let package = Package(
       name: "Calibration",
       dependencies: ["CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Yams", .product(name: "CSV", package: "CSV.swift")]),
     /// Tables in terminal, Markdown, CSV and JSON form.
-    .target(name: "Reports", dependencies: ["Estimation", "Simulation"]),
+    .target(name: "Reports", dependencies: ["Estimation", "Simulation", "Calibration"]),
 
     /// The GNU Scientific Library, reached only through `Randomness`.
     .systemLibrary(

@@ -12,6 +12,9 @@ extension OutputFormat: ExpressibleByArgument {}
 enum Exit {
   static let invalidScenario = ExitCode(1)
   static let fileError = ExitCode(2)
+  /// `cccm fit`: a mapping file's problems (6) and an export's (7).
+  static let invalidMapping = ExitCode(6)
+  static let invalidExport = ExitCode(7)
 }
 
 func printError(_ text: String) {
