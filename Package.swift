@@ -69,7 +69,7 @@ let package = Package(
     .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles", "TestSupport"], exclude: ["Invalid", "valid.yaml"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles", "TestSupport"]),
     .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Randomness"]),
-    .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Randomness", "ScenarioFiles", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Randomness", "ScenarioFiles", "CoverageModel", "TestSupport"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Estimation", "Simulation", "TestSupport"]),
     .testTarget(
       name: "ReportsTests",
