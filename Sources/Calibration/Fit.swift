@@ -110,6 +110,8 @@ public struct FitResult: Sendable {
   public var bootstrap: Int
   public var seed: UInt64
   public var potentialSource: Mapping.PotentialSource
+  /// What happened by month over the window (engaged, won, lost, bookings).
+  public var history: Actuals
 }
 
 /// Fits a scenario from an export.
@@ -195,7 +197,8 @@ public enum Calibrator {
       segments: segments, teams: teams, products: mapping.columns["product"] == nil ? [] : products,
       regions: Array(Set(used.compactMap(\.region))).sorted(),
       industries: mapping.segmentsBy.contains("industry") ? Array(Set(segments.compactMap { $0.groups["industry"] })).sorted() : [],
-      longestCycle: longest, bootstrap: mapping.bootstrap, seed: mapping.seed, potentialSource: mapping.accountPotential)
+      longestCycle: longest, bootstrap: mapping.bootstrap, seed: mapping.seed, potentialSource: mapping.accountPotential,
+      history: Actuals(export.opportunities, from: first, through: until))
   }
 
   static func fitSegment(

@@ -65,8 +65,38 @@ public struct FamilyFit: Sendable, Codable {
 public enum MaximumLikelihood {
   /// The weighted log-likelihood of `sample` under `family` with parameters `p`.
   public static func logLikelihood(_ family: LifetimeFamily, _ p: [Double], _ sample: CensoredSample) -> Double {
+    logLikelihood(family, p, sample, Sums(sample))
+  }
+
+  /// Weighted sums of the events (w, w x, w log x, w (log x)^2): the exponential's, gamma's and
+  /// lognormal's event terms need nothing else, so each evaluation is O(1) in the events.
+  struct Sums {
+    var weight = 0.0, x = 0.0, logX = 0.0, logX2 = 0.0
+    init(_ sample: CensoredSample) {
+      for (x, w) in zip(sample.events, sample.eventWeights) where w > 0 {
+        let l = log(x)
+        weight += w
+        self.x += w * x
+        logX += w * l
+        logX2 += w * l * l
+      }
+    }
+  }
+
+  static func logLikelihood(_ family: LifetimeFamily, _ p: [Double], _ sample: CensoredSample, _ sums: Sums) -> Double {
     var total = 0.0
-    for (x, w) in zip(sample.events, sample.eventWeights) where w > 0 { total += w * family.logDensity(x, p) }
+    switch family {
+    case .exponential: total = -sums.weight * log(p[0]) - sums.x / p[0]
+    case .gamma:
+      let (k, theta) = (p[0], p[1] / p[0])
+      total = -sums.weight * (SpecialFunctions.logGamma(k) + k * log(theta)) + (k - 1) * sums.logX - sums.x / theta
+    case .lognormal:
+      let (mu, sigma) = (log(p[0]), p[1])
+      let squares = sums.logX2 - 2 * mu * sums.logX + mu * mu * sums.weight
+      total = -sums.logX - sums.weight * log(sigma * (2 * Double.pi).squareRoot()) - squares / (2 * sigma * sigma)
+    case .weibull, .loglogistic:
+      for (x, w) in zip(sample.events, sample.eventWeights) where w > 0 { total += w * family.logDensity(x, p) }
+    }
     for (x, w) in zip(sample.censored, sample.censoredWeights) where w > 0 { total += w * family.logSurvival(x, p) }
     return total
   }
@@ -77,12 +107,13 @@ public enum MaximumLikelihood {
     let positive = sample.events.filter { $0 > 0 }
     guard !positive.isEmpty, positive.count == sample.events.count else { return nil }
     let start = family.start(positive).map { log($0) }
+    let sums = Sums(sample)
     let objective: ([Double]) -> Double = { theta in
-      let value = -logLikelihood(family, theta.map { exp($0) }, sample)
+      let value = -logLikelihood(family, theta.map { exp($0) }, sample, sums)
       return value.isNaN ? .infinity : value
     }
-    var result = Minimisation.minimise(start: start, step: start.map { _ in 0.3 }, objective)
-    result = Minimisation.minimise(start: result.point, step: start.map { _ in 0.05 }, objective)
+    var result = Minimisation.minimise(start: start, step: start.map { _ in 0.3 }, tolerance: 1e-7, objective)
+    result = Minimisation.minimise(start: result.point, step: start.map { _ in 0.05 }, tolerance: 1e-7, objective)
     let theta = result.point
     let parameters = theta.map { exp($0) }
     let maximum = -result.value

@@ -84,6 +84,11 @@ public enum FitReport {
         return [.text(m)] + counts.map { .number($0) } + [.number(counts.reduce(0, +))]
       }, textColumns: 1)
 
+    add("history", "History by month (engaged in the month; won, lost and bookings by close month)", ["month", "engaged", "won", "lost", "win rate", "bookings"],
+      fit.history.months.map { m in
+        [.text(m.month), .number(Double(m.engaged)), .number(Double(m.won)), .number(Double(m.lost)), .number(m.won + m.lost > 0 ? Double(m.won) / Double(m.won + m.lost) : .nan), .number(m.bookings)]
+      }, textColumns: 1)
+
     let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     add("seasonality", "Seasonal profile (arrivals per day by calendar month, mean 1)", ["month", "arrivals", "days", "factor"],
       (0..<12).map { [.text(names[$0]), .number(Double(fit.seasonalCounts[$0])), .number(Double(fit.seasonalDays[$0])), .number(fit.seasonality[$0])] }, textColumns: 1)

@@ -71,6 +71,15 @@ struct ShippedDataTests {
       #expect(segment.dealSize?.events == amounts.count)
     }
     #expect(fit.segments.map(\.arrivals).reduce(0, +) == rows.count)
+    // History by month: wins and bookings by close month, engaged by engage month, over the window.
+    let all = try Self.lines("sales_pipeline.csv")
+    for month in fit.history.months {
+      let closedIn = all.filter { $0[6].hasPrefix(month.month) && $0[6] >= since && $0[6] <= until }
+      #expect(month.won == closedIn.filter { $0[4] == "Won" }.count && month.lost == closedIn.filter { $0[4] == "Lost" }.count, "\(month.month)")
+      #expect(abs(month.bookings - closedIn.filter { $0[4] == "Won" }.compactMap { Double($0[7]) }.reduce(0, +)) < 1e-6)
+      #expect(month.engaged == rows.filter { $0[5].hasPrefix(month.month) }.count)
+    }
+    #expect(fit.history.teamMonths.map(\.won).reduce(0, +) == fit.history.months.map(\.won).reduce(0, +))
   }
 
   @Test("the written scenario validates and reads back the fitted figures")
