@@ -112,6 +112,16 @@ public struct FitResult: Sendable {
   public var potentialSource: Mapping.PotentialSource
   /// What happened by month over the window (engaged, won, lost, bookings).
   public var history: Actuals
+  /// The quarter-end push, fitted on every deal closed in the window (written when significant).
+  public var quarterEnd: QuarterEndFit?
+
+  /// The advance written for a segment: its win probability, scaled so that with the quarter-end
+  /// push the overall win probability stays the fitted one.
+  public func advance(_ segment: SegmentFit) -> Double {
+    let p = segment.outcomes.winProbability.isFinite ? segment.outcomes.winProbability : 0
+    guard let push = quarterEnd, push.isSignificant else { return p }
+    return min(1, p * push.advanceScale)
+  }
 }
 
 /// Fits a scenario from an export.
@@ -198,7 +208,11 @@ public enum Calibrator {
       regions: Array(Set(used.compactMap(\.region))).sorted(),
       industries: mapping.segmentsBy.contains("industry") ? Array(Set(segments.compactMap { $0.groups["industry"] })).sorted() : [],
       longestCycle: longest, bootstrap: mapping.bootstrap, seed: mapping.seed, potentialSource: mapping.accountPotential,
-      history: Actuals(export.opportunities, from: first, through: until))
+      history: Actuals(export.opportunities, from: first, through: until),
+      quarterEnd: QuarterEndFit.fit(used.compactMap { o in
+        guard let closed = o.closed, closed <= until, o.stage == .won || o.stage == .lost else { return nil }
+        return (closed, o.stage == .won)
+      }))
   }
 
   static func fitSegment(

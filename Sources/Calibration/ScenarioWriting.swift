@@ -37,6 +37,16 @@ public enum ScenarioWriting {
     if !fit.unobservedMonths.isEmpty {
       comment("  months the window never reaches get the mean rate: \(fit.unobservedMonths.map { months[$0 - 1] }.joined(separator: ", "))")
     }
+    if let push = fit.quarterEnd {
+      let candidates = push.candidates.map { "\($0.days)d \(number($0.logLikelihood, 6))" }.joined(separator: ", ")
+      comment("quarter_end: closes in the last \(push.lastDays) days of a quarter won \(push.wonInside)/\(push.closedInside), elsewhere \(push.wonOutside)/\(push.closedOutside):")
+      comment("  factor \(number(push.factor, 4)) (95% CI \(number(push.factorInterval.lowerBound, 4))-\(number(push.factorInterval.upperBound, 4))), likelihood ratio \(number(push.likelihoodRatio, 4)), chi2(1) p \(pValue(push.pValue)); window chosen by log-likelihood among \(candidates)")
+      if push.isSignificant {
+        line("quarter_end: {last_days: \(push.lastDays), advance_factor: \(number(push.factor, 6))}")
+      } else {
+        comment("  not significant at 1%: no quarter_end written")
+      }
+    }
     line("seasonality: [\(fit.seasonality.map { number($0, 4) }.joined(separator: ", "))]")
     line("segments:")
     for s in fit.segments {
@@ -87,7 +97,10 @@ public enum ScenarioWriting {
       if let loss = s.lossCycle {
         comment("time to a loss (a stage lasts the same whatever its outcome, so not written): \(loss.note); mean \(number(loss.mean, 4)) days", indent: "      ")
       }
-      line("      - {name: close, days: \(days), advance: \(number(r.winProbability.isFinite ? r.winProbability : 0, 6))}")
+      if let push = fit.quarterEnd, push.isSignificant {
+        comment("  advance = win probability x \(number(push.advanceScale, 4)), so that with the quarter-end push (\(number(push.shareInside, 3)) of closes in its window) the overall win probability stays the fitted one", indent: "      ")
+      }
+      line("      - {name: close, days: \(days), advance: \(number(fit.advance(s), 6))}")
     }
     line("teams:")
     let allocations = coverage(fit)

@@ -101,6 +101,18 @@ public enum FitReport {
                 .number(s.winProbabilityInterval.lowerBound), .number(s.winProbabilityInterval.upperBound), .number(r.closedWinRate), .number(r.finalOpen)]
       }, textColumns: 1)
 
+    if let push = fit.quarterEnd {
+      add("quarter_end", "Quarter-end push (win probability of deals closing in a quarter's last days, against the rest)",
+        ["last days", "won inside", "closed inside", "won outside", "closed outside", "factor", "95% CI low", "95% CI high", "LR", "p-value", "log-likelihood"],
+        push.candidates.map { c in
+          let chosen = c.days == push.lastDays
+          return [.text("\(c.days)" + (chosen ? (push.isSignificant ? " (written)" : " (best, not significant)") : "")), .number(chosen ? Double(push.wonInside) : .nan),
+                  .number(chosen ? Double(push.closedInside) : .nan), .number(chosen ? Double(push.wonOutside) : .nan), .number(chosen ? Double(push.closedOutside) : .nan),
+                  .number(chosen ? push.factor : .nan), .number(chosen ? push.factorInterval.lowerBound : .nan), .number(chosen ? push.factorInterval.upperBound : .nan),
+                  .number(chosen ? push.likelihoodRatio : .nan), .pValue(chosen ? push.pValue : .nan), .number(c.logLikelihood)]
+        }, textColumns: 1)
+    }
+
     var cycleRows: [[Cell]] = []
     for s in fit.segments {
       for (outcome, fitted) in [("win", s.winCycle), ("loss", s.lossCycle)] {

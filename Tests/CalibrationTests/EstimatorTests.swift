@@ -271,3 +271,40 @@ struct ArrivalTests {
     for n in stride(from: -800_000, to: 800_000, by: 997) { #expect(Day(Day(number: n).date).number == n) }
   }
 }
+
+@Suite("The quarter-end push")
+struct QuarterEndTests {
+  @Test("a close is inside the window as the engine tests it: the next quarter starts within last_days")
+  func inside() {
+    let day = { (y: Int, m: Int, d: Int) in Day(.init(year: y, month: m, day: d)) }
+    #expect(QuarterEndFit.inside(day(2017, 3, 31), lastDays: 1) && !QuarterEndFit.inside(day(2017, 3, 30), lastDays: 1))
+    #expect(QuarterEndFit.inside(day(2017, 12, 31), lastDays: 1) && QuarterEndFit.inside(day(2017, 12, 18), lastDays: 14))
+    #expect(!QuarterEndFit.inside(day(2017, 12, 17), lastDays: 14) && !QuarterEndFit.inside(day(2018, 1, 1), lastDays: 31))
+  }
+
+  @Test("a known push (0.5 -> 0.8 in the last 14 days) is found with its window and factor; none is found where there is none")
+  func recovers() throws {
+    let g = generator(900)
+    let first = Day(.init(year: 2020, month: 1, day: 1))
+    var pushed: [(day: Day, won: Bool)] = []
+    var flat: [(day: Day, won: Bool)] = []
+    for _ in 0..<8000 {
+      let day = first.advanced(by: g.uniformIndex(below: 730))
+      let p = QuarterEndFit.inside(day, lastDays: 14) ? 0.8 : 0.5
+      pushed.append((day, g.uniform() < p))
+      flat.append((day, g.uniform() < 0.6))
+    }
+    let fit = try #require(QuarterEndFit.fit(pushed))
+    #expect(fit.lastDays == 14 && fit.isSignificant)
+    let se = (log(fit.factorInterval.upperBound) - log(fit.factor)) / 1.96
+    #expect(abs(log(fit.factor) - log(1.6)) < 4 * se, "factor \(fit.factor)")
+    // Keeping the overall win rate: advance x ((1 - s) + s x factor) = the pooled win rate.
+    let pooled = Double(pushed.filter(\.won).count) / Double(pushed.count)
+    let outside = Double(fit.wonOutside) / Double(fit.closedOutside)
+    #expect(abs(pooled * fit.advanceScale - outside) < 1e-12)
+    let none = try #require(QuarterEndFit.fit(flat))
+    let noneSE = (log(none.factorInterval.upperBound) - log(none.factor)) / 1.96
+    // The best of five windows: allow the selection's spread.
+    #expect(abs(log(none.factor)) < 4 * noneSE, "factor \(none.factor) where there is no push")
+  }
+}

@@ -94,7 +94,7 @@ struct ShippedDataTests {
       #expect(abs(written.opportunitiesPerAccountYear / fitted.opportunitiesPerAccountYear - 1) < 1e-5)
       #expect(abs(written.arrivalsPerDay / fitted.ratePerDay - 1) < 1e-5)
       let stage = try #require(scenario.motions.first { $0.name == written.motion }?.stages.first)
-      #expect(abs(stage.advance - fitted.outcomes.winProbability) < 1e-5)
+      #expect(abs(stage.advance - fit.advance(fitted)) < 1e-5)
       #expect(abs(stage.days.mean / (fitted.winCycle?.written.mean ?? .nan) - 1) < 1e-4)
       #expect(abs(written.dealSize.mean / (fitted.dealSize?.written.mean ?? .nan) - 1) < 1e-4)
     }
