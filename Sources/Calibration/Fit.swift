@@ -114,11 +114,14 @@ public struct FitResult: Sendable {
   public var history: Actuals
   /// The quarter-end push, fitted on every deal closed in the window (written when significant).
   public var quarterEnd: QuarterEndFit?
+  /// Whether deals open past the longest cycle count as lost (mapping `scenario.stale_open: lost`).
+  public var staleAsLost = false
 
   /// The advance written for a segment: its win probability, scaled so that with the quarter-end
   /// push the overall win probability stays the fitted one.
   public func advance(_ segment: SegmentFit) -> Double {
-    let p = segment.outcomes.winProbability.isFinite ? segment.outcomes.winProbability : 0
+    let fitted = staleAsLost ? segment.outcomes.finalWon : segment.outcomes.winProbability
+    let p = fitted.isFinite ? fitted : 0
     guard let push = quarterEnd, push.isSignificant else { return p }
     return min(1, p * push.advanceScale)
   }
@@ -212,7 +215,7 @@ public enum Calibrator {
       quarterEnd: QuarterEndFit.fit(used.compactMap { o in
         guard let closed = o.closed, closed <= until, o.stage == .won || o.stage == .lost else { return nil }
         return (closed, o.stage == .won)
-      }))
+      }), staleAsLost: mapping.staleAsLost)
   }
 
   static func fitSegment(

@@ -29,6 +29,9 @@ public struct Mapping: Sendable {
   public var bootstrap = 200
   public var seed: UInt64 = 1
   public var accountPotential: PotentialSource = .opportunities
+  /// Deals open past the longest cycle seen (stale records): `lost` counts them as lost in the
+  /// win probability (CIF_won alone); by default their outcome is unknown (CIF_won / (CIF_won + CIF_lost)).
+  public var staleAsLost = false
   /// The mapping file's path (joins are relative to its folder).
   public var file = ""
 
@@ -128,7 +131,7 @@ public struct Mapping: Sendable {
         }
       case "scenario":
         guard case .mapping(let fields) = node else { return reader.error(node, key, "expected a mapping such as {name: crm, tier: smb}") }
-        reader.read(fields, path: key, allowed: ["name", "tier", "since", "slots_percentile", "bootstrap", "seed", "account_potential"]) { field, value in
+        reader.read(fields, path: key, allowed: ["name", "tier", "since", "slots_percentile", "bootstrap", "seed", "account_potential", "stale_open"]) { field, value in
           let path = "\(key).\(field)"
           switch field {
           case "name": if let name = reader.text(value, path) { mapping.scenarioName = name }
@@ -151,6 +154,10 @@ public struct Mapping: Sendable {
           case "seed":
             if let s = reader.number(value, path) {
               if s >= 0 && s < 1.8e19 && s == s.rounded() { mapping.seed = UInt64(s) } else { reader.error(value, path, "give a whole number from 0 to 2^64-1") }
+            }
+          case "stale_open":
+            if let text = reader.text(value, path) {
+              if ["unknown", "lost"].contains(text) { mapping.staleAsLost = text == "lost" } else { reader.error(value, path, "unknown choice \"\(text)\"; use unknown or lost") }
             }
           default:
             if let text = reader.text(value, path) {

@@ -86,6 +86,9 @@ public enum ScenarioWriting {
       line("    stages:")
       comment("advance: win probability \(number(r.winProbability, 4)) (Aalen-Johansen, open deals censored at the cut-off; 95% CI \(number(s.winProbabilityInterval.lowerBound, 4))-\(number(s.winProbabilityInterval.upperBound, 4)));", indent: "      ")
       comment("  won \(r.won), lost \(r.lost), open \(r.open); won / (won + lost) would say \(number(r.closedWinRate, 4)); still open past the longest cycle: \(number(r.finalOpen, 3))", indent: "      ")
+      if fit.staleAsLost {
+        comment("  stale_open: lost: deals open past the longest cycle count as lost, so the probability written is CIF_won = \(number(r.finalWon, 4))", indent: "      ")
+      }
       var days = "1"
       if let win = s.winCycle {
         comment("days: time to a win, given a win: \(win.note)", indent: "      ")

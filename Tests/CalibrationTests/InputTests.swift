@@ -72,6 +72,19 @@ struct InputTests {
     #expect(problems.contains("map.yaml:12:30: error: scenario.slots_percentile: 95.0 is out of range: give a share in (0, 1], e.g. 0.95"))
   }
 
+  @Test("stale_open: lost makes the written win probability the cumulative incidence of winning")
+  func staleOpen() throws {
+    #expect(try Mapping.parse(goodMapping + "\nscenario: {stale_open: lost}\n", file: "map.yaml").staleAsLost)
+    #expect(mappingProblems(goodMapping + "\nscenario: {stale_open: dead}\n") == ["map.yaml:12:24: error: scenario.stale_open: unknown choice \"dead\"; use unknown or lost"])
+    let m = try Mapping.parse(goodMapping + "\nscenario: {stale_open: lost}\n", file: "map.yaml")
+    let export = try Export.read(try CSVTable.parse(goodExport + "\na5,Bob,Open,2023-06-01,,", file: "export.csv"), mapping: m)
+    let fit = try Calibrator.fit(export, mapping: m, until: Day(CalendarDate(year: 2024, month: 4, day: 30)), since: Day(CalendarDate(year: 2023, month: 6, day: 1)))
+    let segment = try #require(fit.segments.first)
+    // The open deal engaged 2023-06-01 is older than any closed cycle: it keeps CIF_won below won / (won + lost).
+    #expect(segment.outcomes.finalOpen > 0 && abs(fit.advance(segment) - segment.outcomes.finalWon) < 1e-12)
+    #expect(abs(segment.outcomes.winProbability - 2.0 / 3) < 1e-12 && fit.advance(segment) < 2.0 / 3)
+  }
+
   @Test("a missing column names the mapping's line and suggests the nearest column")
   func missingColumn() {
     let csv = goodExport.replacingOccurrences(of: "id,owner,stage,engaged,closed,amount", with: "id,owner,stage,engaged,close_date,amount")
