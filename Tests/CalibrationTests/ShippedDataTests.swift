@@ -114,6 +114,17 @@ struct ShippedDataTests {
     }
   }
 
+  @Test("the fitted scenarios notebook 07 runs are what cccm fit writes today", arguments: [("2017-12-31", "fitted.yaml"), ("2017-06-30", "fitted-2017-06-30.yaml")])
+  func notebookScenariosAreCurrent(until: String, name: String) throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("fit-\(UUID().uuidString).yaml").path
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let data = "../data/crm-sales-opportunities"
+    let result = try runCCCM(["fit", "\(data)/sales_pipeline.csv", "--map", "\(data)/mapping.yaml", "--until", until, "-o", out], in: repositoryRoot.appendingPathComponent("notebooks-md"))
+    #expect(result.status == 0, "\(result.err)")
+    let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("scenarios/crm-sales/\(name)"), encoding: .utf8)
+    #expect(try String(contentsOfFile: out, encoding: .utf8) == committed, "re-run notebooks-md/07's fit commands (cccm notebook run)")
+  }
+
   @Test("cccm fit writes a scenario that validates and runs; bad input gets its exit status")
   func command() throws {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("fit-\(UUID().uuidString).yaml").path
