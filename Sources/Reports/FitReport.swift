@@ -120,14 +120,14 @@ public enum FitReport {
         for f in fitted.ranked {
           let written = fitted.writtenFamily?.family == f.family && outcome == "win"
           cycleRows.append([.text(s.name), .text(outcome), .text(f.family.rawValue), .text(parameters(f)), .number(f.aic - fitted.ranked[0].aic), .number(f.bic - fitted.ranked.map(\.bic).min()!),
-                            .text(written ? "written" : "")])
+                            .number(f.andersonDarling ?? .nan), .number(f.kolmogorovSmirnov ?? .nan), .text(written ? "written" : "")])
         }
         cycleRows.append([.text(s.name), .text(outcome), .text("empirical"), .text("mean \(show(fitted.written.mean)) (n \(fitted.events), open weight \(show(fitted.censoredWeight)))"),
-                          .number(.nan), .number(.nan), .text(fitted.writtenFamily == nil && outcome == "win" ? "written" : "")])
+                          .number(.nan), .number(.nan), .number(.nan), .number(.nan), .text(fitted.writtenFamily == nil && outcome == "win" ? "written" : "")])
       }
     }
-    add("cycle_times", "Cycle times in days (censored maximum likelihood; best first by AIC; written: the motion's stage)",
-      ["segment", "outcome", "family", "parameters", "dAIC", "dBIC", ""], cycleRows, textColumns: 4)
+    add("cycle_times", "Cycle times in days (censored maximum likelihood; best first by AIC; A2 and KS D where nothing is censored; written: the motion's stage)",
+      ["segment", "outcome", "family", "parameters", "dAIC", "dBIC", "A2", "KS D", ""], cycleRows, textColumns: 4)
     var fallbackText = ""
     for s in fit.segments {
       for (outcome, fitted) in [("win", s.winCycle), ("loss", s.lossCycle)] {

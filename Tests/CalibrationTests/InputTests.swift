@@ -124,6 +124,34 @@ struct InputTests {
     ])
   }
 
+  @Test("joins: team and region from the owners table, industry and size from the accounts table; an owner missing from it is named")
+  func joins() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joins-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try "rep,boss,office\nAnn,Kim,North\nBob,Kim,North\n".write(to: folder.appendingPathComponent("teams.csv"), atomically: true, encoding: .utf8)
+    try "name,sector,revenue\nAcme,retail,12.5\n".write(to: folder.appendingPathComponent("accounts.csv"), atomically: true, encoding: .utf8)
+    let text = goodMapping.replacingOccurrences(of: "  owner: owner\n", with: "  owner: owner\n  account: account\n")
+      + "\nowners: {file: teams.csv, key: rep, team: boss, region: office}\naccounts: {file: accounts.csv, key: name, industry: sector, size: revenue}\nsegments: {by: [region, industry]}\n"
+    let mapPath = folder.appendingPathComponent("map.yaml").path
+    try text.write(toFile: mapPath, atomically: true, encoding: .utf8)
+    let csv = goodExport.replacingOccurrences(of: "id,owner,", with: "id,owner,account,").replacingOccurrences(of: ",Ann,", with: ",Ann,Acme,").replacingOccurrences(of: ",Bob,", with: ",Bob,,")
+    let exportPath = folder.appendingPathComponent("export.csv").path
+    try csv.write(toFile: exportPath, atomically: true, encoding: .utf8)
+    let mapping = try Mapping.load(path: mapPath)
+    let export = try Export.load(path: exportPath, mapping: mapping)
+    #expect(export.opportunities.map(\.team) == ["Kim", "Kim", "Kim", "Kim"])
+    #expect(export.opportunities.map { $0.group("region") + "/" + $0.group("industry") } == ["North/retail", "North/retail", "North/unknown", "North/unknown"])
+    #expect(export.opportunities[0].accountSize == 12.5)
+    try (csv + "\na9,Cy,,Won,2024-01-03,2024-02-01,10").write(toFile: exportPath, atomically: true, encoding: .utf8)
+    do {
+      _ = try Export.load(path: exportPath, mapping: mapping)
+      Issue.record("an owner missing from the owners table was accepted")
+    } catch {
+      #expect(error.description == "\(exportPath): row 6, column owner (B): error: owner \"Cy\" is not in \(folder.appendingPathComponent("teams.csv").path) (column rep); add a row for them")
+    }
+  }
+
   @Test("dates in other formats, and an empty window")
   func datesAndWindow() throws {
     #expect(Export.parseDate("03/01/2024", .dayMonthYear) == Day(CalendarDate(year: 2024, month: 1, day: 3)))
