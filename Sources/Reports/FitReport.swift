@@ -120,14 +120,14 @@ public enum FitReport {
         for f in fitted.ranked {
           let written = fitted.writtenFamily?.family == f.family && outcome == "win"
           cycleRows.append([.text(s.name), .text(outcome), .text(f.family.rawValue), .text(parameters(f)), .number(f.aic - fitted.ranked[0].aic), .number(f.bic - fitted.ranked.map(\.bic).min()!),
-                            .number(f.andersonDarling ?? .nan), .number(f.kolmogorovSmirnov ?? .nan), .text(written ? "written" : "")])
+                            .number(f.andersonDarling ?? .nan), .number(f.kolmogorovSmirnov ?? .nan), .text(written ? "yes" : "")])
         }
         cycleRows.append([.text(s.name), .text(outcome), .text("empirical"), .text("mean \(show(fitted.written.mean)) (n \(fitted.events), open weight \(show(fitted.censoredWeight)))"),
-                          .number(.nan), .number(.nan), .number(.nan), .number(.nan), .text(fitted.writtenFamily == nil && outcome == "win" ? "written" : "")])
+                          .number(.nan), .number(.nan), .number(.nan), .number(.nan), .text(fitted.writtenFamily == nil && outcome == "win" ? "yes" : "")])
       }
     }
     add("cycle_times", "Cycle times in days (censored maximum likelihood; best first by AIC; A2 and KS D where nothing is censored; written: the motion's stage)",
-      ["segment", "outcome", "family", "parameters", "dAIC", "dBIC", "A2", "KS D", ""], cycleRows, textColumns: 4)
+      ["segment", "outcome", "family", "parameters", "dAIC", "dBIC", "A2", "KS D", "written"], cycleRows, textColumns: 4)
     var fallbackText = ""
     for s in fit.segments {
       for (outcome, fitted) in [("win", s.winCycle), ("loss", s.lossCycle)] {
@@ -142,13 +142,13 @@ public enum FitReport {
       guard let size = s.dealSize else { continue }
       for f in size.ranked {
         sizeRows.append([.text(s.name), .text(f.family.rawValue), .text(parameters(f)), .number(f.andersonDarling ?? .nan), .pValue(f.andersonDarlingPValue ?? .nan),
-                         .number(f.kolmogorovSmirnov ?? .nan), .text(size.writtenFamily?.family == f.family ? "written" : "")])
+                         .number(f.kolmogorovSmirnov ?? .nan), .text(size.writtenFamily?.family == f.family ? "yes" : "")])
       }
       sizeRows.append([.text(s.name), .text("empirical"), .text("mean \(show(size.written.mean)) (n \(size.events))"), .number(.nan), .number(.nan), .number(.nan),
-                       .text(size.writtenFamily == nil ? "written" : "")])
+                       .text(size.writtenFamily == nil ? "yes" : "")])
     }
     add("deal_sizes", "Deal sizes of won deals (best first by Anderson-Darling; p-values as for a given distribution, lenient with fitted parameters)",
-      ["segment", "family", "parameters", "A2", "p (AD)", "KS D", ""], sizeRows, textColumns: 3)
+      ["segment", "family", "parameters", "A2", "p (AD)", "KS D", "written"], sizeRows, textColumns: 3)
 
     add("teams", "Teams from owners (slots per rep: a high percentile of open deals per rep per day)",
       ["team", "region", "reps", "opportunities", "open per rep: percentile", "mean", "max", "slots per rep"],
