@@ -275,6 +275,8 @@ public enum Calibrator {
   /// Percentile interval of the Aalen-Johansen win probability over bootstrap resamples of deals.
   static func bootstrapWinProbability(_ endings: [(age: Double, ending: Ending)], replicates: Int, seed: UInt64) -> ClosedRange<Double> {
     let point = CompetingRisks(ages: endings.map(\.age), endings: endings.map(\.ending)).winProbability
+    // Without a closed deal there is no information: the whole of [0, 1].
+    guard point.isFinite else { return 0...1 }
     guard replicates >= 10, endings.count >= 2 else { return point...point }
     let generator = RandomGenerator()
     generator.select(key: seed, attribute: 0xA1E)
@@ -341,7 +343,7 @@ public enum Calibrator {
         note: "n = \(events); best \(rankText); empirical written: \(fallbackReason ?? "no family fits")", mean: empirical.mean)
     }
     let written = ranked.first { $0.family.engineSupported } ?? best
-    let intervals = MaximumLikelihood.bootstrap(written.family, sample, replicates: mapping.bootstrap, seed: seed).map { min($0.low, $0.high)...max($0.low, $0.high) }
+    let intervals = MaximumLikelihood.bootstrap(written.family, sample, replicates: mapping.bootstrap, seed: seed)
     var note = "n = \(events); best \(rankText)"
     if written.family != best.family {
       note += "; \(best.family.rawValue) is not one the engine samples, so \(written.family.rawValue) (ranked next) is written"

@@ -149,18 +149,19 @@ public enum MaximumLikelihood {
   /// Percentile intervals (`level`, e.g. 0.95) of the family's parameters over `replicates`
   /// bootstrap resamples drawn with a fixed seed (Philox stream `seed`, GSL sampling).
   public static func bootstrap(_ family: LifetimeFamily, _ sample: CensoredSample, replicates: Int, seed: UInt64, level: Double = 0.95)
-    -> [(low: Double, high: Double)]
+    -> [ClosedRange<Double>]
   {
     let generator = RandomGenerator()
     generator.select(key: seed, attribute: 0xB007)
     var draws: [[Double]] = []
     for _ in 0..<replicates {
-      if let fit = fit(family, sample.resampled(generator)) { draws.append(fit.parameters) }
+      if let fit = fit(family, sample.resampled(generator)), fit.parameters.allSatisfy(\.isFinite) { draws.append(fit.parameters) }
     }
-    guard !draws.isEmpty else { return family.parameterNames.map { _ in (.nan, .nan) } }
+    // No interval from fewer than 10 usable resamples (bootstrap: 0 in the mapping, or tiny samples).
+    guard draws.count >= 10 else { return [] }
     return family.parameterNames.indices.map { i in
       let values = draws.map { $0[i] }.sorted()
-      return (Quantiles.of(values, (1 - level) / 2), Quantiles.of(values, (1 + level) / 2))
+      return Quantiles.of(values, (1 - level) / 2)...Quantiles.of(values, (1 + level) / 2)
     }
   }
 
