@@ -15,6 +15,7 @@ struct Fit: ParsableCommand {
   @Option(name: .long, help: "The cut-off date YYYY-MM-DD: only what was known then is used.") var until: String
   @Option(name: .long, help: "Count arrivals from this date YYYY-MM-DD (default: the mapping's scenario.since, else the first engage date).") var since: String?
   @Option(name: .shortAndLong, help: "Write the fitted scenario here (YAML, commented).") var output: String?
+  @Option(name: .long, help: "Also write the deals open at the cut-off (CSV: the pipeline a back-test starts from).") var pipeline: String?
   @Option(name: .long, help: "Report format: table, markdown, csv or json.") var format: OutputFormat = .table
 
   func validate() throws {
@@ -24,11 +25,16 @@ struct Fit: ParsableCommand {
 
   func run() throws {
     if let output { try checkWritable(output, inputs: [export, map]) }
+    if let pipeline { try checkWritable(pipeline, inputs: [export, map] + (output.map { [$0] } ?? [])) }
+    // Checked in `validate`; a guard rather than a force-unwrap all the same.
+    guard let cutoff = CalendarDate(until) else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
     let result: FitResult
+    let open: OpenPipeline
     do {
       let mapping = try Mapping.load(path: map)
       let data = try Export.load(path: export, mapping: mapping)
-      result = try Calibrator.fit(data, mapping: mapping, until: Day(CalendarDate(until)!), since: since.flatMap(CalendarDate.init).map(Day.init))
+      result = try Calibrator.fit(data, mapping: mapping, until: Day(cutoff), since: since.flatMap(CalendarDate.init).map(Day.init))
+      open = OpenPipeline(data, fit: result, mapping: mapping)
     } catch {
       printError(error.description)
       switch error {
@@ -45,6 +51,7 @@ struct Fit: ParsableCommand {
       throw Exit.invalidScenario
     }
     if let output { try writeAtomically(yaml, to: output, inputs: [export, map]) }
+    if let pipeline { try writeAtomically(open.csv, to: pipeline, inputs: [export, map]) }
     print(FitReport.document(result).render(format), terminator: "")
   }
 }

@@ -43,7 +43,7 @@ struct NotebookRunner {
   }
 
   /// Options whose value is a file the command writes.
-  static let writingOptions = ["--save", "-o", "--output"]
+  static let writingOptions = ["--save", "-o", "--output", "--pipeline"]
 
   /// The arguments (after `cccm`) of a command line, or why it is refused.
   func arguments(of command: String) -> Result<[String], CommandRefusal> {

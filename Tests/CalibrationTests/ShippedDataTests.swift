@@ -82,6 +82,23 @@ struct ShippedDataTests {
     #expect(fit.history.teamMonths.map(\.won).reduce(0, +) == fit.history.months.map(\.won).reduce(0, +))
   }
 
+  @Test("the open pipeline at mid-year: every deal engaged in the window and open on the cut-off, younger than the longest cycle")
+  func openPipeline() throws {
+    var mapping = try Mapping.load(path: Self.folder.appendingPathComponent("mapping.yaml").path)
+    mapping.bootstrap = 0
+    let export = try Export.load(path: Self.folder.appendingPathComponent("sales_pipeline.csv").path, mapping: mapping)
+    let fit = try Calibrator.fit(export, mapping: mapping, until: Day(CalendarDate(year: 2017, month: 6, day: 30)))
+    let open = OpenPipeline(export, fit: fit, mapping: mapping)
+    let until = "2017-06-30"
+    let rows = try Self.lines("sales_pipeline.csv").filter { !$0[5].isEmpty && $0[5] >= "2017-03-01" && $0[5] <= until && ($0[6].isEmpty || $0[6] > until) }
+    #expect(open.deals.count + open.stale == rows.count && open.deals.count + open.stale == fit.counts.open)
+    #expect(open.stale == fit.counts.stale)
+    #expect(open.deals.allSatisfy { Double($0.daysInStage) + 0.5 <= fit.longestCycle && $0.stage == "close" })
+    #expect(Set(open.deals.map(\.segment)) == Set(fit.segments.map(\.name)))
+    let csv = open.csv.split(separator: "\n")
+    #expect(csv.first == "id,segment,account,team,stage,days_in_stage,deal_size,solution" && csv.count == open.deals.count + 1)
+  }
+
   @Test("the written scenario validates and reads back the fitted figures")
   func roundTrip() throws {
     let fit = try Self.fit(until: "2017-06-30")
