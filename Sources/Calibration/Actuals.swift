@@ -18,6 +18,12 @@ public struct Actuals: Sendable {
   /// Per calendar month and team.
   public var teamMonths: [Month]
 
+  /// Actuals given month by month (tests; a history read elsewhere).
+  public init(months: [Month], teamMonths: [Month] = []) {
+    self.months = months
+    self.teamMonths = teamMonths
+  }
+
   /// The history of `opportunities` over the months that meet [from, through] (events outside
   /// the window are not counted; a month cut by the window counts only its days inside it).
   public init(_ opportunities: [Opportunity], from: Day, through: Day) {

@@ -47,3 +47,42 @@ struct ForecastScoreTests {
     #expect(narrowPIT[0] + narrowPIT[9] > 3 * 120, "a narrow forecast's PIT is U-shaped: \(narrowPIT)")
   }
 }
+
+@Suite("Back-test scores")
+struct BacktestScoreTests {
+  /// 36 months of predicted samples (Poisson, means 200-400; bookings 1,000 x wins) and actuals
+  /// drawn from `actualScale` x the same means.
+  static func score(actualScale: Double, seed: UInt64) -> BacktestScore {
+    let g = generator(seed)
+    var predicted: [String: [String: [Double]]] = [:]
+    var months: [Actuals.Month] = []
+    for m in 0..<36 {
+      let label = String(format: "20%02d-%02d", 20 + m / 12, m % 12 + 1)
+      let means = ["engaged": 300 + 100 * sin(Double(m)), "won": 200.0, "lost": 120.0]
+      var samples: [String: [Double]] = [:]
+      for (q, mean) in means { samples[q] = (0..<400).map { _ in Double(g.poisson(mean: mean)) } }
+      samples["bookings"] = samples["won"]!.map { $0 * 1000 }
+      predicted[label] = samples
+      let won = g.poisson(mean: 200 * actualScale)
+      months.append(Actuals.Month(month: label, team: nil, engaged: g.poisson(mean: means["engaged"]! * actualScale), won: won, lost: g.poisson(mean: 120 * actualScale), bookings: Double(won) * 1000))
+    }
+    return BacktestScore(predicted: predicted, actuals: Actuals(months: months))
+  }
+
+  @Test("actuals drawn from the forecast: every quantity calibrated; 30% more than forecast: too narrow and biased low")
+  func verdicts() {
+    let good = Self.score(actualScale: 1, seed: 1100)
+    #expect(good.summaries.map(\.quantity) == BacktestScore.quantities)
+    for s in good.summaries {
+      #expect(s.verdict == "calibrated", "\(s.quantity): \(s.verdict), coverage \(s.coverage.map(\.covered))")
+      #expect(s.cells == 36 && s.pitHistogram.reduce(0, +) == 36)
+    }
+    let biased = Self.score(actualScale: 1.3, seed: 1101)
+    for s in biased.summaries {
+      #expect(s.verdict == "too narrow, biased low (actuals above the median)", "\(s.quantity): \(s.verdict)")
+      // The CRPS grows with the miss.
+      let matching = good.summaries.first { $0.quantity == s.quantity }!
+      #expect(s.meanCRPS > 3 * matching.meanCRPS)
+    }
+  }
+}
