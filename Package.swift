@@ -11,6 +11,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     // Tests only: golden files of the report layouts.
     .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.17.0"),
   ],
@@ -24,7 +25,7 @@ let package = Package(
     .target(
       name: "CCCMCommands",
       dependencies: [
-        "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation", "Experiments", "Reports",
+        "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation", "Experiments", "Reports", "Calibration",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -45,8 +46,13 @@ let package = Package(
     .target(name: "Estimation", dependencies: ["Randomness"]),
     /// Experiments: runs of scenarios on common random numbers, sequential precision, results files.
     .target(name: "Experiments", dependencies: ["CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation"]),
+    /// Calibration: a scenario fitted from a CRM export (arrivals, competing-risk outcomes, cycle
+    /// times and deal sizes by censored maximum likelihood, teams), with its evidence.
+    .target(
+      name: "Calibration",
+      dependencies: ["CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Yams", .product(name: "CSV", package: "CSV.swift")]),
     /// Tables in terminal, Markdown, CSV and JSON form.
-    .target(name: "Reports", dependencies: ["Estimation", "Simulation"]),
+    .target(name: "Reports", dependencies: ["Estimation", "Simulation", "Calibration"]),
 
     /// The GNU Scientific Library, reached only through `Randomness`.
     .systemLibrary(
@@ -63,6 +69,7 @@ let package = Package(
     .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles", "TestSupport"], exclude: ["Invalid", "valid.yaml"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles", "TestSupport"]),
     .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Randomness"]),
+    .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Randomness", "ScenarioFiles", "CoverageModel", "TestSupport"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Estimation", "Simulation", "TestSupport"]),
     .testTarget(
       name: "ReportsTests",

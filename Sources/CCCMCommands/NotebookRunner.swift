@@ -43,7 +43,7 @@ struct NotebookRunner {
   }
 
   /// Options whose value is a file the command writes.
-  static let writingOptions = ["--save"]
+  static let writingOptions = ["--save", "-o", "--output", "--pipeline"]
 
   /// The arguments (after `cccm`) of a command line, or why it is refused.
   func arguments(of command: String) -> Result<[String], CommandRefusal> {
@@ -64,7 +64,7 @@ struct NotebookRunner {
     return .success(arguments)
   }
 
-  /// Whether a command (its arguments) writes files: `run --save`.
+  /// Whether a command (its arguments) writes files: `run --save`, `merge -o`, `fit -o`.
   static func writesFiles(_ arguments: [String]) -> Bool {
     arguments.contains { argument in writingOptions.contains { argument == $0 || argument.hasPrefix($0 + "=") } }
   }

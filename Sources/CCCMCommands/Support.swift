@@ -17,6 +17,9 @@ enum Exit {
   /// Merged waves of `compare --precision` that have not reached it: another wave is needed.
   static let anotherWave = ExitCode(7)
   static let badUsage = ExitCode(64)
+  /// `cccm fit`: a mapping file's problems (8) and an export's (9).
+  static let invalidMapping = ExitCode(8)
+  static let invalidExport = ExitCode(9)
 }
 
 func printError(_ text: String) {

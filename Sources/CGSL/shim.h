@@ -17,6 +17,9 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sf_erf.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -102,6 +105,11 @@ static inline const gsl_rng_type *cccm_rng_type_named(const char *name) {
     if (strcmp((*t)->name, name) == 0) return *t;
   }
   return NULL;
+}
+
+/// GSL's Nelder-Mead simplex minimiser type (a mutable global that Swift 6 refuses to read).
+static inline const gsl_multimin_fminimizer_type *cccm_nmsimplex2_type(void) {
+  return gsl_multimin_fminimizer_nmsimplex2;
 }
 
 /// Turns GSL's default error handler (which aborts) off: cccm validates parameters before sampling.

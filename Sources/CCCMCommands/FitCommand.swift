@@ -1,0 +1,57 @@
+import ArgumentParser
+import Calibration
+import CoverageModel
+import Foundation
+import Reports
+import ScenarioFiles
+
+/// `cccm fit`: a scenario fitted from a CRM export, with its evidence.
+struct Fit: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Fit a scenario from a CRM export (--map MAPPING.yaml, --until DATE): arrivals and seasons, win probability by competing risks, cycle times and deal sizes ranked over five families, teams; prints the fit report.")
+
+  @Argument(help: "The opportunities export (CSV with a header row).") var export: String
+  @Option(name: .long, help: "The mapping file: the export's columns, stages, joins and segments (see docs/calibration.md).") var map: String
+  @Option(name: .long, help: "The cut-off date YYYY-MM-DD: only what was known then is used.") var until: String
+  @Option(name: .long, help: "Count arrivals from this date YYYY-MM-DD (default: the mapping's scenario.since, else the first engage date).") var since: String?
+  @Option(name: .shortAndLong, help: "Write the fitted scenario here (YAML, commented).") var output: String?
+  @Option(name: .long, help: "Also write the deals open at the cut-off (CSV: the pipeline a back-test starts from).") var pipeline: String?
+  @Option(name: .long, help: "Report format: table, markdown, csv or json.") var format: OutputFormat = .table
+
+  func validate() throws {
+    guard CalendarDate(until) != nil else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
+    if let since, CalendarDate(since) == nil { throw ValidationError("--since \(Excerpt.sanitized(since)) is not a date YYYY-MM-DD") }
+  }
+
+  func run() throws {
+    if let output { try checkWritable(output, inputs: [export, map]) }
+    if let pipeline { try checkWritable(pipeline, inputs: [export, map] + (output.map { [$0] } ?? [])) }
+    // Checked in `validate`; a guard rather than a force-unwrap all the same.
+    guard let cutoff = CalendarDate(until) else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
+    let result: FitResult
+    let open: OpenPipeline
+    do {
+      let mapping = try Mapping.load(path: map)
+      let data = try Export.load(path: export, mapping: mapping)
+      result = try Calibrator.fit(data, mapping: mapping, until: Day(cutoff), since: since.flatMap(CalendarDate.init).map(Day.init))
+      open = OpenPipeline(data, fit: result, mapping: mapping)
+    } catch {
+      printError(error.description)
+      switch error {
+      case .unreadable: throw Exit.fileError
+      case .mapping: throw Exit.invalidMapping
+      case .export: throw Exit.invalidExport
+      }
+    }
+    let yaml = ScenarioWriting.yaml(result, mapping: map)
+    do {
+      _ = try ScenarioLoader().load(yaml: yaml, file: output ?? "fitted scenario")
+    } catch {
+      printError("error: the fitted scenario does not validate (a bug in cccm fit; please report it):\n\(error.description)")
+      throw Exit.invalidScenario
+    }
+    if let output { try writeAtomically(yaml, to: output, inputs: [export, map]) }
+    if let pipeline { try writeAtomically(open.csv, to: pipeline, inputs: [export, map]) }
+    print(FitReport.document(result).render(format), terminator: "")
+  }
+}

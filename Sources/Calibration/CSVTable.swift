@@ -1,0 +1,91 @@
+import CSV
+import Foundation
+import ScenarioFiles
+
+/// A CSV file read whole: its header and rows, with row numbers as a spreadsheet shows them
+/// (the header is row 1). Parsed by yaslab's CSV.swift; every row must have the header's number
+/// of fields.
+public struct CSVTable: Sendable {
+  public let file: String
+  public let header: [String]
+  public let rows: [[String]]
+
+  public init(file: String, header: [String], rows: [[String]]) {
+    self.file = file
+    self.header = header
+    self.rows = rows
+  }
+
+  /// The largest export read (rows), so a wrong file cannot exhaust memory.
+  public static let maximumRows = 5_000_000
+
+  public static func read(_ path: String) throws(CalibrationError) -> CSVTable {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+      let data = FileManager.default.contents(atPath: path)
+    else { throw .unreadable("\(path): error: cannot read the file (missing, a directory, or not readable)") }
+    guard var text = String(data: data, encoding: .utf8) else {
+      throw .unreadable("\(path): error: the file is not UTF-8 text; save it as CSV UTF-8")
+    }
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    return try parse(text, file: path)
+  }
+
+  public static func parse(_ text: String, file: String) throws(CalibrationError) -> CSVTable {
+    let reader: CSVReader
+    do {
+      reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
+    } catch {
+      throw .export(["\(file): error: no header row: the first row must name the columns"])
+    }
+    let header = reader.headerRow ?? []
+    guard !header.isEmpty, !(header.count == 1 && header[0].isEmpty) else {
+      throw .export(["\(file): error: no header row: the first row must name the columns"])
+    }
+    var problems: [String] = []
+    var seen: [String: Int] = [:]
+    for (i, name) in header.enumerated() {
+      if let first = seen[name] { problems.append("\(file):1: error: columns \(columnLetter(first)) and \(columnLetter(i)) are both named \"\(Excerpt.sanitized(name))\"; rename one") }
+      seen[name] = i
+    }
+    var rows: [[String]] = []
+    while let row = reader.next() {
+      let number = rows.count + 2
+      if row.count == 1 && row[0].isEmpty { rows.append(row); continue }  // a blank line
+      if row.count != header.count {
+        problems.append("\(file): row \(number): error: \(row.count) fields, the header has \(header.count); check for a stray comma or an unclosed quote")
+        if problems.count >= 20 { break }
+      }
+      rows.append(row)
+      if rows.count > maximumRows { throw .export(["\(file): error: more than \(maximumRows) rows; split the export by date"]) }
+    }
+    if let error = reader.error { problems.append("\(file): error: cannot parse the CSV: \(error)") }
+    guard problems.isEmpty else { throw .export(problems) }
+    return CSVTable(file: file, header: header, rows: rows)
+  }
+
+  /// The spreadsheet letter of a column index: 0 -> A, 26 -> AA.
+  public static func columnLetter(_ index: Int) -> String {
+    var n = index + 1
+    var letters = ""
+    while n > 0 {
+      let r = (n - 1) % 26
+      letters = String(UnicodeScalar(UInt8(65 + r))) + letters
+      n = (n - 1) / 26
+    }
+    return letters
+  }
+
+  /// The index of a column, or a problem naming where the mapping asked for it and the columns
+  /// there are.
+  public func column(_ name: String, askedBy: String) throws(CalibrationError) -> Int {
+    if let index = header.firstIndex(of: name) { return index }
+    let hint = Suggestion.didYouMean(name, among: header).map { $0 + " " } ?? ""
+    throw .export(["\(file): error: no column \"\(Excerpt.sanitized(name))\" (asked for by \(askedBy)); \(hint)columns: \(header.map { Excerpt.sanitized($0) }.joined(separator: ", "))"])
+  }
+
+  /// "row 12, column close_date (G)".
+  public func cell(row: Int, column: Int) -> String {
+    "\(file): row \(row + 2), column \(Excerpt.sanitized(header[column])) (\(Self.columnLetter(column)))"
+  }
+}
