@@ -17,6 +17,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_qrng.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -103,6 +104,9 @@ static inline const gsl_rng_type *cccm_rng_type_named(const char *name) {
   }
   return NULL;
 }
+
+/// GSL's quasi-random Sobol sequence type (a mutable global Swift 6 cannot read).
+static inline const gsl_qrng_type *cccm_qrng_sobol_type(void) { return gsl_qrng_sobol; }
 
 /// Turns GSL's default error handler (which aborts) off: cccm validates parameters before sampling.
 static inline void cccm_gsl_quiet(void) { gsl_set_error_handler_off(); }
