@@ -15,9 +15,11 @@ struct Sensitivity: ParsableCommand {
   var vary: [String] = []
   @Option(name: .long, help: "The metric the bars measure (default: contribution).") var objective: String = "contribution"
   @OptionGroup var options: SimulationOptions
+  @OptionGroup var global: GlobalSensitivityOptions
 
   func validate() throws {
     guard !vary.isEmpty else { throw ValidationError("give at least one --vary PATH=LOW..HIGH") }
+    try global.validate(factors: vary.count)
     for text in vary {
       if case .failure(let problem) = Sweep.ends(text) { throw ValidationError(problem.description) }
     }
@@ -27,6 +29,7 @@ struct Sensitivity: ParsableCommand {
   }
 
   func run() throws {
+    if global.method != .tornado { return try runGlobal() }
     let base = try loadScenario(file)
     var factors: [Sweep.Factor] = []
     var scenarios: [Scenario] = [base]
