@@ -95,9 +95,11 @@ public struct KimNelson: Sendable {
       }
       for i in previous where !alive.contains(i) { used[i] = r }
     }
+    func horizon() -> Double {
+      alive.flatMap { i in alive.filter { $0 != i }.map { l in (h2 * s2[i][l] / (delta * delta)).rounded(.down) } }.max() ?? 0
+    }
     screen()
-    // At stage r > h² S²_il / δ² every W is 0, so the best mean eliminates the rest: the loop ends.
-    while alive.count > 1, r < maximum {
+    while alive.count > 1, r < maximum, Double(r) <= horizon() {
       let count = min(batch, maximum - r)
       let more = sample(alive, r, count)
       var pending = Dictionary(uniqueKeysWithValues: zip(alive, more.map { $0.map { sign * $0 } }))
@@ -109,11 +111,16 @@ public struct KimNelson: Sendable {
           outputs[i].append(x)
         }
         screen()
-        if alive.count <= 1 { break }
+        if alive.count <= 1 || Double(r) > horizon() { break }
       }
       pending.removeAll()
     }
     for i in alive { used[i] = r }
+    // Past N_il = floor(h² S²_il / δ²) for every surviving pair, W is 0 and the best mean is selected
+    // (Kim and Nelson's stopping rule; it matters when designs never differ, S² = 0).
+    if alive.count > 1, Double(r) > horizon(), let best = alive.max(by: { sums[$0] < sums[$1] || (sums[$0] == sums[$1] && $0 > $1) }) {
+      alive = [best]
+    }
     let means = (0..<k).map { sign * sums[$0] / Double(used[$0]) }
     return Outcome(
       chosen: alive.count == 1 ? alive[0] : nil, survivors: alive, used: used, means: means, stages: r, fixedSample: fixed, pairVariances: s2)

@@ -61,3 +61,52 @@ struct GlobalSensitivityCommandTests {
     }
   }
 }
+
+@Suite("cccm select", .serialized)
+struct SelectCommandTests {
+  static let northwind = repositoryRoot.appendingPathComponent("scenarios/northwind").path
+
+  @Test("on Northwind variants it selects a design that a fixed-sample comparison on other replications finds best or within delta")
+  func northwindAgreement() throws {
+    let files = ["baseline.yaml", "variants/west-plus-3-reps.yaml", "variants/presales-plus-2.yaml"].map { "\(Self.northwind)/\($0)" }
+    let selected = try runCCCM(["select"] + files + ["--delta", "1%", "-r", "200", "-q", "--format", "json"])
+    #expect(selected.status == 0, "\(selected.err)")
+    let selection = try GlobalSensitivityCommandTests.json(selected)
+    let chosen = try #require(selection["selected"] as? String)
+    let delta = try #require(selection["delta"] as? Double)
+    let used = try #require(selection["replications_used"] as? Int)
+    let fixed = try #require(selection["bonferroni_replications"] as? Int)
+    #expect(used <= fixed)
+    // The fixed-sample comparison on replications the selection never saw (another seed).
+    let compared = try runCCCM(["compare"] + files + ["-r", "30", "--seed", "77", "-q", "--format", "json", "--metrics", "contribution"])
+    #expect(compared.status == 0, "\(compared.err)")
+    let ranking = try #require(try GlobalSensitivityCommandTests.json(compared)["ranking"] as? [[String: Any]])
+    let best = try #require(ranking.first?["mean"] as? Double)
+    let mine = try #require(ranking.first { $0["scenario"] as? String == chosen }?["mean"] as? Double)
+    #expect(best - mine <= delta, "selected \(chosen) at \(mine); compare's best \(ranking.first?["scenario"] ?? "") at \(best); delta \(delta)")
+  }
+
+  @Test("a design and its copy never differ: the first is selected after the first stage; the report says what it guarantees")
+  func identical() throws {
+    let scenario = repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
+    let result = try runCCCM(["select", scenario, scenario, "--delta", "1%", "--first-stage", "5", "-r", "20", "-q"])
+    #expect(result.status == 0, "\(result.err)")
+    #expect(result.out.contains("Guarantee: with probability at least 95%"), "\(result.out)")
+    #expect(result.out.contains("Selected: R1, after 5 stages."), "\(result.out)")
+  }
+
+  @Test("bad options are refused with the reason (exit 64); a bad scenario exits 1")
+  func refusals() throws {
+    let scenario = repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
+    for (arguments, words) in [
+      (["--delta", "0%"], "--delta"), (["--delta", "abc"], "--delta"), (["--delta", "1%", "--objective", "contributon"], "did you mean"),
+      (["--delta", "1%", "--first-stage", "2"], "--first-stage"), (["--delta", "1%", "--first-stage", "30", "-r", "10"], "--replications"),
+    ] {
+      let result = try runCCCM(["select", scenario, scenario, "-q"] + arguments)
+      #expect(result.status == 64 && result.err.contains(words), "\(arguments): \(result.err)")
+    }
+    #expect(try runCCCM(["select", scenario, "--delta", "1%"]).status == 64)
+    let missing = try runCCCM(["select", scenario, "no-such-file.yaml", "--delta", "1%", "-q"])
+    #expect(missing.status == 2, "\(missing.err)")
+  }
+}

@@ -75,6 +75,11 @@ struct SelectionTests {
     let tie = KimNelson(designs: 3, delta: 0.001, firstStage: 10, maximum: 40).run(batch: 5, sample: Self.sampler(means: [1, 1, 1], macro: 2))
     #expect(tie.chosen == nil && tie.stages == 40 && tie.survivors.count >= 2)
     #expect(tie.fixedSample > 40)
+    // Designs that never differ (S² = 0): nothing to gain by sampling, the first is selected at once.
+    let same = KimNelson(designs: 3, delta: 0.1, firstStage: 10).run(sample: { designs, first, count in
+      designs.map { _ in (first..<first + count).map { Double($0 % 7) } }
+    })
+    #expect(same.chosen == 0 && same.stages == 10)
     // Smaller is better: the lowest mean wins.
     let low = KimNelson(designs: 3, delta: 0.1, firstStage: 10, larger: false).run(sample: Self.sampler(means: [5, -40, 5], macro: 3))
     #expect(low.chosen == 1)
