@@ -45,6 +45,8 @@ public struct Scenario: Hashable, Sendable {
   public var seasonality: [Double]?
   /// The quarter-end push: a last stage ending in a quarter's last days advances more often.
   public var quarterEnd: QuarterEnd?
+  /// Values written `{uncertain: DISTRIBUTION}`; the fields above hold their means.
+  public var uncertain: [UncertainValue] = []
 
   public init(name: String) { self.name = name }
 

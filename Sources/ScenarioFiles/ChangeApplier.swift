@@ -91,6 +91,8 @@ final class ChangeApplier {
     guard reader.diagnostics.count == before else { return }
     scenario = edited
     for path in touched {
+      // A change fixes what it touches: an uncertain value there is uncertain no more.
+      scenario.uncertain.removeAll { $0.path == path || $0.path.hasPrefix(path + ".") }
       let location = reader.location(of: node)
       for key in locations.keys where key == path || key.hasPrefix(path + ".") { locations[key] = location }
       locations[path] = location

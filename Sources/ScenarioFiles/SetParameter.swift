@@ -8,6 +8,9 @@ extension ChangeApplier {
   func setParameter(_ c: ChangeContext, _ scenario: inout Scenario, _ touched: inout [String]) {
     guard let path = c.string("path") else { return }
     guard let value = c.values["value"] else { return c.missing("value") }
+    guard NodeReader.uncertainInner(value) == nil else {
+      return c.error("value", "set takes a plain value; write {uncertain: ...} in the scenario file itself (cccm uncertainty samples it)")
+    }
     let components = path.split(separator: ".").map(String.init)
     guard !components.isEmpty, !["name", "extends", "changes"].contains(components.last ?? "") || components.count > 1 else {
       return c.error("path", "\"\(path)\" cannot be set")
