@@ -8,9 +8,6 @@ extension ChangeApplier {
   func setParameter(_ c: ChangeContext, _ scenario: inout Scenario, _ touched: inout [String]) {
     guard let path = c.string("path") else { return }
     guard let value = c.values["value"] else { return c.missing("value") }
-    guard NodeReader.uncertainInner(value) == nil else {
-      return c.error("value", "set takes a plain value; write {uncertain: ...} in the scenario file itself (cccm uncertainty samples it)")
-    }
     let components = path.split(separator: ".").map(String.init)
     guard !components.isEmpty, !["name", "extends", "changes"].contains(components.last ?? "") || components.count > 1 else {
       return c.error("path", "\"\(path)\" cannot be set")
@@ -40,6 +37,12 @@ extension ChangeApplier {
       ScenarioDecoder(reader: probe).decodeSections(pairs, into: &updated)
       guard probe.diagnostics.isEmpty else { return report(probe, c, value) }
       scenario = updated
+    }
+    // `value: {uncertain: ...}` makes the value uncertain (its mean is what was set).
+    if !probe.uncertain.isEmpty {
+      scenario.uncertain.removeAll { value in probe.uncertain.contains { $0.path == value.path } }
+      scenario.uncertain += probe.uncertain
+      scenario.fixedUncertain.removeAll { path in probe.uncertain.contains { $0.path == path } }
     }
     touched.append(path)
   }

@@ -110,3 +110,63 @@ struct SelectCommandTests {
     #expect(missing.status == 2, "\(missing.err)")
   }
 }
+
+@Suite("cccm uncertainty", .serialized)
+struct UncertaintyCommandTests {
+  static let base = """
+    name: uncertain-rate
+    horizon_days: 365
+    regions: [R]
+    segments:
+      - {name: S, tier: smb, region: R, accounts: 500, opportunities_per_account_year: {uncertain: {uniform: {min: 0.4, max: 0.8}}}, deal_size: 1000, motion: m}
+    motions:
+      - {name: m, stages: [{name: a, days: {exponential: {mean: 2}}, advance: 0.5}]}
+    teams:
+      - {name: T, kind: regional, reps: 20, covers: {region: R}}
+    """
+
+  static func directory() throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-uncertainty-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try base.write(to: directory.appendingPathComponent("base.yaml"), atomically: true, encoding: .utf8)
+    try "extends: base.yaml\nname: more-reps\nchanges:\n  - set: {path: teams.T.reps, value: 30}\n"
+      .write(to: directory.appendingPathComponent("more.yaml"), atomically: true, encoding: .utf8)
+    try base.replacingOccurrences(of: "{uncertain: {uniform: {min: 0.4, max: 0.8}}}", with: "0.6")
+      .write(to: directory.appendingPathComponent("certain.yaml"), atomically: true, encoding: .utf8)
+    return directory
+  }
+
+  @Test("it lists the uncertain values where they were written, splits the variance and gives P(beats baseline); a variant that changes nothing the metric sees ties every set")
+  func study() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let table = try runCCCM(["uncertainty", "base.yaml", "more.yaml", "--outer", "6", "--inner", "3", "--objective", "arrivals", "-q"], in: directory)
+    #expect(table.status == 0, "\(table.err)")
+    #expect(table.out.contains("base.yaml:5:") && table.out.contains("{uniform: {min: 0.4, max: 0.8}}"), "\(table.out)")
+    #expect(table.out.contains("Where the variance comes from") && table.out.contains("P(beats baseline)"), "\(table.out)")
+    let json = try runCCCM(["uncertainty", "base.yaml", "more.yaml", "--outer", "6", "-r", "3", "--objective", "arrivals", "-q", "--format", "json"], in: directory)
+    #expect(json.status == 0, "\(json.err)")
+    let object = try GlobalSensitivityCommandTests.json(json)
+    let designs = try #require(object["designs"] as? [[String: Any]])
+    #expect(designs.count == 2 && object["sets"] as? Int == 6 && object["replications"] as? Int == 3)
+    #expect(designs[1]["sets_tied"] as? Int == 6 && designs[1]["p_beats_baseline"] as? Double == 0)
+    // Arrivals at a rate uniform on [0.4, 0.8]: most of their variance comes from the rate.
+    #expect((designs[0]["inputs_share"] as? Double ?? 0) > 0.5)
+    // The same seed and sizes give the same report on any number of threads.
+    let again = try runCCCM(["uncertainty", "base.yaml", "more.yaml", "--outer", "6", "-r", "3", "--objective", "arrivals", "-q", "--format", "json", "--threads", "1"], in: directory)
+    #expect(again.out == json.out)
+  }
+
+  @Test("a scenario without uncertain values, bad sizes and a bad metric are refused with the reason")
+  func refusals() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let certain = try runCCCM(["uncertainty", "certain.yaml", "-q"], in: directory)
+    #expect(certain.status == 1 && certain.err.contains("no uncertain values") && certain.err.contains("{uncertain:"), "\(certain.err)")
+    #expect(try runCCCM(["uncertainty", "base.yaml", "--outer", "1"], in: directory).status == 64)
+    #expect(try runCCCM(["uncertainty", "base.yaml", "--inner", "1"], in: directory).status == 64)
+    #expect(try runCCCM(["uncertainty", "base.yaml", "--inner", "3", "-r", "4"], in: directory).status == 64)
+    let metric = try runCCCM(["uncertainty", "base.yaml", "--objective", "arrivls"], in: directory)
+    #expect(metric.status == 64 && metric.err.contains("did you mean"), "\(metric.err)")
+  }
+}

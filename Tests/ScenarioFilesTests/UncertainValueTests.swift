@@ -63,7 +63,7 @@ struct UncertainValueTests {
     }
   }
 
-  @Test("a variant's change fixes an uncertain value; set refuses an uncertain value with the reason")
+  @Test("a variant's change fixes an uncertain value; set with {uncertain: ...} makes one, checked like a written one")
   func variants() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-uncertain-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -73,15 +73,21 @@ struct UncertainValueTests {
     let fixed = try ScenarioLoader().load(
       yaml: "extends: \(base.path)\nname: v\nchanges:\n  - set: {path: segments.S.opportunities_per_account_year, value: 0.5}\n", file: "v.yaml")
     #expect(fixed.uncertain.map(\.path) == ["motions.m.stages.a.advance"])
+    #expect(fixed.fixedUncertain == ["segments.S.opportunities_per_account_year"])
     #expect(fixed.segments[0].opportunitiesPerAccountYear == 0.5)
     let kept = try ScenarioLoader().load(yaml: "extends: \(base.path)\nname: v\nchanges:\n  - set: {path: teams.T.reps, value: 12}\n", file: "v.yaml")
     #expect(kept.uncertain.count == 2)
+    let made = try ScenarioLoader().load(
+      yaml: "extends: \(base.path)\nname: v\nchanges:\n  - set: {path: teams.T.cost_per_rep_year, value: {uncertain: {uniform: {min: 100000, max: 200000}}}}\n", file: "v.yaml")
+    let uplift = try #require(made.uncertain.first { $0.path == "teams.T.cost_per_rep_year" })
+    #expect(uplift.distribution == .uniform(min: 100_000, max: 200_000) && uplift.location.hasPrefix("v.yaml:4:"))
+    #expect(made.teams[0].costPerRepYear == 150_000 && made.uncertain.count == 3)
     do {
       _ = try ScenarioLoader().load(
-        yaml: "extends: \(base.path)\nname: v\nchanges:\n  - set: {path: teams.T.win_uplift, value: {uncertain: {uniform: {min: 1, max: 2}}}}\n", file: "v.yaml")
-      Issue.record("set accepted an uncertain value")
+        yaml: "extends: \(base.path)\nname: v\nchanges:\n  - set: {path: motions.m.stages.a.advance, value: {uncertain: {uniform: {min: 0.5, max: 2}}}}\n", file: "v.yaml")
+      Issue.record("set accepted a probability that can reach 2")
     } catch {
-      #expect(error.description.contains("v.yaml:4:") && error.description.contains("set takes a plain value"), "\(error.description)")
+      #expect(error.description.contains("v.yaml:4:") && error.description.contains("the distribution reaches 2"), "\(error.description)")
     }
   }
 }
