@@ -65,7 +65,8 @@ struct Uncertainty: ParsableCommand {
     let designs = scenarios.indices.map { d in
       UncertaintyReport.Design(
         name: scenarios[d].name, decomposition: VarianceDecomposition(outputs[d]),
-        versusBaseline: d == 0 ? nil : Superiority(baseline: outputs[0], variant: outputs[d], largerIsBetter: larger))
+        versusBaseline: d == 0 ? nil : Superiority(baseline: outputs[0], variant: outputs[d], largerIsBetter: larger),
+        difference: d == 0 ? nil : VarianceDecomposition(zip(outputs[0], outputs[d]).map { base, variant in zip(base, variant).map { $1 - $0 } }))
     }
     let described = inputs.map {
       UncertaintyReport.Input(path: $0.path, distribution: ScenarioEncoder.distribution($0.distribution), mean: $0.distribution.mean, location: $0.location)

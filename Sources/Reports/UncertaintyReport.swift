@@ -22,10 +22,13 @@ public enum UncertaintyReport {
     public let name: String
     public let decomposition: VarianceDecomposition
     public let versusBaseline: Superiority?
-    public init(name: String, decomposition: VarianceDecomposition, versusBaseline: Superiority?) {
+    /// The decomposition of the paired difference (variant - baseline), set by set.
+    public let difference: VarianceDecomposition?
+    public init(name: String, decomposition: VarianceDecomposition, versusBaseline: Superiority?, difference: VarianceDecomposition?) {
       self.name = name
       self.decomposition = decomposition
       self.versusBaseline = versusBaseline
+      self.difference = difference
     }
   }
 
@@ -53,6 +56,7 @@ public enum UncertaintyReport {
     let mean, variance_of_set_means, inputs_variance, inputs_variance_se, noise_variance, noise_variance_se, inputs_share: JSONNumber
     let p_beats_baseline, p_ci95_low, p_ci95_high, difference, difference_ci95_low, difference_ci95_high: JSONNumber?
     let sets_better, sets_worse, sets_tied, sets_significantly_better, sets_significantly_worse: Int?
+    let difference_inputs_variance, difference_noise_variance, difference_inputs_share: JSONNumber?
   }
   struct DocumentJSON: Encodable, Sendable {
     let objective: String
@@ -85,12 +89,13 @@ public enum UncertaintyReport {
     }
     doc.add(.table(split, coloured: false))
     doc.add(.text(
-      "A replication's variance = the inputs' part Var(E[Y | inputs]) + simulation noise E[Var(Y | inputs)]; noise is the mean variance within a set, the inputs' part the variance of the set means less noise / \(setting.replications).\n"))
+      "A replication's variance = the inputs' part Var(E[Y | inputs]) + simulation noise E[Var(Y | inputs)]; noise is the mean variance within a set, the inputs' part the variance of the set means less noise / \(setting.replications) (shown as 0 when that comes out below 0: too small to tell from noise with this many replications per set).\n"))
     let variants = designs.filter { $0.versusBaseline != nil }
     if !variants.isEmpty, let baseline = designs.first {
       doc.add(.text("\n"))
       doc.add(.title("Against \(baseline.name) over the uncertainty"))
-      var table = TextTable(header: ["variant", "P(beats baseline)", "95% CI", "difference", "95% CI", "sets better / worse (significant)"], textColumns: 1)
+      var table = TextTable(
+        header: ["variant", "P(beats baseline)", "95% CI", "difference", "95% CI", "sets better / worse (significant)", "inputs' share of its variance"], textColumns: 1)
       for design in variants {
         guard let s = design.versusBaseline else { continue }
         table.add([
@@ -98,11 +103,12 @@ public enum UncertaintyReport {
           String(format: "[%.0f%%, %.0f%%]", s.probability.low * 100, s.probability.high * 100), unit.formatDifference(s.difference.mean),
           "[\(unit.formatDifference(s.difference.ci95Low)), \(unit.formatDifference(s.difference.ci95High))]",
           "\(s.better) / \(s.worse) (\(s.significantlyBetter) / \(s.significantlyWorse))",
+          design.difference.map { String(format: "%.1f%%", $0.inputShare * 100) } ?? "-",
         ])
       }
       doc.add(.table(table, coloured: false))
       doc.add(.text(
-        "P(beats baseline): the share of parameter sets where the variant's paired mean \(setting.objective) is \(setting.largerIsBetter ? "higher" : "lower"), with its Wilson interval over the sets; the difference is the mean over the sets.\n"))
+        "P(beats baseline): the share of parameter sets where the variant's paired mean \(setting.objective) is \(setting.largerIsBetter ? "higher" : "lower"), with its Wilson interval over the sets; the difference is the mean over the sets; the last column splits the paired difference's variance like the table above (high: the answer depends on the uncertain values; low: on luck).\n"))
     }
     doc.csvHeader = ["design", "statistic", "value"]
     var json: [DesignJSON] = []
@@ -128,7 +134,8 @@ public enum UncertaintyReport {
           p_ci95_high: s.map { JSONNumber($0.probability.high) }, difference: s.map { JSONNumber($0.difference.mean) },
           difference_ci95_low: s.map { JSONNumber($0.difference.ci95Low) }, difference_ci95_high: s.map { JSONNumber($0.difference.ci95High) },
           sets_better: s?.better, sets_worse: s?.worse, sets_tied: s?.ties, sets_significantly_better: s?.significantlyBetter,
-          sets_significantly_worse: s?.significantlyWorse))
+          sets_significantly_worse: s?.significantlyWorse, difference_inputs_variance: design.difference.map { JSONNumber($0.inputs) },
+          difference_noise_variance: design.difference.map { JSONNumber($0.noise) }, difference_inputs_share: design.difference.map { JSONNumber($0.inputShare) }))
     }
     doc.json = DocumentJSON(
       objective: setting.objective, sets: setting.sets, replications: setting.replications, seed: setting.seed,
