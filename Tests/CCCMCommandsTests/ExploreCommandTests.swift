@@ -170,3 +170,55 @@ struct UncertaintyCommandTests {
     #expect(metric.status == 64 && metric.err.contains("did you mean"), "\(metric.err)")
   }
 }
+
+@Suite("cccm allocate", .serialized)
+struct AllocateCommandTests {
+  /// Region A: 10 erlangs on 4 reps (most opportunities blocked); region B: 2 erlangs on 20 reps
+  /// (none blocked). Every won deal brings 1,000; reps cost nothing.
+  static let scenario = """
+    name: two-regions
+    horizon_days: 365
+    warmup_days: 30
+    regions: [A, B]
+    segments:
+      - {name: SA, tier: smb, region: A, accounts: 3650, opportunities_per_account_year: 0.5, deal_size: 1000, motion: m}
+      - {name: SB, tier: smb, region: B, accounts: 730, opportunities_per_account_year: 0.5, deal_size: 1000, motion: m}
+    motions:
+      - {name: m, stages: [{name: a, days: {exponential: {mean: 2}}, advance: 1}]}
+    teams:
+      - {name: TA, kind: regional, reps: 4, covers: {region: A}}
+      - {name: TB, kind: regional, reps: 20, covers: {region: B}}
+    """
+
+  @Test("every unit goes where one more adds most: the overloaded team, not the idle one; the finalists are compared by selection")
+  func allocation() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-allocate-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Self.scenario.write(to: directory.appendingPathComponent("two.yaml"), atomically: true, encoding: .utf8)
+    let result = try runCCCM(["allocate", "two.yaml", "--budget", "2", "--over", "teams.*.reps", "-r", "5", "-q", "--format", "json", "--finalists", "2"], in: directory)
+    #expect(result.status == 0, "\(result.err)")
+    let object = try GlobalSensitivityCommandTests.json(result)
+    let steps = try #require(object["steps"] as? [[String: Any]])
+    #expect(steps.map { $0["added_to"] as? String } == ["teams.TA.reps", "teams.TA.reps"])
+    #expect(steps.allSatisfy { ($0["gain_ci95_low"] as? Double ?? 0) > 0 })
+    let allocation = try #require(object["allocation"] as? [[String: Any]])
+    #expect(allocation.map { $0["added"] as? Int } == [2, 0])
+    #expect(object["chosen"] as? String == "+2 teams.TA.reps")
+    let selection = try #require(object["selection"] as? [String: Any])
+    #expect(selection["selected"] as? String == "+2 teams.TA.reps")
+    let table = try runCCCM(["allocate", "two.yaml", "--budget", "1", "--over", "teams.TA.reps,teams.TB.reps", "-r", "3", "-q"], in: directory)
+    #expect(table.status == 0 && table.out.contains("Unit by unit") && table.out.contains("Selection among the last step's best allocations"), "\(table.err)")
+  }
+
+  @Test("--over names are checked with a did-you-mean; bad budgets are refused")
+  func refusals() throws {
+    let scenario = repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
+    let typo = try runCCCM(["allocate", scenario, "--budget", "1", "--over", "teams.Region-R1.reps", "-q"])
+    #expect(typo.status == 64 && typo.err.contains("did you mean"), "\(typo.err)")
+    let shape = try runCCCM(["allocate", scenario, "--budget", "1", "--over", "teams.*.slots", "-q"])
+    #expect(shape.status == 64 && shape.err.contains("teams.NAME.reps or presales.NAME.experts"), "\(shape.err)")
+    #expect(try runCCCM(["allocate", scenario, "--budget", "0", "--over", "teams.*.reps"]).status == 64)
+    #expect(try runCCCM(["allocate", scenario, "--budget", "1", "--over", "teams.*.reps", "--finalists", "1"]).status == 64)
+  }
+}
