@@ -8,6 +8,9 @@ public struct CCCM: ParsableCommand {
     abstract: "Monte Carlo what-if simulation of how a company covers its customers.",
     discussion: "Scenario files describe an organisation design; variants extend a baseline with what-if changes. See docs/scenario-format.md.",
     version: version,
-    subcommands: [Validate.self, Show.self, Diff.self, Run.self, Compare.self, SweepCommand.self, Sensitivity.self, Fit.self, Merge.self, Notebook.self, Bench.self, Metrics.self])
+    subcommands: [
+      Validate.self, Show.self, Diff.self, Run.self, Compare.self, SweepCommand.self, Sensitivity.self, Select.self, Uncertainty.self, Allocate.self,
+      Fit.self, Merge.self, Notebook.self, Bench.self, Metrics.self,
+    ])
   public init() {}
 }

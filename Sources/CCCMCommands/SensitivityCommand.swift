@@ -26,10 +26,13 @@ struct Sensitivity: ParsableCommand {
     record.vary = vary
     return record
   }
+  @OptionGroup var global: GlobalSensitivityOptions
 
   func validate() throws {
     try checkShardOptions(shard: shard, save: save)
+    if shard != nil, global.method != .tornado { throw ValidationError("--shard splits the tornado (the default method); run --method \(global.method.rawValue) on one machine") }
     guard !vary.isEmpty else { throw ValidationError("give at least one --vary PATH=LOW..HIGH") }
+    try global.validate(factors: vary.count)
     for text in vary {
       if case .failure(let problem) = Sweep.ends(text) { throw ValidationError(problem.description) }
     }
@@ -39,6 +42,7 @@ struct Sensitivity: ParsableCommand {
   }
 
   func run() throws {
+    if global.method != .tornado { return try runGlobal() }
     let (base, inputs) = try loadScenarioRecordingFiles(file)
     var factors: [Sweep.Factor] = []
     var scenarios: [Scenario] = [base]

@@ -20,6 +20,7 @@
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_erf.h>
+#include <gsl/gsl_qrng.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -111,6 +112,8 @@ static inline const gsl_rng_type *cccm_rng_type_named(const char *name) {
 static inline const gsl_multimin_fminimizer_type *cccm_nmsimplex2_type(void) {
   return gsl_multimin_fminimizer_nmsimplex2;
 }
+/// GSL's quasi-random Sobol sequence type (a mutable global Swift 6 cannot read).
+static inline const gsl_qrng_type *cccm_qrng_sobol_type(void) { return gsl_qrng_sobol; }
 
 /// Turns GSL's default error handler (which aborts) off: cccm validates parameters before sampling.
 static inline void cccm_gsl_quiet(void) { gsl_set_error_handler_off(); }

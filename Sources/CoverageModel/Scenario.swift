@@ -45,6 +45,11 @@ public struct Scenario: Hashable, Sendable {
   public var seasonality: [Double]?
   /// The quarter-end push: a last stage ending in a quarter's last days advances more often.
   public var quarterEnd: QuarterEnd?
+  /// Values written `{uncertain: DISTRIBUTION}`; the fields above hold their means.
+  public var uncertain: [UncertainValue] = []
+  /// Key paths of uncertain values that a variant's change fixed (set, resized...): a study over
+  /// the baseline's uncertainty leaves them at the variant's value.
+  public var fixedUncertain: [String] = []
 
   public init(name: String) { self.name = name }
 

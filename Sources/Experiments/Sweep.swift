@@ -8,6 +8,10 @@ public struct Sweep: Sendable {
   public struct Factor: Sendable, Hashable {
     public var path: String
     public var values: [Double]
+    public init(path: String, values: [Double]) {
+      self.path = path
+      self.values = values
+    }
   }
 
   public let factors: [Factor]

@@ -89,8 +89,14 @@ final class ChangeApplier {
     _ locations: inout [String: SourceLocation]
   ) {
     guard reader.diagnostics.count == before else { return }
+    // A change fixes what it touches: an uncertain value there is uncertain no more, unless the
+    // change itself made it uncertain (`set` with `value: {uncertain: ...}`).
+    let fresh = edited.uncertain.filter { !scenario.uncertain.contains($0) }
     scenario = edited
     for path in touched {
+      let fixed = scenario.uncertain.filter { ($0.path == path || $0.path.hasPrefix(path + ".")) && !fresh.contains($0) }
+      scenario.uncertain.removeAll { fixed.contains($0) }
+      scenario.fixedUncertain += fixed.map(\.path).filter { !scenario.fixedUncertain.contains($0) }
       let location = reader.location(of: node)
       for key in locations.keys where key == path || key.hasPrefix(path + ".") { locations[key] = location }
       locations[path] = location

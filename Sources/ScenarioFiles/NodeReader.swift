@@ -8,6 +8,8 @@ final class NodeReader {
   private(set) var diagnostics: [Diagnostic] = []
   /// Where each key path was written, for diagnostics found after decoding.
   var locations: [String: SourceLocation] = [:]
+  /// Values written `{uncertain: DISTRIBUTION}`, by key path (`number` returns their means).
+  var uncertain: [UncertainValue] = []
 
   init(file: String) { self.file = file }
 
@@ -86,6 +88,7 @@ final class NodeReader {
   }
 
   func number(_ node: Node, _ path: String) -> Double? {
+    if let inner = Self.uncertainInner(node) { return uncertainNumber(node, inner, path)?.mean }
     guard case .scalar(let scalar) = node, scalar.style == .plain,
       let value = Double(scalar.string.replacingOccurrences(of: "_", with: "")), value.isFinite
     else {
@@ -95,12 +98,36 @@ final class NodeReader {
     return value
   }
 
+  /// `{uncertain: DISTRIBUTION}`: the node under `uncertain`, else nil.
+  static func uncertainInner(_ node: Node) -> Node? {
+    guard case .mapping(let mapping) = node, mapping.count == 1, let (key, inner) = mapping.first, key.string == "uncertain" else { return nil }
+    return inner
+  }
+
+  /// An uncertain value's distribution, recorded with its path and location; nil (with a
+  /// diagnostic) when the distribution is invalid or the path is one `set` cannot reach.
+  func uncertainNumber(_ node: Node, _ inner: Node, _ path: String) -> Distribution? {
+    guard !path.contains("["), !path.isEmpty else {
+      error(node, path, "{uncertain: ...} must be at a key path `set` can reach (named items, no list positions), such as segments.NAME.opportunities_per_account_year")
+      return nil
+    }
+    guard let distribution = distribution(inner, join(path, "uncertain")) else { return nil }
+    let location = location(of: node)
+    uncertain.removeAll { $0.path == path }
+    uncertain.append(UncertainValue(path: path, distribution: distribution, location: "\(location.file):\(location.line):\(location.column)"))
+    return distribution
+  }
+
   /// The largest whole number written as a float (`1e15`) that is read exactly: 2^53.
   static let largestExactFloat = 9_007_199_254_740_992.0
 
   /// A whole number of at most 2^53 in size, written as digits or as a whole-valued float such as
   /// `1e15` (beyond 2^53 floats are not exact, and no count or seed in a scenario needs more).
   func integer(_ node: Node, _ path: String) -> Int? {
+    if Self.uncertainInner(node) != nil {
+      error(node, path, "expected a whole number; {uncertain: ...} is for numbers such as rates, shares and sizes (vary counts with sweep or sensitivity)")
+      return nil
+    }
     let tooLarge = "expected a whole number of at most 2^53 (9007199254740992)"
     if case .scalar(let scalar) = node, scalar.style == .plain, let exact = Int(scalar.string.replacingOccurrences(of: "_", with: "")) {
       guard exact.magnitude <= UInt(Self.largestExactFloat) else {
@@ -135,6 +162,20 @@ final class NodeReader {
 
   /// A number checked against a rule such as "a probability in [0, 1]".
   func number(_ node: Node, _ path: String, _ rule: NumberRule) -> Double? {
+    if let inner = Self.uncertainInner(node) {
+      // Every value the distribution can give must be valid here, not only its mean.
+      guard let distribution = uncertainNumber(node, inner, path) else { return nil }
+      let ends = [distribution.quantile(0), distribution.quantile(1)].map { $0.isFinite ? $0 : nil }
+      let low = ends[0] ?? distribution.quantile(1e-9)
+      let high = ends[1] ?? distribution.quantile(1 - 1e-9)
+      for end in [low, high] where !rule.accepts(end) {
+        error(node, join(path, "uncertain"), "the distribution reaches \(formatNumber(end)), out of range: expected \(rule.description) for every value it can take")
+        uncertain.removeAll { $0.path == path }
+        return nil
+      }
+      guard rule.accepts(distribution.mean) else { return nil }
+      return distribution.mean
+    }
     guard let value = number(node, path) else { return nil }
     guard rule.accepts(value) else {
       error(node, path, "\(formatNumber(value)) is out of range: expected \(rule.description)")

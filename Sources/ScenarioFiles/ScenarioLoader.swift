@@ -150,6 +150,10 @@ public struct ScenarioLoader: Sendable {
       scenario = Scenario(name: "")
     }
     decoder.decodeSections(pairs, into: &scenario)
+    for value in reader.uncertain {
+      scenario.uncertain.removeAll { $0.path == value.path }
+      scenario.uncertain.append(value)
+    }
     locations.merge(reader.locations) { _, new in new }
     if let changesNode = pairs.first(where: { $0.key == "changes" })?.node, pairs.contains(where: { $0.key == "extends" }) {
       let applier = ChangeApplier(reader: reader)

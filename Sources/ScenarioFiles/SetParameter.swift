@@ -38,6 +38,12 @@ extension ChangeApplier {
       guard probe.diagnostics.isEmpty else { return report(probe, c, value) }
       scenario = updated
     }
+    // `value: {uncertain: ...}` makes the value uncertain (its mean is what was set).
+    if !probe.uncertain.isEmpty {
+      scenario.uncertain.removeAll { value in probe.uncertain.contains { $0.path == value.path } }
+      scenario.uncertain += probe.uncertain
+      scenario.fixedUncertain.removeAll { path in probe.uncertain.contains { $0.path == path } }
+    }
     touched.append(path)
   }
 

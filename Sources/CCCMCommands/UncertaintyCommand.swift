@@ -1,0 +1,77 @@
+import ArgumentParser
+import CoverageModel
+import Estimation
+import Experiments
+import Reports
+import ScenarioFiles
+import Simulation
+
+/// `cccm uncertainty`: designs over the scenario's uncertain values (`{uncertain: DISTRIBUTION}`).
+struct Uncertainty: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a baseline and variants over their uncertain values ({uncertain: DISTRIBUTION}): a Latin hypercube of parameter sets, replications per set on common random numbers; P(variant beats baseline) and the inputs' share of the variance.")
+
+  @Argument(help: "The baseline scenario file (with {uncertain: ...} values), then variants of it.") var files: [String]
+  @Option(name: .long, parsing: .unconditional, help: "Parameter sets K of the outer Latin hypercube, 2 to 10,000 (default 50).", transform: { try wholeNumber($0, option: "--outer", range: "2 to 10,000") })
+  var outer: Int = 50
+  @Option(name: .long, parsing: .unconditional, help: "Replications R per parameter set, 2 to 10,000 (default 10; --replications is the same).", transform: { try wholeNumber($0, option: "--inner", range: "2 to 10,000") })
+  var inner: Int?
+  @Option(name: .long, help: "The metric to study (default: contribution).") var objective: String = "contribution"
+  @OptionGroup var options: SimulationOptions
+
+  static let defaultInner = 10
+
+  func validate() throws {
+    guard !files.isEmpty else { throw ValidationError("give a baseline scenario with {uncertain: ...} values, and variants to compare with it") }
+    guard (2...10_000).contains(outer) else { throw ValidationError("--outer must be 2 to 10,000, got \(outer)") }
+    if let inner, !(2...10_000).contains(inner) { throw ValidationError("--inner must be 2 to 10,000, got \(inner)") }
+    if let inner, let replications = options.replications, inner != replications {
+      throw ValidationError("--inner \(inner) and --replications \(replications) disagree; give one of them")
+    }
+    let known = MetricLayout.scenarioMetrics
+    guard known.contains(objective) else {
+      throw ValidationError("unknown metric \"\(objective)\"; \(Suggestion.didYouMean(objective, among: known).map { $0 + " " } ?? "")metrics: \(known.joined(separator: ", "))")
+    }
+    if options.by != nil || !options.target.isEmpty { throw ValidationError("uncertainty reports over parameter sets; use compare for --by and --target") }
+  }
+
+  func run() throws {
+    let scenarios = try files.map(loadScenario)
+    let inputs = scenarios[0].uncertain
+    guard !inputs.isEmpty else {
+      printError(
+        "\(Excerpt.sanitized(files[0], limit: Excerpt.pathLimit)): error: the scenario has no uncertain values; write one as {uncertain: DISTRIBUTION}, e.g. opportunities_per_account_year: {uncertain: {uniform: {min: 0.4, max: 0.6}}}")
+      throw Exit.invalidScenario
+    }
+    let replications = inner ?? options.replications ?? Self.defaultInner
+    let seed = options.seed ?? scenarios[0].seed
+    try checkResultsFit(scenarios, replications: replications, byPeriod: false)
+    let study = UncertaintyStudy(files: files, inputs: inputs)
+    let sets = study.parameterSets(count: outer, seed: seed)
+    let bar = ProgressBar(total: outer * files.count * replications, label: "uncertainty", quiet: options.quiet)
+    let outputs: [[[Double]]]
+    do {
+      outputs = try study.run(
+        sets: sets, fixed: scenarios.map(\.fixedUncertain), inner: replications, seed: seed, generator: options.generatorKind, threads: options.threads,
+        metric: objective, progress: { _, _ in bar.tick() })
+    } catch {
+      bar.finish()
+      let values = zip(inputs, error.values).map { "\($0.path) = \($1)" }.joined(separator: ", ")
+      printError("error: \(Excerpt.sanitized(files[error.design], limit: Excerpt.pathLimit)) at parameter set \(error.set + 1) (\(values)): \(error.reason)")
+      throw Exit.invalidScenario
+    }
+    bar.finish()
+    let larger = MetricDescriptor.named(objective)?.direction != .lowerIsBetter
+    let designs = scenarios.indices.map { d in
+      UncertaintyReport.Design(
+        name: scenarios[d].name, decomposition: VarianceDecomposition(outputs[d]),
+        versusBaseline: d == 0 ? nil : Superiority(baseline: outputs[0], variant: outputs[d], largerIsBetter: larger),
+        difference: d == 0 ? nil : VarianceDecomposition(zip(outputs[0], outputs[d]).map { base, variant in zip(base, variant).map { $1 - $0 } }))
+    }
+    let described = inputs.map {
+      UncertaintyReport.Input(path: $0.path, distribution: ScenarioEncoder.distribution($0.distribution), mean: $0.distribution.mean, location: $0.location)
+    }
+    let setting = UncertaintyReport.Setting(objective: objective, largerIsBetter: larger, sets: outer, replications: replications, seed: seed)
+    print(UncertaintyReport.document(setting: setting, inputs: described, designs: designs).render(options.format), terminator: "")
+  }
+}

@@ -1,0 +1,248 @@
+import Estimation
+import Randomness
+
+/// A factor of a global sensitivity design: a key path and the range it is uniform over. A factor
+/// whose ends are whole numbers (reps, experts) takes whole values, each equally likely.
+public struct InputRange: Sendable, Hashable {
+  public var path: String
+  public var low: Double
+  public var high: Double
+
+  public init(path: String, low: Double, high: Double) {
+    self.path = path
+    self.low = low
+    self.high = high
+  }
+
+  public var isWhole: Bool { low == low.rounded() && high == high.rounded() }
+
+  /// The value at `u` in [0, 1]: `low + u (high - low)`, or for whole ends the whole number
+  /// `floor(low + u (high - low + 1))`, at most `high` (uniform over low...high).
+  public func value(at u: Double) -> Double {
+    guard isWhole else { return low + u * (high - low) }
+    return min(high, (low + u * (high - low + 1)).rounded(.down))
+  }
+}
+
+/// Uniform draws in [0, 1) and random choices from GSL, keyed by a seed and a purpose, so a design
+/// is a pure function of its seed.
+struct SeededDraws {
+  let generator = RandomGenerator(kind: .philox)
+
+  init(seed: UInt64, purpose: String) {
+    generator.select(key: StreamKey.mix(seed), attribute: StreamKey.name(purpose))
+  }
+
+  func uniform() -> Double { generator.uniform() }
+
+  /// A whole number in 0..<n.
+  func below(_ n: Int) -> Int { min(n - 1, Int(generator.uniform() * Double(n))) }
+
+  /// A random order of 0..<n (Fisher-Yates).
+  func permutation(_ n: Int) -> [Int] {
+    var order = Array(0..<n)
+    for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, below(i + 1)) }
+    return order
+  }
+}
+
+/// Morris's elementary effects (Morris 1991) with Campolongo, Cariboni and Saltelli's mu* (2007):
+/// `r` trajectories through a grid of `p` levels of the unit cube, each moving one factor at a time
+/// by Delta = p / (2 (p - 1)), in a random order and direction from a random start.
+public enum Morris {
+  public struct Design: Sendable {
+    public let factors: Int
+    public let trajectories: Int
+    public let levels: Int
+    /// `trajectories * (factors + 1)` points of the unit cube, trajectory by trajectory.
+    public let points: [[Double]]
+    /// For each trajectory, the factor moved at each of its `factors` steps.
+    public let moved: [[Int]]
+  }
+
+  /// The design for `k` factors, `r` trajectories and `p` levels (p even, at least 2), its random
+  /// starts, orders and directions drawn from GSL with `seed`.
+  public static func design(factors k: Int, trajectories r: Int, levels p: Int, seed: UInt64) -> Design {
+    let draws = SeededDraws(seed: seed, purpose: "morris")
+    let delta = Double(p) / (2 * Double(p - 1))
+    var points: [[Double]] = []
+    var moved: [[Int]] = []
+    for _ in 0..<r {
+      // A start from the levels 0, 1/(p-1), ..., 1 - Delta; a direction per factor.
+      var x = (0..<k).map { _ in Double(draws.below(p / 2)) / Double(p - 1) }
+      let up = (0..<k).map { _ in draws.uniform() < 0.5 }
+      for i in 0..<k where !up[i] { x[i] += delta }
+      let order = draws.permutation(k)
+      points.append(x)
+      for i in order {
+        x[i] += up[i] ? delta : -delta
+        x[i] = (x[i] * Double(p - 1)).rounded() / Double(p - 1)
+        points.append(x)
+      }
+      moved.append(order)
+    }
+    return Design(factors: k, trajectories: r, levels: p, points: points, moved: moved)
+  }
+
+  public struct Effect: Sendable {
+    /// Mean of the absolute elementary effects (Campolongo's mu*): the typical change in the output
+    /// when the factor crosses its whole range.
+    public var muStar: Double
+    /// Mean of the elementary effects (Morris's mu): its sign says the direction.
+    public var mu: Double
+    /// Their standard deviation: large when the factor interacts or acts non-linearly.
+    public var sigma: Double
+    /// Standard error of mu* (sd of |effects| / sqrt(count)).
+    public var muStarSE: Double
+    public var effects: [Double]
+  }
+
+  /// Each factor's effects from the outputs at the design's points, where `values[j][i]` is the
+  /// value factor i took at point j and `range[i]` its high - low: an effect is the change in the
+  /// output over the change in the factor, times its range (so effects of different factors compare).
+  public static func effects(design: Design, outputs: [Double], values: [[Double]], ranges: [Double]) -> [Effect] {
+    var perFactor = [[Double]](repeating: [], count: design.factors)
+    for t in 0..<design.trajectories {
+      let start = t * (design.factors + 1)
+      for (step, i) in design.moved[t].enumerated() {
+        let (a, b) = (start + step, start + step + 1)
+        let dx = values[b][i] - values[a][i]
+        guard dx != 0, outputs[a].isFinite, outputs[b].isFinite else { continue }
+        perFactor[i].append((outputs[b] - outputs[a]) / dx * ranges[i])
+      }
+    }
+    return perFactor.map { effects in
+      let n = Double(effects.count)
+      guard n > 0 else { return Effect(muStar: .nan, mu: .nan, sigma: .nan, muStarSE: .nan, effects: []) }
+      let absolute = effects.map(abs)
+      let muStar = absolute.reduce(0, +) / n
+      let mu = effects.reduce(0, +) / n
+      let sigma = n > 1 ? (effects.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / (n - 1)).squareRoot() : 0
+      let sdAbs = n > 1 ? (absolute.reduce(0) { $0 + ($1 - muStar) * ($1 - muStar) } / (n - 1)).squareRoot() : 0
+      return Effect(muStar: muStar, mu: mu, sigma: sigma, muStarSE: sdAbs / n.squareRoot(), effects: effects)
+    }
+  }
+}
+
+/// Sobol's variance-based indices: first-order (Saltelli et al. 2010) and total (Jansen 1999),
+/// from two matrices A and B of N points and the k matrices AB_i (A with column i from B), sampled
+/// with GSL's quasi-random Sobol sequence in 2k dimensions; intervals by bootstrap over the N rows.
+public enum SobolIndices {
+  /// At most 20 factors: the sequence has 2k dimensions and GSL's goes to 40.
+  public static let maximumFactors = SobolSequence.maximumDimension / 2
+
+  public struct Design: Sendable {
+    public let factors: Int
+    public let samples: Int
+    /// The points: A's N rows, B's N rows, then AB_1's N rows, ..., AB_k's: N (k + 2) in all.
+    public let points: [[Double]]
+  }
+
+  /// The design for `k` factors and `n` base samples; nil when k is not in 1...20.
+  public static func design(factors k: Int, samples n: Int) -> Design? {
+    guard (1...maximumFactors).contains(k), n > 0, let sequence = SobolSequence(dimension: 2 * k) else { return nil }
+    var a: [[Double]] = []
+    var b: [[Double]] = []
+    while a.count < n {
+      let point = sequence.next()
+      if point.allSatisfy({ $0 == 0 }) { continue }  // the origin: a corner, not a sample
+      a.append(Array(point[0..<k]))
+      b.append(Array(point[k...]))
+    }
+    var points = a + b
+    for i in 0..<k {
+      for j in 0..<n {
+        var row = a[j]
+        row[i] = b[j][i]
+        points.append(row)
+      }
+    }
+    return Design(factors: k, samples: n, points: points)
+  }
+
+  public struct Index: Sendable {
+    public var first: Double
+    public var firstLow: Double
+    public var firstHigh: Double
+    public var firstSE: Double
+    public var total: Double
+    public var totalLow: Double
+    public var totalHigh: Double
+    public var totalSE: Double
+  }
+
+  public struct Estimate: Sendable {
+    /// The output's variance over A and B together.
+    public var variance: Double
+    public var indices: [Index]
+    public var bootstrap: Int
+  }
+
+  /// First-order and total indices from the outputs at the design's points, with 95% percentile
+  /// bootstrap intervals and standard errors from `bootstrap` resamples of the N rows (drawn from
+  /// GSL with `seed`).
+  /// The outputs are centred on the mean of A and B first: the estimators' expectations do not
+  /// change (E f_AB_i = E f_A), but Saltelli's first-order one is far less noisy for an output whose
+  /// mean is large against its spread (contribution in the tens of millions varying by a few).
+  public static func estimate(outputs: [Double], factors k: Int, samples n: Int, bootstrap: Int, seed: UInt64) -> Estimate {
+    let centre = outputs[0..<2 * n].reduce(0, +) / Double(2 * n)
+    let centred = outputs.map { $0 - centre }
+    let fA = Array(centred[0..<n])
+    let fB = Array(centred[n..<2 * n])
+    let fAB = (0..<k).map { i in Array(centred[(2 + i) * n..<(3 + i) * n]) }
+    func indices(_ rows: [Int]) -> (variance: Double, first: [Double], total: [Double]) {
+      let m = Double(rows.count)
+      var sum = 0.0
+      var squares = 0.0
+      for j in rows {
+        sum += fA[j] + fB[j]
+        squares += fA[j] * fA[j] + fB[j] * fB[j]
+      }
+      let mean = sum / (2 * m)
+      let variance = squares / (2 * m) - mean * mean
+      var first: [Double] = []
+      var total: [Double] = []
+      for i in 0..<k {
+        var v = 0.0
+        var e = 0.0
+        for j in rows {
+          v += fB[j] * (fAB[i][j] - fA[j])
+          e += (fA[j] - fAB[i][j]) * (fA[j] - fAB[i][j])
+        }
+        first.append(variance > 0 ? v / m / variance : .nan)
+        total.append(variance > 0 ? e / (2 * m) / variance : .nan)
+      }
+      return (variance, first, total)
+    }
+    let point = indices(Array(0..<n))
+    let draws = SeededDraws(seed: seed, purpose: "sobol-bootstrap")
+    var firsts = [[Double]](repeating: [], count: k)
+    var totals = [[Double]](repeating: [], count: k)
+    for _ in 0..<bootstrap {
+      let rows = (0..<n).map { _ in draws.below(n) }
+      let resampled = indices(rows)
+      for i in 0..<k {
+        firsts[i].append(resampled.first[i])
+        totals[i].append(resampled.total[i])
+      }
+    }
+    let result = (0..<k).map { i -> Index in
+      let f = Summary(firsts[i])
+      let t = Summary(totals[i])
+      let fs = firsts[i].filter(\.isFinite).sorted()
+      let ts = totals[i].filter(\.isFinite).sorted()
+      return Index(
+        first: point.first[i], firstLow: percentile(fs, 0.025), firstHigh: percentile(fs, 0.975), firstSE: f.sd,
+        total: point.total[i], totalLow: percentile(ts, 0.025), totalHigh: percentile(ts, 0.975), totalSE: t.sd)
+    }
+    return Estimate(variance: point.variance, indices: result, bootstrap: bootstrap)
+  }
+
+  static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    let position = q * Double(sorted.count - 1)
+    let lower = Int(position)
+    let upper = min(lower + 1, sorted.count - 1)
+    return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
+  }
+}

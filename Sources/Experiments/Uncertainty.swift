@@ -1,0 +1,89 @@
+import CoverageModel
+import Estimation
+import Randomness
+import ScenarioFiles
+import Simulation
+
+/// Decisions under uncertain inputs: an outer Latin hypercube sample of the scenario's uncertain
+/// values (`{uncertain: DISTRIBUTION}`), and at each parameter set inner replications of every
+/// design on common random numbers. Parameter set k uses replications k R ..< (k + 1) R, so the
+/// designs are paired within a set and the sets are independent of each other.
+public struct UncertaintyStudy: Sendable {
+  /// The design files, the baseline first.
+  public let files: [String]
+  /// The uncertain values sampled: the baseline's. Every design takes a set's values, except
+  /// those its own changes fixed (`Scenario.fixedUncertain`), which keep the design's value; so
+  /// variants may extend the baseline with or without the uncertainty.
+  public let inputs: [UncertainValue]
+
+  public init(files: [String], inputs: [UncertainValue]) {
+    self.files = files
+    self.inputs = inputs
+  }
+
+  /// A Latin hypercube of `points` points in (0, 1)^`dimensions`: each dimension's range cut in
+  /// `points` equal strata, one point in each, the strata paired at random across dimensions;
+  /// drawn from GSL with `seed`.
+  public static func latinHypercube(points: Int, dimensions: Int, seed: UInt64) -> [[Double]] {
+    let draws = SeededDraws(seed: seed, purpose: "latin-hypercube")
+    var sample = [[Double]](repeating: [Double](repeating: 0, count: dimensions), count: points)
+    for j in 0..<dimensions {
+      let strata = draws.permutation(points)
+      for i in 0..<points {
+        // In (0, 1): a draw of exactly 0 moves to the middle of its stratum's first half.
+        let u = draws.uniform()
+        sample[i][j] = (Double(strata[i]) + (u > 0 ? u : 0.25)) / Double(points)
+      }
+    }
+    return sample
+  }
+
+  /// The parameter sets: each input's quantile at its coordinate of the hypercube.
+  public func parameterSets(count: Int, seed: UInt64) -> [[Double]] {
+    Self.latinHypercube(points: count, dimensions: inputs.count, seed: seed).map { u in
+      zip(u, inputs).map { $1.distribution.quantile($0) }
+    }
+  }
+
+  /// The scenario of one design at one parameter set: its file with a `set` per uncertain value it
+  /// has not fixed.
+  public func scenario(design: Int, values: [Double], fixed: [String]) throws(ScenarioLoadError) -> Scenario {
+    let kept = zip(inputs, values).filter { input, _ in !fixed.contains(input.path) }
+    let sweep = Sweep(factors: kept.map { Sweep.Factor(path: $0.0.path, values: [$0.1]) })
+    return try sweep.scenario(at: kept.map(\.1), base: files[design])
+  }
+
+  /// The objective's values, `[design][set][replication]`: at set k every design runs replications
+  /// k R ..< (k + 1) R with `seed`. `fixed[d]` is design d's `fixedUncertain`.
+  /// A set whose values a design refuses throws the located message, with the set's index.
+  public func run(
+    sets: [[Double]], fixed: [[String]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, metric: String,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) throws(UncertaintyError) -> [[[Double]]] {
+    var outputs = [[[Double]]](repeating: [], count: files.count)
+    for (k, values) in sets.enumerated() {
+      var scenarios: [Scenario] = []
+      for design in files.indices {
+        do {
+          scenarios.append(try scenario(design: design, values: values, fixed: fixed[design]))
+        } catch {
+          throw UncertaintyError(set: k, values: values, design: design, reason: error.description)
+        }
+      }
+      let results = Experiment(scenarios: scenarios, seed: seed, generator: generator, threads: threads)
+        .run(replications: inner, first: k * inner, progress: progress)
+      for design in files.indices {
+        outputs[design].append(results[design].layout.index(ofScenarioMetric: metric).map(results[design].column) ?? [])
+      }
+    }
+    return outputs
+  }
+}
+
+/// A parameter set that a design refused (a value out of its key's range, a path it lacks).
+public struct UncertaintyError: Error, Sendable {
+  public let set: Int
+  public let values: [Double]
+  public let design: Int
+  public let reason: String
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// `cccm select`: the design Kim and Nelson's procedure chose, those that could still be best,
+/// and the replications each used against the fixed-sample Bonferroni procedure's.
+public enum SelectionReport {
+  public struct Design: Sendable {
+    public let name: String
+    public let mean: Double
+    public let used: Int
+    public let status: Status
+    public init(name: String, mean: Double, used: Int, status: Status) {
+      self.name = name
+      self.mean = mean
+      self.used = used
+      self.status = status
+    }
+  }
+
+  public enum Status: String, Sendable {
+    case selected
+    case contender = "could still be best"
+    case eliminated
+  }
+
+  public struct Setting: Sendable {
+    public let objective: String
+    public let largerIsBetter: Bool
+    public let delta: Double
+    public let deltaText: String
+    public let confidence: Double
+    public let firstStage: Int
+    public let maximum: Int
+    public let stages: Int
+    public let simulated: Int
+    public let fixedSample: Int
+    public let seed: UInt64
+    public init(
+      objective: String, largerIsBetter: Bool, delta: Double, deltaText: String, confidence: Double, firstStage: Int, maximum: Int, stages: Int,
+      simulated: Int, fixedSample: Int, seed: UInt64
+    ) {
+      self.objective = objective
+      self.largerIsBetter = largerIsBetter
+      self.delta = delta
+      self.deltaText = deltaText
+      self.confidence = confidence
+      self.firstStage = firstStage
+      self.maximum = maximum
+      self.stages = stages
+      self.simulated = simulated
+      self.fixedSample = fixedSample
+      self.seed = seed
+    }
+  }
+
+  struct DesignJSON: Encodable, Sendable {
+    let name: String
+    let mean: JSONNumber
+    let replications: Int
+    let status: String
+  }
+  struct SelectionJSON: Encodable, Sendable {
+    let objective: String
+    let larger_is_better: Bool
+    let delta: JSONNumber
+    let confidence: Double
+    let first_stage: Int
+    let maximum: Int
+    let stages: Int
+    let selected: String?
+    let could_still_be_best: [String]
+    let replications_used: Int
+    let replications_simulated: Int
+    let bonferroni_replications_per_design: Int
+    let bonferroni_replications: Int
+    let seed: UInt64
+    let designs: [DesignJSON]
+  }
+
+  public static func document(setting: Setting, designs: [Design]) -> ReportDocument {
+    var doc = ReportDocument()
+    let unit = MetricUnit(metric: setting.objective)
+    let used = designs.map(\.used).reduce(0, +)
+    let fixed = setting.fixedSample * designs.count
+    let chosen = designs.first { $0.status == .selected }
+    let contenders = designs.filter { $0.status == .contender }
+    let percent = String(format: "%.0f%%", setting.confidence * 100)
+    doc.add(.text(
+      "Selection of the best of \(designs.count) designs by \(setting.objective) (\(setting.largerIsBetter ? "higher" : "lower") is better): Kim-Nelson fully sequential procedure on common random numbers, seed \(setting.seed).\n"
+        + "Guarantee: with probability at least \(percent), the design selected is the best or within the indifference zone delta = \(unit.format(setting.delta)) (\(setting.deltaText)) of it; designs closer than delta are equally good for this purpose.\n"
+        + "Assumptions: each design's \(setting.objective) is roughly normal over replications (a replication sums many deals); first stage \(setting.firstStage) replications, then one at a time with elimination after each, up to \(setting.maximum).\n\n"))
+    var table = TextTable(header: ["design", setting.objective, "replications", "status"], textColumns: 1)
+    doc.csvHeader = ["design", "statistic", "value"]
+    let order = designs.sorted { a, b in
+      let rank: (Status) -> Int = { $0 == .selected ? 0 : $0 == .contender ? 1 : 2 }
+      return rank(a.status) != rank(b.status) ? rank(a.status) < rank(b.status) : (setting.largerIsBetter ? a.mean > b.mean : a.mean < b.mean)
+    }
+    for design in order {
+      let status = design.status == .eliminated ? "eliminated after \(design.used)" : design.status.rawValue
+      table.add([design.name, unit.format(design.mean), "\(design.used)", status])
+      doc.csvRows.append([.text(design.name), .text("mean"), .number(design.mean)])
+      doc.csvRows.append([.text(design.name), .text("replications"), .number(Double(design.used))])
+      doc.csvRows.append([.text(design.name), .text("status"), .text(design.status.rawValue)])
+    }
+    doc.add(.table(table, coloured: false))
+    if let chosen {
+      doc.add(.text("\nSelected: \(chosen.name), after \(setting.stages) stages.\n"))
+    } else {
+      doc.add(.text(
+        "\nNo single design selected: stopped at the maximum of \(setting.maximum) replications with \(contenders.count) designs that could still be best (\(contenders.map(\.name).joined(separator: ", "))); they are within about delta of each other: choose among them on other grounds, or raise --replications or delta.\n"))
+    }
+    let saving = fixed > 0 ? 100 * (1 - Double(used) / Double(fixed)) : 0
+    doc.add(.text(
+      "Replications: \(used) used in all (\(setting.simulated) simulated, in batches); the fixed-sample Bonferroni procedure would need \(setting.fixedSample) per design, \(fixed) in all (\(String(format: "%+.0f%%", -saving)) here).\n"))
+    doc.json = SelectionJSON(
+      objective: setting.objective, larger_is_better: setting.largerIsBetter, delta: JSONNumber(setting.delta), confidence: setting.confidence,
+      first_stage: setting.firstStage, maximum: setting.maximum, stages: setting.stages, selected: chosen?.name, could_still_be_best: contenders.map(\.name),
+      replications_used: used, replications_simulated: setting.simulated, bonferroni_replications_per_design: setting.fixedSample, bonferroni_replications: fixed,
+      seed: setting.seed, designs: designs.map { DesignJSON(name: $0.name, mean: JSONNumber($0.mean), replications: $0.used, status: $0.status.rawValue) })
+    return doc
+  }
+}

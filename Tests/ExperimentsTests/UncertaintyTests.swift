@@ -1,0 +1,86 @@
+import CoverageModel
+import Estimation
+import Experiments
+import Foundation
+import ScenarioFiles
+import Testing
+
+/// Input uncertainty against closed forms: arrivals in a year are Poisson(A λ) given the uncertain
+/// rate λ ~ U[0.4, 0.8] per account, so Var(E[Y | λ]) = A² (0.8 - 0.4)² / 12 and the simulation
+/// noise E[Var(Y | λ)] = E[A λ] = 0.6 A.
+@Suite("Input uncertainty")
+struct UncertaintyTests {
+  static let accounts = 1000.0
+  static let base = """
+    name: uncertain-rate
+    horizon_days: 365
+    warmup_days: 0
+    regions: [R]
+    segments:
+      - {name: S, tier: smb, region: R, accounts: 1000, opportunities_per_account_year: {uncertain: {uniform: {min: 0.4, max: 0.8}}}, deal_size: 1000, motion: m}
+    motions:
+      - {name: m, stages: [{name: a, days: {exponential: {mean: 2}}, advance: 0.5}]}
+    teams:
+      - {name: T, kind: regional, reps: 20, covers: {region: R}}
+    """
+
+  static func files() throws -> (URL, URL, URL) {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-uncertainty-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let base = directory.appendingPathComponent("base.yaml")
+    try Self.base.write(to: base, atomically: true, encoding: .utf8)
+    let variant = directory.appendingPathComponent("fixed.yaml")
+    try "extends: base.yaml\nname: fixed\nchanges:\n  - set: {path: segments.S.opportunities_per_account_year, value: 0.5}\n"
+      .write(to: variant, atomically: true, encoding: .utf8)
+    return (directory, base, variant)
+  }
+
+  @Test("the Latin hypercube puts one point in each stratum of every dimension")
+  func latinHypercube() {
+    let sample = UncertaintyStudy.latinHypercube(points: 50, dimensions: 3, seed: 4)
+    for j in 0..<3 { #expect(Set(sample.map { Int($0[j] * 50) }) == Set(0..<50)) }
+    #expect(sample.allSatisfy { $0.allSatisfy { $0 > 0 && $0 < 1 } })
+    #expect(UncertaintyStudy.latinHypercube(points: 50, dimensions: 3, seed: 4) == sample)
+  }
+
+  @Test("Poisson arrivals at an uncertain rate: the decomposition finds A² Var(λ) from the inputs and E[A λ] from the noise; P(beating a fixed rate) is P(λ below it)")
+  func closedForm() throws {
+    let (directory, base, variant) = try Self.files()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let scenarios = try [base, variant].map { try ScenarioLoader().load(path: $0.path) }
+    #expect(scenarios[0].uncertain.count == 1 && scenarios[1].uncertain.isEmpty && scenarios[1].fixedUncertain == ["segments.S.opportunities_per_account_year"])
+    let study = UncertaintyStudy(files: [base.path, variant.path], inputs: scenarios[0].uncertain)
+    let k = 60
+    let sets = study.parameterSets(count: k, seed: 8)
+    let outputs = try study.run(sets: sets, fixed: scenarios.map(\.fixedUncertain), inner: 6, seed: 8, metric: "arrivals")
+    let decomposition = VarianceDecomposition(outputs[0])
+    let inputs = Self.accounts * Self.accounts * 0.16 / 12
+    let noise = 0.6 * Self.accounts
+    print("theory check | uncertainty: Poisson arrivals, λ ~ U[0.4, 0.8], A = 1000 | inputs' variance expected \(inputs) computed \(decomposition.inputs) ± \(decomposition.inputsSE) | noise expected \(noise) computed \(decomposition.noise) ± \(decomposition.noiseSE) | share expected \(inputs / (inputs + noise)) computed \(decomposition.inputShare)")
+    #expect(abs(decomposition.inputs - inputs) <= 4 * decomposition.inputsSE)
+    #expect(abs(decomposition.noise - noise) <= 4 * decomposition.noiseSE)
+    #expect(abs(decomposition.mean - 0.6 * Self.accounts) <= 4 * (decomposition.setMeans / Double(k)).squareRoot())
+    // The variant keeps the rate at 0.5: it brings more arrivals exactly when λ < 0.5, P = 0.25.
+    let superiority = Superiority(baseline: outputs[0], variant: outputs[1], largerIsBetter: true)
+    let below = sets.filter { $0[0] < 0.5 }.count
+    #expect(below == k / 4)  // the hypercube's strata: exactly a quarter of the sets
+    print("theory check | uncertainty: P(fixed 0.5 beats λ ~ U[0.4, 0.8]) expected 0.25 computed \(superiority.probability.estimate) [\(superiority.probability.low), \(superiority.probability.high)]")
+    #expect(superiority.probability.low <= 0.25 && 0.25 <= superiority.probability.high)
+    #expect(abs(superiority.better - below) <= 2)
+  }
+
+  @Test("a variant that changes something else takes every set's values: its arrivals equal the baseline's in every set")
+  func variantsTakeTheSets() throws {
+    let (directory, base, _) = try Self.files()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let more = directory.appendingPathComponent("more.yaml")
+    try "extends: base.yaml\nname: more\nchanges:\n  - set: {path: teams.T.reps, value: 25}\n".write(to: more, atomically: true, encoding: .utf8)
+    let scenarios = try [base, more].map { try ScenarioLoader().load(path: $0.path) }
+    let study = UncertaintyStudy(files: [base.path, more.path], inputs: scenarios[0].uncertain)
+    let outputs = try study.run(sets: study.parameterSets(count: 5, seed: 1), fixed: scenarios.map(\.fixedUncertain), inner: 3, seed: 1, metric: "arrivals")
+    let superiority = Superiority(baseline: outputs[0], variant: outputs[1], largerIsBetter: true)
+    #expect(superiority.ties == 5 && superiority.better == 0 && superiority.difference.mean == 0)
+    // And the sets differ from each other: the values were applied.
+    #expect(Set(outputs[1].map { $0.reduce(0, +) }).count == 5)
+  }
+}
