@@ -32,7 +32,7 @@ let package = Package(
     // MARK: - Implementation details
     // One-way: CoverageModel <- Randomness (GSL) <- ScenarioFiles (YAML; potentials for what-if
     // apportioning) and Simulation (the engine); Randomness <- Estimation (statistics); Estimation
-    // and Simulation <- Reports <- CCCMCommands <- cccm.
+    // and Simulation <- Reports <- CCCMCommands <- cccm; Charts (no dependencies) <- Reports.
 
     /// Plain value types of the coverage model: segments, motions, teams, pools, distributions.
     .target(name: "CoverageModel"),
@@ -51,8 +51,10 @@ let package = Package(
     .target(
       name: "Calibration",
       dependencies: ["CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Yams", .product(name: "CSV", package: "CSV.swift")]),
-    /// Tables in terminal, Markdown, CSV and JSON form.
-    .target(name: "Reports", dependencies: ["Estimation", "Simulation", "Calibration"]),
+    /// Tables in terminal, Markdown, CSV, JSON and HTML form, and the charts of each report.
+    .target(name: "Reports", dependencies: ["Estimation", "Simulation", "Calibration", "Charts"]),
+    /// A small SVG drawing layer: scales, nice ticks, axes, bars, bands, lines, points, text (no dependencies).
+    .target(name: "Charts"),
 
     /// The GNU Scientific Library, reached only through `Randomness`.
     .systemLibrary(
@@ -66,6 +68,9 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
 
     .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+    .testTarget(
+      name: "ChartsTests", dependencies: ["Charts", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+      exclude: ["__Snapshots__"]),
     .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles", "TestSupport"], exclude: ["Invalid", "valid.yaml"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles", "TestSupport"]),
     .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Randomness"]),
@@ -73,7 +78,7 @@ let package = Package(
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Estimation", "Simulation", "TestSupport"]),
     .testTarget(
       name: "ReportsTests",
-      dependencies: ["Reports", "ScenarioFiles", "Randomness", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+      dependencies: ["Reports", "Charts", "Estimation", "ScenarioFiles", "Randomness", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
     .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Experiments", "Reports", "TestSupport", "Yams"], exclude: ["Fixtures"]),
   ],

@@ -85,6 +85,7 @@ struct Compare: ParsableCommand {
   }
 
   func run() throws {
+    try checkChartsDirectory(options.charts)
     let all: [SimulationResults]
     var note: String?
     if from {
@@ -131,6 +132,7 @@ struct Compare: ParsableCommand {
         bar.finish()
       }
     }
+    if try chartedCompare(all, files: files, saved: from, record: record, options: options, note: note) { return }
     print(try Reporting.compare(all, record, format: options.format, note: note), terminator: "")
   }
 

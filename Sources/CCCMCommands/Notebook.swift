@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ScenarioFiles
 
 /// Exit statuses of `cccm notebook` (beside 0, 2 unreadable or unwritable file and 64 bad command line).
 extension Exit {
@@ -25,6 +26,10 @@ struct Notebook: ParsableCommand {
       Each block's output is stored right after it: in a ```text block (a longer fence if the \
       output holds backticks), or, for `--format markdown` commands, between <!-- cccm output --> \
       and <!-- end cccm output --> so it renders as Markdown.
+
+      A command with `--charts DIR` draws its charts into a scratch folder: `notebook run` writes \
+      them into DIR (relative to the notebook) when every command succeeded, and `notebook check` \
+      reports a chart that is missing or differs as stale.
 
       `notebook check` writes nothing: it does not run blocks with a command that writes files \
       (`run --save`); it names them in a note and leaves their stored output unchecked.
@@ -59,15 +64,17 @@ struct NotebookRun: ParsableCommand {
       // Commands run in notebook order (a later one may read what an earlier one saved); the
       // notebook is written only when every command succeeded.
       var outputs: [[String]] = []
+      var charts: [(path: String, data: Data)] = []
       var failure: String?
       blocks: for block in blocks {
         var text = ""
         var markdown = true
         for command in block.commands {
           switch runner.run(command) {
-          case .success(let (output, isMarkdown)):
-            text += output
-            markdown = markdown && isMarkdown
+          case .success(let output):
+            text += output.text
+            markdown = markdown && output.markdown
+            charts += output.charts
           case .failure(let refusal):
             failure = "\(file):\(command.line + 1): error: `\(excerpt(command.text, limit: 120))` \(refusal.message)"
             break blocks
@@ -89,6 +96,17 @@ struct NotebookRun: ParsableCommand {
         }
       }
       if updated != notebook { try writeAtomically(updated.text, to: file) }
+      // The charts of `--charts` commands, each written only when it changed.
+      for chart in charts where FileManager.default.contents(atPath: runner.absolute(chart.path)) != chart.data {
+        let path = runner.absolute(chart.path)
+        do {
+          try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        } catch {
+          printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot create its directory: \(error.localizedDescription)")
+          throw Exit.fileError
+        }
+        try writeAtomically(String(decoding: chart.data, as: UTF8.self), to: path)
+      }
       let count = blocks.map(\.commands.count).reduce(0, +)
       print("\(file): ran \(count) command\(count == 1 ? "" : "s")")
     }
@@ -151,18 +169,56 @@ struct NotebookProblem: Equatable {
 }
 
 extension NotebookRunner {
-  /// Runs one command of a notebook: its output and whether it is Markdown, or why it failed.
-  func run(_ command: CommandBlock.Command) -> Result<(String, Bool), CommandRefusal> {
-    let arguments: [String]
+  /// What one notebook command produced: its output, whether it is Markdown, and the charts it
+  /// wrote (`--charts DIR`), each as its path relative to the notebook's folder and its bytes.
+  struct CommandOutput {
+    var text: String
+    var markdown: Bool
+    var charts: [(path: String, data: Data)]
+  }
+
+  /// Runs one command of a notebook, or says why it failed. A `--charts DIR` command writes its
+  /// charts into a scratch folder instead, so nothing on disk changes until the caller decides
+  /// (`notebook run` writes them when every command succeeded, `notebook check` compares them).
+  func run(_ command: CommandBlock.Command) -> Result<CommandOutput, CommandRefusal> {
+    var arguments: [String]
     switch self.arguments(of: command.text) {
     case .success(let a): arguments = a
     case .failure(let refusal): return .failure(refusal)
     }
+    var chartsDirectory: String?
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-notebook-charts-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    if let (index, directory) = Self.chartsOption(arguments) {
+      chartsDirectory = directory
+      arguments[index] = arguments[index].hasPrefix("--charts=") ? "--charts=\(scratch.path)" : scratch.path
+    }
     switch execute(arguments) {
-    case .output(let text): return .success((text, NotebookOutput.isMarkdown(arguments)))
+    case .output(let text):
+      var charts: [(path: String, data: Data)] = []
+      if let chartsDirectory {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []).filter { $0.hasSuffix(".svg") }.sorted()
+        for name in names {
+          guard let data = FileManager.default.contents(atPath: scratch.appendingPathComponent(name).path) else { continue }
+          charts.append(((chartsDirectory as NSString).appendingPathComponent(name), data))
+        }
+      }
+      return .success(CommandOutput(text: text, markdown: NotebookOutput.isMarkdown(arguments), charts: charts))
     case .failed(let message): return .failure(CommandRefusal(message))
     }
   }
+
+  /// Where `--charts DIR` (or `--charts=DIR`) is: the index of the argument holding DIR, and DIR.
+  static func chartsOption(_ arguments: [String]) -> (Int, String)? {
+    for (index, argument) in arguments.enumerated() {
+      if argument.hasPrefix("--charts=") { return (index, String(argument.dropFirst("--charts=".count))) }
+      if argument == "--charts", index + 1 < arguments.count { return (index + 1, arguments[index + 1]) }
+    }
+    return nil
+  }
+
+  /// A chart's path (relative to the notebook's folder, or absolute) as an absolute path.
+  func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path) }
 
   /// What is wrong with a notebook's stored outputs, block by block. Writes nothing.
   func check(_ lines: [String], file: String) throws(MalformedNotebook) -> [NotebookProblem] {
@@ -182,9 +238,17 @@ extension NotebookRunner {
       var markdown = true
       for command in block.commands {
         switch run(command) {
-        case .success(let (output, isMarkdown)):
-          text += output
-          markdown = markdown && isMarkdown
+        case .success(let output):
+          text += output.text
+          markdown = markdown && output.markdown
+          // A chart is stale like a table: missing, or not what the command draws now.
+          for chart in output.charts where FileManager.default.contents(atPath: absolute(chart.path)) != chart.data {
+            let missing = !FileManager.default.fileExists(atPath: absolute(chart.path))
+            problems.append(
+              NotebookProblem(
+                line: command.line, kind: .stale,
+                message: "the chart \(excerpt(chart.path, limit: 120)) of `\(excerpt(command.text, limit: 120))` is \(missing ? "missing" : "stale"); run `cccm notebook run`"))
+          }
         case .failure(let refusal):
           problems.append(NotebookProblem(line: command.line, kind: .failed, message: "`\(excerpt(command.text, limit: 120))` \(refusal.message)"))
           continue blocks

@@ -45,6 +45,7 @@ struct Run: ParsableCommand {
       return try sharded.save(shard, to: save, inputs: inputs)
     }
     if let save { try checkWritable(save, inputs: inputs) }
+    try checkChartsDirectory(options.charts)
     try checkResultsFit([scenario], replications: options.replications ?? scenario.replications, byPeriod: options.by != nil)
     let results = simulate(scenario, options: options, first: first)
     if let save {
@@ -57,6 +58,7 @@ struct Run: ParsableCommand {
       }
       try writeAtomically(text, to: save, inputs: inputs)
     }
+    if try chartedRun(results, scenario: scenario, file: file, record: record, options: options) { return }
     print(Reporting.run(results, record, format: options.format), terminator: "")
   }
 }

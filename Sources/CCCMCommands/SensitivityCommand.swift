@@ -43,6 +43,7 @@ struct Sensitivity: ParsableCommand {
 
   func run() throws {
     if global.method != .tornado { return try runGlobal() }
+    try checkChartsDirectory(options.charts)
     let (base, inputs) = try loadScenarioRecordingFiles(file)
     var factors: [Sweep.Factor] = []
     var scenarios: [Scenario] = [base]
@@ -63,6 +64,7 @@ struct Sensitivity: ParsableCommand {
     let results = Experiment(scenarios: scenarios, seed: seed, generator: options.generatorKind, threads: options.threads)
       .run(replications: replications, progress: { _, _ in bar.tick() })
     bar.finish()
+    if try chartedSensitivity(results, base: base, file: file, record: record, options: options) { return }
     print(Reporting.sensitivity(results, record, format: options.format), terminator: "")
   }
 }

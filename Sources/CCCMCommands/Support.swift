@@ -81,8 +81,11 @@ struct SimulationOptions: ParsableArguments {
   @Option(name: .long, help: "GSL generator: philox (default, counter-based) or a GSL name such as mt19937 or taus2.")
   var generator: String = "philox"
 
-  @Option(name: .long, help: "Output format: table, markdown, csv or json.")
+  @Option(name: .long, help: "Output format: table, markdown, csv, json, or html (one self-contained page: what was run, the summary, the charts).")
   var format: OutputFormat = .table
+
+  @Option(name: .long, help: "Also write the report's charts as SVG files into this directory (created if missing), one file per chart.")
+  var charts: String?
 
   @Flag(name: .shortAndLong, help: "No progress bar.")
   var quiet = false

@@ -48,6 +48,7 @@ struct SweepCommand: ParsableCommand {
   }
 
   func run() throws {
+    try checkChartsDirectory(options.charts)
     let (base, inputs) = try loadScenarioRecordingFiles(file)
     let sweep = Sweep(factors: vary.compactMap { try? Sweep.factor($0).get() })
     // Each factor alone first, so a bad path or value is reported against its --vary.
@@ -75,6 +76,7 @@ struct SweepCommand: ParsableCommand {
     let bar = ProgressBar(total: scenarios.count * replications, label: "sweep", quiet: options.quiet)
     let results = experiment.run(replications: replications, progress: { _, _ in bar.tick() })
     bar.finish()
+    if try chartedSweep(results, base: base, file: file, record: record, options: options) { return }
     print(Reporting.sweep(results, record, format: options.format), terminator: "")
   }
 }

@@ -37,7 +37,7 @@ public struct Summary: Hashable, Sendable {
   public var halfWidth: Double { (ci95High - ci95Low) / 2 }
 
   /// The q-quantile of sorted values by linear interpolation (Hyndman and Fan's type 7).
-  static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+  public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
     guard sorted.count > 1 else { return sorted.first ?? .nan }
     let position = q * Double(sorted.count - 1)
     let lower = Int(position)

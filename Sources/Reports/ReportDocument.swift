@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 
 /// A report built once, as blocks of text and tables, with its CSV rows and its JSON value, and
@@ -20,6 +21,11 @@ public struct ReportDocument {
   public var csvRows: [[CSVCell]] = []
   /// The JSON value of the report.
   public var json: (any Encodable & Sendable)?
+  /// The report's charts (shown by the HTML format, written by `--charts`).
+  public var charts: [any Chart] = []
+  /// What was run (the top of the HTML format), and the page's heading.
+  public var provenance: Provenance?
+  public var title: String?
 
   public init() {}
 
@@ -37,10 +43,17 @@ public struct ReportDocument {
 
   public mutating func add(_ block: Block) { blocks.append(block) }
 
+  /// Another report's blocks and charts after this one's (CSV rows and JSON stay this one's).
+  public mutating func append(_ other: ReportDocument) {
+    blocks += other.blocks
+    charts += other.charts
+  }
+
   /// The report in `format`; `colour` paints coloured tables on a terminal.
   public func render(_ format: OutputFormat, colour: Bool = false) -> String {
     switch format {
     case .json: return json.map(encodeJSON) ?? "{}\n"
+    case .html: return HTMLReport.page(self)
     case .csv: return ([csvHeader.map(csvField)] + csvRows.map { $0.map(\.rendered) }).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
     case .table, .markdown:
       let markdown = format == .markdown

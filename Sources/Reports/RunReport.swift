@@ -3,7 +3,7 @@ import Foundation
 import Simulation
 
 public enum OutputFormat: String, CaseIterable, Sendable {
-  case table, markdown, csv, json
+  case table, markdown, csv, json, html
 }
 
 /// Summaries of every metric of one run, by the run's metric layout.

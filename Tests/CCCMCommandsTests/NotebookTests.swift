@@ -116,6 +116,33 @@ struct NotebookTests {
     #expect(problems.first?.message.contains("killed by signal 11") == true)
   }
 
+  @Test("--charts in a notebook: run writes the charts beside it, check passes, then reports a changed or missing chart as stale (3); a failed run writes no chart")
+  func notebookCharts() throws {
+    let directory = try scratch()
+    defer { cleanUp(directory) }
+    let notebook = directory.appendingPathComponent("nb.md")
+    try write("```sh\ncccm run r1.yaml -r 3 --charts pics\n```\n", notebook)
+    let result = try run(["notebook", "run", notebook.path])
+    #expect(result.status == 0, "\(result.err)")
+    let chart = directory.appendingPathComponent("pics/distribution-contribution.svg")
+    let drawn = try text(chart)
+    #expect(drawn.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("pics").path).sorted() == ["distribution-bookings.svg", "distribution-contribution.svg"])
+    #expect(try run(["notebook", "check", notebook.path]).status == 0)
+    try write(drawn.replacingOccurrences(of: "Contribution", with: "Old contribution"), chart)
+    let stale = try run(["notebook", "check", notebook.path])
+    #expect(stale.status == 3)
+    #expect(stale.err.contains("nb.md:2: error: the chart pics/distribution-contribution.svg of `cccm run r1.yaml -r 3 --charts pics` is stale"), "\(stale.err)")
+    try FileManager.default.removeItem(at: chart)
+    let missing = try run(["notebook", "check", notebook.path])
+    #expect(missing.status == 3 && missing.err.contains("is missing"), "\(missing.err)")
+    #expect(!FileManager.default.fileExists(atPath: chart.path), "check wrote a chart")
+    // A notebook whose later command fails: no chart is written.
+    try write("```sh\ncccm run r1.yaml -r 3 --charts other\n```\n\n```sh\ncccm validate missing.yaml\n```\n", notebook)
+    #expect(try run(["notebook", "run", notebook.path]).status == 4)
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("other").path))
+  }
+
   @Test("--format markdown output is stored as Markdown between HTML comments, other output in a fence; both refresh and check")
   func markdownOutput() throws {
     let directory = try scratch()

@@ -1,0 +1,339 @@
+import Charts
+import Estimation
+import Foundation
+import Simulation
+
+/// The charts of each report, built from results with the drawing layer (`Charts`): axes titled
+/// with the metric's unit (`MetricUnit`), colours from the Okabe-Ito palette, and a text
+/// alternative that says what each chart shows in numbers.
+public enum ReportCharts {
+  /// A metric's name for people: `presales_wait_mean` as "presales wait mean".
+  static func name(_ metric: String) -> String { metric.replacingOccurrences(of: "_", with: " ") }
+
+  /// An axis for a metric's values (or its differences): the unit in the title, money in
+  /// thousands, millions or billions by the size of `values`, rates in % (differences in
+  /// percentage points).
+  public static func axis(_ metric: String, values: [Double], difference: Bool = false, title: String? = nil) -> Axis {
+    let unit = MetricUnit(metric: metric)
+    let largest = values.filter(\.isFinite).map(abs).max() ?? 0
+    let what = title ?? (difference ? "\(name(metric)) difference" : name(metric))
+    let format: TickFormat
+    let unitName: String
+    switch unit {
+    case .money:
+      let (divisor, words) = largest >= 1e9 ? (1e9, "billions") : largest >= 1e6 ? (1e6, "millions") : largest >= 1e3 ? (1e3, "thousands") : (1, "money")
+      format = TickFormat(divisor: divisor, signed: difference)
+      unitName = words
+    case .rate:
+      format = TickFormat(divisor: 0.01, signed: difference)
+      unitName = difference ? "percentage points" : "%"
+    case .days:
+      format = TickFormat(signed: difference)
+      unitName = "days"
+    case .ratio:
+      format = TickFormat(signed: difference)
+      unitName = "ratio"
+    case .count:
+      format = TickFormat(signed: difference)
+      unitName = "count"
+    }
+    return Axis(title: "\(what) (\(unitName))", format: format, includeZero: difference)
+  }
+
+  /// A chart id from words: lower case letters, digits and dashes.
+  static func slug(_ parts: String...) -> String {
+    let text = parts.joined(separator: "-").lowercased()
+    var out = ""
+    for ch in text.unicodeScalars {
+      if ("a"..."z").contains(ch) || ("0"..."9").contains(ch) { out.unicodeScalars.append(ch) } else if !out.hasSuffix("-") { out += "-" }
+    }
+    while out.hasSuffix("-") { out.removeLast() }
+    return String(out.prefix(80))
+  }
+
+  static func column(_ results: SimulationResults, _ metric: String) -> [Double] {
+    results.layout.index(ofScenarioMetric: metric).map(results.column) ?? []
+  }
+
+  // MARK: - Distributions
+
+  /// The distribution of `metric` over replications, a row per scenario, with the mean and its
+  /// 95% interval and the 5th to 95th percentile marked.
+  public static func distribution(_ runs: [SimulationResults], metric: String) -> DistributionChart {
+    let unit = MetricUnit(metric: metric)
+    var series: [DistributionChart.Series] = []
+    var words: [String] = []
+    for run in runs {
+      let values = column(run, metric)
+      let s = Summary(values)
+      series.append(
+        DistributionChart.Series(
+          name: run.scenario, values: values, mean: s.mean, low: s.ci95Low, high: s.ci95High, p05: s.p05, p95: s.p95,
+          valueLabel: "\(unit.format(s.mean)) \(unit.interval(s))"))
+      words.append("\(run.scenario): mean \(unit.format(s.mean)), 95% interval \(unit.interval(s)), 90% of replications between \(unit.format(s.p05)) and \(unit.format(s.p95))")
+    }
+    let replications = runs.first?.replications ?? 0
+    return DistributionChart(
+      id: slug("distribution", metric), title: "\(name(metric).capitalizedFirst) over \(replications) replications",
+      description: "Histogram of \(name(metric)) over \(replications) replications per scenario. " + words.joined(separator: "; ") + ".",
+      axis: axis(metric, values: series.flatMap(\.values)), series: series)
+  }
+
+  // MARK: - Paired differences
+
+  /// A forest plot: each variant's paired difference from the baseline, for the objective and the
+  /// compared metrics, as a share of the baseline mean with its interval; significant differences
+  /// solid (green when for the better, vermillion when for the worse), others hollow.
+  public static func forest(_ c: Comparison) -> IntervalChart {
+    var rows: [IntervalChart.Row] = []
+    var words: [String] = []
+    let metrics = [c.objective] + c.metrics.filter { $0 != c.objective }
+    for metric in metrics {
+      guard let m = c.metrics.firstIndex(of: metric) else { continue }
+      let unit = MetricUnit(metric: metric)
+      let direction = MetricDescriptor.named(metric)?.direction ?? .neither
+      rows.append(.heading(name(metric) + (metric == c.objective ? " (objective)" : "")))
+      for (v, variant) in c.variants.enumerated() where m < c.differences[v].count {
+        let d = c.differences[v][m]
+        guard let base = c.baseline.summary(metric)?.mean, base != 0, base.isFinite else { continue }
+        let scale = 100 / abs(base)
+        let better = direction == .neither ? nil : (d.mean > 0) == (direction == .higherIsBetter)
+        let colour = !d.isSignificant || better == nil ? Palette.blue : better == true ? Palette.bluishGreen : Palette.vermillion
+        rows.append(
+          IntervalChart.Row(
+            label: variant.scenario, estimate: d.mean * scale, low: d.ciLow * scale, high: d.ciHigh * scale, marked: d.isSignificant, colour: colour,
+            valueLabel: "\(unit.formatDifference(d.mean)) \(unit.interval(d))"))
+        words.append("\(name(metric)), \(variant.scenario): \(unit.formatDifference(d.mean)) \(unit.interval(d))\(d.isSignificant ? ", significant" : "")")
+      }
+    }
+    let level = String(format: "%.4g%%", c.confidence * 100)
+    return IntervalChart(
+      id: "forest", title: "Paired differences from \(c.baseline.scenario) (\(level) intervals)",
+      description: "Each variant minus the baseline \(c.baseline.scenario) on common random numbers, as a share of the baseline mean, with \(level) intervals. " + words.joined(separator: "; ") + ".",
+      axis: Axis(title: "difference from \(c.baseline.scenario) (% of its mean)", format: TickFormat(signed: true), includeZero: true), rows: rows, style: .points,
+      legend: [
+        LegendEntry("better, significant", colour: Palette.bluishGreen, mark: .diamond), LegendEntry("worse, significant", colour: Palette.vermillion, mark: .diamond),
+        LegendEntry("not significant", colour: Palette.blue, mark: .hollowPoint),
+      ])
+  }
+
+  // MARK: - By month
+
+  /// A fan chart of `metric` by period for one run: the median, the 50% and 90% bands.
+  public static func fan(_ results: SimulationResults, metric: String, by kind: PeriodKind, colour: String = Palette.blue) -> XYChart? {
+    guard let m = results.layout.index(ofScenarioMetric: metric) else { return nil }
+    let labels = results.layout.labels(kind)
+    guard !labels.isEmpty else { return nil }
+    var q: [[Double]] = Array(repeating: [], count: 5)
+    for p in labels.indices {
+      let sorted = results.column(results.layout.index(period: p, of: kind, metric: m)).filter(\.isFinite).sorted()
+      for (i, level) in [0.05, 0.25, 0.5, 0.75, 0.95].enumerated() { q[i].append(Summary.quantile(sorted, level)) }
+    }
+    let unit = MetricUnit(metric: metric)
+    let words = labels.indices.map { "\(labels[$0]) \(unit.format(q[2][$0])) (90%: \(unit.format(q[0][$0])) to \(unit.format(q[4][$0])))" }
+    return XYChart.fan(
+      id: slug("fan", metric, results.scenario), title: "\(name(metric).capitalizedFirst) by \(kind.rawValue), \(results.scenario)",
+      description: "Median of \(name(metric)) by \(kind.rawValue) over \(results.replications) replications, with the middle 50% and 90% of replications as bands: " + words.joined(separator: "; ") + ".",
+      periods: labels, periodTitle: kind.rawValue, axis: axis(metric, values: q.flatMap { $0 }), p05: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4], colour: colour)
+  }
+
+  /// A break-even period to mark and, when known, an interval of periods for it.
+  public struct BreakEvenMark: Sendable {
+    public var period: Int
+    public var interval: ClosedRange<Int>?
+    public init(period: Int, interval: ClosedRange<Int>? = nil) {
+      self.period = period
+      self.interval = interval
+    }
+
+    /// The mark of a break-even (`PeriodReport.breakEven`): its mean's period and its interval,
+    /// from the earliest period to the latest (the last period when the latest is beyond the
+    /// horizon); nil when the mean does not break even within the horizon.
+    public init?(_ b: BreakEven, periods: Int) {
+      guard let mean = b.mean, periods > 0 else { return nil }
+      period = mean
+      let earliest = b.earliest ?? mean
+      let latest = b.latest ?? periods - 1
+      interval = min(earliest, mean)...max(latest, mean)
+    }
+  }
+
+  /// The cumulative paired difference of `metric` (a metric that adds up over periods) of a
+  /// variant from the baseline by period, with its interval, and the break-even period marked:
+  /// `breakEven` when given, else the one `PeriodReport.breakEven` finds (the first period from
+  /// which the mean cumulative difference stays above zero) with its interval shaded.
+  public static func cumulativeDifference(
+    baseline: SimulationResults, variant: SimulationResults, metric: String, by kind: PeriodKind, confidence: Double = 0.95,
+    breakEven given: BreakEvenMark? = nil
+  ) -> XYChart? {
+    guard MetricDescriptor.named(metric)?.isAdditive == true, let m = baseline.layout.index(ofScenarioMetric: metric) else { return nil }
+    let labels = baseline.layout.labels(kind)
+    guard !labels.isEmpty, variant.layout.labels(kind) == labels else { return nil }
+    var running = ([Double](repeating: 0, count: baseline.replications), [Double](repeating: 0, count: variant.replications))
+    var (means, lows, highs) = ([Double](), [Double](), [Double]())
+    for p in labels.indices {
+      let a = baseline.column(baseline.layout.index(period: p, of: kind, metric: m))
+      let b = variant.column(variant.layout.index(period: p, of: kind, metric: m))
+      for r in running.0.indices where r < a.count { running.0[r] += a[r] }
+      for r in running.1.indices where r < b.count { running.1[r] += b[r] }
+      let d = PairedDifference(baseline: running.0, variant: running.1, confidence: confidence)
+      means.append(d.mean)
+      lows.append(d.ciLow)
+      highs.append(d.ciHigh)
+    }
+    let unit = MetricUnit(metric: metric)
+    let found = PeriodReport.breakEven(baseline: baseline, variant: variant, kind: kind, metric: m, confidence: confidence)
+    let mark = given ?? BreakEvenMark(found, periods: labels.count)
+    let xs = labels.indices.map(Double.init)
+    let level = confidence == 0.95 ? "95%" : String(format: "%.4g%%", confidence * 100)
+    var layers: [XYChart.Layer] = [
+      .band(x: xs, low: lows, high: highs, colour: Palette.blue, opacity: 0.25), .line(x: xs, y: means, colour: Palette.blue, dashed: false),
+      .points(x: xs, y: means, colour: Palette.blue, filled: true),
+    ]
+    var legend = [LegendEntry("cumulative mean difference", colour: Palette.blue, mark: .line), LegendEntry("\(level) interval", colour: Palette.blue, mark: .band, opacity: 0.25)]
+    var sentence: String
+    if let mark, labels.indices.contains(mark.period) {
+      // The interval covers whole periods: half a step either side of its first and last.
+      let interval = mark.interval.map { Double(max($0.lowerBound, 0)) - 0.5...Double(min($0.upperBound, labels.count - 1)) + 0.5 }
+      layers.append(.verticalMarker(x: Double(mark.period), label: "break-even: \(labels[mark.period])", interval: interval, colour: Palette.vermillion))
+      legend.append(LegendEntry("break-even \(kind.rawValue)" + (mark.interval == nil ? "" : " and its \(level) interval"), colour: Palette.vermillion, mark: .dashedLine))
+      sentence = "The cumulative mean difference stays above zero from \(labels[mark.period])"
+      if let i = mark.interval, labels.indices.contains(i.lowerBound), labels.indices.contains(i.upperBound) {
+        sentence += " (\(level) interval \(labels[i.lowerBound]) to \(labels[i.upperBound]))"
+      }
+      sentence += "."
+    } else {
+      sentence = "The cumulative mean difference does not stay above zero: no break-even \(kind.rawValue) within the horizon."
+    }
+    let words = labels.indices.map { "\(labels[$0]) \(unit.formatDifference(means[$0])) [\(unit.formatDifference(lows[$0])), \(unit.formatDifference(highs[$0]))]" }
+    return XYChart(
+      id: slug("cumulative", metric, variant.scenario), title: "Cumulative \(name(metric)) difference, \(variant.scenario) - \(baseline.scenario)",
+      description: "Paired difference of \(name(metric)), \(variant.scenario) minus \(baseline.scenario), cumulated from the first \(kind.rawValue), with \(level) intervals: " + words.joined(separator: "; ") + ". " + sentence,
+      xAxis: Axis(title: kind.rawValue, categories: labels), yAxis: axis(metric, values: lows + highs, difference: true, title: "cumulative difference"),
+      layers: layers, legend: legend)
+  }
+
+  // MARK: - Sweeps and sensitivity
+
+  /// A sweep's response: the objective's paired difference from the base at each point, with its
+  /// 95% interval as a band (one factor), or as rows of intervals (a grid of several factors).
+  public static func sweepResponse(factors: [String], base: SimulationResults, points: [SweepReport.Point], objective: String) -> any Chart {
+    let unit = MetricUnit(metric: objective)
+    let differences = points.map { PairedDifference(baseline: column(base, objective), variant: column($0.results, objective)) }
+    let words = zip(points, differences).map { "\($0.label): \(unit.formatDifference($1.mean)) \(unit.interval($1))" }
+    let description = "Paired difference of \(name(objective)) from the base \(base.scenario) at each point of the sweep, with 95% intervals: " + words.joined(separator: "; ") + "."
+    let title = "\(name(objective).capitalizedFirst) against the base, by \(factors.map { String($0.split(separator: ".").last ?? "") }.joined(separator: " x "))"
+    if factors.count == 1 {
+      let xs = points.map { $0.values.first ?? .nan }
+      return XYChart(
+        id: slug("sweep", objective), title: title, description: description, xAxis: Axis(title: factors[0]),
+        yAxis: axis(objective, values: differences.flatMap { [$0.ciLow, $0.ciHigh] }, difference: true, title: "difference from the base"),
+        layers: [
+          .band(x: xs, low: differences.map(\.ciLow), high: differences.map(\.ciHigh), colour: Palette.blue, opacity: 0.25),
+          .line(x: xs, y: differences.map(\.mean), colour: Palette.blue, dashed: false),
+          .points(x: xs, y: differences.map(\.mean), colour: Palette.blue, filled: true),
+        ],
+        legend: [LegendEntry("mean paired difference", colour: Palette.blue, mark: .line), LegendEntry("95% interval", colour: Palette.blue, mark: .band, opacity: 0.25)])
+    }
+    let rows = zip(points, differences).map { point, d in
+      IntervalChart.Row(
+        label: point.label, estimate: d.mean, low: d.ciLow, high: d.ciHigh, marked: d.isSignificant, colour: Palette.blue,
+        valueLabel: "\(unit.formatDifference(d.mean)) \(unit.interval(d))")
+    }
+    return IntervalChart(
+      id: slug("sweep", objective), title: title, description: description,
+      axis: axis(objective, values: differences.flatMap { [$0.ciLow, $0.ciHigh] }, difference: true, title: "difference from the base"),
+      rows: rows, style: .points,
+      legend: [LegendEntry("interval excludes 0", colour: Palette.blue, mark: .diamond), LegendEntry("includes 0", colour: Palette.blue, mark: .hollowPoint)])
+  }
+
+  /// The marginal value of one more unit of a single swept factor between neighbouring points,
+  /// with its 95% interval, at the middle of each step.
+  public static func sweepMarginal(factor: String, points: [SweepReport.Point], objective: String) -> XYChart? {
+    guard points.count > 1 else { return nil }
+    let unit = MetricUnit(metric: objective)
+    var (xs, means, lows, highs, words) = ([Double](), [Double](), [Double](), [Double](), [String]())
+    for (a, b) in zip(points, points.dropFirst()) {
+      guard let va = a.values.first, let vb = b.values.first, vb != va else { continue }
+      let step = vb - va
+      let d = PairedDifference(baseline: column(a.results, objective), variant: column(b.results, objective))
+      xs.append((va + vb) / 2)
+      means.append(d.mean / step)
+      lows.append(min(d.ciLow / step, d.ciHigh / step))
+      highs.append(max(d.ciLow / step, d.ciHigh / step))
+      words.append("\(SweepReport.number(va)) to \(SweepReport.number(vb)): \(unit.formatDifference(d.mean / step)) [\(unit.formatDifference(lows.last ?? 0)), \(unit.formatDifference(highs.last ?? 0))]")
+    }
+    guard !xs.isEmpty else { return nil }
+    let short = String(factor.split(separator: ".").last ?? "")
+    return XYChart(
+      id: slug("marginal", objective), title: "Marginal \(name(objective)) of one more unit of \(short)",
+      description: "Paired difference of \(name(objective)) between neighbouring points divided by their distance, with 95% intervals, plotted at the middle of each step: " + words.joined(separator: "; ") + ".",
+      xAxis: Axis(title: factor), yAxis: axis(objective, values: lows + highs, difference: true, title: "\(name(objective)) per unit"),
+      layers: [.errorBars(x: xs, low: lows, high: highs, colour: Palette.orange), .points(x: xs, y: means, colour: Palette.orange, filled: true)],
+      legend: [LegendEntry("per unit, with its 95% interval", colour: Palette.orange, mark: .point)])
+  }
+
+  /// A tornado: each factor's swing on the objective (high minus low, paired) as a bar from zero
+  /// with its 95% interval, largest first.
+  public static func tornado(base: SimulationResults, bars: [TornadoReport.Bar], objective: String) -> IntervalChart {
+    let unit = MetricUnit(metric: objective)
+    let measured = bars.map { bar in (bar, PairedDifference(baseline: column(bar.lowResults, objective), variant: column(bar.highResults, objective))) }
+      .sorted { abs($0.1.mean) > abs($1.1.mean) }
+    let rows = measured.map { bar, d -> IntervalChart.Row in
+      IntervalChart.Row(
+        label: "\(bar.factor) \(SweepReport.number(bar.low))\u{2192}\(SweepReport.number(bar.high))", estimate: d.mean, low: d.ciLow, high: d.ciHigh,
+        marked: d.isSignificant, colour: d.mean < 0 ? Palette.vermillion : Palette.blue, valueLabel: "\(unit.formatDifference(d.mean)) \(unit.interval(d))")
+    }
+    let words = measured.map { "\($0.0.factor) from \(SweepReport.number($0.0.low)) to \(SweepReport.number($0.0.high)): \(unit.formatDifference($0.1.mean)) \(unit.interval($0.1))\($0.1.isSignificant ? ", significant" : "")" }
+    return IntervalChart(
+      id: slug("tornado", objective), title: "What moves \(name(objective)): each factor from low to high",
+      description: "Swing of \(name(objective)) when each factor moves from its low to its high value with the others at the base (paired, 95% intervals), largest first: " + words.joined(separator: "; ") + ".",
+      axis: axis(objective, values: rows.flatMap { [$0.low, $0.high] }, difference: true, title: "swing, high - low"), rows: rows, style: .bars,
+      legend: [
+        LegendEntry("raises \(name(objective))", colour: Palette.blue, mark: .band, opacity: 0.85), LegendEntry("lowers it", colour: Palette.vermillion, mark: .band, opacity: 0.85),
+        LegendEntry("pale: interval includes 0", colour: Palette.blue, mark: .band, opacity: 0.35),
+      ])
+  }
+}
+
+extension String {
+  /// The text with its first letter in upper case.
+  var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
+extension ReportCharts {
+  /// The metrics `run` draws: what the organisation adds and what it books.
+  public static let runMetrics = ["contribution", "bookings"]
+
+  /// `run`'s charts: the distribution of each of `runMetrics`, and by period their fans.
+  public static func run(_ results: SimulationResults, by kind: PeriodKind?) -> [any Chart] {
+    var charts: [any Chart] = runMetrics.map { distribution([results], metric: $0) }
+    if let kind { charts += runMetrics.compactMap { fan(results, metric: $0, by: kind) } }
+    return charts
+  }
+
+  /// `compare`'s charts: the objective's distribution per scenario, the forest of paired
+  /// differences, and by period a fan of the objective per scenario and each variant's cumulative
+  /// difference with its break-even period.
+  public static func compare(_ c: Comparison, baseline: SimulationResults, variants: [SimulationResults], by kind: PeriodKind?) -> [any Chart] {
+    var charts: [any Chart] = [distribution([baseline] + variants, metric: c.objective), forest(c)]
+    if let kind {
+      // The scenarios' fans share one y range, so they can be read side by side.
+      var fans = ([baseline] + variants).enumerated().compactMap { fan($1, metric: c.objective, by: kind, colour: Palette.series($0)) }
+      let ranges = fans.compactMap(\.yDataRange)
+      if let low = ranges.map(\.lowerBound).min(), let high = ranges.map(\.upperBound).max() {
+        for i in fans.indices { fans[i].yInclude = [low, high] }
+      }
+      charts += fans
+      charts += variants.compactMap { cumulativeDifference(baseline: baseline, variant: $0, metric: c.objective, by: kind, confidence: c.confidence) }
+    }
+    return charts
+  }
+
+  /// `sweep`'s charts: the response and, for one factor, the marginal value per unit.
+  public static func sweep(factors: [String], base: SimulationResults, points: [SweepReport.Point], objective: String) -> [any Chart] {
+    var charts: [any Chart] = [sweepResponse(factors: factors, base: base, points: points, objective: objective)]
+    if factors.count == 1, let marginal = sweepMarginal(factor: factors[0], points: points, objective: objective) { charts.append(marginal) }
+    return charts
+  }
+}
