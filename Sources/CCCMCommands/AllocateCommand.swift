@@ -31,13 +31,7 @@ struct Allocate: ParsableCommand {
     guard Select.parseDelta(delta) != nil else {
       throw ValidationError("--delta must be a share such as 1% (above 0%, below 100%) or an amount above 0, got \(Excerpt.quoted(delta))")
     }
-    let known = MetricLayout.scenarioMetrics
-    guard known.contains(objective) else {
-      throw ValidationError("unknown metric \"\(objective)\"; \(Suggestion.didYouMean(objective, among: known).map { $0 + " " } ?? "")metrics: \(known.joined(separator: ", "))")
-    }
-    guard let direction = MetricDescriptor.named(objective)?.direction, direction != .neither else {
-      throw ValidationError("\(objective) has no better direction (see `cccm metrics`); allocate by a metric where higher or lower is better, such as contribution")
-    }
+    try checkObjective(objective, verb: "allocate")
     if options.by != nil || !options.target.isEmpty { throw ValidationError("allocate reports the allocation only; use compare for --by and --target") }
   }
 

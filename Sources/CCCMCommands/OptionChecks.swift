@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoverageModel
 import ScenarioFiles
+import Simulation
 
 /// `--seed`: a whole number from 0 to 2^64-1, with the range in the message otherwise.
 func parseSeed(_ text: String) throws -> UInt64 {
@@ -32,5 +33,22 @@ func checkPrecision(_ text: String) throws -> Double {
 func checkMaxReplications(_ maximum: Int, starting: Int) throws {
   guard maximum >= starting else {
     throw ValidationError("--max-replications must be at least the starting replications (\(starting)) and at most \(Scenario.maximumReplications), got \(maximum)")
+  }
+}
+
+/// A scenario metric named on the command line (`--objective`, `--metrics`): refused with a
+/// did-you-mean and the metrics there are.
+func checkMetric(_ name: String) throws {
+  let known = MetricLayout.scenarioMetrics
+  guard known.contains(name) else {
+    throw ValidationError("unknown metric \"\(name)\"; \(Suggestion.didYouMean(name, among: known).map { $0 + " " } ?? "")metrics: \(known.joined(separator: ", "))")
+  }
+}
+
+/// An objective to choose by: a metric with a better direction (`verb`: what the command does with it).
+func checkObjective(_ name: String, verb: String) throws {
+  try checkMetric(name)
+  guard let direction = MetricDescriptor.named(name)?.direction, direction != .neither else {
+    throw ValidationError("\(name) has no better direction (see `cccm metrics`); \(verb) by a metric where higher or lower is better, such as contribution")
   }
 }

@@ -43,13 +43,7 @@ struct Select: ParsableCommand {
     guard Self.parseDelta(delta) != nil else {
       throw ValidationError("--delta must be a share of the baseline's mean such as 1% (above 0%, below 100%) or an amount above 0 such as 250000, got \(Excerpt.quoted(delta))")
     }
-    let known = MetricLayout.scenarioMetrics
-    guard known.contains(objective) else {
-      throw ValidationError("unknown metric \"\(objective)\"; \(Suggestion.didYouMean(objective, among: known).map { $0 + " " } ?? "")metrics: \(known.joined(separator: ", "))")
-    }
-    guard let direction = MetricDescriptor.named(objective)?.direction, direction != .neither else {
-      throw ValidationError("\(objective) has no better direction (see `cccm metrics`); select by a metric where higher or lower is better, such as contribution")
-    }
+    try checkObjective(objective, verb: "select")
     guard (5...1000).contains(firstStage) else { throw ValidationError("--first-stage must be 5 to 1,000, got \(firstStage)") }
     if let maximum = options.replications, maximum < firstStage {
       throw ValidationError("--replications (the most per design) must be at least --first-stage (\(firstStage)), got \(maximum)")

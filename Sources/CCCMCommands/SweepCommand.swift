@@ -41,10 +41,7 @@ struct SweepCommand: ParsableCommand {
       }
       guard points <= 1000 else { throw ValidationError("the --vary factors make more than 1,000 points; sweep fewer values") }
     }
-    let known = MetricLayout.scenarioMetrics
-    for metric in metrics + [objective] where !known.contains(metric) {
-      throw ValidationError("unknown metric \"\(metric)\"; \(Suggestion.didYouMean(metric, among: known).map { $0 + " " } ?? "")metrics: \(known.joined(separator: ", "))")
-    }
+    for metric in metrics + [objective] { try checkMetric(metric) }
   }
 
   func run() throws {

@@ -28,10 +28,7 @@ struct Uncertainty: ParsableCommand {
     if let inner, let replications = options.replications, inner != replications {
       throw ValidationError("--inner \(inner) and --replications \(replications) disagree; give one of them")
     }
-    let known = MetricLayout.scenarioMetrics
-    guard known.contains(objective) else {
-      throw ValidationError("unknown metric \"\(objective)\"; \(Suggestion.didYouMean(objective, among: known).map { $0 + " " } ?? "")metrics: \(known.joined(separator: ", "))")
-    }
+    try checkMetric(objective)
     if options.by != nil || !options.target.isEmpty { throw ValidationError("uncertainty reports over parameter sets; use compare for --by and --target") }
   }
 

@@ -220,6 +220,29 @@ public struct CalendarDate: Hashable, Sendable, CustomStringConvertible {
     self.day = day
   }
 
+  /// Days since 1970-01-01 of this proleptic Gregorian date (Hinnant's days_from_civil).
+  public var daysSinceEpoch: Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+  }
+
+  /// The date of a day since 1970-01-01 (Hinnant's civil_from_days).
+  public init(daysSinceEpoch days: Int) {
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let day = doy - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    self.init(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+  }
+
   /// `2027-01-31` or nil when the text is not a valid date from year 1900 to 2999.
   public init?(_ text: String) {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
