@@ -50,6 +50,12 @@ public struct Scenario: Hashable, Sendable {
   /// Key paths of uncertain values that a variant's change fixed (set, resized...): a study over
   /// the baseline's uncertainty leaves them at the variant's value.
   public var fixedUncertain: [String] = []
+  /// A reorganisation on a day: the baseline's organisation runs until then (nil: the scenario is
+  /// simulated as its own steady state).
+  public var transition: Transition?
+  /// Teams made by this file's changes from other teams (split parts, merged teams), with the
+  /// baseline teams their reps come from; read by a transition.
+  public var origins: [String: [TeamOrigin]] = [:]
 
   public init(name: String) { self.name = name }
 

@@ -68,6 +68,7 @@ extension ChangeApplier {
     let position = indices.min() ?? 0
     for index in indices.sorted(by: >) { scenario.teams.remove(at: index) }
     scenario.teams.insert(group, at: min(position, scenario.teams.count))
+    scenario.origins[name] = merged.flatMap { scenario.origins.removeValue(forKey: $0.name) ?? [TeamOrigin(team: $0.name, share: 1)] }
     touched += merged.map { "teams.\($0.name)" } + ["teams.\(name)"]
   }
 
@@ -295,6 +296,10 @@ extension ChangeApplier {
       teams.append(team)
     }
     scenario.teams.replaceSubrange(index...index, with: teams)
+    let inherited = scenario.origins.removeValue(forKey: original.name) ?? [TeamOrigin(team: original.name, share: 1)]
+    for part in parts {
+      scenario.origins[part.name] = inherited.map { TeamOrigin(team: $0.team, share: $0.share * part.share) }
+    }
     redirectOverflow(from: [original.name], to: overflowTo ?? parts[0].name, in: &scenario)
     touched += ["teams.\(original.name)"] + parts.map { "teams.\($0.name)" }
   }
@@ -408,6 +413,7 @@ extension ChangeApplier {
     let position = indices.min() ?? 0
     for index in indices.sorted(by: >) { scenario.teams.remove(at: index) }
     scenario.teams.insert(team, at: min(position, scenario.teams.count))
+    scenario.origins[name] = names.flatMap { scenario.origins.removeValue(forKey: $0) ?? [TeamOrigin(team: $0, share: 1)] }
     redirectOverflow(from: names, to: name, in: &scenario)
     touched += names.map { "teams.\($0)" } + ["teams.\(name)"]
   }

@@ -11,7 +11,7 @@ struct ScenarioDecoder {
   static let topLevelKeys = [
     "name", "description", "horizon_days", "warmup_days", "replications", "seed", "regions", "industries",
     "solutions", "segments", "motions", "teams", "presales", "grades", "uncovered", "extends", "changes",
-    "gross_margin", "fit", "start_date", "seasonality", "quarter_end",
+    "gross_margin", "fit", "start_date", "seasonality", "quarter_end", "transition",
   ]
 
   /// Decodes every section present in `pairs` onto `scenario` (a section given replaces the old one).
@@ -481,6 +481,42 @@ struct ScenarioDecoder {
     return factors
   }
 
+  static let transitionKeys = [
+    "effective_day", "handover_loss", "relationship_floor", "relationship_recovery_days", "one_off_cost", "cost_per_hire",
+  ]
+
+  /// `transition: none` (the variant is its own steady state), or `transition: {effective_day, ...}`
+  /// (the loader gives it the organisation it starts from). Nil when the node is not valid.
+  func transition(_ node: Node, _ path: String, former: Scenario) -> TransitionRequest? {
+    if case .scalar(let scalar) = node {
+      guard scalar.string == "none" else {
+        reader.error(node, path, "give none (simulate the variant as its own steady state) or a mapping such as {effective_day: 90}")
+        return nil
+      }
+      return .steadyState
+    }
+    guard let pairs = reader.mapping(node, path, allowed: Self.transitionKeys) else { return nil }
+    var transition = Transition(former: former)
+    var valid = true
+    for (key, value) in pairs {
+      let at = join(path, key)
+      let rule: NumberRule = key == "handover_loss" || key == "relationship_floor" ? .probability : .nonNegative
+      guard let number = reader.number(value, at, rule) else {
+        valid = false
+        continue
+      }
+      switch key {
+      case "effective_day": transition.effectiveDay = number
+      case "handover_loss": transition.handoverLoss = number
+      case "relationship_floor": transition.relationshipFloor = number
+      case "relationship_recovery_days": transition.relationshipRecoveryDays = number
+      case "one_off_cost": transition.oneOffCost = number
+      default: transition.costPerHire = number
+      }
+    }
+    return valid ? .settings(transition) : nil
+  }
+
   /// `quarter_end: {last_days, advance_factor}`.
   func quarterEnd(_ node: Node, _ path: String) -> QuarterEnd? {
     guard let pairs = reader.mapping(node, path, allowed: ["last_days", "advance_factor"], required: ["last_days", "advance_factor"]) else { return nil }
@@ -564,4 +600,10 @@ struct ScenarioDecoder {
       return part.segment.isEmpty || part.share == 0 ? nil : part
     }
   }
+}
+
+/// What a variant file's `transition` key asks for.
+enum TransitionRequest {
+  case steadyState
+  case settings(Transition)
 }

@@ -133,11 +133,16 @@ public struct ScenarioLoader: Sendable {
     var scenario: Scenario
     var locations: [String: SourceLocation] = [:]
     var files: [String] = []
+    var former: Scenario?
     if let extendsNode = pairs.first(where: { $0.key == "extends" })?.node {
       guard let base = reader.string(extendsNode, "extends") else { throw .invalid(ScenarioError(reader.diagnostics)) }
       let basePath = base.hasPrefix("/") ? base : URL(fileURLWithPath: directory).appendingPathComponent(base).path
       let loaded = try resolve(path: basePath, chain: &chain, from: (reader, extendsNode))
       scenario = loaded.scenario
+      // The organisation a transition starts from: the base as it runs, without its own transition.
+      scenario.transition = nil
+      scenario.origins = [:]
+      former = scenario
       locations = loaded.locations
       files = loaded.files
     } else {
@@ -158,6 +163,21 @@ public struct ScenarioLoader: Sendable {
     if let changesNode = pairs.first(where: { $0.key == "changes" })?.node, pairs.contains(where: { $0.key == "extends" }) {
       let applier = ChangeApplier(reader: reader)
       applier.apply(changesNode, to: &scenario, locations: &locations)
+    }
+    let transitionNode = pairs.first(where: { $0.key == "transition" })?.node
+    if let former {
+      let request = transitionNode.flatMap { decoder.transition($0, "transition", former: former) }
+      switch request {
+      case .steadyState?: break
+      case .settings(let transition)?: scenario.transition = transition
+      case nil:
+        // By default a variant of a model with people switches on day 0 (docs/model.md, "Transitions").
+        if transitionNode == nil, (former.teams + scenario.teams).contains(where: { $0.people != nil }) {
+          scenario.transition = Transition(former: former)
+        }
+      }
+    } else if let transitionNode {
+      reader.error(transitionNode, "transition", "a transition needs a baseline to start from: add \"extends: baseline.yaml\" (or remove transition)")
     }
     guard reader.diagnostics.isEmpty else { throw .invalid(ScenarioError(reader.diagnostics)) }
     return Loaded(scenario: scenario, locations: locations, file: file, files: files)

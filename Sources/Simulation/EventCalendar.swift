@@ -110,6 +110,13 @@ struct EventCalendar: ~Copyable {
 
   /// Removes and returns the earliest event, if any.
   mutating func next() -> ScheduledEvent? { next(before: .infinity) }
+
+  /// When segment `segment`'s next arrival is due (+infinity: none pending).
+  func pendingArrival(segment: Int) -> Double { arrivals.pending(segment: segment) }
+
+  /// Renumbers the seats of pending rep events (a transition moves reps between seats); a seat
+  /// mapped to -1 has its events ignored. Times and order are unchanged, so the heap stays valid.
+  mutating func renumberSeats(_ map: [Int32]) { work.renumberSeats(map) }
 }
 
 /// One pending arrival per segment in a winner tree: `winner[node]` is the segment whose arrival
@@ -145,6 +152,8 @@ struct ArrivalTournament: ~Copyable {
     count = 0
     vacated = -1
   }
+
+  func pending(segment: Int) -> Double { pending[segment].time }
 
   /// The earliest pending arrival (time +infinity if none).
   var first: ScheduledEvent {
@@ -206,6 +215,13 @@ struct EventHeap: ~Copyable {
   var first: ScheduledEvent? { items.isEmpty ? nil : items[0] }
 
   mutating func removeAll() { items.removeAll() }
+
+  mutating func renumberSeats(_ map: [Int32]) {
+    for i in items.indices where items[i].order & 7 >= 4 {
+      let seat = Int(items[i].subject)
+      items[i].subject = seat >= 0 && seat < map.count ? map[seat] : -1
+    }
+  }
 
   /// Sifts the new item up from the end. O(log n).
   mutating func insert(_ item: ScheduledEvent) {

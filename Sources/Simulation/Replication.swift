@@ -54,7 +54,9 @@ struct Opportunity {
 /// Simulates replications of one plan. Owns its generators and buffers and reuses them from one
 /// replication to the next; one per worker thread.
 struct Replication<Mode: PeriodMode>: ~Copyable {
-  let plan: SimulationPlan
+  /// The organisation in force: the scenario's, or with a transition the former's until its day.
+  var plan: SimulationPlan
+  let transition: TransitionPlan?
   let generator: RandomGenerator
   let arrivalGenerators: [RandomGenerator]
   var calendar: EventCalendar
@@ -74,7 +76,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   var expertQueues: [PresalesQueue]
   /// Pool p's queues (one per grade when tiered) are `queues[queueStart[p]...]`.
   var queues: [PresalesQueue]
-  let queueStart: [Int]
+  var queueStart: [Int]
   var nextToken: UInt32 = 0
   var now = 0.0
   var arrivalIndex: PlainArray<Int>
@@ -83,13 +85,14 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   var metrics: ReplicationMetrics<Mode>
   var workforce: Workforce
 
-  init(plan: SimulationPlan, generatorKind: GeneratorKind) {
+  init(plan: SimulationPlan, transition: TransitionPlan? = nil, generatorKind: GeneratorKind) {
     self.plan = plan
+    self.transition = transition
     generator = RandomGenerator(kind: generatorKind)
     calendar = EventCalendar(segments: plan.segments.count)
     arrivalGenerators = plan.segments.map { _ in RandomGenerator(kind: generatorKind) }
     teamBusy = PlainArray(repeating: 0, count: plan.teams.count)
-    deskBusy = PlainArray(repeating: 0, count: plan.desks.count)
+    deskBusy = PlainArray(repeating: 0, count: max(plan.desks.count, transition?.after.desks.count ?? 0))
     poolBusy = PlainArray(repeating: 0, count: plan.pools.count)
     expertBusy = PlainArray(repeating: false, count: plan.identityExperts)
     expertQueues = Array(repeating: PresalesQueue(), count: plan.identityExperts * max(plan.gradeMinimums.count, 1))
@@ -98,11 +101,16 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     arrivalIndex = PlainArray(repeating: 0, count: plan.segments.count)
     segmentKeys = PlainArray(repeating: 0, count: plan.segments.count)
     metrics = ReplicationMetrics(plan: plan)
-    workforce = Workforce(plan: plan)
+    workforce = Workforce(plan: plan, seats: max(plan.seats.count, transition?.after.seats.count ?? 0))
+    initial = plan
   }
+
+  /// The plan a replication starts with (`plan` changes at a transition's switch).
+  let initial: SimulationPlan
 
   /// Runs replication `replication` under `seed` and writes its metrics into `output`.
   mutating func run(seed: UInt64, replication: Int, into output: UnsafeMutableBufferPointer<Double>) {
+    if transition != nil { restart() }
     reset()
     let replicationKey = StreamKey.replication(seed: seed, replication: replication)
     let start = -plan.warmup
@@ -113,18 +121,12 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       calendar.schedule(.arrival(segment: Int32(index)), at: nextArrival(segment: index, after: start))
     }
     if plan.hasPeople { workforce.reset(plan: plan, replicationKey: replicationKey, start: start, calendar: &calendar, generator: generator) }
-    while let item = calendar.next(before: plan.horizon) {
-      now = item.time
-      if metrics.byPeriod { metrics.advance(to: now, teamBusy: teamBusy, poolBusy: poolBusy) }
-      switch item.event {
-      case .arrival(let segment): arrive(segment: Int(segment))
-      case .presalesDone(let opportunity): finishPresales(opportunity)
-      case .stageDone(let opportunity): finishStage(opportunity)
-      case .patienceOut(let opportunity, let token): runOutOfPatience(opportunity, token: token)
-      case .repLeaves(let seat): repLeaves(Int(seat))
-      case .seatFilled(let seat): workforce.fill(Int(seat), at: now, plan: plan, calendar: &calendar, generator: generator)
-      }
+    if let transition, transition.day < plan.horizon {
+      simulate(until: transition.day)
+      now = transition.day
+      reorganise(transition, replicationKey: replicationKey)
     }
+    simulate(until: plan.horizon)
     metrics.close(at: plan.horizon, teamBusy: teamBusy, poolBusy: poolBusy)
     if plan.hasPeople {
       workforce.close(plan: plan)
@@ -132,8 +134,32 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       metrics.total.salaries = salaries.year
       for m in salaries.months.indices { metrics.months[m].salaries = salaries.months[m] }
     }
-    metrics.write(into: output, plan: plan)
-    if plan.hasPeople { workforce.write(into: output, plan: plan) }
+    let phases = Phases(former: transition == nil ? nil : initial, day: transition?.day ?? -.infinity)
+    metrics.write(into: output, plan: plan, phases: phases)
+    if plan.hasPeople { workforce.write(into: output, plan: plan, phases: phases) }
+  }
+
+  /// Handles the events due before `limit`.
+  private mutating func simulate(until limit: Double) {
+    while let item = calendar.next(before: limit) {
+      now = item.time
+      if metrics.byPeriod { metrics.advance(to: now, teamBusy: teamBusy, poolBusy: poolBusy) }
+      switch item.event {
+      case .arrival(let segment): arrive(segment: Int(segment))
+      case .presalesDone(let opportunity): finishPresales(opportunity)
+      case .stageDone(let opportunity): finishStage(opportunity)
+      case .patienceOut(let opportunity, let token): runOutOfPatience(opportunity, token: token)
+      case .repLeaves(let seat): if seat >= 0 { repLeaves(Int(seat)) }
+      case .seatFilled(let seat): if seat >= 0 { workforce.fill(Int(seat), at: now, plan: plan, calendar: &calendar, generator: generator) }
+      }
+    }
+  }
+
+  /// Back to the organisation before a transition's switch, for the next replication.
+  private mutating func restart() {
+    plan = initial
+    queueStart = plan.pools.indices.reduce(into: [0]) { starts, p in starts.append(starts[p] + plan.queueCount(pool: p)) }
+    queues = Array(repeating: PresalesQueue(), count: queueStart.last ?? 0)
   }
 
   private mutating func reset() {
@@ -177,17 +203,9 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       // changes no other draw: every attribute has its own stream).
       let accountKey = StreamKey.opportunity(segmentKey: segmentKeys[s], index: index)
       key = accountKey
-      generator.select(key: accountKey, attribute: Attribute.account)
-      let u = generator.uniform()
-      let position: Double
-      if segment.potential.isEmpty {
-        position = Double(Int(u * segment.accounts)) / segment.accounts
-      } else {
-        let account = drawAccount(u, among: segment.potential)
-        position = Double(account) / segment.accounts
-        if segment.sizeElastic { sizeFactor = plan.sizeFactors[Int(segment.potential.start) + account] }
-      }
-      while slice < Int(segment.slices.end) - 1, position >= plan.slices[slice].upper { slice += 1 }
+      let (position, account) = accountPosition(key: accountKey, in: segment)
+      if segment.sizeElastic { sizeFactor = plan.sizeFactors[Int(segment.potential.start) + account] }
+      slice = self.slice(at: position, among: segment.slices, in: plan.slices)
     }
     let owner = plan.slices[slice].owner
     guard owner >= 0 else {
@@ -211,9 +229,40 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
         return
       }
     }
-    accept(
-      segment: s, team: Int(team), seat: seat, key: key ?? StreamKey.opportunity(segmentKey: segmentKeys[s], index: index),
-      sizeFactor: sizeFactor, counted: counted)
+    let opportunityKey = key ?? StreamKey.opportunity(segmentKey: segmentKeys[s], index: index)
+    // After a transition, a key account that changed owner has lost some of its relationships.
+    let relationship = now < plan.recoveryEnd ? relationshipRecovery(key: opportunityKey, segment: s, owner: owner) : 1
+    accept(segment: s, team: Int(team), seat: seat, key: opportunityKey, sizeFactor: sizeFactor, relationship: relationship, counted: counted)
+  }
+
+  /// The position (a fraction) of the account an opportunity falls on, from its own draw, and the
+  /// account's rank by potential (0 with equal accounts).
+  @inline(__always)
+  private func accountPosition(key: UInt64, in segment: SimulationPlan.SegmentPlan) -> (Double, Int) {
+    generator.select(key: key, attribute: Attribute.account)
+    let u = generator.uniform()
+    if segment.potential.isEmpty { return (Double(Int(u * segment.accounts)) / segment.accounts, 0) }
+    let account = drawAccount(u, among: segment.potential)
+    return (Double(account) / segment.accounts, account)
+  }
+
+  /// The territory slice holding an account position.
+  @inline(__always)
+  private func slice(at position: Double, among span: SimulationPlan.Span, in slices: [SimulationPlan.SlicePlan]) -> Int {
+    var slice = Int(span.start)
+    while slice < Int(span.end) - 1, position >= slices[slice].upper { slice += 1 }
+    return slice
+  }
+
+  /// The relationship coverage factor of a new opportunity of a key account that changed owner at
+  /// the switch: the floor, recovering linearly to 1 (1 for an account that kept its owner).
+  private func relationshipRecovery(key: UInt64, segment s: Int, owner: Int32) -> Double {
+    guard plan.teams[Int(owner)].relationshipCoverage != nil else { return 1 }
+    let (position, _) = accountPosition(key: key, in: plan.segments[s])
+    let former = plan.formerSlices[slice(at: position, among: plan.formerSegmentSlices[s], in: plan.formerSlices)].owner
+    guard former != owner else { return 1 }
+    let recovered = 1 - (plan.recoveryEnd - now) / plan.recoveryDays
+    return plan.relationshipFloor + (1 - plan.relationshipFloor) * recovered
   }
 
   /// With people: the owner, else its overflow team, if it has room, and the rep who takes the
@@ -269,7 +318,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     return low - Int(potential.start)
   }
 
-  private mutating func accept(segment s: Int, team t: Int, seat: Int32, key: UInt64, sizeFactor: Double, counted: Bool) {
+  private mutating func accept(segment s: Int, team t: Int, seat: Int32, key: UInt64, sizeFactor: Double, relationship: Double, counted: Bool) {
     let segment = plan.segments[s]
     let team = plan.teams[t]
     if counted { metrics.accepted(segment: s) }
@@ -312,7 +361,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
         decisionMakers = drawn >= 1 ? (drawn < 1e9 ? Int(drawn) : 1_000_000_000) : 1
       }
       generator.select(key: key, attribute: Attribute.relationshipCoverage)
-      let share = min(1, max(0, generator.sample(coverage, from: plan.samplerTables)))
+      let share = min(1, max(0, generator.sample(coverage, from: plan.samplerTables))) * relationship
       generator.select(key: key, attribute: Attribute.reached)
       let reached = generator.binomial(p: share, trials: decisionMakers)
       factor *= team.espFloor + (1 - team.espFloor) * Double(reached) / Double(decisionMakers)
@@ -518,10 +567,11 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       expertBusy[Int(plan.pools[pool].expertStart) + Int(expert)] = false
       opportunities[Int(index)].expert = -1
       if let next = nextWaiting(pool: pool, expert: Int(expert)) { startService(next, pool: pool, expert: expert) }
-    } else if let next = nextWaiting(pool: pool) {
+    } else if poolBusy[pool] < plan.pools[pool].experts, let next = nextWaiting(pool: pool) {
+      // (A pool can have more busy than experts for a while after a transition takes some away.)
       startService(next, pool: pool)
     }
-    if plan.hasPeople, opportunities[Int(index)].abandoned { return freeOpportunities.append(index) }
+    if plan.mayAbandon, opportunities[Int(index)].abandoned { return freeOpportunities.append(index) }
     scheduleStageEnd(index)
   }
 
@@ -573,7 +623,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
 
   private mutating func runOutOfPatience(_ index: Int32, token: UInt32) {
     let opportunity = opportunities[Int(index)]
-    if plan.hasPeople, opportunity.abandoned {
+    if plan.mayAbandon, opportunity.abandoned {
       // Lost in a hand-over while it waited: this was its pending event.
       if opportunity.token == token { freeOpportunities.append(index) }
       return
@@ -627,7 +677,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   }
 
   private mutating func finishStage(_ index: Int32) {
-    if plan.hasPeople, opportunities[Int(index)].abandoned { return freeOpportunities.append(index) }
+    if plan.mayAbandon, opportunities[Int(index)].abandoned { return freeOpportunities.append(index) }
     let advances = opportunities[Int(index)].advances
     let current = opportunities[Int(index)].stages.start + opportunities[Int(index)].stage
     if opportunities[Int(index)].desk >= 0, plan.stages[Int(current)].releasesSpecialist { releaseSpecialist(index) }
@@ -706,6 +756,163 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       nextToken &+= 1
       opportunities[Int(index)].token = nextToken
     }
+  }
+
+  // MARK: - Transition (docs/model.md, "Transitions")
+
+  /// The switch to the organisation after a transition, at `now`: reps carried, released and
+  /// hired; each open opportunity re-derived from its account, moved to the new owner if that
+  /// changed (lost with the handover loss), its specialist kept where the desk still exists;
+  /// requests re-queued by the new pools' policies; arrivals re-timed where a rate changed.
+  private mutating func reorganise(_ transition: TransitionPlan, replicationKey: UInt64) {
+    let before = plan
+    let after = transition.after
+    if metrics.byPeriod { metrics.advance(to: now, teamBusy: teamBusy, poolBusy: poolBusy) }
+    if before.hasPeople || after.hasPeople {
+      workforce.reorganise(
+        transition, at: now, before: before, replicationKey: replicationKey, calendar: &calendar, generator: generator)
+    }
+    var free = [Bool](repeating: false, count: opportunities.count)
+    for index in freeOpportunities.indices { free[Int(freeOpportunities[index])] = true }
+    var waiting: [[(token: UInt32, opportunity: Int32)]] = Array(repeating: [], count: after.pools.count)
+    var needsRep: [Int] = []
+    plan = after
+    for i in opportunities.indices where !free[i] && !opportunities[i].abandoned {
+      var opportunity = opportunities[i]
+      let segment = before.segments[Int(opportunity.segment)]
+      let (position, _) = accountPosition(key: opportunity.key, in: segment)
+      let formerOwner = before.slices[slice(at: position, among: segment.slices, in: before.slices)].owner
+      let owner = after.slices[slice(at: position, among: after.segments[Int(opportunity.segment)].slices, in: after.slices)].owner
+      if opportunity.desk >= 0 { opportunity.desk = transition.deskMap[Int(opportunity.desk)] }
+      if opportunity.rep >= 0 { opportunity.rep = transition.seatMap[Int(opportunity.rep)] }
+      var lost = false
+      if owner != formerOwner || !transition.continues[Int(opportunity.team)] {
+        // The account changed hands (or its team is gone): the new owner takes the deal, or loses it.
+        if owner < 0 {
+          lost = true
+        } else {
+          if transition.handoverLoss > 0 {
+            generator.select(key: opportunity.key, attribute: TransitionPlan.handoverAttribute)
+            lost = generator.uniform() < transition.handoverLoss
+          }
+          opportunity.team = owner
+          opportunity.rep = -1
+        }
+      }
+      let people = Int(after.teams[Int(opportunity.team)].people)
+      if people < 0 { opportunity.rep = -1 } else if !lost, opportunity.rep < 0 { needsRep.append(i) }
+      opportunities[i] = opportunity
+      if lost {
+        if now >= 0 { metrics.lost(segment: Int(opportunity.segment)) }
+        opportunities[i].desk = -1
+        opportunities[i].rep = -1
+        opportunities[i].abandoned = true
+        if opportunity.waiting {
+          opportunities[i].waiting = false
+          if after.pools[Int(opportunity.pool)].patience == nil { freeOpportunities.append(Int32(i)) }
+        } else {
+          nextToken &+= 1
+          opportunities[i].token = nextToken
+        }
+      } else if opportunity.waiting {
+        waiting[Int(opportunity.pool)].append((opportunity.token, Int32(i)))
+      }
+    }
+    recount(after)
+    for i in needsRep {
+      // A new owner, or a rep released: the rep with the most free slots takes it (over capacity if need be).
+      let seat = workforce.freestSeat(people: Int(after.teams[Int(opportunities[i].team)].people), at: now, plan: after, handingOver: Int.max)
+      opportunities[i].rep = seat
+      if seat >= 0 { workforce.take(seat) }
+    }
+    requeue(waiting, plan: after)
+    retimeArrivals(from: before)
+    if after.servesWinFactor, servedPools.count < opportunities.count {
+      for _ in servedPools.count..<opportunities.count { servedPools.append(0) }
+    }
+    metrics.switchCost(transition.switchCost)
+  }
+
+  /// Team, desk and rep loads counted afresh from the open opportunities (after a switch).
+  private mutating func recount(_ after: SimulationPlan) {
+    var teams = [Int32](repeating: 0, count: teamBusy.count)
+    deskBusy.fill(with: 0)
+    workforce.clearLoads()
+    var free = [Bool](repeating: false, count: opportunities.count)
+    for index in freeOpportunities.indices { free[Int(freeOpportunities[index])] = true }
+    for i in opportunities.indices where !free[i] && !opportunities[i].abandoned {
+      let opportunity = opportunities[i]
+      teams[Int(opportunity.team)] += 1
+      if opportunity.desk >= 0 {
+        deskBusy[Int(opportunity.desk)] += 1
+        let team = after.desks[Int(opportunity.desk)].team
+        if team >= 0 { teams[Int(team)] += 1 }
+      }
+      if opportunity.rep >= 0 { workforce.take(opportunity.rep) }
+    }
+    for t in teams.indices where teams[t] != teamBusy[t] { occupyTeam(t, by: teams[t] - teamBusy[t]) }
+  }
+
+  /// The waiting requests put in the queues of the pools after a switch (their policies may
+  /// differ), in the order they were made; pools with more experts now start serving at once.
+  private mutating func requeue(_ waiting: [[(token: UInt32, opportunity: Int32)]], plan after: SimulationPlan) {
+    // Pools whose experts are tracked one by one are the same on both sides: their queues stay.
+    let tracked = after.pools.indices.filter { after.pools[$0].identity >= 0 }.map { ($0, queues[queueStart[$0]..<queueStart[$0 + 1]]) }
+    queueStart = after.pools.indices.reduce(into: [0]) { starts, p in starts.append(starts[p] + after.queueCount(pool: p)) }
+    queues = Array(repeating: PresalesQueue(), count: queueStart.last ?? 0)
+    for (pool, kept) in tracked { queues.replaceSubrange(queueStart[pool]..<queueStart[pool + 1], with: kept) }
+    for (pool, requests) in waiting.enumerated() where after.pools[pool].identity < 0 {
+      for (token, index) in requests.sorted(by: { $0.token < $1.token }) {
+        queues[queueStart[pool] + (after.pools[pool].tiered ? Int(opportunities[Int(index)].grade) : 0)].append(index, token: token)
+      }
+      while poolBusy[pool] < after.pools[pool].experts, let next = nextWaiting(pool: pool) { startService(next, pool: pool) }
+    }
+  }
+
+  /// Each segment's pending arrival re-timed to the rates after a switch: the same unit-rate
+  /// draw, so a segment whose rate did not change keeps its arrival.
+  private mutating func retimeArrivals(from before: SimulationPlan) {
+    for s in plan.segments.indices {
+      let old = before.segments[s]
+      let new = plan.segments[s]
+      let oldRates = old.seasons.range.map { before.seasonRates[$0] }
+      let newRates = new.seasons.range.map { plan.seasonRates[$0] }
+      guard old.meanInterarrival != new.meanInterarrival || oldRates != newRates else { continue }
+      let pending = calendar.pendingArrival(segment: s)
+      guard pending.isFinite else { continue }
+      let mass = integratedRate(before, segment: old, from: now, to: pending)
+      calendar.schedule(.arrival(segment: Int32(s)), at: time(plan, segment: new, after: now, reaching: mass))
+    }
+  }
+
+  /// The expected arrivals of a segment over [from, to).
+  private func integratedRate(_ plan: SimulationPlan, segment: SimulationPlan.SegmentPlan, from: Double, to: Double) -> Double {
+    guard !segment.seasons.isEmpty else { return (to - from) / segment.meanInterarrival }
+    var total = 0.0
+    var t = from
+    while t < to {
+      let (month, end) = plan.clock.month(at: t)
+      total += plan.seasonRates[Int(segment.seasons.start) + month] * (min(end, to) - t)
+      t = end
+    }
+    return total
+  }
+
+  /// When the expected arrivals of a segment from `start` reach `mass`.
+  private func time(_ plan: SimulationPlan, segment: SimulationPlan.SegmentPlan, after start: Double, reaching mass: Double) -> Double {
+    guard !segment.seasons.isEmpty else { return start + mass * segment.meanInterarrival }
+    var remaining = mass
+    var t = start
+    while t < plan.horizon {
+      let (month, end) = plan.clock.month(at: t)
+      let rate = plan.seasonRates[Int(segment.seasons.start) + month]
+      if rate > 0 {
+        if remaining <= rate * (end - t) { return t + remaining / rate }
+        remaining -= rate * (end - t)
+      }
+      t = end
+    }
+    return .infinity
   }
 
   // MARK: - Busy-time bookkeeping

@@ -38,6 +38,8 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     var waitSum = 0.0, waitCount = 0.0
     /// Pay of reps who are people, for the days they were employed (0 without people).
     var salaries = 0.0
+    /// A transition's costs paid at its switch.
+    var switchCosts = 0.0
 
     static func + (a: Self, b: Self) -> Self {
       ScenarioTally(
@@ -46,14 +48,14 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
         credited: a.credited + b.credited, cycleDays: a.cycleDays + b.cycleDays, requests: a.requests + b.requests,
         gaveUp: a.gaveUp + b.gaveUp, margins: a.margins + b.margins, grossProfit: a.grossProfit + b.grossProfit,
         commissions: a.commissions + b.commissions, waitSum: a.waitSum + b.waitSum, waitCount: a.waitCount + b.waitCount,
-        salaries: a.salaries + b.salaries)
+        salaries: a.salaries + b.salaries, switchCosts: a.switchCosts + b.switchCosts)
     }
 
     /// The scenario metrics in catalogue order, each formed from its parts; `years` of fixed
     /// cost, the waits' sum and count and their 90th percentile given.
     func values(fixedCostYear: Double, years: Double, waitSum: Double, waitCount: Double, waitP90: Double) -> [Double] {
       func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
-      let cost = fixedCostYear * years + margins + commissions + salaries
+      let cost = fixedCostYear * years + margins + commissions + salaries + switchCosts
       return [
         arrivals, uncovered, blocked, accepted, wins, losses, ratio(wins, wins + losses), bookings, credited,
         ratio(cycleDays, wins), requests, ratio(waitSum, waitCount), waitP90, gaveUp, cost, ratio(bookings, cost),
@@ -286,14 +288,23 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     return waits[k]
   }
 
-  /// Writes the replication's row in `plan.layout` order.
-  mutating func write(into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan) {
+  /// A transition's costs paid at its switch (now).
+  mutating func switchCost(_ cost: Double) {
+    total.switchCosts += cost
+    if byPeriod { months[month].switchCosts += cost }
+  }
+
+  /// Writes the replication's row in `plan.layout` order (`phases`: the organisation over time).
+  mutating func write(into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan, phases: Phases) {
     let years = plan.horizon / 365
-    let fixedCost = plan.teams.reduce(0) { $0 + $1.yearlyCost } + plan.pools.reduce(0) { $0 + $1.yearlyCost }
-    let values = total.values(fixedCostYear: fixedCost, years: years, waitSum: waitSum(), waitCount: Double(waits.count), waitP90: waitP90())
+    let values = total.values(
+      fixedCostYear: phases.fixedCostYear(plan, from: 0, to: plan.horizon), years: years, waitSum: waitSum(), waitCount: Double(waits.count),
+      waitP90: waitP90())
     for (i, v) in values.enumerated() { out[i] = v }
-    if let periods = plan.periods { writePeriods(periods, fixedCostYear: fixedCost, into: out, plan: plan) }
-    writeEntities(into: out, at: 0, plan: plan, days: plan.horizon, team: { teams[$0] }, segment: { segments[$0] }, pool: { pools[$0] })
+    if let periods = plan.periods { writePeriods(periods, phases: phases, into: out, plan: plan) }
+    writeEntities(
+      into: out, at: 0, plan: plan, phases: phases, from: 0, days: plan.horizon, team: { teams[$0] }, segment: { segments[$0] },
+      pool: { pools[$0] })
   }
 
 }
@@ -301,19 +312,19 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
 extension ReplicationMetrics {
   /// Each month's and quarter's scenario metrics, formed from the period's own tallies (a
   /// quarter's from its months' tallies added up).
-  mutating func writePeriods(_ periods: PeriodCalendar, fixedCostYear: Double, into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan) {
+  mutating func writePeriods(_ periods: PeriodCalendar, phases: Phases, into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan) {
     let layout = plan.layout
     for kind in PeriodKind.allCases {
       for (p, period) in (kind == .month ? periods.months : periods.quarters).enumerated() {
         var tally = ScenarioTally()
         for m in period.months { tally = tally + months[m] }
         let values = tally.values(
-          fixedCostYear: fixedCostYear, years: period.days / 365, waitSum: tally.waitSum, waitCount: tally.waitCount,
+          fixedCostYear: phases.fixedCostYear(plan, from: period.start, to: period.end), years: period.days / 365, waitSum: tally.waitSum, waitCount: tally.waitCount,
           waitP90: waitP90(months: period.months))
         for (i, v) in values.enumerated() { out[layout.index(period: p, of: kind, metric: i)] = v }
         let (t, g, q) = (teams.count, segments.count, pools.count)
         writeEntities(
-          into: out, at: layout.index(period: p, of: kind, metric: 0), plan: plan, days: period.days,
+          into: out, at: layout.index(period: p, of: kind, metric: 0), plan: plan, phases: phases, from: period.start, days: period.days,
           team: { e in period.months.reduce(TeamTally()) { $0 + monthTeams[$1 * t + e] } },
           segment: { e in period.months.reduce(SegmentTally()) { $0 + monthSegments[$1 * g + e] } },
           pool: { e in period.months.reduce(PoolTally()) { $0 + monthPools[$1 * q + e] } })
@@ -324,7 +335,8 @@ extension ReplicationMetrics {
   /// Each team's, segment's and pool's metrics over `days`, at `offset` plus their places in the
   /// layout of the totals.
   func writeEntities(
-    into out: UnsafeMutableBufferPointer<Double>, at offset: Int, plan: SimulationPlan, days: Double, team: (Int) -> TeamTally,
+    into out: UnsafeMutableBufferPointer<Double>, at offset: Int, plan: SimulationPlan, phases: Phases, from: Double, days: Double,
+    team: (Int) -> TeamTally,
     segment: (Int) -> SegmentTally, pool: (Int) -> PoolTally
   ) {
     func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
@@ -334,7 +346,7 @@ extension ReplicationMetrics {
       out[offset + layout.teamIndex(t, 0)] = tally.credited
       out[offset + layout.teamIndex(t, 1)] = tally.wins
       out[offset + layout.teamIndex(t, 2)] = tally.blocked
-      out[offset + layout.teamIndex(t, 3)] = ratio(tally.busyArea, Double(plan.teams[t].capacity) * days)
+      out[offset + layout.teamIndex(t, 3)] = ratio(tally.busyArea, phases.slotDays(team: t, plan, from: from, days: days))
     }
     for s in plan.segments.indices {
       let tally = segment(s)
@@ -346,7 +358,7 @@ extension ReplicationMetrics {
     }
     for p in plan.pools.indices {
       let tally = pool(p)
-      out[offset + layout.poolIndex(p, 0)] = ratio(tally.busyArea, Double(plan.pools[p].experts) * days)
+      out[offset + layout.poolIndex(p, 0)] = ratio(tally.busyArea, phases.expertDays(pool: p, plan, from: from, days: days))
       out[offset + layout.poolIndex(p, 1)] = ratio(tally.waitSum, tally.waitCount)
     }
   }
@@ -397,5 +409,43 @@ func quickSelect(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) {
       }
     }
     if k <= j { high = j } else if k >= i { low = i } else { return }
+  }
+}
+
+/// The organisation over time, for what depends on it when results are written (fixed costs,
+/// slots and experts): the plan at the end, and before `day` the former one of a transition.
+struct Phases {
+  let former: SimulationPlan?
+  let day: Double
+
+  // Where both organisations agree, the one-organisation formula: an identical transition gives
+  // results identical to the bit.
+
+  /// Days of [from, from + days) before the switch.
+  private func daysBefore(from: Double, days: Double) -> Double {
+    guard former != nil else { return 0 }
+    return max(0, min(from + days, day) - from)
+  }
+
+  /// The yearly fixed cost (teams and pools) over [from, to), averaged over the phases.
+  func fixedCostYear(_ plan: SimulationPlan, from: Double, to: Double) -> Double {
+    func fixed(_ plan: SimulationPlan) -> Double { plan.teams.reduce(0) { $0 + $1.yearlyCost } + plan.pools.reduce(0) { $0 + $1.yearlyCost } }
+    guard let former, to > from, fixed(former) != fixed(plan) else { return fixed(plan) }
+    let before = daysBefore(from: from, days: to - from)
+    return (fixed(former) * before + fixed(plan) * (to - from - before)) / (to - from)
+  }
+
+  /// Team `t`'s slot-days over the window.
+  func slotDays(team t: Int, _ plan: SimulationPlan, from: Double, days: Double) -> Double {
+    guard let former, former.teams[t].capacity != plan.teams[t].capacity else { return Double(plan.teams[t].capacity) * days }
+    let before = daysBefore(from: from, days: days)
+    return Double(former.teams[t].capacity) * before + Double(plan.teams[t].capacity) * (days - before)
+  }
+
+  /// Pool `p`'s expert-days over the window.
+  func expertDays(pool p: Int, _ plan: SimulationPlan, from: Double, days: Double) -> Double {
+    guard let former, former.pools[p].experts != plan.pools[p].experts else { return Double(plan.pools[p].experts) * days }
+    let before = daysBefore(from: from, days: days)
+    return Double(former.pools[p].experts) * before + Double(plan.pools[p].experts) * (days - before)
   }
 }

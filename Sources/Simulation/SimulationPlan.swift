@@ -196,6 +196,19 @@ struct SimulationPlan: Sendable {
   var accountCumulative: [Double] = []
   var sizeFactors: [Double] = []
   var samplerTables = SamplerTables()
+  /// Each desk's identity across organisations ("group NAME", or "embedded TEAM SOLUTION").
+  var deskNames: [String] = []
+  /// Whether an opportunity can be lost while an event of its is pending (reps who leave, a
+  /// transition's hand-overs): such events then check `abandoned`.
+  var mayAbandon = false
+  /// After a transition's switch: key accounts that changed owner have their relationship
+  /// coverage x `relationshipFloor`, recovering linearly until `recoveryEnd` (-infinity: none);
+  /// the former territories tell which moved.
+  var recoveryEnd = -Double.infinity
+  var relationshipFloor = 1.0
+  var recoveryDays = 0.0
+  var formerSlices: [SlicePlan] = []
+  var formerSegmentSlices: [Span] = []
 
   init(_ s: Scenario, byPeriod: Bool = false) {
     horizon = s.horizonDays
@@ -284,6 +297,7 @@ struct SimulationPlan: Sendable {
           guard capacity > 0 else { continue }  // no specialists: nothing
           desk = Int32(desks.count)
           desks.append(DeskPlan(capacity: Int32(capacity), team: -1))
+          deskNames.append("embedded \(team.name) \(skill.solution)")
         }
         embedded.append(EmbeddedPlan(solution: index, desk: desk, winUplift: skill.winUplift, dealUplift: skill.dealUplift))
       }
@@ -301,6 +315,7 @@ struct SimulationPlan: Sendable {
       if let p = team.people { addPeople(p, team: team, index: index) }
     }
     hasPeople = !people.isEmpty
+    mayAbandon = hasPeople
 
     for team in s.teams {
       let industries = Set(s.segments.filter { segment in team.covers.contains { $0.matches(segment) } }.compactMap(\.industry))
@@ -373,6 +388,7 @@ struct SimulationPlan: Sendable {
     let capacity = s.teams[team].specialistGroups.first { $0.name == group }?.capacity ?? 0
     let desk = Int32(desks.count)
     desks.append(DeskPlan(capacity: Int32(clamping: capacity), team: Int32(team)))
+    deskNames.append("group \(group)")
     deskKeys.append((team, group, desk))
     return desk
   }

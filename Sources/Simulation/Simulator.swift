@@ -36,6 +36,8 @@ public struct SimulationResults: Sendable {
 /// results are bit-identical for any thread count and any order of completion (docs/model.md).
 public struct Simulator: Sendable {
   let plan: SimulationPlan
+  /// The reorganisation the scenario makes on a day, if it has one.
+  let transition: TransitionPlan?
   public let scenario: Scenario
   public let generator: GeneratorKind
 
@@ -43,7 +45,12 @@ public struct Simulator: Sendable {
   /// every scenario metric per month and per quarter too (`MetricLayout.months`, `.quarters`).
   public init(scenario: Scenario, generator: GeneratorKind = .philox, byPeriod: Bool = false) {
     self.scenario = scenario
-    self.plan = SimulationPlan(scenario, byPeriod: byPeriod)
+    if let transition = scenario.transition {
+      (plan, self.transition) = TransitionPlan.compile(scenario, transition: transition, byPeriod: byPeriod)
+    } else {
+      plan = SimulationPlan(scenario, byPeriod: byPeriod)
+      self.transition = nil
+    }
     self.generator = generator
   }
 
@@ -59,6 +66,7 @@ public struct Simulator: Sendable {
     let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, count))
     var values = [Double](repeating: .nan, count: count * width)
     let plan = self.plan
+    let transition = self.transition
     let kind = generator
     values.withUnsafeMutableBufferPointer { buffer in
       let output = SharedBuffer(buffer)
@@ -66,7 +74,7 @@ public struct Simulator: Sendable {
       // The engine specialised for the run's period mode (no period code when none is kept).
       func work<Mode: PeriodMode>(_: Mode.Type) {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-          var replication = Replication<Mode>(plan: plan, generatorKind: kind)
+          var replication = Replication<Mode>(plan: plan, transition: transition, generatorKind: kind)
           while let r = counter.take(below: count) {
             let row = UnsafeMutableBufferPointer(rebasing: output.buffer[(r * width)..<((r + 1) * width)])
             replication.run(seed: seed, replication: first + r, into: row)

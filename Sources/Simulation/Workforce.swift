@@ -29,6 +29,13 @@ struct Workforce: ~Copyable {
     var headcount = 0.0, vacant = 0.0, seatDays = 0.0, capacity = 0.0, nominal = 0.0
     var leavers = 0.0, hires = 0.0, handoverLosses = 0.0
     var credited = 0.0, quotaDays = 0.0, atQuotaDays = 0.0
+    static func - (a: Self, b: Self) -> Self {
+      Tally(
+        headcount: a.headcount - b.headcount, vacant: a.vacant - b.vacant, seatDays: a.seatDays - b.seatDays,
+        capacity: a.capacity - b.capacity, nominal: a.nominal - b.nominal, leavers: a.leavers - b.leavers, hires: a.hires - b.hires,
+        handoverLosses: a.handoverLosses - b.handoverLosses, credited: a.credited - b.credited, quotaDays: a.quotaDays - b.quotaDays,
+        atQuotaDays: a.atQuotaDays - b.atQuotaDays)
+    }
     static func + (a: Self, b: Self) -> Self {
       Tally(
         headcount: a.headcount + b.headcount, vacant: a.vacant + b.vacant, seatDays: a.seatDays + b.seatDays,
@@ -51,9 +58,14 @@ struct Workforce: ~Copyable {
   let monthEnds: [Double]
   let horizon: Double
 
-  init(plan: SimulationPlan) {
-    seats = PlainArray(repeating: Seat(), count: plan.seats.count)
-    seatKeys = PlainArray(repeating: 0, count: plan.seats.count)
+  /// The tallies at a transition's switch and the plan before it: pay before the switch is at
+  /// the former organisation's rates.
+  var atSwitch: (totals: [Tally], months: [Tally], plan: SimulationPlan)?
+
+  /// `seats`: the seats of every organisation the replication may have (a transition's two).
+  init(plan: SimulationPlan, seats count: Int) {
+    seats = PlainArray(repeating: Seat(), count: count)
+    seatKeys = PlainArray(repeating: 0, count: count)
     totals = PlainArray(repeating: Tally(), count: plan.people.count)
     monthStarts = plan.periods?.months.map(\.start) ?? []
     monthEnds = plan.periods?.months.map(\.end) ?? []
@@ -65,6 +77,8 @@ struct Workforce: ~Copyable {
   mutating func reset(plan: SimulationPlan, replicationKey: UInt64, start: Double, calendar: inout EventCalendar, generator: RandomGenerator) {
     totals.fill(with: Tally())
     months.fill(with: Tally())
+    atSwitch = nil
+    seats.fill(with: Seat(since: start))
     for people in plan.people {
       for s in people.seats.range {
         let number = s - Int(people.seats.start)
@@ -276,29 +290,86 @@ struct Workforce: ~Copyable {
     people.costPerRepYear * tally.headcount / 365 + people.costPerHire * tally.hires
   }
 
-  /// The year's pay and hiring cost, and each month's.
+  /// The year's pay and hiring cost, and each month's (after a transition, the part before its
+  /// switch at the former organisation's rates).
   func salaries(plan: SimulationPlan) -> (year: Double, months: [Double]) {
     var year = 0.0
     var byMonth = Array(repeating: 0.0, count: monthEnds.count)
     for (p, people) in plan.people.enumerated() {
-      year += Self.salaries(totals[p], people: people)
-      for m in byMonth.indices { byMonth[m] += Self.salaries(months[m * totals.count + p], people: people) }
+      let n = totals.count
+      if let (before, beforeMonths, former) = atSwitch, former.people[p].costPerRepYear != people.costPerRepYear || former.people[p].costPerHire != people.costPerHire {
+        year += Self.salaries(before[p], people: former.people[p]) + Self.salaries(totals[p] - before[p], people: people)
+        for m in byMonth.indices {
+          let earlier = beforeMonths[m * n + p]
+          byMonth[m] += Self.salaries(earlier, people: former.people[p]) + Self.salaries(months[m * n + p] - earlier, people: people)
+        }
+      } else {
+        year += Self.salaries(totals[p], people: people)
+        for m in byMonth.indices { byMonth[m] += Self.salaries(months[m * n + p], people: people) }
+      }
     }
     return (year, byMonth)
+  }
+
+  // MARK: - Transition
+
+  /// A transition's switch at `now`: seat states to the switch at the former's ramps, released
+  /// reps leave, carried reps move to their new seats (their pending leaving and backfill with
+  /// them), and seats nobody is carried into open for new hires.
+  mutating func reorganise(
+    _ transition: TransitionPlan, at now: Double, before: SimulationPlan, replicationKey: UInt64, calendar: inout EventCalendar,
+    generator: RandomGenerator
+  ) {
+    let after = transition.after
+    for s in before.seats.indices { account(s, upTo: now, plan: before) }
+    for s in before.seats.indices where transition.seatMap[s] < 0 {
+      if seats[s].employed {
+        finishOccupant(s, plan: before)
+        count(Int(before.seats[s].people), at: now) { $0.leavers += 1 }
+      }
+      seats[s] = Seat(since: now)
+    }
+    atSwitch = (totals.array, months.array, before)
+    var moved = [Seat](repeating: Seat(since: now), count: seats.count)
+    var keys = [UInt64](repeating: 0, count: seats.count)
+    for s in before.seats.indices where transition.seatMap[s] >= 0 {
+      moved[Int(transition.seatMap[s])] = seats[s]
+      keys[Int(transition.seatMap[s])] = seatKeys[s]
+    }
+    for s in moved.indices {
+      seats[s] = moved[s]
+      seatKeys[s] = keys[s]
+    }
+    calendar.renumberSeats(transition.seatMap)
+    for seat in transition.newSeats {
+      let s = Int(seat)
+      let people = after.people[Int(after.seats[s].people)]
+      seatKeys[s] = StreamKey.seat(replicationKey: replicationKey, team: people.nameKey, seat: s - Int(people.seats.start))
+      let opens = max(after.seats[s].opens, now)
+      if opens < horizon { calendar.schedule(.seatFilled(seat: seat), at: opens) }
+    }
+  }
+
+  /// Every rep's load set to nothing (a switch counts them afresh).
+  mutating func clearLoads() {
+    for s in seats.indices { seats[s].busy = 0 }
   }
 
   // MARK: - Results
 
   /// Writes the people metrics of the totals and of each period, and puts each people team's
   /// utilization on the slots it had (vacancies and ramp-up excluded) instead of its full seats.
-  func write(into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan) {
+  func write(into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan, phases: Phases) {
     let layout = plan.layout
-    writeTallies(into: out, at: 0, plan: plan, days: plan.horizon, wholeHorizon: true) { totals[$0] }
+    writeTallies(into: out, at: 0, plan: plan, phases: phases, from: 0, days: plan.horizon, wholeHorizon: true) { totals[$0] }
     guard let periods = plan.periods else { return }
     for kind in PeriodKind.allCases {
       for (index, period) in (kind == .month ? periods.months : periods.quarters).enumerated() {
         let n = totals.count
-        writeTallies(into: out, at: layout.index(period: index, of: kind, metric: 0), plan: plan, days: period.days, wholeHorizon: false) { p in
+        writeTallies(
+          into: out, at: layout.index(period: index, of: kind, metric: 0), plan: plan, phases: phases, from: period.start, days: period.days,
+          wholeHorizon: false
+        ) { p in
           period.months.reduce(Tally()) { $0 + months[$1 * n + p] }
         }
       }
@@ -306,7 +377,8 @@ struct Workforce: ~Copyable {
   }
 
   private func writeTallies(
-    into out: UnsafeMutableBufferPointer<Double>, at offset: Int, plan: SimulationPlan, days: Double, wholeHorizon: Bool, tally: (Int) -> Tally
+    into out: UnsafeMutableBufferPointer<Double>, at offset: Int, plan: SimulationPlan, phases: Phases, from: Double, days: Double,
+    wholeHorizon: Bool, tally: (Int) -> Tally
   ) {
     func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
     let layout = plan.layout
@@ -320,7 +392,7 @@ struct Workforce: ~Copyable {
       for (m, value) in values.enumerated() { out[offset + layout.peopleIndex(p, m)] = value }
       // Utilization was written against the team's full seats over the period: rescale to its slot-days.
       let utilization = offset + layout.teamIndex(Int(people.team), MetricLayout.teamMetrics.firstIndex(of: "utilization") ?? 3)
-      let full = Double(plan.teams[Int(people.team)].capacity) * days
+      let full = phases.slotDays(team: Int(people.team), plan, from: from, days: days)
       out[utilization] = ratio(out[utilization] * full, t.capacity)
     }
   }
