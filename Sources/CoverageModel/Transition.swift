@@ -41,3 +41,72 @@ public struct TeamOrigin: Hashable, Sendable {
     self.share = share
   }
 }
+
+extension Transition {
+  /// The reps (seats, with planned hires) of one former team and the variant teams that take them.
+  public struct SeatClaim: Hashable, Sendable {
+    public var former: String
+    public var seats: Int
+    public var takers: [Taker]
+  }
+  public struct Taker: Hashable, Sendable {
+    public var team: String
+    public var seats: Int
+  }
+
+  /// A team's seats for a transition: its reps and planned hires.
+  public static func seats(_ team: Team) -> Int { team.people?.seats(reps: team.reps) ?? team.reps }
+
+  /// Who takes the reps of each former account team at the switch (docs/model.md, "Transitions"):
+  /// a team keeps the reps of the former team of its name; split parts take their parent's by
+  /// share, and a part with more than it needs passes the rest to a part of the same parent that
+  /// needs them; a merged team takes all its members'. Reps nobody takes are released; a team
+  /// that takes fewer reps than it has hires the rest (tenure 0). In former team order.
+  public func seatClaims(variant: Scenario) -> [SeatClaim] {
+    let former = self.former.scenario
+    var need: [String: Int] = [:]
+    for team in variant.teams where team.kind.ownsAccounts { need[team.name] = Self.seats(team) }
+    var claims: [SeatClaim] = []
+    for source in former.teams where source.kind.ownsAccounts {
+      var claimants: [(team: String, share: Double)] = []
+      for team in variant.teams where team.kind.ownsAccounts {
+        let origins = variant.origins[team.name] ?? (former.team(named: team.name) == nil ? [] : [TeamOrigin(team: team.name, share: 1)])
+        for origin in origins where origin.team == source.name { claimants.append((team.name, origin.share)) }
+      }
+      let total = Self.seats(source)
+      let counts = Self.apportion(total, shares: claimants.map(\.share))
+      var takers = claimants.enumerated().map { k, claimant in Taker(team: claimant.team, seats: min(counts[k], need[claimant.team] ?? 0)) }
+      var left = total - takers.reduce(0) { $0 + $1.seats }
+      for k in takers.indices where left > 0 {
+        let more = min(left, (need[takers[k].team] ?? 0) - takers[k].seats)
+        if more > 0 {
+          takers[k].seats += more
+          left -= more
+        }
+      }
+      for taker in takers { need[taker.team, default: 0] -= taker.seats }
+      claims.append(SeatClaim(former: source.name, seats: total, takers: takers.filter { $0.seats > 0 }))
+    }
+    return claims
+  }
+
+  /// `total` split by shares in order by largest remainder (ties to the earlier); shares adding up
+  /// to less than 1 leave the rest unclaimed, more than 1 are scaled down.
+  public static func apportion(_ total: Int, shares: [Double]) -> [Int] {
+    let sum = shares.reduce(0, +)
+    let scale = sum > 1 ? 1 / sum : 1
+    let exact = shares.map { Double(total) * $0 * scale }
+    var counts = exact.map { Int($0.rounded(.down)) }
+    let target = min(total, Int((exact.reduce(0, +)).rounded()))
+    let order = exact.indices.sorted { a, b in
+      let (ra, rb) = (exact[a] - Double(counts[a]), exact[b] - Double(counts[b]))
+      return ra != rb ? ra > rb : a < b
+    }
+    var k = 0
+    while counts.reduce(0, +) < target, !order.isEmpty {
+      counts[order[k % order.count]] += 1
+      k += 1
+    }
+    return counts
+  }
+}

@@ -126,7 +126,35 @@ public struct ScenarioDiff: Sendable {
         compare("motions.\(motion.name).\(change.field)", change.old, change.new)
       }
     }
+    if let transition = b.transition {
+      // When the change happens and what it does to the reps (docs/model.md, "Transitions").
+      compare("transition", "none", Self.describe(transition))
+      let claims = transition.seatClaims(variant: b)
+      var carried: [String: Int] = [:]
+      for claim in claims {
+        let taken = claim.takers.reduce(0) { $0 + $1.seats }
+        for taker in claim.takers { carried[taker.team, default: 0] += taker.seats }
+        let moves = claim.takers.filter { $0.team != claim.former || $0.seats != claim.seats }.map { "\($0.seats) to \($0.team)" }
+        if !moves.isEmpty || taken < claim.seats {
+          compare("transition reps of \(claim.former)", "\(claim.seats)", (moves + (taken < claim.seats ? ["\(claim.seats - taken) released"] : [])).joined(separator: ", "))
+        }
+      }
+      for team in b.teams where team.kind.ownsAccounts {
+        let hired = Transition.seats(team) - (carried[team.name] ?? 0)
+        if hired > 0 { compare("transition hires in \(team.name)", "0", "\(hired) (tenure 0)") }
+      }
+    }
     otherChanges = other
+  }
+
+  /// `day 90 from "baseline": handover loss 10%, ...`.
+  static func describe(_ t: Transition) -> String {
+    var parts = ["on day \(formatNumber(t.effectiveDay)) from \"\(t.former.scenario.name)\""]
+    if t.handoverLoss > 0 { parts.append("handover_loss \(formatNumber(t.handoverLoss))") }
+    if t.relationshipFloor < 1 { parts.append("relationship_floor \(formatNumber(t.relationshipFloor)) over \(formatNumber(t.relationshipRecoveryDays)) days") }
+    if t.oneOffCost > 0 { parts.append("one_off_cost \(formatNumber(t.oneOffCost))") }
+    if t.costPerHire > 0 { parts.append("cost_per_hire \(formatNumber(t.costPerHire))") }
+    return parts.joined(separator: ", ")
   }
 
   static func fieldChanges(_ old: [(String, String)], _ new: [(String, String)]) -> [FieldChange] {

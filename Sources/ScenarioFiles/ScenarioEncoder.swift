@@ -1,4 +1,5 @@
 import CoverageModel
+import Randomness
 
 /// Writes a scenario as YAML that loads back to the same scenario (`cccm show`).
 ///
@@ -71,6 +72,17 @@ public enum ScenarioEncoder {
       for part in s.uncovered {
         out.append("  - " + flow([("segment", text(part.segment)), ("share", number(part.share)), ("offset", number(part.offset))]))
       }
+    }
+    if let t = s.transition {
+      // A transition is not a key a resolved scenario can stand alone with (it needs the file it
+      // extends): recorded as a comment, with the former organisation's fingerprint.
+      let fields = [
+        ("effective_day", number(t.effectiveDay)), ("handover_loss", number(t.handoverLoss)), ("relationship_floor", number(t.relationshipFloor)),
+        ("relationship_recovery_days", number(t.relationshipRecoveryDays)), ("one_off_cost", number(t.oneOffCost)),
+        ("cost_per_hire", number(t.costPerHire)),
+      ]
+      out.append("# transition: \(flow(fields))")
+      out.append("# from \(text(t.former.scenario.name)), fingerprint \(String(StreamKey.name(yaml(t.former.scenario)), radix: 16))")
     }
     return out.joined(separator: "\n") + "\n"
   }

@@ -110,6 +110,7 @@ struct ScenarioValidator {
     checkLimits()
     if scenario.segments.isEmpty { error("segments", "a scenario needs at least one segment") }
     if accountTeams.isEmpty { error("teams", "a scenario needs at least one account team (regional, key_account, partner or telesales)") }
+    if let transition = scenario.transition { checkTransition(transition) }
     return diagnostics
   }
 
@@ -205,4 +206,39 @@ struct ScenarioValidator {
 func formatShare(_ value: Double) -> String {
   let rounded = (value * 1e6).rounded() / 1e6
   return formatNumber(rounded)
+}
+
+extension ScenarioValidator {
+  /// A transition starts from a valid organisation and changes only what a switch on a day can
+  /// change: the market (segments, grades) stays, and pools whose experts are followed one by one
+  /// (coordinate, handoff_win_factor) keep their experts and how they are followed.
+  mutating func checkTransition(_ transition: Transition) {
+    let former = transition.former.scenario
+    var check = ScenarioValidator(scenario: former, locate: locate)
+    for problem in check.run() {
+      error("transition", "the organisation it starts from (the file it extends) is not valid: \(problem.path.isEmpty ? "" : "\(problem.path): ")\(problem.message)")
+    }
+    let fix = "change it in the baseline, or give transition: none to compare steady states"
+    let before = former.segments.map(\.name)
+    let after = scenario.segments.map(\.name)
+    if Set(before) != Set(after) {
+      let added = after.filter { !before.contains($0) }
+      let removed = before.filter { !after.contains($0) }
+      let what = (added.isEmpty ? [] : ["adds \(added.quotedList)"]) + (removed.isEmpty ? [] : ["removes \(removed.quotedList)"])
+      error("transition", "the variant \(what.joined(separator: " and ")) of segments; a transition keeps the market and changes the organisation: \(fix)")
+    }
+    if former.grades != scenario.grades { error("transition", "the variant changes grades; a transition keeps them: \(fix)") }
+    let only = (scenario.pools.filter { former.pool(named: $0.name) == nil } + former.pools.filter { scenario.pool(named: $0.name) == nil })
+    for pool in only where pool.coordinate || pool.handoffWinFactor != 1 {
+      error("transition", "presales pool \"\(pool.name)\" follows its experts one by one (coordinate or handoff_win_factor) and exists on one side of the transition only; \(fix)")
+    }
+    for pool in scenario.pools {
+      guard let old = former.pool(named: pool.name) else { continue }
+      let tracked = pool.coordinate || pool.handoffWinFactor != 1
+      let wasTracked = old.coordinate || old.handoffWinFactor != 1
+      if (tracked || wasTracked), tracked != wasTracked || pool.experts != old.experts || pool.coordinate != old.coordinate || pool.policy != old.policy {
+        error("transition", "presales pool \"\(pool.name)\" follows its experts one by one (coordinate or handoff_win_factor) and the variant changes its experts, policy or coordination; a transition cannot move requests between such experts: \(fix)")
+      }
+    }
+  }
 }

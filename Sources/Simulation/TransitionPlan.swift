@@ -45,44 +45,31 @@ struct TransitionPlan: Sendable {
     after.formerSlices = before.slices
     after.formerSegmentSlices = before.segments.map(\.slices)
 
-    // Reps: each team after the switch inherits the seats of the teams it comes from, by share.
+    // Reps: the seats each former team's reps go to (Transition.seatClaims), in seat order.
     var seatMap = [Int32](repeating: -1, count: before.seats.count)
     var newSeats: [Int32] = []
-    var claims: [Int: [(people: Int, share: Double)]] = [:]
     let teamIndex = Dictionary(laterScenario.teams.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-    for (p, people) in after.people.enumerated() {
-      let name = laterScenario.teams[Int(people.team)].name
-      let origins = variant.origins[name] ?? (transition.former.scenario.team(named: name) == nil ? [] : [TeamOrigin(team: name, share: 1)])
-      for origin in origins {
-        guard let t = teamIndex[origin.team], before.teams[t].people >= 0 else { continue }
-        claims[Int(before.teams[t].people), default: []].append((p, origin.share))
-      }
-    }
-    var inherited = [[Int32]](repeating: [], count: after.people.count)
-    for (source, list) in claims.sorted(by: { $0.key < $1.key }) {
-      let seats = before.people[source].seats.range.map { Int32($0) }
-      let counts = apportion(seats.count, shares: list.map(\.share))
-      var next = 0
-      for (claim, count) in zip(list, counts) {
-        inherited[claim.people] += seats[next..<(next + count)]
-        next += count
+    var filled = [Int](repeating: 0, count: after.people.count)
+    var added = 0
+    for claim in transition.seatClaims(variant: variant) {
+      guard let source = teamIndex[claim.former] else { continue }
+      var seats = before.teams[source].people >= 0 ? before.people[Int(before.teams[source].people)].seats.range.makeIterator() : (0..<0).makeIterator()
+      for taker in claim.takers {
+        guard let t = teamIndex[taker.team], after.teams[t].people >= 0 else { continue }
+        let p = Int(after.teams[t].people)
+        for _ in 0..<taker.seats {
+          guard let seat = seats.next() else { break }
+          seatMap[seat] = after.people[p].seats.start + Int32(filled[p])
+          filled[p] += 1
+        }
       }
     }
     for (p, people) in after.people.enumerated() {
-      let targets = people.seats.range
-      for (k, target) in targets.enumerated() {
-        if k < inherited[p].count { seatMap[Int(inherited[p][k])] = Int32(target) } else { newSeats.append(Int32(target)) }
-      }
+      for k in filled[p]..<(people.seats.range.count) { newSeats.append(people.seats.start + Int32(k)) }
     }
-
-    // Reps the new organisation adds: new seats of people teams, and of other account teams the
-    // reps beyond those they inherit.
-    var added = newSeats.count
-    for team in variant.teams where team.people == nil && team.kind.ownsAccounts {
-      let origins = variant.origins[team.name] ?? [TeamOrigin(team: team.name, share: 1)]
-      let carried = origins.reduce(0.0) { $0 + Double(transition.former.scenario.team(named: $1.team)?.reps ?? 0) * $1.share }
-      added += max(0, team.reps - Int(carried.rounded()))
-    }
+    // Reps the new organisation adds (hired at the switch or on their planned day).
+    let carried = transition.seatClaims(variant: variant).flatMap(\.takers).reduce(into: [String: Int]()) { $0[$1.team, default: 0] += $1.seats }
+    for team in variant.teams where team.kind.ownsAccounts { added += max(0, Transition.seats(team) - (carried[team.name] ?? 0)) }
 
     let afterDesks = Dictionary(after.deskNames.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
     let plan = TransitionPlan(
@@ -91,23 +78,6 @@ struct TransitionPlan: Sendable {
       seatMap: seatMap, newSeats: newSeats, deskMap: before.deskNames.map { afterDesks[$0] ?? -1 },
       continues: laterScenario.teams.map { variant.team(named: $0.name) != nil })
     return (before, plan)
-  }
-
-  /// `total` split by shares in order, by largest remainder; the parts never exceed `total`
-  /// (shares adding up to less than 1 leave the rest unclaimed).
-  static func apportion(_ total: Int, shares: [Double]) -> [Int] {
-    let sum = shares.reduce(0, +)
-    let scale = sum > 1 ? 1 / sum : 1
-    let exact = shares.map { Double(total) * $0 * scale }
-    var counts = exact.map { Int($0.rounded(.down)) }
-    let target = min(total, Int((exact.reduce(0, +)).rounded()))
-    let order = exact.indices.sorted { (exact[$0] - Double(counts[$0]), -$0) > (exact[$1] - Double(counts[$1]), -$1) }
-    var k = 0
-    while counts.reduce(0, +) < target, !order.isEmpty {
-      counts[order[k % order.count]] += 1
-      k += 1
-    }
-    return counts
   }
 
   /// The two organisations listing the same teams, pools and solutions in the same order: the
