@@ -55,7 +55,7 @@ public struct Scenario: Hashable, Sendable {
   public var transition: Transition?
   /// Teams made by this file's changes from other teams (split parts, merged teams), with the
   /// baseline teams their reps come from; read by a transition.
-  public var origins: [String: [TeamOrigin]] = [:]
+  public var origins = TeamOrigins()
 
   public init(name: String) { self.name = name }
 

@@ -48,10 +48,19 @@ extension Transition {
     public var former: String
     public var seats: Int
     public var takers: [Taker]
+    public init(former: String, seats: Int, takers: [Taker]) {
+      self.former = former
+      self.seats = seats
+      self.takers = takers
+    }
   }
   public struct Taker: Hashable, Sendable {
     public var team: String
     public var seats: Int
+    public init(team: String, seats: Int) {
+      self.team = team
+      self.seats = seats
+    }
   }
 
   /// A team's seats for a transition: its reps and planned hires.
@@ -109,4 +118,23 @@ extension Transition {
     }
     return counts
   }
+}
+
+/// The origins of a variant's teams (split parts, merged teams), by team name. How a scenario was
+/// made, not what it is: two scenarios alike but for their origins are equal (so `show`, whose
+/// YAML has no origins, round-trips), while a transition reads them to carry reps over.
+public struct TeamOrigins: Hashable, Sendable, ExpressibleByDictionaryLiteral {
+  private var byTeam: [String: [TeamOrigin]] = [:]
+  public init() {}
+  public init(dictionaryLiteral elements: (String, [TeamOrigin])...) {
+    byTeam = Dictionary(elements, uniquingKeysWith: { _, new in new })
+  }
+  public subscript(team: String) -> [TeamOrigin]? {
+    get { byTeam[team] }
+    set { byTeam[team] = newValue }
+  }
+  @discardableResult
+  public mutating func removeValue(forKey team: String) -> [TeamOrigin]? { byTeam.removeValue(forKey: team) }
+  public static func == (_: Self, _: Self) -> Bool { true }
+  public func hash(into hasher: inout Hasher) {}
 }

@@ -117,6 +117,10 @@ struct EventCalendar: ~Copyable {
   /// Renumbers the seats of pending rep events (a transition moves reps between seats); a seat
   /// mapped to -1 has its events ignored. Times and order are unchanged, so the heap stays valid.
   mutating func renumberSeats(_ map: [Int32]) { work.renumberSeats(map) }
+
+  /// Moves each seat's pending departure to now + (its time - now) x `factors[seat]` (a new
+  /// attrition rate on the same exponential draw; +infinity: nobody leaves any more).
+  mutating func retimeDepartures(_ factors: [Double], now: Double) { work.retimeDepartures(factors, now: now) }
 }
 
 /// One pending arrival per segment in a winner tree: `winner[node]` is the segment whose arrival
@@ -220,6 +224,31 @@ struct EventHeap: ~Copyable {
     for i in items.indices where items[i].order & 7 >= 4 {
       let seat = Int(items[i].subject)
       items[i].subject = seat >= 0 && seat < map.count ? map[seat] : -1
+    }
+  }
+
+  mutating func retimeDepartures(_ factors: [Double], now: Double) {
+    var changed = false
+    for i in items.indices where items[i].order & 7 == 4 && items[i].subject >= 0 {
+      let factor = factors[Int(items[i].subject)]
+      guard factor != 1 else { continue }
+      items[i].time = factor.isFinite ? now + (items[i].time - now) * factor : .infinity
+      changed = true
+    }
+    guard changed else { return }
+    // Heap order restored bottom-up (Floyd).
+    items.withUnsafeMutableBufferPointer { h in
+      for start in stride(from: h.count / 2 - 1, through: 0, by: -1) {
+        var parent = start
+        while true {
+          var child = 2 * parent + 1
+          guard child < h.count else { break }
+          if child + 1 < h.count, h[child + 1].precedes(h[child]) { child += 1 }
+          guard h[child].precedes(h[parent]) else { break }
+          h.swapAt(parent, child)
+          parent = child
+        }
+      }
     }
   }
 

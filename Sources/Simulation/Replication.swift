@@ -783,7 +783,11 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       let (position, _) = accountPosition(key: opportunity.key, in: segment)
       let formerOwner = before.slices[slice(at: position, among: segment.slices, in: before.slices)].owner
       let owner = after.slices[slice(at: position, among: after.segments[Int(opportunity.segment)].slices, in: after.slices)].owner
-      if opportunity.desk >= 0 { opportunity.desk = transition.deskMap[Int(opportunity.desk)] }
+      if opportunity.desk >= 0 {
+        // The specialists stay if their group (or embedded entry) does, credited to its team now.
+        opportunity.desk = transition.deskMap[Int(opportunity.desk)]
+        if opportunity.desk >= 0, after.desks[Int(opportunity.desk)].team >= 0 { opportunity.specialist = after.desks[Int(opportunity.desk)].team }
+      }
       if opportunity.rep >= 0 { opportunity.rep = transition.seatMap[Int(opportunity.rep)] }
       var lost = false
       if owner != formerOwner || !transition.continues[Int(opportunity.team)] {

@@ -432,6 +432,8 @@ struct Phases {
     func fixed(_ plan: SimulationPlan) -> Double { plan.teams.reduce(0) { $0 + $1.yearlyCost } + plan.pools.reduce(0) { $0 + $1.yearlyCost } }
     guard let former, to > from, fixed(former) != fixed(plan) else { return fixed(plan) }
     let before = daysBefore(from: from, days: to - from)
+    if before == 0 { return fixed(plan) }
+    if before == to - from { return fixed(former) }
     return (fixed(former) * before + fixed(plan) * (to - from - before)) / (to - from)
   }
 
@@ -439,6 +441,7 @@ struct Phases {
   func slotDays(team t: Int, _ plan: SimulationPlan, from: Double, days: Double) -> Double {
     guard let former, former.teams[t].capacity != plan.teams[t].capacity else { return Double(plan.teams[t].capacity) * days }
     let before = daysBefore(from: from, days: days)
+    if before == days { return Double(former.teams[t].capacity) * days }
     return Double(former.teams[t].capacity) * before + Double(plan.teams[t].capacity) * (days - before)
   }
 
@@ -446,6 +449,7 @@ struct Phases {
   func expertDays(pool p: Int, _ plan: SimulationPlan, from: Double, days: Double) -> Double {
     guard let former, former.pools[p].experts != plan.pools[p].experts else { return Double(plan.pools[p].experts) * days }
     let before = daysBefore(from: from, days: days)
+    if before == days { return Double(former.pools[p].experts) * days }
     return Double(former.pools[p].experts) * before + Double(plan.pools[p].experts) * (days - before)
   }
 }

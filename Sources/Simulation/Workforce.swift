@@ -321,7 +321,14 @@ struct Workforce: ~Copyable {
     generator: RandomGenerator
   ) {
     let after = transition.after
-    for s in before.seats.indices { account(s, upTo: now, plan: before) }
+    // Time tallies up to the switch at the former's terms, for seats whose terms change (a seat
+    // that stays on the same terms is left alone, so an identical transition changes no sum).
+    for s in before.seats.indices {
+      let p = Int(before.seats[s].people)
+      let target = Int(transition.seatMap[s])
+      let same = target == s && after.seats[s].people == before.seats[s].people && Self.sameTerms(before, after, people: p)
+      if !same { account(s, upTo: now, plan: before) }
+    }
     for s in before.seats.indices where transition.seatMap[s] < 0 {
       if seats[s].employed {
         finishOccupant(s, plan: before)
@@ -341,6 +348,20 @@ struct Workforce: ~Copyable {
       seatKeys[s] = keys[s]
     }
     calendar.renumberSeats(transition.seatMap)
+    // A carried rep whose attrition rate changed: the same draw at the new rate.
+    var factors = [Double](repeating: 1, count: seats.count)
+    for s in before.seats.indices where transition.seatMap[s] >= 0 {
+      let target = Int(transition.seatMap[s])
+      let old = before.people[Int(before.seats[s].people)].attritionPerDay
+      let people = after.people[Int(after.seats[target].people)]
+      guard old != people.attritionPerDay, seats[target].employed else { continue }
+      if old == 0 {
+        scheduleLeaving(target, people: people, after: now, calendar: &calendar, generator: generator)
+      } else {
+        factors[target] = people.attritionPerDay > 0 ? old / people.attritionPerDay : .infinity
+      }
+    }
+    calendar.retimeDepartures(factors, now: now)
     for seat in transition.newSeats {
       let s = Int(seat)
       let people = after.people[Int(after.seats[s].people)]
@@ -348,6 +369,13 @@ struct Workforce: ~Copyable {
       let opens = max(after.seats[s].opens, now)
       if opens < horizon { calendar.schedule(.seatFilled(seat: seat), at: opens) }
     }
+  }
+
+  /// Whether team `p`'s reps work, ramp and are paid alike in both plans.
+  static func sameTerms(_ a: SimulationPlan, _ b: SimulationPlan, people p: Int) -> Bool {
+    let (x, y) = (a.people[p], b.people[p])
+    return x.slotsPerRep == y.slotsPerRep && x.rampCapacity == y.rampCapacity && x.costPerRepYear == y.costPerRepYear
+      && x.costPerHire == y.costPerHire && x.quota == y.quota && a.rampValues[x.ramp.range] == b.rampValues[y.ramp.range]
   }
 
   /// Every rep's load set to nothing (a switch counts them afresh).

@@ -17,7 +17,8 @@ private let costDerived: Set<String> = ["cost", "efficiency", "contribution"]
 
 /// The scenario with these changes applied to the file at `base`.
 private func variant(of base: String, _ changes: String...) throws -> Scenario {
-  try ScenarioLoader().load(yaml: "extends: \(base)\nname: v\nchanges:\n" + changes.map { "  - \($0)\n" }.joined(), file: "variant.yaml")
+  // Steady states: a variant of a model with people would otherwise switch on day 0 (a transition).
+  try ScenarioLoader().load(yaml: "extends: \(base)\nname: v\ntransition: none\nchanges:\n" + changes.map { "  - \($0)\n" }.joined(), file: "variant.yaml")
 }
 
 /// Expects every metric of `b` present in `a` (scenario metrics; teams, segments and pools by name)

@@ -1,0 +1,246 @@
+import CoverageModel
+import Estimation
+import Foundation
+import ScenarioFiles
+import Testing
+import TestSupport
+
+@testable import Simulation
+
+/// Reorganisations that take effect on a day (docs/model.md, "Transitions"): exact identities and
+/// closed forms.
+@Suite("Transitions")
+struct TransitionTests {
+  static func same(_ a: SimulationResults, _ b: SimulationResults) -> Bool {
+    a.layout == b.layout && a.values.elementsEqual(b.values) { $0 == $1 || ($0.isNaN && $1.isNaN) }
+  }
+
+  /// The first value that differs (entity, metric, period), for a failure message.
+  static func firstDifference(_ a: SimulationResults, _ b: SimulationResults) -> String? {
+    guard a.layout == b.layout else { return "the layouts differ" }
+    let entries = a.layout.entries
+    for i in a.values.indices where !(a.values[i] == b.values[i] || (a.values[i].isNaN && b.values[i].isNaN)) {
+      let position = i % a.layout.count
+      let entry = entries[position % a.layout.periodBase]
+      return "replication \(i / a.layout.count), period block \(position / a.layout.periodBase), \(entry.group) \(entry.entity) \(entry.metric): \(a.values[i]) vs \(b.values[i])"
+    }
+    return nil
+  }
+
+  static func metric(_ results: SimulationResults, _ name: String, month: Int? = nil) -> [Double] {
+    let index = results.layout.index(ofScenarioMetric: name) ?? 0
+    return results.column(month.map { results.layout.index(period: $0, of: .month, metric: index) } ?? index)
+  }
+
+  /// Generated scenarios (with people in about a quarter of them), loaded from YAML.
+  static func generated(_ seeds: ClosedRange<UInt64>) throws -> [(UInt64, Scenario)] {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-transition-\(getpid())-\(seeds.lowerBound)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try seeds.map { seed in
+      let path = directory.appendingPathComponent("gen-\(seed).yaml").path
+      try randomScenarioYAML(seed: seed).write(toFile: path, atomically: true, encoding: .utf8)
+      return (seed, try ScenarioLoader().load(path: path))
+    }
+  }
+
+  @Test("a transition to the same organisation gives every result of the baseline, every month, on generated scenarios")
+  func identicalTransition() throws {
+    for (seed, s) in try Self.generated(1...24) {
+      var dice = SplitMix64(seed: seed &* 7919)
+      var t = Transition(former: s)
+      t.effectiveDay = dice.unit() * s.horizonDays
+      t.handoverLoss = dice.unit()
+      t.relationshipFloor = dice.unit()
+      t.relationshipRecoveryDays = 30 + dice.unit() * 300
+      var v = s
+      v.transition = t
+      let a = Simulator(scenario: s, byPeriod: true).run(replications: 4, seed: seed)
+      let b = Simulator(scenario: v, byPeriod: true).run(replications: 4, seed: seed)
+      let differing = Self.firstDifference(a, b)
+      #expect(differing == nil, "scenario \(seed), switch on day \(t.effectiveDay): \(differing ?? "")")
+    }
+  }
+
+  @Test("a transition whose day is at or past the horizon gives the baseline's results, whatever the variant changes")
+  func pastTheHorizon() throws {
+    for (seed, s) in try Self.generated(31...46) {
+      var v = s
+      for t in v.teams.indices where v.teams[t].kind.ownsAccounts { v.teams[t].reps += 1 + Int(seed % 3) }
+      for p in v.pools.indices where !(v.pools[p].coordinate || v.pools[p].handoffWinFactor != 1) { v.pools[p].experts += 2 }
+      var t = Transition(former: s)
+      t.effectiveDay = s.horizonDays + Double(seed % 2) * 100
+      t.oneOffCost = 1e6
+      v.transition = t
+      let a = Simulator(scenario: s, byPeriod: true).run(replications: 4, seed: seed)
+      let b = Simulator(scenario: v, byPeriod: true).run(replications: 4, seed: seed)
+      #expect(Self.same(a, b), "scenario \(seed)")
+    }
+  }
+
+  @Test("a one-off cost changes the cost and contribution of the switch month by exactly that, and nothing else")
+  func oneOffCost() throws {
+    let s = singleTeamScenario(arrivalsPerDay: 4, stages: [Stage(name: "work", days: .exponential(mean: 20), advance: 0.5)])
+    var t = Transition(former: s)
+    t.effectiveDay = 100  // in month 4 (days 91.25 to 121.67)
+    t.oneOffCost = 250_000
+    var v = s
+    v.transition = t
+    let a = Simulator(scenario: s, byPeriod: true).run(replications: 6, seed: 3)
+    let b = Simulator(scenario: v, byPeriod: true).run(replications: 6, seed: 3)
+    let cost = try #require(a.layout.index(ofScenarioMetric: "cost"))
+    let contribution = try #require(a.layout.index(ofScenarioMetric: "contribution"))
+    let efficiency = try #require(a.layout.index(ofScenarioMetric: "efficiency"))
+    for r in 0..<6 {
+      for i in 0..<a.layout.count {
+        let (x, y) = (a.values[r * a.layout.count + i], b.values[r * a.layout.count + i])
+        let switchPeriod = [cost, contribution, efficiency].contains { i == $0 || i == a.layout.index(period: 3, of: .month, metric: $0) || i == a.layout.index(period: 1, of: .quarter, metric: $0) }
+        if switchPeriod, [efficiency].contains(where: { i % a.layout.periodBase == $0 }) {
+          #expect(x.isNaN || y < x, "efficiency falls: \(i)")
+        } else if switchPeriod {
+          #expect(abs(abs(y - x) - 250_000) < 1e-6, "position \(i)")
+        } else {
+          #expect(x == y || (x.isNaN && y.isNaN), "position \(i)")
+        }
+      }
+    }
+  }
+
+  /// A key-account segment owned by `owner`: one stage whose advance is `advance`, relationship
+  /// coverage 1 with one decision maker (so the ESP factor is exactly the relationship share).
+  static func keyAccountScenario(owner: String, advance: Double, days: Distribution) -> Scenario {
+    var s = singleTeamScenario(arrivalsPerDay: 20, stages: [Stage(name: "close", days: days, advance: advance)], horizon: 365, warmup: 60)
+    s.segments[0].tier = .key
+    s.segments[0].decisionMakers = .constant(1)
+    s.teams[0].kind = .keyAccount
+    s.teams[0].relationshipCoverage = .constant(1)
+    s.teams[0].espFloor = 0
+    s.teams[0].name = "A"
+    var b = s.teams[0]
+    b.name = "B"
+    b.covers = []
+    s.teams.append(b)
+    if owner == "B" { s.teams.swapAt(0, 1) }
+    s.teams[0].covers = [Coverage(segments: ["S"])]
+    s.teams[1].covers = []
+    return s
+  }
+
+  @Test("moved key accounts: win rate by month p x (floor + (1 - floor) x the share of the recovery gone by)")
+  func relationshipRecovery() throws {
+    let before = Self.keyAccountScenario(owner: "A", advance: 0.6, days: .constant(0.001))
+    var after = Self.keyAccountScenario(owner: "B", advance: 0.6, days: .constant(0.001))
+    var t = Transition(former: before)
+    t.relationshipFloor = 0.4
+    t.relationshipRecoveryDays = 365
+    after.transition = t
+    let results = Simulator(scenario: after, byPeriod: true).run(replications: 40, seed: 17)
+    for m in [0, 3, 6, 11] {
+      let wins = Self.metric(results, "wins", month: m)
+      let losses = Self.metric(results, "losses", month: m)
+      let closed = zip(wins, losses).map(+)
+      let rate = wins.reduce(0, +) / closed.reduce(0, +)
+      let se = (rate * (1 - rate) / closed.reduce(0, +)).squareRoot()
+      let share = 0.4 + 0.6 * (Double(m) + 0.5) / 12
+      checkAgainstTheory("win rate in month \(m + 1) of a 365-day recovery from floor 0.4", simulated: rate, se: se, expected: 0.6 * share)
+    }
+  }
+
+  @Test("at the switch each open deal of a moved account is lost with handover_loss: h x lambda x E[days] (M/G/inf)")
+  func handoverAtTheSwitch() throws {
+    // Every deal advances, so the only losses are the switch's hand-overs.
+    let before = Self.keyAccountScenario(owner: "A", advance: 1, days: .gamma(shape: 2, scale: 15))
+    var after = Self.keyAccountScenario(owner: "B", advance: 1, days: .gamma(shape: 2, scale: 15))
+    var t = Transition(former: before)
+    t.effectiveDay = 120
+    t.handoverLoss = 0.3
+    after.transition = t
+    let results = Simulator(scenario: after).run(replications: 60, seed: 23)
+    let losses = Self.metric(results, "losses")
+    let summary = Summary(losses)
+    checkAgainstTheory("deals lost at the switch (h 0.3, 20 a day, 30 days)", simulated: summary.mean, se: summary.sd / Double(max(1, summary.count)).squareRoot(), expected: 0.3 * 20 * 30)
+    let untouched = Summary(Self.metric(Simulator(scenario: after, byPeriod: true).run(replications: 10, seed: 23), "losses", month: 2))
+    #expect(untouched.mean == 0, "no loss before the switch")
+  }
+
+  @Test("arrivals follow the former rate before the switch and the new one after (the same draws, time-changed)")
+  func arrivalsRetimed() throws {
+    let s = singleTeamScenario(arrivalsPerDay: 10, stages: [Stage(name: "work", days: .exponential(mean: 5), advance: 0.5)])
+    var v = s
+    v.segments[0].opportunitiesPerAccountYear *= 1.5
+    var t = Transition(former: s)
+    t.effectiveDay = 365.0 / 2
+    v.transition = t
+    let results = Simulator(scenario: v, byPeriod: true).run(replications: 40, seed: 29)
+    for (m, rate) in [(1, 10.0), (4, 10.0), (7, 15.0), (10, 15.0)] {
+      let arrivals = Summary(Self.metric(results, "arrivals", month: m))
+      checkAgainstTheory("arrivals in month \(m + 1), switch at mid-year", simulated: arrivals.mean, se: arrivals.sd / Double(max(1, arrivals.count)).squareRoot(), expected: rate * 365 / 12)
+    }
+  }
+
+  @Test("a split team's parts take its reps by share, hire the rest at the switch, and pay cost_per_hire for each")
+  func splitCarriesReps() throws {
+    var people = People()
+    people.costPerHire = 10_000
+    var s = PeopleTests.scenario(arrivalsPerDay: 6, reps: 10, slots: 3, people: people)
+    s.teams[0].costPerRepYear = 0
+    var v = s
+    var coast = v.teams[0]
+    coast.name = "Coast"
+    coast.reps = 7
+    coast.covers = [Coverage(segments: ["S"], share: 0.3)]
+    var inland = v.teams[0]
+    inland.name = "Inland"
+    inland.reps = 5
+    inland.covers = [Coverage(segments: ["S"], share: 0.7, offset: 0.3)]
+    v.teams = [coast, inland]
+    v.origins = ["Coast": [TeamOrigin(team: "T", share: 0.3)], "Inland": [TeamOrigin(team: "T", share: 0.7)]]
+    var t = Transition(former: s)
+    t.effectiveDay = 365.0 / 4
+    t.costPerHire = 5_000
+    v.transition = t
+    // 10 reps: 3 to Coast and 7 to Inland by share; Inland needs 5, so 2 pass to Coast, which hires 2.
+    let claims = t.seatClaims(variant: v)
+    #expect(claims == [Transition.SeatClaim(former: "T", seats: 10, takers: [.init(team: "Coast", seats: 5), .init(team: "Inland", seats: 5)])])
+    let results = Simulator(scenario: v, byPeriod: true).run(replications: 5, seed: 31)
+    let layout = results.layout
+    let coastIndex = try #require(layout.people.firstIndex(of: "Coast"))
+    let inlandIndex = try #require(layout.people.firstIndex(of: "Inland"))
+    let formerIndex = try #require(layout.people.firstIndex(of: "T"))
+    let headcount = try #require(MetricLayout.peopleMetrics.firstIndex(of: "headcount"))
+    let hires = try #require(MetricLayout.peopleMetrics.firstIndex(of: "hires"))
+    let cost = try #require(layout.index(ofScenarioMetric: "cost"))
+    for r in 0..<5 {
+      func value(_ i: Int, month: Int? = nil) -> Double { results.values[r * layout.count + (month.map { layout.index(period: $0, of: .month, metric: i) } ?? i)] }
+      #expect(value(layout.peopleIndex(formerIndex, headcount), month: 1) == 10)
+      #expect(value(layout.peopleIndex(coastIndex, headcount), month: 1) == 0)
+      #expect(value(layout.peopleIndex(coastIndex, headcount), month: 6) == 7)
+      #expect(value(layout.peopleIndex(inlandIndex, headcount), month: 6) == 5)
+      #expect(value(layout.peopleIndex(formerIndex, headcount), month: 6) == 0)
+      #expect(value(layout.peopleIndex(coastIndex, hires)) == 2)
+      // Pay is 0 a rep-year here: the cost is the hires' (the team's 10,000 each) and the switch's 5,000 each.
+      #expect(abs(value(cost) - 2 * 15_000) < 1e-6)
+    }
+  }
+
+  @Test("transition results are bit-identical on any number of threads")
+  func threads() throws {
+    var people = People()
+    people.attritionRateYear = 0.5
+    people.backfillDays = .constant(20)
+    people.handoverLoss = 0.2
+    let s = PeopleTests.scenario(arrivalsPerDay: 6, reps: 8, slots: 3, people: people)
+    var v = s
+    v.teams[0].reps = 6
+    var t = Transition(former: s)
+    t.effectiveDay = 50
+    t.handoverLoss = 0.2
+    t.oneOffCost = 1000
+    v.transition = t
+    let one = Simulator(scenario: v, byPeriod: true).run(replications: 12, seed: 8, threads: 1)
+    let four = Simulator(scenario: v, byPeriod: true).run(replications: 12, seed: 8, threads: 4)
+    #expect(Self.same(one, four))
+    let leavers = try #require(MetricLayout.peopleMetrics.firstIndex(of: "leavers"))
+    #expect(Summary(one.column(one.layout.peopleIndex(0, leavers))).mean >= 2, "the two released reps count as leavers")
+  }
+}
