@@ -292,18 +292,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   private func nextArrival(segment s: Int, after time: Double) -> Double {
     let segment = plan.segments[s]
     guard !segment.seasons.isEmpty else { return time + arrivalGenerators[s].exponential(mean: segment.meanInterarrival) }
-    var remaining = arrivalGenerators[s].exponential(mean: 1)
-    var t = time
-    while true {
-      let (month, end) = plan.clock.month(at: t)
-      let rate = plan.seasonRates[Int(segment.seasons.start) + month]
-      if rate > 0 {
-        let capacity = rate * (end - t)
-        if remaining <= capacity { return t + remaining / rate }
-        remaining -= capacity
-      }
-      t = end
-    }
+    return plan.arrivalTime(segment, after: time, reaching: arrivalGenerators[s].exponential(mean: 1))
   }
 
   /// The account an arrival falls on, with probability proportional to its potential: the first
@@ -884,39 +873,9 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       guard old.meanInterarrival != new.meanInterarrival || oldRates != newRates else { continue }
       let pending = calendar.pendingArrival(segment: s)
       guard pending.isFinite else { continue }
-      let mass = integratedRate(before, segment: old, from: now, to: pending)
-      calendar.schedule(.arrival(segment: Int32(s)), at: time(plan, segment: new, after: now, reaching: mass))
+      let mass = before.expectedArrivals(old, from: now, to: pending)
+      calendar.schedule(.arrival(segment: Int32(s)), at: plan.arrivalTime(new, after: now, reaching: mass))
     }
-  }
-
-  /// The expected arrivals of a segment over [from, to).
-  private func integratedRate(_ plan: SimulationPlan, segment: SimulationPlan.SegmentPlan, from: Double, to: Double) -> Double {
-    guard !segment.seasons.isEmpty else { return (to - from) / segment.meanInterarrival }
-    var total = 0.0
-    var t = from
-    while t < to {
-      let (month, end) = plan.clock.month(at: t)
-      total += plan.seasonRates[Int(segment.seasons.start) + month] * (min(end, to) - t)
-      t = end
-    }
-    return total
-  }
-
-  /// When the expected arrivals of a segment from `start` reach `mass`.
-  private func time(_ plan: SimulationPlan, segment: SimulationPlan.SegmentPlan, after start: Double, reaching mass: Double) -> Double {
-    guard !segment.seasons.isEmpty else { return start + mass * segment.meanInterarrival }
-    var remaining = mass
-    var t = start
-    while t < plan.horizon {
-      let (month, end) = plan.clock.month(at: t)
-      let rate = plan.seasonRates[Int(segment.seasons.start) + month]
-      if rate > 0 {
-        if remaining <= rate * (end - t) { return t + remaining / rate }
-        remaining -= rate * (end - t)
-      }
-      t = end
-    }
-    return .infinity
   }
 
   // MARK: - Busy-time bookkeeping

@@ -394,6 +394,39 @@ struct SimulationPlan: Sendable {
   }
   private var deskKeys: [(team: Int, group: String, desk: Int32)] = []
 
+  /// The expected arrivals of a segment over [from, to): its rate, or its monthly rates, integrated.
+  func expectedArrivals(_ segment: SegmentPlan, from: Double, to: Double) -> Double {
+    guard !segment.seasons.isEmpty else { return (to - from) / segment.meanInterarrival }
+    var total = 0.0
+    var t = from
+    while t < to {
+      let (month, end) = clock.month(at: t)
+      total += seasonRates[Int(segment.seasons.start) + month] * (min(end, to) - t)
+      t = end
+    }
+    return total
+  }
+
+  /// When the expected arrivals of a segment from `start` reach `mass`: a unit-rate exponential
+  /// draw time-changed through the rates gives the next arrival (variants with the same rates
+  /// meet the same arrivals).
+  @inline(__always)
+  func arrivalTime(_ segment: SegmentPlan, after start: Double, reaching mass: Double) -> Double {
+    guard !segment.seasons.isEmpty else { return start + mass * segment.meanInterarrival }
+    var remaining = mass
+    var t = start
+    while true {
+      let (month, end) = clock.month(at: t)
+      let rate = seasonRates[Int(segment.seasons.start) + month]
+      if rate > 0 {
+        let capacity = rate * (end - t)
+        if remaining <= capacity { return t + remaining / rate }
+        remaining -= capacity
+      }
+      t = end
+    }
+  }
+
   /// How many FIFO queues pool `pool` keeps: one per grade when tiered, else one.
   func queueCount(pool: Int) -> Int { pools[pool].tiered ? max(gradeMinimums.count, 1) : 1 }
 }

@@ -223,6 +223,27 @@ struct TransitionTests {
     }
   }
 
+  @Test("a carried rep's departure follows the new attrition rate from the switch (the same draw, re-timed)")
+  func attritionRetimed() throws {
+    var people = People()
+    people.attritionRateYear = 1.5
+    let s = PeopleTests.scenario(arrivalsPerDay: 2, reps: 20, slots: 2, people: people, warmup: 120)
+    var v = s
+    v.teams[0].people?.attritionRateYear = 0.25
+    var t = Transition(former: s)
+    t.effectiveDay = 0
+    v.transition = t
+    let results = Simulator(scenario: v).run(replications: 40, seed: 37)
+    let leavers = PeopleTests.people(results, "leavers")
+    let headcount = PeopleTests.people(results, "headcount")
+    // Backfill is instant, so rep-years are 20 a year; leavers per rep-year are the new rate.
+    let perRepYear = zip(leavers, headcount).map { $0 / $1 }
+    let summary = Summary(perRepYear)
+    checkAgainstTheory(
+      "leavers per rep-year after attrition 1.5 -> 0.25 at the switch", simulated: summary.mean,
+      se: summary.sd / Double(summary.count).squareRoot(), expected: 0.25)
+  }
+
   @Test("transition results are bit-identical on any number of threads")
   func threads() throws {
     var people = People()
