@@ -150,3 +150,20 @@ func chartedSensitivity(_ all: [SimulationResults], base: Scenario, file: String
   document.charts = [ReportCharts.tornado(base: all[0], bars: bars, objective: record.objective)]
   return try emitChartedReport(document, options: options)
 }
+
+/// Prints a report of the commands that explore designs (select, Morris, Sobol, uncertainty,
+/// allocate): with `--format html` or `--charts`, first given its title, what was run and its
+/// charts (built only then).
+func printExploreReport(
+  _ document: ReportDocument, title: String, scenarios: [(name: String, file: String, hash: String)], seed: UInt64, replications: Int, options: SimulationOptions,
+  charts: () -> [any Chart]
+) throws {
+  var document = document
+  if options.format == .html || options.charts != nil {
+    document.title = title
+    document.provenance = provenance(scenarios: scenarios, seed: seed, replications: replications, generator: options.generator)
+    document.charts = charts()
+    if try emitChartedReport(document, options: options) { return }
+  }
+  printReport(document.render(options.format))
+}
