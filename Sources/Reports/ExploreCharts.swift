@@ -32,7 +32,7 @@ extension ReportCharts {
       rows.append(
         IntervalChart.Row(
           label: d.name, estimate: d.mean, low: low, high: high, marked: d.status != .eliminated, colour: colour(d),
-          valueLabel: "\(unit.format(d.mean))\(interval), \(status(d))"))
+          valueLabel: "\(unit.format(d.mean))\(interval)"))
       words.append("\(d.name) \(unit.format(d.mean))\(interval) over \(d.used) replications, \(status(d))")
     }
     // The zone of designs as good as the selected one for this purpose: within delta of it.
@@ -59,7 +59,7 @@ extension ReportCharts {
         pairedRows.append(
           IntervalChart.Row(
             label: d.name, estimate: p.mean, low: p.ciLow, high: p.ciHigh, marked: worse, colour: worse ? Palette.vermillion : Palette.blue,
-            valueLabel: "\(unit.formatDifference(p.mean)) \(unit.interval(p)), \(n) paired"))
+            valueLabel: "\(unit.formatDifference(p.mean)) \(unit.interval(p))"))
         pairedWords.append("\(d.name) \(unit.formatDifference(p.mean)) \(unit.interval(p)) over \(n) paired replications")
       }
       if !pairedRows.isEmpty {
