@@ -78,7 +78,7 @@ let package = Package(
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Estimation", "Simulation", "TestSupport"]),
     .testTarget(
       name: "ReportsTests",
-      dependencies: ["Reports", "Charts", "Estimation", "ScenarioFiles", "Randomness", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+      dependencies: ["Reports", "Charts", "Estimation", "ScenarioFiles", "Randomness", "Calibration", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
     .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Experiments", "Reports", "TestSupport", "Yams"], exclude: ["Fixtures"]),
   ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Charts
 import CoverageModel
 import Estimation
 import Experiments
@@ -36,6 +37,7 @@ struct Allocate: ParsableCommand {
   }
 
   func run() throws {
+    try checkChartsDirectory(options.charts)
     let base = try loadScenario(file)
     let slots: [Allocation.Slot]
     switch Allocation.slots(over, in: base) {
@@ -93,16 +95,19 @@ struct Allocate: ParsableCommand {
     let amount = parsed?.amount ?? (parsed?.share ?? 0.01) * abs(reference)
     let procedure = KimNelson(designs: finalScenarios.count, delta: amount > 0 ? amount : 1, firstStage: firstStage, maximum: 1000, larger: larger)
     var simulated = 0
+    var collected = [[Double]](repeating: [], count: finalScenarios.count)
     let outcome = procedure.run(batch: Select.batch) { designs, first, count in
       simulated += designs.count * count
-      return simulate(designs.map { finalScenarios[$0] }, first: offset + first, count: count)
+      let outputs = simulate(designs.map { finalScenarios[$0] }, first: offset + first, count: count)
+      for (design, values) in zip(designs, outputs) where collected[design].count == first { collected[design] += values }
+      return outputs
     }
     bar.finish()
     let names = lastCandidates.map { allocation.label($0.added) }
     let designs = names.indices.map { i in
       SelectionReport.Design(
         name: names[i], mean: outcome.means[i], used: outcome.used[i],
-        status: outcome.chosen == i ? .selected : outcome.survivors.contains(i) ? .contender : .eliminated)
+        status: outcome.chosen == i ? .selected : outcome.survivors.contains(i) ? .contender : .eliminated, values: Array(collected[i].prefix(outcome.used[i])))
     }
     let setting = SelectionReport.Setting(
       objective: objective, largerIsBetter: larger, delta: amount,
@@ -115,6 +120,9 @@ struct Allocate: ParsableCommand {
     let document = AllocationReport.document(
       objective: objective, budget: budget, replications: replications, seed: seed, steps: steps, allocation: places,
       chosen: allocation.label(chosen) + (outcome.chosen == nil ? " (the best mean among those that could still be best)" : ""), selection: selection)
-    print(document.render(options.format), terminator: "")
+    try printExploreReport(
+      document, title: "cccm allocate: \(budget) more over \(over), \(objective)", scenarios: [scenarioEntry(base, file: file)], seed: seed, replications: replications,
+      options: options
+    ) { [ReportCharts.allocation(objective: objective, steps: steps)] + ReportCharts.selection(setting: setting, designs: designs, idPrefix: "finalists-") }
   }
 }

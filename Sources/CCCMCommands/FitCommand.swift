@@ -1,6 +1,7 @@
 import ArgumentParser
 import Calibration
 import CoverageModel
+import Experiments
 import Foundation
 import Reports
 import ScenarioFiles
@@ -16,7 +17,10 @@ struct Fit: ParsableCommand {
   @Option(name: .long, help: "Count arrivals from this date YYYY-MM-DD (default: the mapping's scenario.since, else the first engage date).") var since: String?
   @Option(name: .shortAndLong, help: "Write the fitted scenario here (YAML, commented).") var output: String?
   @Option(name: .long, help: "Also write the deals open at the cut-off (CSV: the pipeline a back-test starts from).") var pipeline: String?
-  @Option(name: .long, help: "Report format: table, markdown, csv or json.") var format: OutputFormat = .table
+  @Option(name: .long, help: "Report format: table, markdown, csv, json, or html (one self-contained page: what was fitted, the report, the fit diagnostics as charts).")
+  var format: OutputFormat = .table
+  @Option(name: .long, help: "Also write the fit diagnostics as SVG files into this directory (created if missing), one file per chart.")
+  var charts: String?
 
   func validate() throws {
     guard CalendarDate(until) != nil else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
@@ -24,6 +28,7 @@ struct Fit: ParsableCommand {
   }
 
   func run() throws {
+    try checkChartsDirectory(charts)
     if let output { try checkWritable(output, inputs: [export, map]) }
     if let pipeline { try checkWritable(pipeline, inputs: [export, map] + (output.map { [$0] } ?? [])) }
     // Checked in `validate`; a guard rather than a force-unwrap all the same.
@@ -44,14 +49,30 @@ struct Fit: ParsableCommand {
       }
     }
     let yaml = ScenarioWriting.yaml(result, mapping: map)
+    let fitted: Scenario
     do {
-      _ = try ScenarioLoader().load(yaml: yaml, file: output ?? "fitted scenario")
+      fitted = try ScenarioLoader().load(yaml: yaml, file: output ?? "fitted scenario")
     } catch {
       printError("error: the fitted scenario does not validate (a bug in cccm fit; please report it):\n\(error.description)")
       throw Exit.invalidScenario
     }
     if let output { try writeAtomically(yaml, to: output, inputs: [export, map]) }
     if let pipeline { try writeAtomically(open.csv, to: pipeline, inputs: [export, map]) }
-    print(FitReport.document(result).render(format), terminator: "")
+    var document = FitReport.document(result)
+    if format == .html || charts != nil {
+      document.title = "cccm fit: \(result.scenarioName) from \(export)"
+      var details = [
+        Provenance.Detail("export", export, code: true), Provenance.Detail("mapping", map, code: true), Provenance.Detail("cut-off", result.until.description),
+        Provenance.Detail("arrivals from", result.first.description), Provenance.Detail("bootstrap", "\(result.bootstrap) resamples, seed \(result.seed)"),
+      ]
+      if let pipeline { details.append(Provenance.Detail("open pipeline", pipeline, code: true)) }
+      document.provenance = Provenance(
+        command: Provenance.commandLine(["cccm"] + CommandLine.arguments.dropFirst()), version: CCCM.version, details: details,
+        scenarios: [Provenance.ScenarioEntry(name: fitted.name, file: output ?? "(not written: no -o)", hash: SavedResults.hash(of: fitted))])
+      document.charts = ReportCharts.fit(result)
+      try writeCharts(document.charts, to: charts)
+      if format == .html { return printReport(document.render(.html)) }
+    }
+    print(document.render(format), terminator: "")
   }
 }

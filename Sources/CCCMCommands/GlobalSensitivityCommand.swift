@@ -1,4 +1,5 @@
 import ArgumentParser
+import Charts
 import CoverageModel
 import Estimation
 import Experiments
@@ -54,6 +55,7 @@ extension Sensitivity {
   /// Morris or Sobol: every point of the design is the base with each factor set, run on common
   /// random numbers; the estimators read the points' mean objectives.
   func runGlobal() throws {
+    try checkChartsDirectory(options.charts)
     let base = try loadScenario(file)
     var ranges: [InputRange] = []
     var sweepFactors: [Sweep.Factor] = []
@@ -104,12 +106,14 @@ extension Sensitivity {
     let setting = GlobalSensitivityReport.Setting(objective: objective, points: values.count, replications: replications, seed: seed, baseMean: means[0])
     let factors = ranges.map { GlobalSensitivityReport.Factor(path: $0.path, low: $0.low, high: $0.high, whole: $0.isWhole) }
     let document: ReportDocument
+    let charts: [any Chart]
     if let morrisDesign {
       let effects = Morris.effects(design: morrisDesign, outputs: outputs, values: values, ranges: ranges.map { $0.high - $0.low })
       let rows = zip(factors, effects).map {
         GlobalSensitivityReport.MorrisRow(factor: $0, muStar: $1.muStar, muStarSE: $1.muStarSE, mu: $1.mu, sigma: $1.sigma, effects: $1.effects.count)
       }
       document = GlobalSensitivityReport.morris(setting: setting, rows: rows, trajectories: global.trajectories, levels: global.levels)
+      charts = [ReportCharts.morris(setting: setting, rows: rows)]
     } else if let sobolDesign {
       let estimate = SobolIndices.estimate(outputs: outputs, factors: ranges.count, samples: sobolDesign.samples, bootstrap: global.bootstrap, seed: seed)
       let rows = zip(factors, estimate.indices).map {
@@ -117,9 +121,13 @@ extension Sensitivity {
           factor: $0, first: $1.first, firstLow: $1.firstLow, firstHigh: $1.firstHigh, total: $1.total, totalLow: $1.totalLow, totalHigh: $1.totalHigh)
       }
       document = GlobalSensitivityReport.sobol(setting: setting, rows: rows, samples: global.samples, bootstrap: global.bootstrap, variance: estimate.variance)
+      charts = [ReportCharts.sobol(setting: setting, rows: rows)]
     } else {
       return
     }
-    print(document.render(options.format), terminator: "")
+    try printExploreReport(
+      document, title: "cccm sensitivity --method \(global.method.rawValue): \(base.name), \(objective)", scenarios: [scenarioEntry(base, file: file)], seed: seed,
+      replications: replications, options: options
+    ) { charts }
   }
 }

@@ -16,14 +16,17 @@ struct Merge: ParsableCommand {
   @Argument(help: "Shard files (`--shard I/N --save`), or results files of one run (`run --save`).") var files: [String]
   @Option(name: [.short, .long], help: "Also write the merged results: a results file for shards of run or results files, a shard file 1/1 otherwise.")
   var output: String?
-  @Option(name: .long, help: "The report's format: table, markdown, csv or json (default: the shards' --format; results files print nothing without it).")
+  @Option(name: .long, help: "The report's format: table, markdown, csv, json or html (a page that lists the shards merged; default: the shards' --format; results files print nothing without it).")
   var format: OutputFormat?
+  @Option(name: .long, help: "Also write the merged report's charts as SVG files into this directory (created if missing), as the command's --charts does.")
+  var charts: String?
 
   func validate() throws {
     guard !files.isEmpty else { throw ValidationError("give the shard files to merge") }
   }
 
   func run() throws {
+    try checkChartsDirectory(charts)
     var data: [Data] = []
     for path in files {
       do {
@@ -57,13 +60,13 @@ struct Merge: ParsableCommand {
       printError("error: \(error.description)")
       throw Exit.shardsDoNotMerge
     }
-    try report(merged)
+    try report(merged, shards: shards)
   }
 
   func name(_ index: Int) -> String { Excerpt.sanitized(files[index], limit: Excerpt.pathLimit) }
 
   /// Prints what the sharded command would have printed, after writing `-o` if asked.
-  func report(_ merged: MergedShards) throws {
+  func report(_ merged: MergedShards, shards: [(name: String, file: ShardFile)]) throws {
     let header = merged.header
     let record = try checked(header)
     let format = self.format ?? OutputFormat(rawValue: record.format) ?? .table
@@ -94,6 +97,19 @@ struct Merge: ParsableCommand {
       try checkWritable(output, inputs: files)
       try writeAtomically(try mergedText(header, results), to: output, inputs: files)
     }
+    if format == .html || charts != nil {
+      var document: ReportDocument
+      switch header.command {
+      case "run": document = runDocument(results[0], record: record)
+      case "compare": document = try compareDocument(results, record: record, note: note)
+      case "sweep": document = sweepDocument(results, base: header.scenarios.first?.name ?? "", record: record)
+      default: document = sensitivityDocument(results, base: header.scenarios.first?.name ?? "", record: record)
+      }
+      document.title = "cccm merge: " + (document.title ?? header.command).replacingOccurrences(of: "cccm ", with: "")
+      document.provenance = provenance(header, results: results, shards: shards)
+      try writeCharts(document.charts, to: charts)
+      if format == .html { return printReport(document.render(.html)) }
+    }
     let text: String
     switch header.command {
     case "run": text = Reporting.run(results[0], record, format: format)
@@ -102,6 +118,32 @@ struct Merge: ParsableCommand {
     default: text = Reporting.sensitivity(results, record, format: format)
     }
     print(text, terminator: "")
+  }
+
+  /// What was merged: this command line, the command the shards are of, each scenario with its
+  /// hash, and every shard file with its seed, generator, version and the replications it held.
+  func provenance(_ header: ShardFile, results: [SimulationResults], shards: [(name: String, file: ShardFile)]) -> Provenance {
+    let entries = header.scenarios.enumerated().map { i, s in
+      Provenance.ScenarioEntry(
+        name: s.name, file: header.command == "compare" && i < header.files.count ? header.files[i] : i == 0 ? (header.files.first ?? "") : "\(header.files.first ?? "") with --vary",
+        hash: s.hash)
+    }
+    var p = Provenance(
+      command: Provenance.commandLine(["cccm"] + CommandLine.arguments.dropFirst()), version: CCCM.version, seed: header.seed,
+      replications: results.first?.replications ?? header.replications, generator: header.generator, scenarios: entries)
+    let shardsOf = Provenance.commandLine(["cccm", header.command] + header.files)
+    p.blocks.append(.title("Shards merged"))
+    p.blocks.append(.text("\(shards.count) shard file\(shards.count == 1 ? "" : "s") of \(shardsOf) (report options as recorded in the shards).\n"))
+    var table = TextTable(header: ["shard file", "shard", "wave", "seed", "generator", "cccm version", "replications held"], textColumns: 7)
+    for (name, file) in shards.sorted(by: { ($0.file.wave ?? 1, $0.file.shard.index) < ($1.file.wave ?? 1, $1.file.shard.index) }) {
+      let held = file.parts.map { part in
+        let scenario = part.scenario < header.scenarios.count ? header.scenarios[part.scenario].name : "scenario \(part.scenario + 1)"
+        return "\(scenario) \(part.results.firstReplication)..<\(part.results.firstReplication + part.results.replications)"
+      }
+      table.add([name, file.shard.description, file.wave.map(String.init) ?? "-", "\(file.seed)", file.generator, file.version, held.isEmpty ? "none" : held.joined(separator: "; ")])
+    }
+    p.blocks.append(.table(table, coloured: false))
+    return p
   }
 
   /// The merged results as a file: a results file (`run --save`) for shards of run, one shard file

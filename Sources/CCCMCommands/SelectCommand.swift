@@ -1,4 +1,5 @@
 import ArgumentParser
+import Charts
 import CoverageModel
 import Estimation
 import Experiments
@@ -52,6 +53,7 @@ struct Select: ParsableCommand {
   }
 
   func run() throws {
+    try checkChartsDirectory(options.charts)
     let scenarios = try files.map(loadScenario)
     let seed = options.seed ?? scenarios[0].seed
     let maximum = options.replications ?? Self.defaultMaximum
@@ -60,10 +62,14 @@ struct Select: ParsableCommand {
     let metric = MetricLayout.scenarioMetrics.firstIndex(of: objective) ?? 0
     let bar = ProgressBar(total: scenarios.count * maximum, label: "select", quiet: options.quiet)
     var simulated = 0
+    // Every design's outputs in replication order (the procedure asks for consecutive ones).
+    var collected = [[Double]](repeating: [], count: scenarios.count)
     func sample(_ designs: [Int], _ first: Int, _ count: Int) -> [[Double]] {
       simulated += designs.count * count
       let experiment = Experiment(scenarios: designs.map { scenarios[$0] }, seed: seed, generator: options.generatorKind, threads: options.threads)
-      return experiment.run(replications: count, first: first, progress: { _, _ in bar.tick() }).map { $0.column(metric) }
+      let outputs = experiment.run(replications: count, first: first, progress: { _, _ in bar.tick() }).map { $0.column(metric) }
+      for (design, values) in zip(designs, outputs) where collected[design].count == first { collected[design] += values }
+      return outputs
     }
     let firstStage = sample(Array(scenarios.indices), 0, self.firstStage)
     guard let parsed = Self.parseDelta(delta) else { throw ExitCode.validationFailure }
@@ -82,12 +88,15 @@ struct Select: ParsableCommand {
     let designs = scenarios.indices.map { i in
       SelectionReport.Design(
         name: scenarios[i].name, mean: outcome.means[i], used: outcome.used[i],
-        status: outcome.chosen == i ? .selected : outcome.survivors.contains(i) ? .contender : .eliminated)
+        status: outcome.chosen == i ? .selected : outcome.survivors.contains(i) ? .contender : .eliminated, values: Array(collected[i].prefix(outcome.used[i])))
     }
     let setting = SelectionReport.Setting(
       objective: objective, largerIsBetter: larger, delta: amount, deltaText: parsed.share.map { String(format: "%g%% of the baseline's first-stage mean", $0 * 100) } ?? "given",
       confidence: procedure.confidence, firstStage: self.firstStage, maximum: maximum, stages: outcome.stages, simulated: simulated,
       fixedSample: outcome.fixedSample, seed: seed)
-    print(SelectionReport.document(setting: setting, designs: designs).render(options.format), terminator: "")
+    try printExploreReport(
+      SelectionReport.document(setting: setting, designs: designs), title: "cccm select: the best of \(scenarios.count) designs by \(objective)",
+      scenarios: zip(scenarios, files).map { scenarioEntry($0, file: $1) }, seed: seed, replications: maximum, options: options
+    ) { ReportCharts.selection(setting: setting, designs: designs) }
   }
 }

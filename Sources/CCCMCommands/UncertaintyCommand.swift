@@ -1,4 +1,5 @@
 import ArgumentParser
+import Charts
 import CoverageModel
 import Estimation
 import Experiments
@@ -33,6 +34,7 @@ struct Uncertainty: ParsableCommand {
   }
 
   func run() throws {
+    try checkChartsDirectory(options.charts)
     let scenarios = try files.map(loadScenario)
     let inputs = scenarios[0].uncertain
     guard !inputs.isEmpty else {
@@ -69,6 +71,9 @@ struct Uncertainty: ParsableCommand {
       UncertaintyReport.Input(path: $0.path, distribution: ScenarioEncoder.distribution($0.distribution), mean: $0.distribution.mean, location: $0.location)
     }
     let setting = UncertaintyReport.Setting(objective: objective, largerIsBetter: larger, sets: outer, replications: replications, seed: seed)
-    print(UncertaintyReport.document(setting: setting, inputs: described, designs: designs).render(options.format), terminator: "")
+    try printExploreReport(
+      UncertaintyReport.document(setting: setting, inputs: described, designs: designs), title: "cccm uncertainty: \(scenarios.map(\.name).joined(separator: ", ")), \(objective)",
+      scenarios: zip(scenarios, files).map { scenarioEntry($0, file: $1) }, seed: seed, replications: replications, options: options
+    ) { ReportCharts.uncertainty(setting: setting, names: scenarios.map(\.name), outputs: outputs) }
   }
 }

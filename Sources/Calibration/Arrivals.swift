@@ -29,6 +29,45 @@ public enum Arrivals {
     return exposure > 0 ? Double(count) / exposure : 0
   }
 
+  /// Arrivals by calendar month of the window [first, last] against what the fitted model
+  /// expects: `rate` per day times the sum of the seasonal factors over the month's days in the
+  /// window, with the central 90% of a Poisson count of that mean (GSL's Poisson CDF); and what
+  /// one rate all year would expect.
+  public static func monthly(_ arrivals: [Day], from first: Day, through last: Day, rate: Double, factors: [Double]) -> [MonthlyArrivals] {
+    guard first <= last else { return [] }
+    var months: [MonthlyArrivals] = []
+    var index: [String: Int] = [:]
+    for day in first...last {
+      let label = day.monthLabel
+      if index[label] == nil {
+        index[label] = months.count
+        months.append(MonthlyArrivals(month: label, observed: 0, expected: 0, low: 0, high: 0, flat: 0))
+      }
+      months[index[label]!].expected += rate * factors[day.month - 1]
+      months[index[label]!].flat += 1
+    }
+    // One rate all year: the arrivals over the window's days.
+    let flatRate = Double(arrivals.filter { $0 >= first && $0 <= last }.count) / Double(first.distance(to: last) + 1)
+    for day in arrivals where day >= first && day <= last {
+      if let i = index[day.monthLabel] { months[i].observed += 1 }
+    }
+    for i in months.indices {
+      months[i].low = Double(poissonQuantile(0.05, mean: months[i].expected))
+      months[i].high = Double(poissonQuantile(0.95, mean: months[i].expected))
+      months[i].flat *= flatRate
+    }
+    return months
+  }
+
+  /// The smallest k with P(N <= k) >= p for N Poisson with `mean` (GSL's CDF, searched upward
+  /// from a few standard deviations below the mean).
+  public static func poissonQuantile(_ p: Double, mean: Double) -> Int {
+    guard mean > 0, mean.isFinite else { return 0 }
+    var k = max(0, Int((mean - 8 * mean.squareRoot() - 8).rounded(.down)))
+    while Probability.poissonCDF(k, mean: mean) < p, k < Int(mean * 4 + 1000) { k += 1 }
+    return k
+  }
+
   /// The Pearson dispersion test of weekly counts against a Poisson process with the seasonal
   /// rate: X^2 = sum (O - E)^2 / E over whole weeks of the window, with weeks - 1 degrees of
   /// freedom (the rate is estimated). Under Poisson arrivals X^2 / df is about 1; a small p-value
@@ -66,6 +105,17 @@ public enum Arrivals {
     let df = Double(observed.count - 1)
     return DispersionTest(weeks: observed.count, statistic: statistic, degreesOfFreedom: df, pValue: SpecialFunctions.chiSquaredSurvival(statistic, degreesOfFreedom: df))
   }
+}
+
+/// A month's arrivals against the fitted model's expectation and its central 90% range.
+public struct MonthlyArrivals: Sendable, Equatable {
+  public var month: String
+  public var observed: Int
+  public var expected: Double
+  public var low: Double
+  public var high: Double
+  /// What one rate all year (no seasons) expects.
+  public var flat: Double
 }
 
 /// A dispersion test's figures.

@@ -26,6 +26,11 @@ public struct DistributionFit: Sendable {
   public var note: String
   /// Mean and median of what is written.
   public var mean: Double
+  /// The nonparametric CDF the families are judged against, as steps: at each distinct value x,
+  /// the estimated probability of a value at or below x (the Aalen-Johansen estimate given the
+  /// outcome for censored cycle times, the plain empirical CDF for deal sizes).
+  public var empiricalX: [Double] = []
+  public var empiricalP: [Double] = []
 }
 
 /// A segment's figures.
@@ -116,6 +121,8 @@ public struct FitResult: Sendable {
   public var quarterEnd: QuarterEndFit?
   /// Whether deals open past the longest cycle count as lost (mapping `scenario.stale_open: lost`).
   public var staleAsLost = false
+  /// Arrivals (every segment) by month of the window against the fitted rate and seasons.
+  public var monthlyArrivals: [MonthlyArrivals] = []
 
   /// The advance written for a segment: its win probability, scaled so that with the quarter-end
   /// push the overall win probability stays the fitted one.
@@ -204,7 +211,7 @@ public enum Calibrator {
 
     // Teams.
     let teams = fitTeams(used, first: first, until: until, longest: longest, mapping: mapping, ending: ending)
-    return FitResult(
+    var result = FitResult(
       scenarioName: mapping.scenarioName, tier: mapping.tier, export: export.file, first: first, until: until, counts: counts,
       seasonality: season.factors, seasonalCounts: season.counts, seasonalDays: season.days, unobservedMonths: season.unobserved,
       segments: segments, teams: teams, products: mapping.columns["product"] == nil ? [] : products,
@@ -216,6 +223,10 @@ public enum Calibrator {
         guard let closed = o.closed, closed <= until, o.stage == .won || o.stage == .lost else { return nil }
         return (closed, o.stage == .won)
       }), staleAsLost: mapping.staleAsLost)
+    let engaged = used.map { $0.engaged! }
+    result.monthlyArrivals = Arrivals.monthly(
+      engaged, from: first, through: until, rate: Arrivals.rate(count: engaged.count, from: first, through: until, factors: season.factors), factors: season.factors)
+    return result
   }
 
   static func fitSegment(
@@ -305,9 +316,16 @@ public enum Calibrator {
     let distance = grid.map { abs(best.family.cdf($0, best.parameters) - risks.conditionalCDF(outcome, at: $0)) }.max() ?? 0
     let threshold = 1.63 / Double(events.count).squareRoot()
     let empirical = risks.conditionalDistribution(outcome)
-    return choose(ranked, ranking: .aic, sample: sample, distance: distance, threshold: threshold, events: events.count, censoredWeight: weights.reduce(0, +),
+    var cumulative = 0.0
+    let steps = empirical.weights.map { w -> Double in
+      cumulative += w
+      return min(cumulative, 1)
+    }
+    var fit = choose(ranked, ranking: .aic, sample: sample, distance: distance, threshold: threshold, events: events.count, censoredWeight: weights.reduce(0, +),
                   empirical: .empirical(values: empirical.ages, weights: empirical.weights), fallbackReason: "the best family's CDF is \(format(distance)) from the Aalen-Johansen one (more than \(format(threshold)))",
                   mapping: mapping, seed: seed)
+    (fit.empiricalX, fit.empiricalP) = (empirical.ages, steps)
+    return fit
   }
 
   /// Deal sizes: uncensored, ranked by Anderson-Darling; the empirical 100 quantiles when even the
@@ -320,10 +338,16 @@ public enum Calibrator {
     let sorted = amounts.sorted()
     let values = sorted.count <= 100 ? sorted : (0..<100).map { Quantiles.of(sorted, (Double($0) + 0.5) / 100) }
     let p = best.andersonDarlingPValue ?? 1
-    return choose(ranked, ranking: .andersonDarling, sample: sample, distance: best.kolmogorovSmirnov ?? 0, threshold: 0, events: amounts.count, censoredWeight: 0,
+    var fit = choose(ranked, ranking: .andersonDarling, sample: sample, distance: best.kolmogorovSmirnov ?? 0, threshold: 0, events: amounts.count, censoredWeight: 0,
                   empirical: .empirical(values: values, weights: values.map { _ in 1 }),
                   fallbackReason: p < 0.01 ? "every family fails Anderson-Darling at 1% (best A2 = \(format(best.andersonDarling ?? .nan)), p \(pValue(p)))" : nil,
                   mapping: mapping, seed: seed)
+    // The empirical CDF at each distinct amount: the share of amounts at or below it.
+    for (i, value) in sorted.enumerated() where i + 1 == sorted.count || sorted[i + 1] != value {
+      fit.empiricalX.append(value)
+      fit.empiricalP.append(Double(i + 1) / Double(sorted.count))
+    }
+    return fit
   }
 
   static func choose(

@@ -47,10 +47,13 @@ public struct IntervalChart: Chart {
   public var reference: Double
   public var legend: [LegendEntry]
   public var width: Double
+  /// A range of the axis shaded behind the rows (an indifference zone), with its colour.
+  public var zone: ClosedRange<Double>?
+  public var zoneColour: String = Palette.bluishGreen
 
   public init(
     id: String, title: String, description: String, axis: Axis, rows: [Row], style: Style, reference: Double = 0, legend: [LegendEntry] = [],
-    width: Double = 760
+    width: Double = 760, zone: ClosedRange<Double>? = nil
   ) {
     self.id = id
     self.title = title
@@ -61,6 +64,7 @@ public struct IntervalChart: Chart {
     self.reference = reference
     self.legend = legend
     self.width = width
+    self.zone = zone
   }
 
   static let rowHeight = 26.0
@@ -81,9 +85,12 @@ public struct IntervalChart: Chart {
     let left = 12 + labelWidth + 8
     let right = width - 12 - valueWidth - 8
     let bottom = top + Double(rows.count) * Self.rowHeight
-    let values = rows.filter { !$0.isHeading }.flatMap { [$0.low, $0.high, $0.estimate] } + [reference]
+    let values = rows.filter { !$0.isHeading }.flatMap { [$0.low, $0.high, $0.estimate] } + [reference] + (zone.map { [$0.lowerBound, $0.upperBound] } ?? [])
     let ticks = Frame.ticks(values, includeZero: axis.includeZero, count: 7)
     let x = LinearScale(domain: ticks.low...ticks.high, range: (left, right))
+    if let zone {
+      canvas.rect(x: x.clamped(zone.lowerBound), y: top, width: max(1, x.clamped(zone.upperBound) - x.clamped(zone.lowerBound)), height: bottom - top, fill: zoneColour, opacity: 0.15)
+    }
     Frame.bottomAxis(&canvas, scale: x, ticks: ticks, axis: axis, top: top, bottom: bottom)
     canvas.line(x1: x(reference), y1: top, x2: x(reference), y2: bottom, stroke: Palette.axis, width: 1.5)
     for (i, row) in rows.enumerated() {
@@ -147,14 +154,17 @@ public struct DistributionChart: Chart {
   public var axis: Axis
   public var series: [Series]
   public var width: Double
+  /// What the histogram counts, for the legend.
+  public var counted: String
 
-  public init(id: String, title: String, description: String, axis: Axis, series: [Series], width: Double = 760) {
+  public init(id: String, title: String, description: String, axis: Axis, series: [Series], width: Double = 760, counted: String = "replications (histogram)") {
     self.id = id
     self.title = title
     self.description = description
     self.axis = axis
     self.series = series
     self.width = width
+    self.counted = counted
   }
 
   /// Rows are taller when there are few of them, so one scenario's histogram still reads.
@@ -171,7 +181,7 @@ public struct DistributionChart: Chart {
 
   public func svg(standalone: Bool) -> String {
     let legend = [
-      LegendEntry("replications (histogram)", colour: Palette.series(0), mark: .band, opacity: 0.55), LegendEntry("mean and its 95% interval", colour: Palette.text, mark: .diamond),
+      LegendEntry(counted, colour: Palette.series(0), mark: .band, opacity: 0.55), LegendEntry("mean and its 95% interval", colour: Palette.text, mark: .diamond),
       LegendEntry("5th to 95th percentile", colour: Palette.muted, mark: .line),
     ]
     var probe = SVGCanvas(width: width, height: 100)

@@ -21,6 +21,8 @@ public struct XYChart: Chart {
     case horizontalRule(y: Double, label: String?, colour: String, dashed: Bool)
     /// A vertical marker at x (a break-even month) with an optional shaded interval and a label.
     case verticalMarker(x: Double, label: String, interval: ClosedRange<Double>?, colour: String)
+    /// Points each with a short label beside it (factors on a Morris plot).
+    case labelledPoints(x: [Double], y: [Double], labels: [String], colour: String)
   }
 
   public var id: String
@@ -61,7 +63,7 @@ public struct XYChart: Chart {
   var xValues: [Double] {
     layers.flatMap { layer -> [Double] in
       switch layer {
-      case .band(let x, _, _, _, _), .line(let x, _, _, _), .step(let x, _, _), .points(let x, _, _, _), .errorBars(let x, _, _, _): x
+      case .band(let x, _, _, _, _), .line(let x, _, _, _), .step(let x, _, _), .points(let x, _, _, _), .errorBars(let x, _, _, _), .labelledPoints(let x, _, _, _): x
       case .bars(let x0, let x1, _, _, _): x0 + x1
       case .horizontalRule: []
       case .verticalMarker(let x, _, let interval, _): [x] + (interval.map { [$0.lowerBound, $0.upperBound] } ?? [])
@@ -73,7 +75,7 @@ public struct XYChart: Chart {
     layers.flatMap { layer -> [Double] in
       switch layer {
       case .band(_, let low, let high, _, _), .errorBars(_, let low, let high, _): low + high
-      case .line(_, let y, _, _), .step(_, let y, _), .points(_, let y, _, _): y
+      case .line(_, let y, _, _), .step(_, let y, _), .points(_, let y, _, _), .labelledPoints(_, let y, _, _): y
       case .bars(_, _, let h, _, _): h + [0]
       case .horizontalRule(let y, _, _, _): [y]
       case .verticalMarker: []
@@ -165,6 +167,24 @@ public struct XYChart: Chart {
         // The label on the side with more room.
         let onRight = x(value) < (left + right) / 2
         canvas.text(label, x: x(value) + (onRight ? 6 : -6), y: top + 14, anchor: onRight ? .start : .end, size: Frame.tickSize, fill: colour, bold: true)
+      case .labelledPoints(let xs, let ys, let labels, let colour):
+        // Each label on the side of its point with more room, cut to what fits there; labels
+        // that would overlap one drawn before move down a line.
+        var placed: [(x: Double, y: Double, width: Double)] = []
+        for (i, (px, py)) in zip(xs, ys).enumerated() where px.isFinite && py.isFinite {
+          let (cx, cy) = (x.clamped(px), y.clamped(py))
+          canvas.diamond(x: cx, y: cy, radius: 5, fill: colour)
+          guard i < labels.count else { continue }
+          let onRight = cx < (left + right) / 2
+          let room = onRight ? right - cx - 10 : cx - left - 10
+          let text = SVGCanvas.fitted(labels[i], width: max(room, 40), size: Frame.tickSize)
+          let width = SVGCanvas.textWidth(text, size: Frame.tickSize)
+          let tx = onRight ? cx + 8 : cx - 8 - width
+          var ty = cy + 4
+          while placed.contains(where: { abs($0.y - ty) < 12 && $0.x < tx + width && tx < $0.x + $0.width }) { ty += 13 }
+          placed.append((tx, ty, width))
+          canvas.text(text, x: tx, y: ty, size: Frame.tickSize, fill: Palette.text)
+        }
       }
     }
     return canvas.render(id: id, title: title, description: description, standalone: standalone)
@@ -184,6 +204,23 @@ extension XYChart {
       id: id, title: title, description: description, xAxis: axis, yAxis: Axis(title: "cumulative probability", format: TickFormat()),
       layers: [.step(x: sorted, y: ys, colour: Palette.blue), .line(x: curve.map(\.x), y: curve.map(\.p), colour: Palette.vermillion, dashed: true)],
       legend: [LegendEntry("empirical CDF", colour: Palette.blue, mark: .line), LegendEntry(fittedLabel, colour: Palette.vermillion, mark: .dashedLine)])
+  }
+
+  /// A nonparametric CDF given as steps (a censored empirical CDF from a Kaplan-Meier or
+  /// Aalen-Johansen estimate: at each x the estimated probability of a value at or below it)
+  /// against fitted CDFs, each a curve with its label and colour (the first solid, others dashed).
+  public static func empiricalCDF(
+    id: String, title: String, description: String, axis: Axis, steps: [(x: Double, p: Double)], empiricalLabel: String,
+    fitted curves: [(label: String, curve: [(x: Double, p: Double)], colour: String)]
+  ) -> XYChart {
+    var layers: [Layer] = [.step(x: steps.map(\.x), y: steps.map(\.p), colour: Palette.blue)]
+    var legend = [LegendEntry(empiricalLabel, colour: Palette.blue, mark: .line)]
+    for (i, c) in curves.enumerated() {
+      layers.append(.line(x: c.curve.map(\.x), y: c.curve.map(\.p), colour: c.colour, dashed: i > 0))
+      legend.append(LegendEntry(c.label, colour: c.colour, mark: i > 0 ? .dashedLine : .line))
+    }
+    return XYChart(
+      id: id, title: title, description: description, xAxis: axis, yAxis: Axis(title: "cumulative probability", format: TickFormat()), layers: layers, legend: legend)
   }
 
   /// A P-P plot: each observation's fitted probability against its empirical one, with the diagonal

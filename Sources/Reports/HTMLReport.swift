@@ -21,6 +21,30 @@ public struct Provenance: Sendable {
   public var replications: Int
   public var generator: String
   public var scenarios: [ScenarioEntry]
+  /// Rows shown instead of the seed, replications and generator, for a command that does not
+  /// simulate (`fit`: the export, the mapping, the cut-off).
+  public var details: [Detail]?
+  /// More of what was run, after the scenarios (`merge`: every shard file and what it held).
+  public var blocks: [ReportDocument.Block] = []
+
+  public struct Detail: Sendable {
+    public var name: String
+    public var value: String
+    /// Shown as code (a file, a hash).
+    public var code: Bool
+    public init(_ name: String, _ value: String, code: Bool = false) {
+      self.name = name
+      self.value = value
+      self.code = code
+    }
+  }
+
+  /// What a command that does not simulate ran: its command line, cccm's version, `details`, and
+  /// the scenarios it wrote.
+  public init(command: String, version: String, details: [Detail], scenarios: [ScenarioEntry]) {
+    self.init(command: command, version: version, seed: 0, replications: 0, generator: "", scenarios: scenarios)
+    self.details = details
+  }
 
   public init(command: String, version: String, seed: UInt64, replications: Int, generator: String, scenarios: [ScenarioEntry]) {
     self.command = command
@@ -81,13 +105,23 @@ public enum HTMLReport {
       out += "<h2>What was run</h2>\n<table class=\"provenance\">\n"
       out += "<tr><th>command</th><td><code>\(xmlEscaped(p.command))</code></td></tr>\n"
       out += "<tr><th>cccm version</th><td>\(xmlEscaped(p.version))</td></tr>\n"
-      out += "<tr><th>seed</th><td>\(p.seed)</td></tr>\n<tr><th>replications</th><td>\(p.replications)</td></tr>\n"
-      out += "<tr><th>generator</th><td>\(xmlEscaped(p.generator))</td></tr>\n</table>\n"
-      out += "<table>\n<tr><th>scenario</th><th>file</th><th>hash of the resolved scenario</th></tr>\n"
-      for s in p.scenarios {
-        out += "<tr><td>\(xmlEscaped(s.name))</td><td><code>\(xmlEscaped(s.file))</code></td><td><code>\(xmlEscaped(s.hash))</code></td></tr>\n"
+      if let details = p.details {
+        for d in details {
+          out += "<tr><th>\(xmlEscaped(d.name))</th><td>" + (d.code ? "<code>\(xmlEscaped(d.value))</code>" : xmlEscaped(d.value)) + "</td></tr>\n"
+        }
+        out += "</table>\n"
+      } else {
+        out += "<tr><th>seed</th><td>\(p.seed)</td></tr>\n<tr><th>replications</th><td>\(p.replications)</td></tr>\n"
+        out += "<tr><th>generator</th><td>\(xmlEscaped(p.generator))</td></tr>\n</table>\n"
       }
-      out += "</table>\n"
+      if !p.scenarios.isEmpty {
+        out += "<table>\n<tr><th>scenario</th><th>file</th><th>hash of the resolved scenario</th></tr>\n"
+        for s in p.scenarios {
+          out += "<tr><td>\(xmlEscaped(s.name))</td><td><code>\(xmlEscaped(s.file))</code></td><td><code>\(xmlEscaped(s.hash))</code></td></tr>\n"
+        }
+        out += "</table>\n"
+      }
+      out += body(p.blocks)
     }
     out += "<h2>Summary</h2>\n<div class=\"summary\">\n" + body(document.blocks) + "</div>\n"
     if !document.charts.isEmpty {

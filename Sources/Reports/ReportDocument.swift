@@ -5,7 +5,7 @@ import Foundation
 /// rendered by one renderer per format. Reports say what they show; how each format shows it is
 /// decided here, once.
 public struct ReportDocument {
-  public enum Block {
+  public enum Block: Sendable {
     /// A title: a line on a terminal (and a blank one after it when `gap`), a `###` heading in
     /// Markdown.
     case title(String, gap: Bool = false)

@@ -8,11 +8,14 @@ public enum SelectionReport {
     public let mean: Double
     public let used: Int
     public let status: Status
-    public init(name: String, mean: Double, used: Int, status: Status) {
+    /// The objective's values over the replications the design used (for its interval on the chart).
+    public let values: [Double]
+    public init(name: String, mean: Double, used: Int, status: Status, values: [Double] = []) {
       self.name = name
       self.mean = mean
       self.used = used
       self.status = status
+      self.values = values
     }
   }
 
@@ -76,6 +79,15 @@ public enum SelectionReport {
     let designs: [DesignJSON]
   }
 
+  /// The designs as the report lists them: the selected one, those that could still be best, the
+  /// eliminated; best mean first within each.
+  public static func ordered(_ designs: [Design], largerIsBetter: Bool) -> [Design] {
+    designs.sorted { a, b in
+      let rank: (Status) -> Int = { $0 == .selected ? 0 : $0 == .contender ? 1 : 2 }
+      return rank(a.status) != rank(b.status) ? rank(a.status) < rank(b.status) : (largerIsBetter ? a.mean > b.mean : a.mean < b.mean)
+    }
+  }
+
   public static func document(setting: Setting, designs: [Design]) -> ReportDocument {
     var doc = ReportDocument()
     let unit = MetricUnit(metric: setting.objective)
@@ -90,10 +102,7 @@ public enum SelectionReport {
         + "Assumptions: each design's \(setting.objective) is roughly normal over replications (a replication sums many deals); first stage \(setting.firstStage) replications, then one at a time with elimination after each, up to \(setting.maximum).\n\n"))
     var table = TextTable(header: ["design", setting.objective, "replications", "status"], textColumns: 1)
     doc.csvHeader = ["design", "statistic", "value"]
-    let order = designs.sorted { a, b in
-      let rank: (Status) -> Int = { $0 == .selected ? 0 : $0 == .contender ? 1 : 2 }
-      return rank(a.status) != rank(b.status) ? rank(a.status) < rank(b.status) : (setting.largerIsBetter ? a.mean > b.mean : a.mean < b.mean)
-    }
+    let order = ordered(designs, largerIsBetter: setting.largerIsBetter)
     for design in order {
       let status = design.status == .eliminated ? "eliminated after \(design.used)" : design.status.rawValue
       table.add([design.name, unit.format(design.mean), "\(design.used)", status])
