@@ -218,6 +218,8 @@ public enum ScenarioEncoder {
     case .exponential(let mean): return family("exponential", [("mean", mean)])
     case .gamma(let shape, let scale): return family("gamma", [("shape", shape), ("scale", scale)])
     case .logNormal(let median, let sigma): return family("lognormal", [("median", median), ("sigma", sigma)])
+    case .weibull(let shape, let scale): return family("weibull", [("shape", shape), ("scale", scale)])
+    case .logLogistic(let shape, let scale): return family("loglogistic", [("shape", shape), ("scale", scale)])
     case .normal(let mean, let sd): return family("normal", [("mean", mean), ("sd", sd)])
     case .uniform(let min, let max): return family("uniform", [("min", min), ("max", max)])
     case .triangular(let min, let mode, let max): return family("triangular", [("min", min), ("mode", mode), ("max", max)])
