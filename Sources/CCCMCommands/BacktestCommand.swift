@@ -22,6 +22,7 @@ struct BacktestCommand: ParsableCommand {
   @Option(name: .long, help: "Master seed of the simulation.", transform: { try wholeNumber($0, option: "--seed", range: "0 or more") }) var seed: Int = 1
   @Option(name: .long, help: "Worker threads (0: one per core).", transform: { try wholeNumber($0, option: "--threads", range: "0 or more") }) var threads: Int = 0
   @Option(name: .long, help: "Report format: table, markdown, csv, json or html (a page with a chart per quantity).") var format: OutputFormat = .table
+  @Option(name: .long, help: "Also write each chart as a standalone SVG file into this directory.") var charts: String?
 
   func validate() throws {
     guard let a = CalendarDate(until) else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
@@ -35,6 +36,7 @@ struct BacktestCommand: ParsableCommand {
 
   func run() throws {
     guard let a = CalendarDate(until), let b = CalendarDate(through) else { throw ValidationError("--until and --through must be dates YYYY-MM-DD") }
+    try checkChartsDirectory(charts)
     let result: Backtest
     do {
       let mapping = try Mapping.load(path: map)
@@ -56,6 +58,7 @@ struct BacktestCommand: ParsableCommand {
       document.provenance = provenance(
         scenarios: [(result.scenario.name, export, SavedResults.hash(of: result.scenario))], seed: UInt64(seed), replications: replications, generator: "philox")
     }
+    try writeCharts(document.charts, to: charts)
     printReport(document.render(format))
   }
 }

@@ -70,6 +70,7 @@ struct ConditionalDrawTests {
     }
     let mean = sum / Double(n)
     let se = ((squares / Double(n) - mean * mean) / Double(n)).squareRoot()
+    print("remaining time of \(c.distribution) after \(c.elapsed): mean \(mean) (SE \(se)), closed form \(c.expected)")
     if se == 0 {
       #expect(abs(mean - c.expected) < 1e-9)
     } else {
