@@ -17,6 +17,7 @@ struct Fit: ParsableCommand {
   @Option(name: .shortAndLong, help: "Write the fitted scenario here (YAML, commented).") var output: String?
   @Option(name: .long, help: "Also write the deals open at the cut-off (CSV: the pipeline a back-test starts from).") var pipeline: String?
   @Option(name: .long, help: "Report format: table, markdown, csv or json.") var format: OutputFormat = .table
+  @Flag(name: .long, help: "Print no report (write the files only).") var quiet = false
 
   func validate() throws {
     guard CalendarDate(until) != nil else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
@@ -52,6 +53,6 @@ struct Fit: ParsableCommand {
     }
     if let output { try writeAtomically(yaml, to: output, inputs: [export, map]) }
     if let pipeline { try writeAtomically(open.csv, to: pipeline, inputs: [export, map]) }
-    print(FitReport.document(result).render(format), terminator: "")
+    if !quiet { print(FitReport.document(result).render(format), terminator: "") }
   }
 }
