@@ -9,8 +9,8 @@ extension RandomGenerator {
   /// transformed back (the cumulative hazard is exponential). Gamma, lognormal, normal and
   /// log-logistic: by inversion of the upper tail, u x P(X > elapsed) through GSL's `Q` and
   /// `Qinv` (accurate far in the tail). Uniform: uniform on what is left. Constant: what is left.
-  /// Triangular, PERT, beta, Poisson and empirical: drawn until above `elapsed` (at most 10,000
-  /// draws). When no value above `elapsed` is possible (or its probability underflows) the
+  /// Empirical: among its values above `elapsed`, by their probabilities. Triangular, PERT, beta
+  /// and Poisson: drawn until above `elapsed` (at most 10,000 draws). When no value above `elapsed` is possible (or its probability underflows) the
   /// stage ends now: 0.
   public func sampleBeyond(_ sampler: Sampler, elapsed: Double, from tables: SamplerTables) -> Double {
     guard elapsed > 0 else { return sample(sampler, from: tables) }
@@ -39,7 +39,25 @@ extension RandomGenerator {
     case .uniform:
       guard elapsed < b else { return 0 }
       return gsl_ran_flat(rng, max(a, elapsed), b) - elapsed
-    case .triangular, .scaledBeta, .poisson, .empirical:
+    case .empirical:
+      // The values above `elapsed`, each with its probability (the difference of cumulative ones).
+      let (start, n) = (sampler.tableStart, sampler.tableCount)
+      let table = tables.storage
+      func mass(_ i: Int) -> Double { (i == n - 1 ? 1 : table[start + n + i]) - (i == 0 ? 0 : table[start + n + i - 1]) }
+      var total = 0.0
+      var last = -1
+      for i in 0..<n where table[start + i] > elapsed {
+        total += mass(i)
+        last = i
+      }
+      guard total > 0, last >= 0 else { return 0 }
+      var u = gsl_rng_uniform(rng) * total
+      for i in 0..<n where table[start + i] > elapsed {
+        u -= mass(i)
+        if u < 0 { return table[start + i] - elapsed }
+      }
+      return table[start + last] - elapsed
+    case .triangular, .scaledBeta, .poisson:
       for _ in 0..<10_000 {
         let x = sample(sampler, from: tables)
         if x > elapsed { return x - elapsed }

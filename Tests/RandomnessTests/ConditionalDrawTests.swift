@@ -50,6 +50,8 @@ struct ConditionalDrawTests {
       exponential, weibull(1.6, 50, 30), weibull(0.7, 20, 40), gamma(2.5, 18, 60), lognormal(30, 0.8, 45), logLogistic(4, 35, 50),
       Case(distribution: .uniform(min: 10, max: 50), elapsed: 30, expected: 10),
       Case(distribution: .constant(12), elapsed: 5, expected: 7),
+      // Empirical: values 30 (weight 3) and 60 (weight 4) lie above 25: (3 x 5 + 4 x 35) / 7.
+      Case(distribution: .empirical(values: [60, 10, 30, 20], weights: [4, 1, 3, 2]), elapsed: 25, expected: 155.0 / 7),
     ]
   }()
 
