@@ -39,7 +39,7 @@ let package = Package(
     /// GSL behind a Swift face: generators, keyed streams, distribution sampling, CDFs and quantiles.
     .target(name: "Randomness", dependencies: ["CoverageModel", "CGSL"]),
     /// Scenario files: YAML decoding with locations, validation, variants and changes, show and diff.
-    .target(name: "ScenarioFiles", dependencies: ["CoverageModel", "Randomness", "Yams"]),
+    .target(name: "ScenarioFiles", dependencies: ["CoverageModel", "Randomness", "Yams", .product(name: "CSV", package: "CSV.swift")]),
     /// The discrete-event Monte Carlo engine and its parallel replication runner.
     .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness"]),
     /// Summaries, confidence intervals, paired comparisons and queueing theory (Erlang B and C).
@@ -50,7 +50,7 @@ let package = Package(
     /// times and deal sizes by censored maximum likelihood, teams), with its evidence.
     .target(
       name: "Calibration",
-      dependencies: ["CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Yams", .product(name: "CSV", package: "CSV.swift")]),
+      dependencies: ["CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Simulation", "Yams", .product(name: "CSV", package: "CSV.swift")]),
     /// Tables in terminal, Markdown, CSV, JSON and HTML form, and the charts of each report.
     .target(name: "Reports", dependencies: ["Estimation", "Simulation", "Calibration", "Charts"]),
     /// A small SVG drawing layer: scales, nice ticks, axes, bars, bands, lines, points, text (no dependencies).

@@ -21,6 +21,7 @@ struct Fit: ParsableCommand {
   var format: OutputFormat = .table
   @Option(name: .long, help: "Also write the fit diagnostics as SVG files into this directory (created if missing), one file per chart.")
   var charts: String?
+  @Flag(name: .long, help: "Print no report (write the files only).") var quiet = false
 
   func validate() throws {
     guard CalendarDate(until) != nil else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
@@ -71,8 +72,8 @@ struct Fit: ParsableCommand {
         scenarios: [Provenance.ScenarioEntry(name: fitted.name, file: output ?? "(not written: no -o)", hash: SavedResults.hash(of: fitted))])
       document.charts = ReportCharts.fit(result)
       try writeCharts(document.charts, to: charts)
-      if format == .html { return printReport(document.render(.html)) }
+      if format == .html, !quiet { return printReport(document.render(.html)) }
     }
-    print(document.render(format), terminator: "")
+    if !quiet { print(document.render(format), terminator: "") }
   }
 }

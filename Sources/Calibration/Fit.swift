@@ -366,11 +366,11 @@ public enum Calibrator {
         distance: distance, threshold: threshold,
         note: "n = \(events); best \(rankText); empirical written: \(fallbackReason ?? "no family fits")", mean: empirical.mean)
     }
-    let written = ranked.first { $0.family.engineSupported } ?? best
+    let written = ranked.first { $0.family.distribution($0.parameters) != nil } ?? best
     let intervals = MaximumLikelihood.bootstrap(written.family, sample, replicates: mapping.bootstrap, seed: seed)
     var note = "n = \(events); best \(rankText)"
     if written.family != best.family {
-      note += "; \(best.family.rawValue) is not one the engine samples, so \(written.family.rawValue) (ranked next) is written"
+      note += "; \(best.family.rawValue) has shape <= 1 (no mean), so \(written.family.rawValue) (ranked next) is written"
     }
     _ = runnerUp
     return DistributionFit(

@@ -20,15 +20,6 @@ public enum LifetimeFamily: String, CaseIterable, Sendable, Codable {
     }
   }
 
-  /// Whether the engine samples this family (docs/scenario-format.md lists them); the others are
-  /// fitted and ranked but written as the best family the engine has.
-  public var engineSupported: Bool {
-    switch self {
-    case .exponential, .gamma, .lognormal: true
-    case .weibull, .loglogistic: false
-    }
-  }
-
   /// log f(x) for parameters `p` (as `parameterNames`).
   public func logDensity(_ x: Double, _ p: [Double]) -> Double {
     switch self {
@@ -100,13 +91,15 @@ public enum LifetimeFamily: String, CaseIterable, Sendable, Codable {
     }
   }
 
-  /// The distribution as the engine samples it, or nil for the families it does not have.
+  /// The distribution as the engine samples it, or nil where a scenario cannot take it (a
+  /// log-logistic with shape <= 1 has no mean).
   public func distribution(_ p: [Double]) -> Distribution? {
     switch self {
     case .exponential: .exponential(mean: p[0])
     case .gamma: .gamma(shape: p[0], scale: p[1] / p[0])
     case .lognormal: .logNormal(median: p[0], sigma: p[1])
-    case .weibull, .loglogistic: nil
+    case .weibull: .weibull(shape: p[0], scale: p[1])
+    case .loglogistic: p[0] > 1 ? .logLogistic(shape: p[0], scale: p[1]) : nil
     }
   }
 

@@ -6,8 +6,7 @@ import ScenarioFiles
 ///
 /// What the engine cannot represent is said in the comments: a stage lasts the same whatever its
 /// outcome, so the motion's one stage takes the time to a win (bookings fall when deals are won)
-/// and the time to a loss is reported beside it; families the engine does not sample (Weibull,
-/// log-logistic) are ranked but the best family it samples is written.
+/// and the time to a loss is reported beside it.
 public enum ScenarioWriting {
   public static func yaml(_ fit: FitResult, mapping: String) -> String {
     var out: [String] = []

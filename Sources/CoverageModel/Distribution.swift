@@ -10,6 +10,12 @@ public enum Distribution: Hashable, Sendable {
   case exponential(mean: Double)
   case gamma(shape: Double, scale: Double)
   case logNormal(median: Double, sigma: Double)
+  /// The Weibull distribution: F(x) = 1 - exp(-(x / scale)^shape).
+  case weibull(shape: Double, scale: Double)
+  /// The log-logistic distribution: F(x) = 1 / (1 + (x / scale)^-shape); its median is `scale`.
+  /// Its mean is finite for shape > 1 and its variance for shape > 2 (scenario validation asks for
+  /// shape > 1).
+  case logLogistic(shape: Double, scale: Double)
   /// A normal distribution truncated at 0 (negative draws are redrawn).
   case normal(mean: Double, sd: Double)
   case uniform(min: Double, max: Double)
@@ -29,6 +35,8 @@ public enum Distribution: Hashable, Sendable {
     case .exponential: "exponential"
     case .gamma: "gamma"
     case .logNormal: "lognormal"
+    case .weibull: "weibull"
+    case .logLogistic: "loglogistic"
     case .normal: "normal"
     case .uniform: "uniform"
     case .triangular: "triangular"
@@ -52,6 +60,11 @@ public enum Distribution: Hashable, Sendable {
     case .exponential(let mean): return mean
     case .gamma(let shape, let scale): return shape * scale
     case .logNormal(let median, let sigma): return median * exp(sigma * sigma / 2)
+    case .weibull(let shape, let scale): return scale * tgamma(1 + 1 / shape)
+    case .logLogistic(let shape, let scale):
+      guard shape > 1 else { return .infinity }
+      let b = Double.pi / shape
+      return scale * b / sin(b)
     case .normal(let mean, let sd):
       guard sd > 0 else { return Swift.max(mean, 0) }
       let alpha = -mean / sd
@@ -76,6 +89,13 @@ public enum Distribution: Hashable, Sendable {
     case .logNormal(let median, let sigma):
       let s2 = sigma * sigma
       return (exp(s2) - 1) * median * median * exp(s2)
+    case .weibull(let shape, let scale):
+      let g1 = tgamma(1 + 1 / shape)
+      return scale * scale * (tgamma(1 + 2 / shape) - g1 * g1)
+    case .logLogistic(let shape, let scale):
+      guard shape > 2 else { return .infinity }
+      let b = Double.pi / shape
+      return scale * scale * (2 * b / sin(2 * b) - b * b / (sin(b) * sin(b)))
     case .normal(let mean, let sd):
       guard sd > 0 else { return 0 }
       let alpha = -mean / sd

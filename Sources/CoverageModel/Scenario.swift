@@ -56,6 +56,9 @@ public struct Scenario: Hashable, Sendable {
   /// Teams made by this file's changes from other teams (split parts, merged teams), with the
   /// baseline teams their reps come from; read by a transition.
   public var origins = TeamOrigins()
+  /// The opportunities open on day 0 (`pipeline: FILE`), and the file they were read from.
+  public var pipeline: [PipelineDeal] = []
+  public var pipelineFile: String?
 
   public init(name: String) { self.name = name }
 

@@ -19,6 +19,7 @@ public enum Probability {
   public static func logNormalCDF(_ x: Double, median: Double, sigma: Double) -> Double {
     gsl_cdf_lognormal_P(x, log(median), sigma)
   }
+  public static func weibullCDF(_ x: Double, shape: Double, scale: Double) -> Double { gsl_cdf_weibull_P(x, scale, shape) }
   public static func normalCDF(_ x: Double, mean: Double, sd: Double) -> Double { gsl_cdf_gaussian_P(x - mean, sd) }
   public static func uniformCDF(_ x: Double, min: Double, max: Double) -> Double { gsl_cdf_flat_P(x, min, max) }
   public static func betaCDF(_ x: Double, alpha: Double, beta: Double) -> Double { gsl_cdf_beta_P(x, alpha, beta) }

@@ -12,6 +12,8 @@ extension Distribution {
     case .exponential(let mean): return gsl_cdf_exponential_Pinv(p, mean)
     case .gamma(let shape, let scale): return gsl_cdf_gamma_Pinv(p, shape, scale)
     case .logNormal(let median, let sigma): return gsl_cdf_lognormal_Pinv(p, Foundation.log(median), sigma)
+    case .weibull(let shape, let scale): return gsl_cdf_weibull_Pinv(p, scale, shape)
+    case .logLogistic(let shape, let scale): return scale * Foundation.pow(p / (1 - p), 1 / shape)
     case .normal(let mean, let sd):
       // Truncated at 0: the quantile of the part above 0.
       let below = gsl_cdf_gaussian_P(-mean, sd)

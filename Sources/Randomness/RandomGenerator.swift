@@ -143,6 +143,11 @@ public final class RandomGenerator {
     case .exponential: return gsl_ran_exponential(rng, sampler.a)
     case .gamma: return gsl_ran_gamma(rng, sampler.a, sampler.b)
     case .logNormal: return gsl_ran_lognormal(rng, sampler.a, sampler.b)
+    case .weibull: return gsl_ran_weibull(rng, sampler.a, sampler.b)
+    case .logLogistic:
+      // Inverse CDF: scale x (u / (1 - u))^(1 / shape).
+      let u = gsl_rng_uniform_pos(rng)
+      return sampler.a * pow(u / (1 - u), sampler.b)
     case .normal:
       // Truncated at 0 by redrawing; after 100 tries (a mean far below 0) the draw is 0.
       for _ in 0..<100 {

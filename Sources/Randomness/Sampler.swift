@@ -9,7 +9,7 @@ import Foundation
 public struct Sampler: Hashable, Sendable, BitwiseCopyable {
   @usableFromInline
   enum Form: Hashable, Sendable, BitwiseCopyable {
-    case constant, exponential, gamma, logNormal, normal, uniform, triangular, scaledBeta, poisson, empirical
+    case constant, exponential, gamma, logNormal, weibull, logLogistic, normal, uniform, triangular, scaledBeta, poisson, empirical
   }
   @usableFromInline let form: Form
   @usableFromInline let a: Double
@@ -44,6 +44,8 @@ public struct SamplerTables: Sendable {
     case .exponential(let mean): return Sampler(.exponential, mean)
     case .gamma(let shape, let scale): return Sampler(.gamma, shape, scale)
     case .logNormal(let median, let sigma): return Sampler(.logNormal, log(median), sigma)
+    case .weibull(let shape, let scale): return Sampler(.weibull, scale, shape)
+    case .logLogistic(let shape, let scale): return Sampler(.logLogistic, scale, 1 / shape)
     case .normal(let mean, let sd): return Sampler(.normal, mean, sd)
     case .uniform(let min, let max): return Sampler(.uniform, min, max)
     case .triangular(let min, let mode, let max): return Sampler(.triangular, min, max, mode)

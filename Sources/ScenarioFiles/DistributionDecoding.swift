@@ -17,7 +17,7 @@ extension NodeReader {
     "exponential": ["mean"], "gamma": ["shape", "mean", "scale"], "lognormal": ["median", "sigma"],
     "normal": ["mean", "sd"], "uniform": ["min", "max"], "triangular": ["min", "mode", "max"],
     "pert": ["min", "mode", "max"], "beta": ["alpha", "beta"], "poisson": ["mean"],
-    "empirical": ["values", "weights"], "constant": ["value"],
+    "empirical": ["values", "weights"], "constant": ["value"], "weibull": ["shape", "scale"], "loglogistic": ["shape", "scale"],
   ]
 
   /// A distribution: a number (a constant) or a one-key mapping such as `{gamma: {shape: 2, mean: 6}}`.
@@ -95,6 +95,15 @@ extension NodeReader {
       } else {
         result = positive("median") ? .logNormal(median: values["median"] ?? 1, sigma: sigma) : nil
       }
+    case "weibull":
+      result = positive("shape") && positive("scale") ? .weibull(shape: values["shape"] ?? 1, scale: values["scale"] ?? 1) : nil
+    case "loglogistic":
+      if let shape = values["shape"], shape <= 1 {
+        error(parameters, join(familyPath, "shape"), "\(formatNumber(shape)) is out of range: expected a number greater than 1 (at 1 or below the log-logistic has no mean)")
+        result = nil
+      } else {
+        result = positive("scale") ? .logLogistic(shape: values["shape"] ?? 2, scale: values["scale"] ?? 1) : nil
+      }
     case "normal":
       let sd = values["sd"] ?? 0
       if sd < 0 {
@@ -160,7 +169,7 @@ extension NodeReader {
       case .beta: (0, 1)
       case .empirical(let values, _): (values.min() ?? 0, values.max() ?? 0)
       case .normal: (0, .infinity)
-      case .exponential, .gamma, .logNormal, .poisson: (0, .infinity)
+      case .exponential, .gamma, .logNormal, .weibull, .logLogistic, .poisson: (0, .infinity)
       }
     switch domain {
     case .nonNegative where low < 0:

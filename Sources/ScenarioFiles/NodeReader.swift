@@ -22,6 +22,11 @@ final class NodeReader {
     diagnostics.append(Diagnostic(location: location(of: node), path: path, message: message))
   }
 
+  /// A problem in another file the scenario names (a `pipeline:` CSV's row and column).
+  func error(at location: SourceLocation, _ path: String, _ message: String) {
+    diagnostics.append(Diagnostic(location: location, path: path, message: message))
+  }
+
   func record(_ node: Node, at path: String) { locations[path] = location(of: node) }
 
   // MARK: - Shapes

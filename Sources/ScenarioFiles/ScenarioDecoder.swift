@@ -11,7 +11,7 @@ struct ScenarioDecoder {
   static let topLevelKeys = [
     "name", "description", "horizon_days", "warmup_days", "replications", "seed", "regions", "industries",
     "solutions", "segments", "motions", "teams", "presales", "grades", "uncovered", "extends", "changes",
-    "gross_margin", "fit", "start_date", "seasonality", "quarter_end", "transition",
+    "gross_margin", "fit", "start_date", "seasonality", "quarter_end", "transition", "pipeline",
   ]
 
   /// Decodes every section present in `pairs` onto `scenario` (a section given replaces the old one).

@@ -1,4 +1,5 @@
 import CoverageModel
+import Foundation
 import Randomness
 
 /// Writes a scenario as YAML that loads back to the same scenario (`cccm show`).
@@ -72,6 +73,16 @@ public enum ScenarioEncoder {
       for part in s.uncovered {
         out.append("  - " + flow([("segment", text(part.segment)), ("share", number(part.share)), ("offset", number(part.offset))]))
       }
+    }
+    if !s.pipeline.isEmpty {
+      // Like a transition, recorded as a comment (the file is relative to the scenario that names
+      // it, and a results hash must not depend on where it lies): its name and the fingerprint of
+      // its deals, so results hashes tell one pipeline from another.
+      let deals = s.pipeline.map { d in
+        [d.id, d.segment, d.account, d.team, d.stage, number(d.daysInStage), d.dealSize.map(number) ?? "", d.solution ?? ""].joined(separator: "\u{1}")
+      }.joined(separator: "\n")
+      let name = s.pipelineFile.map { ($0 as NSString).lastPathComponent } ?? "given in code"
+      out.append("# pipeline: \(text(name)), \(s.pipeline.count) deals, fingerprint \(String(StreamKey.name(deals), radix: 16))")
     }
     if let t = s.transition {
       // A transition is not a key a resolved scenario can stand alone with (it needs the file it
@@ -218,6 +229,8 @@ public enum ScenarioEncoder {
     case .exponential(let mean): return family("exponential", [("mean", mean)])
     case .gamma(let shape, let scale): return family("gamma", [("shape", shape), ("scale", scale)])
     case .logNormal(let median, let sigma): return family("lognormal", [("median", median), ("sigma", sigma)])
+    case .weibull(let shape, let scale): return family("weibull", [("shape", shape), ("scale", scale)])
+    case .logLogistic(let shape, let scale): return family("loglogistic", [("shape", shape), ("scale", scale)])
     case .normal(let mean, let sd): return family("normal", [("mean", mean), ("sd", sd)])
     case .uniform(let min, let max): return family("uniform", [("min", min), ("max", max)])
     case .triangular(let min, let mode, let max): return family("triangular", [("min", min), ("mode", mode), ("max", max)])

@@ -155,6 +155,9 @@ public struct ScenarioLoader: Sendable {
       scenario = Scenario(name: "")
     }
     decoder.decodeSections(pairs, into: &scenario)
+    if let pipeline = pairs.first(where: { $0.key == "pipeline" })?.node {
+      PipelineFile.decode(pipeline, directory: directory, reader: reader, into: &scenario)
+    }
     for value in reader.uncertain {
       scenario.uncertain.removeAll { $0.path == value.path }
       scenario.uncertain.append(value)

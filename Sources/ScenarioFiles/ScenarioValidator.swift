@@ -106,12 +106,38 @@ struct ScenarioValidator {
     for (index, part) in scenario.uncovered.enumerated() {
       reference(part.segment, kind: "segment", among: segments, at: "uncovered[\(index)].segment")
     }
+    checkPipeline(accountTeams: accountTeams)
     checkCoverage()
     checkLimits()
     if scenario.segments.isEmpty { error("segments", "a scenario needs at least one segment") }
     if accountTeams.isEmpty { error("teams", "a scenario needs at least one account team (regional, key_account, partner or telesales)") }
     if let transition = scenario.transition { checkTransition(transition) }
     return diagnostics
+  }
+
+  /// The starting pipeline's names: a segment, an account team, a stage of the motion the deal
+  /// follows, a solution (located at the CSV's row and column).
+  mutating func checkPipeline(accountTeams: [String]) {
+    guard !scenario.pipeline.isEmpty else { return }
+    if scenario.warmupDays > 0 {
+      error("pipeline", "a simulation that starts from a pipeline needs no warm-up; set warmup_days: 0 (it is \(formatNumber(scenario.warmupDays)))")
+    }
+    let segments = scenario.segments.map(\.name)
+    let solutions = scenario.solutions.map(\.name)
+    for (index, deal) in scenario.pipeline.enumerated() {
+      let path = "pipeline[\(index)]"
+      reference(deal.segment, kind: "segment", among: segments, at: join(path, "segment"))
+      reference(deal.team, kind: "account team", among: accountTeams, at: join(path, "team"))
+      if let solution = deal.solution { reference(solution, kind: "solution", among: solutions, at: join(path, "solution")) }
+      guard let segment = scenario.segment(named: deal.segment), let team = scenario.team(named: deal.team),
+        let motionName = scenario.motionName(segment: segment, team: team), let motion = scenario.motion(named: motionName)
+      else { continue }
+      let stages = motion.stages.map(\.name)
+      if !stages.contains(deal.stage) {
+        let hint = Suggestion.didYouMean(deal.stage, among: stages) ?? "its stages: \(stages.joined(separator: ", "))"
+        error(join(path, "stage"), "no stage \"\(deal.stage)\" in motion \"\(motionName)\" (the one team \"\(deal.team)\" follows for segment \"\(deal.segment)\"); \(hint)")
+      }
+    }
   }
 
   /// Slots and experts within what the engine counts (`Scenario.maximumSlots`).

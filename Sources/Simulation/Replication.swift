@@ -84,6 +84,8 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   var segmentKeys: PlainArray<UInt64>
   var metrics: ReplicationMetrics<Mode>
   var workforce: Workforce
+  /// Every opportunity recorded as it opens and closes (`Simulator.traces`); nil: nothing recorded.
+  var trace: OpportunityTrace?
 
   init(plan: SimulationPlan, transition: TransitionPlan? = nil, generatorKind: GeneratorKind) {
     self.plan = plan
@@ -121,6 +123,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       calendar.schedule(.arrival(segment: Int32(index)), at: nextArrival(segment: index, after: start))
     }
     if plan.hasPeople { workforce.reset(plan: plan, replicationKey: replicationKey, start: start, calendar: &calendar, generator: generator) }
+    if !plan.pipeline.isEmpty { startPipeline(replicationKey: replicationKey) }
     if let transition, transition.day < plan.horizon {
       simulate(until: transition.day)
       now = transition.day
@@ -297,7 +300,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
 
   /// The account an arrival falls on, with probability proportional to its potential: the first
   /// whose cumulative share exceeds u (binary search).
-  private func drawAccount(_ u: Double, among potential: SimulationPlan.Span) -> Int {
+  func drawAccount(_ u: Double, among potential: SimulationPlan.Span) -> Int {
     var low = Int(potential.start)
     var high = Int(potential.end) - 1
     while low < high {
@@ -383,6 +386,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     if plan.identityPools > 0 {
       for p in 0..<plan.identityPools { lastExpert[Int(index) * plan.identityPools + p] = -1 }
     }
+    if trace != nil { traceOpened(index, arrival: arrivalIndex[s] - 1) }
     // Without `specialist` stages, the specialist engages at acceptance (and stays to the end).
     if opportunity.awaitsSpecialist, !plan.stages[Int(opportunity.stages.start)].engagesSpecialist,
       !motionHasSpecialistStage(opportunity.stages)
@@ -630,7 +634,8 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   /// Stages that follow without a presales request or a specialist coming or going are drawn
   /// straight on, and only the end of the run is scheduled: nothing happens between them, and
   /// every draw has its own stream, so the results are those of one event per stage, with fewer events.
-  private mutating func scheduleStageEnd(_ index: Int32) {
+  /// `elapsed`: days the current stage has already lasted (a deal of the starting pipeline).
+  mutating func scheduleStageEnd(_ index: Int32, elapsed: Double = 0) {
     // The fields this needs, read once (copying the whole opportunity costs more).
     let key = opportunities[Int(index)].key
     let stages = opportunities[Int(index)].stages
@@ -645,10 +650,16 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     var end = now
     let pushDays = plan.pushDays
     var advances: Bool
+    var spent = elapsed
     while true {
       let stage = plan.stages[first + k]
       generator.select(key: key, attribute: Attribute.stageDays(k))
-      end += generator.sample(stage.days, from: plan.samplerTables) * daysFactor
+      if spent > 0 {
+        end += generator.sampleBeyond(stage.days, elapsed: spent / daysFactor, from: plan.samplerTables) * daysFactor
+        spent = 0
+      } else {
+        end += generator.sample(stage.days, from: plan.samplerTables) * daysFactor
+      }
       var p = stage.advance
       if first + k == last {
         // The quarter-end push: a deal closing in a quarter's last days is pulled in more often.
@@ -689,6 +700,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
         metrics.lost(segment: Int(opportunity.segment))
       }
     }
+    if trace != nil { traceClosed(index, won: advances) }
     occupyTeam(Int(opportunity.team), by: -1)
     releaseSpecialist(index)
     if opportunity.rep >= 0 {
@@ -732,6 +744,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       metrics.lost(segment: Int(opportunity.segment))
       workforce.handoverLost(people: people, at: now)
     }
+    if trace != nil { traceClosed(index, won: false) }
     occupyTeam(Int(opportunity.team), by: -1)
     releaseSpecialist(index)
     workforce.release(opportunity.rep)
@@ -880,7 +893,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
 
   // MARK: - Busy-time bookkeeping
 
-  private mutating func occupyTeam(_ team: Int, by change: Int32) {
+  mutating func occupyTeam(_ team: Int, by change: Int32) {
     metrics.teamBusyChanged(team, busy: teamBusy[team], at: now)
     teamBusy[team] += change
   }

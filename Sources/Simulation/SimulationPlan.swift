@@ -209,6 +209,8 @@ struct SimulationPlan: Sendable {
   var recoveryDays = 0.0
   var formerSlices: [SlicePlan] = []
   var formerSegmentSlices: [Span] = []
+  /// The deals open on day 0 (`pipeline:`), empty without one.
+  var pipeline: [PipelinePlan] = []
 
   init(_ s: Scenario, byPeriod: Bool = false) {
     horizon = s.horizonDays
@@ -344,6 +346,7 @@ struct SimulationPlan: Sendable {
       }
     }
     identityExperts = expertCount
+    pipeline = PipelinePlan.compile(s, plan: self)
 
     for solution in s.solutions {
       let start = Int32(candidates.count)

@@ -49,6 +49,10 @@ private let cases: [DistributionCase] = [
   .init(distribution: .gamma(shape: 2, scale: 3), cdf: { Probability.gammaCDF($0, shape: 2, scale: 3) }),
   .init(distribution: .gamma(shape: 0.5, scale: 4), cdf: { Probability.gammaCDF($0, shape: 0.5, scale: 4) }),
   .init(distribution: .logNormal(median: 50_000, sigma: 0.8), cdf: { Probability.logNormalCDF($0, median: 50_000, sigma: 0.8) }),
+  .init(distribution: .weibull(shape: 1.6, scale: 50), cdf: { Probability.weibullCDF($0, shape: 1.6, scale: 50) }),
+  .init(distribution: .weibull(shape: 0.7, scale: 20), cdf: { Probability.weibullCDF($0, shape: 0.7, scale: 20) }),
+  // Shape 6: the sample variance's standard error needs a finite fourth moment (shape > 4).
+  .init(distribution: .logLogistic(shape: 6, scale: 35), cdf: { 1 / (1 + pow($0 / 35, -6)) }),
   .init(distribution: .normal(mean: 10, sd: 2), cdf: { Probability.normalCDF($0, mean: 10, sd: 2) }),
   .init(
     distribution: .normal(mean: 1, sd: 2),

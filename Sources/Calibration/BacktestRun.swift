@@ -1,0 +1,103 @@
+import CoverageModel
+import Foundation
+import ScenarioFiles
+import Simulation
+
+/// A back-test (`cccm backtest`): fit on the history up to a cut-off A, start from the deals open
+/// at A, simulate to B, and score the prediction against what happened between them. The fit sees
+/// nothing after A (`Calibrator.fit`); the rows after A are read only as the actuals.
+public struct Backtest: Sendable {
+  public var fit: FitResult
+  /// The fitted scenario as simulated: day 0 the day after A, horizon through B, no warm-up, the
+  /// open deals as its pipeline.
+  public var scenario: Scenario
+  public var pipeline: OpenPipeline
+  public var actuals: Actuals
+  public var score: BacktestScore
+  /// Month label -> quantity -> one value per replication (all teams together).
+  public var predicted: [String: [String: [Double]]]
+  public var months: [String]
+  public var from: Day
+  public var through: Day
+  public var replications: Int
+  public var seed: UInt64
+
+  /// Fits `export` up to `until`, simulates `replications` replications from `until + 1` through
+  /// `through` and scores them against the export's actuals over those days.
+  public static func run(
+    _ export: Export, mapping: Mapping, mappingFile: String, until: Day, through: Day, since: Day? = nil, replications: Int, seed: UInt64, threads: Int = 0
+  ) throws(CalibrationError) -> Backtest {
+    let fit = try Calibrator.fit(export, mapping: mapping, until: until, since: since)
+    let open = OpenPipeline(export, fit: fit, mapping: mapping)
+    let yaml = ScenarioWriting.yaml(fit, mapping: mappingFile)
+    var scenario: Scenario
+    do {
+      scenario = try ScenarioLoader().load(yaml: yaml, file: "fitted scenario")
+    } catch {
+      throw .export(["error: the scenario fitted up to \(until) does not validate (a bug in cccm fit; please report it):\n\(error.description)"])
+    }
+    let from = until.advanced(by: 1)
+    scenario.warmupDays = 0
+    scenario.horizonDays = Double(from.distance(to: through) + 1)
+    scenario.pipeline = open.deals.enumerated().map { i, d in
+      PipelineDeal(
+        id: d.id, segment: d.segment, account: d.account ?? "", team: d.team, stage: d.stage, daysInStage: Double(d.daysInStage), dealSize: d.dealSize,
+        solution: d.solution, row: i + 2)
+    }
+    let traces = Simulator(scenario: scenario).traces(replications: 0..<replications, seed: seed, threads: threads)
+    let (predicted, teamPredicted, months) = Self.tally(traces, scenario: scenario, from: from)
+    let actuals = Actuals(export.opportunities, from: from, through: through)
+    let score = BacktestScore(predicted: predicted, teamPredicted: teamPredicted, actuals: actuals)
+    return Backtest(
+      fit: fit, scenario: scenario, pipeline: open, actuals: actuals, score: score, predicted: predicted, months: months, from: from, through: through,
+      replications: replications, seed: seed)
+  }
+
+  /// Per replication, each month's (and team-month's) new opportunities (engaged in the month; the
+  /// pipeline's deals are not new), wins, losses and bookings (by close month): one value per
+  /// replication in every cell, zeros included.
+  static func tally(_ traces: [[TracedOpportunity]], scenario: Scenario, from: Day) -> (
+    [String: [String: [Double]]], [String: [String: [String: [Double]]]], [String]
+  ) {
+    let days = Int(scenario.horizonDays)
+    let months = Array(Set((0..<days).map { from.advanced(by: $0).monthLabel })).sorted()
+    let monthIndex = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1, $0) })
+    let quantities = BacktestScore.quantities
+    let n = traces.count
+    let teams = scenario.teams.count
+    // [month][team][quantity][replication]
+    var values = [Double](repeating: 0, count: months.count * teams * quantities.count * n)
+    func add(_ day: Double, team: Int, quantity: Int, replication: Int, _ amount: Double) {
+      guard day >= 0, day < scenario.horizonDays, let m = monthIndex[from.advanced(by: Int(day.rounded(.down))).monthLabel] else { return }
+      values[((m * teams + team) * quantities.count + quantity) * n + replication] += amount
+    }
+    for (r, trace) in traces.enumerated() {
+      for o in trace {
+        if o.pipelineRow < 0 { add(o.created, team: o.team, quantity: 0, replication: r, 1) }
+        guard let closed = o.closed else { continue }
+        switch o.outcome {
+        case .won:
+          add(closed, team: o.team, quantity: 1, replication: r, 1)
+          add(closed, team: o.team, quantity: 3, replication: r, o.value)
+        case .lost: add(closed, team: o.team, quantity: 2, replication: r, 1)
+        case .open: break
+        }
+      }
+    }
+    var predicted: [String: [String: [Double]]] = [:]
+    var teamPredicted: [String: [String: [String: [Double]]]] = [:]
+    for (m, month) in months.enumerated() {
+      for (q, quantity) in quantities.enumerated() {
+        var total = [Double](repeating: 0, count: n)
+        for t in 0..<teams {
+          let start = ((m * teams + t) * quantities.count + q) * n
+          let samples = Array(values[start..<(start + n)])
+          for r in 0..<n { total[r] += samples[r] }
+          if scenario.teams[t].kind.ownsAccounts { teamPredicted[month, default: [:]][scenario.teams[t].name, default: [:]][quantity] = samples }
+        }
+        predicted[month, default: [:]][quantity] = total
+      }
+    }
+    return (predicted, teamPredicted, months)
+  }
+}

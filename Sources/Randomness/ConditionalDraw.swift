@@ -1,0 +1,68 @@
+import CGSL
+import Foundation
+
+extension RandomGenerator {
+  /// The time still to come of a duration drawn from `sampler` that has already lasted `elapsed`:
+  /// a draw of X - elapsed given X > elapsed (a deal already `elapsed` days into a stage).
+  ///
+  /// Exponential: memoryless, a fresh draw. Weibull: (elapsed/scale)^shape plus an exponential,
+  /// transformed back (the cumulative hazard is exponential). Gamma, lognormal, normal and
+  /// log-logistic: by inversion of the upper tail, u x P(X > elapsed) through GSL's `Q` and
+  /// `Qinv` (accurate far in the tail). Uniform: uniform on what is left. Constant: what is left.
+  /// Empirical: among its values above `elapsed`, by their probabilities. Triangular, PERT, beta
+  /// and Poisson: drawn until above `elapsed` (at most 10,000 draws). When no value above `elapsed` is possible (or its probability underflows) the
+  /// stage ends now: 0.
+  public func sampleBeyond(_ sampler: Sampler, elapsed: Double, from tables: SamplerTables) -> Double {
+    guard elapsed > 0 else { return sample(sampler, from: tables) }
+    let (a, b) = (sampler.a, sampler.b)
+    func inverting(_ survival: Double, _ quantile: (Double) -> Double) -> Double {
+      guard survival > 0 else { return 0 }
+      let x = quantile(gsl_rng_uniform_pos(rng) * survival)
+      return x.isFinite ? max(x - elapsed, 0) : 0
+    }
+    switch sampler.form {
+    case .constant: return max(a - elapsed, 0)
+    case .exponential: return gsl_ran_exponential(rng, a)
+    case .weibull:
+      // a = scale, b = shape: H(x) = (x / scale)^shape; H(X) - H(elapsed) given X > elapsed is Exp(1).
+      let h = pow(elapsed / a, b) + gsl_ran_exponential(rng, 1)
+      return max(a * pow(h, 1 / b) - elapsed, 0)
+    case .logLogistic:
+      // a = scale, b = 1 / shape: S(x) = 1 / (1 + (x / scale)^shape), S^-1(q) = scale ((1 - q) / q)^(1/shape).
+      let survival = 1 / (1 + pow(elapsed / a, 1 / b))
+      return inverting(survival) { q in a * pow((1 - q) / q, b) }
+    case .gamma: return inverting(gsl_cdf_gamma_Q(elapsed, a, b)) { gsl_cdf_gamma_Qinv($0, a, b) }
+    case .logNormal: return inverting(gsl_cdf_lognormal_Q(elapsed, a, b)) { gsl_cdf_lognormal_Qinv($0, a, b) }
+    case .normal:
+      guard b > 0 else { return max(a - elapsed, 0) }
+      return inverting(gsl_cdf_gaussian_Q(elapsed - a, b)) { a + gsl_cdf_gaussian_Qinv($0, b) }
+    case .uniform:
+      guard elapsed < b else { return 0 }
+      return gsl_ran_flat(rng, max(a, elapsed), b) - elapsed
+    case .empirical:
+      // The values above `elapsed`, each with its probability (the difference of cumulative ones).
+      let (start, n) = (sampler.tableStart, sampler.tableCount)
+      let table = tables.storage
+      func mass(_ i: Int) -> Double { (i == n - 1 ? 1 : table[start + n + i]) - (i == 0 ? 0 : table[start + n + i - 1]) }
+      var total = 0.0
+      var last = -1
+      for i in 0..<n where table[start + i] > elapsed {
+        total += mass(i)
+        last = i
+      }
+      guard total > 0, last >= 0 else { return 0 }
+      var u = gsl_rng_uniform(rng) * total
+      for i in 0..<n where table[start + i] > elapsed {
+        u -= mass(i)
+        if u < 0 { return table[start + i] - elapsed }
+      }
+      return table[start + last] - elapsed
+    case .triangular, .scaledBeta, .poisson:
+      for _ in 0..<10_000 {
+        let x = sample(sampler, from: tables)
+        if x > elapsed { return x - elapsed }
+      }
+      return 0
+    }
+  }
+}

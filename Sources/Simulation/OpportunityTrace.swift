@@ -1,0 +1,137 @@
+import CoverageModel
+import Dispatch
+import Foundation
+import Randomness
+
+/// One simulated opportunity as a CRM records it: who worked it, when it was engaged and closed,
+/// how it ended and for how much. `cccm export` writes these as a CRM-like export.
+public struct TracedOpportunity: Sendable, Hashable {
+  public enum Outcome: String, Sendable { case won, lost, open }
+  /// Its segment (index in the scenario's segments) and its place among the segment's arrivals in
+  /// the replication (its stream key derives from it, so it is the same in every variant); -1 for
+  /// a deal of the starting pipeline.
+  public var segment: Int
+  public var arrival: Int
+  /// The pipeline row it started from (0-based), or -1 for a simulated arrival.
+  public var pipelineRow: Int
+  /// The account's place in the segment's ranking by potential (0 is the largest); -1 for a
+  /// pipeline deal (its account is the file's).
+  public var account: Int
+  public var team: Int
+  /// The seat of the rep who held it (teams whose reps are people), else -1.
+  public var rep: Int
+  /// Day of engagement (negative in the warm-up; a pipeline deal's is day 0 less its days in stage).
+  public var created: Double
+  /// Day it was won or lost; nil while open at the horizon.
+  public var closed: Double?
+  public var outcome: Outcome
+  /// The deal's value (deal size x size factor x specialist uplift).
+  public var value: Double
+  /// The solution it needs (index in the scenario's solutions), or -1.
+  public var solution: Int
+  /// Its stream key.
+  public var key: UInt64
+}
+
+/// The opportunities of one replication, recorded as they open and close. Only made when asked
+/// for (`Simulator.traces`): the engine checks one optional and otherwise does nothing.
+final class OpportunityTrace {
+  var records: [TracedOpportunity] = []
+  /// Per opportunity slot of the replication, the record it holds.
+  var recordOfSlot: [Int] = []
+
+  func open(_ record: TracedOpportunity, slot: Int32) {
+    let slot = Int(slot)
+    if slot >= recordOfSlot.count { recordOfSlot += Array(repeating: -1, count: slot + 1 - recordOfSlot.count) }
+    recordOfSlot[slot] = records.count
+    records.append(record)
+  }
+
+  func close(slot: Int32, won: Bool, value: Double, at time: Double) {
+    let index = recordOfSlot[Int(slot)]
+    guard index >= 0 else { return }
+    records[index].closed = time
+    records[index].outcome = won ? .won : .lost
+    records[index].value = value
+    recordOfSlot[Int(slot)] = -1
+  }
+}
+
+extension Replication {
+  /// Records a newly accepted arrival (its account drawn again from its own stream: the same draw).
+  @inline(never)
+  mutating func traceOpened(_ slot: Int32, arrival: Int) {
+    guard let trace else { return }
+    let opportunity = opportunities[Int(slot)]
+    let segment = plan.segments[Int(opportunity.segment)]
+    generator.select(key: opportunity.key, attribute: Attribute.account)
+    let u = generator.uniform()
+    let account = segment.potential.isEmpty ? min(Int(u * segment.accounts), Int(segment.accounts) - 1) : drawAccount(u, among: segment.potential)
+    trace.open(
+      TracedOpportunity(
+        segment: Int(opportunity.segment), arrival: arrival, pipelineRow: -1, account: account, team: Int(opportunity.team),
+        rep: Int(opportunity.rep), created: opportunity.arrival, closed: nil, outcome: .open, value: opportunity.value,
+        solution: Int(opportunity.solution), key: opportunity.key),
+      slot: slot)
+  }
+
+  @inline(never)
+  mutating func traceClosed(_ slot: Int32, won: Bool) {
+    trace?.close(slot: slot, won: won, value: opportunities[Int(slot)].value, at: now)
+  }
+}
+
+extension Simulator {
+  /// Replications `replications` with every opportunity recorded: one list per replication, in
+  /// the order the opportunities were engaged. Each is the replication `run` simulates (same
+  /// seed and number, same results), on `threads` threads (0: one per core).
+  public func traces(replications: Range<Int>, seed: UInt64, threads: Int = 0) -> [[TracedOpportunity]] {
+    let count = replications.count
+    guard count > 0 else { return [] }
+    let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, count))
+    let results = TraceResults(count: count)
+    let next = TraceCounter()
+    let plan = self.plan
+    let kind = generator
+    let first = replications.lowerBound
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      var replication = Replication<WithoutPeriods>(plan: plan, generatorKind: kind)
+      var row = [Double](repeating: 0, count: plan.layout.count)
+      while let r = next.take(below: count) {
+        let trace = OpportunityTrace()
+        replication.trace = trace
+        row.withUnsafeMutableBufferPointer { replication.run(seed: seed, replication: first + r, into: $0) }
+        results.set(r, trace.records)
+      }
+    }
+    return results.values
+  }
+}
+
+private final class TraceResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: [[TracedOpportunity]]
+  init(count: Int) { stored = Array(repeating: [], count: count) }
+  func set(_ index: Int, _ records: [TracedOpportunity]) {
+    lock.lock()
+    stored[index] = records
+    lock.unlock()
+  }
+  var values: [[TracedOpportunity]] {
+    lock.lock()
+    defer { lock.unlock() }
+    return stored
+  }
+}
+
+private final class TraceCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0
+  func take(below limit: Int) -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next < limit else { return nil }
+    next += 1
+    return next - 1
+  }
+}
