@@ -245,6 +245,10 @@ extension ScenarioValidator {
       error("transition", "the organisation it starts from (the file it extends) is not valid: \(problem.path.isEmpty ? "" : "\(problem.path): ")\(problem.message)")
     }
     let fix = "change it in the baseline, or give transition: none to compare steady states"
+    if !scenario.pipeline.isEmpty || !former.pipeline.isEmpty {
+      // A starting pipeline's deals name their accounts; a switch re-derives accounts from the draws.
+      error("transition", "a transition cannot start from a pipeline yet (its deals' accounts are given, not drawn); give transition: none to compare steady states from the same pipeline")
+    }
     let before = former.segments.map(\.name)
     let after = scenario.segments.map(\.name)
     if Set(before) != Set(after) {

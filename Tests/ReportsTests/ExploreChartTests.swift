@@ -51,7 +51,7 @@ enum MadeUp {
     let ranked = MaximumLikelihood.ranked(CensoredSample(events: amounts), rankBy: .andersonDarling)
     let sorted = amounts.sorted()
     var fit = DistributionFit(
-      ranked: ranked, ranking: .andersonDarling, written: .exponential(mean: 3000), writtenFamily: ranked.first { $0.family.engineSupported }, intervals: [],
+      ranked: ranked, ranking: .andersonDarling, written: .exponential(mean: 3000), writtenFamily: ranked.first, intervals: [],
       events: amounts.count, censoredWeight: 0, distance: ranked[0].kolmogorovSmirnov ?? 0, threshold: 0, note: "", mean: 3000)
     for (i, value) in sorted.enumerated() where i + 1 == sorted.count || sorted[i + 1] != value {
       fit.empiricalX.append(value)
