@@ -21,6 +21,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_erf.h>
 #include <gsl/gsl_qrng.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -97,6 +98,19 @@ static inline void cccm_philox_select(gsl_rng *r, uint64_t key, uint64_t attribu
   s->attribute = attribute;
   s->counter = 0;
   s->has_spare = 0;
+}
+
+/// A uniform draw in [0, 1) from a Philox generator: what `gsl_rng_uniform` returns, without its
+/// call through the generator type's function pointer (the engine's own draws are inlined).
+static inline double cccm_philox_uniform(gsl_rng *r) {
+  return (double)(cccm_philox_next((cccm_philox_state *)r->state) >> 11) * 0x1.0p-53;
+}
+
+/// An exponential draw with mean `mu` from a Philox generator: `gsl_ran_exponential`'s formula
+/// (-mu log1p(-u), u from `gsl_rng_uniform`), with the uniform drawn inline.
+static inline double cccm_philox_exponential(gsl_rng *r, double mu) {
+  double u = cccm_philox_uniform(r);
+  return -mu * log1p(-u);
 }
 
 /// GSL's generator type of that name (`mt19937`, `taus2`, `ranlxd2`, ...), or NULL.

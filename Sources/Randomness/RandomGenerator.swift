@@ -116,17 +116,18 @@ public final class RandomGenerator {
     }
   }
 
-  /// A uniform draw in [0, 1) (`gsl_rng_uniform`).
-  @inlinable
-  public func uniform() -> Double { gsl_rng_uniform(rng) }
+  /// A uniform draw in [0, 1) (`gsl_rng_uniform`; Philox's drawn inline, the same numbers).
+  @inlinable @inline(__always)
+  public func uniform() -> Double { isPhilox ? cccm_philox_uniform(rng) : gsl_rng_uniform(rng) }
 
   /// A uniform draw in (0, 1) (`gsl_rng_uniform_pos`).
   @inlinable
   public func uniformPositive() -> Double { gsl_rng_uniform_pos(rng) }
 
-  /// An exponential draw with this mean (`gsl_ran_exponential`).
-  @inlinable
-  public func exponential(mean: Double) -> Double { gsl_ran_exponential(rng, mean) }
+  /// An exponential draw with this mean (`gsl_ran_exponential`; with Philox its formula inline,
+  /// the same numbers).
+  @inlinable @inline(__always)
+  public func exponential(mean: Double) -> Double { isPhilox ? cccm_philox_exponential(rng, mean) : gsl_ran_exponential(rng, mean) }
 
   /// A binomial draw: successes in `trials` trials of probability `p` (`gsl_ran_binomial`).
   @inlinable
@@ -140,7 +141,7 @@ public final class RandomGenerator {
   public func sample(_ sampler: Sampler, from tables: SamplerTables) -> Double {
     switch sampler.form {
     case .constant: return sampler.a
-    case .exponential: return gsl_ran_exponential(rng, sampler.a)
+    case .exponential: return exponential(mean: sampler.a)
     case .gamma: return gsl_ran_gamma(rng, sampler.a, sampler.b)
     case .logNormal: return gsl_ran_lognormal(rng, sampler.a, sampler.b)
     case .weibull: return gsl_ran_weibull(rng, sampler.a, sampler.b)
@@ -158,7 +159,7 @@ public final class RandomGenerator {
     case .uniform: return gsl_ran_flat(rng, sampler.a, sampler.b)
     case .triangular:
       // Inverse CDF of the triangular distribution on [a, b] with mode c.
-      let u = gsl_rng_uniform(rng)
+      let u = uniform()
       let (a, b, c) = (sampler.a, sampler.b, sampler.c)
       let split = (c - a) / (b - a)
       return u < split ? a + ((b - a) * (c - a) * u).squareRoot() : b - ((b - a) * (b - c) * (1 - u)).squareRoot()
@@ -166,7 +167,7 @@ public final class RandomGenerator {
     case .poisson: return Double(gsl_ran_poisson(rng, sampler.a))
     case .empirical:
       // Values at [start, start + n), cumulative probabilities after them; the first cumulative above u.
-      let u = gsl_rng_uniform(rng)
+      let u = uniform()
       let (start, n) = (sampler.tableStart, sampler.tableCount)
       let table = tables.storage
       var low = 0
