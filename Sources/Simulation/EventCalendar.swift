@@ -86,7 +86,7 @@ struct ScheduledEvent: Sendable {
 ///
 /// Arrivals and the work on opportunities are kept apart. There is exactly one pending arrival per
 /// segment, so arrivals sit in a tournament tree over the segments: an arrival handled is replaced
-/// by its segment's next one, which replays log2(segments) matches. The work is a binary heap.
+/// by its segment's next one, which replays log2(segments) matches. The work is a 4-ary heap.
 /// Most events of a busy scenario are arrivals; this keeps them off the heap. Every event takes its
 /// sequence number from one counter, so the order is exactly that of a single heap ordered by
 /// (time, sequence). Storage is reused across replications (`reset`): the event loop allocates
@@ -234,7 +234,8 @@ struct ArrivalTournament: ~Copyable {
   }
 }
 
-/// A binary min-heap of scheduled events by (time, sequence).
+/// A 4-ary min-heap of scheduled events by (time, sequence): half the levels of a binary heap,
+/// and a node's four children are compared as two pairs, then the winners.
 struct EventHeap: ~Copyable {
   private var items = PlainArray<ScheduledEvent>(capacity: 256)
 
@@ -262,14 +263,15 @@ struct EventHeap: ~Copyable {
       changed = true
     }
     guard changed else { return }
-    // Heap order restored bottom-up (Floyd).
+    // Heap order restored bottom-up (Floyd), four children a node.
     items.withUnsafeMutableBufferPointer { h in
-      for start in stride(from: h.count / 2 - 1, through: 0, by: -1) {
+      for start in stride(from: (h.count - 2) / 4, through: 0, by: -1) {
         var parent = start
         while true {
-          var child = 2 * parent + 1
-          guard child < h.count else { break }
-          if child + 1 < h.count, h[child + 1].precedes(h[child]) { child += 1 }
+          let first = 4 * parent + 1
+          guard first < h.count else { break }
+          var child = first
+          for other in (first + 1)..<min(first + 4, h.count) where h[other].precedes(h[child]) { child = other }
           guard h[child].precedes(h[parent]) else { break }
           h.swapAt(parent, child)
           parent = child
@@ -284,7 +286,7 @@ struct EventHeap: ~Copyable {
     items.withUnsafeMutableBufferPointer { h in
       var child = h.count - 1
       while child > 0 {
-        let parent = (child - 1) / 2
+        let parent = (child &- 1) >> 2
         guard item.precedes(h[parent]) else { break }
         h[child] = h[parent]
         child = parent
@@ -302,22 +304,33 @@ struct EventHeap: ~Copyable {
     return top
   }
 
-  /// Puts `item` in the hole at the root: the hole walks down to a leaf along the earlier children
-  /// (one comparison per level, as a select: which child is earlier is a coin toss), then `item`
-  /// sifts up from there (Floyd's bottom-up variant: it usually belongs near the bottom).
+  /// Puts `item` in the hole at the root: the hole walks down to a leaf along the earliest
+  /// children (with four children: the earlier of each pair, then of the two, as selects), then
+  /// `item` sifts up from there (Floyd's bottom-up variant: it usually belongs near the bottom).
   private mutating func siftFromRoot(_ item: ScheduledEvent) {
     items.withUnsafeMutableBufferPointer { h in
       let n = h.count
       var hole = 0
       var child = 1
       while child < n {
-        if child &+ 1 < n { child &+= h[child &+ 1].precedes(h[child]) ? 1 : 0 }
-        h[hole] = h[child]
-        hole = child
-        child = 2 &* hole &+ 1
+        var best = child
+        if child &+ 3 < n {
+          let a = h[child &+ 1].precedes(h[child]) ? child &+ 1 : child
+          let b = h[child &+ 3].precedes(h[child &+ 2]) ? child &+ 3 : child &+ 2
+          best = h[b].precedes(h[a]) ? b : a
+        } else {
+          var other = child &+ 1
+          while other < n {
+            if h[other].precedes(h[best]) { best = other }
+            other &+= 1
+          }
+        }
+        h[hole] = h[best]
+        hole = best
+        child = 4 &* hole &+ 1
       }
       while hole > 0 {
-        let parent = (hole &- 1) / 2
+        let parent = (hole &- 1) >> 2
         guard item.precedes(h[parent]) else { break }
         h[hole] = h[parent]
         hole = parent
