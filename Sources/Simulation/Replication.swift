@@ -268,8 +268,12 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     return plan.relationshipFloor + (1 - plan.relationshipFloor) * recovered
   }
 
+  // The helpers below that read `self` are inlined, or `mutating` when not: a call to a
+  // non-mutating method from an event handler copied the whole replication (1,264 bytes) first.
+
   /// With people: the owner, else its overflow team, if it has room, and the rep who takes the
   /// opportunity (-1 for a team that is one pool of slots); nil when both are full.
+  @inline(__always)
   private func admit(_ owner: Int32) -> (Int32, Int32)? {
     if let seat = room(in: owner) { return (owner, seat) }
     let overflow = plan.teams[Int(owner)].overflow
@@ -278,6 +282,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   }
 
   /// The rep with the most free slots, -1 for a team that is one pool with a free slot, nil when full.
+  @inline(__always)
   private func room(in team: Int32) -> Int32? {
     let people = plan.teams[Int(team)].people
     if people >= 0 {
@@ -292,7 +297,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   /// same seasons meet the same arrivals): the time at which the integrated rate from `time`
   /// reaches that draw.
   @inline(never)
-  private func nextArrival(segment s: Int, after time: Double) -> Double {
+  private mutating func nextArrival(segment s: Int, after time: Double) -> Double {
     let segment = plan.segments[s]
     guard !segment.seasons.isEmpty else { return time + arrivalGenerators[s].exponential(mean: segment.meanInterarrival) }
     return plan.arrivalTime(segment, after: time, reaching: arrivalGenerators[s].exponential(mean: 1))
@@ -300,6 +305,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
 
   /// The account an arrival falls on, with probability proportional to its potential: the first
   /// whose cumulative share exceeds u (binary search).
+  @inline(__always)
   func drawAccount(_ u: Double, among potential: SimulationPlan.Span) -> Int {
     var low = Int(potential.start)
     var high = Int(potential.end) - 1
@@ -396,6 +402,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     beginStage(index)
   }
 
+  @inline(__always)
   private func motionHasSpecialistStage(_ stages: SimulationPlan.Span) -> Bool {
     for k in stages.range where plan.stages[k].engagesSpecialist { return true }
     return false
@@ -514,6 +521,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     enqueue(index, in: queueStart[pool] + grade, pool: pool)
   }
 
+  @inline(__always)
   private func expertQueue(pool: Int, expert: Int, grade: Int) -> Int {
     (Int(plan.pools[pool].expertStart) + expert) * max(plan.gradeMinimums.count, 1) + grade
   }
