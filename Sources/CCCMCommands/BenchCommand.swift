@@ -3,6 +3,7 @@ import Foundation
 import CoverageModel
 import Randomness
 import Reports
+import ScenarioFiles
 import Simulation
 
 struct Bench: ParsableCommand {
@@ -30,12 +31,32 @@ struct Bench: ParsableCommand {
   @Flag(name: .long, help: "Also print the cost of single draws and of starting a stream.")
   var draws = false
 
+  @Option(
+    name: .long,
+    help: "A compiled benchmarks/r1-reference.c: also time the whole `cccm run` of R1 (1,000 replications, one thread) against the whole C program, in alternating pairs.")
+  var reference: String?
+
+  @Flag(
+    name: .long,
+    help: "Also time the whole `cccm compare` of the Northwind baseline and its first nine variants (by name) at 200 replications on all cores.")
+  var northwind = false
+
+  @Option(
+    name: .long, parsing: .unconditional, help: "Alternating pairs (--reference) or runs (--northwind) of whole commands; the median is reported.",
+    transform: { try wholeNumber($0, option: "--pairs", range: "at least 1") })
+  var pairs: Int = 5
+
   func validate() throws {
     guard (1...Scenario.maximumReplications).contains(replications) else {
       throw ValidationError("--replications must be from 1 to \(Scenario.maximumReplications), got \(replications)")
     }
     guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
     if let bad = threads.first(where: { $0 < 1 }) { throw ValidationError("--threads takes counts of at least 1, got \(bad)") }
+    guard pairs >= 1 else { throw ValidationError("--pairs must be at least 1, got \(pairs)") }
+    if let reference, !FileManager.default.isExecutableFile(atPath: reference) {
+      throw ValidationError(
+        "--reference: \(Excerpt.quoted(reference)) is not an executable file; build it with `cc -O2 -o r1-reference benchmarks/r1-reference.c -lgsl -lgslcblas -lm`")
+    }
     try checkGenerator(generator)
   }
 
@@ -81,6 +102,8 @@ struct Bench: ParsableCommand {
     if medians.count > 1, configurations[0] == 1 {
       print(String(format: "scaling:    %.2fx on %d threads", medians[medians.count - 1] / medians[0], configurations[configurations.count - 1]))
     }
+    if let reference { try printEndToEnd(reference: reference, pairs: pairs) }
+    if northwind { try printNorthwindCompare(runs: pairs) }
     if memory {
       for count in [1_000, 10_000] {
         let megabytes = try peakMemoryOfRun(file: file, replications: count, generator: generator)
@@ -88,6 +111,72 @@ struct Bench: ParsableCommand {
       }
     }
   }
+}
+
+/// The whole `cccm run` of R1 (1,000 replications, one thread, CSV to /dev/null) against the
+/// whole C reference program (1,000 replications, one run), timed from outside in alternating
+/// pairs so that a shared machine's noisy spells hit both alike; prints the medians and the
+/// median of the pairs' ratios (C seconds / cccm seconds: above 1, cccm is faster).
+func printEndToEnd(reference: String, pairs: Int) throws {
+  let cccm = try ownExecutable()
+  let run = ["run", "scenarios/bench/r1.yaml", "--replications", "1000", "--threads", "1", "--quiet", "--format", "csv"]
+  var swiftSeconds: [Double] = []
+  var cSeconds: [Double] = []
+  var ratios: [Double] = []
+  for _ in 0..<pairs {
+    let c = try wallSeconds(URL(fileURLWithPath: reference), ["1000", "1"])
+    let swift = try wallSeconds(cccm, run)
+    cSeconds.append(c)
+    swiftSeconds.append(swift)
+    ratios.append(c / swift)
+  }
+  print(
+    String(
+      format: "end to end: whole `cccm run` of R1, 1000 replications, 1 thread: %.2f s; whole C program: %.2f s; ratio C / cccm %.2f (pairs %.2f to %.2f, median of %d)",
+      median(swiftSeconds), median(cSeconds), median(ratios), ratios.min() ?? 0, ratios.max() ?? 0, pairs))
+}
+
+/// The whole `cccm compare` of Northwind's baseline and its first nine variants by name at 200
+/// replications on all cores: the median wall time of `runs` runs.
+func printNorthwindCompare(runs: Int) throws {
+  let directory = "scenarios/northwind/variants"
+  let variants = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted().prefix(9)
+  let arguments = ["compare", "scenarios/northwind/baseline.yaml"] + variants.map { "\(directory)/\($0)" } + ["--replications", "200", "--quiet"]
+  let cccm = try ownExecutable()
+  let seconds = try (0..<runs).map { _ in try wallSeconds(cccm, arguments) }
+  print(
+    String(
+      format: "Northwind compare: baseline + %d variants, 200 replications, all cores: %.2f s (runs %.2f to %.2f, median of %d)",
+      variants.count, median(seconds), seconds.min() ?? 0, seconds.max() ?? 0, runs))
+}
+
+private func median(_ values: [Double]) -> Double {
+  let sorted = values.sorted()
+  return sorted.isEmpty ? 0 : sorted[(sorted.count - 1) / 2]
+}
+
+/// The wall time of a child process run to its end (standard output discarded); an error if it fails.
+private func wallSeconds(_ executable: URL, _ arguments: [String]) throws -> Double {
+  let process = Process()
+  process.executableURL = executable
+  process.arguments = arguments
+  process.standardOutput = FileHandle.nullDevice
+  process.standardError = FileHandle.nullDevice
+  let start = DispatchTime.now().uptimeNanoseconds
+  try process.run()
+  process.waitUntilExit()
+  let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  guard process.terminationStatus == 0 else {
+    printError("cccm bench: `\(executable.path) \(arguments.joined(separator: " "))` failed with exit status \(process.terminationStatus)")
+    throw ExitCode.failure
+  }
+  return seconds
+}
+
+/// This cccm executable, to run whole commands as a planner would.
+private func ownExecutable() throws -> URL {
+  if !CommandLine.arguments[0].contains("/"), let path = findInPath(CommandLine.arguments[0]) { return URL(fileURLWithPath: path) }
+  return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
 }
 
 /// Runs `cccm run FILE --replications N` in a child process and returns its peak resident memory:

@@ -132,9 +132,11 @@ struct CommandLineTests {
     }
     #expect((rate("1 thread:") ?? 0) > 0 && (rate("2 threads:") ?? 0) > 0, "\(result.out)")
     #expect(result.out.contains("scaling:"))
-    for bad in ["--replications=-5", "--runs=0", "--threads=0"] {
+    for bad in ["--replications=-5", "--runs=0", "--threads=0", "--pairs=0", "--reference=scenarios/bench/r1.yaml", "--reference=no/such/program"] {
       #expect(try run(["bench", bad]).status == 64, "\(bad)")
     }
+    let notProgram = try run(["bench", "--reference", "scenarios/bench/r1.yaml"])
+    #expect(notProgram.err.contains("is not an executable file") && notProgram.err.contains("cc -O2"), "\(notProgram.err)")
   }
 
   @Test("every notebook's stored outputs match a fresh run")
