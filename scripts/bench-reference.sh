@@ -9,6 +9,7 @@
 # - Northwind: wall time of the whole `cccm compare` of the baseline and its first nine variants at
 #   200 replications on all cores; with CCCM_BEFORE=path/to/an/older/cccm, in alternation with that
 #   binary, and the ratio older / this.
+# - Northwind with people: the whole compare of the people baseline and three transitions.
 # Above 1, cccm (this build) is the faster. Usage: [CCCM_BEFORE=old-cccm] scripts/bench-reference.sh [pairs (7)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,3 +73,16 @@ printf 'median Northwind compare: %s s over %d runs\n' "$(printf '%s\n' "${times
 if [[ -n "${CCCM_BEFORE:-}" ]]; then
   printf 'median ratio before / this build, Northwind compare: %s over %d pairs\n' "$(printf '%s\n' "${ratios[@]}" | median)" "$pairs"
 fi
+
+# Northwind with people (West's reps ramp, leave and are replaced; two years) and its variants,
+# which are transitions on day 0: the engine's people and transition paths, whole command.
+people=(compare scenarios/northwind/people/baseline.yaml scenarios/northwind/people/west-hires-3.yaml
+  scenarios/northwind/people/split-west.yaml scenarios/northwind/people/solutions-as-product-group.yaml --replications 200 --quiet)
+echo "Northwind with people compare (baseline + 3 transitions, two years, 200 replications, all cores):"
+times=()
+for i in $(seq "$pairs"); do
+  now=$(seconds "$cccm" "${people[@]}")
+  printf '  run %d: %6.2f s\n' "$i" "$now"
+  times+=("$now")
+done
+printf 'median Northwind-with-people compare: %s s over %d runs\n' "$(printf '%s\n' "${times[@]}" | median)" "$pairs"

@@ -46,11 +46,7 @@ struct BacktestCommand: ParsableCommand {
         replications: replications, seed: UInt64(seed), threads: threads)
     } catch {
       printError(error.description)
-      switch error {
-      case .unreadable: throw Exit.fileError
-      case .mapping: throw Exit.invalidMapping
-      case .export: throw Exit.invalidExport
-      }
+      throw Exit.status(of: error)
     }
     var document = BacktestReport.document(result)
     if format == .html {

@@ -43,11 +43,7 @@ struct Fit: ParsableCommand {
       open = OpenPipeline(data, fit: result, mapping: mapping)
     } catch {
       printError(error.description)
-      switch error {
-      case .unreadable: throw Exit.fileError
-      case .mapping: throw Exit.invalidMapping
-      case .export: throw Exit.invalidExport
-      }
+      throw Exit.status(of: error)
     }
     let yaml = ScenarioWriting.yaml(result, mapping: map)
     let fitted: Scenario
@@ -75,5 +71,16 @@ struct Fit: ParsableCommand {
       if format == .html, !quiet { return printReport(document.render(.html)) }
     }
     if !quiet { print(document.render(format), terminator: "") }
+  }
+}
+
+extension Exit {
+  /// The exit status of a calibration input's problem: 2 unreadable, 8 the mapping, 9 the export.
+  static func status(of error: CalibrationError) -> ExitCode {
+    switch error {
+    case .unreadable: fileError
+    case .mapping: invalidMapping
+    case .export: invalidExport
+    }
   }
 }

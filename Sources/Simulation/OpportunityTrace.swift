@@ -90,7 +90,7 @@ extension Simulator {
     guard count > 0 else { return [] }
     let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, count))
     let results = TraceResults(count: count)
-    let next = TraceCounter()
+    let next = WorkCounter()
     let plan = self.plan
     let kind = generator
     let first = replications.lowerBound
@@ -124,14 +124,3 @@ private final class TraceResults: @unchecked Sendable {
   }
 }
 
-private final class TraceCounter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var next = 0
-  func take(below limit: Int) -> Int? {
-    lock.lock()
-    defer { lock.unlock() }
-    guard next < limit else { return nil }
-    next += 1
-    return next - 1
-  }
-}

@@ -95,7 +95,7 @@ private struct SharedBuffer: @unchecked Sendable {
 }
 
 /// Hands out replication numbers to workers and counts finished ones.
-private final class WorkCounter: @unchecked Sendable {
+final class WorkCounter: @unchecked Sendable {
   private let lock = NSLock()
   private var next = 0
   private var finished = 0
