@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The engine and the statistics are compiled with optimisation in debug builds too, so `swift test`
+/// (whose statistical tests and notebook check run many thousands of replications) takes minutes,
+/// not quarter-hours; `-assert-config Debug` keeps `assert` (the engine's index checks) on, as at
+/// -Onone. The later `-O` overrides SwiftPM's `-Onone`; `-enable-testing` still applies.
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O", "-assert-config", "Debug"], .when(configuration: .debug))]
+
 let package = Package(
   name: "cccm",
   platforms: [.macOS(.v13)],
@@ -35,22 +41,23 @@ let package = Package(
     // and Simulation <- Reports <- CCCMCommands <- cccm; Charts (no dependencies) <- Reports.
 
     /// Plain value types of the coverage model: segments, motions, teams, pools, distributions.
-    .target(name: "CoverageModel"),
+    .target(name: "CoverageModel", swiftSettings: optimisedInDebug),
     /// GSL behind a Swift face: generators, keyed streams, distribution sampling, CDFs and quantiles.
-    .target(name: "Randomness", dependencies: ["CoverageModel", "CGSL"]),
+    .target(name: "Randomness", dependencies: ["CoverageModel", "CGSL"], swiftSettings: optimisedInDebug),
     /// Scenario files: YAML decoding with locations, validation, variants and changes, show and diff.
     .target(name: "ScenarioFiles", dependencies: ["CoverageModel", "Randomness", "Yams", .product(name: "CSV", package: "CSV.swift")]),
     /// The discrete-event Monte Carlo engine and its parallel replication runner.
-    .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness"]),
+    .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness"], swiftSettings: optimisedInDebug),
     /// Summaries, confidence intervals, paired comparisons and queueing theory (Erlang B and C).
-    .target(name: "Estimation", dependencies: ["Randomness"]),
+    .target(name: "Estimation", dependencies: ["Randomness"], swiftSettings: optimisedInDebug),
     /// Experiments: runs of scenarios on common random numbers, sequential precision, results files.
-    .target(name: "Experiments", dependencies: ["CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation"]),
+    .target(name: "Experiments", dependencies: ["CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation"], swiftSettings: optimisedInDebug),
     /// Calibration: a scenario fitted from a CRM export (arrivals, competing-risk outcomes, cycle
     /// times and deal sizes by censored maximum likelihood, teams), with its evidence.
     .target(
       name: "Calibration",
-      dependencies: ["CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Simulation", "Yams", .product(name: "CSV", package: "CSV.swift")]),
+      dependencies: ["CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Simulation", "Yams", .product(name: "CSV", package: "CSV.swift")],
+      swiftSettings: optimisedInDebug),
     /// Tables in terminal, Markdown, CSV, JSON and HTML form, and the charts of each report.
     .target(name: "Reports", dependencies: ["Estimation", "Simulation", "Calibration", "Charts"]),
     /// A small SVG drawing layer: scales, nice ticks, axes, bars, bands, lines, points, text (no dependencies).
