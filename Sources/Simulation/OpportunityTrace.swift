@@ -66,7 +66,7 @@ extension Replication {
     let segment = plan.segments[Int(opportunity.segment)]
     generator.select(key: opportunity.key, attribute: Attribute.account)
     let u = generator.uniform()
-    let account = segment.potential.isEmpty ? min(Int(u * segment.accounts), Int(segment.accounts) - 1) : drawAccount(u, among: segment.potential)
+    let account = segment.potential.isEmpty ? min(Int(u * segment.accounts), Int(segment.accounts) - 1) : plan.account(at: u, of: segment)
     trace.open(
       TracedOpportunity(
         segment: Int(opportunity.segment), arrival: arrival, pipelineRow: -1, account: account, team: Int(opportunity.team),

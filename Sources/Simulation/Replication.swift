@@ -207,7 +207,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       let accountKey = StreamKey.opportunity(segmentKey: segmentKeys[s], index: index)
       key = accountKey
       let (position, account) = accountPosition(key: accountKey, in: segment)
-      if segment.sizeElastic { sizeFactor = plan.sizeFactors[Int(segment.potential.start) + account] }
+      if segment.sizeElastic { sizeFactor = plan.rankedAccounts[Int(segment.potential.start) + account].sizeFactor }
       slice = self.slice(at: position, among: segment.slices, in: plan.slices)
     }
     let owner = plan.slices[slice].owner
@@ -245,7 +245,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     generator.select(key: key, attribute: Attribute.account)
     let u = generator.uniform()
     if segment.potential.isEmpty { return (Double(Int(u * segment.accounts)) / segment.accounts, 0) }
-    let account = drawAccount(u, among: segment.potential)
+    let account = plan.account(at: u, of: segment)
     return (Double(account) / segment.accounts, account)
   }
 
@@ -301,19 +301,6 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     let segment = plan.segments[s]
     guard !segment.seasons.isEmpty else { return time + arrivalGenerators[s].exponential(mean: segment.meanInterarrival) }
     return plan.arrivalTime(segment, after: time, reaching: arrivalGenerators[s].exponential(mean: 1))
-  }
-
-  /// The account an arrival falls on, with probability proportional to its potential: the first
-  /// whose cumulative share exceeds u (binary search).
-  @inline(__always)
-  func drawAccount(_ u: Double, among potential: SimulationPlan.Span) -> Int {
-    var low = Int(potential.start)
-    var high = Int(potential.end) - 1
-    while low < high {
-      let mid = (low + high) / 2
-      if plan.accountCumulative[mid] > u { high = mid } else { low = mid + 1 }
-    }
-    return low - Int(potential.start)
   }
 
   private mutating func accept(segment s: Int, team t: Int, seat: Int32, key: UInt64, sizeFactor: Double, relationship: Double, counted: Bool) {

@@ -27,14 +27,23 @@ struct SimulationPlan: Sendable {
     var slices: Span
     /// The customer's own motion (its stages in `stages`), or empty: the team's.
     var motion: Span
-    /// Accounts ranked by potential (in `accountCumulative` and `sizeFactors`), or empty: equal accounts.
+    /// Accounts ranked by potential (in `rankedAccounts`), or empty: equal accounts; and their
+    /// guide table (in `accountGuide`, one entry more than it has buckets).
     var potential: Span
+    var guide: Span
     /// Whether deal sizes follow account potential (an account is drawn even with one owner).
     var sizeElastic: Bool
     /// Whether an arrival draws its account: several owners, or deal sizes that follow potential.
     var drawsAccount: Bool
     /// Arrival rates per day by month of the year (in `seasonRates`), or empty: a constant rate.
     var seasons: Span
+  }
+  /// An account of a segment whose accounts differ in potential, in rank order: the cumulative
+  /// share of potential up to and including it, and the factor on its deal sizes (together: the
+  /// draw of an arrival's account reads one cache line).
+  struct AccountPlan: Sendable, BitwiseCopyable {
+    var cumulative: Double
+    var sizeFactor: Double
   }
   /// A solution need: the cumulative probability up to and including it, and the solution.
   struct NeedPlan: Sendable, BitwiseCopyable {
@@ -193,8 +202,8 @@ struct SimulationPlan: Sendable {
   var stages: [StagePlan] = []
   var embedded: [EmbeddedPlan] = []
   var candidates: [CandidatePlan] = []
-  var accountCumulative: [Double] = []
-  var sizeFactors: [Double] = []
+  var rankedAccounts: [AccountPlan] = []
+  var accountGuide: [Int32] = []
   var samplerTables = SamplerTables()
   /// Each desk's identity across organisations ("group NAME", or "embedded TEAM SOLUTION").
   var deskNames: [String] = []
@@ -260,7 +269,7 @@ struct SimulationPlan: Sendable {
         case .uncovered: slices.append(SlicePlan(upper: slice.upper, owner: -1))
         }
       }
-      let potentialStart = Int32(accountCumulative.count)
+      let potentialStart = Int32(rankedAccounts.count)
       let potentials = segment.accountPotentials()
       if !potentials.isEmpty {
         let sum = potentials.reduce(0, +)
@@ -268,10 +277,15 @@ struct SimulationPlan: Sendable {
         var running = 0.0
         for value in potentials {
           running += value
-          accountCumulative.append(running / sum)
-          sizeFactors.append(segment.sizeElasticity == 0 || mean <= 0 ? 1 : Foundation.pow(value / mean, segment.sizeElasticity))
+          rankedAccounts.append(
+            AccountPlan(
+              cumulative: running / sum,
+              sizeFactor: segment.sizeElasticity == 0 || mean <= 0 ? 1 : Foundation.pow(value / mean, segment.sizeElasticity)))
         }
       }
+      let potential = Span(start: potentialStart, end: Int32(rankedAccounts.count))
+      let guideStart = Int32(accountGuide.count)
+      if !potential.isEmpty { addGuide(potential) }
       let seasonStart = Int32(seasonRates.count)
       if let factors = segment.seasonality ?? s.seasonality {
         let mean = factors.reduce(0, +) / 12
@@ -284,7 +298,7 @@ struct SimulationPlan: Sendable {
           dealSize: samplerTables.compile(segment.dealSize), decisionMakers: segment.decisionMakers.map { samplerTables.compile($0) },
           needs: Span(start: needStart, end: Int32(needs.count)), slices: Span(start: sliceStart, end: Int32(slices.count)),
           motion: segment.motion.flatMap { motionStages[$0] } ?? Span(start: 0, end: 0),
-          potential: Span(start: potentialStart, end: Int32(accountCumulative.count)),
+          potential: potential, guide: Span(start: guideStart, end: Int32(accountGuide.count)),
           sizeElastic: segment.accountPotential != nil && segment.sizeElasticity != 0,
           drawsAccount: slices.count - Int(sliceStart) > 1 || (segment.accountPotential != nil && segment.sizeElasticity != 0),
           seasons: Span(start: seasonStart, end: Int32(seasonRates.count))))
@@ -383,6 +397,36 @@ struct SimulationPlan: Sendable {
         tenureMonths: p.tenureMonths.map { samplerTables.compile($0) }, attritionPerDay: p.attritionRateYear / 365,
         backfill: samplerTables.compile(p.backfillDays), handoverLoss: p.handoverLoss, quota: p.quotaPerRepYear ?? 0,
         costPerRepYear: team.costPerRepYear, costPerHire: p.costPerHire))
+  }
+
+  /// The guide table of a segment's ranked accounts (Chen and Asau's index table): with m buckets
+  /// (twice the accounts), entry k is the first account whose cumulative share times m reaches k,
+  /// or the last account. A draw u falls in bucket `Int(u * m)`; rounding is monotone, so every
+  /// account whose share exceeds u has its share times m at or above that bucket, and the first
+  /// of them is at or after the entry: a scan from there finds it in one or two steps on average
+  /// (a binary search over all of them took a dozen unpredictable ones), the same account for
+  /// every u. (Shares that are not numbers, from potentials that are all 0, end every scan at
+  /// the last account.)
+  private mutating func addGuide(_ potential: Span) {
+    let buckets = 2 * potential.range.count
+    let last = Int(potential.end) - 1
+    var i = Int(potential.start)
+    for k in 0...buckets {
+      while i < last, !(rankedAccounts[i].cumulative * Double(buckets) >= Double(k)) { i += 1 }
+      accountGuide.append(Int32(i))
+    }
+  }
+
+  /// The account (its rank) an arrival of a segment with ranked accounts falls on, from its draw
+  /// `u` in [0, 1): with probability proportional to its potential, the first whose cumulative
+  /// share exceeds u (the last if none does), found from the guide table (`addGuide`).
+  @inline(__always)
+  func account(at u: Double, of segment: SegmentPlan) -> Int {
+    let buckets = Int(segment.guide.end - segment.guide.start) - 1
+    var i = Int(accountGuide[Int(segment.guide.start) + Int(u * Double(buckets))])
+    let last = Int(segment.potential.end) - 1
+    while i < last, !(rankedAccounts[i].cumulative > u) { i += 1 }
+    return i - Int(segment.potential.start)
   }
 
   /// The desk of a specialist team's group, made on first use so every solution of a group shares it.
