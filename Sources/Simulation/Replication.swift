@@ -186,11 +186,11 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   // MARK: - Arrivals and coverage (docs/model.md)
 
   private mutating func arrive(segment s: Int) {
-    let segment = plan.segments[s]
+    // The segment's fields are read where used (as in `accept`): a copy of its plan is made whole.
     let index = arrivalIndex[s]
     arrivalIndex[s] += 1
-    if segment.seasons.isEmpty {
-      calendar.schedule(.arrival(segment: Int32(s)), at: now + arrivalGenerators[s].exponential(mean: segment.meanInterarrival))
+    if plan.segments[s].seasons.isEmpty {
+      calendar.schedule(.arrival(segment: Int32(s)), at: now + arrivalGenerators[s].exponential(mean: plan.segments[s].meanInterarrival))
     } else {
       calendar.schedule(.arrival(segment: Int32(s)), at: nextArrival(segment: s, after: now))
     }
@@ -199,16 +199,17 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
 
     // The opportunity's key, made when first needed: a blocked arrival in a one-owner segment never needs it.
     var key: UInt64?
-    var slice = Int(segment.slices.start)
+    let slices = plan.segments[s].slices
+    var slice = Int(slices.start)
     var sizeFactor = 1.0
-    if segment.drawsAccount {
+    if plan.segments[s].drawsAccount {
       // Which account, hence whose territory; a segment with one owner needs no draw (and skipping it
       // changes no other draw: every attribute has its own stream).
       let accountKey = StreamKey.opportunity(segmentKey: segmentKeys[s], index: index)
       key = accountKey
-      let (position, account) = accountPosition(key: accountKey, in: segment)
-      if segment.sizeElastic { sizeFactor = plan.rankedAccounts[Int(segment.potential.start) + account].sizeFactor }
-      slice = self.slice(at: position, among: segment.slices, in: plan.slices)
+      let (position, account) = accountPosition(key: accountKey, in: plan.segments[s])
+      if plan.segments[s].sizeElastic { sizeFactor = plan.rankedAccounts[Int(plan.segments[s].potential.start) + account].sizeFactor }
+      slice = self.slice(at: position, among: slices, in: plan.slices)
     }
     let owner = plan.slices[slice].owner
     guard owner >= 0 else {
@@ -304,8 +305,9 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   }
 
   private mutating func accept(segment s: Int, team t: Int, seat: Int32, key: UInt64, sizeFactor: Double, relationship: Double, counted: Bool) {
-    let segment = plan.segments[s]
-    let team = plan.teams[t]
+    // The segment's and team's fields are read where used: copies of the two plans (`let segment =
+    // plan.segments[s]`) were made whole, about 80 instructions an acceptance, as the calls below
+    // could change `plan` for all the compiler knows.
     if counted { metrics.accepted(segment: s) }
     occupyTeam(t, by: 1)
 
@@ -313,12 +315,13 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     opportunity.key = key
     opportunity.segment = Int32(s)
     opportunity.team = Int32(t)
-    opportunity.stages = segment.motion.isEmpty ? team.stages : segment.motion
+    let motion = plan.segments[s].motion
+    opportunity.stages = motion.isEmpty ? plan.teams[t].stages : motion
     opportunity.arrival = now
 
     generator.select(key: key, attribute: Attribute.dealSize)
     // The deal for this account's size; its grade follows from it (before any specialist uplift).
-    let value = generator.sample(segment.dealSize, from: plan.samplerTables) * sizeFactor
+    let value = generator.sample(plan.segments[s].dealSize, from: plan.samplerTables) * sizeFactor
     var grade = 0
     while grade < plan.gradeMinimums.count - 1, value < plan.gradeMinimums[grade] { grade += 1 }
     opportunity.grade = Int32(grade)
@@ -331,15 +334,16 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     if seat >= 0 {
       workforce.take(seat)
       opportunity.rep = seat
-      if plan.people[Int(team.people)].rampWin { factor *= workforce.productivity(Int(seat), at: now, plan: plan) }
+      if plan.people[Int(plan.teams[t].people)].rampWin { factor *= workforce.productivity(Int(seat), at: now, plan: plan) }
     }
-    if team.newHireShare > 0 {
+    let newHireShare = plan.teams[t].newHireShare
+    if newHireShare > 0 {
       generator.select(key: key, attribute: Attribute.newHire)
-      if generator.uniform() < team.newHireShare { factor *= team.newHireWinFactor }
+      if generator.uniform() < newHireShare { factor *= plan.teams[t].newHireWinFactor }
     }
-    if let coverage = team.relationshipCoverage {
+    if let coverage = plan.teams[t].relationshipCoverage {
       var decisionMakers = 1
-      if let sampler = segment.decisionMakers {
+      if let sampler = plan.segments[s].decisionMakers {
         generator.select(key: key, attribute: Attribute.decisionMakers)
         // Rounded, at least 1; a draw beyond a billion (validation keeps distributions finite) is a billion.
         let drawn = generator.sample(sampler, from: plan.samplerTables).rounded()
@@ -349,15 +353,17 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       let share = min(1, max(0, generator.sample(coverage, from: plan.samplerTables))) * relationship
       generator.select(key: key, attribute: Attribute.reached)
       let reached = generator.binomial(p: share, trials: decisionMakers)
-      factor *= team.espFloor + (1 - team.espFloor) * Double(reached) / Double(decisionMakers)
-    } else if segment.decisionMakers != nil {
+      let espFloor = plan.teams[t].espFloor
+      factor *= espFloor + (1 - espFloor) * Double(reached) / Double(decisionMakers)
+    } else if plan.segments[s].decisionMakers != nil {
       // ESP+ belongs to the customer: an owner without a relationship programme reaches none.
-      factor *= team.espFloor
+      factor *= plan.teams[t].espFloor
     }
-    if !segment.needs.isEmpty {
+    let needs = plan.segments[s].needs
+    if !needs.isEmpty {
       generator.select(key: key, attribute: Attribute.solution)
       let u = generator.uniform()
-      if let need = segment.needs.range.first(where: { u < plan.needs[$0].cumulative }) {
+      if let need = needs.range.first(where: { u < plan.needs[$0].cumulative }) {
         opportunity.solution = plan.needs[need].solution
         opportunity.awaitsSpecialist = true
       }
@@ -647,23 +653,25 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     var advances: Bool
     var spent = elapsed
     while true {
-      let stage = plan.stages[first + k]
+      // The stage's fields are read where used (a copy of its plan is made whole).
+      let stage = first + k
       generator.select(key: key, attribute: Attribute.stageDays(k))
       if spent > 0 {
-        end += generator.sampleBeyond(stage.days, elapsed: spent / daysFactor, from: plan.samplerTables) * daysFactor
+        end += generator.sampleBeyond(plan.stages[stage].days, elapsed: spent / daysFactor, from: plan.samplerTables) * daysFactor
         spent = 0
       } else {
-        end += generator.sample(stage.days, from: plan.samplerTables) * daysFactor
+        end += generator.sample(plan.stages[stage].days, from: plan.samplerTables) * daysFactor
       }
-      var p = stage.advance
-      if first + k == last {
+      let advance = plan.stages[stage].advance
+      var p = advance
+      if stage == last {
         // The quarter-end push: a deal closing in a quarter's last days is pulled in more often.
         let push = pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= pushDays
-        p = min(1, push ? stage.advance * winFactor * plan.pushFactor : stage.advance * winFactor)
+        p = min(1, push ? advance * winFactor * plan.pushFactor : advance * winFactor)
       }
       generator.select(key: key, attribute: Attribute.stageOutcome(k))
       advances = generator.uniform() < p
-      guard advances, first + k < last, !stage.endsRun else { break }
+      guard advances, stage < last, !plan.stages[stage].endsRun else { break }
       k += 1
     }
     opportunities[Int(index)].stage = Int32(k)
