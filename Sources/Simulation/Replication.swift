@@ -569,13 +569,10 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     scheduleStageEnd(index)
   }
 
-  /// The first request still waiting in `queue` (stale entries, given up, are dropped).
-  private mutating func firstWaiting(_ queue: Int, expertQueue: Bool = false) -> (Int32, UInt32)? {
-    while let (next, token) = expertQueue ? expertQueues[queue].first : queues[queue].first {
-      if opportunities[Int(next)].waiting, opportunities[Int(next)].token == token { return (next, token) }
-      if expertQueue { _ = expertQueues[queue].popFirst() } else { _ = queues[queue].popFirst() }
-    }
-    return nil
+  /// Whether a queue entry is a request still waiting (it has not given up, or been served since).
+  @inline(__always)
+  private func isWaiting(_ entry: (Int32, UInt32)) -> Bool {
+    opportunities[Int(entry.0)].waiting && opportunities[Int(entry.0)].token == entry.1
   }
 
   /// The next request a freed expert of the pool serves, taken off its queue: by grade when
@@ -583,8 +580,8 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   @inline(__always)
   private mutating func nextWaiting(pool: Int) -> Int32? {
     for queue in queueStart[pool]..<queueStart[pool + 1] {
-      while let (next, token) = queues[queue].popFirst() {
-        if opportunities[Int(next)].waiting, opportunities[Int(next)].token == token { return next }
+      while let entry = queues[queue].popFirst() {
+        if isWaiting(entry) { return entry.0 }
       }
     }
     return nil
@@ -593,11 +590,25 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   /// For a tracked expert: the requests waiting for that expert and those waiting for any, in
   /// policy order (grade, then the earlier request).
   private mutating func nextWaiting(pool: Int, expert: Int) -> Int32? {
+    // Each queue is read and popped on its own: one expression choosing between `queues` and
+    // `expertQueues` made both unique (two runtime checks) on every read.
     for grade in 0..<(queueStart[pool + 1] - queueStart[pool]) {
       let general = queueStart[pool] + grade
       let own = plan.pools[pool].coordinate ? expertQueue(pool: pool, expert: expert, grade: grade) : -1
-      let mine = own >= 0 ? firstWaiting(own, expertQueue: true) : nil
-      let any = firstWaiting(general)
+      var mine: (Int32, UInt32)?
+      if own >= 0 {
+        // Entries of requests that gave up are dropped.
+        mine = expertQueues[own].first
+        while let entry = mine, !isWaiting(entry) {
+          _ = expertQueues[own].popFirst()
+          mine = expertQueues[own].first
+        }
+      }
+      var any = queues[general].first
+      while let entry = any, !isWaiting(entry) {
+        _ = queues[general].popFirst()
+        any = queues[general].first
+      }
       switch (mine, any) {
       case (nil, nil): continue
       case (let m?, let a?) where m.1 < a.1:
