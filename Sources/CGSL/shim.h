@@ -4,6 +4,8 @@
 //   numbers: as easy as 1, 2, 3", SC'11) registered as a custom `gsl_rng_type`, so every `gsl_ran_*`
 //   sampler draws from it. Its output is a pure function of (key, attribute, draw number): selecting a
 //   stream is three stores, which is what docs/model.md per-opportunity streams need.
+//   `cccm_philox_select_drawing()` selects one stream and draws once from another, the two first
+//   blocks computed side by side.
 // - `cccm_rng_type_named()`: GSL's own generators by name (the global `gsl_rng_*` type pointers are
 //   mutable globals that Swift 6 refuses to read).
 #ifndef CCCM_GSL_SHIM_H
@@ -29,8 +31,8 @@ typedef struct {
   uint64_t key;       // the stream's key (e.g. a hash of seed, replication, segment, opportunity)
   uint64_t attribute; // the attribute's fixed place in that stream (high word of the counter)
   uint64_t counter;   // block number within the attribute (low word of the counter)
-  uint64_t spare;     // second word of the last block
-  int has_spare;
+  uint64_t block[2];  // the last block computed
+  int used;           // words of `block` already drawn (2: none left)
 } cccm_philox_state;
 
 // One Philox round: multiply, swap halves, mix in the key; then bump the key (Weyl sequence).
@@ -54,16 +56,35 @@ static inline void cccm_philox_block(uint64_t key, uint64_t c0, uint64_t c1,
 }
 
 static inline uint64_t cccm_philox_next(cccm_philox_state *s) {
-  if (s->has_spare) {
-    s->has_spare = 0;
-    return s->spare;
-  }
-  uint64_t a, b;
-  cccm_philox_block(s->key, s->counter, s->attribute, &a, &b);
+  if (s->used < 2) return s->block[s->used++];
+  cccm_philox_block(s->key, s->counter, s->attribute, &s->block[0], &s->block[1]);
   s->counter++;
-  s->spare = b;
-  s->has_spare = 1;
-  return a;
+  s->used = 1;
+  return s->block[0];
+}
+
+// Two blocks of the same key side by side: two independent chains of multiplies, which the
+// processor runs in parallel, so the pair takes about the time of one.
+#define CCCM_PHILOX_ROUND_PAIR                                   \
+  do {                                                           \
+    __uint128_t product = (__uint128_t)M * c0;                   \
+    __uint128_t other = (__uint128_t)M * d0;                     \
+    c0 = (uint64_t)(product >> 64) ^ key ^ c1;                   \
+    c1 = (uint64_t)product;                                      \
+    d0 = (uint64_t)(other >> 64) ^ key ^ d1;                     \
+    d1 = (uint64_t)other;                                        \
+    key += W;                                                    \
+  } while (0)
+
+static inline void cccm_philox_block_pair(uint64_t key, uint64_t c0, uint64_t c1, uint64_t d0, uint64_t d1,
+                                          uint64_t out[2], uint64_t *other) {
+  const uint64_t M = 0xD2B74407B1CE6E93ULL;
+  const uint64_t W = 0x9E3779B97F4A7C15ULL;
+  CCCM_PHILOX_ROUND_PAIR; CCCM_PHILOX_ROUND_PAIR; CCCM_PHILOX_ROUND_PAIR; CCCM_PHILOX_ROUND_PAIR; CCCM_PHILOX_ROUND_PAIR;
+  CCCM_PHILOX_ROUND_PAIR; CCCM_PHILOX_ROUND_PAIR; CCCM_PHILOX_ROUND_PAIR; CCCM_PHILOX_ROUND_PAIR; CCCM_PHILOX_ROUND_PAIR;
+  out[0] = c0;
+  out[1] = c1;
+  *other = d0;
 }
 
 static void cccm_philox_set(void *vstate, unsigned long seed) {
@@ -71,7 +92,7 @@ static void cccm_philox_set(void *vstate, unsigned long seed) {
   s->key = (uint64_t)seed;
   s->attribute = 0;
   s->counter = 0;
-  s->has_spare = 0;
+  s->used = 2;
 }
 
 static unsigned long cccm_philox_get(void *vstate) {
@@ -97,7 +118,21 @@ static inline void cccm_philox_select(gsl_rng *r, uint64_t key, uint64_t attribu
   s->key = key;
   s->attribute = attribute;
   s->counter = 0;
-  s->has_spare = 0;
+  s->used = 2;
+}
+
+/// Points a Philox generator at the stream (key, attribute) as `cccm_philox_select` does, and
+/// returns the first uniform draw of stream (key, once), a stream drawn once: the first blocks of
+/// both are computed side by side (`cccm_philox_block_pair`), the first kept for the draws to come.
+static inline double cccm_philox_select_drawing(gsl_rng *r, uint64_t key, uint64_t attribute, uint64_t once) {
+  cccm_philox_state *s = (cccm_philox_state *)r->state;
+  uint64_t drawn;
+  cccm_philox_block_pair(key, 0, attribute, 0, once, s->block, &drawn);
+  s->key = key;
+  s->attribute = attribute;
+  s->counter = 1;
+  s->used = 0;
+  return (double)(drawn >> 11) * 0x1.0p-53;
 }
 
 /// A uniform draw in [0, 1) from a Philox generator: what `gsl_rng_uniform` returns, without its

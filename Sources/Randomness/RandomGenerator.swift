@@ -116,6 +116,19 @@ public final class RandomGenerator {
     }
   }
 
+  /// Points the generator at draw 0 of stream (key, attribute), as `select` does, and returns the
+  /// first uniform draw of stream (key, `once`), a stream the caller draws only that once. With
+  /// Philox the first blocks of the two streams are computed side by side, in about the time of
+  /// one; the numbers are those of selecting `once`, drawing, then selecting `attribute`.
+  @inlinable @inline(__always)
+  public func select(key: UInt64, attribute: UInt64, drawingOnce once: UInt64) -> Double {
+    if isPhilox { return cccm_philox_select_drawing(rng, key, attribute, once) }
+    select(key: key, attribute: once)
+    let u = gsl_rng_uniform(rng)
+    select(key: key, attribute: attribute)
+    return u
+  }
+
   /// A uniform draw in [0, 1) (`gsl_rng_uniform`; Philox's drawn inline, the same numbers).
   @inlinable @inline(__always)
   public func uniform() -> Double { isPhilox ? cccm_philox_uniform(rng) : gsl_rng_uniform(rng) }

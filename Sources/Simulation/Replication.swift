@@ -319,7 +319,14 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     opportunity.stages = motion.isEmpty ? plan.teams[t].stages : motion
     opportunity.arrival = now
 
-    generator.select(key: key, attribute: Attribute.dealSize)
+    // The new-hire draw is made with the deal size's stream selected: their first blocks side by side.
+    let newHireShare = plan.teams[t].newHireShare
+    var newHireDraw = 1.0
+    if newHireShare > 0 {
+      newHireDraw = generator.select(key: key, attribute: Attribute.dealSize, drawingOnce: Attribute.newHire)
+    } else {
+      generator.select(key: key, attribute: Attribute.dealSize)
+    }
     // The deal for this account's size; its grade follows from it (before any specialist uplift).
     let value = generator.sample(plan.segments[s].dealSize, from: plan.samplerTables) * sizeFactor
     var grade = 0
@@ -336,11 +343,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       opportunity.rep = seat
       if plan.people[Int(plan.teams[t].people)].rampWin { factor *= workforce.productivity(Int(seat), at: now, plan: plan) }
     }
-    let newHireShare = plan.teams[t].newHireShare
-    if newHireShare > 0 {
-      generator.select(key: key, attribute: Attribute.newHire)
-      if generator.uniform() < newHireShare { factor *= plan.teams[t].newHireWinFactor }
-    }
+    if newHireDraw < newHireShare { factor *= plan.teams[t].newHireWinFactor }
     if let coverage = plan.teams[t].relationshipCoverage {
       var decisionMakers = 1
       if let sampler = plan.segments[s].decisionMakers {
@@ -666,7 +669,8 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     while true {
       // The stage's fields are read where used (a copy of its plan is made whole).
       let stage = first + k
-      generator.select(key: key, attribute: Attribute.stageDays(k))
+      // The outcome's draw is made with the days' stream selected: their first blocks side by side.
+      let outcome = generator.select(key: key, attribute: Attribute.stageDays(k), drawingOnce: Attribute.stageOutcome(k))
       if spent > 0 {
         end += generator.sampleBeyond(plan.stages[stage].days, elapsed: spent / daysFactor, from: plan.samplerTables) * daysFactor
         spent = 0
@@ -680,8 +684,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
         let push = pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= pushDays
         p = min(1, push ? advance * winFactor * plan.pushFactor : advance * winFactor)
       }
-      generator.select(key: key, attribute: Attribute.stageOutcome(k))
-      advances = generator.uniform() < p
+      advances = outcome < p
       guard advances, stage < last, !plan.stages[stage].endsRun else { break }
       k += 1
     }

@@ -36,6 +36,27 @@ struct StreamTests {
     #expect(firstDraws(other, key: 42, attribute: 3, count: 50) == first)
   }
 
+  @Test(
+    "select(drawingOnce:) gives the once-drawn stream's first draw and leaves the selected stream at draw 0",
+    arguments: ["philox", "taus2", "mt19937"])
+  func selectDrawingOnce(name: String) throws {
+    let kind = try #require(GeneratorKind(name: name))
+    let generator = RandomGenerator(kind: kind)
+    let expected = RandomGenerator(kind: kind)
+    for i in 0..<200 as Range<UInt64> {
+      let (key, attribute, once) = (StreamKey.mix(i), StreamKey.mix(i + 1000) % 64, StreamKey.mix(i + 2000) % 64)
+      // Whatever was drawn before, and a different stream selected.
+      _ = firstDraws(generator, key: StreamKey.mix(i + 3000), attribute: 1, count: Int(i % 3))
+      let u = generator.select(key: key, attribute: attribute, drawingOnce: once)
+      #expect(u == firstDraws(expected, key: key, attribute: once, count: 1)[0])
+      // Uniforms (both words of a Philox block and the next block), then a sampler's draws.
+      let after = (0..<5).map { _ in generator.uniform() } + [generator.sample(Sampler(.gamma, 2.5, 1.5), from: SamplerTables())]
+      expected.select(key: key, attribute: attribute)
+      let plain = (0..<5).map { _ in expected.uniform() } + [expected.sample(Sampler(.gamma, 2.5, 1.5), from: SamplerTables())]
+      #expect(after == plain)
+    }
+  }
+
   @Test("different keys and attributes give different draws")
   func differentKeysDiffer() {
     let generator = RandomGenerator()
@@ -84,3 +105,4 @@ struct StreamTests {
     #expect(GeneratorKind.availableNames.contains("ranlxd2"))
   }
 }
+
