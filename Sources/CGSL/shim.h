@@ -55,7 +55,8 @@ static inline void cccm_philox_block(uint64_t key, uint64_t c0, uint64_t c1,
   *out1 = c1;
 }
 
-static inline uint64_t cccm_philox_next(cccm_philox_state *s) {
+// Inlined into each draw (left to itself, the compiler calls it).
+static inline __attribute__((always_inline)) uint64_t cccm_philox_next(cccm_philox_state *s) {
   if (s->used < 2) return s->block[s->used++];
   cccm_philox_block(s->key, s->counter, s->attribute, &s->block[0], &s->block[1]);
   s->counter++;
