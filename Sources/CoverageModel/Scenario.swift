@@ -14,6 +14,10 @@ public struct Scenario: Hashable, Sendable {
   public static let maximumDays = 36_525.0
   /// Opportunities one replication may be expected to meet (about a minute of engine time each).
   public static let maximumArrivals = 100_000_000.0
+  /// Events one replication may be expected to schedule (2^34; the engine's calendar numbers
+  /// twice as many): validation counts an opportunity as 2 + 4 x its motion's stages (its arrival
+  /// and a stage end, a presales service, a patience clock and a request a stage).
+  public static let maximumEvents = 17_179_869_184.0
 
   public var name: String
   public var description: String = ""

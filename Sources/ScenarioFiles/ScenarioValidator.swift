@@ -152,6 +152,14 @@ struct ScenarioValidator {
         error(
           "segments",
           "a replication would simulate about \(expected.isFinite ? formatCount(Int(min(expected, 9e18))) : "infinitely many") opportunities (accounts x opportunities_per_account_year over \(formatNumber(days)) days); cccm simulates at most \(formatCount(Int(Scenario.maximumArrivals))) a replication: check accounts, opportunities_per_account_year and the horizon")
+      } else if let longest = scenario.motions.max(by: { $0.stages.count < $1.stages.count }) {
+        let perOpportunity = Double(2 + 4 * longest.stages.count)
+        let events = (expected + Double(scenario.pipeline.count)) * perOpportunity
+        if events > Scenario.maximumEvents {
+          error(
+            "motions.\(longest.name).stages",
+            "a replication would schedule about \(formatCount(Int(events))) events (about \(formatCount(Int(expected))) opportunities, each up to \(Int(perOpportunity)) with \(longest.stages.count) stages); cccm schedules at most \(formatCount(Int(Scenario.maximumEvents))) a replication: use fewer stages, fewer opportunities or a shorter horizon")
+        }
       }
     }
     let limit = Scenario.maximumSlots

@@ -7,35 +7,58 @@ enum Event: Sendable, Equatable {
   /// An opportunity reaches the end of its current stage.
   case stageDone(opportunity: Int32)
   /// A presales request's patience runs out (ignored unless `token` still matches the request).
-  case patienceOut(opportunity: Int32, token: UInt32)
+  /// The token is the event's own sequence number, taken by `EventCalendar.newToken()`.
+  case patienceOut(opportunity: Int32, token: UInt64)
   /// A rep leaves their seat (teams whose reps are people).
   case repLeaves(seat: Int32)
   /// A new rep fills a seat: a backfill or a planned hire.
   case seatFilled(seat: Int32)
 }
 
-/// An event in the calendar, packed into 24 bytes: the heap moves these around a lot.
+/// An event in the calendar, packed into 16 bytes: the heap moves these around a lot, and a node's
+/// four children fill one 64-byte cache line.
 struct ScheduledEvent: Sendable {
   /// The time as an unsigned integer in the same order (`timeKey(_:)`), so that (time, order)
   /// compares as one 128-bit integer: three instructions, no floating-point compare.
   var timeKey: UInt64
-  /// The scheduling sequence number (high 61 bits) and the event's kind (low 3 bits). Sequence
-  /// numbers are unique, so ordering by `order` is ordering by sequence.
+  /// The scheduling sequence number (high 35 bits), the event's kind (3 bits) and its subject (low
+  /// 26 bits, two's complement). Sequence numbers are unique, so ordering by `order` is ordering by
+  /// sequence.
   var order: UInt64
-  var subject: Int32
-  var token: UInt32
+
+  /// Sequence numbers a replication can use: twice what validation lets a scenario expect
+  /// (`Scenario.maximumEvents`).
+  static let sequenceLimit: UInt64 = 1 << 35
+  /// Subjects an event can name: opportunity slots (at most twice `Scenario.maximumSlots` open at
+  /// once, counting those lost in a hand-over that wait for their event), seats, segments; -1.
+  static let subjectRange: Range<Int32> = -(1 << 25)..<(1 << 25)
+  private static let subjectMask: UInt64 = (1 << 26) - 1
+
+  @inline(__always)
+  private static func pack(_ sequence: UInt64, _ kind: UInt64, _ subject: Int32) -> UInt64 {
+    assert(sequence < sequenceLimit && subjectRange.contains(subject), "event beyond the calendar's limits")
+    return sequence << 29 | kind << 26 | UInt64(UInt32(bitPattern: subject)) & subjectMask
+  }
 
   init(time: Double, sequence: UInt64, event: Event) {
     timeKey = Self.timeKey(time)
     switch event {
-    case .arrival(let segment): (order, subject, token) = (sequence << 3, segment, 0)
-    case .presalesDone(let opportunity): (order, subject, token) = (sequence << 3 | 1, opportunity, 0)
-    case .stageDone(let opportunity): (order, subject, token) = (sequence << 3 | 2, opportunity, 0)
-    case .patienceOut(let opportunity, let token): (order, subject, self.token) = (sequence << 3 | 3, opportunity, token)
-    case .repLeaves(let seat): (order, subject, token) = (sequence << 3 | 4, seat, 0)
-    case .seatFilled(let seat): (order, subject, token) = (sequence << 3 | 5, seat, 0)
+    case .arrival(let segment): order = Self.pack(sequence, 0, segment)
+    case .presalesDone(let opportunity): order = Self.pack(sequence, 1, opportunity)
+    case .stageDone(let opportunity): order = Self.pack(sequence, 2, opportunity)
+    case .patienceOut(let opportunity, _): order = Self.pack(sequence, 3, opportunity)
+    case .repLeaves(let seat): order = Self.pack(sequence, 4, seat)
+    case .seatFilled(let seat): order = Self.pack(sequence, 5, seat)
     }
   }
+
+  /// The subject: opportunity slot, seat or segment.
+  var subject: Int32 {
+    @inline(__always) get { (Int32(truncatingIfNeeded: order) << 6) >> 6 }
+    set { order = order & ~Self.subjectMask | UInt64(UInt32(bitPattern: newValue)) & Self.subjectMask }
+  }
+
+  var kind: UInt64 { @inline(__always) get { order >> 26 & 7 } }
 
   /// A time's bit pattern made to sort as an unsigned integer in the order of the times: a
   /// non-negative time gets its sign bit set, a negative one has every bit flipped (IEEE 754 is
@@ -55,20 +78,20 @@ struct ScheduledEvent: Sendable {
     set { timeKey = Self.timeKey(newValue) }
   }
 
-  var sequence: UInt64 { order >> 3 }
+  var sequence: UInt64 { order >> 29 }
 
   var event: Event {
-    switch order & 7 {
+    switch kind {
     case 0: .arrival(segment: subject)
     case 1: .presalesDone(opportunity: subject)
     case 2: .stageDone(opportunity: subject)
-    case 3: .patienceOut(opportunity: subject, token: token)
+    case 3: .patienceOut(opportunity: subject, token: sequence)
     case 4: .repLeaves(seat: subject)
     default: .seatFilled(seat: subject)
     }
   }
 
-  var isArrival: Bool { order & 7 == 0 }
+  var isArrival: Bool { kind == 0 }
 
   /// Calendar order: by time, ties by scheduling order, so runs are deterministic. One 128-bit
   /// unsigned comparison (compare, subtract with borrow, set), with no branch.
@@ -109,14 +132,28 @@ struct EventCalendar: ~Copyable {
   }
 
   /// Adds an event at `time`; an arrival replaces its segment's pending one. O(log n).
+  /// A patience clock's sequence number is its token, taken before (`newToken()`).
   mutating func schedule(_ event: Event, at time: Double) {
-    let item = ScheduledEvent(time: time, sequence: sequence, event: event)
-    sequence &+= 1
+    let item: ScheduledEvent
+    if case .patienceOut(_, let token) = event {
+      item = ScheduledEvent(time: time, sequence: token, event: event)
+    } else {
+      item = ScheduledEvent(time: time, sequence: sequence, event: event)
+      sequence &+= 1
+    }
     if item.isArrival {
       arrivals.set(item)
     } else {
       work.insert(item)
     }
+  }
+
+  /// A number no other token or event of this replication has, larger than every earlier one:
+  /// the next sequence number. A request's patience clock is scheduled with its token as its
+  /// sequence number, so the event's place in the order is that of the moment the token was taken.
+  mutating func newToken() -> UInt64 {
+    defer { sequence &+= 1 }
+    return sequence
   }
 
   /// Removes and returns the earliest event if it is due before `limit`. O(log n).
@@ -172,7 +209,7 @@ struct ArrivalTournament: ~Copyable {
   private static var never: UInt64 { 0xFFF0_0000_0000_0000 }
 
   private static func nothing(_ segment: Int) -> ScheduledEvent {
-    ScheduledEvent(time: .infinity, sequence: UInt64.max >> 3, event: .arrival(segment: Int32(segment)))
+    ScheduledEvent(time: .infinity, sequence: ScheduledEvent.sequenceLimit - 1, event: .arrival(segment: Int32(segment)))
   }
 
   mutating func removeAll() {
@@ -248,7 +285,7 @@ struct EventHeap: ~Copyable {
   mutating func removeAll() { items.removeAll() }
 
   mutating func renumberSeats(_ map: [Int32]) {
-    for i in items.indices where items[i].order & 7 >= 4 {
+    for i in items.indices where items[i].kind >= 4 {
       let seat = Int(items[i].subject)
       items[i].subject = seat >= 0 && seat < map.count ? map[seat] : -1
     }
@@ -256,7 +293,7 @@ struct EventHeap: ~Copyable {
 
   mutating func retimeDepartures(_ factors: [Double], now: Double) {
     var changed = false
-    for i in items.indices where items[i].order & 7 == 4 && items[i].subject >= 0 {
+    for i in items.indices where items[i].kind == 4 && items[i].subject >= 0 {
       let factor = factors[Int(items[i].subject)]
       guard factor != 1 else { continue }
       items[i].time = factor.isFinite ? now + (items[i].time - now) * factor : .infinity

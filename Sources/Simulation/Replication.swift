@@ -25,6 +25,8 @@ struct Opportunity {
   var value: Double = 0
   var winFactor: Double = 1
   var requestTime: Double = 0
+  /// Its latest presales request's token (`EventCalendar.newToken()`).
+  var token: UInt64 = 0
   /// Its motion's stages in `plan.stages`, and the current one (0 is the first).
   var stages = SimulationPlan.Span(start: 0, end: 0)
   var stage: Int32 = 0
@@ -39,7 +41,6 @@ struct Opportunity {
   var expert: Int32 = -1
   var pool: Int32 = -1
   var grade: Int32 = 0
-  var token: UInt32 = 0
   /// Whether a specialist engagement is still to come.
   var awaitsSpecialist = false
   var waiting = false
@@ -77,7 +78,6 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   /// Pool p's queues (one per grade when tiered) are `queues[queueStart[p]...]`.
   var queues: [PresalesQueue]
   var queueStart: [Int]
-  var nextToken: UInt32 = 0
   var now = 0.0
   var arrivalIndex: PlainArray<Int>
   /// Per segment, the key its opportunities' keys derive from in this replication.
@@ -178,7 +178,6 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     for q in queues.indices { queues[q].removeAll() }
     for q in expertQueues.indices { expertQueues[q].removeAll() }
     arrivalIndex.fill(with: 0)
-    nextToken = 0
     now = -plan.warmup
     metrics.reset(start: -plan.warmup)
   }
@@ -492,12 +491,12 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
 
   /// Puts a request in a queue and starts its patience clock.
   private mutating func enqueue(_ index: Int32, in queue: Int, pool: Int) {
-    nextToken &+= 1
-    opportunities[Int(index)].token = nextToken
+    let token = calendar.newToken()
+    opportunities[Int(index)].token = token
     opportunities[Int(index)].waiting = true
-    if queue >= 0 { queues[queue].append(index, token: nextToken) } else { expertQueues[-queue - 1].append(index, token: nextToken) }
+    if queue >= 0 { queues[queue].append(index, token: token) } else { expertQueues[-queue - 1].append(index, token: token) }
     if let patience = plan.pools[pool].patience {
-      calendar.schedule(.patienceOut(opportunity: index, token: nextToken), at: now + patience)
+      calendar.schedule(.patienceOut(opportunity: index, token: token), at: now + patience)
     }
   }
 
@@ -574,7 +573,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
 
   /// Whether a queue entry is a request still waiting (it has not given up, or been served since).
   @inline(__always)
-  private func isWaiting(_ entry: (Int32, UInt32)) -> Bool {
+  private func isWaiting(_ entry: (Int32, UInt64)) -> Bool {
     opportunities[Int(entry.0)].waiting && opportunities[Int(entry.0)].token == entry.1
   }
 
@@ -598,7 +597,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     for grade in 0..<(queueStart[pool + 1] - queueStart[pool]) {
       let general = queueStart[pool] + grade
       let own = plan.pools[pool].coordinate ? expertQueue(pool: pool, expert: expert, grade: grade) : -1
-      var mine: (Int32, UInt32)?
+      var mine: (Int32, UInt64)?
       if own >= 0 {
         // Entries of requests that gave up are dropped.
         mine = expertQueues[own].first
@@ -629,7 +628,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     return nil
   }
 
-  private mutating func runOutOfPatience(_ index: Int32, token: UInt32) {
+  private mutating func runOutOfPatience(_ index: Int32, token: UInt64) {
     let opportunity = opportunities[Int(index)]
     if plan.mayAbandon, opportunity.abandoned {
       // Lost in a hand-over while it waited: this was its pending event.
@@ -772,8 +771,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       if plan.pools[Int(opportunity.pool)].patience == nil { freeOpportunities.append(index) }
     } else {
       // A patience clock left over from a request already served must not free it.
-      nextToken &+= 1
-      opportunities[Int(index)].token = nextToken
+      opportunities[Int(index)].token = calendar.newToken()
     }
   }
 
@@ -793,7 +791,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     }
     var free = [Bool](repeating: false, count: opportunities.count)
     for index in freeOpportunities.indices { free[Int(freeOpportunities[index])] = true }
-    var waiting: [[(token: UInt32, opportunity: Int32)]] = Array(repeating: [], count: after.pools.count)
+    var waiting: [[(token: UInt64, opportunity: Int32)]] = Array(repeating: [], count: after.pools.count)
     var needsRep: [Int] = []
     plan = after
     for i in opportunities.indices where !free[i] && !opportunities[i].abandoned {
@@ -834,8 +832,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
           opportunities[i].waiting = false
           if after.pools[Int(opportunity.pool)].patience == nil { freeOpportunities.append(Int32(i)) }
         } else {
-          nextToken &+= 1
-          opportunities[i].token = nextToken
+          opportunities[i].token = calendar.newToken()
         }
       } else if opportunity.waiting {
         waiting[Int(opportunity.pool)].append((opportunity.token, Int32(i)))
@@ -878,7 +875,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
 
   /// The waiting requests put in the queues of the pools after a switch (their policies may
   /// differ), in the order they were made; pools with more experts now start serving at once.
-  private mutating func requeue(_ waiting: [[(token: UInt32, opportunity: Int32)]], plan after: SimulationPlan) {
+  private mutating func requeue(_ waiting: [[(token: UInt64, opportunity: Int32)]], plan after: SimulationPlan) {
     // Pools whose experts are tracked one by one are the same on both sides: their queues stay.
     let tracked = after.pools.indices.filter { after.pools[$0].identity >= 0 }.map { ($0, queues[queueStart[$0]..<queueStart[$0 + 1]]) }
     queueStart = after.pools.indices.reduce(into: [0]) { starts, p in starts.append(starts[p] + after.queueCount(pool: p)) }
@@ -923,15 +920,15 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
 
 /// A FIFO of waiting requests (opportunity, token), with stale entries skipped by the reader.
 struct PresalesQueue {
-  private var items: [(Int32, UInt32)] = []
+  private var items: [(Int32, UInt64)] = []
   private var head = 0
 
-  mutating func append(_ opportunity: Int32, token: UInt32) { items.append((opportunity, token)) }
+  mutating func append(_ opportunity: Int32, token: UInt64) { items.append((opportunity, token)) }
 
   /// The oldest entry, left in place.
-  var first: (Int32, UInt32)? { head < items.count ? items[head] : nil }
+  var first: (Int32, UInt64)? { head < items.count ? items[head] : nil }
 
-  mutating func popFirst() -> (Int32, UInt32)? {
+  mutating func popFirst() -> (Int32, UInt64)? {
     guard head < items.count else { return nil }
     let item = items[head]
     head += 1

@@ -34,6 +34,27 @@ struct WorkloadTests {
     #expect(result.err.contains(message), "\(result.err)")
   }
 
+  @Test("a replication of more events than the calendar numbers is refused, naming the motion")
+  func events() throws {
+    let stages = (0..<200).map { "{name: s\($0), days: 1, advance: 0.99}" }.joined(separator: ", ")
+    let yaml = """
+      name: long
+      regions: [R]
+      segments:
+        - {name: S, tier: smb, region: R, accounts: 1000000, opportunities_per_account_year: 30, deal_size: 1000, motion: m}
+      motions:
+        - {name: m, stages: [\(stages)]}
+      teams:
+        - {name: T, kind: regional, reps: 1, covers: {region: R}}
+
+      """
+    let file = try Self.write(yaml)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let result = try runCCCM(["run", file.path, "-r", "2", "-q"])
+    #expect(result.status == 1, "\(result.err)")
+    #expect(result.err.contains("motions.m.stages") && result.err.contains("events"), "\(result.err)")
+  }
+
   @Test("results that would not fit in memory are refused before simulating, with the figure and the way out")
   func memory() throws {
     var yaml = "name: wide\nregions: [R]\nsegments:\n"
