@@ -25,8 +25,9 @@ struct Opportunity {
   var value: Double = 0
   var winFactor: Double = 1
   var requestTime: Double = 0
-  /// Its latest presales request's token (`EventCalendar.newToken()`).
-  var token: UInt64 = 0
+  /// Its latest presales request's token (`EventCalendar.newToken()`; none yet: a number no
+  /// token has).
+  var token: UInt64 = .max
   /// Its motion's stages in `plan.stages`, and the current one (0 is the first).
   var stages = SimulationPlan.Span(start: 0, end: 0)
   var stage: Int32 = 0
@@ -78,6 +79,10 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   /// Pool p's queues (one per grade when tiered) are `queues[queueStart[p]...]`.
   var queues: [PresalesQueue]
   var queueStart: [Int]
+  /// Patience clocks waiting their turn for the calendar, one lane per pool (`PatienceLane`).
+  var patienceLanes: [PatienceLane]
+  /// False: every patience clock goes straight into the calendar (the tests' reference).
+  let usesPatienceLanes: Bool
   var now = 0.0
   var arrivalIndex: PlainArray<Int>
   /// Per segment, the key its opportunities' keys derive from in this replication.
@@ -87,8 +92,9 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   /// Every opportunity recorded as it opens and closes (`Simulator.traces`); nil: nothing recorded.
   var trace: OpportunityTrace?
 
-  init(plan: SimulationPlan, transition: TransitionPlan? = nil, generatorKind: GeneratorKind) {
+  init(plan: SimulationPlan, transition: TransitionPlan? = nil, generatorKind: GeneratorKind, usesPatienceLanes: Bool = true) {
     self.plan = plan
+    self.usesPatienceLanes = usesPatienceLanes
     self.transition = transition
     generator = RandomGenerator(kind: generatorKind)
     calendar = EventCalendar(segments: plan.segments.count)
@@ -100,6 +106,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     expertQueues = Array(repeating: PresalesQueue(), count: plan.identityExperts * max(plan.gradeMinimums.count, 1))
     queueStart = plan.pools.indices.reduce(into: [0]) { starts, p in starts.append(starts[p] + plan.queueCount(pool: p)) }
     queues = Array(repeating: PresalesQueue(), count: queueStart.last ?? 0)
+    patienceLanes = Array(repeating: PatienceLane(), count: max(plan.pools.count, transition?.after.pools.count ?? 0))
     arrivalIndex = PlainArray(repeating: 0, count: plan.segments.count)
     segmentKeys = PlainArray(repeating: 0, count: plan.segments.count)
     metrics = ReplicationMetrics(plan: plan)
@@ -151,7 +158,9 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       case .arrival(let segment): arrive(segment: Int(segment))
       case .presalesDone(let opportunity): finishPresales(opportunity)
       case .stageDone(let opportunity): finishStage(opportunity)
-      case .patienceOut(let opportunity, let token): runOutOfPatience(opportunity, token: token)
+      case .patienceOut(let opportunity, let token):
+        runOutOfPatience(opportunity, token: token)
+        if let lane = patienceLanes.firstIndex(where: { $0.scheduled == token }) { scheduleNextPatience(lane: lane) }
       case .repLeaves(let seat): if seat >= 0 { repLeaves(Int(seat)) }
       case .seatFilled(let seat): if seat >= 0 { workforce.fill(Int(seat), at: now, plan: plan, calendar: &calendar, generator: generator) }
       }
@@ -177,6 +186,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     servedPools.removeAll()
     for q in queues.indices { queues[q].removeAll() }
     for q in expertQueues.indices { expertQueues[q].removeAll() }
+    for l in patienceLanes.indices { patienceLanes[l].removeAll() }
     arrivalIndex.fill(with: 0)
     now = -plan.warmup
     metrics.reset(start: -plan.warmup)
@@ -496,7 +506,24 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     opportunities[Int(index)].waiting = true
     if queue >= 0 { queues[queue].append(index, token: token) } else { expertQueues[-queue - 1].append(index, token: token) }
     if let patience = plan.pools[pool].patience {
-      calendar.schedule(.patienceOut(opportunity: index, token: token), at: now + patience)
+      if !usesPatienceLanes || patienceLanes[pool].add(PatienceLane.Clock(due: now + patience, opportunity: index, token: token)) {
+        calendar.schedule(.patienceOut(opportunity: index, token: token), at: now + patience)
+      }
+    }
+  }
+
+  /// The lane's next clock that may still matter, in the calendar; those of requests served or
+  /// withdrawn since are dropped (their events would do nothing).
+  private mutating func scheduleNextPatience(lane: Int) {
+    patienceLanes[lane].scheduled = nil
+    while let clock = patienceLanes[lane].popFirst() {
+      let opportunity = opportunities[Int(clock.opportunity)]
+      // As `runOutOfPatience` decides: a clock matters while its request waits, or frees an
+      // opportunity lost in a hand-over. A token never comes back, and a request that is not
+      // waiting waits again only under a new token: a clock that does not matter now never will.
+      guard opportunity.token == clock.token, opportunity.waiting || opportunity.abandoned else { continue }
+      patienceLanes[lane].scheduled = clock.token
+      return calendar.schedule(.patienceOut(opportunity: clock.opportunity, token: clock.token), at: clock.due)
     }
   }
 
@@ -785,6 +812,13 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     let before = plan
     let after = transition.after
     if metrics.byPeriod { metrics.advance(to: now, teamBusy: teamBusy, poolBusy: poolBusy) }
+    // Every waiting patience clock into the calendar: the lanes start again with the new pools.
+    for lane in patienceLanes.indices {
+      while let clock = patienceLanes[lane].popFirst() {
+        calendar.schedule(.patienceOut(opportunity: clock.opportunity, token: clock.token), at: clock.due)
+      }
+      patienceLanes[lane].removeAll()
+    }
     if before.hasPeople || after.hasPeople {
       workforce.reorganise(
         transition, at: now, before: before, replicationKey: replicationKey, calendar: &calendar, generator: generator)
@@ -918,17 +952,18 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   }
 }
 
-/// A FIFO of waiting requests (opportunity, token), with stale entries skipped by the reader.
-struct PresalesQueue {
-  private var items: [(Int32, UInt64)] = []
+/// A first-in, first-out queue that reuses its storage.
+struct FIFO<Element> {
+  private var items: [Element] = []
   private var head = 0
 
-  mutating func append(_ opportunity: Int32, token: UInt64) { items.append((opportunity, token)) }
+  mutating func append(_ element: Element) { items.append(element) }
 
-  /// The oldest entry, left in place.
-  var first: (Int32, UInt64)? { head < items.count ? items[head] : nil }
+  /// The oldest element, left in place.
+  var first: Element? { head < items.count ? items[head] : nil }
+  var last: Element? { head < items.count ? items[items.count - 1] : nil }
 
-  mutating func popFirst() -> (Int32, UInt64)? {
+  mutating func popFirst() -> Element? {
     guard head < items.count else { return nil }
     let item = items[head]
     head += 1
@@ -945,5 +980,58 @@ struct PresalesQueue {
   mutating func removeAll() {
     items.removeAll(keepingCapacity: true)
     head = 0
+  }
+}
+
+/// A FIFO of waiting requests (opportunity, token), with stale entries skipped by the reader.
+struct PresalesQueue {
+  private var entries = FIFO<(Int32, UInt64)>()
+
+  mutating func append(_ opportunity: Int32, token: UInt64) { entries.append((opportunity, token)) }
+  /// The oldest entry, left in place.
+  var first: (Int32, UInt64)? { entries.first }
+  mutating func popFirst() -> (Int32, UInt64)? { entries.popFirst() }
+  mutating func removeAll() { entries.removeAll() }
+}
+
+/// A pool's patience clocks, in the order they fall due: one patience for every request of a
+/// pool, so clocks started later end later. Only the lane's first clock that may still matter
+/// is in the calendar (`scheduled`: its token); most requests are served before their patience
+/// runs out, and their clocks are dropped when the lane comes to them, without an event. A clock
+/// keeps the sequence number of the moment it started (its token), so the events that happen
+/// come in exactly the order of a calendar holding every clock.
+struct PatienceLane {
+  struct Clock {
+    var due: Double
+    var opportunity: Int32
+    var token: UInt64
+  }
+  private var clocks = FIFO<Clock>()
+  /// The token of the lane's clock in the calendar, if one is.
+  var scheduled: UInt64?
+  /// When the lane's last clock falls due.
+  private var lastDue = -Double.infinity
+
+  /// Takes a new clock; true if it goes into the calendar now: the lane's first (nothing in the
+  /// calendar for the lane means nothing queued either), or one due before the lane's last (a
+  /// transition shortened the pool's patience), which is the calendar's alone.
+  mutating func add(_ clock: Clock) -> Bool {
+    if scheduled == nil {
+      scheduled = clock.token
+      lastDue = clock.due
+      return true
+    }
+    guard clock.due >= lastDue else { return true }
+    clocks.append(clock)
+    lastDue = clock.due
+    return false
+  }
+
+  mutating func popFirst() -> Clock? { clocks.popFirst() }
+
+  mutating func removeAll() {
+    clocks.removeAll()
+    scheduled = nil
+    lastDue = -.infinity
   }
 }

@@ -40,6 +40,8 @@ public struct Simulator: Sendable {
   let transition: TransitionPlan?
   public let scenario: Scenario
   public let generator: GeneratorKind
+  /// False: every patience clock goes straight into the calendar (tests compare both ways).
+  var usesPatienceLanes = true
 
   /// `scenario` must have passed validation (`ScenarioLoader` guarantees it). `byPeriod` keeps
   /// every scenario metric per month and per quarter too (`MetricLayout.months`, `.quarters`).
@@ -68,13 +70,14 @@ public struct Simulator: Sendable {
     let plan = self.plan
     let transition = self.transition
     let kind = generator
+    let lanes = usesPatienceLanes
     values.withUnsafeMutableBufferPointer { buffer in
       let output = SharedBuffer(buffer)
       let counter = WorkCounter()
       // The engine specialised for the run's period mode (no period code when none is kept).
       func work<Mode: PeriodMode>(_: Mode.Type) {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-          var replication = Replication<Mode>(plan: plan, transition: transition, generatorKind: kind)
+          var replication = Replication<Mode>(plan: plan, transition: transition, generatorKind: kind, usesPatienceLanes: lanes)
           while let r = counter.take(below: count) {
             let row = UnsafeMutableBufferPointer(rebasing: output.buffer[(r * width)..<((r + 1) * width)])
             replication.run(seed: seed, replication: first + r, into: row)

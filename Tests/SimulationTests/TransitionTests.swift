@@ -264,4 +264,42 @@ struct TransitionTests {
     let leavers = try #require(MetricLayout.peopleMetrics.firstIndex(of: "leavers"))
     #expect(Summary(one.column(one.layout.peopleIndex(0, leavers))).mean >= 2, "the two released reps count as leavers")
   }
+
+  @Test("patience clocks kept in lanes give every result of a calendar holding every clock, with and without transitions that change patience")
+  func patienceLanes() throws {
+    var withPatience = 0
+    for (seed, s) in try Self.generated(1...30) {
+      var dice = SplitMix64(seed: seed &* 104_729)
+      var v = s
+      // Give most pools a patience, so that most scenarios exercise the lanes.
+      for p in v.pools.indices where v.pools[p].patienceDays == nil && dice.chance(0.7) { v.pools[p].patienceDays = Double(dice.int(1...12)) }
+      if v.pools.contains(where: { $0.patienceDays != nil }) { withPatience += 1 }
+      var scenarios = [v]
+      // After a switch: patience shortened (clocks due before the lane's last), lengthened, removed or added.
+      var t = Transition(former: v)
+      t.effectiveDay = dice.unit() * v.horizonDays
+      t.handoverLoss = dice.unit() * 0.5
+      var after = v
+      for p in after.pools.indices {
+        switch dice.below(4) {
+        case 0: after.pools[p].patienceDays = after.pools[p].patienceDays.map { $0 * 0.3 }
+        case 1: after.pools[p].patienceDays = after.pools[p].patienceDays.map { $0 * 2 }
+        case 2: after.pools[p].patienceDays = nil
+        default: after.pools[p].patienceDays = Double(dice.int(1...8))
+        }
+      }
+      after.transition = t
+      scenarios.append(after)
+      for scenario in scenarios {
+        let lanes = Simulator(scenario: scenario, byPeriod: true)
+        var reference = lanes
+        reference.usesPatienceLanes = false
+        let a = lanes.run(replications: 3, seed: seed, threads: 1)
+        let b = reference.run(replications: 3, seed: seed, threads: 1)
+        let difference = Self.firstDifference(a, b)
+        #expect(difference == nil, "seed \(seed)\(scenario.transition == nil ? "" : " with a transition"): \(difference ?? "")")
+      }
+    }
+    #expect(withPatience >= 20)
+  }
 }
