@@ -49,8 +49,15 @@ struct Opportunity {
   var advances = false
   /// Lost in a hand-over: its pending event frees it (teams whose reps are people).
   var abandoned = false
+  /// Its latest request started a patience clock (its pool had a patience then), whose event
+  /// frees it if it is lost while it waits.
+  var patienceClock = false
   /// The seat of the rep working it (teams whose reps are people), else -1.
   var rep: Int32 = -1
+  #if DEBUG
+    /// Its slot is on the free list (checked so that no slot is freed twice).
+    var isFree = false
+  #endif
 }
 
 /// Simulates replications of one plan. Owns its generators and buffers and reuses them from one
@@ -504,6 +511,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     let token = calendar.newToken()
     opportunities[Int(index)].token = token
     opportunities[Int(index)].waiting = true
+    opportunities[Int(index)].patienceClock = plan.pools[pool].patience != nil
     if queue >= 0 { queues[queue].append(index, token: token) } else { expertQueues[-queue - 1].append(index, token: token) }
     if let patience = plan.pools[pool].patience {
       if !usesPatienceLanes || patienceLanes[pool].add(PatienceLane.Clock(due: now + patience, opportunity: index, token: token)) {
@@ -594,7 +602,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       // (A pool can have more busy than experts for a while after a transition takes some away.)
       startService(next, pool: pool)
     }
-    if plan.mayAbandon, opportunities[Int(index)].abandoned { return freeOpportunities.append(index) }
+    if plan.mayAbandon, opportunities[Int(index)].abandoned { return freeSlot(index) }
     scheduleStageEnd(index)
   }
 
@@ -659,7 +667,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     let opportunity = opportunities[Int(index)]
     if plan.mayAbandon, opportunity.abandoned {
       // Lost in a hand-over while it waited: this was its pending event.
-      if opportunity.token == token { freeOpportunities.append(index) }
+      if opportunity.token == token { freeSlot(index) }
       return
     }
     guard opportunity.waiting, opportunity.token == token else { return }
@@ -720,7 +728,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   }
 
   private mutating func finishStage(_ index: Int32) {
-    if plan.mayAbandon, opportunities[Int(index)].abandoned { return freeOpportunities.append(index) }
+    if plan.mayAbandon, opportunities[Int(index)].abandoned { return freeSlot(index) }
     let advances = opportunities[Int(index)].advances
     let current = opportunities[Int(index)].stages.start + opportunities[Int(index)].stage
     if opportunities[Int(index)].desk >= 0, plan.stages[Int(current)].releasesSpecialist { releaseSpecialist(index) }
@@ -750,6 +758,17 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       workforce.release(opportunity.rep)
       opportunities[Int(index)].rep = -1
     }
+    freeSlot(index)
+  }
+
+  /// Puts an opportunity's slot on the free list for a later one (never twice: two opportunities
+  /// would share it).
+  @inline(__always)
+  private mutating func freeSlot(_ index: Int32) {
+    #if DEBUG
+      assert(!opportunities[Int(index)].isFree, "an opportunity's slot freed twice")
+      opportunities[Int(index)].isFree = true
+    #endif
     freeOpportunities.append(index)
   }
 
@@ -795,7 +814,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     opportunities[Int(index)].abandoned = true
     if opportunity.waiting {
       opportunities[Int(index)].waiting = false
-      if plan.pools[Int(opportunity.pool)].patience == nil { freeOpportunities.append(index) }
+      if !opportunity.patienceClock { freeSlot(index) }
     } else {
       // A patience clock left over from a request already served must not free it.
       opportunities[Int(index)].token = calendar.newToken()
@@ -864,7 +883,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
         opportunities[i].abandoned = true
         if opportunity.waiting {
           opportunities[i].waiting = false
-          if after.pools[Int(opportunity.pool)].patience == nil { freeOpportunities.append(Int32(i)) }
+          if !opportunity.patienceClock { freeSlot(Int32(i)) }
         } else {
           opportunities[i].token = calendar.newToken()
         }
