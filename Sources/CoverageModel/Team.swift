@@ -174,6 +174,20 @@ public struct Team: Hashable, Sendable {
     return slots ?? Self.slots(reps, slotsPerRep)
   }
 
+  /// The most opportunities the team can hold at once over a run: `capacity`, or with people,
+  /// if more, every seat it will have (reps and planned hires) x slots per rep (Int.max if that
+  /// overflows).
+  public var largestCapacity: Int {
+    guard let people else { return capacity }
+    var seats = reps
+    for hire in people.hires {
+      let (sum, overflow) = seats.addingReportingOverflow(hire.reps)
+      if overflow { return .max }
+      seats = sum
+    }
+    return max(capacity, Self.slots(seats, slotsPerRep))
+  }
+
   /// reps x slots per rep, or Int.max when that overflows.
   public static func slots(_ reps: Int, _ slotsPerRep: Int) -> Int {
     let (product, overflow) = reps.multipliedReportingOverflow(by: slotsPerRep)

@@ -154,11 +154,17 @@ struct ScenarioValidator {
           "a replication would simulate about \(expected.isFinite ? formatCount(Int(min(expected, 9e18))) : "infinitely many") opportunities (accounts x opportunities_per_account_year over \(formatNumber(days)) days); cccm simulates at most \(formatCount(Int(Scenario.maximumArrivals))) a replication: check accounts, opportunities_per_account_year and the horizon")
       } else if let longest = scenario.motions.max(by: { $0.stages.count < $1.stages.count }) {
         let perOpportunity = Double(2 + 4 * longest.stages.count)
-        let events = (expected + Double(scenario.pipeline.count)) * perOpportunity
+        // A seat's events: its first rep's arrival, then a departure and a backfill per leaver.
+        let seatEvents = scenario.teams.reduce(0.0) { total, team in
+          guard let people = team.people else { return total }
+          let seats = Double(team.reps) + people.hires.reduce(0.0) { $0 + Double($1.reps) }
+          return total + seats * (1 + 2 * people.attritionRateYear * days / 365)
+        }
+        let events = (expected + Double(scenario.pipeline.count)) * perOpportunity + seatEvents
         if events > Scenario.maximumEvents {
           error(
             "motions.\(longest.name).stages",
-            "a replication would schedule about \(formatCount(Int(events))) events (about \(formatCount(Int(expected))) opportunities, each up to \(Int(perOpportunity)) with \(longest.stages.count) stages); cccm schedules at most \(formatCount(Int(Scenario.maximumEvents))) a replication: use fewer stages, fewer opportunities or a shorter horizon")
+            "a replication would schedule about \(formatCount(Int(min(events, 9e18)))) events (about \(formatCount(Int(expected))) opportunities, each up to \(Int(perOpportunity)) with \(longest.stages.count) stages, and the reps' comings and goings); cccm schedules at most \(formatCount(Int(Scenario.maximumEvents))) a replication: use fewer stages, fewer opportunities or a shorter horizon")
         }
       }
     }
@@ -166,16 +172,18 @@ struct ScenarioValidator {
     let limitText = formatCount(limit)
     var accountSlots = 0
     for team in scenario.teams {
-      if team.capacity > limit {
+      let capacity = team.largestCapacity
+      if capacity > limit {
+        let what = capacity == team.capacity ? "reps x slots_per_rep" : "(reps + planned hires) x slots_per_rep"
         error(
           "teams.\(team.name).reps",
-          "reps x slots_per_rep = \(team.capacity == .max ? "more than 2^63" : formatCount(team.capacity)) slots; cccm simulates at most \(limitText) per team: lower reps or slots_per_rep")
+          "\(what) = \(capacity == .max ? "more than 2^63" : formatCount(capacity)) slots; cccm simulates at most \(limitText) per team: lower reps, hires or slots_per_rep")
       } else if team.kind.ownsAccounts {
-        accountSlots += team.capacity
+        accountSlots += capacity
       }
     }
     if accountSlots > limit {
-      error("teams", "the account teams have \(formatCount(accountSlots)) slots in all; cccm simulates at most \(limitText) open opportunities at once: lower reps or slots_per_rep")
+      error("teams", "the account teams have \(formatCount(accountSlots)) slots in all (planned hires included); cccm simulates at most \(limitText) open opportunities at once: lower reps, hires or slots_per_rep")
     }
     if scenario.segments.count > limit { error("segments", "\(scenario.segments.count) segments; cccm simulates at most \(limitText)") }
     for team in scenario.teams {

@@ -55,6 +55,45 @@ struct WorkloadTests {
     #expect(result.err.contains("motions.m.stages") && result.err.contains("events"), "\(result.err)")
   }
 
+  @Test("slots counted with planned hires: a team of people beyond the limit only with its hires is refused")
+  func hiresCountTowardSlots() throws {
+    let yaml = """
+      name: hires
+      regions: [R]
+      segments:
+        - {name: S, tier: smb, region: R, accounts: 1000, opportunities_per_account_year: 1, deal_size: 1000, motion: m}
+      motions:
+        - {name: m, stages: [{name: a, days: 1, advance: 0.5}]}
+      teams:
+        - {name: T, kind: regional, reps: 1, slots_per_rep: 16000000, hires: [{day: 0, reps: 2}], covers: {region: R}}
+
+      """
+    let file = try Self.write(yaml)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let result = try runCCCM(["validate", file.path])
+    #expect(result.status == 1, "\(result.err)")
+    #expect(result.err.contains("teams.T.reps") && result.err.contains("(reps + planned hires) x slots_per_rep = 48,000,000 slots"), "\(result.err)")
+  }
+
+  @Test("a large scenario within the limits (90 million opportunities a replication, one stage) is valid")
+  func largeButWithinLimits() throws {
+    let yaml = """
+      name: large
+      regions: [R]
+      segments:
+        - {name: S, tier: smb, region: R, accounts: 1000000, opportunities_per_account_year: 90, deal_size: 1000, motion: m}
+      motions:
+        - {name: m, stages: [{name: a, days: 1, advance: 0.5}]}
+      teams:
+        - {name: T, kind: regional, reps: 1000, slots_per_rep: 100, covers: {region: R}}
+
+      """
+    let file = try Self.write(yaml)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let result = try runCCCM(["validate", file.path])
+    #expect(result.status == 0, "\(result.err)")
+  }
+
   @Test("results that would not fit in memory are refused before simulating, with the figure and the way out")
   func memory() throws {
     var yaml = "name: wide\nregions: [R]\nsegments:\n"

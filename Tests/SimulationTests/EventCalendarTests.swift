@@ -21,14 +21,26 @@ struct EventCalendarTests {
       reference.append((time, sequence, event))
       sequence += 1
     }
-    // A patience clock is numbered by its token, taken first (as the engine does); sometimes a
-    // token is taken and no clock scheduled (a pool without patience).
-    func schedulePatience(opportunity: Int32, at time: Double) {
+    // A patience clock is numbered by its token, taken when the request starts waiting (as the
+    // engine does); sometimes a token is taken and no clock scheduled (a pool without patience),
+    // and some clocks go into the calendar only later, with their old number (a patience lane's
+    // next clock, scheduled when the one before it comes up).
+    var deferred: [(token: UInt64, opportunity: Int32, time: Double)] = []
+    func schedulePatience(opportunity: Int32, at time: Double, later: Bool) {
       let token = calendar.newToken()
       #expect(token == UInt64(sequence))
-      calendar.schedule(.patienceOut(opportunity: opportunity, token: token), at: time)
-      reference.append((time, sequence, .patienceOut(opportunity: opportunity, token: token)))
       sequence += 1
+      if later { return deferred.append((token, opportunity, time)) }
+      calendar.schedule(.patienceOut(opportunity: opportunity, token: token), at: time)
+      reference.append((time, Int(token), .patienceOut(opportunity: opportunity, token: token)))
+    }
+    func scheduleDeferred(dueFrom now: Double) {
+      while let clock = deferred.first, numbers.below(2) == 0 {
+        deferred.removeFirst()
+        let time = max(clock.time, now)
+        calendar.schedule(.patienceOut(opportunity: clock.opportunity, token: clock.token), at: time)
+        reference.append((time, Int(clock.token), .patienceOut(opportunity: clock.opportunity, token: clock.token)))
+      }
     }
     for s in 0..<segments { schedule(.arrival(segment: Int32(s)), at: Double(numbers.below(4))) }
     var now = 0.0
@@ -41,12 +53,13 @@ struct EventCalendarTests {
         switch numbers.below(4) {
         case 0: schedule(.stageDone(opportunity: subject), at: time)
         case 1: schedule(.presalesDone(opportunity: subject), at: time)
-        case 2: schedulePatience(opportunity: subject, at: time)
+        case 2: schedulePatience(opportunity: subject, at: time, later: numbers.below(3) == 0)
         default:
           _ = calendar.newToken()
           sequence += 1
         }
       }
+      scheduleDeferred(dueFrom: now)
       guard let item = calendar.next() else { break }
       let earliest = reference.indices.min { a, b in
         (reference[a].time, reference[a].sequence) < (reference[b].time, reference[b].sequence)
