@@ -57,6 +57,16 @@ extension Replication {
       opportunity.grade = Int32(grade)
       if plan.usesFit { opportunity.winFactor = plan.fit[Int(deal.team) * plan.segments.count + Int(deal.segment)].winFactor }
       occupyTeam(Int(deal.team), by: 1)
+      // In a team of people the deal holds a slot of the rep with the most free slots, as a new
+      // one would (even beyond the rep's slots: the pipeline is what it is).
+      let people = plan.teams[Int(deal.team)].people
+      if people >= 0 {
+        let seat = workforce.freestSeat(people: Int(people), at: now, plan: plan, handingOver: .max)
+        if seat >= 0 {
+          workforce.take(seat)
+          opportunity.rep = seat
+        }
+      }
       let slot = Int32(opportunities.count)
       opportunities.append(opportunity)
       for _ in 0..<plan.identityPools { lastExpert.append(-1) }
@@ -64,7 +74,7 @@ extension Replication {
       if let trace {
         trace.open(
           TracedOpportunity(
-            segment: Int(deal.segment), arrival: -1, pipelineRow: row, account: -1, team: Int(deal.team), rep: -1,
+            segment: Int(deal.segment), arrival: -1, pipelineRow: row, account: -1, team: Int(deal.team), rep: Int(opportunity.rep),
             created: opportunity.arrival, closed: nil, outcome: .open, value: value, solution: Int(deal.solution), key: opportunity.key),
           slot: slot)
       }

@@ -50,6 +50,29 @@ struct PeopleTests {
     checkAgainstTheory("Erlang B c=8 a=6 with rep-level assignment", simulated: mean, se: se, expected: Queueing.erlangB(servers: 8, load: 6))
   }
 
+  @Test("a starting pipeline takes its reps' slots: people who never ramp or leave still give one pool's results")
+  func pipelineIndividualsEqualPool() throws {
+    var pooled = Self.scenario(arrivalsPerDay: 3, reps: 4, slots: 2, days: 2, horizon: 120)
+    pooled.motions[0].stages[0].days = .exponential(mean: 20)
+    // Six deals in eight slots: the team starts with room for two (no rep beyond their slots, where
+    // reps and one pool would differ).
+    pooled.pipeline = (0..<6).map { PipelineDeal(id: "D\($0)", segment: "S", account: "A\($0)", team: "T", stage: "work", daysInStage: 1, dealSize: 1000) }
+    var individual = pooled
+    pooled.teams[0].people = nil
+    var people = People()
+    people.quotaPerRepYear = 100_000
+    individual.teams[0].people = people
+    let a = Simulator(scenario: pooled).run(replications: 20, seed: 9)
+    let b = Simulator(scenario: individual).run(replications: 20, seed: 9)
+    for (i, name) in MetricLayout.scenarioMetrics.enumerated() where !["cost", "contribution", "efficiency"].contains(name) {
+      let (x, y) = (a.column(i), b.column(i))
+      #expect(x.elementsEqual(y) { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(name)")
+    }
+    // The pipeline's wins are credited to the reps who hold them (every deal is won: advance 1).
+    let attainment = Self.people(b, "quota_attainment")
+    #expect(attainment.allSatisfy { $0 > 0 }, "\(attainment)")
+  }
+
   @Test("a team hired at day 0 has month-m slots reps x ceil(ramp_m x slots), and takes on what they free")
   func rampByMonth() throws {
     var people = People()
