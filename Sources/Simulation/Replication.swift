@@ -746,7 +746,10 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
           team: Int(opportunity.team), specialist: Int(opportunity.specialist), margin: team.margin,
           grossMargin: solution >= 0 ? plan.solutions[solution].grossMargin : plan.grossMargin,
           commission: team.commissionRate + (opportunity.specialist >= 0 ? plan.teams[Int(opportunity.specialist)].commissionRate : 0))
-        if opportunity.rep >= 0 { workforce.credit(opportunity.rep, value: opportunity.value, plan: plan, month: metrics.month) }
+        if opportunity.rep >= 0 {
+          assert(plan.seats[Int(opportunity.rep)].people == plan.teams[Int(opportunity.team)].people, "a deal won by another team's rep")
+          workforce.credit(opportunity.rep, value: opportunity.value, plan: plan, month: metrics.month)
+        }
       } else {
         metrics.lost(segment: Int(opportunity.segment))
       }
@@ -858,7 +861,12 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
         opportunity.desk = transition.deskMap[Int(opportunity.desk)]
         if opportunity.desk >= 0, after.desks[Int(opportunity.desk)].team >= 0 { opportunity.specialist = after.desks[Int(opportunity.desk)].team }
       }
-      if opportunity.rep >= 0 { opportunity.rep = transition.seatMap[Int(opportunity.rep)] }
+      if opportunity.rep >= 0 {
+        opportunity.rep = transition.seatMap[Int(opportunity.rep)]
+        // A rep whose seat went to another team (a split whose first part is listed before the
+        // one keeping the name) no longer works the deal: its team gives it a rep of its own.
+        if opportunity.rep >= 0, after.seats[Int(opportunity.rep)].people != after.teams[Int(opportunity.team)].people { opportunity.rep = -1 }
+      }
       var lost = false
       if owner != formerOwner || !transition.continues[Int(opportunity.team)] {
         // The account changed hands (or its team is gone): the new owner takes the deal, or loses it.

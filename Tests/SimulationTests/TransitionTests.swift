@@ -326,4 +326,38 @@ struct TransitionTests {
       #expect(difference == nil, "\(difference ?? "")")
     }
   }
+
+  /// West split so that the part listed second keeps West's name: West's reps are shared out seat by
+  /// seat, the first seats to the part listed first. A deal that stays with West keeps its rep only
+  /// if the rep stays in West; otherwise West gives it one of its own reps (debug builds check
+  /// that every win is credited to a rep of the deal's team).
+  @Test("after a split that keeps the team's name, its deals are worked and credited by its own reps")
+  func splitKeepingTheName() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-split-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let baseline = repositoryRoot.appendingPathComponent("scenarios/northwind/people/baseline.yaml").path
+    let yaml = """
+      extends: \(baseline)
+      name: split-west-keeps-name
+      transition: {effective_day: 0, handover_loss: 0}
+      changes:
+        - split_team:
+            team: West
+            into:
+              - {name: West-Coast, share: 0.25, reps: 6}
+              - {name: West, share: 0.75, reps: 5}
+
+      """
+    let path = directory.appendingPathComponent("split.yaml").path
+    try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+    let s = try ScenarioLoader().load(path: path)
+    let results = Simulator(scenario: s).run(replications: 4, seed: 3, threads: 1)
+    // Both parts win deals and credit them to their reps.
+    for team in ["West-Coast", "West"] {
+      let t = try #require(results.layout.people.firstIndex(of: team))
+      let attainment = PeopleTests.people(results, "quota_attainment", team: t)
+      #expect(attainment.allSatisfy { $0 > 0 }, "\(team): \(attainment)")
+    }
+  }
 }
