@@ -92,10 +92,11 @@ extension Simulator {
     let results = TraceResults(count: count)
     let next = WorkCounter()
     let plan = self.plan
+    let transition = self.transition
     let kind = generator
     let first = replications.lowerBound
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      var replication = Replication<WithoutPeriods>(plan: plan, generatorKind: kind)
+      var replication = Replication<WithoutPeriods>(plan: plan, transition: transition, generatorKind: kind)
       var row = [Double](repeating: 0, count: plan.layout.count)
       while let r = next.take(below: count) {
         let trace = OpportunityTrace()

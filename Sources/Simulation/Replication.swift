@@ -849,6 +849,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     for index in freeOpportunities.indices { free[Int(freeOpportunities[index])] = true }
     var waiting: [[(token: UInt64, opportunity: Int32)]] = Array(repeating: [], count: after.pools.count)
     var needsRep: [Int] = []
+    var withdrawn: [Int] = []
     plan = after
     for i in opportunities.indices where !free[i] && !opportunities[i].abandoned {
       var opportunity = opportunities[i]
@@ -895,6 +896,13 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
         } else {
           opportunities[i].token = calendar.newToken()
         }
+      } else if opportunity.waiting, !transition.poolContinues[Int(opportunity.pool)] {
+        // Its pool is disbanded: the request is withdrawn and the deal goes on without presales,
+        // as the motion does after the switch (no win factor: the step is gone, not missed).
+        opportunities[i].waiting = false
+        opportunities[i].patienceClock = false
+        opportunities[i].token = calendar.newToken()
+        withdrawn.append(i)
       } else if opportunity.waiting {
         waiting[Int(opportunity.pool)].append((opportunity.token, Int32(i)))
       }
@@ -907,6 +915,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       if seat >= 0 { workforce.take(seat) }
     }
     requeue(waiting, plan: after)
+    for i in withdrawn { scheduleStageEnd(Int32(i)) }
     retimeArrivals(from: before)
     if after.servesWinFactor, servedPools.count < opportunities.count {
       for _ in servedPools.count..<opportunities.count { servedPools.append(0) }

@@ -26,6 +26,8 @@ struct TransitionPlan: Sendable {
   let deskMap: [Int32]
   /// Whether a team exists after the switch (not a stand-in for a team only the former has).
   let continues: [Bool]
+  /// Whether a presales pool exists after the switch (not a stand-in without experts).
+  let poolContinues: [Bool]
 
   /// The stream attribute of an opportunity's hand-over draw at the switch.
   static let handoverAttribute: UInt64 = 1 << 41
@@ -76,7 +78,8 @@ struct TransitionPlan: Sendable {
       day: transition.effectiveDay, after: after, handoverLoss: transition.handoverLoss, relationshipFloor: transition.relationshipFloor,
       recoveryDays: transition.relationshipRecoveryDays, switchCost: transition.oneOffCost + Double(added) * transition.costPerHire,
       seatMap: seatMap, newSeats: newSeats, deskMap: before.deskNames.map { afterDesks[$0] ?? -1 },
-      continues: laterScenario.teams.map { variant.team(named: $0.name) != nil })
+      continues: laterScenario.teams.map { variant.team(named: $0.name) != nil },
+      poolContinues: laterScenario.pools.map { variant.pool(named: $0.name) != nil })
     return (before, plan)
   }
 

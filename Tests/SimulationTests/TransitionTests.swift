@@ -360,4 +360,61 @@ struct TransitionTests {
       #expect(attainment.allSatisfy { $0 > 0 }, "\(team): \(attainment)")
     }
   }
+
+  /// A pool disbanded at the switch (its motion goes on without presales): the requests waiting
+  /// then are withdrawn and their deals go on, instead of waiting for experts who are gone. The
+  /// pool is overloaded (one expert, service 10 days, a request every 5 days), so many wait.
+  @Test("requests waiting at a pool the variant disbands go on without presales at the switch; traces follow the transition")
+  func disbandedPool() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-disband-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let baseline = """
+      name: with-pool
+      horizon_days: 365
+      warmup_days: 60
+      regions: [R1]
+      presales:
+        - {name: P1, experts: 1, service_days: 10, policy: fifo}
+      motions:
+        - name: M1
+          stages:
+            - {name: qualify, days: 5, advance: 1, presales: P1}
+            - {name: close, days: 5, advance: 0.5}
+      segments:
+        - {name: G1, tier: smb, region: R1, accounts: 100, opportunities_per_account_year: 0.73, deal_size: 1000}
+      teams:
+        - {name: A1, kind: regional, reps: 10, slots_per_rep: 2, motion: M1, covers: {region: R1}}
+
+      """
+    let variant = """
+      extends: baseline.yaml
+      name: disbanded
+      transition: {effective_day: 100}
+      presales: []
+      motions:
+        - name: M1
+          stages:
+            - {name: qualify, days: 5, advance: 1}
+            - {name: close, days: 5, advance: 0.5}
+
+      """
+    try baseline.write(to: directory.appendingPathComponent("baseline.yaml"), atomically: true, encoding: .utf8)
+    try variant.write(to: directory.appendingPathComponent("disbanded.yaml"), atomically: true, encoding: .utf8)
+    let s = try ScenarioLoader().load(path: directory.appendingPathComponent("disbanded.yaml").path)
+    let traces = Simulator(scenario: s).traces(replications: 0..<4, seed: 5, threads: 1)
+    for trace in traces {
+      // Waiting at day 100: created before it and still open then (the queue was long).
+      let waitingAtSwitch = trace.filter { $0.created < 100 && ($0.closed ?? .infinity) > 100 }
+      #expect(waitingAtSwitch.count >= 5)
+      // After the switch nothing waits: every later deal closes within its two 5-day stages; one
+      // engaged before it within those of the switch, or, if its service was under way, within the
+      // 10 days of service left and the stages.
+      for deal in trace where deal.created < 355 {
+        let closed = try #require(deal.closed, "a deal engaged on day \(deal.created) never closed")
+        let bound = deal.created >= 100 ? deal.created + 10 : 120
+        #expect(closed <= bound + 1e-9, "engaged \(deal.created), closed \(closed)")
+      }
+    }
+  }
 }
