@@ -34,63 +34,50 @@ struct WorkloadTests {
     #expect(result.err.contains(message), "\(result.err)")
   }
 
+  /// A one-segment, one-team scenario: the segment's accounts and rate, the motion's stages (YAML
+  /// flow entries) and the team's entry without its name.
+  static func small(accounts: Int, perYear: Double, stages: [String], team: String) -> String {
+    """
+    name: small
+    regions: [R]
+    segments:
+      - {name: S, tier: smb, region: R, accounts: \(accounts), opportunities_per_account_year: \(perYear), deal_size: 1000, motion: m}
+    motions:
+      - {name: m, stages: [\(stages.joined(separator: ", "))]}
+    teams:
+      - {name: T, kind: regional, \(team), covers: {region: R}}
+
+    """
+  }
+
+  /// `cccm ARGUMENTS FILE` on `yaml` written to a temporary file.
+  static func cccm(_ arguments: [String], on yaml: String) throws -> (status: Int32, err: String) {
+    let file = try write(yaml)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let result = try runCCCM(arguments.prefix(1) + [file.path] + arguments.dropFirst())
+    return (result.status, result.err)
+  }
+
   @Test("a replication of more events than the calendar numbers is refused, naming the motion")
   func events() throws {
-    let stages = (0..<200).map { "{name: s\($0), days: 1, advance: 0.99}" }.joined(separator: ", ")
-    let yaml = """
-      name: long
-      regions: [R]
-      segments:
-        - {name: S, tier: smb, region: R, accounts: 1000000, opportunities_per_account_year: 30, deal_size: 1000, motion: m}
-      motions:
-        - {name: m, stages: [\(stages)]}
-      teams:
-        - {name: T, kind: regional, reps: 1, covers: {region: R}}
-
-      """
-    let file = try Self.write(yaml)
-    defer { try? FileManager.default.removeItem(at: file) }
-    let result = try runCCCM(["run", file.path, "-r", "2", "-q"])
+    let stages = (0..<200).map { "{name: s\($0), days: 1, advance: 0.99}" }
+    let result = try Self.cccm(["run", "-r", "2", "-q"], on: Self.small(accounts: 1_000_000, perYear: 30, stages: stages, team: "reps: 1"))
     #expect(result.status == 1, "\(result.err)")
     #expect(result.err.contains("motions.m.stages") && result.err.contains("events"), "\(result.err)")
   }
 
   @Test("slots counted with planned hires: a team of people beyond the limit only with its hires is refused")
   func hiresCountTowardSlots() throws {
-    let yaml = """
-      name: hires
-      regions: [R]
-      segments:
-        - {name: S, tier: smb, region: R, accounts: 1000, opportunities_per_account_year: 1, deal_size: 1000, motion: m}
-      motions:
-        - {name: m, stages: [{name: a, days: 1, advance: 0.5}]}
-      teams:
-        - {name: T, kind: regional, reps: 1, slots_per_rep: 16000000, hires: [{day: 0, reps: 2}], covers: {region: R}}
-
-      """
-    let file = try Self.write(yaml)
-    defer { try? FileManager.default.removeItem(at: file) }
-    let result = try runCCCM(["validate", file.path])
+    let team = "reps: 1, slots_per_rep: 16000000, hires: [{day: 0, reps: 2}]"
+    let result = try Self.cccm(["validate"], on: Self.small(accounts: 1000, perYear: 1, stages: ["{name: a, days: 1, advance: 0.5}"], team: team))
     #expect(result.status == 1, "\(result.err)")
     #expect(result.err.contains("teams.T.reps") && result.err.contains("(reps + planned hires) x slots_per_rep = 48,000,000 slots"), "\(result.err)")
   }
 
   @Test("a large scenario within the limits (90 million opportunities a replication, one stage) is valid")
   func largeButWithinLimits() throws {
-    let yaml = """
-      name: large
-      regions: [R]
-      segments:
-        - {name: S, tier: smb, region: R, accounts: 1000000, opportunities_per_account_year: 90, deal_size: 1000, motion: m}
-      motions:
-        - {name: m, stages: [{name: a, days: 1, advance: 0.5}]}
-      teams:
-        - {name: T, kind: regional, reps: 1000, slots_per_rep: 100, covers: {region: R}}
-
-      """
-    let file = try Self.write(yaml)
-    defer { try? FileManager.default.removeItem(at: file) }
-    let result = try runCCCM(["validate", file.path])
+    let yaml = Self.small(accounts: 1_000_000, perYear: 90, stages: ["{name: a, days: 1, advance: 0.5}"], team: "reps: 1000, slots_per_rep: 100")
+    let result = try Self.cccm(["validate"], on: yaml)
     #expect(result.status == 0, "\(result.err)")
   }
 
