@@ -997,7 +997,6 @@ struct FIFO<Element> {
 
   /// The oldest element, left in place.
   var first: Element? { head < items.count ? items[head] : nil }
-  var last: Element? { head < items.count ? items[items.count - 1] : nil }
 
   mutating func popFirst() -> Element? {
     guard head < items.count else { return nil }

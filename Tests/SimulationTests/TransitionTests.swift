@@ -331,11 +331,17 @@ struct TransitionTests {
   /// seat, the first seats to the part listed first. A deal that stays with West keeps its rep only
   /// if the rep stays in West; otherwise West gives it one of its own reps (debug builds check
   /// that every win is credited to a rep of the deal's team).
-  @Test("after a split that keeps the team's name, its deals are worked and credited by its own reps")
-  func splitKeepingTheName() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-split-\(UUID().uuidString)")
+  /// Scenario files (name, text) written to a fresh temporary folder, and the one named `main` loaded.
+  static func load(_ files: [(name: String, text: String)], main: String) throws -> Scenario {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-transition-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
+    for file in files { try file.text.write(to: directory.appendingPathComponent(file.name), atomically: true, encoding: .utf8) }
+    return try ScenarioLoader().load(path: directory.appendingPathComponent(main).path)
+  }
+
+  @Test("after a split that keeps the team's name, its deals are worked and credited by its own reps")
+  func splitKeepingTheName() throws {
     let baseline = repositoryRoot.appendingPathComponent("scenarios/northwind/people/baseline.yaml").path
     let yaml = """
       extends: \(baseline)
@@ -349,9 +355,7 @@ struct TransitionTests {
               - {name: West, share: 0.75, reps: 5}
 
       """
-    let path = directory.appendingPathComponent("split.yaml").path
-    try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-    let s = try ScenarioLoader().load(path: path)
+    let s = try Self.load([("split.yaml", yaml)], main: "split.yaml")
     let results = Simulator(scenario: s).run(replications: 4, seed: 3, threads: 1)
     // Both parts win deals and credit them to their reps.
     for team in ["West-Coast", "West"] {
@@ -366,9 +370,6 @@ struct TransitionTests {
   /// pool is overloaded (one expert, service 10 days, a request every 5 days), so many wait.
   @Test("requests waiting at a pool the variant disbands go on without presales at the switch; traces follow the transition")
   func disbandedPool() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-disband-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
     let baseline = """
       name: with-pool
       horizon_days: 365
@@ -399,9 +400,7 @@ struct TransitionTests {
             - {name: close, days: 5, advance: 0.5}
 
       """
-    try baseline.write(to: directory.appendingPathComponent("baseline.yaml"), atomically: true, encoding: .utf8)
-    try variant.write(to: directory.appendingPathComponent("disbanded.yaml"), atomically: true, encoding: .utf8)
-    let s = try ScenarioLoader().load(path: directory.appendingPathComponent("disbanded.yaml").path)
+    let s = try Self.load([("baseline.yaml", baseline), ("disbanded.yaml", variant)], main: "disbanded.yaml")
     let traces = Simulator(scenario: s).traces(replications: 0..<4, seed: 5, threads: 1)
     for trace in traces {
       // Waiting at day 100: created before it and still open then (the queue was long).
