@@ -31,35 +31,43 @@ let package = Package(
     .target(
       name: "CCCMCommands",
       dependencies: [
-        "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation", "Experiments", "Reports", "Calibration",
+        "CCCMSupport", "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation", "Experiments", "Reports", "Calibration",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Implementation details
-    // One-way: CoverageModel <- Randomness (GSL) <- ScenarioFiles (YAML; potentials for what-if
-    // apportioning) and Simulation (the engine); Randomness <- Estimation (statistics); Estimation
-    // and Simulation <- Reports <- CCCMCommands <- cccm; Charts (no dependencies) <- Reports.
+    // Layers, each depending only on those above it:
+    //   CCCMSupport (Foundation only: safe text, CSV, input and output files, exit statuses)
+    //   CoverageModel (the model's value types)
+    //   Randomness (GSL: generators, streams, distributions)
+    //   ScenarioFiles (YAML) · Simulation (the engine) · Estimation (statistics)
+    //   Experiments (studies on common random numbers) · Calibration (fitting from a CRM export)
+    //   Charts (SVG, no dependencies) <- Reports (tables and charts of every result)
+    //   CCCMCommands (subcommands) <- cccm (the executable)
 
+    /// What every layer needs, each defined once: safe text, CSV reading and writing, reading input
+    /// files and writing output files, and every exit status. Depends on nothing but Foundation.
+    .target(name: "CCCMSupport"),
     /// Plain value types of the coverage model: segments, motions, teams, pools, distributions.
     .target(name: "CoverageModel", swiftSettings: optimisedInDebug),
     /// GSL behind a Swift face: generators, keyed streams, distribution sampling, CDFs and quantiles.
     .target(name: "Randomness", dependencies: ["CoverageModel", "CGSL"], swiftSettings: optimisedInDebug),
     /// Scenario files: YAML decoding with locations, validation, variants and changes, show and diff.
-    .target(name: "ScenarioFiles", dependencies: ["CoverageModel", "Randomness", "Yams", .product(name: "CSV", package: "CSV.swift")]),
+    .target(name: "ScenarioFiles", dependencies: ["CCCMSupport", "CoverageModel", "Randomness", "Yams", .product(name: "CSV", package: "CSV.swift")]),
     /// The discrete-event Monte Carlo engine and its parallel replication runner.
     .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness"], swiftSettings: optimisedInDebug),
     /// Summaries, confidence intervals, paired comparisons and queueing theory (Erlang B and C).
     .target(name: "Estimation", dependencies: ["Randomness"], swiftSettings: optimisedInDebug),
     /// Experiments: runs of scenarios on common random numbers, sequential precision, results files.
-    .target(name: "Experiments", dependencies: ["CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation"], swiftSettings: optimisedInDebug),
+    .target(name: "Experiments", dependencies: ["CCCMSupport", "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation"], swiftSettings: optimisedInDebug),
     /// Calibration: a scenario fitted from a CRM export (arrivals, competing-risk outcomes, cycle
     /// times and deal sizes by censored maximum likelihood, teams), with its evidence.
     .target(
       name: "Calibration",
-      dependencies: ["CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Simulation", "Yams", .product(name: "CSV", package: "CSV.swift")],
+      dependencies: ["CCCMSupport", "CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Simulation", "Yams", .product(name: "CSV", package: "CSV.swift")],
       swiftSettings: optimisedInDebug),
     /// Tables in terminal, Markdown, CSV, JSON and HTML form, and the charts of each report.
-    .target(name: "Reports", dependencies: ["Estimation", "Simulation", "Calibration", "Charts"]),
+    .target(name: "Reports", dependencies: ["CCCMSupport", "Estimation", "Simulation", "Calibration", "Charts"]),
     /// A small SVG drawing layer: scales, nice ticks, axes, bars, bands, lines, points, text (no dependencies).
     .target(name: "Charts"),
 
@@ -74,18 +82,19 @@ let package = Package(
     /// What several test targets share: the repository root, a seeded generator, random scenarios.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
 
+    .testTarget(name: "CCCMSupportTests", dependencies: ["CCCMSupport"]),
     .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
     .testTarget(
       name: "ChartsTests", dependencies: ["Charts", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
-    .testTarget(name: "ScenarioFilesTests", dependencies: ["ScenarioFiles", "TestSupport"], exclude: ["Invalid", "valid.yaml"]),
+    .testTarget(name: "ScenarioFilesTests", dependencies: ["CCCMSupport", "ScenarioFiles", "TestSupport"], exclude: ["Invalid", "valid.yaml"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles", "TestSupport"]),
     .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Randomness"]),
     .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Randomness", "ScenarioFiles", "CoverageModel", "TestSupport"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Estimation", "Simulation", "TestSupport"]),
     .testTarget(
       name: "ReportsTests",
-      dependencies: ["Reports", "Charts", "Estimation", "ScenarioFiles", "Randomness", "Calibration", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+      dependencies: ["CCCMSupport", "Reports", "Charts", "Estimation", "ScenarioFiles", "Randomness", "Calibration", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
     .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Experiments", "Reports", "TestSupport", "Yams"], exclude: ["Fixtures"]),
   ],

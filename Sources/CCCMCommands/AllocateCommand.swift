@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Charts
 import CoverageModel
 import Estimation
@@ -43,7 +44,7 @@ struct Allocate: ParsableCommand {
     switch Allocation.slots(over, in: base) {
     case .failure(let problem):
       printError("error: \(problem.description)")
-      throw ExitCode.validationFailure
+      throw ExitCode(.badUsage)
     case .success(let found): slots = found
     }
     let allocation = Allocation(slots: slots)
@@ -56,7 +57,7 @@ struct Allocate: ParsableCommand {
         return try allocation.scenario(added: added, base: file)
       } catch {
         printError("error: --over at \(allocation.label(added)): \(error.description)")
-        throw Exit.invalidScenario
+        throw ExitCode(.invalidScenario)
       }
     }
     try checkResultsFit([base], replications: max(replications, 1000), byPeriod: false)

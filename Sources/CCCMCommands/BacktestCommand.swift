@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Calibration
 import CoverageModel
 import Foundation
@@ -46,7 +47,7 @@ struct BacktestCommand: ParsableCommand {
         replications: replications, seed: UInt64(seed), threads: threads)
     } catch {
       printError(error.description)
-      throw Exit.status(of: error)
+      throw ExitCode(error.exitStatus)
     }
     var document = BacktestReport.document(result)
     if format == .html {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Foundation
 import CoverageModel
 import Randomness
@@ -80,7 +81,7 @@ struct Bench: ParsableCommand {
     }
     if draws { printDrawCosts(kind) }
     let configurations = !threads.isEmpty ? threads : cores > 1 ? [1, cores] : [1]
-    print("cccm bench: \(Sanitize.terminal(scenario.name)), \(replications) replications per run, median of \(runs) runs, generator \(generator)")
+    print("cccm bench: \(SafeText.escaped(scenario.name)), \(replications) replications per run, median of \(runs) runs, generator \(generator)")
     // One untimed run first (page faults, caches, clock ramp-up), then the configurations in turn,
     // so that a noisy spell on a shared machine hits all of them alike.
     for threads in configurations { _ = simulator.run(replications: max(1, replications / 4), seed: scenario.seed, threads: threads) }

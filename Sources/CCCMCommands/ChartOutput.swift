@@ -1,3 +1,5 @@
+import ArgumentParser
+import CCCMSupport
 import Charts
 import CoverageModel
 import Experiments
@@ -26,18 +28,18 @@ func checkChartsDirectory(_ directory: String?) throws {
   if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
     guard isDirectory.boolValue else {
       printError("\(Excerpt.sanitized(directory, limit: Excerpt.pathLimit)): error: --charts needs a directory, and this is a file")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
     guard FileManager.default.isWritableFile(atPath: directory) else {
       printError("\(Excerpt.sanitized(directory, limit: Excerpt.pathLimit)): error: cannot write charts into it (read-only)")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
     return
   }
   let parent = (directory as NSString).deletingLastPathComponent
   guard parent.isEmpty || FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), parent.isEmpty || isDirectory.boolValue else {
     printError("\(Excerpt.sanitized(directory, limit: Excerpt.pathLimit)): error: --charts: no such directory \(Excerpt.sanitized(parent, limit: Excerpt.pathLimit)) to create it in")
-    throw Exit.fileError
+    throw ExitCode(.fileError)
   }
 }
 
@@ -50,7 +52,7 @@ func writeCharts(_ charts: [any Chart], to directory: String?) throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
       printError("\(Excerpt.sanitized(directory, limit: Excerpt.pathLimit)): error: cannot create the charts directory: \(error.localizedDescription)")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
   }
   for chart in charts {
@@ -119,7 +121,7 @@ func compareDocument(_ all: [SimulationResults], record: ReportRecord, note: Str
   if let by = kind {
     guard all.allSatisfy({ !$0.layout.months.isEmpty }) else {
       printError("error: --by needs results kept by period; saved results without periods cannot be shown by \(by.rawValue): run them again with --by")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
     document.append(
       PeriodReport.comparisonDocument(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Experiments
 import CoverageModel
 import Estimation
@@ -147,7 +148,7 @@ struct Compare: ParsableCommand {
         ("replications", "\(s.firstReplication)..<\(s.firstReplication + s.replications)", "\(base.firstReplication)..<\(base.firstReplication + base.replications)", "save the same replications of both"),
       ] where mine != theirs {
         printError("\(Excerpt.sanitized(file, limit: Excerpt.pathLimit)): error: saved with \(what) \(mine), but \(Excerpt.sanitized(files[0], limit: Excerpt.pathLimit)) with \(theirs); paired comparisons need the same \(what): \(fix)")
-        throw Exit.fileError
+        throw ExitCode(.fileError)
       }
     }
     return saved.map(\.results)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Calibration
 import CoverageModel
 import Foundation
@@ -44,8 +45,8 @@ struct ExportOpportunities: ParsableCommand {
       try writeAtomically(SimulatedExport.mapping(scenario: loaded, ownersFile: relative(tables.owners), accountsFile: relative(tables.accounts)), to: mapOut, inputs: files)
     }
     try writeAtomically(export.opportunities, to: output, inputs: files)
-    print("cccm export: \(Sanitize.terminal(loaded.name)), replication \(replication), seed \(seed): \(export.rows) opportunities written to \(Sanitize.terminal(output))"
-      + (mapOut.map { ", mapping \(Sanitize.terminal($0))" } ?? ""))
+    print("cccm export: \(SafeText.escaped(loaded.name)), replication \(replication), seed \(seed): \(export.rows) opportunities written to \(SafeText.escaped(output))"
+      + (mapOut.map { ", mapping \(SafeText.escaped($0))" } ?? ""))
   }
 
   /// The owners and accounts tables beside the mapping, named after the export.

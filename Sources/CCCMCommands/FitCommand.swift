@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Calibration
 import CoverageModel
 import Experiments
@@ -43,7 +44,7 @@ struct Fit: ParsableCommand {
       open = OpenPipeline(data, fit: result, mapping: mapping)
     } catch {
       printError(error.description)
-      throw Exit.status(of: error)
+      throw ExitCode(error.exitStatus)
     }
     let yaml = ScenarioWriting.yaml(result, mapping: map)
     let fitted: Scenario
@@ -51,7 +52,7 @@ struct Fit: ParsableCommand {
       fitted = try ScenarioLoader().load(yaml: yaml, file: output ?? "fitted scenario")
     } catch {
       printError("error: the fitted scenario does not validate (a bug in cccm fit; please report it):\n\(error.description)")
-      throw Exit.invalidScenario
+      throw ExitCode(.invalidScenario)
     }
     if let output { try writeAtomically(yaml, to: output, inputs: [export, map]) }
     if let pipeline { try writeAtomically(open.csv, to: pipeline, inputs: [export, map]) }
@@ -71,16 +72,5 @@ struct Fit: ParsableCommand {
       if format == .html, !quiet { return printReport(document.render(.html)) }
     }
     if !quiet { print(document.render(format), terminator: "") }
-  }
-}
-
-extension Exit {
-  /// The exit status of a calibration input's problem: 2 unreadable, 8 the mapping, 9 the export.
-  static func status(of error: CalibrationError) -> ExitCode {
-    switch error {
-    case .unreadable: fileError
-    case .mapping: invalidMapping
-    case .export: invalidExport
-    }
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Charts
 import CoverageModel
 import Estimation
@@ -74,7 +75,7 @@ extension Sensitivity {
       let design = Morris.design(factors: ranges.count, trajectories: global.trajectories, levels: global.levels, seed: seed)
       (unitPoints, morrisDesign, sobolDesign) = (design.points, design, nil)
     } else {
-      guard let design = SobolIndices.design(factors: ranges.count, samples: global.samples) else { throw ExitCode.validationFailure }
+      guard let design = SobolIndices.design(factors: ranges.count, samples: global.samples) else { throw ExitCode(.badUsage) }
       (unitPoints, morrisDesign, sobolDesign) = (design.points, nil, design)
     }
     let values = unitPoints.map { u in zip(u, ranges).map { $1.value(at: $0) } }
@@ -92,7 +93,7 @@ extension Sensitivity {
         scenarios.append(scenario)
       } catch {
         printError("error: --vary at \(Sweep.label(sweep.factors, point)): \(error.description)")
-        throw Exit.invalidScenario
+        throw ExitCode(.invalidScenario)
       }
     }
     let replications = options.replications ?? base.replications

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import CoverageModel
 import Experiments
 import Foundation
@@ -33,7 +34,7 @@ struct Merge: ParsableCommand {
         data.append(try InputFile.read(path, limit: SavedResults.maximumFileSize))
       } catch {
         printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot read the file: \(error.reason)")
-        throw Exit.fileError
+        throw ExitCode(.fileError)
       }
     }
     let formats = data.map(ShardFile.formatField)
@@ -42,7 +43,7 @@ struct Merge: ParsableCommand {
       let shard = formats.firstIndex(of: ShardFile.currentFormat) ?? 0
       printError(
         "error: cannot merge: \(name(index)) is a results file (run --save), but \(name(shard)) is a shard (--shard I/N --save); merge either shards or results files of one run")
-      throw Exit.shardsDoNotMerge
+      throw ExitCode(.shardsDoNotMerge)
     }
     var shards: [(name: String, file: ShardFile)] = []
     for (index, bytes) in data.enumerated() {
@@ -50,7 +51,7 @@ struct Merge: ParsableCommand {
         shards.append((name(index), try ShardFile.decode(bytes)))
       } catch {
         printError("\(name(index)): error: \(error.description.replacingOccurrences(of: "`cccm run FILE --save FILE.json`", with: "--shard I/N --save FILE"))")
-        throw Exit.fileError
+        throw ExitCode(.fileError)
       }
     }
     let merged: MergedShards
@@ -58,7 +59,7 @@ struct Merge: ParsableCommand {
       merged = try ShardFile.merged(shards)
     } catch {
       printError("error: \(error.description)")
-      throw Exit.shardsDoNotMerge
+      throw ExitCode(.shardsDoNotMerge)
     }
     try report(merged, shards: shards)
   }
@@ -81,7 +82,7 @@ struct Merge: ParsableCommand {
             format: "precision not reached after wave %d (%d replications): the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@); run wave %d (replications %d..<%d) with --wave %d --shard I/N and merge the shards of every wave",
             merged.waveEnds.count, merged.waveEnds.last ?? 0, record.objective, evaluation.widestShare * 100, precision, evaluation.nextWave,
             next.lowerBound, next.upperBound, evaluation.nextWave, evaluation.nextWave))
-        throw Exit.anotherWave
+        throw ExitCode(.anotherWave)
       }
       if evaluation.nextWave - 1 < merged.waveEnds.count {
         printError("note: precision stopped after wave \(evaluation.nextWave - 1); waves from \(evaluation.nextWave) on were not needed and are left out")
@@ -92,7 +93,7 @@ struct Merge: ParsableCommand {
     if let output {
       if header.wave != nil {
         printError("error: -o keeps one run's results; the waves of --precision are merged for their report only")
-        throw Exit.badUsage
+        throw ExitCode(.badUsage)
       }
       try checkWritable(output, inputs: files)
       try writeAtomically(try mergedText(header, results), to: output, inputs: files)
@@ -160,7 +161,7 @@ struct Merge: ParsableCommand {
       return try whole.json()
     } catch {
       printError("\(Excerpt.sanitized(output ?? "", limit: Excerpt.pathLimit)): error: \(error); nothing was written")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
   }
 
@@ -169,7 +170,7 @@ struct Merge: ParsableCommand {
     let record = header.report
     func damaged(_ field: String, _ problem: String) throws -> Never {
       printError("\(name(0)): error: the shard file is damaged or was edited: report.\(field): \(problem); simulate the shard again")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
     let known = MetricLayout.scenarioMetrics
     if OutputFormat(rawValue: record.format) == nil { try damaged("format", "expected table, markdown, csv or json, got \(Excerpt.quoted(record.format))") }
@@ -207,7 +208,7 @@ struct Merge: ParsableCommand {
         shards.append(try SavedResults.decode(bytes))
       } catch {
         printError("\(name(index)): error: \(error.description)")
-        throw Exit.fileError
+        throw ExitCode(.fileError)
       }
     }
     try checkWritable(output, inputs: files)
@@ -216,14 +217,14 @@ struct Merge: ParsableCommand {
       merged = try SavedResults.merged(shards)
     } catch {
       printError("error: \(error.description)")
-      throw Exit.shardsDoNotMerge
+      throw ExitCode(.shardsDoNotMerge)
     }
     let text: String
     do {
       text = try merged.json()
     } catch {
       printError("\(Excerpt.sanitized(output, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
     try writeAtomically(text, to: output, inputs: files)
     printError("merged \(shards.count) files: replications \(merged.firstReplication)..<\(merged.firstReplication + merged.replications) of \(Excerpt.sanitized(merged.scenario, limit: 80))")

@@ -1,17 +1,7 @@
 import ArgumentParser
+import CCCMSupport
 import Foundation
 import ScenarioFiles
-
-/// Exit statuses of `cccm notebook` (beside 0, 2 unreadable or unwritable file and 64 bad command line).
-extension Exit {
-  /// `notebook check`: a stored output differs from a fresh run, or is missing.
-  static let staleNotebook = ExitCode(3)
-  /// A notebook command failed (non-zero exit or killed by a signal) or was refused; `notebook run`
-  /// left the notebook unchanged.
-  static let notebookCommandFailed = ExitCode(4)
-  /// A notebook's ```sh or output block is never closed; `notebook run` left it unchanged.
-  static let malformedNotebook = ExitCode(5)
-}
 
 struct Notebook: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -49,7 +39,7 @@ struct NotebookRun: ParsableCommand {
   @Flag(name: .long, help: "Let commands name files outside the notebook's folder.") var allowOutside = false
 
   func run() throws {
-    var status: Int32 = 0
+    var status = ExitStatus.success
     for file in files {
       let notebook = NotebookText(try readNotebook(file))
       let runner = NotebookRunner(executable: NotebookRunner.currentExecutable, notebook: file, allowOutside: allowOutside)
@@ -58,7 +48,7 @@ struct NotebookRun: ParsableCommand {
         blocks = try commandBlocks(notebook.lines)
       } catch {
         printError("\(file):\(error.line + 1): error: \(error.message); the notebook was left unchanged")
-        status = max(status, Exit.malformedNotebook.rawValue)
+        status = max(status, .malformedNotebook)
         continue
       }
       // Commands run in notebook order (a later one may read what an earlier one saved); the
@@ -84,7 +74,7 @@ struct NotebookRun: ParsableCommand {
       }
       if let failure {
         printError(failure + "; the notebook was left unchanged")
-        status = max(status, Exit.notebookCommandFailed.rawValue)
+        status = max(status, .notebookCommandFailed)
         continue
       }
       var updated = notebook
@@ -103,14 +93,14 @@ struct NotebookRun: ParsableCommand {
           try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         } catch {
           printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot create its directory: \(error.localizedDescription)")
-          throw Exit.fileError
+          throw ExitCode(.fileError)
         }
         try writeAtomically(String(decoding: chart.data, as: UTF8.self), to: path)
       }
       let count = blocks.map(\.commands.count).reduce(0, +)
       print("\(file): ran \(count) command\(count == 1 ? "" : "s")")
     }
-    if status != 0 { throw ExitCode(status) }
+    if status != .success { throw ExitCode(status) }
   }
 }
 
@@ -121,7 +111,7 @@ struct NotebookCheck: ParsableCommand {
   @Flag(name: .long, help: "Let commands name files outside the notebook's folder.") var allowOutside = false
 
   func run() throws {
-    var status: Int32 = 0
+    var status = ExitStatus.success
     for file in files {
       let notebook = NotebookText(try readNotebook(file))
       let runner = NotebookRunner(executable: NotebookRunner.currentExecutable, notebook: file, allowOutside: allowOutside)
@@ -130,7 +120,7 @@ struct NotebookCheck: ParsableCommand {
         problems = try runner.check(notebook.lines, file: file)
       } catch {
         printError("\(file):\(error.line + 1): error: \(error.message)")
-        status = max(status, Exit.malformedNotebook.rawValue)
+        status = max(status, .malformedNotebook)
         continue
       }
       for problem in problems {
@@ -139,7 +129,7 @@ struct NotebookCheck: ParsableCommand {
       }
       if !problems.contains(where: { $0.kind != .skipped }) { print("\(file): up to date") }
     }
-    if status != 0 { throw ExitCode(status) }
+    if status != .success { throw ExitCode(status) }
   }
 }
 
@@ -153,11 +143,11 @@ struct NotebookProblem: Equatable {
     /// Not run, because it writes files.
     case skipped
 
-    var status: Int32 {
+    var status: ExitStatus {
       switch self {
-      case .stale: Exit.staleNotebook.rawValue
-      case .failed: Exit.notebookCommandFailed.rawValue
-      case .skipped: 0
+      case .stale: .staleNotebook
+      case .failed: .notebookCommandFailed
+      case .skipped: .success
       }
     }
   }
@@ -277,6 +267,6 @@ func readNotebook(_ path: String) throws -> String {
     return try String(contentsOfFile: path, encoding: .utf8)
   } catch {
     printError("\(path): error: cannot read the file: \(error.localizedDescription)")
-    throw Exit.fileError
+    throw ExitCode(.fileError)
   }
 }

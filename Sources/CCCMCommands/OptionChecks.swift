@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import CoverageModel
 import ScenarioFiles
 import Simulation

@@ -1,3 +1,5 @@
+import ArgumentParser
+import CCCMSupport
 import Experiments
 import Foundation
 import ScenarioFiles
@@ -12,13 +14,13 @@ extension SavedResults {
       data = try InputFile.read(path, limit: Self.maximumFileSize)
     } catch {
       printError("\(shown): error: cannot read the file: \(error.reason)")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
     do {
       return try decode(data)
     } catch {
       printError("\(shown): error: \(error.description)")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
   }
 }

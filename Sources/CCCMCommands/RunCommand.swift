@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Experiments
 import Foundation
 import Reports
@@ -54,7 +55,7 @@ struct Run: ParsableCommand {
         text = try SavedResults(results: results, scenario: scenario, generator: options.generator, version: CCCM.version, firstReplication: first).json()
       } catch {
         printError("\(Excerpt.sanitized(save, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
-        throw Exit.fileError
+        throw ExitCode(.fileError)
       }
       try writeAtomically(text, to: save, inputs: inputs)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Foundation
 import Reports
 import ScenarioFiles
@@ -16,7 +17,7 @@ struct Validate: ParsableCommand {
         let scenario = try loadScenario(file)
         print("\(Excerpt.sanitized(file, limit: Excerpt.pathLimit)): ok (\(Excerpt.sanitized(scenario.name, limit: 200)): \(scenario.segments.count) segments, \(scenario.teams.count) teams, \(scenario.pools.count) presales pools)")
       } catch let code as ExitCode {
-        if status == nil || code == Exit.fileError { status = code }
+        if status == nil || code == ExitCode(.fileError) { status = code }
       }
     }
     if let status { throw status }
@@ -46,7 +47,7 @@ struct Diff: ParsableCommand {
     let first = try loadScenario(a)
     let second = try loadScenario(b)
     // Names from the files reach the terminal: control characters escaped, line by line.
-    let report = ScenarioDiff(from: first, to: second).report.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitize.terminal(String($0)) }
+    let report = ScenarioDiff(from: first, to: second).report.split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.escaped(String($0)) }
     print(report.joined(separator: "\n"), terminator: "")
   }
 }

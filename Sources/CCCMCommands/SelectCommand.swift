@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Charts
 import CoverageModel
 import Estimation
@@ -72,13 +73,13 @@ struct Select: ParsableCommand {
       return outputs
     }
     let firstStage = sample(Array(scenarios.indices), 0, self.firstStage)
-    guard let parsed = Self.parseDelta(delta) else { throw ExitCode.validationFailure }
+    guard let parsed = Self.parseDelta(delta) else { throw ExitCode(.badUsage) }
     let baseMean = Summary(firstStage[0]).mean
     let amount = parsed.amount ?? (parsed.share ?? 0) * abs(baseMean)
     guard amount > 0, amount.isFinite else {
       bar.finish()
       printError("error: --delta \(delta) of the baseline's mean \(objective) (\(MetricUnit(metric: objective).format(baseMean))) is 0; give --delta as an amount of \(objective)")
-      throw ExitCode.validationFailure
+      throw ExitCode(.badUsage)
     }
     let procedure = KimNelson(designs: scenarios.count, delta: amount, firstStage: self.firstStage, maximum: maximum, larger: larger)
     let outcome = procedure.run(batch: Self.batch) { designs, first, count in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import CoverageModel
 import Experiments
 import Foundation
@@ -52,7 +53,7 @@ enum Reporting {
     guard let kind = record.by.flatMap(PeriodKind.init(rawValue:)), format != .json else { return report }
     guard all.allSatisfy({ !$0.layout.months.isEmpty }) else {
       printError("error: --by needs results kept by period; saved results without periods cannot be shown by \(kind.rawValue): run them again with --by")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
     let periods = PeriodReport.renderComparison(
       baseline: all[0], variants: Array(all.dropFirst()), by: kind, metrics: record.metrics.isEmpty ? PeriodReport.defaultMetrics : chosen,
@@ -131,7 +132,7 @@ struct ShardedRun {
       text = try file.json()
     } catch {
       printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
-      throw Exit.fileError
+      throw ExitCode(.fileError)
     }
     try writeAtomically(text, to: path, inputs: inputs)
     var held = zip(scenarios.indices, ranges).filter { !$0.1.isEmpty }.map { "scenario \($0 + 1) replications \($1.lowerBound)..<\($1.upperBound)" }

@@ -1,3 +1,4 @@
+import CCCMSupport
 import Foundation
 
 extension CCCM {
@@ -19,7 +20,7 @@ extension CCCM {
     if code != EPIPE {
       printError("cccm: error: cannot write standard output: \(flushFailed ? FileOutput.reason(code) : "a write failed")")
     }
-    Foundation.exit(Exit.fileError.rawValue)
+    Foundation.exit(ExitStatus.fileError.rawValue)
   }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import CoverageModel
 import Foundation
 import Randomness
@@ -8,18 +9,9 @@ import Simulation
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// Exit statuses (docs/model.md): 1 invalid scenario, 64 bad command line, 2 unreadable or unwritable file.
-enum Exit {
-  static let invalidScenario = ExitCode(1)
-  static let fileError = ExitCode(2)
-  /// Shards that do not make one command: missing, duplicated, overlapping, foreign (`cccm merge`).
-  static let shardsDoNotMerge = ExitCode(6)
-  /// Merged waves of `compare --precision` that have not reached it: another wave is needed.
-  static let anotherWave = ExitCode(7)
-  static let badUsage = ExitCode(64)
-  /// `cccm fit`: a mapping file's problems (8) and an export's (9).
-  static let invalidMapping = ExitCode(8)
-  static let invalidExport = ExitCode(9)
+extension ExitCode {
+  /// The `ExitCode` that ends `cccm` with `status`.
+  init(_ status: ExitStatus) { self.init(status.rawValue) }
 }
 
 func printError(_ text: String) {
@@ -37,10 +29,10 @@ func loadScenarioRecordingFiles(_ path: String) throws -> (scenario: Scenario, f
     return try ScenarioLoader().loadRecordingFiles(path: path)
   } catch .invalid(let error) {
     printError(error.description)
-    throw Exit.invalidScenario
+    throw ExitCode(.invalidScenario)
   } catch {
     printError(error.description)
-    throw Exit.fileError
+    throw ExitCode(.fileError)
   }
 }
 
@@ -51,7 +43,7 @@ func writeAtomically(_ text: String, to path: String, inputs: [String] = []) thr
     try FileOutput.write(Data(text.utf8), to: path, inputs: inputs)
   } catch {
     printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file: \(error.reason)")
-    throw Exit.fileError
+    throw ExitCode(.fileError)
   }
 }
 
@@ -61,7 +53,7 @@ func checkWritable(_ path: String, inputs: [String] = []) throws {
     _ = try FileOutput.plan(path, inputs: inputs)
   } catch {
     printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file: \(error.reason)")
-    throw Exit.fileError
+    throw ExitCode(.fileError)
   }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import CoverageModel
 import Experiments
 import Reports
@@ -58,7 +59,7 @@ struct SweepCommand: ParsableCommand {
         scenarios.append(try sweep.scenario(at: values, base: file))
       } catch {
         printError("error: --vary at \(Sweep.label(sweep.factors, values)): \(error.description)")
-        throw Exit.invalidScenario
+        throw ExitCode(.invalidScenario)
       }
     }
     let replications = options.replications ?? base.replications
@@ -87,6 +88,6 @@ func factorScenario(_ factor: Sweep.Factor, at value: Double, text: String, base
     // The message after the synthesised change's key path is what `set` says of the path or value.
     let detail = error.description.components(separatedBy: "set.value: ").last.map { $0.components(separatedBy: "set.path: ").last ?? $0 } ?? error.description
     printError("error: --vary \(Excerpt.sanitized(text, limit: 80)): \(detail)")
-    throw Exit.invalidScenario
+    throw ExitCode(.invalidScenario)
   }
 }

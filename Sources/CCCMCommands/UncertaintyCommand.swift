@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCMSupport
 import Charts
 import CoverageModel
 import Estimation
@@ -40,7 +41,7 @@ struct Uncertainty: ParsableCommand {
     guard !inputs.isEmpty else {
       printError(
         "\(Excerpt.sanitized(files[0], limit: Excerpt.pathLimit)): error: the scenario has no uncertain values; write one as {uncertain: DISTRIBUTION}, e.g. opportunities_per_account_year: {uncertain: {uniform: {min: 0.4, max: 0.6}}}")
-      throw Exit.invalidScenario
+      throw ExitCode(.invalidScenario)
     }
     let replications = inner ?? options.replications ?? Self.defaultInner
     let seed = options.seed ?? scenarios[0].seed
@@ -57,7 +58,7 @@ struct Uncertainty: ParsableCommand {
       bar.finish()
       let values = zip(inputs, error.values).map { "\($0.path) = \($1)" }.joined(separator: ", ")
       printError("error: \(Excerpt.sanitized(files[error.design], limit: Excerpt.pathLimit)) at parameter set \(error.set + 1) (\(values)): \(error.reason)")
-      throw Exit.invalidScenario
+      throw ExitCode(.invalidScenario)
     }
     bar.finish()
     let larger = MetricDescriptor.named(objective)?.direction != .lowerIsBetter

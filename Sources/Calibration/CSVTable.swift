@@ -1,3 +1,4 @@
+import CCCMSupport
 import CSV
 import Foundation
 import ScenarioFiles

@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Foundation
 import ScenarioFiles
@@ -253,10 +254,19 @@ final class MappingReader {
 public enum CalibrationError: Error, Sendable, CustomStringConvertible {
   /// A file that cannot be read (exit 2).
   case unreadable(String)
-  /// The mapping file's problems, located (exit 6).
+  /// The mapping file's problems, located (exit 8).
   case mapping([String])
-  /// The export's or a joined table's problems, each naming file, row and column (exit 7).
+  /// The export's or a joined table's problems, each naming file, row and column (exit 9).
   case export([String])
+
+  /// The exit status of a calibration input's problem: 2 unreadable, 8 the mapping, 9 the export.
+  public var exitStatus: ExitStatus {
+    switch self {
+    case .unreadable: .fileError
+    case .mapping: .invalidMapping
+    case .export: .invalidExport
+    }
+  }
 
   public var description: String {
     switch self {

@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Foundation
 import Randomness

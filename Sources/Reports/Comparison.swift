@@ -1,3 +1,4 @@
+import CCCMSupport
 import Estimation
 import Foundation
 import Simulation
@@ -224,7 +225,7 @@ public enum ComparisonReport {
     }
 
     let level = String(format: "%.4g%%", c.confidence * 100)
-    var header = "Baseline \(Sanitize.terminal(c.baseline.scenario)) vs \(c.variants.count) variant\(c.variants.count == 1 ? "" : "s"); \(c.baseline.replications) paired replications, seed \(c.baseline.seed), common random numbers.\n"
+    var header = "Baseline \(SafeText.escaped(c.baseline.scenario)) vs \(c.variants.count) variant\(c.variants.count == 1 ? "" : "s"); \(c.baseline.replications) paired replications, seed \(c.baseline.seed), common random numbers.\n"
     if c.variants.count > 1 {
       header += "Difference intervals are \(level) (Bonferroni-adjusted for \(c.variants.count) variants, family-wise 95%). * = the interval excludes 0.\n\n"
     } else {
@@ -236,13 +237,13 @@ public enum ComparisonReport {
       var text = "\nWhat common random numbers bought (variance of an unpaired difference / variance of the paired one):\n"
       for (variant, row) in zip(c.variants, c.differences) {
         let cells = zip(c.metrics, row).map { "\($0) \(String(format: "%.1f", $1.varianceReduction))x" }
-        text += "  \(Sanitize.terminal(variant.scenario)): " + cells.joined(separator: ", ") + "\n"
+        text += "  \(SafeText.escaped(variant.scenario)): " + cells.joined(separator: ", ") + "\n"
       }
       doc.add(.text(text))
     }
     for (variant, rows) in zip(c.variants, c.teamDifferences) where !rows.isEmpty {
       let partial = rows.contains { $0.baseline == nil || $0.variant == nil }
-      doc.add(.text("\nPer-team differences, \(Sanitize.terminal(variant.scenario)) - \(Sanitize.terminal(c.baseline.scenario))\(partial ? " (- where a scenario has no such team)" : ""):\n\n"))
+      doc.add(.text("\nPer-team differences, \(SafeText.escaped(variant.scenario)) - \(SafeText.escaped(c.baseline.scenario))\(partial ? " (- where a scenario has no such team)" : ""):\n\n"))
       var grid = TextTable(header: ["team", "metric", c.baseline.scenario, variant.scenario, "diff", "diff CI", "", "rel."], textColumns: 2)
       for row in rows {
         let unit = MetricUnit(metric: row.metric)

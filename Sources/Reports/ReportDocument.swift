@@ -1,3 +1,4 @@
+import CCCMSupport
 import Charts
 import Foundation
 
@@ -60,7 +61,7 @@ public struct ReportDocument {
       var out = ""
       for block in blocks {
         switch block {
-        case .title(let title, let gap): out += markdown ? "### \(Sanitize.markdownCell(title))\n\n" : "\(Sanitize.terminal(title))\n" + (gap ? "\n" : "")
+        case .title(let title, let gap): out += markdown ? "### \(Sanitize.markdownCell(title))\n\n" : "\(SafeText.escaped(title))\n" + (gap ? "\n" : "")
         case .text(let text): out += text
         case .table(let table, let coloured): out += markdown ? table.markdown() : table.terminal(colour: colour && coloured)
         }

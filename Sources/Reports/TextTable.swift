@@ -1,3 +1,5 @@
+import CCCMSupport
+
 /// How a cell is shown on a colour terminal.
 public enum CellStyle: Sendable {
   case plain
@@ -37,8 +39,8 @@ public struct TextTable: Sendable {
   /// Aligned columns; with `colour`, styled cells are wrapped in ANSI colour codes (after padding,
   /// so alignment does not change).
   public func terminal(colour: Bool = false) -> String {
-    let header = header.map(Sanitize.terminal)
-    let rows = rows.map { $0.map(Sanitize.terminal) }
+    let header = header.map(SafeText.escaped)
+    let rows = rows.map { $0.map(SafeText.escaped) }
     let widths = header.indices.map { column in
       ([header] + rows).map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
     }

@@ -1,3 +1,5 @@
+import CCCMSupport
+
 /// Where a problem is: file, line and column (1-based).
 public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
   public var file: String
@@ -31,91 +33,6 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     let place = "\(file):\(location.line):\(location.column)"
     let text = Excerpt.boundedMessage(message)
     return path.isEmpty ? "\(place): error: \(text)" : "\(place): error: \(Excerpt.sanitized(path, limit: Excerpt.keyPathLimit)): \(text)"
-  }
-}
-
-/// Short, safe excerpts of file contents for messages.
-public enum Excerpt {
-  /// The most characters of file contents quoted in a message.
-  public static let limit = 40
-  /// The most characters of a key path (which holds names from the file) and of a file path.
-  public static let keyPathLimit = 120
-  public static let pathLimit = 400
-  /// The most characters of a whole message (lists of known names are cut here).
-  public static let messageLimit = 400
-
-  /// `text` with control characters escaped (`\n`, `\t`, `\u{1B}`, ...) and cut to `limit`
-  /// characters, an ellipsis marking a cut.
-  public static func sanitized(_ text: String, limit: Int = limit) -> String {
-    var out = ""
-    var count = 0
-    for character in text {
-      if count >= limit {
-        out += "…"
-        break
-      }
-      count += 1
-      out += escaped(character)
-    }
-    return out
-  }
-
-  /// `"text"`, sanitized.
-  public static func quoted(_ text: String, limit: Int = limit) -> String { "\"" + sanitized(text, limit: limit) + "\"" }
-
-  /// A character as it may reach a terminal: control characters (C0, DEL, C1, and the line and
-  /// paragraph separators) escaped; a grapheme made of several scalars checked scalar by scalar.
-  static func escaped(_ character: Character) -> String {
-    guard character.unicodeScalars.contains(where: isControl) else { return String(character) }
-    return character.unicodeScalars.map { scalar in
-      guard isControl(scalar) else { return String(scalar) }
-      switch scalar {
-      case "\n": return "\\n"
-      case "\t": return "\\t"
-      case "\r": return "\\r"
-      default: return "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-      }
-    }.joined()
-  }
-
-  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
-      || (0x202A...0x202E).contains(scalar.value)
-      || (0x2066...0x2069).contains(scalar.value)
-  }
-
-  /// A message with control characters escaped, every quoted excerpt cut to `limit` characters
-  /// and the whole cut to `messageLimit`.
-  public static func boundedMessage(_ message: String) -> String {
-    var out = ""
-    var quote: String?
-    var length = 0
-    var truncated = false
-    for character in message {
-      // Stop once past the limit: a message may carry a list of thousands of names.
-      if length > messageLimit + limit + 2 {
-        truncated = true
-        break
-      }
-      length += 1
-      if var open = quote {
-        if character == "\"" {
-          out += sanitized(open) + "\""
-          quote = nil
-        } else {
-          open.append(character)
-          // Cut early: an unmatched quote must not hold a whole file.
-          quote = open.count > limit + 1 ? String(open.prefix(limit + 1)) : open
-        }
-      } else if character == "\"" {
-        out += "\""
-        quote = ""
-      } else {
-        out += escaped(character)
-      }
-    }
-    if let open = quote { out += sanitized(open) + (truncated ? "\"" : "") }
-    return truncated || out.count > messageLimit ? String(out.prefix(messageLimit)) + "…" : out
   }
 }
 

@@ -4,13 +4,6 @@ import Testing
 
 @Suite("Names made safe for reports")
 struct SanitizeTests {
-  @Test("control characters are escaped for terminals; ordinary names are unchanged")
-  func terminal() {
-    #expect(Sanitize.terminal("North") == "North")
-    #expect(Sanitize.terminal("Zürich 東京") == "Zürich 東京")
-    #expect(Sanitize.terminal("a\u{1B}[2Jb\nc\td\r\u{7F}\u{9B}\u{202E}") == "a\\u{1B}[2Jb\\nc\\td\\r\\u{7F}\\u{9B}\\u{202E}")
-  }
-
   @Test("CSV cells that a spreadsheet would run are neutralised; numbers are not")
   func csv() {
     #expect(Sanitize.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")

@@ -1,3 +1,4 @@
+import CCCMSupport
 import Foundation
 import Testing
 

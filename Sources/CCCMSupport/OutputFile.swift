@@ -1,11 +1,10 @@
 import Foundation
-import ScenarioFiles
 
 /// Why a file could not be written, for `path: error: cannot write the file: REASON`.
-struct OutputFileError: Error, CustomStringConvertible {
-  var reason: String
-  init(_ reason: String) { self.reason = reason }
-  var description: String { reason }
+public struct OutputFileError: Error, Sendable, CustomStringConvertible {
+  public var reason: String
+  public init(_ reason: String) { self.reason = reason }
+  public var description: String { reason }
 }
 
 /// Writing files safely: a regular file is replaced atomically (a temporary file beside it, renamed
@@ -13,9 +12,9 @@ struct OutputFileError: Error, CustomStringConvertible {
 /// or FIFO (`--save /dev/null`) is written directly, never renamed over; a read-only file, a
 /// directory, or a file the command reads is refused; the temporary file never outlives a failure
 /// or an interrupt (SIGINT, SIGTERM, SIGHUP).
-enum FileOutput {
+public enum FileOutput {
   /// How a path will be written.
-  enum Plan {
+  public enum Plan {
     /// A device or FIFO, written in place.
     case direct(String)
     /// A regular file (existing or not), replaced through a temporary file.
@@ -24,7 +23,7 @@ enum FileOutput {
 
   /// Checks that `path` can be written, before any work is done: `inputs` are files the command
   /// read (the scenario and what it extends), and writing over one of them is refused.
-  static func plan(_ path: String, inputs: [String] = []) throws(OutputFileError) -> Plan {
+  public static func plan(_ path: String, inputs: [String] = []) throws(OutputFileError) -> Plan {
     let target = try resolveLinks(path)
     var info = stat()
     guard stat(target, &info) == 0 else {
@@ -56,7 +55,7 @@ enum FileOutput {
   }
 
   /// Writes `data` to `path` (see `plan`).
-  static func write(_ data: Data, to path: String, inputs: [String] = []) throws(OutputFileError) {
+  public static func write(_ data: Data, to path: String, inputs: [String] = []) throws(OutputFileError) {
     switch try plan(path, inputs: inputs) {
     case .direct(let target): try writeDirectly(data, to: target)
     case .replace(let target, let mode, let owner): try replace(target, with: data, mode: mode, owner: owner)
@@ -141,7 +140,7 @@ enum FileOutput {
     renamed = true
   }
 
-  static func reason(_ code: Int32) -> String {
+  public static func reason(_ code: Int32) -> String {
     switch code {
     case ENOENT: "no such directory"
     case EACCES, EPERM: "permission denied"
@@ -201,22 +200,5 @@ enum TemporaryFiles {
     pthread_sigmask(SIG_BLOCK, &set, &old)
     defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
     return body()
-  }
-}
-
-/// Standard output and error without traps: a message to a closed or full standard error is
-/// dropped (FileHandle would trap), and standard output is checked when the command ends.
-enum StandardStreams {
-  /// Writes to standard error, ignoring failures (there is nowhere left to report them).
-  static func error(_ text: String) {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeMutableBytes { Foundation.write(STDERR_FILENO, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
-      if written < 0, errno == EINTR { continue }
-      guard written > 0 else { return }
-      offset += written
-    }
-    bytes.removeAll()
   }
 }
