@@ -1,6 +1,9 @@
 import CCCMSupport
 import Testing
 
+/// (Swift Testing has an `ExitStatus` of its own.)
+private typealias ExitStatus = CCCMSupport.ExitStatus
+
 /// The exit statuses are the README's table: scripts depend on these numbers.
 @Suite struct ExitStatusTests {
   @Test func everyStatusHasTheNumberTheReadmeGives() {
