@@ -1,0 +1,124 @@
+import CoverageModel
+import Randomness
+
+/// Stages (docs/model.md): a stage begins (with its presales request, if any), its end is drawn
+/// and scheduled, and a finished opportunity is booked and its slot freed.
+extension Replication {
+  mutating func beginStage(_ index: Int32) {
+    let current = Int(opportunities[Int(index)].stages.start + opportunities[Int(index)].stage)
+    if plan.stages[current].engagesSpecialist, opportunities[Int(index)].awaitsSpecialist { engage(index) }
+    let opportunity = opportunities[Int(index)]
+    let stage = plan.stages[current]
+    let override = plan.teams[Int(opportunity.team)].poolOverride
+    let pool = stage.pool >= 0 && override >= 0 ? override : stage.pool
+    guard pool >= 0 else { return scheduleStageEnd(index) }
+    opportunities[Int(index)].pool = pool
+    opportunities[Int(index)].requestTime = now
+    if now >= 0 { metrics.request() }
+    let poolPlan = plan.pools[Int(pool)]
+    if poolPlan.identity >= 0 {
+      return requestExpert(index, pool: Int(pool))
+    }
+    if poolBusy[Int(pool)] < poolPlan.experts {
+      startService(index, pool: Int(pool))
+    } else {
+      enqueue(index, in: queueStart[Int(pool)] + (poolPlan.tiered ? Int(opportunity.grade) : 0), pool: Int(pool))
+    }
+  }
+
+  /// Draws how the current stage ends (its days and whether it advances) and schedules that end.
+  /// Stages that follow without a presales request or a specialist coming or going are drawn
+  /// straight on, and only the end of the run is scheduled: nothing happens between them, and
+  /// every draw has its own stream, so the results are those of one event per stage, with fewer events.
+  /// `elapsed`: days the current stage has already lasted (a deal of the starting pipeline).
+  mutating func scheduleStageEnd(_ index: Int32, elapsed: Double = 0) {
+    // The fields this needs, read once (copying the whole opportunity costs more).
+    let key = opportunities[Int(index)].key
+    let stages = opportunities[Int(index)].stages
+    let winFactor = opportunities[Int(index)].winFactor
+    // The fit's factor on every stage's days, for this team and customer.
+    let daysFactor =
+      plan.usesFit
+      ? plan.fit[Int(opportunities[Int(index)].team) * plan.segments.count + Int(opportunities[Int(index)].segment)].daysFactor : 1
+    let first = Int(stages.start)
+    let last = Int(stages.end) - 1
+    var k = Int(opportunities[Int(index)].stage)
+    var end = now
+    let pushDays = plan.pushDays
+    var advances: Bool
+    var spent = elapsed
+    while true {
+      // The stage's fields are read where used (a copy of its plan is made whole).
+      let stage = first + k
+      // The outcome's draw is made with the days' stream selected: their first blocks side by side.
+      let outcome = generator.select(key: key, attribute: Attribute.stageDays(k), drawingOnce: Attribute.stageOutcome(k))
+      if spent > 0 {
+        end += generator.sampleBeyond(plan.stages[stage].days, elapsed: spent / daysFactor, from: plan.samplerTables) * daysFactor
+        spent = 0
+      } else {
+        end += generator.sample(plan.stages[stage].days, from: plan.samplerTables) * daysFactor
+      }
+      let advance = plan.stages[stage].advance
+      var p = advance
+      if stage == last {
+        // The quarter-end push: a deal closing in a quarter's last days is pulled in more often.
+        let push = pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= pushDays
+        p = min(1, push ? advance * winFactor * plan.pushFactor : advance * winFactor)
+      }
+      advances = outcome < p
+      guard advances, stage < last, !plan.stages[stage].endsRun else { break }
+      k += 1
+    }
+    opportunities[Int(index)].stage = Int32(k)
+    opportunities[Int(index)].advances = advances
+    calendar.schedule(.stageDone(opportunity: index), at: end)
+  }
+
+  mutating func finishStage(_ index: Int32) {
+    if plan.mayAbandon, opportunities[Int(index)].abandoned { return freeSlot(index) }
+    let advances = opportunities[Int(index)].advances
+    let current = opportunities[Int(index)].stages.start + opportunities[Int(index)].stage
+    if opportunities[Int(index)].desk >= 0, plan.stages[Int(current)].releasesSpecialist { releaseSpecialist(index) }
+    if advances && current < opportunities[Int(index)].stages.end - 1 {
+      opportunities[Int(index)].stage += 1
+      return beginStage(index)
+    }
+    let opportunity = opportunities[Int(index)]
+    if now >= 0 {
+      if advances {
+        let team = plan.teams[Int(opportunity.team)]
+        let solution = Int(opportunity.solution)
+        metrics.won(
+          value: opportunity.value, cycleDays: now - opportunity.arrival, segment: Int(opportunity.segment),
+          team: Int(opportunity.team), specialist: Int(opportunity.specialist), margin: team.margin,
+          grossMargin: solution >= 0 ? plan.solutions[solution].grossMargin : plan.grossMargin,
+          commission: team.commissionRate + (opportunity.specialist >= 0 ? plan.teams[Int(opportunity.specialist)].commissionRate : 0))
+        if opportunity.rep >= 0 {
+          assert(plan.seats[Int(opportunity.rep)].people == plan.teams[Int(opportunity.team)].people, "a deal won by another team's rep")
+          workforce.credit(opportunity.rep, value: opportunity.value, plan: plan, month: metrics.month)
+        }
+      } else {
+        metrics.lost(segment: Int(opportunity.segment))
+      }
+    }
+    if trace != nil { traceClosed(index, won: advances) }
+    occupyTeam(Int(opportunity.team), by: -1)
+    releaseSpecialist(index)
+    if opportunity.rep >= 0 {
+      workforce.release(opportunity.rep)
+      opportunities[Int(index)].rep = -1
+    }
+    freeSlot(index)
+  }
+
+  /// Puts an opportunity's slot on the free list for a later one (never twice: two opportunities
+  /// would share it).
+  @inline(__always)
+  mutating func freeSlot(_ index: Int32) {
+    #if DEBUG
+      assert(!opportunities[Int(index)].isFree, "an opportunity's slot freed twice")
+      opportunities[Int(index)].isFree = true
+    #endif
+    freeOpportunities.append(index)
+  }
+}
