@@ -127,6 +127,8 @@ public struct Segment: Hashable, Sendable {
   public var sizeElasticity: Double = 0
   /// Arrivals' monthly factors for this segment (overrides the scenario's).
   public var seasonality: [Double]?
+  /// Its accounts by name (`accounts: {file: ...}`); `accounts` is then their number.
+  public var accountList: AccountList?
 
   public init(
     name: String, tier: Tier, region: String? = nil, industry: String? = nil, accounts: Int,

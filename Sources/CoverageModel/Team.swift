@@ -26,6 +26,8 @@ public struct Coverage: Hashable, Sendable {
   public var tiers: [Tier]?
   public var share: Double = 1
   public var offset: Double = 0
+  /// Named accounts it takes by attribute or name (segments with an account list only).
+  public var accounts = AccountSelector()
 
   public init(
     segments: [String]? = nil, regions: [String]? = nil, industries: [String]? = nil,
@@ -39,9 +41,12 @@ public struct Coverage: Hashable, Sendable {
     self.offset = offset
   }
 
-  /// Whether the segment matches every selector given.
+  /// Whether the segment matches every selector given (for a segment with named accounts: whether
+  /// the rule selects at least one of them, its region, industry and tier read per account).
   public func matches(_ segment: Segment) -> Bool {
     if let segments, !segments.contains(segment.name) { return false }
+    if let list = segment.accountList { return list.accounts.contains { selects($0, in: segment) } }
+    guard accounts.isEmpty else { return false }
     if let regions, !regions.contains(where: { $0 == segment.region }) { return false }
     if let industries, !industries.contains(where: { $0 == segment.industry }) { return false }
     if let tiers, !tiers.contains(segment.tier) { return false }
@@ -154,6 +159,9 @@ public struct Team: Hashable, Sendable {
   public var espFloor: Double = 0.3
   // People (ramp, tenure, attrition, hires, quotas): nil keeps the team one pool of slots.
   public var people: People?
+  /// The names an account list's `owner` column gives this team's accounts by, when a change
+  /// renamed it (a split part, a merged team); nil: its own name.
+  public var formerOwnerNames: [String]?
 
   public init(name: String, kind: TeamKind, reps: Int) {
     self.name = name

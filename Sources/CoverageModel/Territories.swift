@@ -22,7 +22,9 @@ extension Scenario {
   /// Slices may overlap or leave gaps here; validation reports those, and the engine only runs
   /// scenarios whose slices tile [0, 1) exactly.
   public func territories() -> [[Territory]] {
-    segments.map { segment in
+    segments.indices.map { index in
+      let segment = segments[index]
+      if segment.accountList != nil { return namedTerritories(segment: index) }
       var slices: [Territory] = []
       for (teamIndex, team) in teams.enumerated() where team.kind.ownsAccounts {
         for rule in team.covers where rule.matches(segment) {

@@ -45,9 +45,11 @@ extension Distribution {
 }
 
 extension Segment {
-  /// Account potentials ranked from the largest: account i of N has Q(1 - (i + 0.5)/N) (negative
-  /// values count as 0). Empty when the segment's accounts are all alike.
+  /// Account potentials ranked from the largest: account i of N has Q(1 - (i + 0.5)/N), or a named
+  /// account list's `potential` column (negative values count as 0). Empty when the segment's
+  /// accounts are all alike.
   public func accountPotentials() -> [Double] {
+    if let list = accountList { return list.hasPotential ? list.accounts.map { max(0, $0.potential ?? 0) } : [] }
     guard let potential = accountPotential else { return [] }
     let n = Double(accounts)
     return (0..<accounts).map { i in max(0, potential.quantile(1 - (Double(i) + 0.5) / n)) }

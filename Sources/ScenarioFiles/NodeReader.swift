@@ -9,6 +9,8 @@ final class NodeReader {
   private(set) var diagnostics: [Diagnostic] = []
   /// Where each key path was written, for diagnostics found after decoding.
   var locations: [String: SourceLocation] = [:]
+  /// The directory files named in the scenario are relative to (nil: the current directory).
+  var directory: String?
   /// Values written `{uncertain: DISTRIBUTION}`, by key path (`number` returns their means).
   var uncertain: [UncertainValue] = []
 

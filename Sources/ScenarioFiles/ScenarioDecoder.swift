@@ -104,7 +104,19 @@ struct ScenarioDecoder {
       case "tier": if let v = reader.choice(value, at, as: Tier.self) { segment.tier = v } else { complete = false }
       case "region": segment.region = reader.string(value, at)
       case "industry": segment.industry = reader.string(value, at)
-      case "accounts": if let v = reader.integer(value, at, .atLeastOne) { segment.accounts = v } else { complete = false }
+      case "accounts":
+        if case .mapping = value, NodeReader.uncertainInner(value) == nil {
+          if let list = AccountsFile.decode(value, at, reader: reader) {
+            segment.accountList = list
+            segment.accounts = list.accounts.count
+          } else {
+            complete = false
+          }
+        } else if let v = reader.integer(value, at, .atLeastOne) {
+          segment.accounts = v
+        } else {
+          complete = false
+        }
       case "opportunities_per_account_year":
         if let v = reader.number(value, at, .positive) { segment.opportunitiesPerAccountYear = v } else { complete = false }
       case "deal_size": if let v = reader.distribution(value, at) { segment.dealSize = v } else { complete = false }
@@ -339,7 +351,8 @@ struct ScenarioDecoder {
       items = [(node, path)]
     }
     return items.compactMap { item, at in
-      guard let pairs = reader.mapping(item, at, allowed: ["segments", "region", "industry", "tier", "share", "offset"]) else { return nil }
+      let known = ["segments", "region", "industry", "tier", "share", "offset", "accounts", "except"]
+      guard let pairs = reader.mapping(item, at, allowed: known + AccountsFile.attributeKeys(item, known: known)) else { return nil }
       var rule = Coverage(share: share ?? 1, offset: offset ?? 0)
       for (key, value) in pairs {
         let keyPath = join(at, key)
@@ -356,7 +369,10 @@ struct ScenarioDecoder {
             return nil
           }
         case "share": reader.number(value, keyPath, .share).map { rule.share = $0 }
-        default: reader.number(value, keyPath, .offset).map { rule.offset = $0 }
+        case "offset": reader.number(value, keyPath, .offset).map { rule.offset = $0 }
+        case "accounts": rule.accounts.names = AccountsFile.names(value, keyPath, reader: reader)
+        case "except": AccountsFile.names(value, keyPath, reader: reader).map { rule.accounts.excluded = $0 }
+        default: reader.names(value, keyPath).map { rule.accounts.attributes.append((key, $0)) }
         }
       }
       if rule.offset + rule.share > 1 + 1e-9 {

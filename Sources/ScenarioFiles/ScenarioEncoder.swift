@@ -104,7 +104,7 @@ public enum ScenarioEncoder {
     if let region = segment.region { fields.append(("region", text(region))) }
     if let industry = segment.industry { fields.append(("industry", text(industry))) }
     fields += [
-      ("accounts", String(segment.accounts)),
+      ("accounts", segment.accountList.map { "{file: \(text($0.file))}" } ?? String(segment.accounts)),
       ("opportunities_per_account_year", number(segment.opportunitiesPerAccountYear)),
       ("deal_size", distribution(segment.dealSize)),
     ]
@@ -215,6 +215,9 @@ public enum ScenarioEncoder {
     if let regions = rule.regions { fields.append(("region", list(regions))) }
     if let industries = rule.industries { fields.append(("industry", list(industries))) }
     if let tiers = rule.tiers { fields.append(("tier", list(tiers.map(\.rawValue)))) }
+    for (key, values) in rule.accounts.attributes { fields.append((text(key), list(values))) }
+    if let names = rule.accounts.names { fields.append(("accounts", list(names))) }
+    if !rule.accounts.excluded.isEmpty { fields.append(("except", list(rule.accounts.excluded))) }
     if rule.share != 1 { fields.append(("share", number(rule.share))) }
     if rule.offset != 0 { fields.append(("offset", number(rule.offset))) }
     return flow(fields)

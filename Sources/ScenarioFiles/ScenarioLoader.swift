@@ -130,6 +130,7 @@ public struct ScenarioLoader: Sendable {
     guard let pairs = reader.mapping(root, "", allowed: ScenarioDecoder.topLevelKeys) else {
       throw .invalid(ScenarioError(reader.diagnostics))
     }
+    reader.directory = directory
     let decoder = ScenarioDecoder(reader: reader)
     var scenario: Scenario
     var locations: [String: SourceLocation] = [:]

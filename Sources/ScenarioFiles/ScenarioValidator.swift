@@ -7,7 +7,7 @@ struct ScenarioValidator {
   let scenario: Scenario
   /// The location of a key path (or of its nearest written ancestor).
   let locate: (String) -> SourceLocation
-  private(set) var diagnostics: [Diagnostic] = []
+  var diagnostics: [Diagnostic] = []
 
   init(scenario: Scenario, locate: @escaping (String) -> SourceLocation) {
     self.scenario = scenario
@@ -98,7 +98,7 @@ struct ScenarioValidator {
         for name in rule.industries ?? [] {
           reference(name, kind: "industry", among: scenario.industries, at: join(at, "industry"))
         }
-        if !scenario.segments.isEmpty, !scenario.segments.contains(where: rule.matches) {
+        if !rule.selectsAccounts, !scenario.segments.isEmpty, !scenario.segments.contains(where: rule.matches) {
           error(at, "matches no segment; check its segments, region, industry and tier")
         }
       }
@@ -108,6 +108,7 @@ struct ScenarioValidator {
     }
     checkPipeline(accountTeams: accountTeams)
     checkCoverage()
+    checkNamedAccounts()
     checkLimits()
     if scenario.segments.isEmpty { error("segments", "a scenario needs at least one segment") }
     if accountTeams.isEmpty { error("teams", "a scenario needs at least one account team (regional, key_account, partner or telesales)") }
@@ -204,7 +205,7 @@ struct ScenarioValidator {
   /// Every segment's territories must tile [0, 1): no overlap, no gap unless declared `uncovered`.
   mutating func checkCoverage() {
     let tolerance = 1e-9
-    for (segment, slices) in zip(scenario.segments, scenario.territories()) {
+    for (segment, slices) in zip(scenario.segments, scenario.territories()) where segment.accountList == nil {
       func ownerName(_ owner: Owner) -> String {
         switch owner {
         case .team(let index): "team \"\(scenario.teams[index].name)\""
