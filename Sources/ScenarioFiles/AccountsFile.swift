@@ -1,3 +1,4 @@
+import CCCMSupport
 import CSV
 import CoverageModel
 import Foundation
