@@ -67,7 +67,7 @@ let package = Package(
       dependencies: ["CCCMSupport", "CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Simulation", "Yams", .product(name: "CSV", package: "CSV.swift")],
       swiftSettings: optimisedInDebug),
     /// Tables in terminal, Markdown, CSV, JSON and HTML form, and the charts of each report.
-    .target(name: "Reports", dependencies: ["CCCMSupport", "Estimation", "Simulation", "Calibration", "Charts"]),
+    .target(name: "Reports", dependencies: ["CCCMSupport", "Estimation", "Simulation", "Experiments", "Calibration", "Charts"]),
     /// A small SVG drawing layer: scales, nice ticks, axes, bars, bands, lines, points, text (no dependencies).
     .target(name: "Charts"),
 
@@ -91,12 +91,13 @@ let package = Package(
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Estimation", "ScenarioFiles", "TestSupport"]),
     .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Randomness"]),
     .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Randomness", "ScenarioFiles", "CoverageModel", "TestSupport"]),
-    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Estimation", "Simulation", "TestSupport"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Estimation", "Simulation", "ScenarioFiles", "CoverageModel", "TestSupport"]),
     .testTarget(
       name: "ReportsTests",
-      dependencies: ["CCCMSupport", "Reports", "Charts", "Estimation", "ScenarioFiles", "Randomness", "Calibration", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+      dependencies: ["CCCMSupport", "Reports", "Charts", "Estimation", "Experiments", "ScenarioFiles", "Randomness", "Calibration", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
-    .testTarget(name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "Experiments", "Reports", "TestSupport", "Yams"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "CoverageModel", "Experiments", "Reports", "ScenarioFiles", "TestSupport", "Yams"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

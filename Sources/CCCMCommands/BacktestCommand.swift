@@ -18,10 +18,10 @@ struct BacktestCommand: ParsableCommand {
   @Option(name: .long, help: "The cut-off date A (YYYY-MM-DD): the fit uses nothing after it.") var until: String
   @Option(name: .long, help: "The last day B (YYYY-MM-DD) simulated and scored.") var through: String
   @Option(name: .long, help: "Count arrivals from this date (default: the mapping's scenario.since).") var since: String?
-  @Option(name: [.short, .long], help: "Replications (default 200).", transform: { try wholeNumber($0, option: "--replications", range: "1 to 100000") })
+  @Option(name: [.short, .long], parsing: .unconditional, help: "Replications, 2 to 1,000,000 (default 200).", transform: BoundedOption.replications.parse)
   var replications: Int = 200
-  @Option(name: .long, help: "Master seed of the simulation.", transform: { try wholeNumber($0, option: "--seed", range: "0 or more") }) var seed: Int = 1
-  @Option(name: .long, help: "Worker threads (0: one per core).", transform: { try wholeNumber($0, option: "--threads", range: "0 or more") }) var threads: Int = 0
+  @Option(name: .long, parsing: .unconditional, help: "Master seed of the simulation, 0 to 2^64-1 (default 1).", transform: parseSeed) var seed: UInt64 = 1
+  @Option(name: .long, parsing: .unconditional, help: "Worker threads; 0 uses every core.", transform: BoundedOption.threads.parse) var threads: Int = 0
   @Option(name: .long, help: "Report format: table, markdown, csv, json or html (a page with a chart per quantity).") var format: OutputFormat = .table
   @Option(name: .long, help: "Also write each chart as a standalone SVG file into this directory.") var charts: String?
 
@@ -31,8 +31,8 @@ struct BacktestCommand: ParsableCommand {
     guard Day(b) > Day(a) else { throw ValidationError("--through \(through) must come after --until \(until)") }
     guard Day(a).distance(to: Day(b)) <= 3660 else { throw ValidationError("--through is more than ten years after --until; back-test a shorter span") }
     if let since, CalendarDate(since) == nil { throw ValidationError("--since \(Excerpt.sanitized(since)) is not a date YYYY-MM-DD") }
-    guard (1...100_000).contains(replications) else { throw ValidationError("--replications must be from 1 to 100000, got \(replications)") }
-    guard seed >= 0, threads >= 0 else { throw ValidationError("--seed and --threads must be at least 0") }
+    try BoundedOption.replications.check(replications)
+    try BoundedOption.threads.check(threads)
   }
 
   func run() throws {
@@ -44,7 +44,7 @@ struct BacktestCommand: ParsableCommand {
       let data = try Export.load(path: export, mapping: mapping)
       result = try Backtest.run(
         data, mapping: mapping, mappingFile: map, until: Day(a), through: Day(b), since: since.flatMap(CalendarDate.init).map(Day.init),
-        replications: replications, seed: UInt64(seed), threads: threads)
+        replications: replications, seed: seed, threads: threads)
     } catch {
       printError(error.description)
       throw ExitCode(error.exitStatus)
@@ -53,7 +53,7 @@ struct BacktestCommand: ParsableCommand {
     if format == .html {
       document.title = "cccm backtest: \(result.fit.scenarioName), fitted up to \(until), through \(through)"
       document.provenance = provenance(
-        scenarios: [(result.scenario.name, export, SavedResults.hash(of: result.scenario))], seed: UInt64(seed), replications: replications, generator: "philox")
+        scenarios: [(result.scenario.name, export, SavedResults.hash(of: result.scenario))], seed: seed, replications: replications, generator: "philox")
     }
     try writeCharts(document.charts, to: charts)
     printReport(document.render(format))

@@ -110,7 +110,7 @@ func chartedCompare(_ all: [SimulationResults], files: [String], saved: Bool, re
 /// `compare`'s page and charts (without what was run).
 func compareDocument(_ all: [SimulationResults], record: ReportRecord, note: String?) throws -> ReportDocument {
   let chosen = record.metrics.isEmpty ? Comparison.defaultMetrics : record.metrics
-  let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: record.objective, teams: record.teams)
+  let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: record.parsedObjective, teams: record.teams)
   var document = ComparisonReport.document(
     comparison, verbose: record.verbose, note: note, layout: ComparisonLayout(rawValue: record.layout) ?? .automatic)
   let targets = record.targets.compactMap { try? Target.parse($0).get() }

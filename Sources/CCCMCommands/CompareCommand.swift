@@ -35,7 +35,7 @@ struct Compare: ParsableCommand {
   @Option(name: .long, help: "Add replications until every variant's difference on the objective has a 95% half-width within this share of the baseline mean, e.g. 1%.")
   var precision: String?
 
-  @Option(name: .long, parsing: .unconditional, help: "The most replications --precision may use.")
+  @Option(name: .long, parsing: .unconditional, help: "The most replications --precision may use.", transform: BoundedOption.maxReplications.parse)
   var maxReplications: Int = 10_000
 
   @Flag(name: .long, help: "The files are saved results (`run --save`), compared without simulating.")
@@ -44,7 +44,7 @@ struct Compare: ParsableCommand {
   @Option(name: .long, help: "Simulate shard I of N (from 1) of the scenarios' replications and save it (--save) for `cccm merge`, e.g. --shard 2/8.", transform: parseShard)
   var shard: Shard?
 
-  @Option(name: .long, help: "With --precision and --shard: the wave of replications (from 1; wave K is replications (K-1)*R ..< K*R); `cccm merge` says when another is needed.", transform: { try wholeNumber($0, option: "--wave", range: "1 or more") })
+  @Option(name: .long, help: "With --precision and --shard: the wave of replications (from 1; wave K is replications (K-1)*R ..< K*R); `cccm merge` says when another is needed.", transform: BoundedOption.wave.parse)
   var wave: Int?
 
   @Option(name: .long, help: "With --shard: the file the shard's results go to (`--shard 1/1` keeps the whole comparison in one file).")
@@ -67,22 +67,17 @@ struct Compare: ParsableCommand {
 
   func validate() throws {
     guard files.count >= 2 else { throw ValidationError("give a baseline and at least one variant") }
-    let known = Simulation.MetricLayout.scenarioMetrics
-    for metric in metrics + [objective] where !known.contains(metric) {
-      let hint = Suggestion.didYouMean(metric, among: known).map { $0 + " " } ?? ""
-      throw ValidationError("unknown metric \"\(metric)\"; \(hint)metrics: \(known.joined(separator: ", "))")
-    }
+    for metric in metrics { try checkMetric(metric) }
+    _ = try parseObjective(objective)
     if let precision { _ = try checkPrecision(precision) }
     if from, precision != nil { throw ValidationError("--precision needs simulation; it cannot be used with --from") }
     if from, shard != nil || save != nil { throw ValidationError("--shard and --save need simulation; they cannot be used with --from") }
     try checkShardOptions(shard: shard, save: save)
     if let wave {
       guard precision != nil, save != nil else { throw ValidationError("--wave K is a wave of --precision run in shards: give --precision, --shard I/N and --save FILE") }
-      guard wave >= 1 else { throw ValidationError("--wave must be 1 or more, got \(wave)") }
+      try BoundedOption.wave.check(wave)
     }
-    guard (2...Scenario.maximumReplications).contains(maxReplications) else {
-      throw ValidationError("--max-replications must be from 2 to \(Scenario.maximumReplications), got \(maxReplications)")
-    }
+    try BoundedOption.maxReplications.check(maxReplications)
   }
 
   func run() throws {
@@ -123,7 +118,7 @@ struct Compare: ParsableCommand {
         scenarios: scenarios, seed: seed, generator: options.generatorKind, byPeriod: options.by != nil, threads: options.threads)
       if let precision, let target = try? checkPrecision(precision) {
         let bar = ProgressBar(total: scenarios.count * maxReplications, label: "compare", quiet: options.quiet)
-        let outcome = experiment.runToPrecision(objective: objective, share: target, batch: batch, maximum: maxReplications, progress: { _, _ in bar.tick() })
+        let outcome = experiment.runToPrecision(objective: try parseObjective(objective), share: target, batch: batch, maximum: maxReplications, progress: { _, _ in bar.tick() })
         bar.finish()
         all = outcome.results
         note = Reporting.precisionNote(outcome, objective: objective, precision: precision)
@@ -140,16 +135,10 @@ struct Compare: ParsableCommand {
   /// The saved results of `--from`, checked to pair (same seed, generator and replications).
   func savedResults() throws -> [SimulationResults] {
     let saved = try files.map(SavedResults.load)
-    for (file, s) in zip(files.dropFirst(), saved.dropFirst()) {
-      let base = saved[0]
-      for (what, mine, theirs, fix) in [
-        ("seed", String(s.seed), String(base.seed), "run both again with the same --seed"),
-        ("generator", s.generator, base.generator, "run both again with the same --generator"),
-        ("replications", "\(s.firstReplication)..<\(s.firstReplication + s.replications)", "\(base.firstReplication)..<\(base.firstReplication + base.replications)", "save the same replications of both"),
-      ] where mine != theirs {
-        printError("\(Excerpt.sanitized(file, limit: Excerpt.pathLimit)): error: saved with \(what) \(mine), but \(Excerpt.sanitized(files[0], limit: Excerpt.pathLimit)) with \(theirs); paired comparisons need the same \(what): \(fix)")
-        throw ExitCode(.fileError)
-      }
+    if let problem = SavedResults.pairingProblem(saved) {
+      let name = { Excerpt.sanitized(files[$0], limit: Excerpt.pathLimit) }
+      printError(problem.message(variantFile: name(problem.variant), baselineFile: name(0)))
+      throw ExitCode(.fileError)
     }
     return saved.map(\.results)
   }

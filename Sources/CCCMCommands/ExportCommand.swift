@@ -16,13 +16,12 @@ struct ExportOpportunities: ParsableCommand {
   @Argument(help: "The scenario file.") var scenario: String
   @Option(name: .long, help: "The replication to export (0-based), as run numbers them.", transform: { try wholeNumber($0, option: "--replication", range: "0 or more") })
   var replication: Int
-  @Option(name: .long, help: "Master seed (default: the scenario's).", transform: { try wholeNumber($0, option: "--seed", range: "0 or more") }) var seed: Int?
+  @Option(name: .long, parsing: .unconditional, help: "Master seed, 0 to 2^64-1 (default: the scenario's).", transform: parseSeed) var seed: UInt64?
   @Option(name: .shortAndLong, help: "The export to write (CSV).") var output: String
   @Option(name: .long, help: "Also write a mapping for cccm fit here, with the owners and accounts tables beside it.") var mapOut: String?
 
   func validate() throws {
     guard replication >= 0, replication < Scenario.maximumReplications else { throw ValidationError("--replication must be from 0 to \(Scenario.maximumReplications - 1), got \(replication)") }
-    if let seed, seed < 0 { throw ValidationError("--seed must be at least 0, got \(seed)") }
   }
 
   func run() throws {
@@ -30,7 +29,7 @@ struct ExportOpportunities: ParsableCommand {
     let tables = mapOut.map { Self.tablePaths(mapping: $0, export: output) }
     let outputs = [output] + (mapOut.map { [$0] } ?? []) + (tables.map { [$0.owners, $0.accounts] } ?? [])
     for (i, path) in outputs.enumerated() { try checkWritable(path, inputs: files + outputs.prefix(i)) }
-    let seed = self.seed.map(UInt64.init) ?? loaded.seed
+    let seed = self.seed ?? loaded.seed
     let trace = Simulator(scenario: loaded).traces(replications: replication..<(replication + 1), seed: seed, threads: 1).first ?? []
     let export = SimulatedExport(trace, scenario: loaded)
     if let mapOut, let tables {

@@ -74,7 +74,7 @@ struct Merge: ParsableCommand {
     var results = merged.results
     var note: String?
     if header.wave != nil, let precision = record.precision, let share = try? checkPrecision(precision), let maximum = record.maxReplications {
-      let evaluation = Experiment.precisionOutcome(results, waveEnds: merged.waveEnds, objective: record.objective, share: share, maximum: maximum)
+      let evaluation = Experiment.precisionOutcome(results, waveEnds: merged.waveEnds, objective: record.parsedObjective, share: share, maximum: maximum)
       guard let outcome = evaluation.outcome else {
         let next = Experiment.wave(evaluation.nextWave, batch: header.replications, maximum: maximum)
         printError(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CCCMSupport
 import CoverageModel
+import Experiments
 import ScenarioFiles
 import Simulation
 
@@ -37,19 +38,62 @@ func checkMaxReplications(_ maximum: Int, starting: Int) throws {
   }
 }
 
-/// A scenario metric named on the command line (`--objective`, `--metrics`): refused with a
-/// did-you-mean and the metrics there are.
+/// A scenario metric named on the command line (`--metrics`): refused with a did-you-mean and
+/// the metrics there are (exit 64).
 func checkMetric(_ name: String) throws {
-  let known = MetricLayout.scenarioMetrics
-  guard known.contains(name) else {
-    throw ValidationError("unknown metric \"\(name)\"; \(Suggestion.didYouMean(name, among: known).map { $0 + " " } ?? "")metrics: \(known.joined(separator: ", "))")
+  if case .failure(let problem) = Objective.checkMetric(name) { throw ValidationError(problem.description) }
+}
+
+/// `--objective`, refused with a did-you-mean (exit 64); `verb` (what the command does with it)
+/// asks for a metric with a better direction.
+func parseObjective(_ name: String, choosingBy verb: String? = nil) throws -> Objective {
+  switch Objective.parse(name, choosingBy: verb) {
+  case .success(let objective): return objective
+  case .failure(let problem): throw ValidationError(problem.description)
   }
 }
 
-/// An objective to choose by: a metric with a better direction (`verb`: what the command does with it).
-func checkObjective(_ name: String, verb: String) throws {
-  try checkMetric(name)
-  guard let direction = MetricDescriptor.named(name)?.direction, direction != .neither else {
-    throw ValidationError("\(name) has no better direction (see `cccm metrics`); \(verb) by a metric where higher or lower is better, such as contribution")
+/// A whole-number option with its range, read and checked from one definition: `parse` (the
+/// option's transform) refuses what is not a whole number, naming the range; `check` (in
+/// `validate`) refuses a number outside it. Negative numbers are read (the options parse
+/// `.unconditional`) so that the check, not "Missing value", answers `--budget -1`.
+struct BoundedOption: Sendable {
+  let name: String
+  let range: ClosedRange<Int>
+  /// The range as help and refusals word it: "2 to 10,000".
+  let rangeText: String
+  /// The refusal of a whole number outside the range.
+  let refusal: @Sendable (Int) -> String
+
+  init(_ name: String, _ range: ClosedRange<Int>, _ rangeText: String, refusal: (@Sendable (Int) -> String)? = nil) {
+    self.name = name
+    self.range = range
+    self.rangeText = rangeText
+    self.refusal = refusal ?? { "\(name) must be \(rangeText), got \($0)" }
   }
+
+  func parse(_ text: String) throws -> Int { try wholeNumber(text, option: name, range: rangeText) }
+
+  func check(_ value: Int?) throws {
+    if let value, !range.contains(value) { throw ValidationError(refusal(value)) }
+  }
+
+  /// Replications of each scenario: two at least (an interval needs two), at most a million
+  /// (results keep about 800 bytes a replication).
+  static let replications = BoundedOption("--replications", 2...Scenario.maximumReplications, "2 to \(Scenario.maximumReplications)") {
+    $0 < 2
+      ? "--replications must be at least 2 (confidence intervals need two), got \($0)"
+      : "--replications must be at most \(Scenario.maximumReplications) (results keep about 800 bytes a replication), got \($0)"
+  }
+  static let threads = BoundedOption("--threads", 0...Int.max, "0 (every core) or more")
+  static let maxReplications = BoundedOption("--max-replications", 2...Scenario.maximumReplications, "from 2 to \(Scenario.maximumReplications)")
+  static let wave = BoundedOption("--wave", 1...Int.max, "1 or more")
+  static let budget = BoundedOption("--budget", 1...100, "1 to 100")
+  static let finalists = BoundedOption("--finalists", 2...10, "2 to 10")
+  static let firstStage = BoundedOption("--first-stage", 5...1000, "5 to 1,000")
+  static let outer = BoundedOption("--outer", 2...10_000, "2 to 10,000")
+  static let inner = BoundedOption("--inner", 2...10_000, "2 to 10,000")
+  static let trajectories = BoundedOption("--trajectories", 2...1000, "2 to 1,000")
+  static let samples = BoundedOption("--samples", 8...100_000, "8 to 100,000")
+  static let bootstrap = BoundedOption("--bootstrap", 100...100_000, "100 to 100,000")
 }

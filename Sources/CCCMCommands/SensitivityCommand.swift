@@ -36,9 +36,7 @@ struct Sensitivity: ParsableCommand {
     for text in vary {
       if case .failure(let problem) = Sweep.ends(text) { throw ValidationError(problem.description) }
     }
-    guard MetricLayout.scenarioMetrics.contains(objective) else {
-      throw ValidationError("unknown metric \"\(objective)\"; metrics: \(MetricLayout.scenarioMetrics.joined(separator: ", "))")
-    }
+    _ = try parseObjective(objective)
   }
 
   func run() throws {

@@ -40,7 +40,7 @@ enum Reporting {
   /// What `cccm compare` prints; exits 2 when `--by` meets results without periods.
   static func compare(_ all: [SimulationResults], _ record: ReportRecord, format: OutputFormat, note: String?) throws -> String {
     let chosen = record.metrics.isEmpty ? Comparison.defaultMetrics : record.metrics
-    let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: record.objective, teams: record.teams)
+    let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: record.parsedObjective, teams: record.teams)
     // Colour only for people: a terminal, and no NO_COLOR (https://no-color.org).
     let colour = format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     let layout = ComparisonLayout(rawValue: record.layout) ?? .automatic

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CCCMSupport
 import CoverageModel
+import Experiments
 import Foundation
 import Randomness
 import Reports
@@ -61,13 +62,13 @@ func checkWritable(_ path: String, inputs: [String] = []) throws {
 struct SimulationOptions: ParsableArguments {
   // `.unconditional`: a value that starts with "-" (`--seed -5`) is the option's value, refused
   // with the valid range, not "Missing value".
-  @Option(name: [.short, .long], parsing: .unconditional, help: "Replications per scenario, 2 to 1,000,000 (default: the scenario's `replications`).", transform: { try wholeNumber($0, option: "--replications", range: "2 to \(Scenario.maximumReplications)") })
+  @Option(name: [.short, .long], parsing: .unconditional, help: "Replications per scenario, 2 to 1,000,000 (default: the scenario's `replications`).", transform: BoundedOption.replications.parse)
   var replications: Int?
 
   @Option(name: .long, parsing: .unconditional, help: "Seed of the random streams, 0 to 2^64-1 (default: the scenario's `seed`).", transform: parseSeed)
   var seed: UInt64?
 
-  @Option(name: .long, parsing: .unconditional, help: "Worker threads; 0 uses every core.", transform: { try wholeNumber($0, option: "--threads", range: "0 (every core) or more") })
+  @Option(name: .long, parsing: .unconditional, help: "Worker threads; 0 uses every core.", transform: BoundedOption.threads.parse)
   var threads: Int = 0
 
   @Option(name: .long, help: "GSL generator: philox (default, counter-based) or a GSL name such as mt19937 or taus2.")
@@ -92,11 +93,8 @@ struct SimulationOptions: ParsableArguments {
   var targets: [Target] { target.compactMap { try? Target.parse($0).get() } }
 
   func validate() throws {
-    if let replications, replications < 2 { throw ValidationError("--replications must be at least 2 (confidence intervals need two), got \(replications)") }
-    if let replications, replications > Scenario.maximumReplications {
-      throw ValidationError("--replications must be at most \(Scenario.maximumReplications) (results keep about 800 bytes a replication), got \(replications)")
-    }
-    if threads < 0 { throw ValidationError("--threads must be 0 (every core) or more, got \(threads)") }
+    try BoundedOption.replications.check(replications)
+    try BoundedOption.threads.check(threads)
     for text in target {
       if case .failure(let problem) = Target.parse(text) { throw ValidationError(problem.description) }
     }

@@ -42,7 +42,8 @@ struct SweepCommand: ParsableCommand {
       }
       guard points <= 1000 else { throw ValidationError("the --vary factors make more than 1,000 points; sweep fewer values") }
     }
-    for metric in metrics + [objective] { try checkMetric(metric) }
+    for metric in metrics { try checkMetric(metric) }
+    _ = try parseObjective(objective)
   }
 
   func run() throws {
@@ -79,15 +80,13 @@ struct SweepCommand: ParsableCommand {
   }
 }
 
-/// The base with one factor set to one value, or the reason on standard error (against the
-/// `--vary` it came from, as `set` words it) and exit 1.
+/// The base with one factor set to one value (`Sweep.alone`), or the reason on standard error
+/// and exit 1.
 func factorScenario(_ factor: Sweep.Factor, at value: Double, text: String, base file: String) throws -> Scenario {
   do {
-    return try Sweep(factors: [factor]).scenario(at: [value], base: file)
+    return try Sweep.alone(factor, at: value, text: text, base: file)
   } catch {
-    // The message after the synthesised change's key path is what `set` says of the path or value.
-    let detail = error.description.components(separatedBy: "set.value: ").last.map { $0.components(separatedBy: "set.path: ").last ?? $0 } ?? error.description
-    printError("error: --vary \(Excerpt.sanitized(text, limit: 80)): \(detail)")
+    printError(error.description)
     throw ExitCode(.invalidScenario)
   }
 }

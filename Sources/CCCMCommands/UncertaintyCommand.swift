@@ -14,9 +14,9 @@ struct Uncertainty: ParsableCommand {
     abstract: "Run a baseline and variants over their uncertain values ({uncertain: DISTRIBUTION}): a Latin hypercube of parameter sets, replications per set on common random numbers; P(variant beats baseline) and the inputs' share of the variance.")
 
   @Argument(help: "The baseline scenario file (with {uncertain: ...} values), then variants of it.") var files: [String]
-  @Option(name: .long, parsing: .unconditional, help: "Parameter sets K of the outer Latin hypercube, 2 to 10,000 (default 50).", transform: { try wholeNumber($0, option: "--outer", range: "2 to 10,000") })
+  @Option(name: .long, parsing: .unconditional, help: "Parameter sets K of the outer Latin hypercube, 2 to 10,000 (default 50).", transform: BoundedOption.outer.parse)
   var outer: Int = 50
-  @Option(name: .long, parsing: .unconditional, help: "Replications R per parameter set, 2 to 10,000 (default 10; --replications is the same).", transform: { try wholeNumber($0, option: "--inner", range: "2 to 10,000") })
+  @Option(name: .long, parsing: .unconditional, help: "Replications R per parameter set, 2 to 10,000 (default 10; --replications is the same).", transform: BoundedOption.inner.parse)
   var inner: Int?
   @Option(name: .long, help: "The metric to study (default: contribution).") var objective: String = "contribution"
   @OptionGroup var options: SimulationOptions
@@ -25,12 +25,12 @@ struct Uncertainty: ParsableCommand {
 
   func validate() throws {
     guard !files.isEmpty else { throw ValidationError("give a baseline scenario with {uncertain: ...} values, and variants to compare with it") }
-    guard (2...10_000).contains(outer) else { throw ValidationError("--outer must be 2 to 10,000, got \(outer)") }
-    if let inner, !(2...10_000).contains(inner) { throw ValidationError("--inner must be 2 to 10,000, got \(inner)") }
+    try BoundedOption.outer.check(outer)
+    try BoundedOption.inner.check(inner)
     if let inner, let replications = options.replications, inner != replications {
       throw ValidationError("--inner \(inner) and --replications \(replications) disagree; give one of them")
     }
-    try checkMetric(objective)
+    _ = try parseObjective(objective)
     if options.by != nil || !options.target.isEmpty { throw ValidationError("uncertainty reports over parameter sets; use compare for --by and --target") }
   }
 
@@ -43,6 +43,7 @@ struct Uncertainty: ParsableCommand {
         "\(Excerpt.sanitized(files[0], limit: Excerpt.pathLimit)): error: the scenario has no uncertain values; write one as {uncertain: DISTRIBUTION}, e.g. opportunities_per_account_year: {uncertain: {uniform: {min: 0.4, max: 0.6}}}")
       throw ExitCode(.invalidScenario)
     }
+    let objective = try parseObjective(self.objective)
     let replications = inner ?? options.replications ?? Self.defaultInner
     let seed = options.seed ?? scenarios[0].seed
     try checkResultsFit(scenarios, replications: replications, byPeriod: false)
@@ -53,7 +54,7 @@ struct Uncertainty: ParsableCommand {
     do {
       outputs = try study.run(
         sets: sets, fixed: scenarios.map(\.fixedUncertain), inner: replications, seed: seed, generator: options.generatorKind, threads: options.threads,
-        metric: objective, progress: { _, _ in bar.tick() })
+        objective: objective, progress: { _, _ in bar.tick() })
     } catch {
       bar.finish()
       let values = zip(inputs, error.values).map { "\($0.path) = \($1)" }.joined(separator: ", ")
@@ -61,7 +62,7 @@ struct Uncertainty: ParsableCommand {
       throw ExitCode(.invalidScenario)
     }
     bar.finish()
-    let larger = MetricDescriptor.named(objective)?.direction != .lowerIsBetter
+    let larger = objective.largerIsBetter
     let designs = scenarios.indices.map { d in
       UncertaintyReport.Design(
         name: scenarios[d].name, decomposition: VarianceDecomposition(outputs[d]),
@@ -71,7 +72,7 @@ struct Uncertainty: ParsableCommand {
     let described = inputs.map {
       UncertaintyReport.Input(path: $0.path, distribution: ScenarioEncoder.distribution($0.distribution), mean: $0.distribution.mean, location: $0.location)
     }
-    let setting = UncertaintyReport.Setting(objective: objective, largerIsBetter: larger, sets: outer, replications: replications, seed: seed)
+    let setting = UncertaintyReport.Setting(objective: objective.name, largerIsBetter: larger, sets: outer, replications: replications, seed: seed)
     try printExploreReport(
       UncertaintyReport.document(setting: setting, inputs: described, designs: designs), title: "cccm uncertainty: \(scenarios.map(\.name).joined(separator: ", ")), \(objective)",
       scenarios: zip(scenarios, files).map { scenarioEntry($0, file: $1) }, seed: seed, replications: replications, options: options

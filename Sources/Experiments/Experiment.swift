@@ -56,8 +56,8 @@ public struct Experiment: Sendable {
 
   /// The widest paired 95% half-width on `objective` among the variants (`results[1...]`
   /// against `results[0]`), as a share of the baseline's mean.
-  public static func widestShare(_ results: [SimulationResults], objective: String) -> Double {
-    let metric = MetricLayout.scenarioMetrics.firstIndex(of: objective) ?? 0
+  public static func widestShare(_ results: [SimulationResults], objective: Objective) -> Double {
+    let metric = objective.metric
     let base = results[0].column(metric)
     let scale = abs(Summary(base).mean)
     let half = results.dropFirst().map { PairedDifference(baseline: base, variant: $0.column(metric), confidence: 0.95).halfWidth }.max() ?? 0
@@ -81,7 +81,7 @@ public struct Experiment: Sendable {
   /// is `wave(K, batch:, maximum:)`: sharded waves (`compare --precision --wave K --shard I/N`)
   /// merge to the same results and stop at the same wave.
   public func runToPrecision(
-    objective: String, share: Double, batch: Int, maximum: Int, progress: (@Sendable (Int, Int) -> Void)? = nil
+    objective: Objective, share: Double, batch: Int, maximum: Int, progress: (@Sendable (Int, Int) -> Void)? = nil
   ) -> PrecisionOutcome {
     var results = run(replications: min(batch, maximum), progress: progress)
     var current = Self.widestShare(results, objective: objective)
@@ -99,7 +99,7 @@ public struct Experiment: Sendable {
   /// number when it would go on past the last wave given. `waveEnds` holds the replication count
   /// after each wave.
   public static func precisionOutcome(
-    _ results: [SimulationResults], waveEnds: [Int], objective: String, share: Double, maximum: Int
+    _ results: [SimulationResults], waveEnds: [Int], objective: Objective, share: Double, maximum: Int
   ) -> (outcome: PrecisionOutcome?, nextWave: Int, widestShare: Double) {
     var current = Double.infinity
     for (index, end) in waveEnds.enumerated() {

@@ -1,5 +1,8 @@
+import CoverageModel
 import Estimation
 import Randomness
+import ScenarioFiles
+import Simulation
 
 /// A factor of a global sensitivity design: a key path and the range it is uniform over. A factor
 /// whose ends are whole numbers (reps, experts) takes whole values, each equally likely.
@@ -245,4 +248,130 @@ public enum SobolIndices {
     let upper = min(lower + 1, sorted.count - 1)
     return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
   }
+}
+
+/// Morris screening or Sobol indices of a scenario's factors (`cccm sensitivity --method
+/// morris|sobol`): every point of the design is the base with each factor set, all run on common
+/// random numbers; the estimators read the points' mean objectives.
+public struct GlobalSensitivityStudy: Sendable {
+  public enum Method: Sendable, Hashable {
+    /// Elementary effects over `trajectories` trajectories on a grid of `levels` levels.
+    case morris(trajectories: Int, levels: Int)
+    /// First-order and total indices from `samples` quasi-random base samples, intervals from
+    /// `bootstrap` resamples.
+    case sobol(samples: Int, bootstrap: Int)
+  }
+
+  /// The base scenario and its file, which every point is a variant of.
+  public var base: Scenario
+  public var file: String
+  /// The factors as given (`--vary PATH=LOW..HIGH`).
+  public var vary: [String]
+  public var method: Method
+  public var objective: Objective
+  public var seed: UInt64
+
+  public init(base: Scenario, file: String, vary: [String], method: Method, objective: Objective, seed: UInt64) {
+    self.base = base
+    self.file = file
+    self.vary = vary
+    self.method = method
+    self.objective = objective
+    self.seed = seed
+  }
+
+  /// The design's points and their scenarios (the base first).
+  public struct Design: Sendable {
+    public var ranges: [InputRange]
+    /// Each point's factor values.
+    public var values: [[Double]]
+    /// The base, then one scenario per point.
+    public var scenarios: [Scenario]
+    var morris: Morris.Design?
+    var sobol: SobolIndices.Design?
+  }
+
+  /// The design, each factor first tried alone at both ends so that a bad path or value is
+  /// reported against its `--vary`; then every point's scenario (points that repeat share one).
+  public func design() throws(VaryError) -> Design {
+    var ranges: [InputRange] = []
+    var factors: [Sweep.Factor] = []
+    for text in vary {
+      guard let factor = try? Sweep.ends(text).get(), let low = factor.values.first, let high = factor.values.last else { continue }
+      for value in [low, high] { _ = try Sweep.alone(factor, at: value, text: text, base: file) }
+      ranges.append(InputRange(path: factor.path, low: low, high: high))
+      factors.append(factor)
+    }
+    var design = Design(ranges: ranges, values: [], scenarios: [base])
+    let unitPoints: [[Double]]
+    switch method {
+    case .morris(let trajectories, let levels):
+      let morris = Morris.design(factors: ranges.count, trajectories: trajectories, levels: levels, seed: seed)
+      (unitPoints, design.morris) = (morris.points, morris)
+    case .sobol(let samples, _):
+      guard let sobol = SobolIndices.design(factors: ranges.count, samples: samples) else { throw .tooManyFactors }
+      (unitPoints, design.sobol) = (sobol.points, sobol)
+    }
+    design.values = unitPoints.map { u in zip(u, ranges).map { $1.value(at: $0) } }
+    let sweep = Sweep(factors: factors)
+    var cache: [[Double]: Scenario] = [:]
+    for point in design.values {
+      if let known = cache[point] {
+        design.scenarios.append(known)
+        continue
+      }
+      do {
+        let scenario = try sweep.scenario(at: point, base: file)
+        cache[point] = scenario
+        design.scenarios.append(scenario)
+      } catch {
+        throw .point(label: Sweep.label(sweep.factors, point), reason: error.description)
+      }
+    }
+    return design
+  }
+
+  /// Runs every scenario of `design` for `replications` replications on common random numbers
+  /// and estimates the effects or indices from the mean objectives.
+  public func run(
+    _ design: Design, replications: Int, generator: GeneratorKind = .philox, threads: Int = 0, progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) -> GlobalSensitivityOutcome {
+    let results = Experiment(scenarios: design.scenarios, seed: seed, generator: generator, threads: threads)
+      .run(replications: replications, progress: progress)
+    let means = results.map { Summary(objective.values($0)).mean }
+    let outputs = Array(means.dropFirst())
+    let estimate: GlobalSensitivityOutcome.Estimate
+    switch method {
+    case .morris(let trajectories, let levels):
+      let effects = design.morris.map {
+        Morris.effects(design: $0, outputs: outputs, values: design.values, ranges: design.ranges.map { $0.high - $0.low })
+      } ?? []
+      estimate = .morris(trajectories: trajectories, levels: levels, effects: effects)
+    case .sobol(let samples, let bootstrap):
+      let indices = SobolIndices.estimate(
+        outputs: outputs, factors: design.ranges.count, samples: design.sobol?.samples ?? samples, bootstrap: bootstrap, seed: seed)
+      estimate = .sobol(samples: samples, bootstrap: bootstrap, estimate: indices)
+    }
+    return GlobalSensitivityOutcome(
+      objective: objective, ranges: design.ranges, points: design.values.count, baseMean: means[0], replications: replications, seed: seed,
+      estimate: estimate)
+  }
+}
+
+/// What a global sensitivity study found: the factors' ranges, the base's mean objective and the
+/// Morris effects or Sobol indices.
+public struct GlobalSensitivityOutcome: Sendable {
+  public enum Estimate: Sendable {
+    case morris(trajectories: Int, levels: Int, effects: [Morris.Effect])
+    case sobol(samples: Int, bootstrap: Int, estimate: SobolIndices.Estimate)
+  }
+
+  public var objective: Objective
+  public var ranges: [InputRange]
+  /// Points of the design (the base aside).
+  public var points: Int
+  public var baseMean: Double
+  public var replications: Int
+  public var seed: UInt64
+  public var estimate: Estimate
 }

@@ -233,3 +233,39 @@ public enum SavedResultsError: Error, CustomStringConvertible, Sendable {
     }
   }
 }
+
+extension SavedResults {
+  /// Saved results compared with `compare --from` pair only when made on the same seed and
+  /// generator over the same replications: the first variant (in `saved[1...]`) that differs from
+  /// the baseline `saved[0]`, with what differs and how to fix it; nil when all pair.
+  public static func pairingProblem(_ saved: [SavedResults]) -> PairingProblem? {
+    guard let base = saved.first else { return nil }
+    func span(_ s: SavedResults) -> String { "\(s.firstReplication)..<\(s.firstReplication + s.replications)" }
+    for (index, s) in saved.enumerated().dropFirst() {
+      for (what, mine, theirs, fix) in [
+        ("seed", String(s.seed), String(base.seed), "run both again with the same --seed"),
+        ("generator", s.generator, base.generator, "run both again with the same --generator"),
+        ("replications", span(s), span(base), "save the same replications of both"),
+      ] where mine != theirs {
+        return PairingProblem(variant: index, what: what, variantValue: mine, baselineValue: theirs, fix: fix)
+      }
+    }
+    return nil
+  }
+}
+
+/// Saved results that do not pair with the baseline's: which variant, what differs, and the fix.
+public struct PairingProblem: Sendable, Equatable {
+  /// The variant's index among the saved results (the baseline is 0).
+  public let variant: Int
+  /// seed, generator or replications.
+  public let what: String
+  public let variantValue: String
+  public let baselineValue: String
+  public let fix: String
+
+  /// The message, naming the variant's and the baseline's files.
+  public func message(variantFile: String, baselineFile: String) -> String {
+    "\(variantFile): error: saved with \(what) \(variantValue), but \(baselineFile) with \(baselineValue); paired comparisons need the same \(what): \(fix)"
+  }
+}

@@ -1,5 +1,8 @@
+import CoverageModel
+import Estimation
 import Foundation
 import Randomness
+import Simulation
 
 /// Kim and Nelson's fully sequential procedure (KN, 2001) for selecting the best of k designs
 /// sampled on common random numbers: with probability at least `confidence` it selects the best
@@ -125,4 +128,157 @@ public struct KimNelson: Sendable {
     return Outcome(
       chosen: alive.count == 1 ? alive[0] : nil, survivors: alive, used: used, means: means, stages: r, fixedSample: fixed, pairVariances: s2)
   }
+}
+
+/// The indifference zone δ of a selection (`--delta`): a share of a reference mean (`1%`) or an
+/// amount of the objective (`250000`).
+public enum IndifferenceZone: Sendable, Hashable {
+  case share(Double)
+  case amount(Double)
+
+  /// `1%` (above 0%, below 100%) as a share, `250000` (above 0) as an amount; nil otherwise.
+  public static func parse(_ text: String) -> IndifferenceZone? {
+    if text.hasSuffix("%") {
+      guard let value = Double(text.dropLast()), value.isFinite, value > 0, value < 100 else { return nil }
+      return .share(value / 100)
+    }
+    guard let value = Double(text), value.isFinite, value > 0 else { return nil }
+    return .amount(value)
+  }
+
+  /// δ as an amount of the objective, a share taken of the magnitude of `reference`.
+  public func amount(reference: Double) -> Double {
+    switch self {
+    case .share(let share): share * abs(reference)
+    case .amount(let amount): amount
+    }
+  }
+
+  public var share: Double? {
+    if case .share(let share) = self { return share }
+    return nil
+  }
+}
+
+/// Kim-Nelson's sampling on common random numbers: the objective of the designs asked for, at
+/// the replications asked for (after `offset`), every design's values kept in replication order.
+struct SelectionSampler {
+  let scenarios: [Scenario]
+  let objective: Objective
+  let seed: UInt64
+  let generator: GeneratorKind
+  let threads: Int
+  let offset: Int
+  let progress: (@Sendable (Int, Int) -> Void)?
+  /// Replications simulated, over every design.
+  var simulated = 0
+  /// Each design's values in replication order (the procedure asks for consecutive ones).
+  var collected: [[Double]]
+
+  init(
+    scenarios: [Scenario], objective: Objective, seed: UInt64, generator: GeneratorKind, threads: Int, offset: Int = 0,
+    progress: (@Sendable (Int, Int) -> Void)?
+  ) {
+    self.scenarios = scenarios
+    self.objective = objective
+    self.seed = seed
+    self.generator = generator
+    self.threads = threads
+    self.offset = offset
+    self.progress = progress
+    collected = [[Double]](repeating: [], count: scenarios.count)
+  }
+
+  mutating func sample(_ designs: [Int], first: Int, count: Int) -> [[Double]] {
+    simulated += designs.count * count
+    let experiment = Experiment(scenarios: designs.map { scenarios[$0] }, seed: seed, generator: generator, threads: threads)
+    let outputs = experiment.run(replications: count, first: offset + first, progress: progress).map { $0.column(objective.metric) }
+    for (design, values) in zip(designs, outputs) where collected[design].count == first { collected[design] += values }
+    return outputs
+  }
+
+  /// Kim-Nelson's outcome with what was sampled for it.
+  func outcome(
+    names: [String], procedure: KimNelson, result: KimNelson.Outcome, delta: Double, zone: IndifferenceZone
+  ) -> SelectionOutcome {
+    SelectionOutcome(
+      names: names, objective: objective, procedure: procedure, result: result, delta: delta, zone: zone,
+      values: collected.indices.map { Array(collected[$0].prefix(result.used[$0])) }, simulated: simulated, seed: seed)
+  }
+}
+
+/// The best of a baseline and variants (`cccm select`): Kim-Nelson's procedure on common random
+/// numbers, δ a share of the baseline's first-stage mean or an amount.
+public struct SelectionStudy: Sendable {
+  public var scenarios: [Scenario]
+  public var objective: Objective
+  public var delta: IndifferenceZone
+  /// First-stage replications n0 of every design.
+  public var firstStage: Int
+  /// The most replications per design.
+  public var maximum: Int
+  public var seed: UInt64
+  public var generator: GeneratorKind
+  public var threads: Int
+
+  /// Replications simulated at a time per surviving design after the first stage (elimination is
+  /// still checked after each one).
+  public static let batch = 10
+  /// The most replications per design when none is given.
+  public static let defaultMaximum = 1000
+
+  public init(
+    scenarios: [Scenario], objective: Objective, delta: IndifferenceZone, firstStage: Int, maximum: Int, seed: UInt64, generator: GeneratorKind = .philox,
+    threads: Int = 0
+  ) {
+    self.scenarios = scenarios
+    self.objective = objective
+    self.delta = delta
+    self.firstStage = firstStage
+    self.maximum = maximum
+    self.seed = seed
+    self.generator = generator
+    self.threads = threads
+  }
+
+  /// Runs the first stage, sets δ from the baseline's first-stage mean (a share) or as given, and
+  /// runs the procedure. Refused when δ comes to 0 (a share of a baseline mean of 0).
+  public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws(SelectionError) -> SelectionOutcome {
+    var sampler = SelectionSampler(scenarios: scenarios, objective: objective, seed: seed, generator: generator, threads: threads, progress: progress)
+    let first = sampler.sample(Array(scenarios.indices), first: 0, count: firstStage)
+    let baseMean = Summary(first[0]).mean
+    let amount = delta.amount(reference: baseMean)
+    guard amount > 0, amount.isFinite else { throw SelectionError(baselineMean: baseMean) }
+    let procedure = KimNelson(designs: scenarios.count, delta: amount, firstStage: firstStage, maximum: maximum, larger: objective.largerIsBetter)
+    let result = procedure.run(batch: Self.batch) { designs, start, count in
+      start == 0 && count == firstStage ? designs.map { first[$0] } : sampler.sample(designs, first: start, count: count)
+    }
+    return sampler.outcome(names: scenarios.map(\.name), procedure: procedure, result: result, delta: amount, zone: delta)
+  }
+}
+
+/// What a selection found: the procedure, its outcome, and each design's values over the
+/// replications it used.
+public struct SelectionOutcome: Sendable {
+  public var names: [String]
+  public var objective: Objective
+  public var procedure: KimNelson
+  public var result: KimNelson.Outcome
+  /// δ as an amount of the objective (as shown; the procedure's may differ when it came to 0).
+  public var delta: Double
+  public var zone: IndifferenceZone
+  public var values: [[Double]]
+  /// Replications simulated over every design.
+  public var simulated: Int
+  public var seed: UInt64
+
+  /// The design selected, else the best mean among those that could still be best.
+  public var best: Int {
+    result.chosen ?? result.survivors.max { objective.isBetter(result.means[$1], than: result.means[$0]) } ?? 0
+  }
+}
+
+/// δ came to 0: a share of a baseline whose first-stage mean is 0.
+public struct SelectionError: Error, Sendable {
+  public let baselineMean: Double
 }

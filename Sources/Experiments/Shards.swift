@@ -59,6 +59,9 @@ public struct ReportRecord: Codable, Sendable, Equatable {
   public var metrics: [String] = []
   /// `--objective` (compare, sweep, sensitivity).
   public var objective: String = "contribution"
+  /// `objective` as an `Objective` (the default's when it names no metric, which `merge` refuses
+  /// before reporting).
+  public var parsedObjective: Objective { (try? Objective.parse(objective).get()) ?? .contribution }
   /// `--teams`, `--verbose`, `--layout` (compare).
   public var teams = false
   public var verbose = false

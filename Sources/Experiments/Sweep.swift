@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Foundation
 import ScenarioFiles
@@ -99,4 +100,36 @@ public struct Sweep: Sendable {
 public struct SweepError: Error, Sendable, CustomStringConvertible {
   public let description: String
   public init(_ description: String) { self.description = description }
+}
+
+extension Sweep {
+  /// The base with one factor set to one value; refused with what `set` says of the path or value,
+  /// against the `--vary` it came from.
+  public static func alone(_ factor: Factor, at value: Double, text: String, base file: String) throws(VaryError) -> Scenario {
+    do {
+      return try Sweep(factors: [factor]).scenario(at: [value], base: file)
+    } catch {
+      // The message after the synthesised change's key path is what `set` says of the path or value.
+      let detail = error.description.components(separatedBy: "set.value: ").last.map { $0.components(separatedBy: "set.path: ").last ?? $0 } ?? error.description
+      throw .factor(text: text, detail: detail)
+    }
+  }
+}
+
+/// A `--vary` the base refuses: a factor alone, or a point of the design.
+public enum VaryError: Error, Sendable, CustomStringConvertible {
+  /// The factor `text` alone: what `set` says of its path or value.
+  case factor(text: String, detail: String)
+  /// The point `label` (`path=value, ...`): the loader's reason.
+  case point(label: String, reason: String)
+  /// More factors than the design can take (checked with the options).
+  case tooManyFactors
+
+  public var description: String {
+    switch self {
+    case .factor(let text, let detail): "error: --vary \(Excerpt.sanitized(text, limit: 80)): \(detail)"
+    case .point(let label, let reason): "error: --vary at \(label): \(reason)"
+    case .tooManyFactors: "error: --method sobol takes at most \(SobolIndices.maximumFactors) factors"
+    }
+  }
 }

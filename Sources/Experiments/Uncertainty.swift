@@ -57,7 +57,7 @@ public struct UncertaintyStudy: Sendable {
   /// k R ..< (k + 1) R with `seed`. `fixed[d]` is design d's `fixedUncertain`.
   /// A set whose values a design refuses throws the located message, with the set's index.
   public func run(
-    sets: [[Double]], fixed: [[String]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, metric: String,
+    sets: [[Double]], fixed: [[String]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, objective: Objective,
     progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws(UncertaintyError) -> [[[Double]]] {
     var outputs = [[[Double]]](repeating: [], count: files.count)
@@ -73,7 +73,7 @@ public struct UncertaintyStudy: Sendable {
       let results = Experiment(scenarios: scenarios, seed: seed, generator: generator, threads: threads)
         .run(replications: inner, first: k * inner, progress: progress)
       for design in files.indices {
-        outputs[design].append(results[design].layout.index(ofScenarioMetric: metric).map(results[design].column) ?? [])
+        outputs[design].append(objective.values(results[design]))
       }
     }
     return outputs

@@ -1,109 +1,8 @@
 import CCCMSupport
 import Estimation
+import Experiments
 import Foundation
 import Simulation
-
-/// A baseline and its variants, run on common random numbers, with paired differences.
-public struct Comparison: Sendable {
-  public let baseline: RunSummary
-  public let variants: [RunSummary]
-  /// Scenario-level metrics compared, in table order.
-  public let metrics: [String]
-  /// differences[v][m]: variant v minus baseline on metrics[m].
-  public let differences: [[PairedDifference]]
-  /// Every team of any scenario, in order of first appearance (baseline, then the variants); empty
-  /// unless asked for.
-  public let teamNames: [String]
-  /// teamDifferences[v]: a row per team of `teams` and team metric, variant v against the baseline
-  /// (empty unless asked for).
-  public let teamDifferences: [[TeamDifference]]
-  /// Confidence of each difference interval: 95%, Bonferroni-adjusted to 1 - 0.05/k for k variants.
-  public let confidence: Double
-  public let objective: String
-
-  public static let defaultMetrics = [
-    "bookings", "credited_bookings", "wins", "win_rate", "blocked", "cycle_days_won", "presales_wait_mean", "cost", "efficiency",
-    "contribution",
-  ]
-
-  /// Whether less of this metric is better (for ranking), as the metric catalogue says.
-  public static func lowerIsBetter(_ metric: String) -> Bool {
-    MetricDescriptor.named(metric)?.direction == .lowerIsBetter
-  }
-
-  public init(baseline: SimulationResults, variants: [SimulationResults], metrics: [String], objective: String, teams: Bool) {
-    self.baseline = RunSummary(baseline)
-    self.variants = variants.map(RunSummary.init)
-    self.metrics = metrics
-    self.objective = objective
-    let confidence = variants.count > 1 ? 1 - 0.05 / Double(variants.count) : 0.95
-    self.confidence = confidence
-    differences = variants.map { variant in
-      metrics.compactMap { metric in
-        guard let a = baseline.layout.index(ofScenarioMetric: metric), let b = variant.layout.index(ofScenarioMetric: metric) else { return nil }
-        return PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: confidence)
-      }
-    }
-    // Teams (and their metrics) of all scenarios; a team only some scenarios have gets dashes in
-    // the others, and a paired difference only where the baseline and the variant both have it.
-    let all = [baseline] + variants
-    let columns = all.map(Self.teamColumns)
-    var names: [String] = []
-    var teamMetrics: [String] = []
-    for results in all where teams {
-      for entry in results.layout.entries where entry.group == .team {
-        if !names.contains(entry.entity) { names.append(entry.entity) }
-        if !teamMetrics.contains(entry.metric) { teamMetrics.append(entry.metric) }
-      }
-    }
-    teamNames = names
-    let base = self.baseline
-    teamDifferences = zip(zip(variants, self.variants), columns.dropFirst()).map { pair, variantColumns in
-      let (variant, variantSummary) = pair
-      return names.flatMap { team in
-        teamMetrics.map { metric in
-          let a = columns[0][team]?[metric]
-          let b = variantColumns[team]?[metric]
-          var difference: PairedDifference?
-          if let a, let b { difference = PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: confidence) }
-          return TeamDifference(
-            team: team, metric: metric, baseline: a.map { base.summaries[$0] }, variant: b.map { variantSummary.summaries[$0] }, difference: difference)
-        }
-      }
-    }
-  }
-
-  /// Where each team metric is in a run's results: columns[team][metric].
-  static func teamColumns(_ results: SimulationResults) -> [String: [String: Int]] {
-    var columns: [String: [String: Int]] = [:]
-    for (index, entry) in results.layout.entries.enumerated() where entry.group == .team {
-      columns[entry.entity, default: [:]][entry.metric] = index
-    }
-    return columns
-  }
-
-  /// Scenarios from best to worst on the objective.
-  public var ranking: [(scenario: String, mean: Double)] {
-    let all = [baseline] + variants
-    let scored = all.map { ($0.scenario, $0.summary(objective)?.mean ?? .nan) }
-    let lower = Self.lowerIsBetter(objective)
-    return scored.sorted { a, b in
-      if a.1.isNaN { return false }
-      if b.1.isNaN { return true }
-      return lower ? a.1 < b.1 : a.1 > b.1
-    }
-  }
-}
-
-/// One team metric of a variant against the baseline (`--teams`). A side is nil where that scenario
-/// has no such team, and then there is no difference.
-public struct TeamDifference: Sendable {
-  public let team: String
-  public let metric: String
-  public let baseline: Summary?
-  public let variant: Summary?
-  public let difference: PairedDifference?
-}
 
 /// How the comparison table is laid out.
 public enum ComparisonLayout: String, CaseIterable, Sendable {
@@ -259,9 +158,9 @@ public enum ComparisonReport {
       }
       doc.add(.table(grid, coloured: true))
     }
-    let unit = MetricUnit(metric: c.objective)
-    doc.add(.text("\nRanking by \(c.objective) (\(Comparison.lowerIsBetter(c.objective) ? "lower" : "higher") is better):\n\n"))
-    var ranking = TextTable(header: ["rank", "scenario", c.objective], textColumns: 2)
+    let unit = MetricUnit(metric: c.objective.name)
+    doc.add(.text("\nRanking by \(c.objective) (\(c.objective.largerIsBetter ? "higher" : "lower") is better):\n\n"))
+    var ranking = TextTable(header: ["rank", "scenario", c.objective.name], textColumns: 2)
     for (index, entry) in c.ranking.enumerated() { ranking.add(["\(index + 1)", entry.scenario, unit.format(entry.mean)]) }
     doc.add(.table(ranking, coloured: false))
     if let note { doc.add(.text("\n\(note)\n")) }

@@ -1,4 +1,5 @@
 import Estimation
+import Experiments
 import Simulation
 
 /// The JSON shapes of `run` and `compare` (`--format json`), as Encodable values. Undefined
@@ -146,7 +147,7 @@ struct ComparisonJSON: Encodable, Sendable {
     }
     team_differences = teams.isEmpty ? nil : teams
     confidence = c.confidence
-    objective = c.objective
+    objective = c.objective.name
     ranking = c.ranking.map { Rank(scenario: $0.scenario, mean: JSONNumber($0.mean)) }
     self.note = note
   }

@@ -1,4 +1,5 @@
 import Estimation
+import Experiments
 import Simulation
 
 /// Results by month or quarter: a row per period for `run --by`, and paired differences per

@@ -1,5 +1,6 @@
 import Charts
 import Estimation
+import Experiments
 import Foundation
 import Simulation
 
@@ -87,12 +88,12 @@ public enum ReportCharts {
   public static func forest(_ c: Comparison) -> IntervalChart {
     var rows: [IntervalChart.Row] = []
     var words: [String] = []
-    let metrics = [c.objective] + c.metrics.filter { $0 != c.objective }
+    let metrics = [c.objective.name] + c.metrics.filter { $0 != c.objective.name }
     for metric in metrics {
       guard let m = c.metrics.firstIndex(of: metric) else { continue }
       let unit = MetricUnit(metric: metric)
       let direction = MetricDescriptor.named(metric)?.direction ?? .neither
-      rows.append(.heading(name(metric) + (metric == c.objective ? " (objective)" : "")))
+      rows.append(.heading(name(metric) + (metric == c.objective.name ? " (objective)" : "")))
       for (v, variant) in c.variants.enumerated() where m < c.differences[v].count {
         let d = c.differences[v][m]
         guard let base = c.baseline.summary(metric)?.mean, base != 0, base.isFinite else { continue }
@@ -316,16 +317,16 @@ extension ReportCharts {
   /// differences, and by period a fan of the objective per scenario and each variant's cumulative
   /// difference with its break-even period.
   public static func compare(_ c: Comparison, baseline: SimulationResults, variants: [SimulationResults], by kind: PeriodKind?) -> [any Chart] {
-    var charts: [any Chart] = [distribution([baseline] + variants, metric: c.objective), forest(c)]
+    var charts: [any Chart] = [distribution([baseline] + variants, metric: c.objective.name), forest(c)]
     if let kind {
       // The scenarios' fans share one y range, so they can be read side by side.
-      var fans = ([baseline] + variants).enumerated().compactMap { fan($1, metric: c.objective, by: kind, colour: Palette.series($0)) }
+      var fans = ([baseline] + variants).enumerated().compactMap { fan($1, metric: c.objective.name, by: kind, colour: Palette.series($0)) }
       let ranges = fans.compactMap(\.yDataRange)
       if let low = ranges.map(\.lowerBound).min(), let high = ranges.map(\.upperBound).max() {
         for i in fans.indices { fans[i].yInclude = [low, high] }
       }
       charts += fans
-      charts += variants.compactMap { cumulativeDifference(baseline: baseline, variant: $0, metric: c.objective, by: kind, confidence: c.confidence) }
+      charts += variants.compactMap { cumulativeDifference(baseline: baseline, variant: $0, metric: c.objective.name, by: kind, confidence: c.confidence) }
     }
     return charts
   }

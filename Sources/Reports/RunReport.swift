@@ -1,42 +1,10 @@
 import Estimation
+import Experiments
 import Foundation
 import Simulation
 
 public enum OutputFormat: String, CaseIterable, Sendable {
   case table, markdown, csv, json, html
-}
-
-/// Summaries of every metric of one run, by the run's metric layout.
-public struct RunSummary: Sendable {
-  public let scenario: String
-  public let seed: UInt64
-  public let replications: Int
-  public let layout: MetricLayout
-  public let summaries: [Summary]
-
-  public init(_ results: SimulationResults) {
-    scenario = results.scenario
-    seed = results.seed
-    replications = results.replications
-    layout = results.layout
-    summaries = (0..<results.layout.count).map { Summary(results.column($0)) }
-  }
-
-  public func summary(_ metric: String) -> Summary? {
-    layout.index(ofScenarioMetric: metric).map { summaries[$0] }
-  }
-
-  /// Summaries of one group, by entity then metric, in layout order.
-  func group(_ group: MetricGroup) -> [(entity: String, metrics: [(String, Summary)])] {
-    var result: [(entity: String, metrics: [(String, Summary)])] = []
-    for (index, entry) in layout.entries.enumerated() where entry.group == group {
-      if result.last?.entity == entry.entity { result[result.count - 1].metrics.append((entry.metric, summaries[index])) } else {
-        result.append((entry.entity, [(entry.metric, summaries[index])]))
-      }
-    }
-    return result
-  }
-
 }
 
 /// `cccm run` output: every metric with mean, 95% CI and percentiles; then teams, segments, pools.

@@ -274,7 +274,7 @@ struct FuzzTests {
         let saved = try SavedResults.decode(data)
         let summary = RunSummary(saved.results)
         for format in [OutputFormat.table, .csv, .json, .markdown] { _ = RunReport.render(summary, format: format) }
-        let comparison = Comparison(baseline: saved.results, variants: [saved.results], metrics: Comparison.defaultMetrics, objective: "bookings", teams: true)
+        let comparison = Comparison(baseline: saved.results, variants: [saved.results], metrics: Comparison.defaultMetrics, objective: Objective("bookings"), teams: true)
         _ = ComparisonReport.render(comparison, format: .table, verbose: true, note: nil, colour: false, layout: .automatic)
         outcome = .ok
       } catch {

@@ -108,3 +108,19 @@ struct QueueingTests {
     #expect(abs(Queueing.mmcMeanWait(servers: 2, arrivalRate: 1, meanService: 1) - 1.0 / 3) < 1e-12)
   }
 }
+
+@Suite("Multiple comparisons")
+struct MultipleComparisonTests {
+  @Test("Bonferroni keeps the family at 95%: one comparison at 95%, k at 1 - 0.05/k")
+  func bonferroni() {
+    #expect(PairedDifference.bonferroniConfidence(comparisons: 1) == 0.95)
+    #expect(PairedDifference.bonferroniConfidence(comparisons: 0) == 0.95)
+    #expect(abs(PairedDifference.bonferroniConfidence(comparisons: 4) - 0.9875) < 1e-15)
+  }
+
+  @Test("a ranking goes from best to worst in the objective's direction, a mean that is not a number last")
+  func ranking() {
+    #expect(PairedDifference.ranking([3, .nan, 5, 1], lowerIsBetter: false) == [2, 0, 3, 1])
+    #expect(PairedDifference.ranking([3, .nan, 5, 1], lowerIsBetter: true) == [3, 0, 2, 1])
+  }
+}

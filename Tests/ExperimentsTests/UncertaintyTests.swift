@@ -52,7 +52,7 @@ struct UncertaintyTests {
     let study = UncertaintyStudy(files: [base.path, variant.path], inputs: scenarios[0].uncertain)
     let k = 60
     let sets = study.parameterSets(count: k, seed: 8)
-    let outputs = try study.run(sets: sets, fixed: scenarios.map(\.fixedUncertain), inner: 6, seed: 8, metric: "arrivals")
+    let outputs = try study.run(sets: sets, fixed: scenarios.map(\.fixedUncertain), inner: 6, seed: 8, objective: Objective.parse("arrivals").get())
     let decomposition = VarianceDecomposition(outputs[0])
     let inputs = Self.accounts * Self.accounts * 0.16 / 12
     let noise = 0.6 * Self.accounts
@@ -77,7 +77,7 @@ struct UncertaintyTests {
     try "extends: base.yaml\nname: more\nchanges:\n  - set: {path: teams.T.reps, value: 25}\n".write(to: more, atomically: true, encoding: .utf8)
     let scenarios = try [base, more].map { try ScenarioLoader().load(path: $0.path) }
     let study = UncertaintyStudy(files: [base.path, more.path], inputs: scenarios[0].uncertain)
-    let outputs = try study.run(sets: study.parameterSets(count: 5, seed: 1), fixed: scenarios.map(\.fixedUncertain), inner: 3, seed: 1, metric: "arrivals")
+    let outputs = try study.run(sets: study.parameterSets(count: 5, seed: 1), fixed: scenarios.map(\.fixedUncertain), inner: 3, seed: 1, objective: Objective.parse("arrivals").get())
     let superiority = Superiority(baseline: outputs[0], variant: outputs[1], largerIsBetter: true)
     #expect(superiority.ties == 5 && superiority.better == 0 && superiority.difference.mean == 0)
     // And the sets differ from each other: the values were applied.

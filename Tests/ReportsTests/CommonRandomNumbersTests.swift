@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import Randomness
 import ScenarioFiles
@@ -22,7 +23,7 @@ struct CommonRandomNumbersTests {
     let a = Simulator(scenario: baseline).run(replications: n, seed: 2024)
     let b = Simulator(scenario: variant).run(replications: n, seed: 2024)
     let metrics = ["bookings", "credited_bookings", "wins", "efficiency"]
-    let comparison = Comparison(baseline: a, variants: [b], metrics: metrics, objective: "bookings", teams: false)
+    let comparison = Comparison(baseline: a, variants: [b], metrics: metrics, objective: Objective("bookings"), teams: false)
     let json = try #require(
       JSONSerialization.jsonObject(with: Data(ComparisonReport.render(comparison, format: .json).utf8)) as? [String: Any])
     let differences = try #require(json["differences"] as? [[String: Any]])

@@ -1,5 +1,6 @@
 import Charts
 import Estimation
+import Experiments
 import Foundation
 import SnapshotTesting
 import Testing
@@ -45,7 +46,7 @@ private let provenance = Provenance(
 private func madeUpPage() -> String {
   let baseline = madeUpMonthlyResults("baseline")
   let variant = madeUpMonthlyResults("grow <&>", seed: 2, scale: ["contribution": 1.05, "bookings": 1.04])
-  let c = Comparison(baseline: baseline, variants: [variant], metrics: ["bookings", "contribution", "cost"], objective: "contribution", teams: false)
+  let c = Comparison(baseline: baseline, variants: [variant], metrics: ["bookings", "contribution", "cost"], objective: Objective("contribution"), teams: false)
   var document = ComparisonReport.document(c)
   document.append(PeriodReport.comparisonDocument(baseline: baseline, variants: [variant], by: .month, metrics: ["contribution"], confidence: 0.95))
   document.title = "cccm compare: made up"

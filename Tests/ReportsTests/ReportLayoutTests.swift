@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import SnapshotTesting
 import Testing
@@ -40,7 +41,7 @@ private func madeUpComparison(teams: Bool = true) -> Comparison {
       madeUpResults("product-group", seed: 2, scale: ["bookings": 1.06, "credited_bookings": 0.9, "cost": 0.97, "efficiency": 1.09]),
       madeUpResults("embedded", seed: 3, scale: ["presales_wait_mean": 1.4, "blocked": 1.001]),
     ],
-    metrics: Comparison.defaultMetrics, objective: "efficiency", teams: teams)
+    metrics: Comparison.defaultMetrics, objective: Objective("efficiency"), teams: teams)
 }
 
 @Suite("Report layouts (golden files in __Snapshots__)")
@@ -90,7 +91,7 @@ struct ReportLayoutTests {
     #expect(!ComparisonLayout.automatic.usesColumns(variants: 4))
     let many = Comparison(
       baseline: madeUpResults("baseline"), variants: (1...4).map { madeUpResults("v\($0)", seed: UInt64($0)) }, metrics: ["bookings"],
-      objective: "bookings", teams: false)
+      objective: Objective("bookings"), teams: false)
     let header = ComparisonReport.render(many, format: .table).split(separator: "\n").first { $0.hasPrefix("metric") }
     #expect(header?.contains("scenario") == true)
   }
@@ -99,7 +100,7 @@ struct ReportLayoutTests {
   func oneVariant() {
     let c = Comparison(
       baseline: madeUpResults("baseline"), variants: [madeUpResults("v", seed: 5, scale: ["bookings": 1.1])], metrics: ["bookings"],
-      objective: "bookings", teams: false)
+      objective: Objective("bookings"), teams: false)
     let text = ComparisonReport.render(c, format: .table)
     #expect(text.contains("95% paired-t") && !text.contains("Bonferroni"))
     #expect(c.confidence == 0.95)

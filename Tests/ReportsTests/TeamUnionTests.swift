@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import Testing
 
@@ -23,7 +24,7 @@ struct TeamUnionTests {
   let comparison = Comparison(
     baseline: results("baseline", teams: ["North", "West", "KA"]),
     variants: [results("split", teams: ["North", "West-Coast", "West-Inland", "KA"]), results("extra", teams: ["North", "West", "KA", "Extra"])],
-    metrics: ["bookings"], objective: "bookings", teams: true)
+    metrics: ["bookings"], objective: Objective("bookings"), teams: true)
 
   @Test("every team of any scenario, in first-appearance order, with a row in every variant's table")
   func union() {
