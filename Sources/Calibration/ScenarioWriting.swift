@@ -11,7 +11,8 @@ public enum ScenarioWriting {
   public static func yaml(_ fit: FitResult, mapping: String) -> String {
     var out: [String] = []
     func line(_ text: String) { out.append(text) }
-    func comment(_ text: String, indent: String = "") { line("\(indent)# \(text)") }
+    // Comments hold names and paths from the export and the command line: one line each, always.
+    func comment(_ text: String, indent: String = "") { line("\(indent)# \(YAMLText.comment(text))") }
     let start = fit.until.advanced(by: 1)
     comment("Fitted by `cccm fit \(fit.export) --map \(mapping) --until \(fit.until)`: the export's history up to \(fit.until),")
     comment("arrivals counted over \(fit.first)..\(fit.until) (\(fit.first.distance(to: fit.until) + 1) days). Every number has its evidence beside it: n, a 95%")
@@ -189,17 +190,6 @@ public enum ScenarioWriting {
     return Double(text).map { ScenarioEncoder.number($0) } ?? text
   }
 
-  /// A name as a YAML double-quoted string.
-  static func quoted(_ text: String) -> String {
-    var out = "\""
-    for ch in text.unicodeScalars {
-      switch ch {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      default:
-        if ch.value < 0x20 || ch.value == 0x7F { out += String(format: "\\x%02X", ch.value) } else { out.unicodeScalars.append(ch) }
-      }
-    }
-    return out + "\""
-  }
+  /// A name as a YAML double-quoted string (`YAMLText.quoted`): CRM values are third-party data.
+  static func quoted(_ text: String) -> String { YAMLText.quoted(text) }
 }

@@ -1,5 +1,6 @@
 import CoverageModel
 import Foundation
+import ScenarioFiles
 import Simulation
 
 /// One simulated replication written as a CRM export (`cccm export`): the opportunities with the
@@ -82,10 +83,14 @@ public struct SimulatedExport: Sendable {
       """
   }
 
-  static func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+  static func quoted(_ text: String) -> String { YAMLText.quoted(text) }
 
-  /// A CSV field, quoted when it must be (RFC 4180).
+  /// A CSV field, quoted when it must be (RFC 4180); text starting with `=`, `+`, `-`, `@`, a tab or
+  /// a carriage return that is not a number gets a leading `'`, so a spreadsheet opening the export
+  /// does not run a name from the scenario as a formula.
   static func field(_ text: String) -> String {
-    text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    var cell = text
+    if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(text) == nil { cell = "'" + text }
+    return cell.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
   }
 }

@@ -78,11 +78,12 @@ public struct Sweep: Sendable {
   /// like a variant file (a bad path or value gets the located, did-you-mean message `set` gives).
   public func scenario(at values: [Double], base path: String) throws(ScenarioLoadError) -> Scenario {
     let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-    var yaml = "extends: \"\(absolute.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"\n"
-    yaml += "name: \"\(factors.isEmpty ? "base" : Self.label(factors, values))\"\nchanges: []\n"
+    // Paths, names and labels hold team names from the file: written with the encoder's quoting.
+    var yaml = "extends: \(YAMLText.quoted(absolute))\n"
+    yaml += "name: \(YAMLText.quoted(factors.isEmpty ? "base" : Self.label(factors, values)))\nchanges: []\n"
     if !factors.isEmpty { yaml = String(yaml.dropLast("changes: []\n".count)) + "changes:\n" }
     for (factor, value) in zip(factors, values) {
-      yaml += "  - set: {path: \"\(factor.path)\", value: \(Self.number(value))}\n"
+      yaml += "  - set: {path: \(YAMLText.quoted(factor.path)), value: \(Self.number(value))}\n"
     }
     return try ScenarioLoader().load(yaml: yaml, file: "--vary")
   }

@@ -258,28 +258,6 @@ public enum ScenarioEncoder {
   /// A number as YAML: whole numbers without a fraction, others in Swift's shortest round-trip form.
   public static func number(_ value: Double) -> String { formatNumber(value) }
 
-  /// A string, quoted when YAML would read it as something else.
-  static func text(_ value: String) -> String {
-    let plain = value.allSatisfy { $0.isLetter || $0.isNumber || "_-. /+()&".contains($0) }
-    let special = ["true", "false", "yes", "no", "null", "on", "off", "~", ""].contains(value.lowercased())
-    if plain, !special, Double(value) == nil, value.first?.isLetter == true || value.first == "_" { return value }
-    var escaped = "\""
-    for ch in value.unicodeScalars {
-      switch ch {
-      case "\"": escaped += "\\\""
-      case "\\": escaped += "\\\\"
-      case "\n": escaped += "\\n"
-      case "\t": escaped += "\\t"
-      case "\r": escaped += "\\r"
-      default:
-        // Other control characters as YAML escapes, so `show` output loads back.
-        if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) || ch.value == 0x2028 || ch.value == 0x2029 {
-          escaped += ch.value <= 0xFF ? String(format: "\\x%02X", ch.value) : String(format: "\\u%04X", ch.value)
-        } else {
-          escaped.unicodeScalars.append(ch)
-        }
-      }
-    }
-    return escaped + "\""
-  }
+  /// A string, quoted when YAML would read it as something else (`YAMLText.scalar`).
+  static func text(_ value: String) -> String { YAMLText.scalar(value) }
 }

@@ -79,3 +79,19 @@ struct SweepTests {
 private func ScenarioFiles_load(_ path: String) throws -> Scenario {
   try Sweep(factors: []).scenario(at: [], base: path)
 }
+
+@Suite("Sweep points are built with the encoder's quoting")
+struct SweepQuotingTests {
+  @Test("teams named with a quote, a backslash, a colon or a line break are set by their names")
+  func awkwardTeamNames() throws {
+    for name in ["Team \"A\"", "EMEA\\North", "a: b", "x\ny", "#c", "\u{202E}r"] {
+      let url = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-sweep-\(UUID().uuidString).yaml")
+      defer { try? FileManager.default.removeItem(at: url) }
+      let quoted = "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+      try SweepTests.base.replacingOccurrences(of: "{name: T,", with: "{name: \(quoted),").write(to: url, atomically: true, encoding: .utf8)
+      let sweep = Sweep(factors: [Sweep.Factor(path: "teams.\(name).reps", values: [12])])
+      let scenario = try sweep.scenario(at: [12], base: url.path)
+      #expect(scenario.teams.map(\.name) == [name] && scenario.teams[0].reps == 12, "\(name)")
+    }
+  }
+}
