@@ -179,9 +179,14 @@ extension NotebookRunner {
     var chartsDirectory: String?
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-notebook-charts-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: scratch) }
-    if let (index, directory) = Self.chartsOption(arguments) {
+    if case .success(let parsed) = Self.parse(arguments), let directory = parsed.value(of: "charts") {
+      // Every `--charts` spelling is pointed at the scratch folder, and the result parsed again:
+      // the command runs only if the parser then reads the scratch folder and nothing else.
       chartsDirectory = directory
-      arguments[index] = arguments[index].hasPrefix("--charts=") ? "--charts=\(scratch.path)" : scratch.path
+      arguments = Self.redirectingCharts(arguments, to: scratch.path)
+      guard case .success(let again) = Self.parse(arguments), again.values.filter({ $0.option == "charts" }).map(\.value) == [scratch.path] else {
+        return .failure(CommandRefusal("refused: give --charts once, as `--charts DIR`"))
+      }
     }
     switch execute(arguments) {
     case .output(let text):
@@ -198,13 +203,21 @@ extension NotebookRunner {
     }
   }
 
-  /// Where `--charts DIR` (or `--charts=DIR`) is: the index of the argument holding DIR, and DIR.
-  static func chartsOption(_ arguments: [String]) -> (Int, String)? {
-    for (index, argument) in arguments.enumerated() {
-      if argument.hasPrefix("--charts=") { return (index, String(argument.dropFirst("--charts=".count))) }
-      if argument == "--charts", index + 1 < arguments.count { return (index + 1, arguments[index + 1]) }
+  /// `arguments` with the value of every `--charts DIR` and `--charts=DIR` replaced by `scratch`.
+  static func redirectingCharts(_ arguments: [String], to scratch: String) -> [String] {
+    var result = arguments
+    var index = 0
+    while index < result.count {
+      if result[index] == "--" { break }
+      if result[index].hasPrefix("--charts=") {
+        result[index] = "--charts=\(scratch)"
+      } else if result[index] == "--charts", index + 1 < result.count {
+        result[index + 1] = scratch
+        index += 1
+      }
+      index += 1
     }
-    return nil
+    return result
   }
 
   /// A chart's path (relative to the notebook's folder, or absolute) as an absolute path.

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 #if canImport(Glibc)
@@ -42,8 +43,52 @@ struct NotebookRunner {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
   }
 
-  /// Options whose value is a file the command writes.
-  static let writingOptions = ["--save", "-o", "--output", "--pipeline"]
+  /// Options (their property names) whose value is a file or folder the command writes.
+  static let writingOptions: Set<String> = ["save", "output", "mapOut", "pipeline", "charts"]
+
+  /// A command line as `cccm` reads it: every string value the argument parser gives its
+  /// options and arguments, by option (property) name, and whether the command is `notebook`.
+  /// Paths are judged here, after parsing, so no spelling (`-o=PATH`, `-oPATH`, a repeated
+  /// option, `--opt PATH` after `--`) reaches `cccm` unjudged.
+  struct Parsed {
+    var values: [(option: String, value: String)]
+    var isNotebook: Bool
+    /// The value of an option that takes one (the last given, as the parser keeps it).
+    func value(of option: String) -> String? { values.last { $0.option == option }?.value }
+  }
+
+  /// Parses `arguments` with `cccm`'s own root command; nil when it would not parse (then `cccm`
+  /// refuses it too, before running anything). Help and version requests parse to no values.
+  static func parse(_ arguments: [String]) -> Result<Parsed, CommandRefusal> {
+    let command: any ParsableCommand
+    do {
+      command = try CCCM.parseAsRoot(arguments)
+    } catch {
+      if CCCM.exitCode(for: error) == .success { return .success(Parsed(values: [], isNotebook: false)) }
+      let message = CCCM.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+      return .failure(CommandRefusal("refused: cccm would not read this command line: \(excerpt(message, limit: 160))"))
+    }
+    var values: [(String, String)] = []
+    collectStrings(command, option: "", depth: 0, into: &values)
+    let isNotebook = command is Notebook || command is NotebookRun || command is NotebookCheck
+    return .success(Parsed(values: values, isNotebook: isNotebook))
+  }
+
+  /// Every `String` inside a parsed command (through property wrappers, option groups, optionals
+  /// and arrays), labelled with the property that holds it.
+  static func collectStrings(_ value: Any, option: String, depth: Int, into values: inout [(String, String)]) {
+    if let text = value as? String {
+      values.append((option, text))
+      return
+    }
+    guard depth < 12 else { return }
+    for child in Mirror(reflecting: value).children {
+      var name = option
+      // Property wrappers are stored as `_name`; the parser's own storage is `_parsedValue`.
+      if let label = child.label, label.hasPrefix("_"), label != "_parsedValue", label != "_wrappedValue" { name = String(label.dropFirst()) }
+      collectStrings(child.value, option: name, depth: depth + 1, into: &values)
+    }
+  }
 
   /// The arguments (after `cccm`) of a command line, or why it is refused.
   func arguments(of command: String) -> Result<[String], CommandRefusal> {
@@ -54,30 +99,31 @@ struct NotebookRunner {
     }
     guard tokens.first == "cccm" else { return .failure(CommandRefusal("only `cccm` commands are run")) }
     let arguments = Array(tokens.dropFirst())
-    if arguments.first(where: { !$0.hasPrefix("-") }) == "notebook" {
-      return .failure(CommandRefusal("refused: a notebook may not run `cccm notebook` (it would run notebooks from a notebook)"))
+    let refusal = CommandRefusal("refused: a notebook may not run `cccm notebook` (it would run notebooks from a notebook)")
+    if arguments.first(where: { !$0.hasPrefix("-") }) == "notebook" { return .failure(refusal) }
+    let parsed: Parsed
+    switch Self.parse(arguments) {
+    case .success(let p): parsed = p
+    case .failure(let refusal): return .failure(refusal)
     }
-    if !allowOutside, let outside = arguments.first(where: { !isInside($0) }) {
+    if parsed.isNotebook { return .failure(refusal) }
+    if !allowOutside, let outside = parsed.values.first(where: { !isInside($0.value) }) {
       return .failure(
-        CommandRefusal("refused: \"\(excerpt(outside, limit: 80))\" is outside the notebook's project \(root); pass --allow-outside to allow it"))
+        CommandRefusal("refused: \"\(excerpt(outside.value, limit: 80))\" is outside the notebook's project \(root); pass --allow-outside to allow it"))
     }
     return .success(arguments)
   }
 
-  /// Whether a command (its arguments) writes files: `run --save`, `merge -o`, `fit -o`.
+  /// Whether a command (its arguments) writes files other than charts: `run --save`, `merge -o`,
+  /// `fit -o`, `export --map-out`, as the argument parser reads them.
   static func writesFiles(_ arguments: [String]) -> Bool {
-    arguments.contains { argument in writingOptions.contains { argument == $0 || argument.hasPrefix($0 + "=") } }
+    guard case .success(let parsed) = parse(arguments) else { return false }
+    return parsed.values.contains { writingOptions.contains($0.option) && $0.option != "charts" }
   }
 
-  /// Whether an argument, read as a path relative to the notebook's folder, stays inside it
-  /// (symbolic links resolved). Options are skipped, but the value of `--option=value` is checked;
-  /// arguments that are not paths (numbers, metric names) resolve inside and pass.
-  func isInside(_ argument: String) -> Bool {
-    var candidate = argument
-    if argument.hasPrefix("-") {
-      guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return true }
-      candidate = String(argument[argument.index(after: equals)...])
-    }
+  /// Whether a path, read relative to the notebook's folder, stays inside the project (symbolic
+  /// links resolved). Values that are not paths (numbers, metric names) resolve inside and pass.
+  func isInside(_ candidate: String) -> Bool {
     guard !candidate.isEmpty else { return true }
     let absolute = candidate.hasPrefix("/") ? candidate : (directory == "/" ? "/" : directory + "/") + candidate
     let resolved = canonicalPath(absolute)
