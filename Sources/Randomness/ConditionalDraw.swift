@@ -10,8 +10,9 @@ extension RandomGenerator {
   /// log-logistic: by inversion of the upper tail, u x P(X > elapsed) through GSL's `Q` and
   /// `Qinv` (accurate far in the tail). Uniform: uniform on what is left. Constant: what is left.
   /// Empirical: among its values above `elapsed`, by their probabilities. Triangular, PERT, beta
-  /// and Poisson: drawn until above `elapsed` (at most 10,000 draws). When no value above `elapsed` is possible (or its probability underflows) the
-  /// stage ends now: 0.
+  /// and Poisson: drawn until above `elapsed` while that is likely, else by inversion of the tail
+  /// left. When no value above `elapsed` is possible (or its probability underflows) the stage
+  /// ends now: 0.
   public func sampleBeyond(_ sampler: Sampler, elapsed: Double, from tables: SamplerTables) -> Double {
     guard elapsed > 0 else { return sample(sampler, from: tables) }
     let (a, b) = (sampler.a, sampler.b)
@@ -58,11 +59,70 @@ extension RandomGenerator {
       }
       return table[start + last] - elapsed
     case .triangular, .scaledBeta, .poisson:
-      for _ in 0..<10_000 {
-        let x = sample(sampler, from: tables)
-        if x > elapsed { return x - elapsed }
+      // Redrawing until above `elapsed` costs 1 / P(X > elapsed) draws on average: kept while that
+      // is at most 64 (the draws of common deals stay what they were); beyond, the conditional
+      // distribution's quantile function on the range left, so a deal past (or near) the end of
+      // its stage costs one draw, not thousands.
+      let survival = Self.survival(sampler, beyond: elapsed)
+      guard survival > 0 else { return 0 }
+      if survival >= Self.rejectionFloor {
+        for _ in 0..<10_000 {
+          let x = sample(sampler, from: tables)
+          if x > elapsed { return x - elapsed }
+        }
+        return 0
       }
-      return 0
+      switch sampler.form {
+      case .triangular:
+        let (a, b, c) = (sampler.a, sampler.b, sampler.c)
+        return inverting(survival) { q in
+          // S(x) = (b - x)^2 / ((b - a)(b - c)) right of the mode, 1 - (x - a)^2 / ((b - a)(c - a)) left of it.
+          let right = (b - c) / (b - a)
+          return q <= right ? b - (q * (b - a) * (b - c)).squareRoot() : a + ((1 - q) * (b - a) * (c - a)).squareRoot()
+        }
+      case .scaledBeta:
+        return inverting(survival) { q in sampler.c + sampler.d * gsl_cdf_beta_Qinv(q, sampler.a, sampler.b) }
+      default:
+        // Poisson: the values above `elapsed` walked upward from the first, by their probabilities
+        // (the tail shrinks faster than geometrically past the mean, so the walk is short).
+        let mean = sampler.a
+        var k = elapsed.rounded(.down) + 1
+        var p = gsl_ran_poisson_pdf(UInt32(k), mean)
+        var left = gsl_rng_uniform_pos(rng) * survival
+        for _ in 0..<1_000_000 {
+          left -= p
+          if left <= 0 || p == 0 { break }
+          p *= mean / (k + 1)
+          k += 1
+        }
+        return k - elapsed
+      }
+    }
+  }
+
+  /// Below this probability of lasting beyond the time spent, a conditional draw inverts instead
+  /// of redrawing.
+  static let rejectionFloor = 1.0 / 64
+
+  /// P(X > elapsed) of a triangular, scaled beta (PERT, beta) or Poisson sampler; 0 past its range.
+  static func survival(_ sampler: Sampler, beyond elapsed: Double) -> Double {
+    switch sampler.form {
+    case .triangular:
+      let (a, b, c) = (sampler.a, sampler.b, sampler.c)
+      if elapsed <= a { return 1 }
+      if elapsed >= b { return 0 }
+      return elapsed < c ? 1 - (elapsed - a) * (elapsed - a) / ((b - a) * (c - a)) : (b - elapsed) * (b - elapsed) / ((b - a) * (b - c))
+    case .scaledBeta:
+      guard sampler.d > 0 else { return elapsed < sampler.c ? 1 : 0 }
+      let y = (elapsed - sampler.c) / sampler.d
+      if y <= 0 { return 1 }
+      if y >= 1 { return 0 }
+      return gsl_cdf_beta_Q(y, sampler.a, sampler.b)
+    case .poisson:
+      // Means are at most 10,000,000 (validation): a value beyond 2^32 has no probability a double holds.
+      guard elapsed < Double(UInt32.max) else { return 0 }
+      return gsl_cdf_poisson_Q(UInt32(elapsed.rounded(.down)), sampler.a)
+    default: return 1
     }
   }
 }

@@ -46,7 +46,35 @@ struct ConditionalDrawTests {
       for i in 1..<steps { sum += (i % 2 == 1 ? 4 : 2) * s(e + Double(i) * h) }
       return Case(distribution: .logLogistic(shape: beta, scale: alpha), elapsed: e, expected: sum * h / 3 / s(e))
     }
+    // Bounded ones far into their range (P(X > e) below 1/64, so drawn by inversion):
+    // triangular(0, 10, 20) after 19.5: the density falls linearly to 0 at 20, so 0.5 / 3 remains.
+    let triangular = Case(distribution: .triangular(min: 0, mode: 10, max: 20), elapsed: 19.5, expected: 0.5 / 3)
+    // Poisson(5) after 14, and beta(2, 5) after 0.8: sums and integrals of the tail.
+    func poisson(_ mean: Double, _ e: Double) -> Case {
+      var mass = 0.0
+      var moment = 0.0
+      for k in Int(e) + 1...Int(e) + 400 {
+        let p = exp(Double(k) * log(mean) - mean - SpecialFunctions.logGamma(Double(k) + 1))
+        mass += p
+        moment += (Double(k) - e) * p
+      }
+      return Case(distribution: .poisson(mean: mean), elapsed: e, expected: moment / mass)
+    }
+    func beta(_ alpha: Double, _ beta: Double, _ e: Double) -> Case {
+      let steps = 200_000
+      let h = (1 - e) / Double(steps)
+      var mass = 0.0
+      var moment = 0.0
+      for i in 0...steps {
+        let x = e + Double(i) * h
+        let w = (i == 0 || i == steps ? 1.0 : (i % 2 == 1 ? 4 : 2)) * pow(x, alpha - 1) * pow(1 - x, beta - 1)
+        mass += w
+        moment += w * (x - e)
+      }
+      return Case(distribution: .beta(alpha: alpha, beta: beta), elapsed: e, expected: moment / mass)
+    }
     return [
+      triangular, poisson(5, 14), beta(2, 5, 0.8),
       exponential, weibull(1.6, 50, 30), weibull(0.7, 20, 40), gamma(2.5, 18, 60), lognormal(30, 0.8, 45), logLogistic(4, 35, 50),
       Case(distribution: .uniform(min: 10, max: 50), elapsed: 30, expected: 10),
       Case(distribution: .constant(12), elapsed: 5, expected: 7),
@@ -93,5 +121,58 @@ struct ConditionalDrawTests {
     #expect(generator.sampleBeyond(uniform, elapsed: 5, from: tables) == 0)
     let normal = tables.compile(.normal(mean: 5, sd: 1))
     #expect(generator.sampleBeyond(normal, elapsed: 1e6, from: tables) == 0)
+  }
+
+  @Test("a deal far into or past a bounded stage costs about a draw, not thousands (timed against as many plain draws)")
+  func boundedTailsAreCheap() {
+    let generator = RandomGenerator()
+    generator.select(key: 7, attribute: 1)
+    var tables = SamplerTables()
+    let kinds: [(Distribution, [Double])] = [
+      (.triangular(min: 1, mode: 4, max: 10), [10, 50, 9.999]), (.pert(min: 1, mode: 4, max: 10), [10, 1e9, 9.9]), (.beta(alpha: 2, beta: 3), [1, 0.999]),
+      (.poisson(mean: 3), [1_000, 40, 1e12]),
+    ]
+    let n = 20_000
+    for (distribution, elapsed) in kinds {
+      let sampler = tables.compile(distribution)
+      var plain = 0.0
+      let plainStart = Date()
+      for _ in 0..<(n * elapsed.count) { plain += generator.sample(sampler, from: tables) }
+      let plainTime = Date().timeIntervalSince(plainStart)
+      var valid = true
+      let start = Date()
+      for e in elapsed {
+        for _ in 0..<n {
+          let x = generator.sampleBeyond(sampler, elapsed: e, from: tables)
+          valid = valid && x >= 0 && x.isFinite
+        }
+      }
+      let time = Date().timeIntervalSince(start)
+      #expect(valid && plain > 0)
+      // Redrawing cost up to 10,000 draws each; inversion costs a few (a quantile function).
+      #expect(time < 50 * plainTime + 0.05, "\(distribution): \(time) s against \(plainTime) s for plain draws")
+    }
+  }
+
+  @Test("where lasting beyond the time spent is likely, the draw is the one redrawing gives (results of common deals unchanged)")
+  func likelyTailsRedraw() {
+    let generator = RandomGenerator()
+    var tables = SamplerTables()
+    for (distribution, e) in [(Distribution.triangular(min: 1, mode: 4, max: 10), 6.0), (.pert(min: 1, mode: 4, max: 10), 5), (.poisson(mean: 3), 4)] {
+      let sampler = tables.compile(distribution)
+      for key in 0..<200 as Range<UInt64> {
+        generator.select(key: key, attribute: 2)
+        var redrawn = 0.0
+        for _ in 0..<10_000 {
+          let x = generator.sample(sampler, from: tables)
+          if x > e {
+            redrawn = x - e
+            break
+          }
+        }
+        generator.select(key: key, attribute: 2)
+        #expect(generator.sampleBeyond(sampler, elapsed: e, from: tables) == redrawn)
+      }
+    }
   }
 }
