@@ -15,8 +15,11 @@ struct BacktestCommand: ParsableCommand {
 
   @Argument(help: "The opportunities export (CSV with a header row).") var export: String
   @Option(name: .long, help: "The mapping file (see docs/calibration.md).") var map: String
-  @Option(name: .long, help: "The cut-off date A (YYYY-MM-DD): the fit uses nothing after it.") var until: String
-  @Option(name: .long, help: "The last day B (YYYY-MM-DD) simulated and scored.") var through: String
+  @Option(name: .long, help: "The cut-off date A (YYYY-MM-DD): the fit uses nothing after it. With --every: the earliest cut-off.") var until: String?
+  @Option(name: .long, help: "The last day B (YYYY-MM-DD) simulated and scored. With --every: the last day any cut-off is scored through.") var through: String?
+  @Option(name: .long, help: "Back-test from every month-end cut-off with enough history (rolling origin): month.") var every: String?
+  @Option(name: .long, help: "With --every: months scored after each cut-off (default 3).", transform: { try wholeNumber($0, option: "--horizon", range: "1 to 24") })
+  var horizon: Int = 3
   @Option(name: .long, help: "Count arrivals from this date (default: the mapping's scenario.since).") var since: String?
   @Option(name: [.short, .long], parsing: .unconditional, help: "Replications, 2 to 1,000,000 (default 200).", transform: BoundedOption.replications.parse)
   var replications: Int = 200
@@ -26,24 +29,54 @@ struct BacktestCommand: ParsableCommand {
   @Option(name: .long, help: "Also write each chart as a standalone SVG file into this directory.") var charts: String?
 
   func validate() throws {
-    guard let a = CalendarDate(until) else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
-    guard let b = CalendarDate(through) else { throw ValidationError("--through \(Excerpt.sanitized(through)) is not a date YYYY-MM-DD") }
-    guard Day(b) > Day(a) else { throw ValidationError("--through \(through) must come after --until \(until)") }
-    guard Day(a).distance(to: Day(b)) <= 3660 else { throw ValidationError("--through is more than ten years after --until; back-test a shorter span") }
+    if let every, every != "month" { throw ValidationError("--every \(Excerpt.sanitized(every)) is not a period; use --every month") }
+    guard (1...24).contains(horizon) else { throw ValidationError("--horizon must be from 1 to 24 months, got \(horizon)") }
+    if let until, CalendarDate(until) == nil { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
+    if let through, CalendarDate(through) == nil { throw ValidationError("--through \(Excerpt.sanitized(through)) is not a date YYYY-MM-DD") }
+    if every == nil {
+      guard let until else { throw ValidationError("give the cut-off --until YYYY-MM-DD (or --every month for every month-end cut-off)") }
+      guard let through else { throw ValidationError("give the last day scored, --through YYYY-MM-DD") }
+      guard let a = CalendarDate(until), let b = CalendarDate(through) else { return }
+      guard Day(b) > Day(a) else { throw ValidationError("--through \(through) must come after --until \(until)") }
+      guard Day(a).distance(to: Day(b)) <= 3660 else { throw ValidationError("--through is more than ten years after --until; back-test a shorter span") }
+    }
     if let since, CalendarDate(since) == nil { throw ValidationError("--since \(Excerpt.sanitized(since)) is not a date YYYY-MM-DD") }
     try BoundedOption.replications.check(replications)
     try BoundedOption.threads.check(threads)
   }
 
   func run() throws {
-    guard let a = CalendarDate(until), let b = CalendarDate(through) else { throw ValidationError("--until and --through must be dates YYYY-MM-DD") }
+    let a = until.flatMap(CalendarDate.init).map(Day.init)
+    let b = through.flatMap(CalendarDate.init).map(Day.init)
     try checkChartsDirectory(charts)
+    if every != nil {
+      let rolling: RollingBacktest
+      do {
+        let mapping = try Mapping.load(path: map)
+        let data = try Export.load(path: export, mapping: mapping)
+        rolling = try RollingBacktest.run(
+          data, mapping: mapping, mappingFile: map, earliest: a, latest: b, since: since.flatMap(CalendarDate.init).map(Day.init), horizonMonths: horizon,
+          replications: replications, seed: seed, threads: threads)
+      } catch {
+        printError(error.description)
+        throw Exit.status(of: error)
+      }
+      var document = BacktestReport.document(rolling)
+      if format == .html {
+        document.title = "cccm backtest --every month: \(rolling.runs.first?.fit.scenarioName ?? "")"
+        document.provenance = provenance(scenarios: [], seed: seed, replications: replications, generator: "philox")
+      }
+      try writeCharts(document.charts, to: charts)
+      printReport(document.render(format))
+      return
+    }
+    guard let a, let b else { throw ValidationError("--until and --through must be dates YYYY-MM-DD") }
     let result: Backtest
     do {
       let mapping = try Mapping.load(path: map)
       let data = try Export.load(path: export, mapping: mapping)
       result = try Backtest.run(
-        data, mapping: mapping, mappingFile: map, until: Day(a), through: Day(b), since: since.flatMap(CalendarDate.init).map(Day.init),
+        data, mapping: mapping, mappingFile: map, until: a, through: b, since: since.flatMap(CalendarDate.init).map(Day.init),
         replications: replications, seed: seed, threads: threads)
     } catch {
       printError(error.description)
@@ -51,7 +84,7 @@ struct BacktestCommand: ParsableCommand {
     }
     var document = BacktestReport.document(result)
     if format == .html {
-      document.title = "cccm backtest: \(result.fit.scenarioName), fitted up to \(until), through \(through)"
+      document.title = "cccm backtest: \(result.fit.scenarioName), fitted up to \(result.fit.until), through \(result.through)"
       document.provenance = provenance(
         scenarios: [(result.scenario.name, export, SavedResults.hash(of: result.scenario))], seed: seed, replications: replications, generator: "philox")
     }

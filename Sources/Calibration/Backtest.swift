@@ -2,11 +2,17 @@ import Foundation
 
 /// A back-test's scores: each month's (and team-month's) predicted distribution of new
 /// opportunities, wins, losses and bookings (a simulation's replications) against what happened
-/// (`Actuals`). Built from predicted samples, so it does not depend on how they were simulated.
+/// (`Actuals`), beside the naive forecasts made from the same history (`NaiveForecast`). Built
+/// from predicted samples, so it does not depend on how they were simulated.
 public struct BacktestScore: Sendable {
   /// The quantities scored, as `Actuals` counts them.
   public static let quantities = ["engaged", "won", "lost", "bookings"]
   public static let levels = [0.5, 0.8, 0.95]
+  /// The normal quantile of the verdict's tests: 5% over its four tests (three interval levels and
+  /// the PIT's mean; Bonferroni), so a calibrated forecast is called calibrated 95% of the time.
+  public static let verdictZ = 2.5
+  /// The month label of a cell that totals the window (all its months).
+  public static let total = "total"
 
   public struct Cell: Sendable {
     public var month: String
@@ -18,28 +24,84 @@ public struct BacktestScore: Sendable {
     public var intervals: [ClosedRange<Double>]
     public var pit: Double
     public var crps: Double
+    /// The pipeline forecast's median, 95% interval and CRPS, where there is one.
+    public var naiveMedian: Double?
+    public var naiveInterval: ClosedRange<Double>?
+    public var naiveCRPS: Double?
+    /// The seasonal naive value and its absolute error (its CRPS, a point forecast's), where the
+    /// history has the month it repeats.
+    public var seasonal: Double?
+    public var seasonalError: Double?
+  }
+
+  /// Coverage of one interval level: covered cells of all, and the range of counts a calibrated
+  /// forecast gives (at `verdictZ`, with continuity correction).
+  public struct Coverage: Sendable {
+    public var covered: Int
+    public var total: Int
+    public var expected: ClosedRange<Double>
+
+    public init(covered: Int, total: Int, level: Double, z: Double = BacktestScore.verdictZ) {
+      self.covered = covered
+      self.total = total
+      let n = Double(total)
+      let spread = z * (n * level * (1 - level)).squareRoot() + 0.5
+      expected = max(0, level * n - spread)...min(n, level * n + spread)
+    }
+  }
+
+  /// Skill of the model against a benchmark over a set of cells: 1 - sum CRPS_model / sum CRPS_benchmark
+  /// (positive when the model is closer), over the cells where the benchmark has a forecast.
+  public struct Skill: Sendable {
+    public var cells: Int
+    public var model: Double
+    public var benchmark: Double
+    public var skill: Double { benchmark > 0 ? 1 - model / benchmark : .nan }
+
+    public init(_ pairs: [(model: Double, benchmark: Double?)]) {
+      let kept = pairs.compactMap { p in p.benchmark.map { (p.model, $0) } }
+      cells = kept.count
+      model = kept.isEmpty ? .nan : kept.map(\.0).reduce(0, +) / Double(kept.count)
+      benchmark = kept.isEmpty ? .nan : kept.map(\.1).reduce(0, +) / Double(kept.count)
+    }
   }
 
   public struct Summary: Sendable {
     public var quantity: String
+    /// The cells counted as evidence: the team-months when the forecast has teams (the company's
+    /// months add them up, so they are not independent of them), else the months.
     public var cells: Int
-    /// Covered cells at 50, 80 and 95%, and the range a calibrated forecast gives 95% of the time.
-    public var coverage: [(covered: Int, total: Int, expected: ClosedRange<Double>)]
+    /// Covered evidence cells at 50, 80 and 95%.
+    public var coverage: [Coverage]
+    /// Covered company (all teams) months at 50, 80 and 95%: shown, not counted as evidence.
+    public var companyCoverage: [Coverage]
     public var pitHistogram: [Int]
+    public var pitMean: Double
+    /// Mean CRPS over the company's months.
     public var meanCRPS: Double
-    /// Cells whose actual is above the predicted median, of all.
+    /// Evidence cells whose actual is above the predicted median, of all.
     public var aboveMedian: Int
-    /// "calibrated", "too narrow" or "too wide" (from the 80% coverage), with "biased high" or
-    /// "biased low" when more than three quarters of the actuals fall below or above the median.
+    /// "calibrated", "too narrow", "too wide" or "too narrow and too wide" (from the coverage at
+    /// every level), with "biased high" or "biased low" from the PIT's mean.
     public var verdict: String
+    /// Skill against the pipeline forecast and the seasonal naive one: the company's months and the
+    /// window's total.
+    public var naiveSkill: Skill
+    public var seasonalSkill: Skill
+    public var totalNaiveSkill: Skill
   }
 
   public var cells: [Cell] = []
+  /// The window's total per quantity, all teams then per team (month `BacktestScore.total`).
+  public var totals: [Cell] = []
   public var summaries: [Summary] = []
 
-  /// Scores `predicted` (month -> quantity -> samples, and optionally team too) against `actuals`.
-  /// A month or team without actuals counts as zero of everything.
-  public init(predicted: [String: [String: [Double]]], teamPredicted: [String: [String: [String: [Double]]]] = [:], actuals: Actuals) {
+  /// Scores `predicted` (month -> quantity -> samples, and optionally team too; a sample index is
+  /// a replication in every month) against `actuals`, beside `naive`. A month or team without
+  /// actuals counts as zero of everything.
+  public init(
+    predicted: [String: [String: [Double]]], teamPredicted: [String: [String: [String: [Double]]]] = [:], actuals: Actuals, naive: NaiveForecast? = nil
+  ) {
     func value(_ m: Actuals.Month?, _ quantity: String) -> Double {
       guard let m else { return 0 }
       switch quantity {
@@ -49,45 +111,104 @@ public struct BacktestScore: Sendable {
       default: return m.bookings
       }
     }
-    func cell(_ month: String, _ team: String?, _ quantity: String, _ samples: [Double], _ actual: Double) -> Cell {
+    func cell(_ month: String, _ team: String?, _ quantity: String, _ samples: [Double], _ actual: Double, naive: [Double]?, seasonal: Double?) -> Cell {
       Cell(
         month: month, team: team, quantity: quantity, actual: actual, median: ForecastScore.interval(samples, level: 0).lowerBound,
         intervals: Self.levels.map { ForecastScore.interval(samples, level: $0) }, pit: ForecastScore.pit(samples, actual: actual),
-        crps: ForecastScore.crps(samples, actual: actual))
+        crps: ForecastScore.crps(samples, actual: actual), naiveMedian: naive.map { ForecastScore.interval($0, level: 0).lowerBound },
+        naiveInterval: naive.map { ForecastScore.interval($0, level: 0.95) }, naiveCRPS: naive.map { ForecastScore.crps($0, actual: actual) },
+        seasonal: seasonal, seasonalError: seasonal.map { abs($0 - actual) })
     }
-    for month in predicted.keys.sorted() {
-      let actual = actuals.months.first { $0.month == month }
-      for quantity in Self.quantities {
+    func sum(_ a: [Double]?, _ b: [Double]?) -> [Double]? {
+      guard let b else { return a }
+      guard let a else { return b }
+      return a.count == b.count ? zip(a, b).map(+) : nil
+    }
+    let months = predicted.keys.sorted()
+    for quantity in Self.quantities {
+      var total: (samples: [Double]?, naive: [Double]?, seasonal: Double?, actual: Double) = (nil, nil, 0, 0)
+      var complete = (naive: true, seasonal: true)
+      for month in months {
+        let actual = actuals.months.first { $0.month == month }
         guard let samples = predicted[month]?[quantity], !samples.isEmpty else { continue }
-        cells.append(cell(month, nil, quantity, samples, value(actual, quantity)))
+        let n = naive?.predicted[month]?[quantity]
+        let s = naive?.seasonal[month]?[quantity]
+        cells.append(cell(month, nil, quantity, samples, value(actual, quantity), naive: n, seasonal: s))
+        total.samples = sum(total.samples, samples)
+        total.naive = sum(total.naive, n)
+        if n == nil { complete.naive = false }
+        if let s { total.seasonal = (total.seasonal ?? 0) + s } else { complete.seasonal = false }
+        total.actual += value(actual, quantity)
+      }
+      if let samples = total.samples {
+        totals.append(cell(Self.total, nil, quantity, samples, total.actual, naive: complete.naive ? total.naive : nil, seasonal: complete.seasonal ? total.seasonal : nil))
       }
     }
-    for month in teamPredicted.keys.sorted() {
-      for team in (teamPredicted[month] ?? [:]).keys.sorted() {
-        let actual = actuals.teamMonths.first { $0.month == month && $0.team == team }
-        for quantity in Self.quantities {
+    let teams = Set(teamPredicted.values.flatMap(\.keys)).sorted()
+    for team in teams {
+      for quantity in Self.quantities {
+        var total: (samples: [Double]?, naive: [Double]?, seasonal: Double?, actual: Double) = (nil, nil, 0, 0)
+        var complete = (naive: true, seasonal: true)
+        for month in teamPredicted.keys.sorted() {
           guard let samples = teamPredicted[month]?[team]?[quantity], !samples.isEmpty else { continue }
-          cells.append(cell(month, team, quantity, samples, value(actual, quantity)))
+          let actual = actuals.teamMonths.first { $0.month == month && $0.team == team }
+          let n = naive?.teamPredicted[month]?[team]?[quantity]
+          let s = naive?.teamSeasonal[month]?[team]?[quantity]
+          cells.append(cell(month, team, quantity, samples, value(actual, quantity), naive: n, seasonal: s))
+          total.samples = sum(total.samples, samples)
+          total.naive = sum(total.naive, n)
+          if n == nil { complete.naive = false }
+          if let s { total.seasonal = (total.seasonal ?? 0) + s } else { complete.seasonal = false }
+          total.actual += value(actual, quantity)
+        }
+        if let samples = total.samples {
+          totals.append(cell(Self.total, team, quantity, samples, total.actual, naive: complete.naive ? total.naive : nil, seasonal: complete.seasonal ? total.seasonal : nil))
         }
       }
     }
+    // All teams' cells first, then the teams', month by month (team by team within a month).
+    cells.sort { a, b in
+      if (a.team == nil) != (b.team == nil) { return a.team == nil }
+      if a.month != b.month { return a.month < b.month }
+      if (a.team ?? "") != (b.team ?? "") { return (a.team ?? "") < (b.team ?? "") }
+      return (Self.quantities.firstIndex(of: a.quantity) ?? 0) < (Self.quantities.firstIndex(of: b.quantity) ?? 0)
+    }
     for quantity in Self.quantities {
-      let mine = cells.filter { $0.quantity == quantity }
-      guard !mine.isEmpty else { continue }
-      let coverage = Self.levels.enumerated().map { i, level in
-        let covered = mine.filter { $0.intervals[i].contains($0.actual) }.count
-        let n = Double(mine.count)
-        let spread = 1.96 * (n * level * (1 - level)).squareRoot() + 0.5
-        return (covered, mine.count, max(0, level * n - spread)...min(n, level * n + spread))
-      }
-      let above = mine.filter { $0.actual > $0.median }.count
-      var verdict = ForecastScore.verdict(coverage[1])
-      if Double(above) > 0.75 * Double(mine.count) { verdict += ", biased low (actuals above the median)" }
-      if Double(mine.filter({ $0.actual < $0.median }).count) > 0.75 * Double(mine.count) { verdict += ", biased high (actuals below the median)" }
+      let company = cells.filter { $0.quantity == quantity && $0.team == nil }
+      let teamCells = cells.filter { $0.quantity == quantity && $0.team != nil }
+      let evidence = teamCells.isEmpty ? company : teamCells
+      guard !evidence.isEmpty else { continue }
+      let judged = Self.judge(evidence)
       summaries.append(
         Summary(
-          quantity: quantity, cells: mine.count, coverage: coverage, pitHistogram: ForecastScore.histogram(mine.map(\.pit)),
-          meanCRPS: mine.map(\.crps).reduce(0, +) / Double(mine.count), aboveMedian: above, verdict: verdict))
+          quantity: quantity, cells: evidence.count, coverage: judged.coverage, companyCoverage: Self.coverage(company), pitHistogram: ForecastScore.histogram(evidence.map(\.pit)),
+          pitMean: judged.pitMean, meanCRPS: company.isEmpty ? .nan : company.map(\.crps).reduce(0, +) / Double(company.count),
+          aboveMedian: evidence.filter { $0.actual > $0.median }.count, verdict: judged.verdict,
+          naiveSkill: Skill(company.map { ($0.crps, $0.naiveCRPS) }), seasonalSkill: Skill(company.map { ($0.crps, $0.seasonalError) }),
+          totalNaiveSkill: Skill(totals.filter { $0.quantity == quantity && $0.team == nil }.map { ($0.crps, $0.naiveCRPS) })))
     }
+  }
+
+  /// The coverage of `cells` at each level.
+  public static func coverage(_ cells: [Cell]) -> [Coverage] {
+    levels.enumerated().map { i, level in Coverage(covered: cells.filter { $0.intervals[i].contains($0.actual) }.count, total: cells.count, level: level) }
+  }
+
+  /// A verdict from the coverage at every level and the PIT's mean: "too narrow" when some level
+  /// covers fewer cells than a calibrated forecast would, "too wide" when some covers more (both
+  /// when they disagree), "calibrated" otherwise; "biased low (actuals above the median)" when the
+  /// mean PIT is above 1/2 by more than `verdictZ` standard errors (sqrt(1 / (12 n)) for uniform
+  /// PITs), "biased high" below.
+  public static func judge(_ cells: [Cell]) -> (coverage: [Coverage], pitMean: Double, verdict: String) {
+    let coverage = coverage(cells)
+    let narrow = coverage.contains { Double($0.covered) < $0.expected.lowerBound }
+    let wide = coverage.contains { Double($0.covered) > $0.expected.upperBound }
+    var verdict = narrow && wide ? "too narrow and too wide" : narrow ? "too narrow" : wide ? "too wide" : "calibrated"
+    let pits = cells.map(\.pit).filter(\.isFinite)
+    let mean = pits.isEmpty ? .nan : pits.reduce(0, +) / Double(pits.count)
+    let bound = verdictZ * (1 / (12 * Double(max(pits.count, 1)))).squareRoot()
+    if mean > 0.5 + bound { verdict += ", biased low (actuals above the median)" }
+    if mean < 0.5 - bound { verdict += ", biased high (actuals below the median)" }
+    return (coverage, mean, verdict)
   }
 }

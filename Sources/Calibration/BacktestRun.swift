@@ -13,6 +13,8 @@ public struct Backtest: Sendable {
   public var scenario: Scenario
   public var pipeline: OpenPipeline
   public var actuals: Actuals
+  /// The naive forecasts from the same history, scored beside the model.
+  public var naive: NaiveForecast
   public var score: BacktestScore
   /// Month label -> quantity -> one value per replication (all teams together).
   public var predicted: [String: [String: [Double]]]
@@ -47,9 +49,10 @@ public struct Backtest: Sendable {
     let traces = Simulator(scenario: scenario).traces(replications: 0..<replications, seed: seed, threads: threads)
     let (predicted, teamPredicted, months) = Self.tally(traces, scenario: scenario, from: from)
     let actuals = Actuals(export.opportunities, from: from, through: through)
-    let score = BacktestScore(predicted: predicted, teamPredicted: teamPredicted, actuals: actuals)
+    let naive = NaiveForecast(export, fit: fit, pipeline: open, through: through, samples: replications, seed: seed)
+    let score = BacktestScore(predicted: predicted, teamPredicted: teamPredicted, actuals: actuals, naive: naive)
     return Backtest(
-      fit: fit, scenario: scenario, pipeline: open, actuals: actuals, score: score, predicted: predicted, months: months, from: from, through: through,
+      fit: fit, scenario: scenario, pipeline: open, actuals: actuals, naive: naive, score: score, predicted: predicted, months: months, from: from, through: through,
       replications: replications, seed: seed)
   }
 

@@ -19,14 +19,72 @@ public enum BacktestReport {
     let p95: [Double]
     let pit: Double
     let crps: Double
+    let naive_median: Double?
+    let naive_p95: [Double]?
+    let naive_crps: Double?
+    let seasonal: Double?
+    let seasonal_error: Double?
+
+    init(_ c: BacktestScore.Cell) {
+      month = c.month
+      team = c.team
+      quantity = c.quantity
+      actual = c.actual
+      median = c.median
+      p50 = [c.intervals[0].lowerBound, c.intervals[0].upperBound]
+      p80 = [c.intervals[1].lowerBound, c.intervals[1].upperBound]
+      p95 = [c.intervals[2].lowerBound, c.intervals[2].upperBound]
+      pit = c.pit
+      crps = c.crps
+      naive_median = c.naiveMedian
+      naive_p95 = c.naiveInterval.map { [$0.lowerBound, $0.upperBound] }
+      naive_crps = c.naiveCRPS
+      seasonal = c.seasonal
+      seasonal_error = c.seasonalError
+    }
+  }
+  struct SkillJSON: Encodable, Sendable {
+    let cells: Int
+    let model_crps: Double?
+    let benchmark_crps: Double?
+    let skill: Double?
+    init(_ s: BacktestScore.Skill) {
+      cells = s.cells
+      model_crps = finite(s.model)
+      benchmark_crps = finite(s.benchmark)
+      skill = finite(s.skill)
+    }
+  }
+  static func coverageJSON(_ coverage: [BacktestScore.Coverage]) -> [String: [String: Double]] {
+    Dictionary(uniqueKeysWithValues: zip(BacktestScore.levels, coverage).map { level, c in
+      ("\(Int(level * 100))%", ["covered": Double(c.covered), "total": Double(c.total), "expected_low": c.expected.lowerBound, "expected_high": c.expected.upperBound])
+    })
   }
   struct SummaryJSON: Encodable, Sendable {
     let quantity: String
     let cells: Int
     let coverage: [String: [String: Double]]
+    let company_coverage: [String: [String: Double]]
     let pit_histogram: [Int]
-    let mean_crps: Double
+    let pit_mean: Double?
+    let mean_crps: Double?
     let verdict: String
+    let skill_vs_pipeline: SkillJSON
+    let skill_vs_seasonal: SkillJSON
+    let total_skill_vs_pipeline: SkillJSON
+    init(_ s: BacktestScore.Summary) {
+      quantity = s.quantity
+      cells = s.cells
+      coverage = BacktestReport.coverageJSON(s.coverage)
+      company_coverage = BacktestReport.coverageJSON(s.companyCoverage)
+      pit_histogram = s.pitHistogram
+      pit_mean = finite(s.pitMean)
+      mean_crps = finite(s.meanCRPS)
+      verdict = s.verdict
+      skill_vs_pipeline = SkillJSON(s.naiveSkill)
+      skill_vs_seasonal = SkillJSON(s.seasonalSkill)
+      total_skill_vs_pipeline = SkillJSON(s.totalNaiveSkill)
+    }
   }
   struct BacktestJSON: Encodable, Sendable {
     let export: String
@@ -37,36 +95,89 @@ public enum BacktestReport {
     let seed: UInt64
     let pipeline_deals: Int
     let stale_left_out: Int
+    let recent_arrivals_per_day: Double
+    let seasonal_sources: [String: String]
     let summaries: [SummaryJSON]
+    let totals: [CellJSON]
     let cells: [CellJSON]
+    init(_ b: Backtest) {
+      export = b.fit.export
+      window_from = b.fit.first.description
+      until = b.fit.until.description
+      through = b.through.description
+      replications = b.replications
+      seed = b.seed
+      pipeline_deals = b.pipeline.deals.count
+      stale_left_out = b.pipeline.stale
+      recent_arrivals_per_day = b.naive.recentRate
+      seasonal_sources = b.naive.seasonalSource
+      summaries = b.score.summaries.map(SummaryJSON.init)
+      totals = b.score.totals.map(CellJSON.init)
+      cells = b.score.cells.map(CellJSON.init)
+    }
   }
 
   static let names = ["engaged": "new opportunities", "won": "wins", "lost": "losses", "bookings": "bookings"]
+  static let csvHeader = [
+    "month", "team", "quantity", "actual", "median", "p50_low", "p50_high", "p80_low", "p80_high", "p95_low", "p95_high", "pit", "crps", "naive_median", "naive_crps",
+    "seasonal", "seasonal_error",
+  ]
+
+  static func csvRow(_ c: BacktestScore.Cell) -> [ReportDocument.CSVCell] {
+    [.text(c.month), .text(c.team ?? ""), .text(c.quantity), .number(c.actual), .number(c.median)] + c.intervals.flatMap { [.number($0.lowerBound), .number($0.upperBound)] }
+      + [.number(c.pit), .number(c.crps), .number(c.naiveMedian ?? .nan), .number(c.naiveCRPS ?? .nan), .number(c.seasonal ?? .nan), .number(c.seasonalError ?? .nan)]
+  }
 
   public static func document(_ b: Backtest) -> ReportDocument {
     var doc = ReportDocument()
     doc.title = "Back-test: fitted up to \(b.fit.until), simulated \(b.from) to \(b.through)"
-    doc.csvHeader = ["month", "team", "quantity", "actual", "median", "p50_low", "p50_high", "p80_low", "p80_high", "p95_low", "p95_high", "pit", "crps"]
+    doc.csvHeader = csvHeader
+    let sources = b.naive.seasonalSource.sorted { $0.key < $1.key }.map { "\($0.key) repeats \($0.value)" }
     doc.add(.text(
       "Fitted on \(b.fit.export) over \(b.fit.first)..\(b.fit.until) (nothing after \(b.fit.until) is used); simulated \(b.from) through \(b.through),\n"
         + "\(b.replications) replications (seed \(b.seed)), starting from the \(b.pipeline.deals.count) deals open at the cut-off (\(b.pipeline.stale) open past the longest cycle left out).\n"
-        + "Actuals: new opportunities by engage month; wins, losses and bookings by close month. An interval covers a month when the actual lies in it.\n\n"))
+        + "Actuals: new opportunities by engage month; wins, losses and bookings by close month. An interval covers a month when the actual lies in it.\n"
+        + "Naive forecasts from the same history: the pipeline forecast (each open deal wins or is lost in a month with the chance a deal of its age did, new deals at the rate of the last \(NaiveForecast.recentDays) days, \(show(b.naive.recentRate)) a day)"
+        + " and the seasonal naive (\(sources.isEmpty ? "no month of the window has its month a year or a quarter earlier in the history" : sources.joined(separator: ", "))).\n\n"))
 
-    doc.add(.title("Verdict per quantity (all months and team-months; coverage of the 50/80/95% prediction intervals)", gap: true))
+    doc.add(.title("Verdict per quantity (evidence: the team-months, as the company's months add them up; every interval level and the PIT's mean)", gap: true))
     var verdicts = TextTable(
-      header: ["quantity", "cells", "50% covered", "80% covered", "95% covered", "95% expected range", "above median", "mean CRPS", "verdict"], textColumns: 1)
+      header: ["quantity", "cells", "50% covered", "80% covered", "95% covered", "company months 95%", "PIT mean", "above median", "mean CRPS (company)", "verdict"], textColumns: 1)
     for s in b.score.summaries {
-      func share(_ i: Int) -> String { "\(s.coverage[i].covered)/\(s.coverage[i].total) (\(percent(Double(s.coverage[i].covered) / Double(max(s.coverage[i].total, 1)))))" }
-      let e = s.coverage[2].expected
       verdicts.add([
-        names[s.quantity] ?? s.quantity, String(s.cells), share(0), share(1), share(2), "\(Int(e.lowerBound.rounded(.up)))-\(Int(e.upperBound.rounded(.down)))",
-        "\(s.aboveMedian)/\(s.cells)", show(s.meanCRPS), s.verdict,
+        names[s.quantity] ?? s.quantity, String(s.cells), covered(s.coverage[0]), covered(s.coverage[1]), covered(s.coverage[2]),
+        "\(s.companyCoverage[2].covered)/\(s.companyCoverage[2].total)", String(format: "%.2f", s.pitMean), "\(s.aboveMedian)/\(s.cells)", show(s.meanCRPS), s.verdict,
       ])
     }
     doc.add(.table(verdicts, coloured: false))
     doc.add(.text("\n"))
 
-    doc.add(.title("PIT histogram (where each actual falls among the replications, in tenths: flat when calibrated, U-shaped when too narrow, humped when too wide)", gap: true))
+    doc.add(.title("Against naive forecasts (CRPS of the company's months and of the window's total; skill 1 - model / naive, above 0 when the model is closer)", gap: true))
+    var skills = TextTable(
+      header: ["quantity", "model CRPS", "pipeline CRPS", "skill vs pipeline", "seasonal error", "skill vs seasonal", "total: model CRPS", "total: pipeline CRPS", "total: skill"],
+      textColumns: 1)
+    for s in b.score.summaries {
+      skills.add([
+        names[s.quantity] ?? s.quantity, show(s.naiveSkill.model), show(s.naiveSkill.benchmark), signed(s.naiveSkill.skill), show(s.seasonalSkill.benchmark),
+        signed(s.seasonalSkill.skill), show(s.totalNaiveSkill.model), show(s.totalNaiveSkill.benchmark), signed(s.totalNaiveSkill.skill),
+      ])
+    }
+    doc.add(.table(skills, coloured: false))
+    doc.add(.text("\n"))
+
+    doc.add(.title("The window's total (\(b.from) to \(b.through)): predicted against actual", gap: true))
+    var totals = TextTable(header: ["team", "quantity", "actual", "median", "error", "95% interval", "pipeline median", "error", "pipeline 95%", "seasonal naive", "error"], textColumns: 2)
+    for c in b.score.totals {
+      totals.add([
+        c.team ?? "all", names[c.quantity] ?? c.quantity, show(c.actual), show(c.median), relative(c.median, c.actual), range(c.intervals[2]),
+        c.naiveMedian.map(show) ?? "-", c.naiveMedian.map { relative($0, c.actual) } ?? "-", c.naiveInterval.map(range) ?? "-", c.seasonal.map(show) ?? "-",
+        c.seasonal.map { relative($0, c.actual) } ?? "-",
+      ])
+    }
+    doc.add(.table(totals, coloured: false))
+    doc.add(.text("\n"))
+
+    doc.add(.title("PIT histogram of the evidence cells (where each actual falls among the replications, in tenths: flat when calibrated, U-shaped when too narrow, humped when too wide)", gap: true))
     var pit = TextTable(header: ["quantity"] + (0..<10).map { "\($0 * 10)-\($0 * 10 + 10)%" }, textColumns: 1)
     for s in b.score.summaries { pit.add([names[s.quantity] ?? s.quantity] + s.pitHistogram.map(String.init)) }
     doc.add(.table(pit, coloured: false))
@@ -76,36 +187,136 @@ public enum BacktestReport {
       let cells = b.score.cells.filter { $0.team == team }
       guard !cells.isEmpty else { continue }
       doc.add(.title(team.map { "Team \($0): predicted against actual by month" } ?? "All teams: predicted against actual by month", gap: true))
-      var table = TextTable(header: ["month", "quantity", "actual", "median", "50% interval", "80% interval", "95% interval", "PIT"], textColumns: 2)
+      var table = TextTable(
+        header: ["month", "quantity", "actual", "median", "50% interval", "80% interval", "95% interval", "PIT", "pipeline median", "seasonal naive"], textColumns: 2)
       for c in cells {
-        table.add([c.month, names[c.quantity] ?? c.quantity, show(c.actual), show(c.median)] + c.intervals.map { "\(show($0.lowerBound))-\(show($0.upperBound))" } + [String(format: "%.2f", c.pit)])
+        table.add(
+          [c.month, names[c.quantity] ?? c.quantity, show(c.actual), show(c.median)] + c.intervals.map(range)
+            + [String(format: "%.2f", c.pit), c.naiveMedian.map(show) ?? "-", c.seasonal.map(show) ?? "-"])
       }
       doc.add(.table(table, coloured: false))
       doc.add(.text("\n"))
     }
-    for c in b.score.cells {
-      doc.csvRows.append(
-        [.text(c.month), .text(c.team ?? ""), .text(c.quantity), .number(c.actual), .number(c.median)] + c.intervals.flatMap { [.number($0.lowerBound), .number($0.upperBound)] }
-          + [.number(c.pit), .number(c.crps)])
-    }
-    doc.json = BacktestJSON(
-      export: b.fit.export, window_from: b.fit.first.description, until: b.fit.until.description, through: b.through.description, replications: b.replications,
-      seed: b.seed, pipeline_deals: b.pipeline.deals.count, stale_left_out: b.pipeline.stale,
-      summaries: b.score.summaries.map { s in
-        SummaryJSON(
-          quantity: s.quantity, cells: s.cells,
-          coverage: Dictionary(uniqueKeysWithValues: zip(BacktestScore.levels, s.coverage).map { level, c in
-            ("\(Int(level * 100))%", ["covered": Double(c.covered), "total": Double(c.total), "expected_low": c.expected.lowerBound, "expected_high": c.expected.upperBound])
-          }), pit_histogram: s.pitHistogram, mean_crps: s.meanCRPS, verdict: s.verdict)
-      },
-      cells: b.score.cells.map { c in
-        CellJSON(
-          month: c.month, team: c.team, quantity: c.quantity, actual: c.actual, median: c.median, p50: [c.intervals[0].lowerBound, c.intervals[0].upperBound],
-          p80: [c.intervals[1].lowerBound, c.intervals[1].upperBound], p95: [c.intervals[2].lowerBound, c.intervals[2].upperBound], pit: c.pit, crps: c.crps)
-      })
+    for c in b.score.cells + b.score.totals { doc.csvRows.append(csvRow(c)) }
+    doc.json = BacktestJSON(b)
     doc.charts = charts(b)
     return doc
   }
+
+  struct RollingRunJSON: Encodable, Sendable {
+    let until: String
+    let through: String
+    let pipeline_deals: Int
+    let stale_left_out: Int
+    let summaries: [SummaryJSON]
+    let totals: [CellJSON]
+    let cells: [CellJSON]
+  }
+  struct HorizonJSON: Encodable, Sendable {
+    let horizon: Int?
+    let quantity: String
+    let cells: Int
+    let coverage: [String: [String: Double]]
+    let pit_mean: Double?
+    let verdict: String
+    let skill_vs_pipeline: SkillJSON
+    let skill_vs_seasonal: SkillJSON
+    init(_ h: RollingBacktest.Horizon) {
+      horizon = h.horizon > 0 ? h.horizon : nil
+      quantity = h.quantity
+      cells = h.cells
+      coverage = BacktestReport.coverageJSON(h.coverage)
+      pit_mean = finite(h.pitMean)
+      verdict = h.verdict
+      skill_vs_pipeline = SkillJSON(h.naiveSkill)
+      skill_vs_seasonal = SkillJSON(h.seasonalSkill)
+    }
+  }
+  struct RollingJSON: Encodable, Sendable {
+    let export: String
+    let replications: Int
+    let seed: UInt64
+    let horizon_months: Int
+    let cutoffs: [RollingRunJSON]
+    let horizons: [HorizonJSON]
+    let overall: [HorizonJSON]
+  }
+
+  /// `cccm backtest --every month`: per cut-off the window's totals against the naive forecasts
+  /// and the scores, then per horizon month across the cut-offs, then all the company's months.
+  public static func document(_ r: RollingBacktest) -> ReportDocument {
+    var doc = ReportDocument()
+    let first = r.runs.first
+    doc.title = "Rolling back-test: \(r.runs.count) month-end cut-offs, \(r.horizonMonths) months ahead"
+    doc.csvHeader = ["until"] + csvHeader
+    doc.add(.text(
+      "Fitted on \(first?.fit.export ?? "") from \(first?.fit.first.description ?? "") up to each month end \(r.runs.first?.fit.until.description ?? "")..\(r.runs.last?.fit.until.description ?? "") (nothing after a cut-off reaches its fit),"
+        + " each simulated \(r.horizonMonths) months ahead (or to the export's end) from the deals open then, \(first?.replications ?? 0) replications (seed \(first?.seed ?? 0)).\n"
+        + "Benchmarks from the same history: the pipeline forecast (open deals by age, new deals at the rate of the last \(NaiveForecast.recentDays) days) and the seasonal naive (the month a year or a quarter earlier).\n\n"))
+
+    doc.add(.title("The window's total per cut-off: model and naive medians against the actual", gap: true))
+    var totals = TextTable(
+      header: ["cut-off", "through", "quantity", "actual", "model median", "error", "pipeline median", "error", "seasonal naive", "error", "closer"], textColumns: 3)
+    for run in r.runs {
+      for c in run.score.totals where c.team == nil {
+        let modelError = abs(c.median - c.actual)
+        let naiveError = c.naiveMedian.map { abs($0 - c.actual) }
+        totals.add([
+          run.fit.until.description, run.through.description, names[c.quantity] ?? c.quantity, show(c.actual), show(c.median), relative(c.median, c.actual),
+          c.naiveMedian.map(show) ?? "-", c.naiveMedian.map { relative($0, c.actual) } ?? "-", c.seasonal.map(show) ?? "-", c.seasonal.map { relative($0, c.actual) } ?? "-",
+          naiveError.map { modelError <= $0 ? "model" : "pipeline" } ?? "-",
+        ])
+      }
+    }
+    doc.add(.table(totals, coloured: false))
+    doc.add(.text("\n"))
+
+    doc.add(.title("Scores per cut-off (company months: CRPS skill against each naive forecast, 95% coverage; verdict from the team-months)", gap: true))
+    var scores = TextTable(
+      header: ["cut-off", "quantity", "months", "skill vs pipeline", "skill vs seasonal", "total: skill vs pipeline", "company 95% covered", "team-months 95% covered", "verdict"],
+      textColumns: 2)
+    for run in r.runs {
+      for s in run.score.summaries {
+        scores.add([
+          run.fit.until.description, names[s.quantity] ?? s.quantity, String(s.companyCoverage[2].total), signed(s.naiveSkill.skill), signed(s.seasonalSkill.skill),
+          signed(s.totalNaiveSkill.skill), "\(s.companyCoverage[2].covered)/\(s.companyCoverage[2].total)", covered(s.coverage[2]), s.verdict,
+        ])
+      }
+    }
+    doc.add(.table(scores, coloured: false))
+    doc.add(.text("\n"))
+
+    doc.add(.title("Per horizon month across cut-offs (the company's months; coverage against the range a calibrated forecast gives)", gap: true))
+    var horizons = TextTable(
+      header: ["months ahead", "quantity", "cells", "50% covered", "80% covered", "95% covered", "PIT mean", "skill vs pipeline", "skill vs seasonal", "verdict"], textColumns: 2)
+    for h in r.horizons + r.overall {
+      horizons.add([
+        h.horizon > 0 ? String(h.horizon) : "all", names[h.quantity] ?? h.quantity, String(h.cells), covered(h.coverage[0]), covered(h.coverage[1]), covered(h.coverage[2]),
+        String(format: "%.2f", h.pitMean), signed(h.naiveSkill.skill), signed(h.seasonalSkill.skill), h.verdict,
+      ])
+    }
+    doc.add(.table(horizons, coloured: false))
+    doc.add(.text("\n"))
+
+    for run in r.runs {
+      for c in run.score.cells + run.score.totals { doc.csvRows.append([.text(run.fit.until.description)] + csvRow(c)) }
+    }
+    doc.json = RollingJSON(
+      export: first?.fit.export ?? "", replications: first?.replications ?? 0, seed: first?.seed ?? 0, horizon_months: r.horizonMonths,
+      cutoffs: r.runs.map { b in
+        RollingRunJSON(
+          until: b.fit.until.description, through: b.through.description, pipeline_deals: b.pipeline.deals.count, stale_left_out: b.pipeline.stale,
+          summaries: b.score.summaries.map(SummaryJSON.init), totals: b.score.totals.map(CellJSON.init), cells: b.score.cells.map(CellJSON.init))
+      }, horizons: r.horizons.map(HorizonJSON.init), overall: r.overall.map(HorizonJSON.init))
+    return doc
+  }
+
+  static func covered(_ c: BacktestScore.Coverage) -> String {
+    "\(c.covered)/\(c.total) (\(Int(c.expected.lowerBound.rounded(.up)))-\(Int(c.expected.upperBound.rounded(.down))))"
+  }
+  static func range(_ r: ClosedRange<Double>) -> String { "\(show(r.lowerBound))-\(show(r.upperBound))" }
+  static func signed(_ x: Double) -> String { x.isFinite ? String(format: "%+.2f", x) : "-" }
+  static func relative(_ value: Double, _ actual: Double) -> String { actual != 0 ? String(format: "%+.0f%%", (value / actual - 1) * 100) : "-" }
 
   static func teamNames(_ b: Backtest) -> [String] {
     Array(Set(b.score.cells.compactMap(\.team))).sorted()
@@ -138,3 +349,6 @@ public enum BacktestReport {
   static func percent(_ x: Double) -> String { String(format: "%.0f%%", x * 100) }
   static func show(_ value: Double) -> String { FitReport.show(value) }
 }
+
+/// A number for JSON, which has no NaN or infinity: nil when not finite.
+private func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }

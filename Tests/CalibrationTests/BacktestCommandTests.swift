@@ -62,6 +62,20 @@ struct BacktestCommandTests {
     // 3 months x 4 quantities, all teams and the one team.
     #expect(cells.count == 24)
     #expect((value["summaries"] as? [[String: Any]])?.count == 4)
+    let summaries = try #require(value["summaries"] as? [[String: Any]])
+    #expect(summaries.allSatisfy { ($0["skill_vs_pipeline"] as? [String: Any])?["cells"] as? Int == 3 })
+    // Rolling origin: every month end from --until while the month after it is before --through.
+    let rolling = try runCCCM([
+      "backtest", path("opps.csv"), "--map", path("map.yaml"), "--every", "month", "--until", "2026-01-31", "--through", "2026-04-30", "-r", "10", "--format", "json",
+    ])
+    #expect(rolling.status == 0, "\(rolling.err)")
+    let plan = try #require(try JSONSerialization.jsonObject(with: Data(rolling.out.utf8)) as? [String: Any])
+    let cutoffs = try #require(plan["cutoffs"] as? [[String: Any]])
+    #expect(cutoffs.map { "\($0["until"] ?? "")..\($0["through"] ?? "")" } == ["2026-01-31..2026-04-30", "2026-02-28..2026-04-30", "2026-03-31..2026-04-30"])
+    // Horizons 1, 2, 3 months ahead for each of the 4 quantities: 3, 2 and 1 cut-offs reach them.
+    #expect((plan["horizons"] as? [[String: Any]])?.compactMap { $0["cells"] as? Int } == [3, 2, 1, 3, 2, 1, 3, 2, 1, 3, 2, 1])
+    #expect(try runCCCM(["backtest", path("opps.csv"), "--map", path("map.yaml"), "--every", "week"]).status == 64)
+    #expect(try runCCCM(["backtest", path("opps.csv"), "--map", path("map.yaml"), "--until", "2025-12-31"]).status == 64)
     let html = try runCCCM(["backtest", path("opps.csv"), "--map", path("map.yaml"), "--until", "2025-12-31", "--through", "2026-03-31", "-r", "20", "--format", "html"])
     #expect(html.status == 0 && html.out.contains("<svg") && html.out.contains("predicted against actual"))
   }

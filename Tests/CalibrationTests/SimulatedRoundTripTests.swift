@@ -117,6 +117,9 @@ struct SimulatedRoundTripTests {
     let b = try Backtest.run(rewritten, mapping: mapping, mappingFile: files.mapping, until: until, through: through, replications: 40, seed: 2, threads: 1)
     #expect(a.scenario == b.scenario)
     #expect(a.predicted == b.predicted)
+    // The naive forecasts are made from the same history: they do not move either.
+    #expect(a.naive.predicted == b.naive.predicted && a.naive.teamPredicted == b.naive.teamPredicted)
+    #expect(a.naive.seasonal == b.naive.seasonal && a.naive.recentRate == b.naive.recentRate)
     #expect(a.months == ["2026-01", "2026-02", "2026-03"])
     #expect(a.actuals.months.map(\.engaged) != b.actuals.months.map(\.engaged))
     // The pipeline started from is the deals open at the cut-off, none of them closed by then.
