@@ -18,6 +18,8 @@ struct BacktestCommand: ParsableCommand {
   @Option(name: .long, help: "The cut-off date A (YYYY-MM-DD): the fit uses nothing after it. With --every: the earliest cut-off.") var until: String?
   @Option(name: .long, help: "The last day B (YYYY-MM-DD) simulated and scored. With --every: the last day any cut-off is scored through.") var through: String?
   @Option(name: .long, help: "Back-test from every month-end cut-off with enough history (rolling origin): month.") var every: String?
+  @Option(name: .long, help: "The dynamics the fit writes (overrides the mapping's scenario.dynamics): all, none, or a list of outcome_days, stale, quarter_pull, arrival_dispersion, rep_win_factor.")
+  var dynamics: String?
   @Option(name: .long, help: "With --every: months scored after each cut-off (default 3).", transform: { try wholeNumber($0, option: "--horizon", range: "1 to 24") })
   var horizon: Int = 3
   @Option(name: .long, help: "Count arrivals from this date (default: the mapping's scenario.since).") var since: String?
@@ -29,6 +31,9 @@ struct BacktestCommand: ParsableCommand {
   @Option(name: .long, help: "Also write each chart as a standalone SVG file into this directory.") var charts: String?
 
   func validate() throws {
+    if let dynamics, let unknown = Mapping.Dynamic.parse(dynamics).unknown {
+      throw ValidationError("--dynamics: unknown dynamic \"\(Excerpt.sanitized(unknown))\"; use all, none or any of \(Mapping.Dynamic.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
     if let every, every != "month" { throw ValidationError("--every \(Excerpt.sanitized(every)) is not a period; use --every month") }
     guard (1...24).contains(horizon) else { throw ValidationError("--horizon must be from 1 to 24 months, got \(horizon)") }
     if let until, CalendarDate(until) == nil { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
@@ -52,7 +57,8 @@ struct BacktestCommand: ParsableCommand {
     if every != nil {
       let rolling: RollingBacktest
       do {
-        let mapping = try Mapping.load(path: map)
+        var mapping = try Mapping.load(path: map)
+        if let dynamics { mapping.dynamics = Mapping.Dynamic.parse(dynamics).0 }
         let data = try Export.load(path: export, mapping: mapping)
         rolling = try RollingBacktest.run(
           data, mapping: mapping, mappingFile: map, earliest: a, latest: b, since: since.flatMap(CalendarDate.init).map(Day.init), horizonMonths: horizon,
@@ -73,7 +79,8 @@ struct BacktestCommand: ParsableCommand {
     guard let a, let b else { throw ValidationError("--until and --through must be dates YYYY-MM-DD") }
     let result: Backtest
     do {
-      let mapping = try Mapping.load(path: map)
+      var mapping = try Mapping.load(path: map)
+      if let dynamics { mapping.dynamics = Mapping.Dynamic.parse(dynamics).0 }
       let data = try Export.load(path: export, mapping: mapping)
       result = try Backtest.run(
         data, mapping: mapping, mappingFile: map, until: a, through: b, since: since.flatMap(CalendarDate.init).map(Day.init),

@@ -60,6 +60,11 @@ public struct SegmentFit: Sendable {
   public var productMix: [(product: String, share: Double)]
   /// Opportunities per covering team, most first.
   public var coverage: [(team: String, opportunities: Int)]
+  /// How long a stale deal holds its slot: the mean age at the cut-off of the deals open past the
+  /// longest cycle seen, at least that cycle (a lower bound: they are still open).
+  public var staleDays: Double = 0
+  /// The gamma coefficient of variation of the arrival rate, by moments on weekly counts.
+  public var arrivalCV: Double = 0
 }
 
 /// A team's figures.
@@ -74,6 +79,10 @@ public struct TeamFit: Sendable {
   public var concurrencyMean: Double
   public var concurrencyMax: Int
   public var slotsPerRep: Int
+  /// Each rep's win factor, shrunk toward 1 (`RepWinFactors`), with the reps' wins and closes.
+  public var repFactors: [(rep: String, won: Int, closed: Int, factor: Double)] = []
+  /// The variance of the reps' true win rates (moments; 0: no difference beyond chance).
+  public var repVariance: Double = 0
 }
 
 /// The rows of the export and what became of them.
@@ -123,13 +132,21 @@ public struct FitResult: Sendable {
   public var staleAsLost = false
   /// Arrivals (every segment) by month of the window against the fitted rate and seasons.
   public var monthlyArrivals: [MonthlyArrivals] = []
+  /// The quarter-end pull of wins.
+  public var pull: QuarterPullFit?
+  /// The dynamics written into the scenario (mapping `scenario.dynamics`).
+  public var dynamics: Set<Mapping.Dynamic> = []
+
+  /// Whether the scenario gets each stage's won and lost times (and so no push: a deal's outcome
+  /// is drawn before its close is known).
+  public var writesOutcomeDays: Bool { dynamics.contains(.outcomeDays) }
 
   /// The advance written for a segment: its win probability, scaled so that with the quarter-end
   /// push the overall win probability stays the fitted one.
   public func advance(_ segment: SegmentFit) -> Double {
     let fitted = staleAsLost ? segment.outcomes.finalWon : segment.outcomes.winProbability
     let p = fitted.isFinite ? fitted : 0
-    guard let push = quarterEnd, push.isSignificant else { return p }
+    guard let push = quarterEnd, push.isSignificant, !writesOutcomeDays else { return p }
     return min(1, p * push.advanceScale)
   }
 }
@@ -223,6 +240,17 @@ public enum Calibrator {
         guard let closed = o.closed, closed <= until, o.stage == .won || o.stage == .lost else { return nil }
         return (closed, o.stage == .won)
       }), staleAsLost: mapping.staleAsLost)
+    result.dynamics = mapping.dynamics
+    // The pull is a calendar pattern: every win closed in the window counts, whenever its deal was
+    // engaged (the window's own deals alone ramp up from none at its start).
+    result.pull = QuarterPullFit.fit(
+      wins: export.opportunities.compactMap { o in o.stage == .won && o.engaged != nil ? o.closed.flatMap { $0 <= until ? $0 : nil } : nil }, from: first, through: until)
+    for (i, key) in keys.enumerated() {
+      let deals = bySegment[key] ?? []
+      let staleAges = deals.map(ending).filter { $0.ending == .open && $0.age > longest }.map(\.age)
+      result.segments[i].staleDays = max(longest, staleAges.isEmpty ? 0 : staleAges.reduce(0, +) / Double(staleAges.count))
+      result.segments[i].arrivalCV = Arrivals.gammaCV(deals.map { $0.engaged! }, from: first, through: until, factors: season.factors)
+    }
     let engaged = used.map { $0.engaged! }
     result.monthlyArrivals = Arrivals.monthly(
       engaged, from: first, through: until, rate: Arrivals.rate(count: engaged.count, from: first, through: until, factors: season.factors), factors: season.factors)
@@ -411,12 +439,17 @@ public enum Calibrator {
       values.sort()
       let p = Quantiles.of(values.map(Double.init), mapping.slotsPercentile)
       let regions = Set(members.compactMap(\.region))
+      let repCounts = owners.sorted(by: { $0.key < $1.key }).map { owner, own in
+        let endings = own.map(ending)
+        return (rep: owner, won: endings.filter { $0.ending == .won }.count, closed: endings.filter { $0.ending != .open }.count)
+      }
+      let shrunk = RepWinFactors.shrunk(repCounts)
       teams.append(
         TeamFit(
           name: team, region: regions.count == 1 ? regions.first : nil, reps: owners.count, opportunities: members.count,
           concurrencyPercentile: mapping.slotsPercentile, concurrencyAtPercentile: p.isFinite ? p : 1,
           concurrencyMean: values.isEmpty ? 0 : Double(values.reduce(0, +)) / Double(values.count), concurrencyMax: values.last ?? 0,
-          slotsPerRep: max(1, Int((p.isFinite ? p : 1).rounded(.up)))))
+          slotsPerRep: max(1, Int((p.isFinite ? p : 1).rounded(.up))), repFactors: shrunk.factors, repVariance: shrunk.tau2))
     }
     return teams
   }

@@ -33,8 +33,26 @@ public struct Mapping: Sendable {
   /// Deals open past the longest cycle seen (stale records): `lost` counts them as lost in the
   /// win probability (CIF_won alone); by default their outcome is unknown (CIF_won / (CIF_won + CIF_lost)).
   public var staleAsLost = false
+  /// The dynamics of MODEL.md section 16 that `fit` writes into the scenario (`scenario.dynamics`;
+  /// none by default, `all` for every one).
+  public var dynamics: Set<Dynamic> = []
   /// The mapping file's path (joins are relative to its folder).
   public var file = ""
+
+  /// A dynamic `fit` can write (docs/calibration.md, "Dynamics").
+  public enum Dynamic: String, Sendable, CaseIterable, Comparable {
+    case outcomeDays = "outcome_days", stale, quarterPull = "quarter_pull", arrivalDispersion = "arrival_dispersion", repWinFactor = "rep_win_factor"
+    public static func < (a: Dynamic, b: Dynamic) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+
+    /// A list such as `outcome_days,stale`, or `all`, or `none`; nil with the unknown name.
+    public static func parse(_ text: String) -> (Set<Dynamic>, unknown: String?) {
+      var result: Set<Dynamic> = []
+      for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+        if part == "all" { result.formUnion(allCases) } else if part == "none" { continue } else if let d = Dynamic(rawValue: part) { result.insert(d) } else { return ([], part) }
+      }
+      return (result, nil)
+    }
+  }
 
   public enum DateFormat: String, Sendable, CaseIterable {
     case iso = "YYYY-MM-DD", dayMonthYear = "DD/MM/YYYY", monthDayYear = "MM/DD/YYYY"
@@ -132,7 +150,7 @@ public struct Mapping: Sendable {
         }
       case "scenario":
         guard case .mapping(let fields) = node else { return reader.error(node, key, "expected a mapping such as {name: crm, tier: smb}") }
-        reader.read(fields, path: key, allowed: ["name", "tier", "since", "slots_percentile", "bootstrap", "seed", "account_potential", "stale_open"]) { field, value in
+        reader.read(fields, path: key, allowed: ["name", "tier", "since", "slots_percentile", "bootstrap", "seed", "account_potential", "stale_open", "dynamics"]) { field, value in
           let path = "\(key).\(field)"
           switch field {
           case "name": if let name = reader.text(value, path) { mapping.scenarioName = name }
@@ -155,6 +173,15 @@ public struct Mapping: Sendable {
           case "seed":
             if let s = reader.number(value, path) {
               if s >= 0 && s < 1.8e19 && s == s.rounded() { mapping.seed = UInt64(s) } else { reader.error(value, path, "give a whole number from 0 to 2^64-1") }
+            }
+          case "dynamics":
+            let names = reader.items(value).enumerated().compactMap { i, item in reader.text(item, "\(path)[\(i)]") }
+            let (set, unknown) = Dynamic.parse(names.joined(separator: ","))
+            if let unknown {
+              let known = ["all", "none"] + Dynamic.allCases.map(\.rawValue)
+              reader.error(value, path, "unknown dynamic \"\(unknown)\"; \(Suggestion.didYouMean(unknown, among: known).map { $0 + " " } ?? "")use any of \(known.joined(separator: ", "))")
+            } else {
+              mapping.dynamics = set
             }
           case "stale_open":
             if let text = reader.text(value, path) {

@@ -41,12 +41,26 @@ public enum ScenarioWriting {
       let candidates = push.candidates.map { "\($0.days)d \(number($0.logLikelihood, 6))" }.joined(separator: ", ")
       comment("quarter_end: closes in the last \(push.lastDays) days of a quarter won \(push.wonInside)/\(push.closedInside), elsewhere \(push.wonOutside)/\(push.closedOutside):")
       comment("  factor \(number(push.factor, 4)) (95% CI \(number(push.factorInterval.lowerBound, 4))-\(number(push.factorInterval.upperBound, 4))), likelihood ratio \(number(push.likelihoodRatio, 4)), chi2(1) p \(pValue(push.pValue)); window chosen by log-likelihood among \(candidates)")
-      if push.isSignificant {
-        line("quarter_end: {last_days: \(push.lastDays), advance_factor: \(number(push.factor, 6))}")
-      } else {
+      if push.isSignificant && fit.writesOutcomeDays {
+        comment("  not written: with days per outcome a deal's outcome is drawn before its close, so the push does not apply (the pull may)")
+      } else if !push.isSignificant {
         comment("  not significant at 1%: no quarter_end written")
       }
     }
+    var quarterFields: [String] = []
+    if let push = fit.quarterEnd, push.isSignificant, !fit.writesOutcomeDays {
+      quarterFields += ["last_days: \(push.lastDays)", "advance_factor: \(number(push.factor, 6))"]
+    }
+    if fit.dynamics.contains(.quarterPull) {
+      if let pull = fit.pull {
+        comment("quarter_end pull: wins in the first \(pull.days) days of quarters \(pull.winsInside) in \(pull.daysInside) days, elsewhere \(pull.winsOutside) in \(pull.daysOutside) days:")
+        comment("  pull probability 1 - rate inside / rate outside = \(number(pull.probability, 4)), likelihood ratio \(number(pull.likelihoodRatio, 4)), chi2(1) p \(pValue(pull.pValue))\(pull.isSignificant ? "" : ": not significant at 1%, not written")")
+        if pull.isSignificant { quarterFields += ["pull_days: \(pull.days)", "pull_probability: \(number(pull.probability, 6))"] }
+      } else {
+        comment("quarter_end pull: fewer than 20 wins or days on a side of every window: not written")
+      }
+    }
+    if !quarterFields.isEmpty { line("quarter_end: {\(quarterFields.joined(separator: ", "))}") }
     line("seasonality: [\(fit.seasonality.map { number($0, 4) }.joined(separator: ", "))]")
     line("segments:")
     for s in fit.segments {
@@ -60,6 +74,10 @@ public enum ScenarioWriting {
       comment("\(s.arrivals) engaged in the window: \(number(s.ratePerDay, 4)) a day under the seasonal profile (95% CI \(number(s.rateInterval.lowerBound, 4))-\(number(s.rateInterval.upperBound, 4)), exact Poisson),", indent: "    ")
       comment("  over \(s.accounts) accounts; Poisson check on \(d.weeks) weekly counts: dispersion index \(number(d.index, 3)), chi2(\(Int(d.degreesOfFreedom))) p \(pValue(d.pValue))\(d.pValue < 0.01 ? ": OVERDISPERSED, history varied more than simulated arrivals will" : "")", indent: "    ")
       line("    opportunities_per_account_year: \(number(s.opportunitiesPerAccountYear, 6))")
+      if fit.dynamics.contains(.arrivalDispersion) {
+        comment("arrival_dispersion: gamma coefficient of variation by moments on the weekly counts, c^2 = sum ((O - E)^2 - O) / sum E^2", indent: "    ")
+        if s.arrivalCV > 0 { line("    arrival_dispersion: \(number(s.arrivalCV, 4))") } else { comment("  0: no more variation than Poisson; not written", indent: "    ") }
+      }
       if let size = s.dealSize {
         comment("deal_size: won amounts; \(size.note)", indent: "    ")
         if let family = size.writtenFamily { comment("  \(parameterText(family, size.intervals)); mean \(number(size.mean, 5))", indent: "    ") }
@@ -97,13 +115,25 @@ public enum ScenarioWriting {
       } else {
         comment("days: fewer than 2 wins: 1 day (set it by hand)", indent: "      ")
       }
-      if let loss = s.lossCycle {
+      var stale = ""
+      if let loss = s.lossCycle, fit.writesOutcomeDays, s.winCycle != nil {
+        comment("days lost: time to a loss, given a loss: \(loss.note)", indent: "      ")
+        if let family = loss.writtenFamily { comment("  \(parameterText(family, loss.intervals)); mean \(number(loss.mean, 4)) days", indent: "      ") }
+        days = "{won: \(days), lost: \(ScenarioEncoder.distribution(rounded(loss.written)))}"
+      } else if let loss = s.lossCycle {
         comment("time to a loss (a stage lasts the same whatever its outcome, so not written): \(loss.note); mean \(number(loss.mean, 4)) days", indent: "      ")
       }
-      if let push = fit.quarterEnd, push.isSignificant {
+      if fit.dynamics.contains(.stale), !fit.staleAsLost {
+        let share = r.finalOpen
+        if share > 0 && share < 1 {
+          comment("stale: still open past the longest cycle seen (\(number(fit.longestCycle, 4)) days) \(number(share, 4)) (Kaplan-Meier); a stale deal holds its slot \(number(s.staleDays, 4)) days (the mean age of those open at the cut-off, a lower bound)", indent: "      ")
+          stale = ", stale: {probability: \(number(share, 6)), days: \(number(s.staleDays, 6))}"
+        }
+      }
+      if let push = fit.quarterEnd, push.isSignificant, !fit.writesOutcomeDays {
         comment("  advance = win probability x \(number(push.advanceScale, 4)), so that with the quarter-end push (\(number(push.shareInside, 3)) of closes in its window) the overall win probability stays the fitted one", indent: "      ")
       }
-      line("      - {name: close, days: \(days), advance: \(number(fit.advance(s), 6))}")
+      line("      - {name: close, days: \(days), advance: \(number(fit.advance(s), 6))\(stale)}")
     }
     line("teams:")
     let allocations = coverage(fit)
@@ -114,6 +144,15 @@ public enum ScenarioWriting {
       line("    reps: \(t.reps)")
       comment("open deals per rep per day: \(Int(t.concurrencyPercentile * 100))th percentile \(number(t.concurrencyAtPercentile, 3)), mean \(number(t.concurrencyMean, 3)), max \(t.concurrencyMax)", indent: "    ")
       line("    slots_per_rep: \(t.slotsPerRep)")
+      if fit.dynamics.contains(.repWinFactor) {
+        if t.repVariance > 0 && t.repFactors.count >= 2 {
+          comment("rep_win_factor: each rep's win rate among closed deals shrunk toward the team's (reps' true-rate variance \(number(t.repVariance, 3)), by moments), over the team's:", indent: "    ")
+          comment("  " + t.repFactors.map { "\($0.rep) \($0.won)/\($0.closed) x\(number($0.factor, 3))" }.joined(separator: ", "), indent: "    ")
+          line("    rep_win_factor: {empirical: {values: [\(t.repFactors.map { number($0.factor, 6) }.joined(separator: ", "))]}}")
+        } else {
+          comment("rep_win_factor: the reps' win rates differ no more than chance would make them: not written", indent: "    ")
+        }
+      }
       let covers = allocations.filter { $0.team == t.name }
       comment("covers: its share of each segment's opportunities (\(covers.map { "\($0.segment) \($0.opportunities)" }.joined(separator: ", ")))", indent: "    ")
       line("    covers: [\(covers.map { "{segments: \(quoted($0.segment)), offset: \(ScenarioEncoder.number($0.offset)), share: \(ScenarioEncoder.number($0.share))}" }.joined(separator: ", "))]")

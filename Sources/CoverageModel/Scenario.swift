@@ -49,6 +49,8 @@ public struct Scenario: Hashable, Sendable {
   public var seasonality: [Double]?
   /// The quarter-end push: a last stage ending in a quarter's last days advances more often.
   public var quarterEnd: QuarterEnd?
+  /// Every segment's monthly arrival dispersion unless it gives its own (nil: Poisson arrivals).
+  public var arrivalDispersion: Double?
   /// Values written `{uncertain: DISTRIBUTION}`; the fields above hold their means.
   public var uncertain: [UncertainValue] = []
   /// Key paths of uncertain values that a variant's change fixed (set, resized...): a study over
@@ -129,6 +131,9 @@ public struct Segment: Hashable, Sendable {
   public var seasonality: [Double]?
   /// Its accounts by name (`accounts: {file: ...}`); `accounts` is then their number.
   public var accountList: AccountList?
+  /// Coefficient of variation of a gamma factor (mean 1) on each month's arrival rate, drawn per
+  /// replication and month (negative-binomial monthly counts); nil: the scenario's.
+  public var arrivalDispersion: Double?
 
   public init(
     name: String, tier: Tier, region: String? = nil, industry: String? = nil, accounts: Int,
@@ -175,12 +180,30 @@ public struct Stage: Hashable, Sendable {
   public var presales: String?
   /// Whether a solution specialist works the opportunity during this stage.
   public var specialist: Bool = false
+  /// The stage's time when it ends in a loss (the opportunity drops out), `days: {won, lost}`:
+  /// the outcome is drawn first, then its own duration (`days` is then the time to advance, or
+  /// to a win on the last stage). Nil: one duration whatever the outcome.
+  public var lostDays: Distribution?
+  /// Opportunities that go stale in this stage (no decision): they hold their slot for the stale
+  /// days, then are lost, and are counted apart.
+  public var stale: Stale?
   public init(name: String, days: Distribution, advance: Double, presales: String? = nil, specialist: Bool = false) {
     self.name = name
     self.days = days
     self.advance = advance
     self.presales = presales
     self.specialist = specialist
+  }
+}
+
+/// A stage's stale opportunities: the probability that one goes stale (decided before its
+/// outcome), and how long it holds its slot before it is lost.
+public struct Stale: Hashable, Sendable {
+  public var probability: Double
+  public var days: Distribution
+  public init(probability: Double, days: Distribution) {
+    self.probability = probability
+    self.days = days
   }
 }
 
@@ -283,11 +306,19 @@ public struct CalendarDate: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
-/// The quarter-end push: a last stage ending within the last `lastDays` of a quarter has its
-/// advance probability multiplied by `advanceFactor`.
+/// The sales calendar at quarter ends. The push: a last stage ending within the last `lastDays`
+/// of a quarter has its advance probability multiplied by `advanceFactor`. The pull: a last stage
+/// that would end within `pullDays` after a quarter's end ends, with `pullProbability`, on the
+/// quarter's last day instead.
 public struct QuarterEnd: Hashable, Sendable {
+  /// Whether the push is given (`last_days` and `advance_factor`); without it lastDays is 0 and
+  /// advanceFactor 1.
+  public var hasPush = true
   public var lastDays: Double
   public var advanceFactor: Double
+  /// The pull (`pull_days` and `pull_probability`); nil without it.
+  public var pullDays: Double?
+  public var pullProbability: Double?
   public init(lastDays: Double, advanceFactor: Double) {
     self.lastDays = lastDays
     self.advanceFactor = advanceFactor

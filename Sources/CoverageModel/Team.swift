@@ -151,6 +151,8 @@ public struct Team: Hashable, Sendable {
   public var industryBreadthFactor: Double = 1
   // Partners
   public var margin: Double = 0
+  /// Each rep seat's own win factor, drawn once per replication (mean 1); nil: reps alike.
+  public var repWinFactor: Distribution?
   // TAS+ learning curve
   public var newHireShare: Double = 0
   public var newHireWinFactor: Double = 1

@@ -126,3 +126,38 @@ extension RandomGenerator {
     }
   }
 }
+
+extension Sampler {
+  /// P(X > x) of the sampled distribution: what a deal already x days into a stage tells about
+  /// which of its outcomes is coming (competing risks conditioned on the time spent).
+  public func survival(_ x: Double, from tables: SamplerTables) -> Double {
+    guard x > 0 else { return 1 }
+    switch form {
+    case .constant: return a > x ? 1 : 0
+    case .exponential: return exp(-x / a)
+    case .gamma: return gsl_cdf_gamma_Q(x, a, b)
+    case .logNormal: return gsl_cdf_lognormal_Q(x, a, b)
+    case .weibull: return exp(-pow(x / a, b))
+    case .logLogistic: return 1 / (1 + pow(x / a, 1 / b))
+    case .normal:
+      // Truncated at 0: P(X > x | X >= 0).
+      guard b > 0 else { return a > x ? 1 : 0 }
+      let kept = gsl_cdf_gaussian_Q(-a, b)
+      return kept > 0 ? gsl_cdf_gaussian_Q(x - a, b) / kept : 0
+    case .uniform: return x >= b ? 0 : x <= a ? 1 : (b - x) / (b - a)
+    case .triangular:
+      // a = min, b = max, c = mode.
+      if x >= b { return 0 }
+      if x <= a { return 1 }
+      return x <= c ? 1 - (x - a) * (x - a) / ((b - a) * (c - a)) : (b - x) * (b - x) / ((b - a) * (b - c))
+    case .scaledBeta: return d > 0 ? gsl_cdf_beta_Q(min(max((x - c) / d, 0), 1), a, b) : (c > x ? 1 : 0)
+    case .poisson: return gsl_cdf_poisson_Q(UInt32(clamping: Int(x.rounded(.down))), a)
+    case .empirical:
+      let (start, n) = (tableStart, tableCount)
+      let table = tables.storage
+      var total = 0.0
+      for i in 0..<n where table[start + i] > x { total += (i == n - 1 ? 1 : table[start + n + i]) - (i == 0 ? 0 : table[start + n + i - 1]) }
+      return total
+    }
+  }
+}

@@ -242,6 +242,7 @@ struct NumberRule: Sendable {
   static let atLeastOne = NumberRule(description: "at least 1") { $0 >= 1 }
   static let factor = NumberRule(description: "a factor of at least 0") { $0 >= 0 }
   static let elasticity = NumberRule(description: "an elasticity from -5 to 5") { $0 >= -5 && $0 <= 5 }
+  static let dispersion = NumberRule(description: "a coefficient of variation from 0 to 10") { $0 >= 0 && $0 <= 10 }
   static let replications = NumberRule(description: "from 2 to 1,000,000") {
     $0 >= 2 && $0 <= Double(Scenario.maximumReplications)
   }

@@ -11,7 +11,7 @@ struct ScenarioDecoder {
   static let topLevelKeys = [
     "name", "description", "horizon_days", "warmup_days", "replications", "seed", "regions", "industries",
     "solutions", "segments", "motions", "teams", "presales", "grades", "uncovered", "extends", "changes",
-    "gross_margin", "fit", "start_date", "seasonality", "quarter_end", "transition", "pipeline",
+    "gross_margin", "fit", "start_date", "seasonality", "quarter_end", "transition", "pipeline", "arrival_dispersion",
   ]
 
   /// Decodes every section present in `pairs` onto `scenario` (a section given replaces the old one).
@@ -44,6 +44,7 @@ struct ScenarioDecoder {
       case "fit": fit(node).map { scenario.fit = $0 }
       case "seasonality": scenario.seasonality = seasonality(node, key)
       case "quarter_end": scenario.quarterEnd = quarterEnd(node, key)
+      case "arrival_dispersion": scenario.arrivalDispersion = reader.number(node, key, .dispersion)
       default: break  // extends and changes are the loader's
       }
     }
@@ -91,7 +92,7 @@ struct ScenarioDecoder {
   func segment(_ node: Node, _ path: String) -> Segment? {
     let keys = [
       "name", "tier", "region", "industry", "accounts", "opportunities_per_account_year", "deal_size",
-      "solution_mix", "decision_makers", "motion", "account_potential", "size_elasticity", "seasonality",
+      "solution_mix", "decision_makers", "motion", "account_potential", "size_elasticity", "seasonality", "arrival_dispersion",
     ]
     guard let pairs = reader.mapping(node, path, allowed: keys, required: ["name", "tier", "accounts", "opportunities_per_account_year", "deal_size"])
     else { return nil }
@@ -126,6 +127,7 @@ struct ScenarioDecoder {
       case "account_potential": segment.accountPotential = reader.distribution(value, at)
       case "size_elasticity": reader.number(value, at, .elasticity).map { segment.sizeElasticity = $0 }
       case "seasonality": segment.seasonality = seasonality(value, at)
+      case "arrival_dispersion": segment.arrivalDispersion = reader.number(value, at, .dispersion)
       default: break
       }
     }
@@ -167,7 +169,7 @@ struct ScenarioDecoder {
   }
 
   func stage(_ node: Node, _ path: String) -> Stage? {
-    guard let pairs = reader.mapping(node, path, allowed: ["name", "days", "advance", "presales", "specialist"], required: ["name", "days", "advance"])
+    guard let pairs = reader.mapping(node, path, allowed: ["name", "days", "advance", "presales", "specialist", "stale"], required: ["name", "days", "advance"])
     else { return nil }
     var stage = Stage(name: "", days: .constant(0), advance: 0)
     var complete = pairs.count >= 3
@@ -175,7 +177,14 @@ struct ScenarioDecoder {
       let at = join(path, key)
       switch key {
       case "name": if let v = reader.string(value, at) { stage.name = v } else { complete = false }
+      case "days" where Self.isOutcomeDays(value):
+        guard let days = outcomeDays(value, at) else {
+          complete = false
+          continue
+        }
+        (stage.days, stage.lostDays) = (days.won, days.lost)
       case "days": if let v = reader.distribution(value, at) { stage.days = v } else { complete = false }
+      case "stale": stage.stale = stale(value, at)
       case "advance": if let v = reader.number(value, at, .probability) { stage.advance = v } else { complete = false }
       case "specialist": reader.boolean(value, at).map { stage.specialist = $0 }
       default: stage.presales = reader.string(value, at)
@@ -184,11 +193,52 @@ struct ScenarioDecoder {
     return complete ? stage : nil
   }
 
+  /// Whether a stage's `days` gives a duration per outcome (`{won: DIST, lost: DIST}`) rather
+  /// than one distribution.
+  static func isOutcomeDays(_ node: Node) -> Bool {
+    guard case .mapping(let mapping) = node else { return false }
+    return mapping.contains { key, _ in
+      if case .scalar(let scalar) = key { return scalar.string == "won" || scalar.string == "lost" }
+      return false
+    }
+  }
+
+  /// `days: {won: DIST, lost: DIST}`: the stage's time when the opportunity advances (or, on the
+  /// last stage, is won) and when it drops out (is lost); both are needed.
+  func outcomeDays(_ node: Node, _ path: String) -> (won: Distribution, lost: Distribution)? {
+    guard let pairs = reader.mapping(node, path, allowed: ["won", "lost"], required: ["won", "lost"]) else { return nil }
+    var won: Distribution?
+    var lost: Distribution?
+    for (key, value) in pairs {
+      if key == "won" { won = reader.distribution(value, join(path, key)) } else { lost = reader.distribution(value, join(path, key)) }
+    }
+    guard let won, let lost else { return nil }
+    return (won, lost)
+  }
+
+  /// `stale: {probability, days}`: the chance an opportunity goes stale in the stage and how
+  /// long it then holds its slot before it is lost.
+  func stale(_ node: Node, _ path: String) -> Stale? {
+    guard let pairs = reader.mapping(node, path, allowed: ["probability", "days"], required: ["probability", "days"]) else { return nil }
+    var probability: Double?
+    var days: Distribution?
+    for (key, value) in pairs {
+      let at = join(path, key)
+      if key == "probability" {
+        probability = reader.number(value, at, NumberRule(description: "a probability in [0, 1) (1 would leave no opportunity to decide)", accepts: { $0 >= 0 && $0 < 1 }))
+      } else {
+        days = reader.distribution(value, at)
+      }
+    }
+    guard let probability, let days else { return nil }
+    return Stale(probability: probability, days: days)
+  }
+
   static let teamKeys = [
     "name", "kind", "reps", "slots_per_rep", "cost_per_rep_year", "overhead_cost_year", "new_hire_share",
     "new_hire_win_factor", "motion", "covers", "share", "offset", "overflow", "presales", "embedded", "solutions",
     "win_uplift", "deal_uplift", "engage_probability", "margin", "relationship_coverage", "esp_floor", "slots",
-    "commission_rate", "industry_breadth_factor", "groups",
+    "commission_rate", "industry_breadth_factor", "groups", "rep_win_factor",
   ] + peopleKeys
 
   /// Team keys that make a team's reps people (docs/model.md, "People").
@@ -206,7 +256,7 @@ struct ScenarioDecoder {
     case "engage_probability", "groups": [.productGroup]
     case "margin": [.partner]
     case "relationship_coverage": [.keyAccount]
-    case "esp_floor": TeamKind.allCases.filter(\.ownsAccounts)
+    case "esp_floor", "rep_win_factor": TeamKind.allCases.filter(\.ownsAccounts)
     case _ where peopleKeys.contains(key): TeamKind.allCases.filter(\.ownsAccounts)
     default: nil
     }
@@ -256,6 +306,14 @@ struct ScenarioDecoder {
       case "margin": reader.number(value, at, .probability).map { team.margin = $0 }
       case "relationship_coverage": team.relationshipCoverage = reader.distribution(value, at, domain: .unit)
       case "esp_floor": reader.number(value, at, .probability).map { team.espFloor = $0 }
+      case "rep_win_factor":
+        if let factor = reader.distribution(value, at) {
+          if abs(factor.mean - 1) > 1e-4 {
+            reader.error(value, at, "its mean is \(formatNumber(factor.mean)); a rep's win factor is relative to the team's, so give a distribution of mean 1, such as {gamma: {shape: 10, mean: 1}}")
+          } else {
+            team.repWinFactor = factor
+          }
+        }
       case _ where Self.peopleKeys.contains(key): peopleKey(key, value, at, into: &team)
       default: break
       }
@@ -533,18 +591,35 @@ struct ScenarioDecoder {
     return valid ? .settings(transition) : nil
   }
 
-  /// `quarter_end: {last_days, advance_factor}`.
+  /// `quarter_end: {last_days, advance_factor, pull_days, pull_probability}`: the push (the first
+  /// two), the pull (the last two), or both; each pair complete.
   func quarterEnd(_ node: Node, _ path: String) -> QuarterEnd? {
-    guard let pairs = reader.mapping(node, path, allowed: ["last_days", "advance_factor"], required: ["last_days", "advance_factor"]) else { return nil }
-    var push = QuarterEnd(lastDays: -1, advanceFactor: -1)
+    let keys = ["last_days", "advance_factor", "pull_days", "pull_probability"]
+    guard let pairs = reader.mapping(node, path, allowed: keys) else { return nil }
+    let given = Set(pairs.map(\.key))
+    var complete = true
+    for (a, b) in [("last_days", "advance_factor"), ("pull_days", "pull_probability")] where given.contains(a) != given.contains(b) {
+      let missing = given.contains(a) ? b : a
+      reader.error(node, join(path, missing), "missing key \"\(missing)\"; \(a) and \(b) go together")
+      complete = false
+    }
+    if given.isEmpty {
+      reader.error(node, path, "expected the push {last_days, advance_factor}, the pull {pull_days, pull_probability}, or both")
+      return nil
+    }
+    var push = QuarterEnd(lastDays: 0, advanceFactor: 1)
+    push.hasPush = given.contains("last_days")
+    let days = NumberRule(description: "a number of days from 0 to 90", accepts: { $0 >= 0 && $0 <= 90 })
     for (key, value) in pairs {
-      if key == "last_days" {
-        reader.number(value, join(path, key), NumberRule(description: "a number of days from 0 to 90", accepts: { $0 >= 0 && $0 <= 90 })).map { push.lastDays = $0 }
-      } else {
-        reader.number(value, join(path, key), .factor).map { push.advanceFactor = $0 }
+      let at = join(path, key)
+      switch key {
+      case "last_days": if let v = reader.number(value, at, days) { push.lastDays = v } else { complete = false }
+      case "advance_factor": if let v = reader.number(value, at, .factor) { push.advanceFactor = v } else { complete = false }
+      case "pull_days": if let v = reader.number(value, at, days) { push.pullDays = v } else { complete = false }
+      default: if let v = reader.number(value, at, .probability) { push.pullProbability = v } else { complete = false }
       }
     }
-    return push.lastDays >= 0 && push.advanceFactor >= 0 ? push : nil
+    return complete ? push : nil
   }
 
   /// `fit`: `[{team_kind, tier, win_factor, days_factor}]`, each pair at most once.

@@ -87,9 +87,15 @@ public struct ScenarioDiff: Sendable {
     compare("gross_margin", formatNumber(a.grossMargin), formatNumber(b.grossMargin))
     compare("start_date", a.startDate.map(\.description) ?? "none", b.startDate.map(\.description) ?? "none")
     compare("seasonality", a.seasonality.map { "\($0.map(formatNumber))" } ?? "none", b.seasonality.map { "\($0.map(formatNumber))" } ?? "none")
-    compare(
-      "quarter_end", a.quarterEnd.map { "last \(formatNumber($0.lastDays)) days x\(formatNumber($0.advanceFactor))" } ?? "none",
-      b.quarterEnd.map { "last \(formatNumber($0.lastDays)) days x\(formatNumber($0.advanceFactor))" } ?? "none")
+    func quarterEnd(_ q: QuarterEnd?) -> String {
+      guard let q else { return "none" }
+      var parts: [String] = []
+      if q.hasPush { parts.append("last \(formatNumber(q.lastDays)) days x\(formatNumber(q.advanceFactor))") }
+      if let days = q.pullDays, let p = q.pullProbability { parts.append("pull \(formatNumber(days)) days p \(formatNumber(p))") }
+      return parts.joined(separator: ", ")
+    }
+    compare("quarter_end", quarterEnd(a.quarterEnd), quarterEnd(b.quarterEnd))
+    compare("arrival_dispersion", a.arrivalDispersion.map(formatNumber) ?? "none", b.arrivalDispersion.map(formatNumber) ?? "none")
     for kind in TeamKind.allCases {
       for tier in Tier.allCases {
         let x = ScenarioEncoder.fitFields(a.fit(teamKind: kind, tier: tier)).dropFirst(2).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
@@ -112,6 +118,8 @@ public struct ScenarioDiff: Sendable {
     func stageFields(_ m: Motion) -> [(String, String)] {
       m.stages.map { stage in
         var fields = [("days", ScenarioEncoder.distribution(stage.days)), ("advance", formatNumber(stage.advance))]
+        if let lost = stage.lostDays { fields.append(("lost days", ScenarioEncoder.distribution(lost))) }
+        if let stale = stage.stale { fields.append(("stale", "\(formatNumber(stale.probability)) for \(ScenarioEncoder.distribution(stale.days))")) }
         if let pool = stage.presales { fields.append(("presales", pool)) }
         if stage.specialist { fields.append(("specialist", "true")) }
         return (stage.name, ScenarioEncoder.flow(fields))

@@ -15,7 +15,8 @@ public enum ScenarioEncoder {
     out.append("warmup_days: \(number(s.warmupDays))")
     if let date = s.startDate { out.append("start_date: \"\(date)\"") }
     if let factors = s.seasonality { out.append("seasonality: [\(factors.map(number).joined(separator: ", "))]") }
-    if let push = s.quarterEnd { out.append("quarter_end: " + flow([("last_days", number(push.lastDays)), ("advance_factor", number(push.advanceFactor))])) }
+    if let push = s.quarterEnd { out.append("quarter_end: " + flow(quarterEndFields(push))) }
+    if let c = s.arrivalDispersion { out.append("arrival_dispersion: \(number(c))") }
     out.append("replications: \(s.replications)")
     out.append("seed: \(s.seed)")
     if s.grossMargin != 1 { out.append("gross_margin: \(number(s.grossMargin))") }
@@ -36,9 +37,11 @@ public enum ScenarioEncoder {
       out.append("  - name: \(text(motion.name))")
       out.append("    stages:")
       for stage in motion.stages {
-        var fields = [("name", text(stage.name)), ("days", distribution(stage.days)), ("advance", number(stage.advance))]
+        let days = stage.lostDays.map { flow([("won", distribution(stage.days)), ("lost", distribution($0))]) } ?? distribution(stage.days)
+        var fields = [("name", text(stage.name)), ("days", days), ("advance", number(stage.advance))]
         if let pool = stage.presales { fields.append(("presales", text(pool))) }
         if stage.specialist { fields.append(("specialist", "true")) }
+        if let stale = stage.stale { fields.append(("stale", flow([("probability", number(stale.probability)), ("days", distribution(stale.days))]))) }
         out.append("      - " + flow(fields))
       }
     }
@@ -116,6 +119,15 @@ public enum ScenarioEncoder {
     if let potential = segment.accountPotential { fields.append(("account_potential", distribution(potential))) }
     if segment.sizeElasticity != 0 { fields.append(("size_elasticity", number(segment.sizeElasticity))) }
     if let factors = segment.seasonality { fields.append(("seasonality", "[" + factors.map(number).joined(separator: ", ") + "]")) }
+    if let c = segment.arrivalDispersion { fields.append(("arrival_dispersion", number(c))) }
+    return fields
+  }
+
+  /// `quarter_end`'s keys: the push and the pull, each where given.
+  static func quarterEndFields(_ q: QuarterEnd) -> [(String, String)] {
+    var fields: [(String, String)] = []
+    if q.hasPush { fields += [("last_days", number(q.lastDays)), ("advance_factor", number(q.advanceFactor))] }
+    if let days = q.pullDays, let p = q.pullProbability { fields += [("pull_days", number(days)), ("pull_probability", number(p))] }
     return fields
   }
 
@@ -151,6 +163,7 @@ public enum ScenarioEncoder {
     if team.kind == .partner { fields.append(("margin", number(team.margin))) }
     if team.kind == .keyAccount, let coverage = team.relationshipCoverage { fields.append(("relationship_coverage", distribution(coverage))) }
     if team.kind.ownsAccounts, team.espFloor != 0.3 { fields.append(("esp_floor", number(team.espFloor))) }
+    if let factor = team.repWinFactor { fields.append(("rep_win_factor", distribution(factor))) }
     if let people = team.people { fields += peopleFields(people) }
     return fields
   }
