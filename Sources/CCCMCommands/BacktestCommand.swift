@@ -65,7 +65,7 @@ struct BacktestCommand: ParsableCommand {
           replications: replications, seed: seed, threads: threads)
       } catch {
         printError(error.description)
-        throw Exit.status(of: error)
+        throw ExitCode(error.exitStatus)
       }
       var document = BacktestReport.document(rolling)
       if format == .html {

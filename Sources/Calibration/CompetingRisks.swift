@@ -73,6 +73,12 @@ public struct CompetingRisks: Sendable {
   public var finalLost: Double { lostIncidence.last ?? 0 }
   public var finalOpen: Double { stillOpen.last ?? 1 }
 
+  /// Still open (Kaplan-Meier over both outcomes) just after age x.
+  public func stillOpen(at x: Double) -> Double {
+    guard let i = ages.lastIndex(where: { $0 <= x }) else { return 1 }
+    return stillOpen[i]
+  }
+
   /// The probability that a deal that closes within the longest cycle seen is won:
   /// CIF_w / (CIF_w + CIF_l) at the last event age. Equals won / (won + lost) when nothing is
   /// censored; unlike it, stays unbiased when open deals are censored.

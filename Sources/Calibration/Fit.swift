@@ -63,6 +63,11 @@ public struct SegmentFit: Sendable {
   /// How long a stale deal holds its slot: the mean age at the cut-off of the deals open past the
   /// longest cycle seen, at least that cycle (a lower bound: they are still open).
   public var staleDays: Double = 0
+  /// The share of deals that go stale: still open (Kaplan-Meier) at the age by which 99% of the
+  /// segment's closed deals had closed (at the last age the estimate falls to 0 whenever the
+  /// oldest deal at risk closes, so the tail's last steps are not used).
+  public var staleShare: Double = 0
+  public var staleAge: Double = 0
   /// The gamma coefficient of variation of the arrival rate, by moments on weekly counts.
   public var arrivalCV: Double = 0
 }
@@ -249,6 +254,12 @@ public enum Calibrator {
       let deals = bySegment[key] ?? []
       let staleAges = deals.map(ending).filter { $0.ending == .open && $0.age > longest }.map(\.age)
       result.segments[i].staleDays = max(longest, staleAges.isEmpty ? 0 : staleAges.reduce(0, +) / Double(staleAges.count))
+      let closedAges = deals.map(ending).filter { $0.ending != .open }.map(\.age).sorted()
+      if !closedAges.isEmpty {
+        let age = Quantiles.of(closedAges, 0.99)
+        result.segments[i].staleAge = age
+        result.segments[i].staleShare = result.segments[i].outcomes.stillOpen(at: age)
+      }
       result.segments[i].arrivalCV = Arrivals.gammaCV(deals.map { $0.engaged! }, from: first, through: until, factors: season.factors)
     }
     let engaged = used.map { $0.engaged! }

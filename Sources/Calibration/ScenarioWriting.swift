@@ -124,9 +124,9 @@ public enum ScenarioWriting {
         comment("time to a loss (a stage lasts the same whatever its outcome, so not written): \(loss.note); mean \(number(loss.mean, 4)) days", indent: "      ")
       }
       if fit.dynamics.contains(.stale), !fit.staleAsLost {
-        let share = r.finalOpen
+        let share = s.staleShare
         if share > 0 && share < 1 {
-          comment("stale: still open past the longest cycle seen (\(number(fit.longestCycle, 4)) days) \(number(share, 4)) (Kaplan-Meier); a stale deal holds its slot \(number(s.staleDays, 4)) days (the mean age of those open at the cut-off, a lower bound)", indent: "      ")
+          comment("stale: still open at \(number(s.staleAge, 4)) days, the age by which 99% of the closed deals had closed, \(number(share, 4)) (Kaplan-Meier); a stale deal holds its slot \(number(s.staleDays, 4)) days (the mean age at the cut-off of those open past the longest cycle, at least that cycle: a lower bound)", indent: "      ")
           stale = ", stale: {probability: \(number(share, 6)), days: \(number(s.staleDays, 6))}"
         }
       }

@@ -71,7 +71,7 @@ struct DynamicsKeysTests {
   @Test("bad values: file:line:column, the key path and the fix")
   func refusals() {
     let lost = Self.problems(Self.scenario(stage: "{name: close, days: {won: 10}, advance: 0.5}"))
-    #expect(lost.contains("d.yaml:8:") && lost.contains("motions.m.stages.close.days: missing required key \"lost\""), "\(lost)")
+    #expect(lost.contains("d.yaml:9:") && lost.contains("motions.m.stages.close.days: missing required key \"lost\""), "\(lost)")
     let unknown = Self.problems(Self.scenario(stage: "{name: close, days: {won: 10, lsot: 5}, advance: 0.5}"))
     #expect(unknown.contains("unknown key \"lsot\"") && unknown.contains("did you mean \"lost\"?"), "\(unknown)")
     let stale = Self.problems(Self.scenario(stage: "{name: close, days: 10, advance: 0.5, stale: {probability: 1, days: 30}}"))
