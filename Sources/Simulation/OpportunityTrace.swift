@@ -64,7 +64,7 @@ extension Replication {
     guard let trace else { return }
     let opportunity = opportunities[Int(slot)]
     let segment = plan.segments[Int(opportunity.segment)]
-    generator.select(key: opportunity.key, attribute: Attribute.account)
+    generator.select(key: opportunity.key, attribute: StreamAttribute.account)
     let u = generator.uniform()
     let account = segment.potential.isEmpty ? min(Int(u * segment.accounts), Int(segment.accounts) - 1) : plan.account(at: u, of: segment)
     trace.open(

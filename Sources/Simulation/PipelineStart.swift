@@ -48,7 +48,7 @@ extension Replication {
       opportunity.solution = deal.solution
       var value = deal.dealSize
       if value.isNaN {
-        generator.select(key: opportunity.key, attribute: Attribute.dealSize)
+        generator.select(key: opportunity.key, attribute: StreamAttribute.dealSize)
         value = generator.sample(plan.segments[Int(deal.segment)].dealSize, from: plan.samplerTables)
       }
       opportunity.value = value

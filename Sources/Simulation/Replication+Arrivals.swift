@@ -62,7 +62,7 @@ extension Replication {
   /// account's rank by potential (0 with equal accounts).
   @inline(__always)
   func accountPosition(key: UInt64, in segment: SimulationPlan.SegmentPlan) -> (Double, Int) {
-    generator.select(key: key, attribute: Attribute.account)
+    generator.select(key: key, attribute: StreamAttribute.account)
     let u = generator.uniform()
     if segment.potential.isEmpty { return (Double(Int(u * segment.accounts)) / segment.accounts, 0) }
     let account = plan.account(at: u, of: segment)
@@ -142,9 +142,9 @@ extension Replication {
     let newHireShare = plan.teams[t].newHireShare
     var newHireDraw = 1.0
     if newHireShare > 0 {
-      newHireDraw = generator.select(key: key, attribute: Attribute.dealSize, drawingOnce: Attribute.newHire)
+      newHireDraw = generator.select(key: key, attribute: StreamAttribute.dealSize, drawingOnce: StreamAttribute.newHire)
     } else {
-      generator.select(key: key, attribute: Attribute.dealSize)
+      generator.select(key: key, attribute: StreamAttribute.dealSize)
     }
     // The deal for this account's size; its grade follows from it (before any specialist uplift).
     let value = generator.sample(plan.segments[s].dealSize, from: plan.samplerTables) * sizeFactor
@@ -166,14 +166,14 @@ extension Replication {
     if let coverage = plan.teams[t].relationshipCoverage {
       var decisionMakers = 1
       if let sampler = plan.segments[s].decisionMakers {
-        generator.select(key: key, attribute: Attribute.decisionMakers)
+        generator.select(key: key, attribute: StreamAttribute.decisionMakers)
         // Rounded, at least 1; a draw beyond a billion (validation keeps distributions finite) is a billion.
         let drawn = generator.sample(sampler, from: plan.samplerTables).rounded()
         decisionMakers = drawn >= 1 ? (drawn < 1e9 ? Int(drawn) : 1_000_000_000) : 1
       }
-      generator.select(key: key, attribute: Attribute.relationshipCoverage)
+      generator.select(key: key, attribute: StreamAttribute.relationshipCoverage)
       let share = min(1, max(0, generator.sample(coverage, from: plan.samplerTables))) * relationship
-      generator.select(key: key, attribute: Attribute.reached)
+      generator.select(key: key, attribute: StreamAttribute.reached)
       let reached = generator.binomial(p: share, trials: decisionMakers)
       let espFloor = plan.teams[t].espFloor
       factor *= espFloor + (1 - espFloor) * Double(reached) / Double(decisionMakers)
@@ -183,7 +183,7 @@ extension Replication {
     }
     let needs = plan.segments[s].needs
     if !needs.isEmpty {
-      generator.select(key: key, attribute: Attribute.solution)
+      generator.select(key: key, attribute: StreamAttribute.solution)
       let u = generator.uniform()
       if let need = needs.range.first(where: { u < plan.needs[$0].cumulative }) {
         opportunity.solution = plan.needs[need].solution

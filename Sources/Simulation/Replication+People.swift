@@ -11,7 +11,7 @@ extension Replication {
     let loss = plan.people[people].handoverLoss
     for i in opportunities.indices where opportunities[i].rep == Int32(seat) {
       if loss > 0 {
-        generator.select(key: workforce.handoverKey(seat: seat, opportunity: opportunities[i].key), attribute: 0)
+        generator.select(key: workforce.handoverKey(seat: seat, opportunity: opportunities[i].key), attribute: StreamAttribute.only)
         if generator.uniform() < loss {
           abandon(Int32(i), people: people)
           continue

@@ -61,7 +61,7 @@ extension Replication {
     let requestTime = opportunities[Int(index)].requestTime
     if requestTime >= 0 { metrics.wait(now - requestTime, pool: pool, segment: Int(opportunities[Int(index)].segment)) }
     if poolPlan.affectsWinFactor { adjustWinFactor(index, pool: pool, expert: expert) }
-    generator.select(key: opportunities[Int(index)].key, attribute: Attribute.presalesService(Int(opportunities[Int(index)].stage)))
+    generator.select(key: opportunities[Int(index)].key, attribute: StreamAttribute.presalesService(Int(opportunities[Int(index)].stage)))
     calendar.schedule(.presalesDone(opportunity: index), at: now + generator.sample(poolPlan.service, from: plan.samplerTables))
   }
 

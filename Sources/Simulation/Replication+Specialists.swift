@@ -49,7 +49,7 @@ extension Replication {
     for candidate in plan.candidates[plan.solutions[solution].specialists.range] {
       guard deskBusy[Int(candidate.desk)] < plan.desks[Int(candidate.desk)].capacity else { continue }
       if candidate.engageProbability < 1 {
-        if drawn == 0 { generator.select(key: key, attribute: Attribute.engagement) }
+        if drawn == 0 { generator.select(key: key, attribute: StreamAttribute.engagement) }
         u = generator.uniform()
         drawn += 1
         guard u < candidate.engageProbability else { continue }

@@ -51,7 +51,7 @@ extension Replication {
       // The stage's fields are read where used (a copy of its plan is made whole).
       let stage = first + k
       // The outcome's draw is made with the days' stream selected: their first blocks side by side.
-      let outcome = generator.select(key: key, attribute: Attribute.stageDays(k), drawingOnce: Attribute.stageOutcome(k))
+      let outcome = generator.select(key: key, attribute: StreamAttribute.stageDays(k), drawingOnce: StreamAttribute.stageOutcome(k))
       if spent > 0 {
         end += generator.sampleBeyond(plan.stages[stage].days, elapsed: spent / daysFactor, from: plan.samplerTables) * daysFactor
         spent = 0

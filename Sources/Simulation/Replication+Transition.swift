@@ -53,7 +53,7 @@ extension Replication {
           lost = true
         } else {
           if transition.handoverLoss > 0 {
-            generator.select(key: opportunity.key, attribute: TransitionPlan.handoverAttribute)
+            generator.select(key: opportunity.key, attribute: StreamAttribute.switchHandover)
             lost = generator.uniform() < transition.handoverLoss
           }
           opportunity.team = owner

@@ -128,7 +128,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     for index in plan.segments.indices {
       let segment = plan.segments[index]
       segmentKeys[index] = StreamKey.segment(replicationKey: replicationKey, segment: segment.nameKey)
-      arrivalGenerators[index].select(key: StreamKey.arrivals(replicationKey: replicationKey, segment: segment.nameKey), attribute: 0)
+      arrivalGenerators[index].select(key: StreamKey.arrivals(replicationKey: replicationKey, segment: segment.nameKey), attribute: StreamAttribute.only)
       calendar.schedule(.arrival(segment: Int32(index)), at: nextArrival(segment: index, after: start))
     }
     if plan.hasPeople { workforce.reset(plan: plan, replicationKey: replicationKey, start: start, calendar: &calendar, generator: generator) }

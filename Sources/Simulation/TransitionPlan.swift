@@ -29,9 +29,6 @@ struct TransitionPlan: Sendable {
   /// Whether a presales pool exists after the switch (not a stand-in without experts).
   let poolContinues: [Bool]
 
-  /// The stream attribute of an opportunity's hand-over draw at the switch.
-  static let handoverAttribute: UInt64 = 1 << 41
-
   /// The plan before the switch and the transition, for a scenario with `transition`.
   static func compile(_ variant: Scenario, transition: Transition, byPeriod: Bool) -> (before: SimulationPlan, transition: TransitionPlan) {
     let (formerScenario, laterScenario) = aligned(former: transition.former.scenario, later: variant)

@@ -5,9 +5,9 @@ import Randomness
 /// when, how many opportunities each works, when they leave and when the seat is filled again; and
 /// the people metrics over [0, horizon). Owned by a `Replication`; empty when no team has people.
 ///
-/// Random draws come from each seat's own stream (`StreamKey.seat`): attribute 2k is occupant k's
-/// time to leaving, 2k + 1 the backfill delay after it, `tenureAttribute` the first occupant's
-/// tenure; a hand-over's loss draws from a stream of (seat, opportunity).
+/// Random draws come from each seat's own stream (`StreamKey.seat`): its occupants' times to
+/// leaving, backfill delays and the first occupant's tenure (`StreamAttribute`); a hand-over's
+/// loss draws from a stream of (seat, opportunity).
 struct Workforce: ~Copyable {
   struct Seat {
     /// The current occupant's first day (tenure starts here).
@@ -45,7 +45,6 @@ struct Workforce: ~Copyable {
     }
   }
 
-  static let tenureAttribute: UInt64 = 1 << 40
   /// A tenure start so early that every ramp is over: the reps of a team without `tenure_months`.
   static let longAgo = -1e15
 
@@ -87,7 +86,7 @@ struct Workforce: ~Copyable {
         if number < Int(people.initialSeats) {
           var hireDay = Self.longAgo
           if let tenure = people.tenureMonths {
-            generator.select(key: seatKeys[s], attribute: Self.tenureAttribute)
+            generator.select(key: seatKeys[s], attribute: StreamAttribute.tenure)
             hireDay = start - generator.sample(tenure, from: plan.samplerTables) * daysPerTenureMonth
           }
           seats[s].open = true
@@ -104,7 +103,7 @@ struct Workforce: ~Copyable {
 
   private func scheduleLeaving(_ s: Int, people: SimulationPlan.PeoplePlan, after now: Double, calendar: inout EventCalendar, generator: RandomGenerator) {
     guard people.attritionPerDay > 0 else { return }
-    generator.select(key: seatKeys[s], attribute: 2 * UInt64(seats[s].occupant))
+    generator.select(key: seatKeys[s], attribute: StreamAttribute.leaving(occupant: seats[s].occupant))
     let leaves = now + generator.exponential(mean: 1 / people.attritionPerDay)
     if leaves < horizon { calendar.schedule(.repLeaves(seat: Int32(s)), at: leaves) }
   }
@@ -172,7 +171,7 @@ struct Workforce: ~Copyable {
     finishOccupant(s, plan: plan)
     seats[s].employed = false
     count(p, at: now) { $0.leavers += 1 }
-    generator.select(key: seatKeys[s], attribute: 2 * UInt64(seats[s].occupant) + 1)
+    generator.select(key: seatKeys[s], attribute: StreamAttribute.backfill(occupant: seats[s].occupant))
     let filled = now + generator.sample(plan.people[p].backfill, from: plan.samplerTables)
     if filled < horizon { calendar.schedule(.seatFilled(seat: Int32(s)), at: filled) }
   }
