@@ -1,5 +1,4 @@
 import CoverageModel
-import Dispatch
 import Foundation
 import Randomness
 
@@ -86,26 +85,27 @@ extension Simulator {
   /// the order the opportunities were engaged. Each is the replication `run` simulates (same
   /// seed and number, same results), on `threads` threads (0: one per core).
   public func traces(replications: Range<Int>, seed: UInt64, threads: Int = 0) -> [[TracedOpportunity]] {
-    let count = replications.count
-    guard count > 0 else { return [] }
-    let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, count))
-    let results = TraceResults(count: count)
-    let next = WorkCounter()
-    let plan = self.plan
-    let transition = self.transition
-    let kind = generator
-    let first = replications.lowerBound
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      var replication = Replication<WithoutPeriods>(plan: plan, transition: transition, generatorKind: kind)
-      var row = [Double](repeating: 0, count: plan.layout.count)
-      while let r = next.take(below: count) {
-        let trace = OpportunityTrace()
-        replication.trace = trace
-        row.withUnsafeMutableBufferPointer { replication.run(seed: seed, replication: first + r, into: $0) }
-        results.set(r, trace.records)
-      }
-    }
+    guard !replications.isEmpty else { return [] }
+    let results = TraceResults(count: replications.count)
+    onWorkers(count: replications.count, threads: threads, TraceJob(results: results, width: plan.layout.count, seed: seed, first: replications.lowerBound))
     return results.values
+  }
+}
+
+/// Replication `first + number` with its opportunities recorded into `results`; its metrics go to
+/// a scratch row.
+private struct TraceJob: ReplicationJob {
+  let results: TraceResults
+  let width: Int
+  let seed: UInt64
+  let first: Int
+
+  func run<Mode: PeriodMode>(_ replication: inout Replication<Mode>, number r: Int) {
+    let trace = OpportunityTrace()
+    replication.trace = trace
+    var row = [Double](repeating: 0, count: width)
+    row.withUnsafeMutableBufferPointer { replication.run(seed: seed, replication: first + r, into: $0) }
+    results.set(r, trace.records)
   }
 }
 

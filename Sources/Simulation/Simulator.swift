@@ -65,29 +65,50 @@ public struct Simulator: Sendable {
     progress: (@Sendable (Int) -> Void)? = nil
   ) -> SimulationResults {
     let width = plan.layout.count
-    let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, count))
     var values = [Double](repeating: .nan, count: count * width)
-    let plan = self.plan
-    let transition = self.transition
-    let kind = generator
-    let lanes = usesPatienceLanes
     values.withUnsafeMutableBufferPointer { buffer in
-      let output = SharedBuffer(buffer)
-      let counter = WorkCounter()
-      // The engine specialised for the run's period mode (no period code when none is kept).
-      func work<Mode: PeriodMode>(_: Mode.Type) {
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-          var replication = Replication<Mode>(plan: plan, transition: transition, generatorKind: kind, usesPatienceLanes: lanes)
-          while let r = counter.take(below: count) {
-            let row = UnsafeMutableBufferPointer(rebasing: output.buffer[(r * width)..<((r + 1) * width)])
-            replication.run(seed: seed, replication: first + r, into: row)
-            if let progress { progress(counter.finish()) }
-          }
-        }
-      }
-      if plan.periods == nil { work(WithoutPeriods.self) } else { work(WithPeriods.self) }
+      onWorkers(count: count, threads: threads, progress: progress, RowJob(output: SharedBuffer(buffer), width: width, seed: seed, first: first))
     }
     return SimulationResults(scenario: scenario.name, layout: plan.layout, seed: seed, values: values)
+  }
+
+  /// The worker pool of every run of this simulator (`run`, `traces`): `threads` workers (0: one
+  /// per core, never more than `count`), each with its own engine for the simulator's plan and
+  /// transition, specialised for its period mode (no period code when none is kept), take the
+  /// numbers 0..<count in turn and do `job` with each on their engine. A replication depends only
+  /// on (scenario, seed, its number), so which worker runs it changes nothing. `progress` is
+  /// called with the number finished so far, from worker threads.
+  func onWorkers(count: Int, threads: Int, progress: (@Sendable (Int) -> Void)? = nil, _ job: some ReplicationJob) {
+    func work<Mode: PeriodMode>(_: Mode.Type) {
+      let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, count))
+      let counter = WorkCounter()
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        var replication = Replication<Mode>(plan: plan, transition: transition, generatorKind: generator, usesPatienceLanes: usesPatienceLanes)
+        while let r = counter.take(below: count) {
+          job.run(&replication, number: r)
+          if let progress { progress(counter.finish()) }
+        }
+      }
+    }
+    if plan.periods == nil { work(WithoutPeriods.self) } else { work(WithPeriods.self) }
+  }
+}
+
+/// What a worker of `Simulator.onWorkers` does with one replication number (0-based in the batch)
+/// on its engine.
+protocol ReplicationJob: Sendable {
+  func run<Mode: PeriodMode>(_ replication: inout Replication<Mode>, number: Int)
+}
+
+/// Replication `first + number` written to row `number` of a shared buffer of rows of `width`.
+private struct RowJob: ReplicationJob {
+  let output: SharedBuffer
+  let width: Int
+  let seed: UInt64
+  let first: Int
+
+  func run<Mode: PeriodMode>(_ replication: inout Replication<Mode>, number r: Int) {
+    replication.run(seed: seed, replication: first + r, into: UnsafeMutableBufferPointer(rebasing: output.buffer[(r * width)..<((r + 1) * width)]))
   }
 }
 
