@@ -26,7 +26,8 @@ extension MetricDescriptor {
     MetricDescriptor(name: name, group: group, unit: unit, direction: direction, formation: formation, meaning: meaning)
   }
 
-  /// The catalogue, in the order of a replication's results (`MetricLayout`).
+  /// The catalogue, in the order of a replication's results (`MetricLayout`); the engine writes
+  /// each metric under its name (`MetricSlot`).
   public static let all: [MetricDescriptor] = [
     d("arrivals", .scenario, .count, .neither, "count", "opportunities that arose in the measured year"),
     d("uncovered", .scenario, .count, .lowerIsBetter, "count", "opportunities of accounts no team owns"),

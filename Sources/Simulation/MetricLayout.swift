@@ -4,15 +4,17 @@ import CoverageModel
 ///
 /// A replication's result is one flat `[Double]` in this order: the scenario metrics, then the
 /// metrics of each team, segment and pool, then of each team whose reps are people (none unless
-/// the scenario has people keys, so layouts without them are those of earlier versions). A value is NaN where it is undefined (a win rate with
-/// no closed opportunity); summaries skip NaNs.
+/// the scenario has people keys, so a scenario without them has no people columns). Each group's
+/// metrics are in catalogue order (`MetricDescriptor.all`); the engine writes them by name
+/// (`MetricSlot`). A value is NaN where it is undefined (a win rate with no closed opportunity);
+/// summaries skip NaNs.
 public struct MetricLayout: Hashable, Sendable {
   public static let scenarioMetrics = names(.scenario)
   public static let teamMetrics = names(.team)
   public static let segmentMetrics = names(.segment)
   public static let poolMetrics = names(.pool)
   public static let peopleMetrics = names(.people)
-  private static func names(_ group: MetricGroup) -> [String] { MetricDescriptor.all.filter { $0.group == group }.map(\.name) }
+  static func names(_ group: MetricGroup) -> [String] { MetricDescriptor.all.filter { $0.group == group }.map(\.name) }
 
   public let teams: [String]
   public let segments: [String]

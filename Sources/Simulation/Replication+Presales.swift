@@ -126,7 +126,7 @@ extension Replication {
   /// policy order (grade, then the earlier request).
   private mutating func nextWaiting(pool: Int, expert: Int) -> Int32? {
     // Each queue is read and popped on its own: one expression choosing between `queues` and
-    // `expertQueues` made both unique (two runtime checks) on every read.
+    // `expertQueues` would make both unique (two runtime checks) on every read.
     for grade in 0..<(queueStart[pool + 1] - queueStart[pool]) {
       let general = queueStart[pool] + grade
       let own = plan.pools[pool].coordinate ? expertQueue(pool: pool, expert: expert, grade: grade) : -1

@@ -147,8 +147,15 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       for m in salaries.months.indices { metrics.months[m].salaries = salaries.months[m] }
     }
     let phases = Phases(former: transition == nil ? nil : initial, day: transition?.day ?? -.infinity)
+    #if DEBUG
+      output.update(repeating: MetricLayout.unwritten)
+    #endif
     metrics.write(into: output, plan: plan, phases: phases)
     if plan.hasPeople { workforce.write(into: output, plan: plan, phases: phases) }
+    #if DEBUG
+      let unwritten = plan.layout.unwrittenSlots(output)
+      assert(unwritten.isEmpty, "metrics no writer wrote: \(unwritten.prefix(5))")
+    #endif
   }
 
   /// Handles the events due before `limit`.

@@ -51,16 +51,29 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
         salaries: a.salaries + b.salaries, switchCosts: a.switchCosts + b.switchCosts)
     }
 
-    /// The scenario metrics in catalogue order, each formed from its parts; `years` of fixed
-    /// cost, the waits' sum and count and their 90th percentile given.
-    func values(fixedCostYear: Double, years: Double, waitSum: Double, waitCount: Double, waitP90: Double) -> [Double] {
+    /// Writes the scenario metrics, each formed from its parts; `years` of fixed cost, the waits'
+    /// sum and count and their 90th percentile given.
+    func write(into out: MetricBlock<ScenarioMetric>, fixedCostYear: Double, years: Double, waitSum: Double, waitCount: Double, waitP90: Double) {
       func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
       let cost = fixedCostYear * years + margins + commissions + salaries + switchCosts
-      return [
-        arrivals, uncovered, blocked, accepted, wins, losses, ratio(wins, wins + losses), bookings, credited,
-        ratio(cycleDays, wins), requests, ratio(waitSum, waitCount), waitP90, gaveUp, cost, ratio(bookings, cost),
-        grossProfit, grossProfit - cost,
-      ]
+      out[.arrivals] = arrivals
+      out[.uncovered] = uncovered
+      out[.blocked] = blocked
+      out[.accepted] = accepted
+      out[.wins] = wins
+      out[.losses] = losses
+      out[.winRate] = ratio(wins, wins + losses)
+      out[.bookings] = bookings
+      out[.creditedBookings] = credited
+      out[.cycleDaysWon] = ratio(cycleDays, wins)
+      out[.presalesRequests] = requests
+      out[.presalesWaitMean] = ratio(waitSum, waitCount)
+      out[.presalesWaitP90] = waitP90
+      out[.presalesGaveUp] = gaveUp
+      out[.cost] = cost
+      out[.efficiency] = ratio(bookings, cost)
+      out[.grossProfit] = grossProfit
+      out[.contribution] = grossProfit - cost
     }
   }
 
@@ -297,10 +310,9 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
   /// Writes the replication's row in `plan.layout` order (`phases`: the organisation over time).
   mutating func write(into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan, phases: Phases) {
     let years = plan.horizon / 365
-    let values = total.values(
-      fixedCostYear: phases.fixedCostYear(plan, from: 0, to: plan.horizon), years: years, waitSum: waitSum(), waitCount: Double(waits.count),
-      waitP90: waitP90())
-    for (i, v) in values.enumerated() { out[i] = v }
+    total.write(
+      into: plan.layout.scenario(in: out, offset: 0), fixedCostYear: phases.fixedCostYear(plan, from: 0, to: plan.horizon), years: years,
+      waitSum: waitSum(), waitCount: Double(waits.count), waitP90: waitP90())
     if let periods = plan.periods { writePeriods(periods, phases: phases, into: out, plan: plan) }
     writeEntities(
       into: out, at: 0, plan: plan, phases: phases, from: 0, days: plan.horizon, team: { teams[$0] }, segment: { segments[$0] },
@@ -318,10 +330,10 @@ extension ReplicationMetrics {
       for (p, period) in (kind == .month ? periods.months : periods.quarters).enumerated() {
         var tally = ScenarioTally()
         for m in period.months { tally = tally + months[m] }
-        let values = tally.values(
-          fixedCostYear: phases.fixedCostYear(plan, from: period.start, to: period.end), years: period.days / 365, waitSum: tally.waitSum, waitCount: tally.waitCount,
-          waitP90: waitP90(months: period.months))
-        for (i, v) in values.enumerated() { out[layout.index(period: p, of: kind, metric: i)] = v }
+        tally.write(
+          into: layout.scenario(in: out, offset: layout.index(period: p, of: kind, metric: 0)),
+          fixedCostYear: phases.fixedCostYear(plan, from: period.start, to: period.end), years: period.days / 365, waitSum: tally.waitSum,
+          waitCount: tally.waitCount, waitP90: waitP90(months: period.months))
         let (t, g, q) = (teams.count, segments.count, pools.count)
         writeEntities(
           into: out, at: layout.index(period: p, of: kind, metric: 0), plan: plan, phases: phases, from: period.start, days: period.days,
@@ -343,23 +355,26 @@ extension ReplicationMetrics {
     let layout = plan.layout
     for t in plan.teams.indices {
       let tally = team(t)
-      out[offset + layout.teamIndex(t, 0)] = tally.credited
-      out[offset + layout.teamIndex(t, 1)] = tally.wins
-      out[offset + layout.teamIndex(t, 2)] = tally.blocked
-      out[offset + layout.teamIndex(t, 3)] = ratio(tally.busyArea, phases.slotDays(team: t, plan, from: from, days: days))
+      let metrics = layout.team(t, in: out, offset: offset)
+      metrics[.creditedBookings] = tally.credited
+      metrics[.wins] = tally.wins
+      metrics[.blocked] = tally.blocked
+      metrics[.utilization] = ratio(tally.busyArea, phases.slotDays(team: t, plan, from: from, days: days))
     }
     for s in plan.segments.indices {
       let tally = segment(s)
-      out[offset + layout.segmentIndex(s, 0)] = tally.arrivals
-      out[offset + layout.segmentIndex(s, 1)] = ratio(tally.accepted, tally.arrivals)
-      out[offset + layout.segmentIndex(s, 2)] = ratio(tally.wins, tally.wins + tally.losses)
-      out[offset + layout.segmentIndex(s, 3)] = ratio(tally.waitSum, tally.waitCount)
-      out[offset + layout.segmentIndex(s, 4)] = tally.bookings
+      let metrics = layout.segment(s, in: out, offset: offset)
+      metrics[.arrivals] = tally.arrivals
+      metrics[.coverage] = ratio(tally.accepted, tally.arrivals)
+      metrics[.winRate] = ratio(tally.wins, tally.wins + tally.losses)
+      metrics[.presalesWaitMean] = ratio(tally.waitSum, tally.waitCount)
+      metrics[.bookings] = tally.bookings
     }
     for p in plan.pools.indices {
       let tally = pool(p)
-      out[offset + layout.poolIndex(p, 0)] = ratio(tally.busyArea, phases.expertDays(pool: p, plan, from: from, days: days))
-      out[offset + layout.poolIndex(p, 1)] = ratio(tally.waitSum, tally.waitCount)
+      let metrics = layout.pool(p, in: out, offset: offset)
+      metrics[.utilization] = ratio(tally.busyArea, phases.expertDays(pool: p, plan, from: from, days: days))
+      metrics[.waitMean] = ratio(tally.waitSum, tally.waitCount)
     }
   }
 

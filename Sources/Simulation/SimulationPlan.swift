@@ -404,7 +404,7 @@ struct SimulationPlan: Sendable {
   /// or the last account. A draw u falls in bucket `Int(u * m)`; rounding is monotone, so every
   /// account whose share exceeds u has its share times m at or above that bucket, and the first
   /// of them is at or after the entry: a scan from there finds it in one or two steps on average
-  /// (a binary search over all of them took a dozen unpredictable ones), the same account for
+  /// (a binary search over all of them takes a dozen unpredictable ones), the same account for
   /// every u. (Shares that are not numbers, from potentials that are all 0, end every scan at
   /// the last account.)
   private mutating func addGuide(_ potential: Span) {

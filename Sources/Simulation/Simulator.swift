@@ -54,6 +54,7 @@ public struct Simulator: Sendable {
       self.transition = nil
     }
     self.generator = generator
+    assert(MetricLayout.slotMismatches.isEmpty, "the engine's metric names are not the catalogue's: \(MetricLayout.slotMismatches)")
   }
 
   public var layout: MetricLayout { plan.layout }

@@ -412,15 +412,20 @@ struct Workforce: ~Copyable {
     for (p, people) in plan.people.enumerated() {
       let t = tally(p)
       let quota = people.quota > 0 ? people.quota : .nan
-      let values = [
-        t.headcount / days, ratio(t.vacant, t.seatDays), ratio(t.capacity, t.nominal), t.leavers, t.hires, t.handoverLosses,
-        ratio(t.credited, quota * t.headcount / 365), wholeHorizon && people.quota > 0 ? ratio(t.atQuotaDays, t.quotaDays) : .nan,
-      ]
-      for (m, value) in values.enumerated() { out[offset + layout.peopleIndex(p, m)] = value }
-      // Utilization was written against the team's full seats over the period: rescale to its slot-days.
-      let utilization = offset + layout.teamIndex(Int(people.team), MetricLayout.teamMetrics.firstIndex(of: "utilization") ?? 3)
+      let metrics = layout.people(p, in: out, offset: offset)
+      metrics[.headcount] = t.headcount / days
+      metrics[.vacantShare] = ratio(t.vacant, t.seatDays)
+      metrics[.capacityShare] = ratio(t.capacity, t.nominal)
+      metrics[.leavers] = t.leavers
+      metrics[.hires] = t.hires
+      metrics[.handoverLosses] = t.handoverLosses
+      metrics[.quotaAttainment] = ratio(t.credited, quota * t.headcount / 365)
+      metrics[.atQuotaShare] = wholeHorizon && people.quota > 0 ? ratio(t.atQuotaDays, t.quotaDays) : .nan
+      // The metrics writer put utilization on the team's full seats over the period: this puts it on
+      // the slot-days the team had.
+      let team = layout.team(Int(people.team), in: out, offset: offset)
       let full = phases.slotDays(team: Int(people.team), plan, from: from, days: days)
-      out[utilization] = ratio(out[utilization] * full, t.capacity)
+      team[.utilization] = ratio(team[.utilization] * full, t.capacity)
     }
   }
 }

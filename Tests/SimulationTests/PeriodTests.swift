@@ -71,11 +71,15 @@ struct PeriodTests {
     let periods = PeriodCalendar(horizon: 365, startDate: nil)
     for r in 0..<4 {
       func value(_ index: Int) -> Double { results.values[r * layout.count + index] }
-      for metric in [layout.teamIndex(0, 1), layout.teamIndex(0, 2), layout.segmentIndex(0, 0), layout.segmentIndex(0, 4)] {
+      let counts = [
+        layout.teamIndex(0, TeamMetric.wins.rawValue), layout.teamIndex(0, TeamMetric.blocked.rawValue),
+        layout.segmentIndex(0, SegmentMetric.arrivals.rawValue), layout.segmentIndex(0, SegmentMetric.bookings.rawValue),
+      ]
+      for metric in counts {
         let months = (0..<12).reduce(0.0) { $0 + value(layout.index(period: $1, of: .month, metric: metric)) }
         #expect(abs(months - value(metric)) <= 1e-9 * max(1, abs(value(metric))))
       }
-      for metric in [layout.teamIndex(0, 3), layout.poolIndex(0, 0)] {
+      for metric in [layout.teamIndex(0, TeamMetric.utilization.rawValue), layout.poolIndex(0, PoolMetric.utilization.rawValue)] {
         let weighted = (0..<12).reduce(0.0) { $0 + value(layout.index(period: $1, of: .month, metric: metric)) * periods.months[$1].days } / 365
         #expect(abs(weighted - value(metric)) < 1e-9, "utilization: months \(weighted) vs year \(value(metric))")
         let quarter = (0..<3).reduce(0.0) { $0 + value(layout.index(period: $1, of: .month, metric: metric)) * periods.months[$1].days } / periods.quarters[0].days

@@ -47,8 +47,8 @@ struct TheoryV2Tests {
     // Account i of N has potential Q(1 - (i + 0.5)/N): account 0 is the largest.
     let q = (0..<1000).map { potential.quantile(1 - (Double($0) + 0.5) / 1000) }
     let expected = q.prefix(200).reduce(0, +) / q.reduce(0, +)
-    let top = results.column(results.layout.teamIndex(0, 1))
-    let all = zip(top, results.column(results.layout.teamIndex(1, 1))).map { $0 + $1 }
+    let top = results.column(results.layout.teamIndex(0, TeamMetric.wins.rawValue))
+    let all = zip(top, results.column(results.layout.teamIndex(1, TeamMetric.wins.rawValue))).map { $0 + $1 }
     let (mean, se) = columnRatio(top, all)
     checkAgainstTheory("account potential lognormal(1, 1): share of wins on the top 20% of 1,000 accounts", simulated: mean, se: se, expected: expected)
     #expect(expected > 0.5, "the top 20% of lognormal(σ = 1) accounts hold over half the potential")
