@@ -1,3 +1,4 @@
+import CoverageModel
 import Testing
 
 @testable import Simulation
