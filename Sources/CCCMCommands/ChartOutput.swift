@@ -60,136 +60,42 @@ func writeCharts(_ charts: [any Chart], to directory: String?) throws {
   }
 }
 
-/// Writes `--charts` and prints the page for `--format html`; true when the page was printed.
-func emitChartedReport(_ document: ReportDocument, options: SimulationOptions) throws -> Bool {
-  try writeCharts(document.charts, to: options.charts)
-  guard options.format == .html else { return false }
-  printReport(document.render(.html))
-  return true
-}
-
 func printReport(_ text: String) { print(text, terminator: "") }
 
-/// `run --format html` or `--charts`: the report's document with what was run and its charts.
-/// True when the page was printed (nothing else to print).
-func chartedRun(_ results: SimulationResults, scenario: Scenario, file: String, record: ReportRecord, options: SimulationOptions) throws -> Bool {
-  guard options.format == .html || options.charts != nil else { return false }
-  var document = runDocument(results, record: record)
-  document.provenance = provenance(
-    scenarios: [scenarioEntry(scenario, file: file)], seed: results.seed, replications: results.replications, generator: options.generator)
-  return try emitChartedReport(document, options: options)
+/// Whether compare's tables are painted: a table on a terminal, and no NO_COLOR (https://no-color.org).
+func terminalColour(_ format: OutputFormat) -> Bool {
+  format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 }
 
-/// `run`'s page and charts (without what was run).
-func runDocument(_ results: SimulationResults, record: ReportRecord) -> ReportDocument {
-  var document = RunReport.document(RunSummary(results))
-  let kind = record.by.flatMap(PeriodKind.init(rawValue:))
-  if let kind { document.append(PeriodReport.document(results, by: kind, metrics: PeriodReport.defaultMetrics)) }
-  let targets = record.targets.compactMap { try? Target.parse($0).get() }
-  if !targets.isEmpty { document.append(TargetReport.document(targets: targets, baseline: results, variants: [], confidence: 0.95)) }
-  document.title = "cccm run: \(results.scenario)"
-  document.charts = ReportCharts.run(results, by: kind)
-  return document
+/// Prints a command's report, one document in every format: the HTML page with what was run
+/// (`provenance`, worked out for it alone), `--charts DIR` written from the same document.
+func emitReport(_ document: ReportDocument, format: OutputFormat, charts: String?, colour: Bool = false, provenance: () throws -> Provenance) throws {
+  var document = document
+  if format == .html { document.provenance = try provenance() }
+  try writeCharts(document.charts, to: charts)
+  printReport(document.render(format, colour: colour))
 }
 
-/// `compare --format html` or `--charts`. `saved`: the files are results (`--from`), whose
-/// recorded hashes are shown.
-func chartedCompare(_ all: [SimulationResults], files: [String], saved: Bool, record: ReportRecord, options: SimulationOptions, note: String?) throws -> Bool {
-  guard options.format == .html || options.charts != nil else { return false }
-  var document = try compareDocument(all, record: record, note: note)
-  let entries: [(name: String, file: String, hash: String)]
-  if saved {
-    entries = try zip(files, files.map(SavedResults.load)).map { ($1.scenario, $0, $1.scenarioHash) }
-  } else {
-    entries = try files.map { scenarioEntry(try loadScenario($0), file: $0) }
+/// A report that the results cannot give (`--by` of results kept without periods), exit 2.
+func reportDocument(_ build: () throws(ReportError) -> ReportDocument) throws -> ReportDocument {
+  do {
+    return try build()
+  } catch {
+    printError(error.description)
+    throw ExitCode(.fileError)
   }
-  document.provenance = provenance(scenarios: entries, seed: all[0].seed, replications: all[0].replications, generator: options.generator)
-  return try emitChartedReport(document, options: options)
-}
-
-/// `compare`'s page and charts (without what was run).
-func compareDocument(_ all: [SimulationResults], record: ReportRecord, note: String?) throws -> ReportDocument {
-  let chosen = record.metrics.isEmpty ? Comparison.defaultMetrics : record.metrics
-  let comparison = Comparison(baseline: all[0], variants: Array(all.dropFirst()), metrics: chosen, objective: record.parsedObjective, teams: record.teams)
-  var document = ComparisonReport.document(
-    comparison, verbose: record.verbose, note: note, layout: ComparisonLayout(rawValue: record.layout) ?? .automatic)
-  let targets = record.targets.compactMap { try? Target.parse($0).get() }
-  if !targets.isEmpty {
-    document.append(TargetReport.document(targets: targets, baseline: all[0], variants: Array(all.dropFirst()), confidence: comparison.confidence))
-  }
-  var kind = record.by.flatMap(PeriodKind.init(rawValue:))
-  if let by = kind {
-    guard all.allSatisfy({ !$0.layout.months.isEmpty }) else {
-      printError("error: --by needs results kept by period; saved results without periods cannot be shown by \(by.rawValue): run them again with --by")
-      throw ExitCode(.fileError)
-    }
-    document.append(
-      PeriodReport.comparisonDocument(
-        baseline: all[0], variants: Array(all.dropFirst()), by: by, metrics: record.metrics.isEmpty ? PeriodReport.defaultMetrics : chosen,
-        confidence: comparison.confidence, objective: record.objective))
-  } else {
-    kind = nil
-  }
-  document.title = "cccm compare: \(all[0].scenario) against \(all.dropFirst().map(\.scenario).joined(separator: ", "))"
-  document.charts = ReportCharts.compare(comparison, baseline: all[0], variants: Array(all.dropFirst()), by: kind)
-  return document
-}
-
-/// `sweep --format html` or `--charts`: `all` is the base, then every grid point.
-func chartedSweep(_ all: [SimulationResults], base: Scenario, file: String, record: ReportRecord, options: SimulationOptions) throws -> Bool {
-  guard options.format == .html || options.charts != nil else { return false }
-  var document = sweepDocument(all, base: base.name, record: record)
-  document.provenance = provenance(
-    scenarios: [scenarioEntry(base, file: file)], seed: all[0].seed, replications: all[0].replications, generator: options.generator)
-  return try emitChartedReport(document, options: options)
-}
-
-/// `sweep`'s page and charts (without what was run).
-func sweepDocument(_ all: [SimulationResults], base: String, record: ReportRecord) -> ReportDocument {
-  let sweep = Sweep(factors: record.vary.compactMap { try? Sweep.factor($0).get() })
-  let points = zip(sweep.grid, all.dropFirst()).map { SweepReport.Point(label: Sweep.label(sweep.factors, $0), values: $0, results: $1) }
-  var document = SweepReport.document(
-    factors: sweep.factors.map(\.path), base: all[0], points: points, metrics: record.metrics.isEmpty ? ["bookings", "cost"] : record.metrics,
-    objective: record.objective)
-  document.title = "cccm sweep: \(base) over \(sweep.factors.map(\.path).joined(separator: " x "))"
-  document.charts = ReportCharts.sweep(factors: sweep.factors.map(\.path), base: all[0], points: points, objective: record.objective)
-  return document
-}
-
-/// `sensitivity --format html` or `--charts`: `all` is the base, then each factor's low and high.
-func chartedSensitivity(_ all: [SimulationResults], base: Scenario, file: String, record: ReportRecord, options: SimulationOptions) throws -> Bool {
-  guard options.format == .html || options.charts != nil else { return false }
-  var document = sensitivityDocument(all, base: base.name, record: record)
-  document.provenance = provenance(
-    scenarios: [scenarioEntry(base, file: file)], seed: all[0].seed, replications: all[0].replications, generator: options.generator)
-  return try emitChartedReport(document, options: options)
-}
-
-/// `sensitivity`'s (tornado) page and chart (without what was run).
-func sensitivityDocument(_ all: [SimulationResults], base: String, record: ReportRecord) -> ReportDocument {
-  let factors = record.vary.compactMap { try? Sweep.ends($0).get() }
-  let bars = factors.enumerated().map { i, factor in
-    TornadoReport.Bar(factor: factor.path, low: factor.values.first ?? 0, high: factor.values.last ?? 0, lowResults: all[1 + 2 * i], highResults: all[2 + 2 * i])
-  }
-  var document = TornadoReport.document(base: all[0], bars: bars, objective: record.objective)
-  document.title = "cccm sensitivity: \(base), \(record.objective)"
-  document.charts = [ReportCharts.tornado(base: all[0], bars: bars, objective: record.objective)]
-  return document
 }
 
 /// Prints a report of the commands that explore designs (select, Morris, Sobol, uncertainty,
-/// allocate): with `--format html` or `--charts`, first given its title, what was run and its
-/// charts (built only then).
+/// allocate): its charts built only for `--format html` or `--charts`.
 func printExploreReport(
   _ document: ReportDocument, title: String, scenarios: [(name: String, file: String, hash: String)], seed: UInt64, replications: Int, options: SimulationOptions,
   charts: () -> [any Chart]
 ) throws {
   var document = document
-  if options.format == .html || options.charts != nil {
-    document.title = title
-    document.provenance = provenance(scenarios: scenarios, seed: seed, replications: replications, generator: options.generator)
-    document.charts = charts()
-    if try emitChartedReport(document, options: options) { return }
+  document.title = title
+  if options.format == .html || options.charts != nil { document.charts = charts() }
+  try emitReport(document, format: options.format, charts: options.charts) {
+    provenance(scenarios: scenarios, seed: seed, replications: replications, generator: options.generator)
   }
-  printReport(document.render(options.format))
 }

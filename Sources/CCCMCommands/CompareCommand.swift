@@ -106,7 +106,7 @@ struct Compare: ParsableCommand {
       if precision != nil { try checkMaxReplications(maxReplications, starting: batch) }
       if let save {
         let sharded = ShardedRun(
-          command: "compare", files: files, record: record, scenarios: scenarios, seed: seed, options: options, replications: batch,
+          command: .compare, files: files, record: record, scenarios: scenarios, seed: seed, options: options, replications: batch,
           wave: precision == nil ? nil : (wave ?? 1))
         guard !sharded.span.isEmpty else {
           throw ValidationError("--wave \(wave ?? 1) starts at replication \(sharded.span.lowerBound), beyond --max-replications \(maxReplications)")
@@ -121,15 +121,21 @@ struct Compare: ParsableCommand {
         let outcome = experiment.runToPrecision(objective: try parseObjective(objective), share: target, batch: batch, maximum: maxReplications, progress: { _, _ in bar.tick() })
         bar.finish()
         all = outcome.results
-        note = Reporting.precisionNote(outcome, objective: objective, precision: precision)
+        note = ComparisonReport.precisionNote(outcome, objective: objective, precision: precision)
       } else {
         let bar = ProgressBar(total: scenarios.count * batch, label: "compare", quiet: options.quiet)
         all = experiment.run(replications: batch, progress: { _, _ in bar.tick() })
         bar.finish()
       }
     }
-    if try chartedCompare(all, files: files, saved: from, record: record, options: options, note: note) { return }
-    print(try Reporting.compare(all, record, format: options.format, note: note), terminator: "")
+    let document = try reportDocument { () throws(ReportError) in try ComparisonReport.document(for: all, record: record, note: note) }
+    try emitReport(document, format: options.format, charts: options.charts, colour: terminalColour(options.format)) {
+      // What was run: the saved files' recorded hashes (--from), else the scenarios'.
+      let entries = from
+        ? try zip(files, files.map(SavedResults.load)).map { ($1.scenario, $0, $1.scenarioHash) }
+        : try files.map { scenarioEntry(try loadScenario($0), file: $0) }
+      return provenance(scenarios: entries, seed: all[0].seed, replications: all[0].replications, generator: options.generator)
+    }
   }
 
   /// The saved results of `--from`, checked to pair (same seed, generator and replications).

@@ -69,11 +69,15 @@ struct Merge: ParsableCommand {
   /// Prints what the sharded command would have printed, after writing `-o` if asked.
   func report(_ merged: MergedShards, shards: [(name: String, file: ShardFile)]) throws {
     let header = merged.header
-    let record = try checked(header)
+    if let (field, problem) = header.reportProblem {
+      printError("\(name(0)): error: the shard file is damaged or was edited: report.\(field): \(problem); simulate the shard again")
+      throw ExitCode(.fileError)
+    }
+    let record = header.report
     let format = self.format ?? OutputFormat(rawValue: record.format) ?? .table
     var results = merged.results
     var note: String?
-    if header.wave != nil, let precision = record.precision, let share = try? checkPrecision(precision), let maximum = record.maxReplications {
+    if header.wave != nil, let precision = record.precision, let share = Experiment.precisionShare(precision), let maximum = record.maxReplications {
       let evaluation = Experiment.precisionOutcome(results, waveEnds: merged.waveEnds, objective: record.parsedObjective, share: share, maximum: maximum)
       guard let outcome = evaluation.outcome else {
         let next = Experiment.wave(evaluation.nextWave, batch: header.replications, maximum: maximum)
@@ -88,7 +92,7 @@ struct Merge: ParsableCommand {
         printError("note: precision stopped after wave \(evaluation.nextWave - 1); waves from \(evaluation.nextWave) on were not needed and are left out")
       }
       results = outcome.results
-      note = Reporting.precisionNote(outcome, objective: record.objective, precision: precision)
+      note = ComparisonReport.precisionNote(outcome, objective: record.objective, precision: precision)
     }
     if let output {
       if header.wave != nil {
@@ -96,107 +100,23 @@ struct Merge: ParsableCommand {
         throw ExitCode(.badUsage)
       }
       try checkWritable(output, inputs: files)
-      try writeAtomically(try mergedText(header, results), to: output, inputs: files)
-    }
-    if format == .html || charts != nil {
-      var document: ReportDocument
-      switch header.command {
-      case "run": document = runDocument(results[0], record: record)
-      case "compare": document = try compareDocument(results, record: record, note: note)
-      case "sweep": document = sweepDocument(results, base: header.scenarios.first?.name ?? "", record: record)
-      default: document = sensitivityDocument(results, base: header.scenarios.first?.name ?? "", record: record)
+      let text: String
+      do {
+        text = try header.mergedJSON(results)
+      } catch {
+        printError("\(Excerpt.sanitized(output, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
+        throw ExitCode(.fileError)
       }
-      document.title = "cccm merge: " + (document.title ?? header.command).replacingOccurrences(of: "cccm ", with: "")
-      document.provenance = provenance(header, results: results, shards: shards)
-      try writeCharts(document.charts, to: charts)
-      if format == .html { return printReport(document.render(.html)) }
+      try writeAtomically(text, to: output, inputs: files)
     }
-    let text: String
-    switch header.command {
-    case "run": text = Reporting.run(results[0], record, format: format)
-    case "compare": text = try Reporting.compare(results, record, format: format, note: note)
-    case "sweep": text = Reporting.sweep(results, record, format: format)
-    default: text = Reporting.sensitivity(results, record, format: format)
+    var document = try reportDocument { () throws(ReportError) in
+      try header.command.document(for: results, base: header.scenarios.first?.name ?? "", record: record, note: note)
     }
-    print(text, terminator: "")
-  }
-
-  /// What was merged: this command line, the command the shards are of, each scenario with its
-  /// hash, and every shard file with its seed, generator, version and the replications it held.
-  func provenance(_ header: ShardFile, results: [SimulationResults], shards: [(name: String, file: ShardFile)]) -> Provenance {
-    let entries = header.scenarios.enumerated().map { i, s in
-      Provenance.ScenarioEntry(
-        name: s.name, file: header.command == "compare" && i < header.files.count ? header.files[i] : i == 0 ? (header.files.first ?? "") : "\(header.files.first ?? "") with --vary",
-        hash: s.hash)
+    document.title = "cccm merge: " + (document.title ?? header.command.rawValue).replacingOccurrences(of: "cccm ", with: "")
+    try emitReport(document, format: format, charts: charts, colour: header.command == .compare && terminalColour(format)) {
+      Provenance.merge(
+        of: header, results: results, shards: shards, commandLine: Provenance.commandLine(["cccm"] + CommandLine.arguments.dropFirst()), version: CCCM.version)
     }
-    var p = Provenance(
-      command: Provenance.commandLine(["cccm"] + CommandLine.arguments.dropFirst()), version: CCCM.version, seed: header.seed,
-      replications: results.first?.replications ?? header.replications, generator: header.generator, scenarios: entries)
-    let shardsOf = Provenance.commandLine(["cccm", header.command] + header.files)
-    p.blocks.append(.title("Shards merged"))
-    p.blocks.append(.text("\(shards.count) shard file\(shards.count == 1 ? "" : "s") of \(shardsOf) (report options as recorded in the shards).\n"))
-    var table = TextTable(header: ["shard file", "shard", "wave", "seed", "generator", "cccm version", "replications held"], textColumns: 7)
-    for (name, file) in shards.sorted(by: { ($0.file.wave ?? 1, $0.file.shard.index) < ($1.file.wave ?? 1, $1.file.shard.index) }) {
-      let held = file.parts.map { part in
-        let scenario = part.scenario < header.scenarios.count ? header.scenarios[part.scenario].name : "scenario \(part.scenario + 1)"
-        return "\(scenario) \(part.results.firstReplication)..<\(part.results.firstReplication + part.results.replications)"
-      }
-      table.add([name, file.shard.description, file.wave.map(String.init) ?? "-", "\(file.seed)", file.generator, file.version, held.isEmpty ? "none" : held.joined(separator: "; ")])
-    }
-    p.blocks.append(.table(table, coloured: false))
-    return p
-  }
-
-  /// The merged results as a file: a results file (`run --save`) for shards of run, one shard file
-  /// 1/1 for the others.
-  func mergedText(_ header: ShardFile, _ results: [SimulationResults]) throws -> String {
-    do {
-      let saved = results.enumerated().map { index, run in
-        SavedResults(results: run, scenarioHash: header.scenarios[index].hash, generator: header.generator, version: header.version)
-      }
-      if header.command == "run" { return try saved[0].json() }
-      var whole = header
-      whole.shard = Shard(index: 1, count: 1)
-      whole.parts = saved.enumerated().map { ShardFile.Part(scenario: $0, results: $1) }
-      return try whole.json()
-    } catch {
-      printError("\(Excerpt.sanitized(output ?? "", limit: Excerpt.pathLimit)): error: \(error); nothing was written")
-      throw ExitCode(.fileError)
-    }
-  }
-
-  /// The shards' report options, each as the command would have accepted it (exit 2 otherwise).
-  func checked(_ header: ShardFile) throws -> ReportRecord {
-    let record = header.report
-    func damaged(_ field: String, _ problem: String) throws -> Never {
-      printError("\(name(0)): error: the shard file is damaged or was edited: report.\(field): \(problem); simulate the shard again")
-      throw ExitCode(.fileError)
-    }
-    let known = MetricLayout.scenarioMetrics
-    if OutputFormat(rawValue: record.format) == nil { try damaged("format", "expected table, markdown, csv or json, got \(Excerpt.quoted(record.format))") }
-    if let by = record.by, PeriodKind(rawValue: by) == nil { try damaged("by", "expected month or quarter, got \(Excerpt.quoted(by))") }
-    for target in record.targets {
-      if case .failure(let problem) = Target.parse(target) { try damaged("targets", problem.description) }
-    }
-    for metric in record.metrics + [record.objective] where !known.contains(metric) { try damaged("metrics", "unknown metric \(Excerpt.quoted(metric))") }
-    if ComparisonLayout(rawValue: record.layout) == nil { try damaged("layout", "expected auto, columns or rows, got \(Excerpt.quoted(record.layout))") }
-    if let precision = record.precision, (try? checkPrecision(precision)) == nil { try damaged("precision", "expected a share such as 1%, got \(Excerpt.quoted(precision))") }
-    if header.wave != nil, record.precision == nil { try damaged("precision", "a wave without --precision") }
-    let expected: Int
-    switch header.command {
-    case "run": expected = 1
-    case "compare": expected = max(2, header.scenarios.count)
-    case "sweep":
-      let factors = record.vary.compactMap { try? Sweep.factor($0).get() }
-      if factors.count != record.vary.count { try damaged("vary", "a factor that --vary refuses") }
-      expected = 1 + Sweep(factors: factors).grid.count
-    default:
-      let factors = record.vary.compactMap { try? Sweep.ends($0).get() }
-      if factors.count != record.vary.count { try damaged("vary", "a factor that --vary refuses") }
-      expected = 1 + 2 * factors.count
-    }
-    if header.scenarios.count != expected { try damaged("vary", "\(header.command) of these options runs \(expected) scenarios, the file lists \(header.scenarios.count)") }
-    return record
   }
 
   /// Results files of one run (`run --first F -r N --save`) as one results file.

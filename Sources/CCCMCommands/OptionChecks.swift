@@ -24,8 +24,7 @@ func wholeNumber(_ text: String, option: String, range: String) throws -> Int {
 
 /// `--precision`: a share strictly between 0% and 100%, as `1%` or `0.01`.
 func checkPrecision(_ text: String) throws -> Double {
-  let share: Double? = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
-  guard let share, share.isFinite, share > 0, share < 1 else {
+  guard let share = Experiment.precisionShare(text) else {
     throw ValidationError("--precision must be a share in (0%, 100%) such as 1% or 0.01, got \(Excerpt.quoted(text))")
   }
   return share

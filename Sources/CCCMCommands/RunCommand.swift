@@ -41,7 +41,7 @@ struct Run: ParsableCommand {
     let (scenario, inputs) = try loadScenarioRecordingFiles(file)
     if let shard, let save {
       let sharded = ShardedRun(
-        command: "run", files: [file], record: record, scenarios: [scenario], seed: options.seed ?? scenario.seed, options: options,
+        command: .run, files: [file], record: record, scenarios: [scenario], seed: options.seed ?? scenario.seed, options: options,
         replications: options.replications ?? scenario.replications)
       return try sharded.save(shard, to: save, inputs: inputs)
     }
@@ -59,7 +59,8 @@ struct Run: ParsableCommand {
       }
       try writeAtomically(text, to: save, inputs: inputs)
     }
-    if try chartedRun(results, scenario: scenario, file: file, record: record, options: options) { return }
-    print(Reporting.run(results, record, format: options.format), terminator: "")
+    try emitReport(RunReport.document(for: results, record: record), format: options.format, charts: options.charts) {
+      provenance(scenarios: [scenarioEntry(scenario, file: file)], seed: results.seed, replications: results.replications, generator: options.generator)
+    }
   }
 }

@@ -54,7 +54,7 @@ struct Sensitivity: ParsableCommand {
     let seed = options.seed ?? base.seed
     if let shard, let save {
       let sharded = ShardedRun(
-        command: "sensitivity", files: [file], record: record, scenarios: scenarios, seed: seed, options: options, replications: replications)
+        command: .sensitivity, files: [file], record: record, scenarios: scenarios, seed: seed, options: options, replications: replications)
       return try sharded.save(shard, to: save, inputs: inputs)
     }
     try checkResultsFit(scenarios, replications: replications, byPeriod: false)
@@ -62,7 +62,8 @@ struct Sensitivity: ParsableCommand {
     let results = Experiment(scenarios: scenarios, seed: seed, generator: options.generatorKind, threads: options.threads)
       .run(replications: replications, progress: { _, _ in bar.tick() })
     bar.finish()
-    if try chartedSensitivity(results, base: base, file: file, record: record, options: options) { return }
-    print(Reporting.sensitivity(results, record, format: options.format), terminator: "")
+    try emitReport(TornadoReport.document(for: results, base: base.name, record: record), format: options.format, charts: options.charts) {
+      provenance(scenarios: [scenarioEntry(base, file: file)], seed: seed, replications: replications, generator: options.generator)
+    }
   }
 }

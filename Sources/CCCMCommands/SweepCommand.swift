@@ -67,7 +67,7 @@ struct SweepCommand: ParsableCommand {
     let seed = options.seed ?? base.seed
     if let shard, let save {
       let sharded = ShardedRun(
-        command: "sweep", files: [file], record: record, scenarios: scenarios, seed: seed, options: options, replications: replications)
+        command: .sweep, files: [file], record: record, scenarios: scenarios, seed: seed, options: options, replications: replications)
       return try sharded.save(shard, to: save, inputs: inputs)
     }
     try checkResultsFit(scenarios, replications: replications, byPeriod: false)
@@ -75,8 +75,9 @@ struct SweepCommand: ParsableCommand {
     let bar = ProgressBar(total: scenarios.count * replications, label: "sweep", quiet: options.quiet)
     let results = experiment.run(replications: replications, progress: { _, _ in bar.tick() })
     bar.finish()
-    if try chartedSweep(results, base: base, file: file, record: record, options: options) { return }
-    print(Reporting.sweep(results, record, format: options.format), terminator: "")
+    try emitReport(SweepReport.document(for: results, base: base.name, record: record), format: options.format, charts: options.charts) {
+      provenance(scenarios: [scenarioEntry(base, file: file)], seed: seed, replications: replications, generator: options.generator)
+    }
   }
 }
 

@@ -64,6 +64,13 @@ public struct Experiment: Sendable {
     return scale > 0 ? half / scale : (half == 0 ? 0 : .infinity)
   }
 
+  /// `--precision`: a share strictly between 0% and 100%, written `1%` or `0.01`; nil otherwise.
+  public static func precisionShare(_ text: String) -> Double? {
+    let share: Double? = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+    guard let share, share.isFinite, share > 0, share < 1 else { return nil }
+    return share
+  }
+
   /// Whether sequential precision stops after `done` replications: the target is reached or the maximum is.
   public static func precisionStops(widestShare: Double, share: Double, done: Int, maximum: Int) -> Bool {
     widestShare <= share || done >= maximum

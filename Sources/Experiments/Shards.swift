@@ -46,6 +46,30 @@ public struct Shard: Codable, Sendable, Hashable, CustomStringConvertible {
   }
 }
 
+/// A command that can be split into shards (`--shard I/N`) and merged (`cccm merge`).
+public enum ShardedCommand: String, Sendable, CaseIterable {
+  case run, compare, sweep, sensitivity
+
+  /// Whether the command keeps results by period when asked (`--by`): run and compare.
+  public var keepsPeriods: Bool { self == .run || self == .compare }
+
+  /// The scenarios a command of these report options runs: run one, compare two or more (the
+  /// files given), sweep the base and every point of the grid, sensitivity the base and each
+  /// factor's two ends; nil when a `--vary` does not read.
+  public func scenarioCount(_ record: ReportRecord, given: Int) -> Int? {
+    switch self {
+    case .run: return 1
+    case .compare: return max(2, given)
+    case .sweep:
+      let factors = record.vary.compactMap { try? Sweep.factor($0).get() }
+      return factors.count == record.vary.count ? 1 + Sweep(factors: factors).grid.count : nil
+    case .sensitivity:
+      let factors = record.vary.compactMap { try? Sweep.ends($0).get() }
+      return factors.count == record.vary.count ? 1 + 2 * factors.count : nil
+    }
+  }
+}
+
 /// What a command's report needs beyond the results: its report options as given. Merging
 /// shards prints the report these describe, so `merge` prints what the unsharded command prints.
 public struct ReportRecord: Codable, Sendable, Equatable {
@@ -84,8 +108,12 @@ public struct ShardFile: Codable, Sendable {
   public var format = ShardFile.currentFormat
   /// The cccm version that wrote the file.
   public var version: String
-  /// The command: run, compare, sweep or sensitivity.
-  public var command: String
+  /// The command (`command` in the file; a name `check` refuses reads as run).
+  public var command: ShardedCommand {
+    get { ShardedCommand(rawValue: commandName) ?? .run }
+    set { commandName = newValue.rawValue }
+  }
+  var commandName: String
   /// The scenario files as given on the command line (for the reader; the hashes identify them).
   public var files: [String]
   public var report: ReportRecord
@@ -103,6 +131,10 @@ public struct ShardFile: Codable, Sendable {
   /// This shard's results: a scenario's index and its replications (scenarios this shard has no
   /// replications of are left out).
   public var parts: [Part]
+
+  enum CodingKeys: String, CodingKey {
+    case format, version, commandName = "command", files, report, scenarios, seed, generator, byPeriod, replications, wave, shard, parts
+  }
 
   public struct ScenarioRecord: Codable, Sendable, Equatable {
     public var name: String
@@ -123,11 +155,11 @@ public struct ShardFile: Codable, Sendable {
   }
 
   public init(
-    version: String, command: String, files: [String], report: ReportRecord, scenarios: [Scenario], seed: UInt64, generator: String,
+    version: String, command: ShardedCommand, files: [String], report: ReportRecord, scenarios: [Scenario], seed: UInt64, generator: String,
     byPeriod: Bool, replications: Int, wave: Int?, shard: Shard, results: [SimulationResults?], ranges: [Range<Int>]
   ) {
     self.version = version
-    self.command = command
+    commandName = command.rawValue
     self.files = files
     self.report = report
     self.scenarios = scenarios.map { ScenarioRecord(name: $0.name, hash: SavedResults.hash(of: $0)) }
@@ -191,8 +223,8 @@ public struct ShardFile: Codable, Sendable {
     func damaged(_ field: String, _ problem: String) -> SavedResultsError { .damaged("\(field): \(problem)") }
     guard format == Self.currentFormat else { throw .notResults("format is \(Excerpt.quoted(format)), not \"\(Self.currentFormat)\"") }
     guard !version.isEmpty, version.count <= 40 else { throw damaged("version", "expected a version such as \"0.2.0\", got \(Excerpt.quoted(version))") }
-    guard ["run", "compare", "sweep", "sensitivity"].contains(command) else {
-      throw damaged("command", "expected run, compare, sweep or sensitivity, got \(Excerpt.quoted(command))")
+    guard ShardedCommand(rawValue: commandName) != nil else {
+      throw damaged("command", "expected run, compare, sweep or sensitivity, got \(Excerpt.quoted(commandName))")
     }
     guard (1...Self.maximumScenarios).contains(scenarios.count) else {
       throw damaged("scenarios", "expected 1 to \(Self.maximumScenarios) scenarios, got \(scenarios.count)")
@@ -231,7 +263,7 @@ public struct ShardFile: Codable, Sendable {
   var identity: [(String, String)] {
     func list(_ items: [String]) -> String { items.joined(separator: " ") }
     return [
-      ("command", command), ("cccm version", version),
+      ("command", commandName), ("cccm version", version),
       ("scenarios", scenarios.map { "\($0.name) (\($0.hash))" }.joined(separator: ", ")), ("seed", String(seed)),
       ("generator", generator), ("replications", String(replications)), ("periods", byPeriod ? "kept" : "not kept"),
       ("--format", report.format), ("--by", report.by ?? "none"), ("--target", list(report.targets)), ("--metrics", list(report.metrics)),
@@ -294,6 +326,21 @@ public struct ShardFile: Codable, Sendable {
       }
     }
     return MergedShards(header: first, results: results, waveEnds: waveEnds)
+  }
+}
+
+extension ShardFile {
+  /// Merged results as one file: a results file (`run --save`) for shards of run, a shard file
+  /// 1/1 for the other commands.
+  public func mergedJSON(_ results: [SimulationResults]) throws -> String {
+    let saved = results.enumerated().map { index, run in
+      SavedResults(results: run, scenarioHash: scenarios[index].hash, generator: generator, version: version)
+    }
+    if command == .run { return try saved[0].json() }
+    var whole = self
+    whole.shard = Shard(index: 1, count: 1)
+    whole.parts = saved.enumerated().map { Part(scenario: $0, results: $1) }
+    return try whole.json()
   }
 }
 

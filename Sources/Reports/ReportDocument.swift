@@ -50,6 +50,18 @@ public struct ReportDocument {
     charts += other.charts
   }
 
+  /// Another report as a section after this one: a blank line before its blocks in the text
+  /// formats (none in HTML), its charts after these, and its CSV rows instead of these when it
+  /// has any (CSV holds one table: the last section's). The JSON stays this one's.
+  public mutating func appendSection(_ other: ReportDocument) {
+    blocks.append(.text("\n"))
+    append(other)
+    if !other.csvHeader.isEmpty {
+      csvHeader = other.csvHeader
+      csvRows = other.csvRows
+    }
+  }
+
   /// The report in `format`; `colour` paints coloured tables on a terminal.
   public func render(_ format: OutputFormat, colour: Bool = false) -> String {
     switch format {

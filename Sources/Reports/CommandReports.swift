@@ -1,0 +1,116 @@
+import Experiments
+import Foundation
+import Simulation
+
+// The reports of the simulating commands (run, compare, sweep, sensitivity), each one document
+// built from the command's results and report options only: every format, `--charts` and
+// `cccm merge` of the command's shards render that same document.
+
+extension ReportRecord {
+  /// `--by`, read.
+  var periodKind: PeriodKind? { by.flatMap(PeriodKind.init(rawValue:)) }
+  /// `--target`, read (`merge` refuses a record whose targets do not parse).
+  var parsedTargets: [Target] { targets.compactMap { try? Target.parse($0).get() } }
+}
+
+/// A report the results cannot give: `--by` of results kept without periods.
+public struct ReportError: Error, Sendable, CustomStringConvertible {
+  public let description: String
+}
+
+extension RunReport {
+  /// `cccm run`'s report: every metric, then by period (`--by`) and the targets (`--target`).
+  public static func document(for results: SimulationResults, record: ReportRecord) -> ReportDocument {
+    var document = document(RunSummary(results))
+    let kind = record.periodKind
+    if let kind { document.appendSection(PeriodReport.document(results, by: kind, metrics: PeriodReport.defaultMetrics)) }
+    let targets = record.parsedTargets
+    if !targets.isEmpty { document.appendSection(TargetReport.document(targets: targets, baseline: results, variants: [], confidence: 0.95)) }
+    document.title = "cccm run: \(results.scenario)"
+    document.charts = ReportCharts.run(results, by: kind)
+    return document
+  }
+}
+
+extension ComparisonReport {
+  /// `cccm compare`'s report: the paired comparison, then the targets (`--target`) and the
+  /// comparison by period (`--by`); `note` under the comparison (`--precision`). Refused when
+  /// `--by` meets results kept without periods.
+  public static func document(for all: [SimulationResults], record: ReportRecord, note: String?) throws(ReportError) -> ReportDocument {
+    let chosen = record.metrics.isEmpty ? Comparison.defaultMetrics : record.metrics
+    let baseline = all[0]
+    let variants = Array(all.dropFirst())
+    let comparison = Comparison(baseline: baseline, variants: variants, metrics: chosen, objective: record.parsedObjective, teams: record.teams)
+    var document = document(comparison, verbose: record.verbose, note: note, layout: ComparisonLayout(rawValue: record.layout) ?? .automatic)
+    let targets = record.parsedTargets
+    if !targets.isEmpty {
+      document.appendSection(TargetReport.document(targets: targets, baseline: baseline, variants: variants, confidence: comparison.confidence))
+    }
+    let kind = record.periodKind
+    if let kind {
+      guard all.allSatisfy({ !$0.layout.months.isEmpty }) else {
+        throw ReportError(
+          description: "error: --by needs results kept by period; saved results without periods cannot be shown by \(kind.rawValue): run them again with --by")
+      }
+      document.appendSection(
+        PeriodReport.comparisonDocument(
+          baseline: baseline, variants: variants, by: kind, metrics: record.metrics.isEmpty ? PeriodReport.defaultMetrics : chosen,
+          confidence: comparison.confidence, objective: record.objective))
+    }
+    document.title = "cccm compare: \(baseline.scenario) against \(variants.map(\.scenario).joined(separator: ", "))"
+    document.charts = ReportCharts.compare(comparison, baseline: baseline, variants: variants, by: kind)
+    return document
+  }
+
+  /// The line `compare --precision` adds under its report.
+  public static func precisionNote(_ outcome: Experiment.PrecisionOutcome, objective: String, precision: String) -> String {
+    outcome.reached
+      ? String(
+        format: "Precision reached: the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@) after %d replications.", objective,
+        outcome.widestShare * 100, precision, outcome.results[0].replications)
+      : String(
+        format: "Precision NOT reached: stopped at --max-replications %d with a widest 95%% half-width on %@ of %.2f%% of the baseline mean (target %@).",
+        outcome.results[0].replications, objective, outcome.widestShare * 100, precision)
+  }
+}
+
+extension SweepReport {
+  /// `cccm sweep`'s report: `all` is the base, then every point of the grid in order.
+  public static func document(for all: [SimulationResults], base: String, record: ReportRecord) -> ReportDocument {
+    let sweep = Sweep(factors: record.vary.compactMap { try? Sweep.factor($0).get() })
+    let points = zip(sweep.grid, all.dropFirst()).map { Point(label: Sweep.label(sweep.factors, $0), values: $0, results: $1) }
+    let factors = sweep.factors.map(\.path)
+    var document = document(
+      factors: factors, base: all[0], points: points, metrics: record.metrics.isEmpty ? ["bookings", "cost"] : record.metrics, objective: record.objective)
+    document.title = "cccm sweep: \(base) over \(factors.joined(separator: " x "))"
+    document.charts = ReportCharts.sweep(factors: factors, base: all[0], points: points, objective: record.objective)
+    return document
+  }
+}
+
+extension TornadoReport {
+  /// `cccm sensitivity`'s (tornado) report: `all` is the base, then each factor's low and high ends.
+  public static func document(for all: [SimulationResults], base: String, record: ReportRecord) -> ReportDocument {
+    let factors = record.vary.compactMap { try? Sweep.ends($0).get() }
+    let bars = factors.enumerated().map { i, factor in
+      Bar(factor: factor.path, low: factor.values.first ?? 0, high: factor.values.last ?? 0, lowResults: all[1 + 2 * i], highResults: all[2 + 2 * i])
+    }
+    var document = document(base: all[0], bars: bars, objective: record.objective)
+    document.title = "cccm sensitivity: \(base), \(record.objective)"
+    document.charts = [ReportCharts.tornado(base: all[0], bars: bars, objective: record.objective)]
+    return document
+  }
+}
+
+extension ShardedCommand {
+  /// The report of this command from its results (`all`: its scenarios' in order; `base`: the
+  /// first scenario's name) and report options, as the command itself renders it.
+  public func document(for all: [SimulationResults], base: String, record: ReportRecord, note: String?) throws(ReportError) -> ReportDocument {
+    switch self {
+    case .run: RunReport.document(for: all[0], record: record)
+    case .compare: try ComparisonReport.document(for: all, record: record, note: note)
+    case .sweep: SweepReport.document(for: all, base: base, record: record)
+    case .sensitivity: TornadoReport.document(for: all, base: base, record: record)
+    }
+  }
+}
