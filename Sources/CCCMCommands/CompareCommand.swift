@@ -51,17 +51,9 @@ struct Compare: ParsableCommand {
   var save: String?
 
   var record: ReportRecord {
-    var record = ReportRecord()
-    record.format = options.format.rawValue
-    record.by = options.by?.rawValue
-    record.targets = options.target
-    record.metrics = metrics
-    record.objective = objective
-    record.teams = teams
-    record.verbose = verbose
-    record.layout = layout.rawValue
-    record.precision = precision
-    record.maxReplications = precision == nil ? nil : maxReplications
+    var record = options.record
+    (record.metrics, record.objective, record.teams, record.verbose, record.layout) = (metrics, objective, teams, verbose, layout.rawValue)
+    (record.precision, record.maxReplications) = (precision, precision == nil ? nil : maxReplications)
     return record
   }
 
@@ -85,7 +77,7 @@ struct Compare: ParsableCommand {
     let all: [SimulationResults]
     var note: String?
     if from {
-      all = try savedResults()
+      all = try SavedResults.loadPaired(files)
     } else {
       var inputs: [String] = []
       var scenarios: [Scenario] = []
@@ -136,17 +128,6 @@ struct Compare: ParsableCommand {
         : try files.map { scenarioEntry(try loadScenario($0), file: $0) }
       return provenance(scenarios: entries, seed: all[0].seed, replications: all[0].replications, generator: options.generator)
     }
-  }
-
-  /// The saved results of `--from`, checked to pair (same seed, generator and replications).
-  func savedResults() throws -> [SimulationResults] {
-    let saved = try files.map(SavedResults.load)
-    if let problem = SavedResults.pairingProblem(saved) {
-      let name = { Excerpt.sanitized(files[$0], limit: Excerpt.pathLimit) }
-      printError(problem.message(variantFile: name(problem.variant), baselineFile: name(0)))
-      throw ExitCode(.fileError)
-    }
-    return saved.map(\.results)
   }
 }
 

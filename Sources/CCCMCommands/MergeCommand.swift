@@ -38,7 +38,7 @@ struct Merge: ParsableCommand {
       }
     }
     let formats = data.map(ShardFile.formatField)
-    guard formats.contains(ShardFile.currentFormat) else { return try mergeResultsFiles(data) }
+    guard formats.contains(ShardFile.currentFormat) else { return try SavedResults.mergeFiles(data, names: files, output: output, format: format) }
     if let index = formats.firstIndex(where: { $0 != ShardFile.currentFormat }), formats[index] == SavedResults.currentFormat {
       let shard = formats.firstIndex(of: ShardFile.currentFormat) ?? 0
       printError(
@@ -117,37 +117,5 @@ struct Merge: ParsableCommand {
       Provenance.merge(
         of: header, results: results, shards: shards, commandLine: Provenance.commandLine(["cccm"] + CommandLine.arguments.dropFirst()), version: CCCM.version)
     }
-  }
-
-  /// Results files of one run (`run --first F -r N --save`) as one results file.
-  func mergeResultsFiles(_ data: [Data]) throws {
-    guard let output else { throw ValidationError("results files of `run --save` merge into one: give -o OUT") }
-    var shards: [SavedResults] = []
-    for (index, bytes) in data.enumerated() {
-      do {
-        shards.append(try SavedResults.decode(bytes))
-      } catch {
-        printError("\(name(index)): error: \(error.description)")
-        throw ExitCode(.fileError)
-      }
-    }
-    try checkWritable(output, inputs: files)
-    let merged: SavedResults
-    do {
-      merged = try SavedResults.merged(shards)
-    } catch {
-      printError("error: \(error.description)")
-      throw ExitCode(.shardsDoNotMerge)
-    }
-    let text: String
-    do {
-      text = try merged.json()
-    } catch {
-      printError("\(Excerpt.sanitized(output, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
-      throw ExitCode(.fileError)
-    }
-    try writeAtomically(text, to: output, inputs: files)
-    printError("merged \(shards.count) files: replications \(merged.firstReplication)..<\(merged.firstReplication + merged.replications) of \(Excerpt.sanitized(merged.scenario, limit: 80))")
-    if let format { print(RunReport.render(RunSummary(merged.results), format: format), terminator: "") }
   }
 }

@@ -30,11 +30,7 @@ struct Run: ParsableCommand {
   }
 
   var record: ReportRecord {
-    var record = ReportRecord()
-    record.format = options.format.rawValue
-    record.by = options.by?.rawValue
-    record.targets = options.target
-    return record
+    options.record
   }
 
   func run() throws {

@@ -103,6 +103,13 @@ struct SimulationOptions: ParsableArguments {
   }
 
   var generatorKind: GeneratorKind { GeneratorKind(name: generator) ?? .philox }
+
+  /// The report options these give (`--format`, `--by`, `--target`); a command adds its own.
+  var record: ReportRecord {
+    var record = ReportRecord()
+    (record.format, record.by, record.targets) = (format.rawValue, by?.rawValue, target)
+    return record
+  }
 }
 
 /// Refuses an unknown or unsafe `--generator` (exit 64) with a did-you-mean and the accepted names.
