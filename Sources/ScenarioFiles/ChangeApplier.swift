@@ -15,12 +15,12 @@ final class ChangeApplier {
       "teams", "name", "engage_probability", "win_uplift", "deal_uplift", "overhead_cost_year", "commission_rate",
     ],
     "embed_solution_team": ["team", "into", "keep_uplift", "overhead_cost_year"],
-    "split_team": ["team", "into", "slots_per_rep", "overhead_cost_year", "hire", "release", "overflow_to"],
+    "split_team": ["team", "into", "slots_per_rep", "overhead_cost_year", "hire", "release", "overflow_to", "by"],
     "merge_teams": [
       "teams", "name", "kind", "motion", "overhead_cost_year", "margin", "esp_floor", "new_hire_win_factor",
       "commission_rate", "industry_breadth_factor", "relationship_coverage", "presales", "overflow",
     ],
-    "move_accounts": ["from", "to", "segments", "region", "industry", "tier", "share", "with_reps"],
+    "move_accounts": ["from", "to", "segments", "region", "industry", "tier", "share", "with_reps", "accounts"],
     "resize": ["team", "pool", "reps", "experts", "by", "group"],
     "set_policy": ["pool", "policy"],
     "set_fit": ["team_kind", "tier", "win_factor", "days_factor"],
@@ -63,7 +63,9 @@ final class ChangeApplier {
         commit(edited, touched, parameters, before, &scenario, &locations)
         continue
       }
-      guard let pairs = reader.mapping(parameters, at, allowed: allowed) else { continue }
+      // move_accounts may select named accounts by any attribute (`country: [AT]`).
+      let attributes = op == "move_accounts" ? AccountsFile.attributeKeys(parameters, known: allowed) : []
+      guard let pairs = reader.mapping(parameters, at, allowed: allowed + attributes) else { continue }
       let values = Dictionary(pairs.map { ($0.key, $0.node) }, uniquingKeysWith: { first, _ in first })
       let context = ChangeContext(reader: reader, path: at, node: parameters, values: values)
       switch op {

@@ -206,13 +206,19 @@ extension ChangeApplier {
     guard let items = c.reader.sequence(intoNode, join(c.path, "into")), items.count >= 2 else {
       return c.error("into", "give at least two parts, e.g. [{name: North-East, share: 0.5}, {name: North-West, share: 0.5}]")
     }
+    // Split by named accounts: each part's coverage, and by default its share of the work.
+    var byAccounts: (covers: [[Coverage]], shares: [Double])?
+    if c.has("by") {
+      guard let split = accountSplit(c, team: index, parts: items.count, in: scenario) else { return }
+      byAccounts = split
+    }
     var parts: [(name: String, share: Double, reps: Int?, overhead: Double?)] = []
     for (i, item) in items.enumerated() {
       let at = "\(c.path).into[\(i)]"
-      guard let pairs = c.reader.mapping(item, at, allowed: ["name", "share", "reps", "overhead_cost_year"], required: ["name", "share"]) else { return }
+      guard let pairs = c.reader.mapping(item, at, allowed: ["name", "share", "reps", "overhead_cost_year"], required: byAccounts == nil ? ["name", "share"] : ["name"]) else { return }
       let values = Dictionary(pairs.map { ($0.key, $0.node) }, uniquingKeysWith: { a, _ in a })
       guard let name = values["name"].flatMap({ c.reader.string($0, join(at, "name")) }),
-        let share = values["share"].flatMap({ c.reader.number($0, join(at, "share"), .share) })
+        let share = values["share"].map({ c.reader.number($0, join(at, "share"), .share) }) ?? byAccounts.map({ $0.shares[i] })
       else { return }
       if scenario.team(named: name) != nil, name != original.name {
         return c.reader.error(item, join(at, "name"), "a team \"\(name)\" already exists; choose another name")
@@ -236,7 +242,10 @@ extension ChangeApplier {
     let given = parts.compactMap(\.reps)
     let partReps: [Int]
     if given.isEmpty {
-      partReps = apportion(reps, by: parts.map(\.share))
+      var apportioned = apportion(reps, by: parts.map(\.share))
+      // Parts made by account lists each need someone to work them: one rep each, the rest by share.
+      if byAccounts != nil, apportioned.contains(0), reps >= parts.count { apportioned = apportion(reps - parts.count, by: parts.map(\.share)).map { $0 + 1 } }
+      partReps = apportioned
       if partReps.contains(0) { return c.error("into", "a part would get no rep; give the parts' reps") }
     } else {
       guard given.count == parts.count else { return c.error("into", "give reps for every part or for none") }
@@ -274,12 +283,16 @@ extension ChangeApplier {
       team.slotsPerRep = slotsPerRep ?? original.slotsPerRep
       team.slots = slotsPerRep == nil ? partSlots[p] : nil
       team.overheadCostYear = part.overhead ?? c.number("overhead_cost_year", .nonNegative) ?? original.overheadCostYear * part.share
-      team.covers = original.covers.map { rule in
-        var slice = rule
-        slice.offset = accountFraction(rule.offset + start * rule.share)
-        slice.share = accountFraction(rule.share * part.share)
-        return slice
-      }
+      team.covers =
+        byAccounts?.covers[p]
+        ?? original.covers.map { rule in
+          var slice = rule
+          slice.offset = accountFraction(rule.offset + start * rule.share)
+          slice.share = accountFraction(rule.share * part.share)
+          return slice
+        }
+      // The parts keep the accounts whose owner column names the team they came from.
+      if scenario.segments.contains(where: { $0.accountList != nil }) { team.formerOwnerNames = original.ownerNames }
       team.embedded = original.embedded.enumerated().compactMap { k, entry in
         var entry = entry
         if let counts = embedded[k] {
@@ -319,6 +332,7 @@ extension ChangeApplier {
     let names = merged.map(\.name)
     var team = merged[0]
     team.name = name
+    if scenario.segments.contains(where: { $0.accountList != nil }) { team.formerOwnerNames = merged.flatMap(\.ownerNames).uniqued() }
     // Kind: the same, or given.
     if let kind = c.values["kind"].flatMap({ c.reader.choice($0, join(c.path, "kind"), as: TeamKind.self) }) {
       guard kind.ownsAccounts else { return c.error("kind", "a merged account team must be an account team kind") }
@@ -428,44 +442,18 @@ extension ChangeApplier {
       return c.error("", "accounts move between account teams (regional, key_account, partner, telesales)")
     }
     let share = c.number("share", .share) ?? 1
-    var selector = Coverage()
-    selector.segments = c.names("segments", required: false)
-    selector.regions = c.names("region", required: false)
-    selector.industries = c.names("industry", required: false)
-    if let words = c.names("tier", required: false) {
-      var tiers: [Tier] = []
-      for word in words {
-        guard let tier = Tier(rawValue: word) else {
-          let options = Tier.allCases.map(\.rawValue)
-          return c.error("tier", "unknown tier \"\(word)\"; \(Suggestion.didYouMean(word, among: options) ?? "expected one of \(options.quotedList)")")
-        }
-        tiers.append(tier)
-      }
-      selector.tiers = tiers
-    }
-    for name in selector.segments ?? [] where scenario.segment(named: name) == nil {
-      return c.error("segments", "no segment \"\(name)\"; \(Suggestion.didYouMean(name, among: scenario.segments.map(\.name)) ?? "known: \(scenario.segments.map(\.name).joined(separator: ", "))")")
-    }
     var kept: [Coverage] = []
     var moved: [Coverage] = []
     var movedSegments: [Int] = []
-    for (s, segment) in scenario.segments.enumerated() {
-      let slices = scenario.teams[from].covers.filter { $0.matches(segment) }
-      guard !slices.isEmpty else { continue }
-      let selected = selector.matches(segment)
-      for slice in slices {
-        var own = Coverage(segments: [segment.name], share: slice.share, offset: slice.offset)
-        if selected {
-          let give = accountFraction(slice.share * share)
-          own.share = accountFraction(slice.share - give)
-          moved.append(Coverage(segments: [segment.name], share: give, offset: accountFraction(slice.offset + own.share)))
-          movedSegments.append(s)
-        }
-        if own.share > 1e-12 { kept.append(own) }
-      }
-    }
-    guard !moved.isEmpty else {
-      return c.error("", "\"\(scenario.teams[from].name)\" owns no accounts matching this selection; check segments, region, industry and tier")
+    switch namedMove(c, from: from, to: to, share: share, in: scenario) {
+    case .failed: return
+    case .moved(let fromCovers, let toCovers, let segments):
+      kept = fromCovers
+      moved = Array(toCovers.dropFirst(scenario.teams[to].covers.count))
+      scenario.teams[to].covers = Array(toCovers.prefix(scenario.teams[to].covers.count))
+      movedSegments = segments
+    case .notNamed:
+      guard moveCountedAccounts(c, from: from, share: share, scenario, &kept, &moved, &movedSegments) else { return }
     }
     // The moved customers keep their buying process: a segment without a motion of its own
     // takes the motion it is sold with today, if all its owners share it.
@@ -510,6 +498,53 @@ extension ChangeApplier {
     scenario.teams[from].covers = kept
     scenario.teams[to].covers += moved
     touched += ["teams.\(scenario.teams[from].name)", "teams.\(scenario.teams[to].name)"]
+  }
+
+  /// Accounts of counted segments: the top `share` of each slice `from` owns in the selected
+  /// segments moves (`moved`), the rest stays (`kept`); false after reporting a problem.
+  private func moveCountedAccounts(
+    _ c: ChangeContext, from: Int, share: Double, _ scenario: Scenario, _ kept: inout [Coverage], _ moved: inout [Coverage], _ movedSegments: inout [Int]
+  ) -> Bool {
+    var selector = Coverage()
+    selector.segments = c.names("segments", required: false)
+    selector.regions = c.names("region", required: false)
+    selector.industries = c.names("industry", required: false)
+    if let words = c.names("tier", required: false) {
+      var tiers: [Tier] = []
+      for word in words {
+        guard let tier = Tier(rawValue: word) else {
+          let options = Tier.allCases.map(\.rawValue)
+          c.error("tier", "unknown tier \"\(word)\"; \(Suggestion.didYouMean(word, among: options) ?? "expected one of \(options.quotedList)")")
+          return false
+        }
+        tiers.append(tier)
+      }
+      selector.tiers = tiers
+    }
+    for name in selector.segments ?? [] where scenario.segment(named: name) == nil {
+      c.error("segments", "no segment \"\(name)\"; \(Suggestion.didYouMean(name, among: scenario.segments.map(\.name)) ?? "known: \(scenario.segments.map(\.name).joined(separator: ", "))")")
+      return false
+    }
+    for (s, segment) in scenario.segments.enumerated() {
+      let slices = scenario.teams[from].covers.filter { $0.matches(segment) }
+      guard !slices.isEmpty else { continue }
+      let selected = selector.matches(segment)
+      for slice in slices {
+        var own = Coverage(segments: [segment.name], share: slice.share, offset: slice.offset)
+        if selected {
+          let give = accountFraction(slice.share * share)
+          own.share = accountFraction(slice.share - give)
+          moved.append(Coverage(segments: [segment.name], share: give, offset: accountFraction(slice.offset + own.share)))
+          movedSegments.append(s)
+        }
+        if own.share > 1e-12 { kept.append(own) }
+      }
+    }
+    guard !moved.isEmpty else {
+      c.error("", "\"\(scenario.teams[from].name)\" owns no accounts matching this selection; check segments, region, industry and tier")
+      return false
+    }
+    return true
   }
 
   // MARK: - Sizes and settings

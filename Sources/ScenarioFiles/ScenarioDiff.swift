@@ -56,12 +56,17 @@ public struct ScenarioDiff: Sendable {
   public var totals: [FieldChange] = []
   /// Per segment: who owned which accounts before and after, where that differs.
   public var coverageMoved: [(segment: String, old: String, new: String)] = []
+  /// Account teams whose territory measures changed: each one's share of all accounts, expected
+  /// opportunities and expected bookings, before and after (nil: the team is not there).
+  public var work: [(team: String, old: String?, new: String?)] = []
+  /// Named accounts that changed owner: segment, account, old owner, new owner.
+  public var accountsMoved: [(segment: String, account: String, old: String, new: String)] = []
   public var pools: EntityChanges
   /// Other top-level keys and sections that differ (segments, motions, horizon, ...).
   public var otherChanges: [FieldChange] = []
 
   public var isEmpty: Bool {
-    teams.isEmpty && segments.isEmpty && coverageMoved.isEmpty && pools.isEmpty && otherChanges.isEmpty
+    teams.isEmpty && segments.isEmpty && coverageMoved.isEmpty && accountsMoved.isEmpty && pools.isEmpty && otherChanges.isEmpty
   }
 
   public init(from a: Scenario, to b: Scenario) {
@@ -78,6 +83,7 @@ public struct ScenarioDiff: Sendable {
       let new = newOwners[segment.name] ?? "-"
       if old != new { coverageMoved.append((segment.name, old, new)) }
     }
+    (work, accountsMoved) = Self.territoryChanges(from: a, to: b)
     var other: [FieldChange] = []
     func compare(_ field: String, _ x: String, _ y: String) { if x != y { other.append(FieldChange(field: field, old: x, new: y)) } }
     compare("name", a.name, b.name)
@@ -222,6 +228,21 @@ public struct ScenarioDiff: Sendable {
     lines += teams.lines("team")
     lines += segments.lines("segment")
     for (segment, old, new) in coverageMoved { lines.append("~ coverage of \(segment): \(old) -> \(new)") }
+    for (segment, moved) in Dictionary(grouping: accountsMoved, by: \.segment).sorted(by: { $0.key < $1.key }) {
+      let shown = moved.prefix(Self.accountsListed).map { "\($0.account) \($0.old) -> \($0.new)" }
+      lines.append("~ accounts of \(segment): " + shown.joined(separator: ", ") + (moved.count > shown.count ? " and \(moved.count - shown.count) more" : ""))
+    }
+    if !work.isEmpty {
+      lines.append("work (share of all accounts, expected opportunities and bookings a year, before capacity and support):")
+      for (team, old, new) in work {
+        switch (old, new) {
+        case (nil, let new?): lines.append("  + \(team): \(new)")
+        case (let old?, nil): lines.append("  - \(team): \(old)")
+        case (let old?, let new?): lines.append("  ~ \(team): \(old) -> \(new)")
+        default: break
+        }
+      }
+    }
     lines += pools.lines("pool")
     for change in otherChanges { lines.append("~ \(change.field): \(change.old) -> \(change.new)") }
     lines.append("totals:")
@@ -229,6 +250,57 @@ public struct ScenarioDiff: Sendable {
       lines.append(total.old == total.new ? "  = \(total.field): \(total.new)" : "  ~ \(total.field): \(total.old) -> \(total.new)")
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+extension ScenarioDiff {
+  /// The most accounts `diff` names per segment that changed owner.
+  static let accountsListed = 20
+
+  /// The work lines of account teams whose measures changed, and the named accounts that changed
+  /// owner (where both scenarios list the segment's accounts alike).
+  static func territoryChanges(from a: Scenario, to b: Scenario) -> ([(team: String, old: String?, new: String?)], [(segment: String, account: String, old: String, new: String)]) {
+    let before = a.territoryMeasures()
+    let after = b.territoryMeasures()
+    func describe(_ m: TerritoryMeasure, in all: [TerritoryMeasure]) -> String {
+      func share(_ value: Double, _ total: Double) -> String { total > 0 ? String(format: "%.1f%%", 100 * value / total) : "-" }
+      let accounts = all.reduce(0) { $0 + $1.accounts }
+      let opportunities = all.reduce(0) { $0 + $1.opportunities }
+      let bookings = all.reduce(0) { $0 + $1.bookings }
+      return "accounts \(formatNumber(m.accounts.rounded())) (\(share(m.accounts, accounts))), opportunities \(String(format: "%.1f", m.opportunities)) (\(share(m.opportunities, opportunities))), bookings \(formatNumber(m.bookings.rounded())) (\(share(m.bookings, bookings)))"
+    }
+    var work: [(String, String?, String?)] = []
+    for m in after {
+      let old = before.first { $0.team == m.team }
+      let same = old.map { abs($0.accounts - m.accounts) < 1e-9 && abs($0.opportunities - m.opportunities) <= 1e-9 * max(1, m.opportunities) && abs($0.bookings - m.bookings) <= 1e-9 * max(1, m.bookings) } ?? false
+      guard !same else { continue }
+      var text = describe(m, in: after)
+      // A split part: its share of the team it came from.
+      if old == nil, let origins = b.origins[m.team], origins.count == 1, let parent = before.first(where: { $0.team == origins[0].team }) {
+        func share(_ x: Double, _ y: Double) -> String { y > 0 ? String(format: "%.1f%%", 100 * x / y) : "-" }
+        text += "; of \(parent.team)'s: accounts \(share(m.accounts, parent.accounts)), opportunities \(share(m.opportunities, parent.opportunities)), bookings \(share(m.bookings, parent.bookings))"
+      }
+      work.append((m.team, old.map { describe($0, in: before) }, text))
+    }
+    for m in before where !after.contains(where: { $0.team == m.team }) { work.append((m.team, describe(m, in: before), nil)) }
+    var moved: [(String, String, String, String)] = []
+    for (s, segment) in b.segments.enumerated() {
+      guard let list = segment.accountList, let t = a.segments.firstIndex(where: { $0.name == segment.name }), a.segments[t].accountList == list else { continue }
+      let old = a.accountOwners(segment: t)
+      let new = b.accountOwners(segment: s)
+      func name(_ owner: Owner?, _ scenario: Scenario) -> String {
+        switch owner {
+        case .team(let i)?: scenario.teams[i].name
+        case .uncovered?: "(uncovered)"
+        case nil: "(none)"
+        }
+      }
+      for (x, y) in zip(old, new) {
+        let (p, q) = (name(x.owner, a), name(y.owner, b))
+        if p != q { moved.append((segment.name, list.accounts[y.rank].name, p, q)) }
+      }
+    }
+    return (work, moved)
   }
 }
 

@@ -299,8 +299,8 @@ struct SimulationPlan: Sendable {
           needs: Span(start: needStart, end: Int32(needs.count)), slices: Span(start: sliceStart, end: Int32(slices.count)),
           motion: segment.motion.flatMap { motionStages[$0] } ?? Span(start: 0, end: 0),
           potential: potential, guide: Span(start: guideStart, end: Int32(accountGuide.count)),
-          sizeElastic: segment.accountPotential != nil && segment.sizeElasticity != 0,
-          drawsAccount: slices.count - Int(sliceStart) > 1 || (segment.accountPotential != nil && segment.sizeElasticity != 0),
+          sizeElastic: !potential.isEmpty && segment.sizeElasticity != 0,
+          drawsAccount: slices.count - Int(sliceStart) > 1 || (!potential.isEmpty && segment.sizeElasticity != 0),
           seasons: Span(start: seasonStart, end: Int32(seasonRates.count))))
     }
 
