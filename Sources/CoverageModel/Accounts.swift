@@ -37,6 +37,8 @@ public struct Account: Hashable, Sendable {
 public struct AccountList: Hashable, Sendable {
   /// The file as the scenario names it (for messages), and its header's columns in order.
   public var file: String
+  /// The file's path as read (so a command does not write over it).
+  public var path = ""
   public var columns: [String]
   /// The accounts in rank order: by potential from the largest (ties in file order), or in file
   /// order when the list has no potential column.

@@ -34,14 +34,18 @@ enum AccountsFile {
   /// The text of a file a scenario names (relative to the scenario's directory), or nil after
   /// reporting why it cannot be read at `node`.
   static func read(_ name: String, node: Node, path: String, reader: NodeReader) -> String? {
-    let directory = reader.directory ?? FileManager.default.currentDirectoryPath
-    let full = name.hasPrefix("/") ? name : URL(fileURLWithPath: directory).appendingPathComponent(name).path
     do {
-      return try InputFile.text(full)
+      return try InputFile.text(fullPath(name, reader: reader))
     } catch {
       reader.error(node, path, "\"\(Excerpt.sanitized(name))\": \(error.reason); check the path (it is relative to this file)")
       return nil
     }
+  }
+
+  /// Where a file the scenario names is: relative to the scenario file's directory.
+  static func fullPath(_ name: String, reader: NodeReader) -> String {
+    let directory = reader.directory ?? FileManager.default.currentDirectoryPath
+    return name.hasPrefix("/") ? name : URL(fileURLWithPath: directory).appendingPathComponent(name).path
   }
 
   /// `accounts: {file: FILE}`: the list, in rank order (by potential from the largest, ties in file
@@ -137,7 +141,9 @@ enum AccountsFile {
       let order = accounts.indices.sorted { (accounts[$0].potential ?? 0, -$0) > (accounts[$1].potential ?? 0, -$1) }
       accounts = order.map { accounts[$0] }
     }
-    return AccountList(file: name, columns: columns, accounts: accounts)
+    var list = AccountList(file: name, columns: columns, accounts: accounts)
+    list.path = fullPath(name, reader: reader)
+    return list
   }
 
   /// Account names given in a rule or change: a list (`[Acme, Globex]`) or `{file: FILE}`, a CSV
