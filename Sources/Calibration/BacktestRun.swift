@@ -83,7 +83,7 @@ public struct Backtest: Sendable {
           add(closed, team: o.team, quantity: 1, replication: r, 1)
           add(closed, team: o.team, quantity: 3, replication: r, o.value)
         case .lost: add(closed, team: o.team, quantity: 2, replication: r, 1)
-        case .open: break
+        case .open, .stale: break
         }
       }
     }

@@ -54,9 +54,10 @@ public struct SimulatedExport: Sendable {
       case .lost:
         stage = "Lost"
         value = "0"
-      case .open: stage = "Engaging"
+      case .open, .stale: stage = "Engaging"
       }
-      if let closed = o.closed { close = date(closed) }
+      // A stale deal is what a CRM shows: open, with no close date.
+      if let closed = o.closed, o.outcome != .stale { close = date(closed) }
       let product = o.solution >= 0 ? scenario.solutions[o.solution].name : ""
       lines.append([id, agent, product, account, stage, date(o.created), close, value].map(Self.field).joined(separator: ","))
     }

@@ -5,7 +5,8 @@ import Randomness
 /// One simulated opportunity as a CRM records it: who worked it, when it was engaged and closed,
 /// how it ended and for how much. `cccm export` writes these as a CRM-like export.
 public struct TracedOpportunity: Sendable, Hashable {
-  public enum Outcome: String, Sendable { case won, lost, open }
+  /// Stale: it went stale and was lost after its stale days, counted apart from losses.
+  public enum Outcome: String, Sendable { case won, lost, open, stale }
   /// Its segment (index in the scenario's segments) and its place among the segment's arrivals in
   /// the replication (its stream key derives from it, so it is the same in every variant); -1 for
   /// a deal of the starting pipeline.
@@ -46,11 +47,11 @@ final class OpportunityTrace {
     records.append(record)
   }
 
-  func close(slot: Int32, won: Bool, value: Double, at time: Double) {
+  func close(slot: Int32, won: Bool, stale: Bool = false, value: Double, at time: Double) {
     let index = recordOfSlot[Int(slot)]
     guard index >= 0 else { return }
     records[index].closed = time
-    records[index].outcome = won ? .won : .lost
+    records[index].outcome = won ? .won : stale ? .stale : .lost
     records[index].value = value
     recordOfSlot[Int(slot)] = -1
   }
@@ -75,8 +76,8 @@ extension Replication {
   }
 
   @inline(never)
-  mutating func traceClosed(_ slot: Int32, won: Bool) {
-    trace?.close(slot: slot, won: won, value: opportunities[Int(slot)].value, at: now)
+  mutating func traceClosed(_ slot: Int32, won: Bool, stale: Bool = false) {
+    trace?.close(slot: slot, won: won, stale: stale, value: opportunities[Int(slot)].value, at: now)
   }
 }
 

@@ -8,7 +8,7 @@ extension Replication {
     // The segment's fields are read where used (as in `accept`): a copy of its plan is made whole.
     let index = arrivalIndex[s]
     arrivalIndex[s] += 1
-    if plan.segments[s].seasons.isEmpty {
+    if plan.segments[s].seasons.isEmpty && !plan.dispersed {
       calendar.schedule(.arrival(segment: Int32(s)), at: now + arrivalGenerators[s].exponential(mean: plan.segments[s].meanInterarrival))
     } else {
       calendar.schedule(.arrival(segment: Int32(s)), at: nextArrival(segment: s, after: now))
@@ -119,8 +119,60 @@ extension Replication {
   @inline(never)
   mutating func nextArrival(segment s: Int, after time: Double) -> Double {
     let segment = plan.segments[s]
+    if plan.dispersed, plan.monthFactor[s] != nil { return dispersedArrival(segment: s, after: time, reaching: arrivalGenerators[s].exponential(mean: 1)) }
     guard !segment.seasons.isEmpty else { return time + arrivalGenerators[s].exponential(mean: segment.meanInterarrival) }
     return plan.arrivalTime(segment, after: time, reaching: arrivalGenerators[s].exponential(mean: 1))
+  }
+
+  /// With `arrival_dispersion`: the time at which the integrated rate from `time` reaches `mass`,
+  /// the rate in each month its seasonal (or constant) rate times the month's gamma factor. The
+  /// same unit-rate draws as without it, so months with a factor of 1 meet the same arrivals.
+  mutating func dispersedArrival(segment s: Int, after time: Double, reaching mass: Double) -> Double {
+    let segment = plan.segments[s]
+    var remaining = mass
+    var t = time
+    while true {
+      let (month, end) = plan.clock.month(at: t)
+      let base = segment.seasons.isEmpty ? 1 / segment.meanInterarrival : plan.seasonRates[Int(segment.seasons.start) + month]
+      let rate = base * monthFactor(segment: s, at: t)
+      if rate > 0 {
+        let capacity = rate * (end - t)
+        if remaining <= capacity { return t + remaining / rate }
+        remaining -= capacity
+      }
+      t = end
+    }
+  }
+
+  /// The gamma factor of segment `s`'s arrival rate in the month holding `t`: drawn once per
+  /// replication and month, from its own place in the segment's arrivals stream.
+  mutating func monthFactor(segment s: Int, at t: Double) -> Double {
+    guard let sampler = plan.monthFactor[s] else { return 1 }
+    let month = plan.clock.absoluteMonth(at: t)
+    let i = month - firstMonth
+    if i >= 0, i < monthFactors[s].count, monthFactors[s][i] > 0 { return monthFactors[s][i] }
+    generator.select(key: StreamKey.arrivals(replicationKey: dynamicsKey, segment: plan.segments[s].nameKey), attribute: StreamAttribute.monthFactor(month))
+    let factor = max(generator.sample(sampler, from: plan.samplerTables), .leastNormalMagnitude)
+    if i >= 0 {
+      if i >= monthFactors[s].count { monthFactors[s] += Array(repeating: 0, count: i + 1 - monthFactors[s].count) }
+      monthFactors[s][i] = factor
+    }
+    return factor
+  }
+
+  /// The draws a replication makes up front for section 16's dynamics: its reps' win factors
+  /// (each team's, from a stream of its own), and room for its months' arrival factors.
+  mutating func drawDynamics(replicationKey: UInt64, start: Double) {
+    dynamicsKey = replicationKey
+    firstMonth = plan.clock.absoluteMonth(at: start)
+    monthFactors = plan.segments.indices.map { _ in [] }
+    repFactors = plan.teams.indices.map { t in
+      guard let sampler = plan.repWinFactor[t] else { return [] }
+      return (0..<max(plan.repCount[t], 1)).map { r in
+        generator.select(key: StreamKey.mix(replicationKey ^ plan.repKeys[t]), attribute: UInt64(r))
+        return max(0, generator.sample(sampler, from: plan.samplerTables))
+      }
+    }
   }
 
   private mutating func accept(segment s: Int, team t: Int, seat: Int32, key: UInt64, sizeFactor: Double, relationship: Double, counted: Bool) {
@@ -189,6 +241,12 @@ extension Replication {
         opportunity.solution = plan.needs[need].solution
         opportunity.awaitsSpecialist = true
       }
+    }
+    if plan.repFactors, !repFactors[t].isEmpty {
+      // The rep who owns it: its seat in a team of people, else one of the team's reps by its key.
+      let count = repFactors[t].count
+      let rep = seat >= 0 ? Int(seat - plan.people[Int(plan.teams[t].people)].seats.start) : Int(key % UInt64(count))
+      factor *= repFactors[t][min(max(rep, 0), count - 1)]
     }
     opportunity.value = value
     opportunity.winFactor = factor

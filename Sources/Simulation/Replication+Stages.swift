@@ -32,6 +32,7 @@ extension Replication {
   /// every draw has its own stream, so the results are those of one event per stage, with fewer events.
   /// `elapsed`: days the current stage has already lasted (a deal of the starting pipeline).
   mutating func scheduleStageEnd(_ index: Int32, elapsed: Double = 0) {
+    if plan.stageDynamics { return scheduleDynamicStageEnd(index, elapsed: elapsed) }
     // The fields this needs, read once (copying the whole opportunity costs more).
     let key = opportunities[Int(index)].key
     let stages = opportunities[Int(index)].stages
@@ -74,6 +75,97 @@ extension Replication {
     calendar.schedule(.stageDone(opportunity: index), at: end)
   }
 
+  /// `scheduleStageEnd` with the stage dynamics of docs/model.md ("The dynamics real CRM data
+  /// shows"): stale deals (their own draw first, from `StreamAttribute.stale`), outcomes drawn before
+  /// their own durations (competing risks), and the quarter-end pull. A deal of the starting
+  /// pipeline `elapsed` days into its stage weighs each ending by its chance to last that long:
+  /// stale s S_stale(e), won (1 - s) p S_won(e), lost (1 - s)(1 - p) S_lost(e), normalised.
+  @inline(never)
+  mutating func scheduleDynamicStageEnd(_ index: Int32, elapsed: Double) {
+    let key = opportunities[Int(index)].key
+    let stages = opportunities[Int(index)].stages
+    let winFactor = opportunities[Int(index)].winFactor
+    let daysFactor =
+      plan.usesFit
+      ? plan.fit[Int(opportunities[Int(index)].team) * plan.segments.count + Int(opportunities[Int(index)].segment)].daysFactor : 1
+    let first = Int(stages.start)
+    let last = Int(stages.end) - 1
+    var k = Int(opportunities[Int(index)].stage)
+    var end = now
+    var advances = false
+    var stale = false
+    var spent = elapsed
+    while true {
+      let stage = first + k
+      let since = spent / daysFactor
+      spent = 0
+      let start = end
+      let days = plan.stages[stage].days
+      let lost = plan.lostDays[stage]
+      let advance = plan.stages[stage].advance
+      let p = stage == last ? min(1, advance * winFactor) : advance
+      func draw(_ sampler: Sampler) -> Double {
+        (since > 0 ? generator.sampleBeyond(sampler, elapsed: since, from: plan.samplerTables) : generator.sample(sampler, from: plan.samplerTables)) * daysFactor
+      }
+      let share = plan.staleProbability[stage]
+      if share > 0, let staleDays = plan.staleDays[stage] {
+        var chance = share
+        if since > 0 {
+          let decided = lost.map { p * days.survival(since, from: plan.samplerTables) + (1 - p) * $0.survival(since, from: plan.samplerTables) } ?? days.survival(since, from: plan.samplerTables)
+          let weight = share * staleDays.survival(since, from: plan.samplerTables)
+          let total = weight + (1 - share) * decided
+          if total > 0 { chance = weight / total }
+        }
+        generator.select(key: key, attribute: StreamAttribute.stale(k))
+        if generator.uniform() < chance {
+          stale = true
+          advances = false
+          end += draw(staleDays)
+          break
+        }
+      }
+      let outcome = generator.select(key: key, attribute: StreamAttribute.stageDays(k), drawingOnce: StreamAttribute.stageOutcome(k))
+      if let lost {
+        var chance = p
+        if since > 0 {
+          let won = p * days.survival(since, from: plan.samplerTables)
+          let lostWeight = (1 - p) * lost.survival(since, from: plan.samplerTables)
+          if won + lostWeight > 0 { chance = won / (won + lostWeight) }
+        }
+        advances = outcome < chance
+        end += draw(advances ? days : lost)
+        if stage == last, advances { end = pulled(end, key: key, stageStart: start) }
+      } else {
+        end += draw(days)
+        var q = p
+        if stage == last {
+          end = pulled(end, key: key, stageStart: start)
+          // The quarter-end push: a deal closing in a quarter's last days is won more often.
+          if plan.pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= plan.pushDays { q = min(1, advance * winFactor * plan.pushFactor) }
+        }
+        advances = outcome < q
+      }
+      guard advances, stage < last, !plan.stages[stage].endsRun else { break }
+      k += 1
+    }
+    opportunities[Int(index)].stage = Int32(k)
+    opportunities[Int(index)].advances = advances
+    opportunities[Int(index)].stale = stale
+    calendar.schedule(.stageDone(opportunity: index), at: end)
+  }
+
+  /// The quarter-end pull: a close within `pullDays` after a quarter's end moves, with
+  /// `pullProbability` (the deal's own draw), to the middle of the quarter's last day, if the
+  /// stage had begun by then.
+  mutating func pulled(_ end: Double, key: UInt64, stageStart: Double) -> Double {
+    guard plan.pullDays >= 0 else { return end }
+    let boundary = plan.clock.quarterStart(at: end)
+    let target = boundary - 0.5
+    guard end - boundary < plan.pullDays, target >= stageStart else { return end }
+    generator.select(key: key, attribute: StreamAttribute.quarterPull)
+    return generator.uniform() < plan.pullProbability ? target : end
+  }
+
   mutating func finishStage(_ index: Int32) {
     if plan.mayAbandon, opportunities[Int(index)].abandoned { return freeSlot(index) }
     let advances = opportunities[Int(index)].advances
@@ -97,11 +189,11 @@ extension Replication {
           assert(plan.seats[Int(opportunity.rep)].people == plan.teams[Int(opportunity.team)].people, "a deal won by another team's rep")
           workforce.credit(opportunity.rep, value: opportunity.value, plan: plan, month: metrics.month)
         }
-      } else {
+      } else if !opportunity.stale {
         metrics.lost(segment: Int(opportunity.segment))
       }
     }
-    if trace != nil { traceClosed(index, won: advances) }
+    if trace != nil { traceClosed(index, won: advances, stale: opportunity.stale) }
     occupyTeam(Int(opportunity.team), by: -1)
     releaseSpecialist(index)
     if opportunity.rep >= 0 {

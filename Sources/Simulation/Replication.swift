@@ -28,6 +28,8 @@ struct Opportunity {
   var grade: Int32 = 0
   /// Whether a specialist engagement is still to come.
   var awaitsSpecialist = false
+  /// Whether it went stale (no decision): its end is a loss counted apart.
+  var stale = false
   var waiting = false
   /// Whether the stage its pending `stageDone` ends advances (drawn when the stage started).
   var advances = false
@@ -63,6 +65,13 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   let transition: TransitionPlan?
   let generator: RandomGenerator
   let arrivalGenerators: [RandomGenerator]
+  /// Drawn per replication when the scenario asks (docs/model.md, "The dynamics real CRM data
+  /// shows"): each dispersed segment's monthly rate factors by month from `firstMonth` (0: not
+  /// drawn yet), each team's reps' win factors, and the replication's key they are drawn under.
+  var monthFactors: [[Double]] = []
+  var firstMonth = 0
+  var repFactors: [[Double]] = []
+  var dynamicsKey: UInt64 = 0
   var calendar: EventCalendar
   var opportunities = PlainArray<Opportunity>(capacity: 1024)
   var freeOpportunities = PlainArray<Int32>(capacity: 1024)
@@ -125,6 +134,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     reset()
     let replicationKey = StreamKey.replication(seed: seed, replication: replication)
     let start = -plan.warmup
+    if plan.dispersed || plan.repFactors { drawDynamics(replicationKey: replicationKey, start: start) }
     for index in plan.segments.indices {
       let segment = plan.segments[index]
       segmentKeys[index] = StreamKey.segment(replicationKey: replicationKey, segment: segment.nameKey)

@@ -185,6 +185,26 @@ struct SimulationPlan: Sendable {
   /// The quarter-end push: its last days (-1: no push) and factor.
   var pushDays = -1.0
   var pushFactor = 1.0
+  // The dynamics of docs/model.md's "The dynamics real CRM data shows"; off without their keys.
+  /// Whether any stage has days per outcome or stale deals, or the pull is on: stage ends are then
+  /// drawn by `scheduleDynamicStageEnd`.
+  var stageDynamics = false
+  /// Per stage (as `stages`): the days to a loss (nil: one duration), the stale share and days.
+  var lostDays: [Sampler?] = []
+  var staleProbability: [Double] = []
+  var staleDays: [Sampler?] = []
+  /// The quarter-end pull: days after a quarter's end (-1: none) and its probability.
+  var pullDays = -1.0
+  var pullProbability = 0.0
+  /// Per segment: the gamma factor of its monthly arrival rate (nil: Poisson); `dispersed` when any.
+  var monthFactor: [Sampler?] = []
+  var dispersed = false
+  /// Per team: its reps' win factor (nil: reps alike), and how many reps draw one; `repFactors` when any.
+  var repWinFactor: [Sampler?] = []
+  var repCount: [Int] = []
+  /// Per team: its name's key, for its reps' win factors' stream.
+  var repKeys: [UInt64] = []
+  var repFactors = false
   var desks: [DeskPlan] = []
   /// Teams whose reps are people, their seats and ramps; `hasPeople` when there is any.
   var people: [PeoplePlan] = []
@@ -227,8 +247,15 @@ struct SimulationPlan: Sendable {
     periods = byPeriod ? PeriodCalendar(horizon: s.horizonDays, startDate: s.startDate) : nil
     clock = YearClock(startDate: s.startDate)
     if let push = s.quarterEnd {
-      pushDays = push.lastDays
-      pushFactor = push.advanceFactor
+      if push.hasPush {
+        pushDays = push.lastDays
+        pushFactor = push.advanceFactor
+      }
+      if let days = push.pullDays, let p = push.pullProbability {
+        pullDays = days
+        pullProbability = p
+        stageDynamics = true
+      }
     }
     layout = MetricLayout(scenario: s, periods: periods)
     gradeMinimums = s.grades.map(\.minDealSize)
@@ -247,6 +274,10 @@ struct SimulationPlan: Sendable {
           StagePlan(
             days: samplerTables.compile(stage.days), advance: stage.advance, pool: stage.presales.flatMap { poolIndex[$0] } ?? -1,
             engagesSpecialist: k == first, releasesSpecialist: k == last))
+        lostDays.append(stage.lostDays.map { samplerTables.compile($0) })
+        staleProbability.append(stage.stale?.probability ?? 0)
+        staleDays.append(stage.stale.map { samplerTables.compile($0.days) })
+        if stage.lostDays != nil || stage.stale != nil { stageDynamics = true }
       }
       for k in Int(start)..<stages.count {
         let next = k + 1 < stages.count ? stages[k + 1] : nil
@@ -292,6 +323,12 @@ struct SimulationPlan: Sendable {
         seasonRates += factors.map { segment.arrivalsPerDay * $0 / mean }
         seasonal = true
       }
+      if let c = segment.arrivalDispersion ?? s.arrivalDispersion, c > 0 {
+        monthFactor.append(samplerTables.compile(.gamma(shape: 1 / (c * c), scale: c * c)))
+        dispersed = true
+      } else {
+        monthFactor.append(nil)
+      }
       segments.append(
         SegmentPlan(
           nameKey: StreamKey.name(segment.name), meanInterarrival: 1 / segment.arrivalsPerDay, accounts: Double(segment.accounts),
@@ -317,6 +354,10 @@ struct SimulationPlan: Sendable {
         }
         embedded.append(EmbeddedPlan(solution: index, desk: desk, winUplift: skill.winUplift, dealUplift: skill.dealUplift))
       }
+      repWinFactor.append(team.repWinFactor.map { samplerTables.compile($0) })
+      repCount.append(team.people.map { $0.seats(reps: team.reps) } ?? team.reps)
+      repKeys.append(team.repWinFactor == nil ? 0 : StreamKey.name("rep win factor " + team.name))
+      if team.repWinFactor != nil { repFactors = true }
       teams.append(
         TeamPlan(
           capacity: Int32(team.capacity),

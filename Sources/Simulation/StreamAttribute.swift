@@ -23,6 +23,10 @@ enum StreamAttribute {
   static func stageDays(_ stage: Int) -> UInt64 { 16 + 4 * UInt64(stage) }
   static func stageOutcome(_ stage: Int) -> UInt64 { 17 + 4 * UInt64(stage) }
   static func presalesService(_ stage: Int) -> UInt64 { 18 + 4 * UInt64(stage) }
+  /// Whether stage k goes stale (the first draw), then its stale days: the fourth number of a stage.
+  static func stale(_ stage: Int) -> UInt64 { 19 + 4 * UInt64(stage) }
+  /// Whether the quarter-end pull moves its close (one draw, on its last stage).
+  static let quarterPull: UInt64 = 8
   /// Whether it is lost when a transition's switch gives it to a new owner.
   static let switchHandover: UInt64 = 1 << 41
 
@@ -39,4 +43,7 @@ enum StreamAttribute {
   /// A segment's arrivals (`StreamKey.arrivals`), and a leaver's hand-over of one deal
   /// (`Workforce.handoverKey`): each stream is read in order.
   static let only: UInt64 = 0
+  /// In a segment's arrivals stream, beside its gaps (`only`): the gamma factor of the arrival
+  /// rate in month `month` (`YearClock.absoluteMonth`).
+  static func monthFactor(_ month: Int) -> UInt64 { 0x1_0000_0000 &+ UInt64(bitPattern: Int64(month)) }
 }

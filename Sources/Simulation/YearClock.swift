@@ -40,6 +40,24 @@ struct YearClock: Sendable {
     return Double(next - startDay)
   }
 
+  /// The time the quarter holding `t` began.
+  func quarterStart(at t: Double) -> Double {
+    guard let startDay else {
+      let length = 3 * Self.monthLength
+      return (t / length).rounded(.down) * length
+    }
+    let (year, month, _) = Self.civil(Int((Double(startDay) + t).rounded(.down)))
+    return Double(Self.days(year: year, month: (month - 1) / 3 * 3 + 1, day: 1) - startDay)
+  }
+
+  /// A number for the month holding `t`, the same for the same month whatever the warm-up: year x
+  /// 12 + month with a start date, else twelfths of 365 days from day 0 (negative in warm-up).
+  func absoluteMonth(at t: Double) -> Int {
+    guard let startDay else { return Int((t / Self.monthLength).rounded(.down)) }
+    let (year, month, _) = Self.civil(Int((Double(startDay) + t).rounded(.down)))
+    return year * 12 + month - 1
+  }
+
   /// Days since 1970-01-01 of a date (`CalendarDate.daysSinceEpoch`).
   static func days(year: Int, month: Int, day: Int) -> Int { CalendarDate(year: year, month: month, day: day).daysSinceEpoch }
 
