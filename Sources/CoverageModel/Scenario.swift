@@ -30,6 +30,13 @@ public struct Scenario: Hashable, Sendable {
   public var replications: Int = 200
   public var seed: UInt64 = 1
   public var regions: [String] = []
+  /// The ground of regions written `{name, area_km2}`, in km2 (a region given by name has none).
+  public var regionAreas: [String: Double] = [:]
+  /// How reps travel to visits (used by teams with `time`).
+  public var travel = Travel()
+  /// A stage's advance probability is multiplied by this for every week its rep's work ends
+  /// after its customer days (teams with `time`).
+  public var lateWinFactorPerWeek: Double = 1
   public var industries: [String] = []
   public var solutions: [Solution] = []
   public var segments: [Segment] = []
@@ -134,6 +141,8 @@ public struct Segment: Hashable, Sendable {
   /// Coefficient of variation of a gamma factor (mean 1) on each month's arrival rate, drawn per
   /// replication and month (negative-binomial monthly counts); nil: the scenario's.
   public var arrivalDispersion: Double?
+  /// How the opportunity rate responds to the coverage hours its owner gives (nil: it does not).
+  public var response: DemandResponse?
 
   public init(
     name: String, tier: Tier, region: String? = nil, industry: String? = nil, accounts: Int,
@@ -187,6 +196,10 @@ public struct Stage: Hashable, Sendable {
   /// Opportunities that go stale in this stage (no decision): they hold their slot for the stale
   /// days, then are lost, and are counted apart.
   public var stale: Stale?
+  /// The rep's hours of work this stage needs (teams with `time`; nil: none).
+  public var effortHours: Distribution?
+  /// In-person meetings in this stage, each adding the rep's travel time per visit to its work.
+  public var visits: Double = 0
   public init(name: String, days: Distribution, advance: Double, presales: String? = nil, specialist: Bool = false) {
     self.name = name
     self.days = days
@@ -239,6 +252,8 @@ public struct FitRule: Hashable, Sendable {
   public var tier: Tier
   public var winFactor: Double = 1
   public var daysFactor: Double = 1
+  /// The factor on every stage's rep hours (teams with `time`).
+  public var effortFactor: Double = 1
   public init(teamKind: TeamKind, tier: Tier, winFactor: Double = 1, daysFactor: Double = 1) {
     self.teamKind = teamKind
     self.tier = tier

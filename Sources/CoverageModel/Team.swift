@@ -28,6 +28,10 @@ public struct Coverage: Hashable, Sendable {
   public var offset: Double = 0
   /// Named accounts it takes by attribute or name (segments with an account list only).
   public var accounts = AccountSelector()
+  /// The part of its regions' ground these accounts lie on, [areaOffset, areaOffset + areaShare)
+  /// of it (the whole region by default; a geographic split divides it, a split by size keeps it).
+  public var areaShare: Double = 1
+  public var areaOffset: Double = 0
 
   public init(
     segments: [String]? = nil, regions: [String]? = nil, industries: [String]? = nil,
@@ -164,6 +168,8 @@ public struct Team: Hashable, Sendable {
   /// The names an account list's `owner` column gives this team's accounts by, when a change
   /// renamed it (a split part, a merged team); nil: its own name.
   public var formerOwnerNames: [String]?
+  /// Reps' working time (docs/model.md, "Effort"): capacity in hours instead of slots (nil: slots).
+  public var time: WorkingTime?
 
   public init(name: String, kind: TeamKind, reps: Int) {
     self.name = name

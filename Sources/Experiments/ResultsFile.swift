@@ -29,6 +29,9 @@ public struct SavedResults: Codable, Sendable {
   public var pools: [String]
   /// Teams whose reps are people; absent (nil) without them, as files before people were written.
   public var people: [String]?
+  /// Teams with reps' time and segments with a response; absent without them.
+  public var effort: [String]?
+  public var response: [String]?
   public var months: [String]
   public var quarters: [String]
   public var values: [Double]
@@ -51,6 +54,8 @@ public struct SavedResults: Codable, Sendable {
     segments = results.layout.segments
     pools = results.layout.pools
     people = results.layout.people.isEmpty ? nil : results.layout.people
+    effort = results.layout.effort.isEmpty ? nil : results.layout.effort
+    response = results.layout.response.isEmpty ? nil : results.layout.response
     months = results.layout.months
     quarters = results.layout.quarters
     values = results.values
@@ -60,7 +65,9 @@ public struct SavedResults: Codable, Sendable {
   /// change that reaches the engine changes it. An identity check, not a security measure.
   public static func hash(of scenario: Scenario) -> String { String(StreamKey.name(ScenarioEncoder.yaml(scenario)), radix: 16) }
 
-  public var layout: MetricLayout { MetricLayout(teams: teams, segments: segments, pools: pools, people: people ?? [], months: months, quarters: quarters) }
+  public var layout: MetricLayout { MetricLayout(
+      teams: teams, segments: segments, pools: pools, people: people ?? [], effort: effort ?? [], response: response ?? [], months: months,
+      quarters: quarters) }
 
   public var results: SimulationResults { SimulationResults(scenario: scenario, layout: layout, seed: seed, values: values) }
 

@@ -48,6 +48,9 @@ struct RunJSON: Encodable, Sendable {
   let pools: [String: [String: SummaryJSON]]
   /// Teams whose reps are people; absent without them.
   let people: [String: [String: SummaryJSON]]?
+  /// Teams with reps' time and segments with a response; absent without them.
+  let effort: [String: [String: SummaryJSON]]?
+  let response: [String: [String: SummaryJSON]]?
   let periods: PeriodsJSON?
 
   init(_ run: RunSummary) {
@@ -65,6 +68,8 @@ struct RunJSON: Encodable, Sendable {
     segments = nested(.segment)
     pools = nested(.pool)
     people = run.layout.people.isEmpty ? nil : nested(.people)
+    effort = run.layout.effort.isEmpty ? nil : nested(.effort)
+    response = run.layout.response.isEmpty ? nil : nested(.response)
     let layout = run.layout
     func periods(_ kind: PeriodKind) -> [PeriodJSON] {
       layout.labels(kind).enumerated().map { p, label in

@@ -28,7 +28,7 @@ public enum RunReport {
       table.add([metric, unit.format(s.mean), unit.interval(s), unit.format(s.p05), unit.format(s.p50), unit.format(s.p95)])
     }
     doc.add(.table(table, coloured: false))
-    for (group, title) in [(MetricGroup.team, "team"), (.segment, "segment"), (.pool, "pool"), (.people, "people")] {
+    for (group, title) in [(MetricGroup.team, "team"), (.segment, "segment"), (.pool, "pool"), (.people, "people"), (.effort, "team hours"), (.response, "response")] {
       let entities = run.group(group)
       guard let first = entities.first else { continue }
       var grid = TextTable(header: [title] + first.metrics.map { $0.0 })

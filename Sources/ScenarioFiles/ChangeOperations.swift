@@ -215,7 +215,7 @@ extension ChangeApplier {
     var parts: [(name: String, share: Double, reps: Int?, overhead: Double?)] = []
     for (i, item) in items.enumerated() {
       let at = "\(c.path).into[\(i)]"
-      guard let pairs = c.reader.mapping(item, at, allowed: ["name", "share", "reps", "overhead_cost_year"], required: byAccounts == nil ? ["name", "share"] : ["name"]) else { return }
+      guard let pairs = c.reader.mapping(item, at, allowed: ["name", "share", "reps", "overhead_cost_year", "area_share"], required: byAccounts == nil ? ["name", "share"] : ["name"]) else { return }
       let values = Dictionary(pairs.map { ($0.key, $0.node) }, uniquingKeysWith: { a, _ in a })
       guard let name = values["name"].flatMap({ c.reader.string($0, join(at, "name")) }),
         let share = values["share"].map({ c.reader.number($0, join(at, "share"), .share) }) ?? byAccounts.map({ $0.shares[i] })
@@ -228,6 +228,7 @@ extension ChangeApplier {
       }
       parts.append((name, share, values["reps"].flatMap { c.reader.integer($0, join(at, "reps"), .atLeastOne) }, values["overhead_cost_year"].flatMap { c.reader.number($0, join(at, "overhead_cost_year"), .nonNegative) }))
     }
+    guard let areaShares = c.areaShares(items) else { return }
     let total = parts.reduce(0) { $0 + $1.share }
     guard abs(total - 1) < 1e-9 else {
       return c.error("into", "the parts' shares add up to \(formatNumber(total)); they must add up to 1")
@@ -289,6 +290,10 @@ extension ChangeApplier {
           var slice = rule
           slice.offset = accountFraction(rule.offset + start * rule.share)
           slice.share = accountFraction(rule.share * part.share)
+          if let areaShares {
+            slice.areaOffset = accountFraction(rule.areaOffset + rule.areaShare * areaShares[..<p].reduce(0, +))
+            slice.areaShare = accountFraction(rule.areaShare * areaShares[p])
+          }
           return slice
         }
       // The parts keep the accounts whose owner column names the team they came from.
@@ -380,6 +385,9 @@ extension ChangeApplier {
     }
     if team.people != nil, Set(merged.map(\.slotsPerRep)).count > 1 {
       return c.error("teams", "the teams' reps have different slots_per_rep (\(merged.map { "\($0.name) \($0.slotsPerRep)" }.joined(separator: ", "))); a team whose reps are people has one: make them agree with set first")
+    }
+    if Set(merged.map(\.time)).count > 1 {
+      return c.error("teams", "the teams' reps have different time (hours, selling share, weeks, triage, backlog or coverage visits); make them agree with set first")
     }
     if team.people != nil {
       team.people?.hires = merged.flatMap { $0.people?.hires ?? [] }.sorted { $0.day < $1.day }
@@ -531,10 +539,13 @@ extension ChangeApplier {
       let selected = selector.matches(segment)
       for slice in slices {
         var own = Coverage(segments: [segment.name], share: slice.share, offset: slice.offset)
+        (own.areaShare, own.areaOffset) = (slice.areaShare, slice.areaOffset)
         if selected {
           let give = accountFraction(slice.share * share)
           own.share = accountFraction(slice.share - give)
-          moved.append(Coverage(segments: [segment.name], share: give, offset: accountFraction(slice.offset + own.share)))
+          var part = Coverage(segments: [segment.name], share: give, offset: accountFraction(slice.offset + own.share))
+          (part.areaShare, part.areaOffset) = (slice.areaShare, slice.areaOffset)
+          moved.append(part)
           movedSegments.append(s)
         }
         if own.share > 1e-12 { kept.append(own) }

@@ -12,6 +12,7 @@ struct ScenarioDecoder {
     "name", "description", "horizon_days", "warmup_days", "replications", "seed", "regions", "industries",
     "solutions", "segments", "motions", "teams", "presales", "grades", "uncovered", "extends", "changes",
     "gross_margin", "fit", "start_date", "seasonality", "quarter_end", "transition", "pipeline", "arrival_dispersion",
+    "travel", "late_win_factor_per_week",
   ]
 
   /// Decodes every section present in `pairs` onto `scenario` (a section given replaces the old one).
@@ -25,7 +26,9 @@ struct ScenarioDecoder {
       case "warmup_days": reader.number(node, key, .nonNegative).map { scenario.warmupDays = $0 }
       case "replications": reader.integer(node, key, .replications).map { scenario.replications = $0 }
       case "seed": reader.integer(node, key, .nonNegative).map { scenario.seed = UInt64($0) }
-      case "regions": reader.names(node, key).map { scenario.regions = $0 }
+      case "regions": regions(node, into: &scenario)
+      case "travel": travel(node, key).map { scenario.travel = $0 }
+      case "late_win_factor_per_week": reader.number(node, key, .probability).map { scenario.lateWinFactorPerWeek = $0 }
       case "industries": reader.names(node, key).map { scenario.industries = $0 }
       case "solutions": scenario.solutions = namedList(node, key, solution)
       case "segments": scenario.segments = namedList(node, key, segment)
@@ -93,6 +96,7 @@ struct ScenarioDecoder {
     let keys = [
       "name", "tier", "region", "industry", "accounts", "opportunities_per_account_year", "deal_size",
       "solution_mix", "decision_makers", "motion", "account_potential", "size_elasticity", "seasonality", "arrival_dispersion",
+      "response",
     ]
     guard let pairs = reader.mapping(node, path, allowed: keys, required: ["name", "tier", "accounts", "opportunities_per_account_year", "deal_size"])
     else { return nil }
@@ -128,6 +132,7 @@ struct ScenarioDecoder {
       case "size_elasticity": reader.number(value, at, .elasticity).map { segment.sizeElasticity = $0 }
       case "seasonality": segment.seasonality = seasonality(value, at)
       case "arrival_dispersion": segment.arrivalDispersion = reader.number(value, at, .dispersion)
+      case "response": segment.response = response(value, at)
       default: break
       }
     }
@@ -169,7 +174,7 @@ struct ScenarioDecoder {
   }
 
   func stage(_ node: Node, _ path: String) -> Stage? {
-    guard let pairs = reader.mapping(node, path, allowed: ["name", "days", "advance", "presales", "specialist", "stale"], required: ["name", "days", "advance"])
+    guard let pairs = reader.mapping(node, path, allowed: ["name", "days", "advance", "presales", "specialist", "stale", "effort_hours", "visits"], required: ["name", "days", "advance"])
     else { return nil }
     var stage = Stage(name: "", days: .constant(0), advance: 0)
     var complete = pairs.count >= 3
@@ -187,6 +192,8 @@ struct ScenarioDecoder {
       case "stale": stage.stale = stale(value, at)
       case "advance": if let v = reader.number(value, at, .probability) { stage.advance = v } else { complete = false }
       case "specialist": reader.boolean(value, at).map { stage.specialist = $0 }
+      case "effort_hours": stage.effortHours = reader.distribution(value, at)
+      case "visits": reader.number(value, at, .nonNegative).map { stage.visits = $0 }
       default: stage.presales = reader.string(value, at)
       }
     }
@@ -239,7 +246,7 @@ struct ScenarioDecoder {
     "new_hire_win_factor", "motion", "covers", "share", "offset", "overflow", "presales", "embedded", "solutions",
     "win_uplift", "deal_uplift", "engage_probability", "margin", "relationship_coverage", "esp_floor", "slots",
     "commission_rate", "industry_breadth_factor", "groups", "rep_win_factor",
-  ] + peopleKeys
+  ] + peopleKeys + effortTeamKeys
 
   /// Team keys that make a team's reps people (docs/model.md, "People").
   static let peopleKeys = [
@@ -257,7 +264,7 @@ struct ScenarioDecoder {
     case "margin": [.partner]
     case "relationship_coverage": [.keyAccount]
     case "esp_floor", "rep_win_factor": TeamKind.allCases.filter(\.ownsAccounts)
-    case _ where peopleKeys.contains(key): TeamKind.allCases.filter(\.ownsAccounts)
+    case _ where peopleKeys.contains(key) || effortTeamKeys.contains(key): TeamKind.allCases.filter(\.ownsAccounts)
     default: nil
     }
   }
@@ -318,6 +325,7 @@ struct ScenarioDecoder {
       default: break
       }
     }
+    effortKeys(pairs.filter { Self.effortTeamKeys.contains($0.key) && Self.keysOnlyFor($0.key)?.contains(team.kind) != false }, path, into: &team)
     if team.people != nil {
       if let slots = pairs.first(where: { $0.key == "slots" })?.node {
         reader.error(slots, join(path, "slots"), "a team whose reps are people (\(Self.peopleKeys.filter { k in pairs.contains { $0.key == k } }.quotedList)) has slots per rep; give slots_per_rep instead of slots")
@@ -409,7 +417,7 @@ struct ScenarioDecoder {
       items = [(node, path)]
     }
     return items.compactMap { item, at in
-      let known = ["segments", "region", "industry", "tier", "share", "offset", "accounts", "except"]
+      let known = ["segments", "region", "industry", "tier", "share", "offset", "accounts", "except", "area_share", "area_offset"]
       guard let pairs = reader.mapping(item, at, allowed: known + AccountsFile.attributeKeys(item, known: known)) else { return nil }
       var rule = Coverage(share: share ?? 1, offset: offset ?? 0)
       for (key, value) in pairs {
@@ -428,6 +436,8 @@ struct ScenarioDecoder {
           }
         case "share": reader.number(value, keyPath, .share).map { rule.share = $0 }
         case "offset": reader.number(value, keyPath, .offset).map { rule.offset = $0 }
+        case "area_share": reader.number(value, keyPath, .share).map { rule.areaShare = $0 }
+        case "area_offset": reader.number(value, keyPath, .offset).map { rule.areaOffset = $0 }
         case "accounts": rule.accounts.names = AccountsFile.names(value, keyPath, reader: reader)
         case "except": AccountsFile.names(value, keyPath, reader: reader).map { rule.accounts.excluded = $0 }
         default: reader.names(value, keyPath).map { rule.accounts.attributes.append((key, $0)) }
@@ -436,7 +446,10 @@ struct ScenarioDecoder {
       if rule.offset + rule.share > 1 + 1e-9 {
         reader.error(item, at, "offset \(formatNumber(rule.offset)) + share \(formatNumber(rule.share)) goes past 1; a territory must lie within [0, 1)")
       }
-      if pairs.allSatisfy({ $0.key == "share" || $0.key == "offset" }) {
+      if rule.areaOffset + rule.areaShare > 1 + 1e-9 {
+        reader.error(item, at, "area_offset \(formatNumber(rule.areaOffset)) + area_share \(formatNumber(rule.areaShare)) goes past 1; the ground must lie within the region")
+      }
+      if pairs.allSatisfy({ $0.key == "share" || $0.key == "offset" || $0.key.hasPrefix("area_") }) {
         reader.error(item, at, "give at least one of segments, region, industry or tier")
         return nil
       }
@@ -628,18 +641,20 @@ struct ScenarioDecoder {
     var rules: [FitRule] = []
     for (index, item) in items.enumerated() {
       let path = "fit[\(index)]"
-      guard let pairs = reader.mapping(item, path, allowed: ["team_kind", "tier", "win_factor", "days_factor"], required: ["team_kind", "tier"])
+      guard let pairs = reader.mapping(item, path, allowed: ["team_kind", "tier", "win_factor", "days_factor", "effort_factor"], required: ["team_kind", "tier"])
       else { continue }
       var kind: TeamKind?
       var tier: Tier?
       var win = 1.0
       var days = 1.0
+      var effort = 1.0
       for (key, value) in pairs {
         let at = join(path, key)
         switch key {
         case "team_kind": kind = reader.choice(value, at, as: TeamKind.self)
         case "tier": tier = reader.choice(value, at, as: Tier.self)
         case "win_factor": reader.number(value, at, .factor).map { win = $0 }
+        case "effort_factor": reader.number(value, at, .positive).map { effort = $0 }
         default: reader.number(value, at, .positive).map { days = $0 }
         }
       }
@@ -648,7 +663,9 @@ struct ScenarioDecoder {
         reader.error(item, path, "a second rule for \(kind.rawValue) teams with \(tier.rawValue) customers; give each pair once")
         continue
       }
-      rules.append(FitRule(teamKind: kind, tier: tier, winFactor: win, daysFactor: days))
+      var rule = FitRule(teamKind: kind, tier: tier, winFactor: win, daysFactor: days)
+      rule.effortFactor = effort
+      rules.append(rule)
     }
     return rules
   }

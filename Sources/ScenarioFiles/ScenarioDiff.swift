@@ -18,6 +18,14 @@ public struct ScenarioDiff: Sendable {
     public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
 
     init<Entity>(from old: [Entity], to new: [Entity], name: (Entity) -> String, fields: (Entity) -> [(String, String)]) {
+      self.init(from: old, to: new, name: name, oldFields: fields, newFields: fields)
+    }
+
+    /// As above, with fields that depend on the scenario each entity belongs to (a team's ground).
+    init<Entity>(
+      from old: [Entity], to new: [Entity], name: (Entity) -> String, oldFields: (Entity) -> [(String, String)],
+      newFields fields: (Entity) -> [(String, String)]
+    ) {
       let oldNames = old.map(name)
       let newNames = new.map(name)
       added = newNames.filter { !oldNames.contains($0) }
@@ -27,7 +35,7 @@ public struct ScenarioDiff: Sendable {
       removed = oldNames.filter { !newNames.contains($0) }
       for entity in new {
         guard let before = old.first(where: { name($0) == name(entity) }) else { continue }
-        let changes = ScenarioDiff.fieldChanges(fields(before), fields(entity))
+        let changes = ScenarioDiff.fieldChanges(oldFields(before), fields(entity))
         if !changes.isEmpty { changed.append((name(entity), changes)) }
       }
     }
@@ -70,7 +78,9 @@ public struct ScenarioDiff: Sendable {
   }
 
   public init(from a: Scenario, to b: Scenario) {
-    teams = EntityChanges(from: a.teams, to: b.teams, name: \.name, fields: Self.teamFields)
+    teams = EntityChanges(
+      from: a.teams, to: b.teams, name: \.name, oldFields: { Self.teamFields($0) + Self.effortFields($0, in: a) },
+      newFields: { Self.teamFields($0) + Self.effortFields($0, in: b) })
     segments = EntityChanges(from: a.segments, to: b.segments, name: \.name, fields: ScenarioEncoder.segmentFields)
     let before = Totals(a)
     let after = Totals(b)
@@ -364,5 +374,6 @@ struct Totals {
     lines.append(("commission rates", commissions.isEmpty ? "none" : commissions.joined(separator: ", ")))
     let margins = s.teams.filter { $0.kind == .partner }.map { "\($0.name) \(formatNumber($0.margin * 100))%" }
     lines.append(("partner margins", margins.isEmpty ? "none" : margins.joined(separator: ", ")))
+    lines += ScenarioDiff.effortTotals(s)
   }
 }

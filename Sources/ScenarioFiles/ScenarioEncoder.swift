@@ -20,7 +20,8 @@ public enum ScenarioEncoder {
     out.append("replications: \(s.replications)")
     out.append("seed: \(s.seed)")
     if s.grossMargin != 1 { out.append("gross_margin: \(number(s.grossMargin))") }
-    out.append("regions: \(list(s.regions))")
+    out.append("regions: \(regions(s))")
+    out += effortFields(s)
     out.append("industries: \(list(s.industries))")
     if !s.solutions.isEmpty {
       out.append("solutions:")
@@ -42,6 +43,8 @@ public enum ScenarioEncoder {
         if let pool = stage.presales { fields.append(("presales", text(pool))) }
         if stage.specialist { fields.append(("specialist", "true")) }
         if let stale = stage.stale { fields.append(("stale", flow([("probability", number(stale.probability)), ("days", distribution(stale.days))]))) }
+        if let hours = stage.effortHours { fields.append(("effort_hours", distribution(hours))) }
+        if stage.visits != 0 { fields.append(("visits", number(stage.visits))) }
         out.append("      - " + flow(fields))
       }
     }
@@ -120,6 +123,7 @@ public enum ScenarioEncoder {
     if segment.sizeElasticity != 0 { fields.append(("size_elasticity", number(segment.sizeElasticity))) }
     if let factors = segment.seasonality { fields.append(("seasonality", "[" + factors.map(number).joined(separator: ", ") + "]")) }
     if let c = segment.arrivalDispersion { fields.append(("arrival_dispersion", number(c))) }
+    if let response = segment.response { fields.append(("response", responseField(response))) }
     return fields
   }
 
@@ -165,6 +169,7 @@ public enum ScenarioEncoder {
     if team.kind.ownsAccounts, team.espFloor != 0.3 { fields.append(("esp_floor", number(team.espFloor))) }
     if let factor = team.repWinFactor { fields.append(("rep_win_factor", distribution(factor))) }
     if let people = team.people { fields += peopleFields(people) }
+    if let time = team.time { fields += timeFields(time) }
     return fields
   }
 
@@ -216,10 +221,12 @@ public enum ScenarioEncoder {
   }
 
   static func fitFields(_ rule: FitRule) -> [(String, String)] {
-    [
+    var fields = [
       ("team_kind", rule.teamKind.rawValue), ("tier", rule.tier.rawValue), ("win_factor", number(rule.winFactor)),
       ("days_factor", number(rule.daysFactor)),
     ]
+    if rule.effortFactor != 1 { fields.append(("effort_factor", number(rule.effortFactor))) }
+    return fields
   }
 
   static func coverage(_ rule: Coverage) -> String {
@@ -233,6 +240,8 @@ public enum ScenarioEncoder {
     if !rule.accounts.excluded.isEmpty { fields.append(("except", list(rule.accounts.excluded))) }
     if rule.share != 1 { fields.append(("share", number(rule.share))) }
     if rule.offset != 0 { fields.append(("offset", number(rule.offset))) }
+    if rule.areaShare != 1 { fields.append(("area_share", number(rule.areaShare))) }
+    if rule.areaOffset != 0 { fields.append(("area_offset", number(rule.areaOffset))) }
     return flow(fields)
   }
 

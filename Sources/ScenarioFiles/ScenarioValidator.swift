@@ -110,6 +110,7 @@ struct ScenarioValidator {
     checkCoverage()
     checkNamedAccounts()
     checkLimits()
+    checkEffort()
     if scenario.segments.isEmpty { error("segments", "a scenario needs at least one segment") }
     if accountTeams.isEmpty { error("teams", "a scenario needs at least one account team (regional, key_account, partner or telesales)") }
     if let transition = scenario.transition { checkTransition(transition) }

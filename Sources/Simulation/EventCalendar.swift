@@ -13,6 +13,11 @@ enum Event: Sendable, Equatable {
   case repLeaves(seat: Int32)
   /// A new rep fills a seat: a backfill or a planned hire.
   case seatFilled(seat: Int32)
+  /// A rep of a team with `time` finishes a deal's work (ignored unless `token`, the event's own
+  /// sequence number, is still the rep's).
+  case workDone(rep: Int32, token: UInt64)
+  /// A month ends (scenarios with reps' time: coverage and the response).
+  case monthStart
 }
 
 /// An event in the calendar, packed into 16 bytes: the heap moves these around a lot, and a node's
@@ -49,6 +54,8 @@ struct ScheduledEvent: Sendable {
     case .patienceOut(let opportunity, _): order = Self.pack(sequence, 3, opportunity)
     case .repLeaves(let seat): order = Self.pack(sequence, 4, seat)
     case .seatFilled(let seat): order = Self.pack(sequence, 5, seat)
+    case .workDone(let rep, _): order = Self.pack(sequence, 6, rep)
+    case .monthStart: order = Self.pack(sequence, 7, -1)
     }
   }
 
@@ -87,7 +94,9 @@ struct ScheduledEvent: Sendable {
     case 2: .stageDone(opportunity: subject)
     case 3: .patienceOut(opportunity: subject, token: sequence)
     case 4: .repLeaves(seat: subject)
-    default: .seatFilled(seat: subject)
+    case 5: .seatFilled(seat: subject)
+    case 6: .workDone(rep: subject, token: sequence)
+    default: .monthStart
     }
   }
 
@@ -136,6 +145,8 @@ struct EventCalendar: ~Copyable {
   mutating func schedule(_ event: Event, at time: Double) {
     let item: ScheduledEvent
     if case .patienceOut(_, let token) = event {
+      item = ScheduledEvent(time: time, sequence: token, event: event)
+    } else if case .workDone(_, let token) = event {
       item = ScheduledEvent(time: time, sequence: token, event: event)
     } else {
       item = ScheduledEvent(time: time, sequence: sequence, event: event)
@@ -285,7 +296,7 @@ struct EventHeap: ~Copyable {
   mutating func removeAll() { items.removeAll() }
 
   mutating func renumberSeats(_ map: [Int32]) {
-    for i in items.indices where items[i].kind >= 4 {
+    for i in items.indices where items[i].kind == 4 || items[i].kind == 5 {
       let seat = Int(items[i].subject)
       items[i].subject = seat >= 0 && seat < map.count ? map[seat] : -1
     }

@@ -65,6 +65,14 @@ extension MetricDescriptor {
     d("hires", .people, .count, .neither, "count", "new reps who started: backfills and planned hires"),
     d("handover_losses", .people, .count, .lowerIsBetter, "count", "open opportunities lost when they passed from a leaver to another rep (part of losses)"),
     d("quota_attainment", .people, .rate, .higherIsBetter, "ratio: credited bookings / quota pro rata for days employed", "the team's bookings against its reps' quotas"),
+    d("selling_hours", .effort, .count, .neither, "sum of reps' selling hours", "hours the team's reps had for selling (hours a week x selling share x weeks, accruing evenly)"),
+    d("deal_hours", .effort, .count, .neither, "sum of hours worked on deals", "selling hours spent on the work of open deals (travel to their visits excluded)"),
+    d("travel_hours", .effort, .count, .lowerIsBetter, "sum of hours travelled", "selling hours spent travelling to visits: deals' and coverage visits'"),
+    d("coverage_hours", .effort, .count, .neither, "sum of selling hours without deal work", "selling hours left for covering accounts (their visits' travel included)"),
+    d("coverage_hours_per_account_year", .effort, .ratio, .higherIsBetter, "ratio: customer-facing coverage hours / account-years", "how much coverage an account got, travel excluded: what a segment's response reads"),
+    d("late_stages", .effort, .count, .lowerIsBetter, "count", "stages whose rep's work ended after the customer's days"),
+    d("weeks_late_mean", .effort, .ratio, .lowerIsBetter, "ratio: weeks late / late stages", "how late a late stage's work was"),
+    d("response_factor", .response, .ratio, .neither, "time average of the factor on the opportunity rate", "the segment's opportunity rate over its base: (coverage hours / reference)^elasticity, capped"),
     d("at_quota_share", .people, .rate, .higherIsBetter, "ratio: rep-years at or above quota / rep-years (whole horizon only)", "share of rep-years whose rep reached quota pro rata"),
   ]
 
@@ -78,10 +86,12 @@ extension MetricDescriptor {
     var out = "# Metrics\n\nGenerated from `Sources/Simulation/MetricCatalog.swift` by `cccm metrics --markdown`; a test fails when this file is stale.\n\n"
     out += "Every metric is computed per replication over the measured period [0, horizon) and summarised over replications "
     out += "(mean, 95% interval, percentiles). Ratios are formed inside each replication from their own numerator and denominator.\n"
-    for group in [MetricGroup.scenario, .team, .segment, .pool, .people] {
+    for group in [MetricGroup.scenario, .team, .segment, .pool, .people, .effort, .response] {
       let heading = switch group {
       case .scenario: "Whole organisation"
       case .people: "Per team whose reps are people (teams with people keys only)"
+      case .effort: "Per team with reps' time (teams with `time` only)"
+      case .response: "Per segment whose demand responds to coverage (segments with `response` only)"
       default: "Per \(group.rawValue)"
       }
       out += "\n## \(heading)\n\n| metric | unit | better | how a replication forms it | meaning |\n|---|---|---|---|---|\n"

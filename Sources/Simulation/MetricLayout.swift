@@ -14,6 +14,8 @@ public struct MetricLayout: Hashable, Sendable {
   public static let segmentMetrics = names(.segment)
   public static let poolMetrics = names(.pool)
   public static let peopleMetrics = names(.people)
+  public static let effortMetrics = names(.effort)
+  public static let responseMetrics = names(.response)
   static func names(_ group: MetricGroup) -> [String] { MetricDescriptor.all.filter { $0.group == group }.map(\.name) }
 
   public let teams: [String]
@@ -21,6 +23,9 @@ public struct MetricLayout: Hashable, Sendable {
   public let pools: [String]
   /// Teams whose reps are people (ramp, attrition, hires, quotas), in scenario order.
   public let people: [String]
+  /// Teams with reps' time, and segments whose demand responds to coverage (docs/model.md, "Effort").
+  public let effort: [String]
+  public let response: [String]
   /// Labels of the months and quarters whose scenario metrics follow the totals (empty unless
   /// results are kept by period).
   public let months: [String]
@@ -31,15 +36,22 @@ public struct MetricLayout: Hashable, Sendable {
     segments = scenario.segments.map(\.name)
     pools = scenario.pools.map(\.name)
     people = scenario.teams.filter { $0.people != nil }.map(\.name)
+    effort = scenario.teams.filter { $0.time != nil && $0.kind.ownsAccounts }.map(\.name)
+    response = scenario.segments.filter { $0.response != nil }.map(\.name)
     months = periods?.months.map(\.label) ?? []
     quarters = periods?.quarters.map(\.label) ?? []
   }
 
-  public init(teams: [String], segments: [String], pools: [String], people: [String] = [], months: [String] = [], quarters: [String] = []) {
+  public init(
+    teams: [String], segments: [String], pools: [String], people: [String] = [], effort: [String] = [], response: [String] = [],
+    months: [String] = [], quarters: [String] = []
+  ) {
     self.teams = teams
     self.segments = segments
     self.pools = pools
     self.people = people
+    self.effort = effort
+    self.response = response
     self.months = months
     self.quarters = quarters
   }
@@ -63,12 +75,16 @@ public struct MetricLayout: Hashable, Sendable {
   var poolBase: Int { segmentBase + segments.count * Self.segmentMetrics.count }
   var peopleBase: Int { poolBase + pools.count * Self.poolMetrics.count }
   /// The width of the totals, and of each period after them.
-  public var periodBase: Int { peopleBase + people.count * Self.peopleMetrics.count }
+  var effortBase: Int { peopleBase + people.count * Self.peopleMetrics.count }
+  var responseBase: Int { effortBase + effort.count * Self.effortMetrics.count }
+  public var periodBase: Int { responseBase + response.count * Self.responseMetrics.count }
 
   public func teamIndex(_ team: Int, _ metric: Int) -> Int { teamBase + team * Self.teamMetrics.count + metric }
   public func segmentIndex(_ segment: Int, _ metric: Int) -> Int { segmentBase + segment * Self.segmentMetrics.count + metric }
   public func poolIndex(_ pool: Int, _ metric: Int) -> Int { poolBase + pool * Self.poolMetrics.count + metric }
   public func peopleIndex(_ team: Int, _ metric: Int) -> Int { peopleBase + team * Self.peopleMetrics.count + metric }
+  public func effortIndex(_ team: Int, _ metric: Int) -> Int { effortBase + team * Self.effortMetrics.count + metric }
+  public func responseIndex(_ segment: Int, _ metric: Int) -> Int { responseBase + segment * Self.responseMetrics.count + metric }
 
   /// Where each group's metrics are: (group, entity name, metric name) for every position.
   public var entries: [(group: MetricGroup, entity: String, metric: String)] {
@@ -77,6 +93,8 @@ public struct MetricLayout: Hashable, Sendable {
     for segment in segments { result += Self.segmentMetrics.map { (.segment, segment, $0) } }
     for pool in pools { result += Self.poolMetrics.map { (.pool, pool, $0) } }
     for team in people { result += Self.peopleMetrics.map { (.people, team, $0) } }
+    for team in effort { result += Self.effortMetrics.map { (.effort, team, $0) } }
+    for segment in response { result += Self.responseMetrics.map { (.response, segment, $0) } }
     return result
   }
 }
@@ -85,6 +103,10 @@ public enum MetricGroup: String, Hashable, Sendable {
   case scenario, team, segment, pool
   /// A team whose reps are people: headcount, vacancies, ramp, leavers, hires, quota attainment.
   case people
+  /// A team with reps' time: selling hours, hours on deals, travel, coverage, lateness.
+  case effort
+  /// A segment whose demand responds to coverage: its factor on the opportunity rate.
+  case response
 }
 
 /// Results by month or by quarter.

@@ -35,6 +35,10 @@ extension Replication {
       if counted { metrics.uncovered() }
       return
     }
+    if plan.hasEffort, effortDeclines(team: Int(owner)) {
+      if counted { metrics.blocked(team: Int(owner)) }
+      return
+    }
     var team = owner
     var seat: Int32 = -1
     if plan.hasPeople {

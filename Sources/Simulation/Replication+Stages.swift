@@ -32,6 +32,7 @@ extension Replication {
   /// every draw has its own stream, so the results are those of one event per stage, with fewer events.
   /// `elapsed`: days the current stage has already lasted (a deal of the starting pipeline).
   mutating func scheduleStageEnd(_ index: Int32, elapsed: Double = 0) {
+    if plan.hasEffort, plan.effort?.teams[Int(opportunities[Int(index)].team)].timed == true { return scheduleEffortStage(index, elapsed: elapsed) }
     if plan.stageDynamics { return scheduleDynamicStageEnd(index, elapsed: elapsed) }
     // The fields this needs, read once (copying the whole opportunity costs more).
     let key = opportunities[Int(index)].key
@@ -168,6 +169,7 @@ extension Replication {
 
   mutating func finishStage(_ index: Int32) {
     if plan.mayAbandon, opportunities[Int(index)].abandoned { return freeSlot(index) }
+    if plan.hasEffort, effortHolds(index) { return }
     let advances = opportunities[Int(index)].advances
     let current = opportunities[Int(index)].stages.start + opportunities[Int(index)].stage
     if opportunities[Int(index)].desk >= 0, plan.stages[Int(current)].releasesSpecialist { releaseSpecialist(index) }

@@ -93,6 +93,7 @@ extension Replication {
       if seat >= 0 { workforce.take(seat) }
     }
     requeue(waiting, plan: after)
+    if before.hasEffort || after.hasEffort { rebuildEffort(before: before) }
     for i in withdrawn { scheduleStageEnd(Int32(i)) }
     retimeArrivals(from: before)
     if after.servesWinFactor, servedPools.count < opportunities.count {

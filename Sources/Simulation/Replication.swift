@@ -100,6 +100,8 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
   var segmentKeys: PlainArray<UInt64>
   var metrics: ReplicationMetrics<Mode>
   var workforce: Workforce
+  /// Reps' hours, their deals' work and the responses (scenarios with `time`).
+  var effort = EffortState()
   /// Every opportunity recorded as it opens and closes (`Simulator.traces`); nil: nothing recorded.
   var trace: OpportunityTrace?
 
@@ -134,6 +136,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     reset()
     let replicationKey = StreamKey.replication(seed: seed, replication: replication)
     let start = -plan.warmup
+    if plan.hasEffort || transition?.after.hasEffort == true { startEffort(at: start) }
     if plan.dispersed || plan.repFactors { drawDynamics(replicationKey: replicationKey, start: start) }
     for index in plan.segments.indices {
       let segment = plan.segments[index]
@@ -149,6 +152,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       reorganise(transition, replicationKey: replicationKey)
     }
     simulate(until: plan.horizon)
+    if plan.hasEffort || transition != nil { closeEffort() }
     metrics.close(at: plan.horizon, teamBusy: teamBusy, poolBusy: poolBusy)
     if plan.hasPeople {
       workforce.close(plan: plan)
@@ -162,6 +166,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     #endif
     metrics.write(into: output, plan: plan, phases: phases)
     if plan.hasPeople { workforce.write(into: output, plan: plan, phases: phases) }
+    if plan.hasEffort { writeEffort(into: output) }
     #if DEBUG
       let unwritten = plan.layout.unwrittenSlots(output)
       assert(unwritten.isEmpty, "metrics no writer wrote: \(unwritten.prefix(5))")
@@ -182,6 +187,8 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
         if let lane = patienceLanes.firstIndex(where: { $0.scheduled == token }) { scheduleNextPatience(lane: lane) }
       case .repLeaves(let seat): if seat >= 0 { repLeaves(Int(seat)) }
       case .seatFilled(let seat): if seat >= 0 { workforce.fill(Int(seat), at: now, plan: plan, calendar: &calendar, generator: generator) }
+      case .workDone(let rep, let token): workDone(rep: Int(rep), token: token)
+      case .monthStart: effortMonthEnds()
       }
     }
   }

@@ -240,6 +240,9 @@ struct SimulationPlan: Sendable {
   var formerSegmentSlices: [Span] = []
   /// The deals open on day 0 (`pipeline:`), empty without one.
   var pipeline: [PipelinePlan] = []
+  /// Reps' time (teams with `time`), nil without: such teams work by hours, not slots.
+  var effort: EffortPlan?
+  var hasEffort = false
 
   init(_ s: Scenario, byPeriod: Bool = false) {
     horizon = s.horizonDays
@@ -373,6 +376,12 @@ struct SimulationPlan: Sendable {
     }
     hasPeople = !people.isEmpty
     mayAbandon = hasPeople
+    if s.usesEffort {
+      let effort = EffortPlan(s, tables: &samplerTables)
+      for t in effort.timedTeams { teams[t].capacity = Int32(Scenario.maximumSlots) }
+      self.effort = effort
+      hasEffort = true
+    }
 
     for team in s.teams {
       let industries = Set(s.segments.filter { segment in team.covers.contains { $0.matches(segment) } }.compactMap(\.industry))

@@ -39,14 +39,14 @@ private struct Generated {
 /// Runs `body` on `scenarioCount` generated scenarios (seeds 1...), each with its own dice for the
 /// property's choices; the files live in a directory removed afterwards.
 private func forEachGenerated(
-  _ property: String, neutralSpecialists: Bool = false, _ body: (Generated, inout SplitMix64) throws -> Void
+  _ property: String, neutralSpecialists: Bool = false, effort: Bool = false, _ body: (Generated, inout SplitMix64) throws -> Void
 ) throws {
   let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-props-\(property)-\(getpid())")
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: directory) }
   for seed in UInt64(1)...UInt64(scenarioCount) {
     let path = directory.appendingPathComponent("gen-\(seed).yaml").path
-    let yaml = randomScenarioYAML(seed: seed, neutralSpecialists: neutralSpecialists)
+    let yaml = randomScenarioYAML(seed: seed, neutralSpecialists: neutralSpecialists, effort: effort)
     try yaml.write(toFile: path, atomically: true, encoding: .utf8)
     let scenario: Scenario
     do {
@@ -481,6 +481,88 @@ struct ChangePropertyTests {
 // MARK: - Visible: diff shows what changed and what did not
 
 /// The totals `diff` prints that a change keeping reps, slots, specialists and cost must leave as they were.
+/// The effort model's keys under the four rules: ground is divided by a split's geographic shares
+/// (a split by size keeps it), merges unite it, selling hours are conserved with the reps, and
+/// `diff` shows each team's hours, ground and travel per visit.
+struct EffortChangePropertyTests {
+  @Test("split_team with area_share divides the team's ground by the shares; without, every part keeps the whole ground")
+  func splitDividesGround() throws {
+    var splits = 0
+    try forEachGenerated("effort-split", effort: true) { g, dice in
+      let s = g.scenario
+      let team = dice.pick(s.accountTeams)
+      guard team.reps >= 2 else { return }
+      let cut = dice.int(10...90)
+      let area = dice.int(10...90)
+      let geographic = dice.chance(0.6)
+      let overflowTo = s.teams.contains { $0.overflow == team.name } ? ", overflow_to: \(team.name)-p1" : ""
+      let parts = [(cut, area), (100 - cut, 100 - area)].enumerated().map { k, part in
+        "{name: \(team.name)-p\(k + 1), share: \(Double(part.0) / 100), reps: \(k == 0 ? 1 : team.reps - 1)\(geographic ? ", area_share: \(Double(part.1) / 100)" : "")}"
+      }
+      let m = try g.variant("split_team: {team: \(team.name), into: [\(parts.joined(separator: ", "))]\(overflowTo)}")
+      splits += 1
+      let ground = s.ground(ofTeam: team)
+      let pieces = (1...2).compactMap { m.team(named: "\(team.name)-p\($0)") }
+      #expect(pieces.count == 2)
+      let context = "scenario \(g.seed): split \(team.name) (ground \(ground)) by area \(geographic ? "\(area)%" : "none")"
+      for (k, piece) in pieces.enumerated() {
+        let expected = geographic ? ground * Double(k == 0 ? area : 100 - area) / 100 : ground
+        #expect(close(m.ground(ofTeam: piece), expected, relative: 1e-9), "\(context): \(piece.name) \(m.ground(ofTeam: piece))")
+        #expect(piece.time == team.time, "\(context)")
+      }
+      // Selling hours go with the reps.
+      let hours = { (x: Scenario) in x.accountTeams.reduce(0) { $0 + Double($1.reps) * ($1.time?.sellingHoursPerYear ?? 0) } }
+      #expect(close(hours(m), hours(s)), "\(context)")
+      // The parts merged again cover the team's ground.
+      let back = try g.variant(
+        "split_team: {team: \(team.name), into: [\(parts.joined(separator: ", "))]\(overflowTo)}",
+        "merge_teams: {teams: [\(team.name)-p1, \(team.name)-p2], name: \(team.name)}")
+      #expect(close(back.ground(ofTeam: back.team(named: team.name)!), ground), "\(context)")
+    }
+    #expect(splits > 100)
+  }
+
+  @Test("merge_teams unites ground and adds selling hours; merging A with B is merging B with A")
+  func mergeUnitesGround() throws {
+    try forEachGenerated("effort-merge", effort: true) { g, dice in
+      let s = g.scenario
+      let chosen = dice.sample(s.accountTeams, 2)
+      let settle = settlingParameters(chosen, in: s, dice: &dice)
+      let extra = flow(settle)
+      let ab = try g.variant("merge_teams: {teams: [\(chosen[0].name), \(chosen[1].name)], name: M\(extra)}")
+      let ba = try g.variant("merge_teams: {teams: [\(chosen[1].name), \(chosen[0].name)], name: M\(extra)}")
+      let merged = ab.team(named: "M")!
+      let context = "scenario \(g.seed): merge \(chosen.map(\.name))"
+      #expect(close(ab.ground(ofTeam: merged), ba.ground(ofTeam: ba.team(named: "M")!)), "\(context)")
+      #expect(ab.ground(ofTeam: merged) >= chosen.map { s.ground(ofTeam: $0) }.max()! - 1e-6, "\(context)")
+      #expect(ab.ground(ofTeam: merged) <= chosen.reduce(0) { $0 + s.ground(ofTeam: $1) } + 1e-6, "\(context)")
+      #expect(merged.time == chosen[0].time, "\(context)")
+    }
+  }
+
+  @Test("diff shows each team's selling hours, ground and travel per visit, and their totals")
+  func diffShowsEffort() throws {
+    try forEachGenerated("effort-diff", effort: true) { g, dice in
+      let s = g.scenario
+      let team = dice.pick(s.accountTeams)
+      guard team.reps >= 2 else { return }
+      let overflowTo = s.teams.contains { $0.overflow == team.name } ? ", overflow_to: \(team.name)-a" : ""
+      let m = try g.variant(
+        "split_team: {team: \(team.name), into: [{name: \(team.name)-a, share: 0.5, area_share: 0.25, reps: 1}, {name: \(team.name)-b, share: 0.5, area_share: 0.75, reps: \(team.reps - 1)}]\(overflowTo)}")
+      let report = ScenarioDiff(from: s, to: m).report
+      for field in ["selling hours a year", "ground (km2)", "travel hours per visit"] {
+        #expect(report.contains("    \(field): "), "scenario \(g.seed): \(field)\n\(report)")
+      }
+      #expect(report.contains("selling hours a year (teams with time)"), "scenario \(g.seed)")
+      // A quarter of the ground halves the travel per visit.
+      let quarter = m.team(named: "\(team.name)-a")!
+      if s.ground(ofTeam: team) > 0 {
+        #expect(close(m.travelHoursPerVisit(team: quarter) * 2, s.travelHoursPerVisit(team: team), relative: 1e-9), "scenario \(g.seed)")
+      }
+    }
+  }
+}
+
 private func conservedTotals(_ diff: ScenarioDiff, solutions: [String]) -> [ScenarioDiff.FieldChange] {
   let fields = ["account reps", "account slots", "cost a year: people", "cost a year: overhead", "cost a year: fixed in all"]
     + solutions.flatMap { ["\($0) specialists", "\($0) specialist slots"] }

@@ -44,14 +44,24 @@ public struct SplitMix64 {
 /// two account teams can merge. With `neutralSpecialists`, product groups engage with probability 1
 /// and specialists earn no commission, so merging all specialist teams into one product group
 /// changes nothing the engine sees.
-public func randomScenarioYAML(seed: UInt64, neutralSpecialists: Bool = false) -> String {
+///
+/// With `effort`, the same scenario also has reps' time (docs/model.md, "Effort"): regions with
+/// ground, stages with hours and visits, one `time` for every account team (so merges agree) and
+/// responses on some segments; these come from dice of their own, so the rest is unchanged.
+public func randomScenarioYAML(seed: UInt64, neutralSpecialists: Bool = false, effort: Bool = false) -> String {
   var rng = SplitMix64(seed: seed &* 0x2545_F491_4F6C_DD1D &+ 17)
+  var extra = SplitMix64(seed: seed ^ 0xE7F0_27)
   func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
   var lines = ["name: gen-\(seed)", "description: generated for property tests", "horizon_days: 365", "warmup_days: 60"]
 
   let regions = (1...rng.int(1...3)).map { "R\($0)" }
   let industries = (1...rng.int(1...3)).map { "I\($0)" }
-  lines.append("regions: [\(regions.joined(separator: ", "))]")
+  if effort {
+    lines.append("regions: [\(regions.map { "{name: \($0), area_km2: \(extra.int(1...400) * 100)}" }.joined(separator: ", "))]")
+    lines.append("travel: {speed_kmh: \(extra.int(30...90)), circuity: 1.\(extra.int(1...5))}")
+  } else {
+    lines.append("regions: [\(regions.joined(separator: ", "))]")
+  }
   lines.append("industries: [\(industries.joined(separator: ", "))]")
 
   let solutions = (1...rng.int(1...3)).map { "S\($0)" }
@@ -88,6 +98,7 @@ public func randomScenarioYAML(seed: UInt64, neutralSpecialists: Bool = false) -
       var fields = ["name: s\(k)", "days: \(days)", "advance: \(number(rng.hundredths(40...95)))"]
       if !pools.isEmpty, rng.chance(0.3) { fields.append("presales: \(rng.pick(pools))") }
       if rng.chance(0.2) { fields.append("specialist: true") }
+      if effort { fields += ["effort_hours: {gamma: {shape: 2, mean: \(extra.int(1...12))}}", "visits: \(extra.int(0...2))"] }
       lines.append("      - {\(fields.joined(separator: ", "))}")
     }
   }
@@ -114,6 +125,7 @@ public func randomScenarioYAML(seed: UInt64, neutralSpecialists: Bool = false) -
       if rng.chance(0.5) { fields.append("size_elasticity: \(number(rng.hundredths(10...100)))") }
     }
     if tier == "key", rng.chance(0.5) { fields.append("decision_makers: {triangular: {min: 2, mode: \(rng.int(3...6)), max: \(rng.int(7...12))}}") }
+    if effort, extra.chance(0.5) { fields.append("response: {elasticity: 0.\(extra.int(10...60)), reference_hours_per_account_year: \(extra.int(1...20))}") }
     lines.append("  - {\(fields.joined(separator: ", "))}")
     let cuts = Set((1..<rng.int(1...3)).map { _ in rng.int(1...99) }).sorted()
     let bounds = [0] + cuts + [100]
@@ -145,11 +157,14 @@ public func randomScenarioYAML(seed: UInt64, neutralSpecialists: Bool = false) -
     })
   lines.append("teams:")
   // Reps as people in some scenarios: one model for every account team (so merges agree), hires of their own.
-  let people =
+  // A team with time takes no people keys: the same draws are made, and the people left out.
+  let drawnPeople =
     rng.chance(0.25)
     ? "ramp: [0.\(rng.int(2...5)), 0.\(rng.int(6...9))], attrition_rate_year: \(number(rng.hundredths(10...40))), backfill_days: \(rng.int(0...90)), handover_loss: \(number(rng.hundredths(0...20))), quota_per_rep_year: \(rng.int(5...20) * 100_000)"
     : nil
+  let people = effort ? nil : drawnPeople
   let sharedSlots = rng.int(1...12)
+  let time = "time: {hours_per_week: \(extra.int(35...50)), selling_share: 0.\(extra.int(4...8))}, coverage_visit_share: 0.\(extra.int(0...5))"
   for (t, name) in accountTeams.enumerated() {
     let kind = rng.pick(["regional", "regional", "key_account", "partner", "telesales"])
     var fields = [
@@ -177,6 +192,7 @@ public func randomScenarioYAML(seed: UInt64, neutralSpecialists: Bool = false) -
       "{solution: \(s), specialists: \(rng.int(0...4)), \(embeddedTerms[s]!)}"
     }
     if !embedded.isEmpty { fields.append("embedded: [\(embedded.joined(separator: ", "))]") }
+    if effort { fields.append(time) }
     let covers = owned[t].map { "{segments: \($0.segment), share: \(number(Double($0.share) / 100)), offset: \(number(Double($0.offset) / 100))}" }
     fields.append("covers: [\(covers.joined(separator: ", "))]")
     lines.append("  - {\(fields.joined(separator: ", "))}")

@@ -1,0 +1,495 @@
+import CoverageModel
+import Foundation
+import Randomness
+
+/// One opportunity's work at its rep in the current stage (teams with `time`).
+struct EffortJob {
+  /// The opportunity this entry belongs to (its slot is reused by later ones).
+  var key: UInt64 = .max
+  var rep: Int32 = -1
+  /// Hours of the stage's work not yet done, and the share of it that is travel.
+  var left = 0.0
+  var travelShare = 0.0
+  /// The order of `triage: value` (higher first).
+  var priority = 0.0
+  /// Work pending at the rep; the customer days over while it is.
+  var active = false
+  var daysDone = false
+  var daysEnd = 0.0
+  /// The stage's outcome draw and advance probability, for a stage that ends late.
+  var outcome = 0.0
+  var advance = 0.0
+}
+
+/// A rep of a team with `time`: selling hours accrue at `rate` a day and are shared among the
+/// pending work of its open deals; hours without work cover the team's accounts.
+struct EffortRep {
+  var team: Int32 = -1
+  /// Its team's place among the teams with `time` (its tallies), and the team's terms.
+  var tally = 0
+  var byValue = false
+  /// Travel per customer-facing coverage hour (visits' share x travel per visit).
+  var visitTravel = 0.0
+  var rate = 0.0
+  /// When the shares below were last brought up to date.
+  var last = 0.0
+  /// Hours pending over its jobs as of `last`.
+  var pending = 0.0
+  var jobs: [Int32] = []
+  /// The sequence of its pending completion event (a later change makes it stale).
+  var token: UInt64 = .max
+}
+
+/// Hours of one team in one period (or the whole measured horizon).
+struct EffortTally {
+  var selling = 0.0
+  var deals = 0.0
+  var travel = 0.0
+  var coverage = 0.0
+  var facing = 0.0
+  /// Account-years of the team's accounts (for coverage hours per account-year).
+  var accountYears = 0.0
+  var stages = 0.0
+  var lateStages = 0.0
+  var weeksLate = 0.0
+  static func + (a: Self, b: Self) -> Self {
+    EffortTally(
+      selling: a.selling + b.selling, deals: a.deals + b.deals, travel: a.travel + b.travel, coverage: a.coverage + b.coverage,
+      facing: a.facing + b.facing, accountYears: a.accountYears + b.accountYears, stages: a.stages + b.stages,
+      lateStages: a.lateStages + b.lateStages, weeksLate: a.weeksLate + b.weeksLate)
+  }
+}
+
+/// The effort model's state in one replication.
+struct EffortState {
+  var jobs: [EffortJob] = []
+  var reps: [EffortRep] = []
+  /// Per team: this clock month's coverage hours (for the response).
+  var monthCoverage: [Double] = []
+  /// Per timed team (in `EffortPlan.timedTeams` order): the horizon's tally and each period month's.
+  var total: [EffortTally] = []
+  var months: [[EffortTally]] = []
+  /// Per response: its factor now, and factor-days over the horizon and each period month.
+  var factors: [Double] = []
+  var factorDays: [Double] = []
+  var monthFactorDays: [[Double]] = []
+  /// The segments' base rates (the response scales them).
+  var baseInterarrival: [Double] = []
+  var baseSeasonRates: [Double] = []
+  var monthStart = 0.0
+
+  /// The reps of a plan's teams with `time`, starting at `time`.
+  static func reps(_ plan: EffortPlan, at time: Double) -> [EffortRep] {
+    var reps: [EffortRep] = []
+    for (m, t) in plan.timedTeams.enumerated() {
+      let team = plan.teams[t]
+      let rep = EffortRep(
+        team: Int32(t), tally: m, byValue: team.byValue, visitTravel: team.visitShare * team.travelPerVisit, rate: team.hoursPerDay, last: time)
+      reps += Array(repeating: rep, count: team.reps)
+    }
+    return reps
+  }
+}
+
+extension Replication {
+  // MARK: - Start, month ends and the switch
+
+  /// Sets up the reps and, for segments with a response, the first month's rates (the coverage
+  /// the owners give with no open deals), before the first arrivals are drawn.
+  mutating func startEffort(at start: Double) {
+    let empty = EffortPlan()
+    let plan = self.plan.effort ?? empty
+    effort.baseInterarrival = initial.segments.map(\.meanInterarrival)
+    effort.baseSeasonRates = initial.seasonRates
+    effort.jobs.removeAll(keepingCapacity: true)
+    effort.reps = EffortState.reps(plan, at: start)
+    effort.monthCoverage = Array(repeating: 0, count: plan.teams.count)
+    let periods = self.plan.periods?.months.count ?? 0
+    effort.total = Array(repeating: EffortTally(), count: plan.timedTeams.count)
+    effort.months = Array(repeating: Array(repeating: EffortTally(), count: plan.timedTeams.count), count: periods)
+    let responses = max(plan.responses.count, transition?.after.effort?.responses.count ?? 0)
+    effort.factorDays = Array(repeating: 0, count: responses)
+    effort.monthFactorDays = Array(repeating: Array(repeating: 0, count: responses), count: periods)
+    effort.monthStart = start
+    // The first month: the hours each owner would give with no open deals.
+    let idle = plan.teams.map { $0.hoursPerDay * Double($0.reps) * 365 }
+    effort.factors = plan.responses.map { response in responseFactor(response, hours: idle, plan: plan) }
+    for s in self.plan.segments.indices { self.plan.segments[s].meanInterarrival = effort.baseInterarrival[s] }
+    self.plan.seasonRates = effort.baseSeasonRates
+    for (k, response) in plan.responses.enumerated() { scaleRate(segment: response.segment, by: effort.factors[k]) }
+    calendar.schedule(.monthStart, at: self.plan.clock.month(at: start).end)
+  }
+
+  /// The factor on a segment's rate from its owners' coverage hours a year (`hours` per team):
+  /// each owner's response weighted by its share of the accounts; uncovered accounts keep the base.
+  private func responseFactor(_ response: EffortPlan.Response, hours: [Double], plan: EffortPlan) -> Double {
+    var factor = 1 - response.owners.reduce(0) { $0 + $1.share }
+    for (team, share) in response.owners {
+      let h = plan.teams[team].timed ? plan.coverageHoursPerAccountYear(team: team, coverageHoursPerYear: hours[team]) : response.rule.referenceHoursPerAccountYear
+      factor += share * response.rule.factor(hoursPerAccountYear: h)
+    }
+    // A rate of exactly 0 would never reach the next arrival; a millionth is none in practice.
+    return max(factor, 1e-6)
+  }
+
+  /// Multiplies a segment's current rate by `factor` (its base rate times its factor).
+  private mutating func scaleRate(segment s: Int, by factor: Double) {
+    plan.segments[s].meanInterarrival = effort.baseInterarrival[s] / factor
+    for k in plan.segments[s].seasons.range { plan.seasonRates[k] = effort.baseSeasonRates[k] * factor }
+  }
+
+  /// A month ends: every rep's hours are brought up to date, the month's coverage becomes each
+  /// team's coverage hours per account-year, and segments with a response get the next month's
+  /// rate; their pending arrivals are re-timed (the same unit-rate draw, time-changed).
+  mutating func effortMonthEnds() {
+    let effortPlan = plan.effort ?? EffortPlan()
+    for r in effort.reps.indices { flush(rep: r) }
+    let days = now - effort.monthStart
+    if days > 0 {
+      let yearly = effort.monthCoverage.map { $0 * 365 / days }
+      recordFactors(upTo: now)
+      let before = plan
+      for (k, response) in effortPlan.responses.enumerated() {
+        effort.factors[k] = responseFactor(response, hours: yearly, plan: effortPlan)
+        scaleRate(segment: response.segment, by: effort.factors[k])
+      }
+      if !effortPlan.responses.isEmpty { retimeResponding(from: before) }
+    }
+    for t in effort.monthCoverage.indices { effort.monthCoverage[t] = 0 }
+    effort.monthStart = now
+    let next = plan.clock.month(at: now).end
+    if next < plan.horizon { calendar.schedule(.monthStart, at: next) }
+  }
+
+  /// Each responding segment's pending arrival re-timed to its new rate.
+  private mutating func retimeResponding(from before: SimulationPlan) {
+    for response in plan.effort?.responses ?? [] {
+      let s = response.segment
+      let pending = calendar.pendingArrival(segment: s)
+      guard pending.isFinite else { continue }
+      let mass = before.expectedArrivals(before.segments[s], from: now, to: pending)
+      calendar.schedule(.arrival(segment: Int32(s)), at: plan.arrivalTime(plan.segments[s], after: now, reaching: mass))
+    }
+  }
+
+  /// Factor-days of each response from the month's start to `time`, in the measured horizon.
+  private mutating func recordFactors(upTo time: Double) {
+    let from = max(effort.monthStart, 0)
+    guard time > from else { return }
+    let month = periodMonth(at: from)
+    for k in effort.factors.indices where k < effort.factorDays.count {
+      effort.factorDays[k] += effort.factors[k] * (time - from)
+      if let month { effort.monthFactorDays[month][k] += effort.factors[k] * (time - from) }
+    }
+  }
+
+  private func periodMonth(at time: Double) -> Int? {
+    guard let months = plan.periods?.months else { return nil }
+    return months.firstIndex { time >= $0.start && time < $0.end }
+  }
+
+  /// After a transition's switch (deals already with their new teams): the reps of the new
+  /// organisation, each open deal's pending work given to a rep of its team now (a team without
+  /// `time` drops it: the stage ends with its days), the tallies carried over by team name.
+  mutating func rebuildEffort(before: SimulationPlan) {
+    for r in effort.reps.indices { flush(rep: r) }
+    let names = before.effort?.teamNames ?? []
+    let oldTotal = effort.total
+    let oldMonths = effort.months
+    let effortPlan = plan.effort
+    let newNames = effortPlan?.teamNames ?? []
+    effort.reps = effortPlan.map { EffortState.reps($0, at: now) } ?? []
+    effort.total = Array(repeating: EffortTally(), count: newNames.count)
+    effort.months = oldMonths.map { _ in Array(repeating: EffortTally(), count: newNames.count) }
+    for (m, name) in names.enumerated() {
+      guard let k = newNames.firstIndex(of: name) else { continue }
+      effort.total[k] = effort.total[k] + oldTotal[m]
+      for p in oldMonths.indices { effort.months[p][k] = effort.months[p][k] + oldMonths[p][m] }
+    }
+    if let effortPlan, effort.monthCoverage.count < effortPlan.teams.count {
+      effort.monthCoverage += Array(repeating: 0, count: effortPlan.teams.count - effort.monthCoverage.count)
+    }
+    var orphans: [Int32] = []
+    for i in effort.jobs.indices where effort.jobs[i].active {
+      let index = Int32(i)
+      let team = Int(opportunities[i].team)
+      guard !opportunities[i].abandoned, let effortPlan, effortPlan.teams[team].timed else {
+        effort.jobs[i].active = false
+        // A deal lost at the switch whose days were over has no event left to free it.
+        if opportunities[i].abandoned { if effort.jobs[i].daysDone { freeSlot(index) } } else { orphans.append(index) }
+        continue
+      }
+      let rep = leastPendingRep(team: team)
+      effort.jobs[i].rep = Int32(rep)
+      effort.reps[rep].jobs.append(index)
+      effort.reps[rep].pending += effort.jobs[i].left
+    }
+    for r in effort.reps.indices { scheduleCompletion(rep: r) }
+    // The responses go on in the new organisation's rates.
+    effort.baseInterarrival = plan.segments.map(\.meanInterarrival)
+    effort.baseSeasonRates = plan.seasonRates
+    if let effortPlan, effort.factors.count == effortPlan.responses.count {
+      for (k, response) in effortPlan.responses.enumerated() { scaleRate(segment: response.segment, by: effort.factors[k]) }
+    }
+    for index in orphans where effort.jobs[Int(index)].daysDone { completeStage(index) }
+  }
+
+  // MARK: - Admission
+
+  /// Whether a team with `time` declines an arrival: every rep holds more than `backlog_weeks` of work.
+  mutating func effortDeclines(team: Int) -> Bool {
+    guard let effortPlan = plan.effort, effortPlan.teams[team].timed, effortPlan.teams[team].backlogHours.isFinite else { return false }
+    let team = effortPlan.teams[team]
+    for r in team.firstRep..<(team.firstRep + team.reps) where pendingNow(rep: r) <= team.backlogHours { return false }
+    return true
+  }
+
+  /// A rep's pending hours now (no job finishes before its completion event).
+  private func pendingNow(rep r: Int) -> Double {
+    let rep = effort.reps[r]
+    return rep.jobs.isEmpty ? 0 : max(0, rep.pending - rep.rate * (now - rep.last))
+  }
+
+  private func leastPendingRep(team t: Int) -> Int {
+    let team = plan.effort!.teams[t]
+    var best = team.firstRep
+    var least = Double.infinity
+    for r in team.firstRep..<(team.firstRep + team.reps) {
+      let pending = pendingNow(rep: r)
+      if pending < least {
+        least = pending
+        best = r
+      }
+    }
+    return best
+  }
+
+  // MARK: - Stages
+
+  /// A stage of a deal in a team with `time`: its customer days and outcome are drawn as for any
+  /// stage (one stage at a time: its end depends on the rep's other work), its work (hours x the
+  /// fit's effort factor, plus travel per visit) joins the rep's; the stage ends when both are done.
+  mutating func scheduleEffortStage(_ index: Int32, elapsed: Double) {
+    let effortPlan = plan.effort!
+    let i = Int(index)
+    if effort.jobs.count <= i { effort.jobs += Array(repeating: EffortJob(), count: i + 1 - effort.jobs.count) }
+    let key = opportunities[i].key
+    let t = Int(opportunities[i].team)
+    let s = Int(opportunities[i].segment)
+    if effort.jobs[i].key != key {
+      effort.jobs[i] = EffortJob()
+      effort.jobs[i].key = key
+      effort.jobs[i].rep = Int32(effortPlan.teams[t].repTerritories ? territoryRep(key: key, segment: s, team: t) : leastPendingRep(team: t))
+    }
+    let daysFactor = plan.usesFit ? plan.fit[t * plan.segments.count + s].daysFactor : 1
+    let stages = opportunities[i].stages
+    let k = Int(opportunities[i].stage)
+    let stage = Int(stages.start) + k
+    let last = Int(stages.end) - 1
+    let outcome = generator.select(key: key, attribute: StreamAttribute.stageDays(k), drawingOnce: StreamAttribute.stageOutcome(k))
+    let days =
+      elapsed > 0
+      ? generator.sampleBeyond(plan.stages[stage].days, elapsed: elapsed / daysFactor, from: plan.samplerTables) * daysFactor
+      : generator.sample(plan.stages[stage].days, from: plan.samplerTables) * daysFactor
+    let end = now + days
+    var p = plan.stages[stage].advance
+    if stage == last {
+      let winFactor = opportunities[i].winFactor
+      let push = plan.pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= plan.pushDays
+      p = min(1, push ? p * winFactor * plan.pushFactor : p * winFactor)
+    }
+    opportunities[i].advances = outcome < p
+    effort.jobs[i].outcome = outcome
+    effort.jobs[i].advance = p
+    effort.jobs[i].daysDone = false
+    calendar.schedule(.stageDone(opportunity: index), at: end)
+    // The work: the stage's hours (their own stream) and the travel to its visits.
+    var hours = 0.0
+    if let sampler = effortPlan.stages[stage].hours {
+      generator.select(key: key, attribute: EffortPlan.effortAttribute(k))
+      hours = generator.sample(sampler, from: plan.samplerTables) * effortPlan.effortFactor[t * plan.segments.count + s]
+    }
+    let travel = effortPlan.stages[stage].visits * effortPlan.teams[t].travelPerVisit
+    let work = hours + travel
+    if now >= 0, let m = effortPlan.timedTeams.firstIndex(of: t) { addTally(m, at: now) { $0.stages += 1 } }
+    guard work > 0 else { return }
+    let r = Int(effort.jobs[i].rep)
+    flush(rep: r)
+    effort.jobs[i].left = work
+    effort.jobs[i].travelShare = travel / work
+    effort.jobs[i].active = true
+    if effortPlan.teams[t].byValue {
+      var remaining = 1.0
+      for later in stage...last { remaining *= plan.stages[later].advance }
+      let grades = Double(plan.gradeMinimums.count)
+      effort.jobs[i].priority = (grades - Double(opportunities[i].grade)) * 1e18 + opportunities[i].value * remaining * opportunities[i].winFactor
+    }
+    effort.reps[r].jobs.append(index)
+    effort.reps[r].pending += work
+    scheduleCompletion(rep: r)
+  }
+
+  /// The rep who owns the deal's account (`rep_territories`): accounts are dealt to the reps in turn.
+  private mutating func territoryRep(key: UInt64, segment s: Int, team t: Int) -> Int {
+    let team = plan.effort!.teams[t]
+    generator.select(key: key, attribute: StreamAttribute.account)
+    let u = generator.uniform()
+    let segment = plan.segments[s]
+    let account = segment.potential.isEmpty ? Int(u * segment.accounts) : plan.account(at: u, of: segment)
+    return team.firstRep + account % max(team.reps, 1)
+  }
+
+  /// Whether a stage's end must wait for its rep's work (called when its customer days are over).
+  mutating func effortHolds(_ index: Int32) -> Bool {
+    let i = Int(index)
+    guard i < effort.jobs.count, effort.jobs[i].key == opportunities[i].key, effort.jobs[i].active else { return false }
+    effort.jobs[i].daysDone = true
+    effort.jobs[i].daysEnd = now
+    return true
+  }
+
+  /// The rep's work on a stage is done: the stage ends now if its customer days are over (late:
+  /// its advance probability x late_win_factor_per_week per week), else with them.
+  private mutating func finishWork(_ index: Int32, late: Bool) {
+    effort.jobs[Int(index)].active = false
+    if late { completeStage(index) }
+  }
+
+  private mutating func completeStage(_ index: Int32) {
+    let i = Int(index)
+    let weeks = (now - effort.jobs[i].daysEnd) / 7
+    let factor = plan.effort?.lateFactorPerWeek ?? 1
+    if weeks > 0 {
+      if factor != 1 { opportunities[i].advances = effort.jobs[i].outcome < effort.jobs[i].advance * Foundation.pow(factor, weeks) }
+      if now >= 0, let m = plan.effort?.timedTeams.firstIndex(of: Int(opportunities[i].team)) {
+        addTally(m, at: now) {
+          $0.lateStages += 1
+          $0.weeksLate += weeks
+        }
+      }
+    }
+    finishStage(index)
+  }
+
+  // MARK: - Sharing the hours
+
+  /// Brings a rep's work up to now: its hours since `last` shared equally among its jobs (or all
+  /// to the most valuable with triage by value), or, with no work, spent covering accounts.
+  mutating func flush(rep r: Int) {
+    let dt = now - effort.reps[r].last
+    guard dt > 0 else { return }
+    let rep = effort.reps[r]
+    let hours = rep.rate * dt
+    var travel = 0.0
+    if rep.jobs.isEmpty {
+      if Int(rep.team) < effort.monthCoverage.count { effort.monthCoverage[Int(rep.team)] += hours }
+    } else if rep.byValue {
+      let top = rep.jobs.max { effort.jobs[Int($0)].priority < effort.jobs[Int($1)].priority }!
+      effort.jobs[Int(top)].left -= hours
+      travel = hours * effort.jobs[Int(top)].travelShare
+    } else {
+      let share = hours / Double(rep.jobs.count)
+      for j in rep.jobs {
+        effort.jobs[Int(j)].left -= share
+        travel += share * effort.jobs[Int(j)].travelShare
+      }
+    }
+    if !rep.jobs.isEmpty { effort.reps[r].pending = max(0, rep.pending - hours) }
+    effort.reps[r].last = now
+    // The measured part of the interval, in the month it lies in (month ends flush every rep).
+    let from = max(rep.last, 0)
+    guard now > from else { return }
+    let measured = hours * (now - from) / dt
+    let dealTravel = measured * (travel / hours)
+    addTally(rep.tally, at: from) {
+      $0.selling += measured
+      if rep.jobs.isEmpty {
+        $0.coverage += measured
+        $0.facing += measured / (1 + rep.visitTravel)
+        $0.travel += measured * rep.visitTravel / (1 + rep.visitTravel)
+      } else {
+        $0.deals += measured - dealTravel
+        $0.travel += dealTravel
+      }
+    }
+  }
+
+  private mutating func addTally(_ m: Int, at time: Double, _ change: (inout EffortTally) -> Void) {
+    change(&effort.total[m])
+    if let month = periodMonth(at: time) { change(&effort.months[month][m]) }
+  }
+
+  /// Schedules a rep's next completion: the job with the least work left under sharing (each
+  /// advances at rate / jobs), the most valuable under triage by value.
+  mutating func scheduleCompletion(rep r: Int) {
+    let rep = effort.reps[r]
+    guard !rep.jobs.isEmpty, rep.rate > 0 else {
+      effort.reps[r].token = .max
+      return
+    }
+    let due: Double
+    if rep.byValue {
+      let top = rep.jobs.max { effort.jobs[Int($0)].priority < effort.jobs[Int($1)].priority }!
+      due = max(0, effort.jobs[Int(top)].left) / rep.rate
+    } else {
+      let least = rep.jobs.reduce(Double.infinity) { min($0, effort.jobs[Int($1)].left) }
+      due = max(0, least) * Double(rep.jobs.count) / rep.rate
+    }
+    let token = calendar.newToken()
+    effort.reps[r].token = token
+    calendar.schedule(.workDone(rep: Int32(r), token: token), at: now + due)
+  }
+
+  /// A rep's completion event: the jobs whose work is done leave its desk; their stages end now
+  /// if their customer days are over.
+  mutating func workDone(rep r: Int, token: UInt64) {
+    guard r >= 0, r < effort.reps.count, effort.reps[r].token == token else { return }
+    flush(rep: r)
+    var finished: [Int32] = []
+    let tolerance = 1e-9 * max(1, effort.reps[r].rate)
+    effort.reps[r].jobs.removeAll { j in
+      guard effort.jobs[Int(j)].left <= tolerance else { return false }
+      finished.append(j)
+      return true
+    }
+    if effort.reps[r].jobs.isEmpty { effort.reps[r].pending = 0 }
+    scheduleCompletion(rep: r)
+    for index in finished { finishWork(index, late: effort.jobs[Int(index)].daysDone) }
+  }
+
+  // MARK: - Results
+
+  /// Writes each timed team's hours and each responding segment's factor, for the horizon and
+  /// every period.
+  func writeEffort(into out: UnsafeMutableBufferPointer<Double>) {
+    guard let effortPlan = plan.effort else { return }
+    let layout = plan.layout
+    func values(_ t: EffortTally, days: Double, accounts: Double) -> [Double] {
+      func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
+      return [t.selling, t.deals, t.travel, t.coverage, ratio(t.facing, accounts * days / 365), t.lateStages, ratio(t.weeksLate, t.lateStages)]
+    }
+    func write(at base: (Int) -> Int, tallies: [EffortTally], days: Double, factors: [Double]) {
+      for (m, t) in effortPlan.timedTeams.enumerated() {
+        for (k, value) in values(tallies[m], days: days, accounts: effortPlan.teams[t].accounts).enumerated() { out[base(layout.effortIndex(m, k))] = value }
+      }
+      for k in effortPlan.responses.indices { out[base(layout.responseIndex(k, 0))] = days > 0 ? factors[k] / days : .nan }
+    }
+    write(at: { $0 }, tallies: effort.total, days: plan.horizon, factors: effort.factorDays)
+    guard let periods = plan.periods else { return }
+    for (p, month) in periods.months.enumerated() {
+      write(at: { layout.index(period: p, of: .month, metric: $0) }, tallies: effort.months[p], days: month.days, factors: effort.monthFactorDays[p])
+    }
+    for (q, quarter) in periods.quarters.enumerated() {
+      let tallies = effortPlan.timedTeams.indices.map { m in quarter.months.reduce(EffortTally()) { $0 + effort.months[$1][m] } }
+      let factors = effortPlan.responses.indices.map { k in quarter.months.reduce(0.0) { $0 + effort.monthFactorDays[$1][k] } }
+      write(at: { layout.index(period: q, of: .quarter, metric: $0) }, tallies: tallies, days: quarter.days, factors: factors)
+    }
+  }
+
+  /// Closes the books at the horizon: every rep's hours and the responses' last factor-days.
+  mutating func closeEffort() {
+    now = plan.horizon
+    for r in effort.reps.indices { flush(rep: r) }
+    recordFactors(upTo: plan.horizon)
+  }
+}
