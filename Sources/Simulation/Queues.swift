@@ -59,7 +59,9 @@ struct PatienceLane {
 
   /// Takes a new clock; true if it goes into the calendar now: the lane's first (nothing in the
   /// calendar for the lane means nothing queued either), or one due before the lane's last (a
-  /// transition shortened the pool's patience), which is the calendar's alone.
+  /// transition shortened the pool's patience), which is the calendar's alone. Inlined into
+  /// `enqueue` (docs/performance.md).
+  @inline(__always)
   mutating func add(_ clock: Clock) -> Bool {
     if scheduled == nil {
       scheduled = clock.token
