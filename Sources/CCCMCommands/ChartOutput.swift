@@ -36,7 +36,7 @@ func checkChartsDirectory(_ directory: String?) throws {
     }
     return
   }
-  let parent = (directory as NSString).deletingLastPathComponent
+  let parent = PathText.directory(of: directory)
   guard parent.isEmpty || FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), parent.isEmpty || isDirectory.boolValue else {
     printError("\(Excerpt.sanitized(directory, limit: Excerpt.pathLimit)): error: --charts: no such directory \(Excerpt.sanitized(parent, limit: Excerpt.pathLimit)) to create it in")
     throw ExitCode(.fileError)

@@ -90,7 +90,7 @@ struct NotebookRun: ParsableCommand {
       for chart in charts where FileManager.default.contents(atPath: runner.absolute(chart.path)) != chart.data {
         let path = runner.absolute(chart.path)
         do {
-          try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+          try FileManager.default.createDirectory(atPath: PathText.directory(of: path), withIntermediateDirectories: true)
         } catch {
           printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot create its directory: \(error.localizedDescription)")
           throw ExitCode(.fileError)

@@ -78,7 +78,7 @@ public enum FileOutput {
   }
 
   static func directory(of path: String) -> String {
-    let directory = (path as NSString).deletingLastPathComponent
+    let directory = PathText.directory(of: path)
     return directory.isEmpty ? "." : directory
   }
 

@@ -217,7 +217,7 @@ public struct Mapping: Sendable {
   /// A joined table's path: relative to the mapping file's folder.
   public func resolve(_ path: String) -> String {
     if path.hasPrefix("/") { return path }
-    let folder = (file as NSString).deletingLastPathComponent
+    let folder = PathText.directory(of: file)
     return folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
   }
 }

@@ -1,0 +1,14 @@
+/// Paths taken apart as text, without `NSString` (whose `deletingLastPathComponent` traps on a
+/// one-character path such as `x` or `./` in swift-corelibs-foundation).
+public enum PathText {
+  /// The folder part of `path`, as `NSString.deletingLastPathComponent` gives it: trailing slashes
+  /// ignored, `""` for a bare name, `/` for an entry of the root.
+  public static func directory(of path: String) -> String {
+    var rest = Substring(path)
+    while rest.count > 1, rest.hasSuffix("/") { rest = rest.dropLast() }
+    guard let slash = rest.lastIndex(of: "/") else { return "" }
+    var parent = rest[..<slash]
+    while parent.count > 1, parent.hasSuffix("/") { parent = parent.dropLast() }
+    return parent.isEmpty ? "/" : String(parent)
+  }
+}
