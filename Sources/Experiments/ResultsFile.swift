@@ -122,7 +122,8 @@ public struct SavedResults: Codable, Sendable {
 
   /// The most names a saved file may list in each of teams, segments and pools, and the longest name.
   public static let maximumNames = 100_000
-  public static let maximumNameLength = 1_000
+  /// Names come from scenario files, so as long as one may be (a valid scenario's results always read back).
+  public static let maximumNameLength = InputFile.scenarioLimit
   /// The largest saved file read (a million replications of a large organisation fit).
   public static let maximumFileSize = 1 << 33
 
@@ -190,6 +191,55 @@ public struct SavedResults: Codable, Sendable {
     let (expected, overflow) = replications.multipliedReportingOverflow(by: width)
     guard !overflow, values.count == expected else {
       throw damaged("values", "\(values.count) values for \(replications) replications of \(width) metrics; the file is truncated or damaged")
+    }
+    // Every value within what a replication can give its metric: an edited count or share is refused.
+    let entries = layout.entries
+    let domains = entries.map { ValueDomain($0.metric, group: $0.group) }
+    guard !domains.isEmpty else { return }
+    for (index, value) in values.enumerated() {
+      let position = index % width % domains.count
+      guard domains[position].contains(value) else {
+        let entry = entries[position]
+        let metric = entry.entity.isEmpty ? entry.metric : "\(entry.group.rawValue)s.\(Excerpt.sanitized(entry.entity, limit: 40)).\(entry.metric)"
+        throw damaged("values", "replication \(firstReplication + index / width) gives \(metric) \(value), which no run gives (\(domains[position].rule))")
+      }
+    }
+  }
+
+  /// The values a replication can give a metric.
+  enum ValueDomain {
+    case any, nonNegative, whole, share
+    init(_ metric: String, group: MetricGroup) {
+      guard let descriptor = MetricDescriptor.named(metric, group: group) else {
+        self = .any
+        return
+      }
+      if descriptor.formation == "count" {
+        self = .whole
+        return
+      }
+      switch descriptor.unit {
+      case .count, .days, .ratio: self = .nonNegative
+      case .rate: self = descriptor.name == "quota_attainment" ? .nonNegative : .share
+      case .money: self = ["bookings", "credited_bookings"].contains(descriptor.name) ? .nonNegative : .any
+      }
+    }
+    /// Not a number stands for a ratio without a denominator (no closed deal, no wait).
+    func contains(_ value: Double) -> Bool {
+      switch self {
+      case .any: true
+      case .whole: value >= 0 && value.isFinite && value.rounded() == value
+      case .nonNegative: value.isNaN || value >= 0
+      case .share: value.isNaN || (value >= 0 && value <= 1 + 1e-9)
+      }
+    }
+    var rule: String {
+      switch self {
+      case .any: "any number"
+      case .whole: "a count: a whole number of at least 0"
+      case .nonNegative: "at least 0"
+      case .share: "a share from 0 to 1"
+      }
     }
   }
 

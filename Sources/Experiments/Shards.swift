@@ -234,7 +234,8 @@ public struct ShardFile: Codable, Sendable {
       throw damaged("replications", "expected 1 to \(Scenario.maximumReplications), got \(replications)")
     }
     if let wave {
-      guard let maximum = report.maxReplications, (1...Scenario.maximumReplications).contains(maximum), wave >= 1, (wave - 1) * replications < maximum else {
+      // The wave is bounded before it is multiplied (an edited wave of 2^63 - 1 must not trap).
+      guard let maximum = report.maxReplications, (1...Scenario.maximumReplications).contains(maximum), (1...maximum).contains(wave), (wave - 1) * replications < maximum else {
         throw damaged("wave", "wave \(wave) of \(replications) replications is beyond report.maxReplications")
       }
     }

@@ -12,7 +12,8 @@ private func validObject() -> [String: Any] {
     "format": "cccm-results/2", "version": "0.2.0", "scenario": "s", "scenarioHash": "abc123", "seed": 7,
     "generator": "philox", "firstReplication": 0, "replications": 2, "metrics": MetricLayout.scenarioMetrics,
     "teams": ["T"], "segments": ["S"], "pools": ["P"], "months": [String](), "quarters": [String](),
-    "values": (0..<(2 * width)).map(Double.init),
+    // 0 and 1 alternate: a whole count, a share and an amount alike.
+    "values": (0..<(2 * width)).map { Double($0 % 2) },
   ]
 }
 
@@ -75,5 +76,38 @@ struct SavedResultsTests {
     #expect(message(missing).contains("missing \"seed\""))
     #expect(message(["a": 1]).contains("not a cccm results file"))
   }
-}
 
+  @Test("edited values a run cannot give are refused with the metric named: negative wins, win_rate 7, a fractional count")
+  func editedValues() {
+    let layout = MetricLayout(teams: ["T"], segments: ["S"], pools: ["P"])
+    let entries = layout.entries
+    func at(_ group: MetricGroup, _ metric: String) -> Int { entries.firstIndex { $0.group == group && $0.metric == metric }! }
+    for (index, value, expected) in [
+      (at(.scenario, "wins"), -1.0, "replication 0 gives wins -1.0, which no run gives (a count: a whole number of at least 0)"),
+      (at(.scenario, "win_rate"), 7, "gives win_rate 7.0, which no run gives (a share from 0 to 1)"),
+      (layout.count + at(.scenario, "arrivals"), 2.5, "replication 1 gives arrivals 2.5"),
+      (at(.team, "utilization"), -0.5, "gives teams.T.utilization -0.5"),
+      (at(.scenario, "bookings"), -10, "gives bookings -10.0"),
+      (at(.scenario, "cycle_days_won"), -3, "gives cycle_days_won -3.0"),
+    ] {
+      var values = (0..<(2 * layout.count)).map { Double($0 % 2) }
+      values[index] = value
+      let text = message(edited("values", values))
+      #expect(text.contains(expected), "\(text)")
+    }
+    // Not a number stands for a ratio without its denominator; contribution may be negative.
+    var values = (0..<(2 * layout.count)).map { Double($0 % 2) }
+    values[at(.scenario, "win_rate")] = .nan
+    values[at(.scenario, "contribution")] = -1e6
+    let data = try? JSONSerialization.data(withJSONObject: edited("values", values.map { $0.isNaN ? "nan" as Any : $0 as Any }))
+    #expect((try? SavedResults.decode(data ?? Data())) != nil)
+  }
+
+  @Test("results of a scenario whose name is longer than 1,000 characters read back")
+  func longNames() throws {
+    var object = validObject()
+    object["scenario"] = String(repeating: "n", count: 5_000)
+    object["teams"] = [String(repeating: "t", count: 3_000)]
+    #expect(message(object) == "")
+  }
+}

@@ -1,0 +1,37 @@
+import Experiments
+import Foundation
+import Testing
+
+@testable import CCCMCommands
+
+@Suite("Outputs of one character, and edited shards", .serialized)
+struct HardeningResultsTests {
+  static let base = hardeningRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
+
+  @Test("one-character output paths are written, not trapped on: --save x, --charts c, -o f")
+  func oneCharacterPaths() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let save = try runCCCM(["run", Self.base, "-r", "2", "-q", "--save", "x", "--charts", "c"], directory: directory)
+    #expect(save.status == 0, "\(save.err)")
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("x").path))
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("c/distribution-bookings.svg").path))
+    let merge = try runCCCM(["merge", "x", "-o", "f"], directory: directory)
+    #expect(merge.status == 0, "\(merge.err)")
+  }
+
+  @Test("a shard whose wave was edited to 2^63 - 1 is refused, not trapped on")
+  func editedWave() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("w.json").path
+    let run = try runCCCM(["compare", Self.base, Self.base, "--precision", "10%", "--max-replications", "8", "-r", "4", "--wave", "1", "--shard", "1/1", "--save", path, "-q"])
+    #expect(run.status == 0, "\(run.err)")
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    for wave in ["9223372036854775807", "4611686018427387904", "0", "-1"] {
+      let edited = text.replacingOccurrences(of: "\"wave\":1", with: "\"wave\":\(wave)")
+      #expect(edited != text)
+      #expect(throws: SavedResultsError.self) { try ShardFile.decode(Data(edited.utf8)) }
+    }
+  }
+}
