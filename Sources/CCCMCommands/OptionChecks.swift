@@ -86,7 +86,8 @@ struct BoundedOption: Sendable {
   }
   static let threads = BoundedOption("--threads", 0...Int.max, "0 (every core) or more")
   static let maxReplications = BoundedOption("--max-replications", 2...Scenario.maximumReplications, "from 2 to \(Scenario.maximumReplications)")
-  static let wave = BoundedOption("--wave", 1...Int.max, "1 or more")
+  /// A wave holds at least one replication, so there are at most as many waves as replications.
+  static let wave = BoundedOption("--wave", 1...Scenario.maximumReplications, "1 to 1,000,000")
   static let budget = BoundedOption("--budget", 1...100, "1 to 100")
   static let finalists = BoundedOption("--finalists", 2...10, "2 to 10")
   static let firstStage = BoundedOption("--first-stage", 5...1000, "5 to 1,000")

@@ -81,7 +81,12 @@ public struct KimNelson: Sendable {
     }
     let h2 = hSquared
     let t = Probability.studentTQuantile(1 - (1 - confidence) / Double(max(k - 1, 1)), degreesOfFreedom: n0 - 1)
-    let fixed = max(firstStage, s2.flatMap { $0 }.map { Int((t * t * $0 / (delta * delta)).rounded(.up)) }.max() ?? firstStage)
+    // Counted as a double first: a tiny δ gives an infinite (or, with no variance, undefined)
+    // count, reported as at most 10^15 rather than trapping on its conversion to Int.
+    let fixed = max(firstStage, s2.flatMap { $0 }.map { variance -> Int in
+      let needed = (t * t * variance / (delta * delta)).rounded(.up)
+      return needed.isNaN ? firstStage : Int(min(needed, 1e15))
+    }.max() ?? firstStage)
     var sums = outputs.map { $0.reduce(0, +) }
     var alive = Array(0..<k)
     var used = [Int](repeating: firstStage, count: k)

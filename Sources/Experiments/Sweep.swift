@@ -40,9 +40,17 @@ public struct Sweep: Sendable {
       guard let low = Double(spec[..<range.lowerBound]), let high = Double(upperText), low.isFinite, high.isFinite, low <= high else {
         return .failure(SweepError("--vary \"\(text)\": a range is LOW..HIGH with LOW <= HIGH, e.g. 9..15 or 0.5..0.9:0.1"))
       }
-      let count = Int(((high - low) / step + 1e-9).rounded(.down)) + 1
-      guard count <= 1000 else { return .failure(SweepError("--vary \"\(text)\" gives \(count) values; at most 1,000")) }
-      values = (0..<count).map { low + Double($0) * step }.map { ($0 * 1e9).rounded() / 1e9 }
+      // Counted as a double first: a tiny step or a range of 1e308 each way gives no Int.
+      let steps = ((high - low) / step + 1e-9).rounded(.down)
+      guard steps.isFinite, steps < 1000 else {
+        return .failure(SweepError("--vary \"\(text)\" gives \(steps.isFinite && steps < 1e15 ? String(Int(steps) + 1) : "too many") values; at most 1,000"))
+      }
+      let count = Int(steps) + 1
+      values = (0..<count).map { low + Double($0) * step }.map { value in
+        // Rounded to 9 decimals (0.1 steps give 0.3, not 0.30000000000000004), where that is finite.
+        let rounded = (value * 1e9).rounded() / 1e9
+        return rounded.isFinite ? rounded : value
+      }
     } else {
       for item in spec.split(separator: ",", omittingEmptySubsequences: false) {
         guard let value = Double(item.trimmingCharacters(in: .whitespaces)), value.isFinite else {
