@@ -1,10 +1,12 @@
 /// Paths taken apart as text, without `NSString` (whose `deletingLastPathComponent` traps on a
 /// one-character path such as `x` or `./` in swift-corelibs-foundation).
 public enum PathText {
-  /// The folder part of `path`, as `NSString.deletingLastPathComponent` gives it: trailing slashes
-  /// ignored, `""` for a bare name, `/` for an entry of the root.
+  /// The folder part of `path`, as `NSString.deletingLastPathComponent` gives it: repeated slashes
+  /// read as one, trailing slashes ignored, `""` for a bare name, `/` for an entry of the root.
   public static func directory(of path: String) -> String {
-    var rest = Substring(path)
+    var collapsed = ""
+    for character in path where !(character == "/" && collapsed.hasSuffix("/")) { collapsed.append(character) }
+    var rest = Substring(collapsed)
     while rest.count > 1, rest.hasSuffix("/") { rest = rest.dropLast() }
     guard let slash = rest.lastIndex(of: "/") else { return "" }
     var parent = rest[..<slash]
