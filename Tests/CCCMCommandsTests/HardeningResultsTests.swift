@@ -35,3 +35,35 @@ struct HardeningResultsTests {
     }
   }
 }
+
+@Suite("Numeric extremes are refused or bounded, never trapped on")
+struct HardeningNumericTests {
+  @Test("--vary ranges whose count is beyond Int are refused with the limit")
+  func varyRanges() {
+    for spec in ["a=1..2:1e-300", "a=-1e308..1e308", "a=0..1e300:1e-300", "a=1e308..1e308"] {
+      switch Sweep.factor(spec) {
+      case .success(let factor): #expect(factor.values.count <= 1_000 && factor.values.allSatisfy(\.isFinite), "\(spec)")
+      case .failure(let error): #expect(error.description.contains("at most 1,000"), "\(spec): \(error)")
+      }
+    }
+  }
+
+  @Test("a tiny --delta reports a bounded fixed-sample count")
+  func tinyDelta() {
+    let varied: ([Int], Int, Int) -> [[Double]] = { designs, first, count in
+      designs.map { d in (first..<(first + count)).map { Double($0 * (d + 1) % 7) } }
+    }
+    let outcome = KimNelson(designs: 2, delta: 1e-300, firstStage: 5, maximum: 6).run(sample: varied)
+    #expect(outcome.fixedSample >= 5 && outcome.fixedSample <= 1_000_000_000_000_000)
+    let constant: ([Int], Int, Int) -> [[Double]] = { designs, _, count in designs.map { _ in [Double](repeating: 1, count: count) } }
+    let flat = KimNelson(designs: 2, delta: 1e-300, firstStage: 5, maximum: 6).run(sample: constant)
+    #expect(flat.fixedSample == 5)
+  }
+
+  @Test("--wave beyond a million is refused (exit 64)")
+  func hugeWave() {
+    for wave in ["9223372036854775807", "1000001"] {
+      #expect(throws: (any Error).self) { try CCCM.parseAsRoot(["compare", "a.yaml", "b.yaml", "--precision", "5%", "--wave", wave]) }
+    }
+  }
+}
