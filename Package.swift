@@ -17,7 +17,6 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     // Tests only: golden files of the report layouts.
     .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.17.0"),
   ],
@@ -53,7 +52,7 @@ let package = Package(
     /// GSL behind a Swift face: generators, keyed streams, distribution sampling, CDFs and quantiles.
     .target(name: "Randomness", dependencies: ["CoverageModel", "CGSL"], swiftSettings: optimisedInDebug),
     /// Scenario files: YAML decoding with locations, validation, variants and changes, show and diff.
-    .target(name: "ScenarioFiles", dependencies: ["CCCMSupport", "CoverageModel", "Randomness", "Yams", .product(name: "CSV", package: "CSV.swift")]),
+    .target(name: "ScenarioFiles", dependencies: ["CCCMSupport", "CoverageModel", "Randomness", "Yams"]),
     /// The discrete-event Monte Carlo engine and its parallel replication runner.
     .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness"], swiftSettings: optimisedInDebug),
     /// Summaries, confidence intervals, paired comparisons and queueing theory (Erlang B and C).
@@ -64,7 +63,7 @@ let package = Package(
     /// times and deal sizes by censored maximum likelihood, teams), with its evidence.
     .target(
       name: "Calibration",
-      dependencies: ["CCCMSupport", "CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Simulation", "Yams", .product(name: "CSV", package: "CSV.swift")],
+      dependencies: ["CCCMSupport", "CoverageModel", "Randomness", "Estimation", "ScenarioFiles", "Simulation", "Yams"],
       swiftSettings: optimisedInDebug),
     /// Tables in terminal, Markdown, CSV, JSON and HTML form, and the charts of each report.
     .target(name: "Reports", dependencies: ["CCCMSupport", "Estimation", "Simulation", "Experiments", "Calibration", "Charts"]),

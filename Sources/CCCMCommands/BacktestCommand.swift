@@ -93,7 +93,7 @@ struct BacktestCommand: ParsableCommand {
     if format == .html {
       document.title = "cccm backtest: \(result.fit.scenarioName), fitted up to \(result.fit.until), through \(result.through)"
       document.provenance = provenance(
-        scenarios: [(result.scenario.name, export, SavedResults.hash(of: result.scenario))], seed: seed, replications: replications, generator: "philox")
+        scenarios: [(result.scenario.name, export, ScenarioEncoder.fingerprint(of: result.scenario))], seed: seed, replications: replications, generator: "philox")
     }
     try writeCharts(document.charts, to: charts)
     printReport(document.render(format))

@@ -17,7 +17,7 @@ func provenance(scenarios: [(name: String, file: String, hash: String)], seed: U
 
 /// The provenance entry of a loaded scenario.
 func scenarioEntry(_ scenario: Scenario, file: String) -> (name: String, file: String, hash: String) {
-  (scenario.name, file, SavedResults.hash(of: scenario))
+  (scenario.name, file, ScenarioEncoder.fingerprint(of: scenario))
 }
 
 /// Checks, before any work, that `--charts DIR` can be written: an existing directory, or a new

@@ -66,7 +66,7 @@ struct Fit: ParsableCommand {
       if let pipeline { details.append(Provenance.Detail("open pipeline", pipeline, code: true)) }
       document.provenance = Provenance(
         command: Provenance.commandLine(["cccm"] + CommandLine.arguments.dropFirst()), version: CCCM.version, details: details,
-        scenarios: [Provenance.ScenarioEntry(name: fitted.name, file: output ?? "(not written: no -o)", hash: SavedResults.hash(of: fitted))])
+        scenarios: [Provenance.ScenarioEntry(name: fitted.name, file: output ?? "(not written: no -o)", hash: ScenarioEncoder.fingerprint(of: fitted))])
       document.charts = ReportCharts.fit(result)
       try writeCharts(document.charts, to: charts)
       if format == .html, !quiet { return printReport(document.render(.html)) }

@@ -221,7 +221,7 @@ extension NotebookRunner {
   }
 
   /// A chart's path (relative to the notebook's folder, or absolute) as an absolute path.
-  func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path) }
+  func absolute(_ path: String) -> String { RelativePath.resolve(path, in: directory) }
 
   /// What is wrong with a notebook's stored outputs, block by block. Writes nothing.
   func check(_ lines: [String], file: String) throws(MalformedNotebook) -> [NotebookProblem] {
@@ -277,9 +277,9 @@ extension NotebookRunner {
 
 func readNotebook(_ path: String) throws -> String {
   do {
-    return try String(contentsOfFile: path, encoding: .utf8)
+    return try InputFile.text(path)
   } catch {
-    printError("\(path): error: cannot read the file: \(error.localizedDescription)")
+    printError("\(path): error: cannot read the file: \(error.reason)")
     throw ExitCode(.fileError)
   }
 }

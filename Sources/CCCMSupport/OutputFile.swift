@@ -72,7 +72,7 @@ public enum FileOutput {
       let count = readlink(current, &buffer, buffer.count - 1)
       guard count >= 0 else { throw OutputFileError(reason(errno)) }
       let destination = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      current = destination.hasPrefix("/") ? destination : (directory(of: current) as NSString).appendingPathComponent(destination)
+      current = RelativePath.resolve(destination, in: directory(of: current))
     }
     throw OutputFileError("too many symbolic links")
   }

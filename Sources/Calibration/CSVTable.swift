@@ -1,11 +1,9 @@
 import CCCMSupport
-import CSV
 import Foundation
 import ScenarioFiles
 
 /// A CSV file read whole: its header and rows, with row numbers as a spreadsheet shows them
-/// (the header is row 1). Parsed by yaslab's CSV.swift; every row must have the header's number
-/// of fields.
+/// (the header is row 1), in `CSV`'s dialect; every row must have the header's number of fields.
 public struct CSVTable: Sendable {
   public let file: String
   public let header: [String]
@@ -20,29 +18,25 @@ public struct CSVTable: Sendable {
   /// The largest export read (rows), so a wrong file cannot exhaust memory.
   public static let maximumRows = 5_000_000
 
+  /// The largest export read (bytes): five million rows of a few hundred bytes.
+  public static let maximumBytes = 4 << 30
+
   public static func read(_ path: String) throws(CalibrationError) -> CSVTable {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-      let data = FileManager.default.contents(atPath: path)
-    else { throw .unreadable("\(path): error: cannot read the file (missing, a directory, or not readable)") }
-    guard var text = String(data: data, encoding: .utf8) else {
+    let data: Data
+    do {
+      data = try InputFile.read(path, limit: maximumBytes)
+    } catch {
+      throw .unreadable("\(path): error: cannot read the file: \(error.reason)")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
       throw .unreadable("\(path): error: the file is not UTF-8 text; save it as CSV UTF-8")
     }
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
     return try parse(text, file: path)
   }
 
   public static func parse(_ text: String, file: String) throws(CalibrationError) -> CSVTable {
-    let reader: CSVReader
-    do {
-      reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
-    } catch {
-      throw .export(["\(file): error: no header row: the first row must name the columns"])
-    }
-    let header = reader.headerRow ?? []
-    guard !header.isEmpty, !(header.count == 1 && header[0].isEmpty) else {
-      throw .export(["\(file): error: no header row: the first row must name the columns"])
-    }
+    var reader = CSVReader(text)
+    guard let header = reader.next(), !CSV.isBlank(header) else { throw .export(["\(file): error: \(CSV.noHeaderRow)"]) }
     var problems: [String] = []
     var seen: [String: Int] = [:]
     for (i, name) in header.enumerated() {
@@ -52,15 +46,14 @@ public struct CSVTable: Sendable {
     var rows: [[String]] = []
     while let row = reader.next() {
       let number = rows.count + 2
-      if row.count == 1 && row[0].isEmpty { rows.append(row); continue }  // a blank line
+      if CSV.isBlank(row) { rows.append(row); continue }  // a blank line
       if row.count != header.count {
-        problems.append("\(file): row \(number): error: \(row.count) fields, the header has \(header.count); check for a stray comma or an unclosed quote")
-        if problems.count >= 20 { break }
+        problems.append("\(file): row \(number): error: \(CSV.fieldCountProblem(row.count, header: header.count))")
+        if problems.count >= CSV.problemLimit { break }
       }
       rows.append(row)
       if rows.count > maximumRows { throw .export(["\(file): error: more than \(maximumRows) rows; split the export by date"]) }
     }
-    if let error = reader.error { problems.append("\(file): error: cannot parse the CSV: \(error)") }
     guard problems.isEmpty else { throw .export(problems) }
     return CSVTable(file: file, header: header, rows: rows)
   }

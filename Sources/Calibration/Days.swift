@@ -13,10 +13,7 @@ public struct Day: Hashable, Comparable, Sendable, Strideable, CustomStringConve
   /// The calendar month, 1 to 12.
   public var month: Int { date.month }
   /// "2017-03".
-  public var monthLabel: String {
-    let d = date
-    return "\(d.year)-\(d.month < 10 ? "0" : "")\(d.month)"
-  }
+  public var monthLabel: String { date.monthLabel }
 
   public var description: String { date.description }
   public static func < (a: Day, b: Day) -> Bool { a.number < b.number }

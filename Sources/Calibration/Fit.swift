@@ -1,4 +1,6 @@
+import CCCMSupport
 import CoverageModel
+import Estimation
 import Foundation
 import Randomness
 
@@ -338,7 +340,7 @@ public enum Calibrator {
     }
     values.sort()
     guard !values.isEmpty else { return point...point }
-    return min(point, Quantiles.of(values, 0.025))...max(point, Quantiles.of(values, 0.975))
+    return min(point, Summary.quantile(values, 0.025))...max(point, Summary.quantile(values, 0.975))
   }
 
   /// The age at one outcome, given that outcome: events are the deals that ended so, deals still
@@ -375,7 +377,7 @@ public enum Calibrator {
     let ranked = MaximumLikelihood.ranked(sample, rankBy: .andersonDarling)
     guard let best = ranked.first else { return nil }
     let sorted = amounts.sorted()
-    let values = sorted.count <= 100 ? sorted : (0..<100).map { Quantiles.of(sorted, (Double($0) + 0.5) / 100) }
+    let values = sorted.count <= 100 ? sorted : (0..<100).map { Summary.quantile(sorted, (Double($0) + 0.5) / 100) }
     let p = best.andersonDarlingPValue ?? 1
     var fit = choose(ranked, ranking: .andersonDarling, sample: sample, distance: best.kolmogorovSmirnov ?? 0, threshold: 0, events: amounts.count, censoredWeight: 0,
                   empirical: .empirical(values: values, weights: values.map { _ in 1 }),
@@ -423,7 +425,7 @@ public enum Calibrator {
     let span = first.distance(to: until) + 1
     // Days measured: after the first pipelines have filled (the median closed cycle), if at least 30 remain.
     let closedAges = deals.map(ending).filter { $0.ending != .open }.map(\.age).sorted()
-    let fill = Int(Quantiles.of(closedAges, 0.5).isFinite ? Quantiles.of(closedAges, 0.5) : 0)
+    let fill = Int(Summary.quantile(closedAges, 0.5).isFinite ? Summary.quantile(closedAges, 0.5) : 0)
     let start = span - fill >= 30 ? fill : 0
     var teams: [TeamFit] = []
     for (team, members) in Dictionary(grouping: deals, by: \.team).sorted(by: { $0.key < $1.key }) {
@@ -448,7 +450,7 @@ public enum Calibrator {
         }
       }
       values.sort()
-      let p = Quantiles.of(values.map(Double.init), mapping.slotsPercentile)
+      let p = Summary.quantile(values.map(Double.init), mapping.slotsPercentile)
       let regions = Set(members.compactMap(\.region))
       let repCounts = owners.sorted(by: { $0.key < $1.key }).map { owner, own in
         let endings = own.map(ending)
@@ -495,8 +497,7 @@ public enum Calibrator {
 /// Numbers for comments and reports: 4 significant digits.
 func format(_ value: Double) -> String {
   guard value.isFinite else { return value.isNaN ? "n/a" : "inf" }
-  if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
-  return String(format: "%.4g", value)
+  return NumberText.whole(value, below: 1e9) ?? String(format: "%.4g", value)
 }
 
 /// A p-value as text: "< 0.001" below a thousandth.

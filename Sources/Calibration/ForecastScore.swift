@@ -1,3 +1,4 @@
+import Estimation
 import Foundation
 import Randomness
 
@@ -10,8 +11,8 @@ public enum ForecastScore {
   /// (1 + level)/2 quantiles (type 7).
   public static func interval(_ samples: [Double], level: Double) -> ClosedRange<Double> {
     let sorted = samples.sorted()
-    let low = Quantiles.of(sorted, (1 - level) / 2)
-    let high = Quantiles.of(sorted, (1 + level) / 2)
+    let low = Summary.quantile(sorted, (1 - level) / 2)
+    let high = Summary.quantile(sorted, (1 + level) / 2)
     return min(low, high)...max(low, high)
   }
 

@@ -74,10 +74,12 @@ public struct Mapping: Sendable {
 
   /// Reads and checks a mapping file; throws every problem found, each located.
   public static func load(path: String) throws(CalibrationError) -> Mapping {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw .unreadable("\(path): error: cannot read the mapping file (missing, or not a readable file)")
+    let text: String
+    do {
+      text = try InputFile.text(path)
+    } catch {
+      throw .unreadable("\(path): error: cannot read the mapping file: \(error.reason)")
     }
-    guard let text = String(data: data, encoding: .utf8) else { throw .unreadable("\(path): error: the mapping file is not UTF-8 text") }
     return try parse(text, file: path)
   }
 
@@ -216,9 +218,7 @@ public struct Mapping: Sendable {
 
   /// A joined table's path: relative to the mapping file's folder.
   public func resolve(_ path: String) -> String {
-    if path.hasPrefix("/") { return path }
-    let folder = PathText.directory(of: file)
-    return folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+    RelativePath.resolve(path, in: PathText.directory(of: file))
   }
 }
 

@@ -1,3 +1,4 @@
+import Estimation
 import Foundation
 import Randomness
 
@@ -161,7 +162,7 @@ public enum MaximumLikelihood {
     guard draws.count >= 10 else { return [] }
     return family.parameterNames.indices.map { i in
       let values = draws.map { $0[i] }.sorted()
-      return Quantiles.of(values, (1 - level) / 2)...Quantiles.of(values, (1 + level) / 2)
+      return Summary.quantile(values, (1 - level) / 2)...Summary.quantile(values, (1 + level) / 2)
     }
   }
 
@@ -194,16 +195,5 @@ public enum MaximumLikelihood {
     let det = hessian[0][0] * hessian[1][1] - hessian[0][1] * hessian[1][0]
     guard det > 0 else { return [.nan, .nan] }
     return [(hessian[1][1] / det).squareRoot(), (hessian[0][0] / det).squareRoot()]
-  }
-}
-
-/// Sample quantiles (type 7, as R's default: linear between order statistics).
-public enum Quantiles {
-  public static func of(_ sorted: [Double], _ p: Double) -> Double {
-    guard !sorted.isEmpty else { return .nan }
-    let h = (Double(sorted.count) - 1) * min(max(p, 0), 1)
-    let lower = Int(h.rounded(.down))
-    let upper = min(lower + 1, sorted.count - 1)
-    return sorted[lower] + (h - Double(lower)) * (sorted[upper] - sorted[lower])
   }
 }

@@ -1,3 +1,4 @@
+import CCCMSupport
 import Foundation
 
 /// The opportunities open at the cut-off, as the pipeline a simulation would start from
@@ -42,14 +43,11 @@ public struct OpenPipeline: Sendable {
     }
   }
 
-  /// The pipeline as CSV (RFC 4180 quoting).
+  /// The pipeline as CSV (`CSV.record`).
   public var csv: String {
-    func field(_ text: String) -> String {
-      text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
     var lines = [Self.header.joined(separator: ",")]
     for d in deals {
-      lines.append([d.id, d.segment, d.account ?? "", d.team, d.stage, String(d.daysInStage), d.dealSize.map { "\($0)" } ?? "", d.solution ?? ""].map(field).joined(separator: ","))
+      lines.append(CSV.record([d.id, d.segment, d.account ?? "", d.team, d.stage, String(d.daysInStage), d.dealSize.map { "\($0)" } ?? "", d.solution ?? ""]))
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -35,10 +35,7 @@ public struct QuarterEndFit: Sendable {
   /// Whether a close on `day` falls in the last `lastDays` of its calendar quarter (as the engine
   /// tests it: the next quarter starts at most `lastDays` days after the day begins).
   public static func inside(_ day: Day, lastDays: Int) -> Bool {
-    let date = day.date
-    let nextMonth = (date.month - 1) / 3 * 3 + 4
-    let next = nextMonth > 12 ? Day(.init(year: date.year + 1, month: 1, day: 1)) : Day(.init(year: date.year, month: nextMonth, day: 1))
-    return day.distance(to: next) <= lastDays
+    day.distance(to: Day(day.date.nextQuarterStart)) <= lastDays
   }
 
   /// The best window among `candidateDays` by likelihood, or nil with fewer than 20 closes on

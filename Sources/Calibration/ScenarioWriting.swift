@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Foundation
 import ScenarioFiles
@@ -31,7 +32,7 @@ public enum ScenarioWriting {
       comment("Products as solutions: solution_mix gives each segment's product shares (no specialist teams are fitted, so they change no outcome).")
       line("solutions: [\(fit.products.map { "{name: \(quoted($0))}" }.joined(separator: ", "))]")
     }
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    let months = CalendarDate.monthAbbreviations
     comment("seasonality: arrivals per day in each calendar month over their mean (all segments): "
       + (0..<12).map { "\(months[$0]) \(fit.seasonalCounts[$0])/\(fit.seasonalDays[$0])d" }.joined(separator: ", "))
     if !fit.unobservedMonths.isEmpty {
@@ -155,7 +156,7 @@ public enum ScenarioWriting {
       }
       let covers = allocations.filter { $0.team == t.name }
       comment("covers: its share of each segment's opportunities (\(covers.map { "\($0.segment) \($0.opportunities)" }.joined(separator: ", ")))", indent: "    ")
-      line("    covers: [\(covers.map { "{segments: \(quoted($0.segment)), offset: \(ScenarioEncoder.number($0.offset)), share: \(ScenarioEncoder.number($0.share))}" }.joined(separator: ", "))]")
+      line("    covers: [\(covers.map { "{segments: \(quoted($0.segment)), offset: \(NumberText.shortest($0.offset)), share: \(NumberText.shortest($0.share))}" }.joined(separator: ", "))]")
     }
     return out.joined(separator: "\n") + "\n"
   }
@@ -226,7 +227,7 @@ public enum ScenarioWriting {
   static func number(_ value: Double, _ digits: Int) -> String {
     guard value.isFinite else { return ".nan" }
     let text = String(format: "%.\(digits)g", value)
-    return Double(text).map { ScenarioEncoder.number($0) } ?? text
+    return Double(text).map { NumberText.shortest($0) } ?? text
   }
 
   /// A name as a YAML double-quoted string (`YAMLText.quoted`): CRM values are third-party data.

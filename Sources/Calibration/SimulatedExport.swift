@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Foundation
 import ScenarioFiles
@@ -86,12 +87,8 @@ public struct SimulatedExport: Sendable {
 
   static func quoted(_ text: String) -> String { YAMLText.quoted(text) }
 
-  /// A CSV field, quoted when it must be (RFC 4180); text starting with `=`, `+`, `-`, `@`, a tab or
-  /// a carriage return that is not a number gets a leading `'`, so a spreadsheet opening the export
-  /// does not run a name from the scenario as a formula.
-  static func field(_ text: String) -> String {
-    var cell = text
-    if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(text) == nil { cell = "'" + text }
-    return cell.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
-  }
+  /// A CSV field (`CSV.field`), with a leading `'` where a spreadsheet opening the export would run
+  /// a name from the scenario as a formula (`CSV.looksLikeFormula`).
+  static func field(_ text: String) -> String { CSV.field(CSV.looksLikeFormula(text) ? "'" + text : text) }
+
 }

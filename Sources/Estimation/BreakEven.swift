@@ -33,7 +33,7 @@ public struct BreakEven: Hashable, Sendable {
     func percentile(_ q: Double) -> Int? {
       guard !own.isEmpty else { return nil }
       // Nearest rank, as the waits' percentile.
-      let k = max(0, min(own.count - 1, Int((q * Double(own.count)).rounded(.up)) - 1))
+      let k = Summary.nearestRankIndex(count: own.count, q)
       return own[k] < periods ? own[k] : nil
     }
     (p10, p50, p90) = (percentile(0.1), percentile(0.5), percentile(0.9))

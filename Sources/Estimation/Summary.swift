@@ -36,13 +36,20 @@ public struct Summary: Hashable, Sendable {
   /// Half the width of the 95% interval.
   public var halfWidth: Double { (ci95High - ci95Low) / 2 }
 
-  /// The q-quantile of sorted values by linear interpolation (Hyndman and Fan's type 7).
+  /// The q-quantile of sorted values, linear between order statistics (Hyndman and Fan's type 7,
+  /// R's default): every sample quantile cccm reports is this one. `q` is clamped to [0, 1].
   public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
     guard sorted.count > 1 else { return sorted.first ?? .nan }
-    let position = q * Double(sorted.count - 1)
+    let position = min(max(q, 0), 1) * Double(sorted.count - 1)
     let lower = Int(position)
     let upper = min(lower + 1, sorted.count - 1)
     return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
+  }
+
+  /// The index of the q-quantile among `count` sorted values by nearest rank (the value at rank
+  /// ceil(q count), 1-based), for quantiles that must be values observed: a period, a wait.
+  public static func nearestRankIndex(count: Int, _ q: Double) -> Int {
+    max(0, min(count - 1, Int((q * Double(count)).rounded(.up)) - 1))
   }
 }
 

@@ -235,18 +235,10 @@ public enum SobolIndices {
       let fs = firsts[i].filter(\.isFinite).sorted()
       let ts = totals[i].filter(\.isFinite).sorted()
       return Index(
-        first: point.first[i], firstLow: percentile(fs, 0.025), firstHigh: percentile(fs, 0.975), firstSE: f.sd,
-        total: point.total[i], totalLow: percentile(ts, 0.025), totalHigh: percentile(ts, 0.975), totalSE: t.sd)
+        first: point.first[i], firstLow: Summary.quantile(fs, 0.025), firstHigh: Summary.quantile(fs, 0.975), firstSE: f.sd,
+        total: point.total[i], totalLow: Summary.quantile(ts, 0.025), totalHigh: Summary.quantile(ts, 0.975), totalSE: t.sd)
     }
     return Estimate(variance: point.variance, indices: result, bootstrap: bootstrap)
-  }
-
-  static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-    guard !sorted.isEmpty else { return .nan }
-    let position = q * Double(sorted.count - 1)
-    let lower = Int(position)
-    let upper = min(lower + 1, sorted.count - 1)
-    return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
   }
 }
 

@@ -37,10 +37,10 @@ public struct SavedResults: Codable, Sendable {
   public var values: [Double]
 
   public init(results: SimulationResults, scenario: Scenario, generator: String, version: String, firstReplication: Int = 0) {
-    self.init(results: results, scenarioHash: Self.hash(of: scenario), generator: generator, version: version, firstReplication: firstReplication)
+    self.init(results: results, scenarioHash: ScenarioEncoder.fingerprint(of: scenario), generator: generator, version: version, firstReplication: firstReplication)
   }
 
-  /// Results of the scenario whose hash (`hash(of:)`) is `scenarioHash`.
+  /// Results of the scenario whose hash (`ScenarioEncoder.fingerprint(of:)`) is `scenarioHash`.
   public init(results: SimulationResults, scenarioHash: String, generator: String, version: String, firstReplication: Int = 0) {
     self.version = version
     self.scenario = results.scenario
@@ -61,9 +61,6 @@ public struct SavedResults: Codable, Sendable {
     values = results.values
   }
 
-  /// The hash a file records for a scenario: FNV-1a of its canonical YAML (`cccm show`), so any
-  /// change that reaches the engine changes it. An identity check, not a security measure.
-  public static func hash(of scenario: Scenario) -> String { String(StreamKey.name(ScenarioEncoder.yaml(scenario)), radix: 16) }
 
   public var layout: MetricLayout { MetricLayout(
       teams: teams, segments: segments, pools: pools, people: people ?? [], effort: effort ?? [], response: response ?? [], months: months,

@@ -162,7 +162,7 @@ public struct ShardFile: Codable, Sendable {
     commandName = command.rawValue
     self.files = files
     self.report = report
-    self.scenarios = scenarios.map { ScenarioRecord(name: $0.name, hash: SavedResults.hash(of: $0)) }
+    self.scenarios = scenarios.map { ScenarioRecord(name: $0.name, hash: ScenarioEncoder.fingerprint(of: $0)) }
     self.seed = seed
     self.generator = generator
     self.byPeriod = byPeriod

@@ -91,18 +91,14 @@ public struct Sweep: Sendable {
     yaml += "name: \(YAMLText.quoted(factors.isEmpty ? "base" : Self.label(factors, values)))\nchanges: []\n"
     if !factors.isEmpty { yaml = String(yaml.dropLast("changes: []\n".count)) + "changes:\n" }
     for (factor, value) in zip(factors, values) {
-      yaml += "  - set: {path: \(YAMLText.quoted(factor.path)), value: \(Self.number(value))}\n"
+      yaml += "  - set: {path: \(YAMLText.quoted(factor.path)), value: \(NumberText.shortest(value))}\n"
     }
     return try ScenarioLoader().load(yaml: yaml, file: "--vary")
   }
 
   /// `reps=12` or `reps=12, experts=14`: a point's name, from the last part of each path.
   public static func label(_ factors: [Factor], _ values: [Double]) -> String {
-    zip(factors, values).map { "\($0.path.split(separator: ".").last ?? "") = \(number($1))" }.joined(separator: ", ")
-  }
-
-  static func number(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+    zip(factors, values).map { "\($0.path.split(separator: ".").last ?? "") = \(NumberText.shortest($1))" }.joined(separator: ", ")
   }
 }
 

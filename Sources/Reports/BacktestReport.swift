@@ -1,6 +1,7 @@
 import Calibration
 import Charts
 import CoverageModel
+import Estimation
 import Foundation
 
 /// `cccm backtest`'s report: the fit window, the pipeline started from, month by month the
@@ -343,7 +344,7 @@ public enum BacktestReport {
   static func quantile(_ samples: [Double], _ p: Double) -> Double {
     guard !samples.isEmpty else { return .nan }
     let sorted = samples.sorted()
-    return sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
+    return sorted[Summary.nearestRankIndex(count: sorted.count, p)]
   }
 
   static func percent(_ x: Double) -> String { String(format: "%.0f%%", x * 100) }

@@ -1,3 +1,4 @@
+import CCCMSupport
 import Calibration
 import CoverageModel
 import Foundation
@@ -89,7 +90,7 @@ public enum FitReport {
         [.text(m.month), .number(Double(m.engaged)), .number(Double(m.won)), .number(Double(m.lost)), .number(m.won + m.lost > 0 ? Double(m.won) / Double(m.won + m.lost) : .nan), .number(m.bookings)]
       }, textColumns: 1)
 
-    let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    let names = CalendarDate.monthAbbreviations
     add("seasonality", "Seasonal profile (arrivals per day by calendar month, mean 1)", ["month", "arrivals", "days", "factor"],
       (0..<12).map { [.text(names[$0]), .number(Double(fit.seasonalCounts[$0])), .number(Double(fit.seasonalDays[$0])), .number(fit.seasonality[$0])] }, textColumns: 1)
 
@@ -166,7 +167,6 @@ public enum FitReport {
 
   static func show(_ value: Double) -> String {
     guard value.isFinite else { return "" }
-    if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
-    return String(format: abs(value) >= 100 ? "%.1f" : "%.4g", value)
+    return NumberText.whole(value, below: 1e9) ?? String(format: abs(value) >= 100 ? "%.1f" : "%.4g", value)
   }
 }

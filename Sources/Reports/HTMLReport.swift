@@ -7,7 +7,7 @@ public struct Provenance: Sendable {
   public struct ScenarioEntry: Sendable {
     public var name: String
     public var file: String
-    /// FNV-1a of the resolved scenario (`SavedResults.hash`), as results files record it.
+    /// FNV-1a of the resolved scenario (`ScenarioEncoder.fingerprint(of:)`), as results files record it.
     public var hash: String
     public init(name: String, file: String, hash: String) {
       self.name = name

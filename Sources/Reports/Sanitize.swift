@@ -12,12 +12,9 @@ public enum Sanitize {
 
   /// A CSV field: text starting with `=`, `+`, `-` or `@` (or a tab or carriage return) that is not
   /// a number gets a leading `'`, so spreadsheets do not run it as a formula; control characters are
-  /// escaped; then the field is quoted if it holds a comma or a quote.
+  /// escaped; then the field is quoted where CSV needs it (`CSV.field`).
   public static func csvField(_ text: String) -> String {
-    var cell = SafeText.escaped(text)
-    if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(text) == nil {
-      cell = "'" + cell
-    }
-    return cell.contains(where: { $0 == "," || $0 == "\"" }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+    let cell = SafeText.escaped(text)
+    return CSV.field(CSV.looksLikeFormula(text) ? "'" + cell : cell)
   }
 }

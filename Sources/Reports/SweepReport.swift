@@ -1,3 +1,4 @@
+import CCCMSupport
 import Estimation
 import Foundation
 import Simulation
@@ -115,6 +116,6 @@ public enum SweepReport {
   }
 
   static func number(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%g", value)
+    NumberText.whole(value) ?? String(format: "%g", value)
   }
 }

@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Foundation
 
@@ -52,7 +53,7 @@ extension ScenarioValidator {
       if abs(total - 1) > 1e-3 {
         error(
           in: accounts[0].list, row: accounts[0].account.row, column: "area_share", "regions.\(region).area_share",
-          "the area shares of region \"\(region)\" add up to \(formatNumber((total * 1e4).rounded() / 1e4)) over \(accounts.count) accounts; they must add up to 1 (each account's share of the region's ground)")
+          "the area shares of region \"\(region)\" add up to \(NumberText.shortest((total * 1e4).rounded() / 1e4)) over \(accounts.count) accounts; they must add up to 1 (each account's share of the region's ground)")
       }
     }
     checkAccountSelectors()

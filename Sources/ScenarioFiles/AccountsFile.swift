@@ -1,5 +1,4 @@
 import CCCMSupport
-import CSV
 import CoverageModel
 import Foundation
 import Yams
@@ -15,19 +14,16 @@ enum AccountsFile {
   /// The rows of a CSV text: its header (trimmed, lower-cased) and its records, each with its
   /// 1-based line; nil with a reason when it has no header or cannot be parsed.
   static func table(_ text: String) -> Result<(header: [String], rows: [(line: Int, fields: [String])]), InputFileError> {
-    let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-    guard let csv = try? CSVReader(string: body, hasHeaderRow: true, trimFields: true), let header = csv.headerRow,
-      header.contains(where: { !$0.isEmpty })
-    else { return .failure(InputFileError("no header row: the first row must name the columns")) }
+    var csv = CSVReader(text)
+    guard let header = csv.next(), header.contains(where: { !$0.isEmpty }) else { return .failure(InputFileError(CSV.noHeaderRow)) }
     var rows: [(Int, [String])] = []
     var line = 1
     while let fields = csv.next() {
       line += 1
-      if fields.count == 1 && fields[0].isEmpty { continue }
+      if CSV.isBlank(fields) { continue }
       rows.append((line, fields))
       if rows.count > maximumRows { return .failure(InputFileError("more than \(maximumRows) rows")) }
     }
-    if let error = csv.error { return .failure(InputFileError("cannot parse the CSV near line \(line): \(error)")) }
     return .success((header.map { $0.lowercased() }, rows))
   }
 
@@ -45,7 +41,7 @@ enum AccountsFile {
   /// Where a file the scenario names is: relative to the scenario file's directory.
   static func fullPath(_ name: String, reader: NodeReader) -> String {
     let directory = reader.directory ?? FileManager.default.currentDirectoryPath
-    return name.hasPrefix("/") ? name : URL(fileURLWithPath: directory).appendingPathComponent(name).path
+    return RelativePath.resolve(name, in: directory)
   }
 
   /// `accounts: {file: FILE}`: the list, in rank order (by potential from the largest, ties in file

@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Randomness
 
@@ -57,7 +58,7 @@ extension ChangeApplier {
       group.engageProbability = given
     } else if let first = existing.first {
       guard existing.allSatisfy({ $0 == first }) else {
-        return c.error("teams", "the product groups engage with different probabilities (\(existing.map(formatNumber).joined(separator: ", "))); give engage_probability")
+        return c.error("teams", "the product groups engage with different probabilities (\(existing.map(NumberText.shortest).joined(separator: ", "))); give engage_probability")
       }
       group.engageProbability = first
     }
@@ -231,7 +232,7 @@ extension ChangeApplier {
     guard let areaShares = c.areaShares(items) else { return }
     let total = parts.reduce(0) { $0 + $1.share }
     guard abs(total - 1) < 1e-9 else {
-      return c.error("into", "the parts' shares add up to \(formatNumber(total)); they must add up to 1")
+      return c.error("into", "the parts' shares add up to \(NumberText.shortest(total)); they must add up to 1")
     }
     let hire = c.integer("hire", .nonNegative) ?? 0
     let release = c.integer("release", .nonNegative) ?? 0
@@ -485,7 +486,7 @@ extension ChangeApplier {
       if scenario.teams[to].people != nil || source.people != nil, perRep != Double(scenario.teams[to].slotsPerRep) {
         return c.error(
           "with_reps",
-          "the reps of \"\(source.name)\" work \(formatNumber(perRep)) opportunities at once and those of \"\(scenario.teams[to].name)\" \(scenario.teams[to].slotsPerRep); a team whose reps are people has one slots_per_rep: make them agree with set first")
+          "the reps of \"\(source.name)\" work \(NumberText.shortest(perRep)) opportunities at once and those of \"\(scenario.teams[to].name)\" \(scenario.teams[to].slotsPerRep); a team whose reps are people has one slots_per_rep: make them agree with set first")
       }
       var target = scenario.teams[to]
       let targetSlots = target.capacity
@@ -719,7 +720,7 @@ extension ChangeContext {
       }
       let values = teams.map { $0[keyPath: path] }
       guard let first = values.first, values.allSatisfy({ $0 == first }) else {
-        error("", "the teams differ in \(key) (\(teams.map { "\($0.name) \(formatNumber($0[keyPath: path]))" }.joined(separator: ", "))); give \(key) to settle it")
+        error("", "the teams differ in \(key) (\(teams.map { "\($0.name) \(NumberText.shortest($0[keyPath: path]))" }.joined(separator: ", "))); give \(key) to settle it")
         return nil
       }
       result[key] = first

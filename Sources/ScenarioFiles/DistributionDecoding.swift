@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Yams
 
@@ -68,7 +69,7 @@ extension NodeReader {
     if failed || pairs.count < required.count { return nil }
     func positive(_ key: String) -> Bool {
       guard let v = values[key], v > 0 else {
-        error(parameters, join(familyPath, key), "\(formatNumber(values[key] ?? 0)) is out of range: expected a number greater than 0")
+        error(parameters, join(familyPath, key), "\(NumberText.shortest(values[key] ?? 0)) is out of range: expected a number greater than 0")
         return false
       }
       return true
@@ -90,7 +91,7 @@ extension NodeReader {
     case "lognormal":
       let sigma = values["sigma"] ?? 0
       if sigma < 0 {
-        error(parameters, join(familyPath, "sigma"), "\(formatNumber(sigma)) is out of range: expected a number of at least 0")
+        error(parameters, join(familyPath, "sigma"), "\(NumberText.shortest(sigma)) is out of range: expected a number of at least 0")
         result = nil
       } else {
         result = positive("median") ? .logNormal(median: values["median"] ?? 1, sigma: sigma) : nil
@@ -99,7 +100,7 @@ extension NodeReader {
       result = positive("shape") && positive("scale") ? .weibull(shape: values["shape"] ?? 1, scale: values["scale"] ?? 1) : nil
     case "loglogistic":
       if let shape = values["shape"], shape <= 1 {
-        error(parameters, join(familyPath, "shape"), "\(formatNumber(shape)) is out of range: expected a number greater than 1 (at 1 or below the log-logistic has no mean)")
+        error(parameters, join(familyPath, "shape"), "\(NumberText.shortest(shape)) is out of range: expected a number greater than 1 (at 1 or below the log-logistic has no mean)")
         result = nil
       } else {
         result = positive("scale") ? .logLogistic(shape: values["shape"] ?? 2, scale: values["scale"] ?? 1) : nil
@@ -107,7 +108,7 @@ extension NodeReader {
     case "normal":
       let sd = values["sd"] ?? 0
       if sd < 0 {
-        error(parameters, join(familyPath, "sd"), "\(formatNumber(sd)) is out of range: expected a number of at least 0")
+        error(parameters, join(familyPath, "sd"), "\(NumberText.shortest(sd)) is out of range: expected a number of at least 0")
         result = nil
       } else if domain == .unit {
         error(node, path, "a normal distribution is not confined to [0, 1]; use beta, uniform, triangular or pert")
@@ -118,7 +119,7 @@ extension NodeReader {
     case "uniform":
       let (low, high) = (values["min"] ?? 0, values["max"] ?? 0)
       if low > high {
-        error(parameters, familyPath, "min \(formatNumber(low)) is greater than max \(formatNumber(high)); swap them")
+        error(parameters, familyPath, "min \(NumberText.shortest(low)) is greater than max \(NumberText.shortest(high)); swap them")
         result = nil
       } else {
         result = .uniform(min: low, max: high)
@@ -126,7 +127,7 @@ extension NodeReader {
     case "triangular", "pert":
       let (low, mode, high) = (values["min"] ?? 0, values["mode"] ?? 0, values["max"] ?? 0)
       if !(low <= mode && mode <= high && low < high) {
-        error(parameters, familyPath, "expected min <= mode <= max with min < max, found \(formatNumber(low)), \(formatNumber(mode)), \(formatNumber(high))")
+        error(parameters, familyPath, "expected min <= mode <= max with min < max, found \(NumberText.shortest(low)), \(NumberText.shortest(mode)), \(NumberText.shortest(high))")
         result = nil
       } else {
         result = family == "pert" ? .pert(min: low, mode: mode, max: high) : .triangular(min: low, mode: mode, max: high)
@@ -135,7 +136,7 @@ extension NodeReader {
     case "poisson":
       if positive("mean"), let mean = values["mean"], mean > Self.maximumPoissonMean {
         // GSL draws a Poisson in time that grows with its mean; beyond this a draw takes seconds.
-        error(parameters, join(familyPath, "mean"), "a Poisson mean of \(formatNumber(mean)) is beyond what cccm draws (at most \(formatNumber(Self.maximumPoissonMean))); use a normal or gamma distribution for large counts")
+        error(parameters, join(familyPath, "mean"), "a Poisson mean of \(NumberText.shortest(mean)) is beyond what cccm draws (at most \(NumberText.shortest(Self.maximumPoissonMean))); use a normal or gamma distribution for large counts")
         result = nil
       } else {
         result = positive("mean") ? .poisson(mean: values["mean"] ?? 1) : nil
@@ -173,7 +174,7 @@ extension NodeReader {
       }
     switch domain {
     case .nonNegative where low < 0:
-      error(node, path, "this distribution can give negative values (down to \(formatNumber(low))); these must be at least 0")
+      error(node, path, "this distribution can give negative values (down to \(NumberText.shortest(low))); these must be at least 0")
       return nil
     case .unit where low < 0 || high > 1:
       error(node, path, "this distribution can give values outside [0, 1]; use a share between 0 and 1 (beta, uniform, triangular or pert)")

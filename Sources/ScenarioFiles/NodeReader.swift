@@ -177,7 +177,7 @@ final class NodeReader {
       let low = ends[0] ?? distribution.quantile(1e-9)
       let high = ends[1] ?? distribution.quantile(1 - 1e-9)
       for end in [low, high] where !rule.accepts(end) {
-        error(node, join(path, "uncertain"), "the distribution reaches \(formatNumber(end)), out of range: expected \(rule.description) for every value it can take")
+        error(node, join(path, "uncertain"), "the distribution reaches \(NumberText.shortest(end)), out of range: expected \(rule.description) for every value it can take")
         uncertain.removeAll { $0.path == path }
         return nil
       }
@@ -186,7 +186,7 @@ final class NodeReader {
     }
     guard let value = number(node, path) else { return nil }
     guard rule.accepts(value) else {
-      error(node, path, "\(formatNumber(value)) is out of range: expected \(rule.description)")
+      error(node, path, "\(NumberText.shortest(value)) is out of range: expected \(rule.description)")
       return nil
     }
     return value
@@ -224,10 +224,6 @@ final class NodeReader {
 }
 
 func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-func formatNumber(_ value: Double) -> String {
-  value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-}
 
 /// A range rule for numbers, with the words messages use.
 struct NumberRule: Sendable {

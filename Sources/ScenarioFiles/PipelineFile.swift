@@ -1,5 +1,4 @@
 import CCCMSupport
-import CSV
 import CoverageModel
 import Foundation
 import Yams
@@ -18,7 +17,7 @@ enum PipelineFile {
   static func decode(_ node: Node, directory: String, reader: NodeReader, into scenario: inout Scenario) {
     guard let name = reader.string(node, "pipeline") else { return }
     reader.record(node, at: "pipeline")
-    let path = name.hasPrefix("/") ? name : URL(fileURLWithPath: directory).appendingPathComponent(name).path
+    let path = RelativePath.resolve(name, in: directory)
     let text: String
     do {
       text = try InputFile.text(path)
@@ -27,7 +26,7 @@ enum PipelineFile {
       return
     }
     scenario.pipelineFile = path
-    scenario.pipeline = read(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, file: name, reader: reader)
+    scenario.pipeline = read(text, file: name, reader: reader)
   }
 
   /// The deals of a pipeline CSV; every problem is added to `reader`.
@@ -35,9 +34,9 @@ enum PipelineFile {
     func problem(_ row: Int, _ column: Int, _ path: String, _ message: String) {
       reader.error(at: SourceLocation(file: file, line: row, column: column + 1), path, message)
     }
-    guard let csv = try? CSVReader(string: text, hasHeaderRow: true, trimFields: true), let header = csv.headerRow, header.contains(where: { !$0.isEmpty })
-    else {
-      problem(1, 0, "pipeline", "no header row: the first row must name the columns \(columns.joined(separator: ", "))")
+    var csv = CSVReader(text)
+    guard let header = csv.next(), header.contains(where: { !$0.isEmpty }) else {
+      problem(1, 0, "pipeline", "\(CSV.noHeaderRow) \(columns.joined(separator: ", "))")
       return []
     }
     var index: [String: Int] = [:]
@@ -62,13 +61,13 @@ enum PipelineFile {
     var rowNumber = 1
     while let fields = csv.next() {
       rowNumber += 1
-      if fields.count == 1 && fields[0].isEmpty { continue }  // a blank line
+      if CSV.isBlank(fields) { continue }  // a blank line
       let path = "pipeline[\(deals.count)]"
       let before = reader.diagnostics.count
       guard fields.count == header.count else {
-        problem(rowNumber, 0, path, "\(fields.count) fields, the header has \(header.count); check for a stray comma or an unclosed quote")
+        problem(rowNumber, 0, path, CSV.fieldCountProblem(fields.count, header: header.count))
         problems += 1
-        if problems >= 20 { break } else { continue }
+        if problems >= CSV.problemLimit { break } else { continue }
       }
       func field(_ column: String) -> String { index[column].map { fields[$0] } ?? "" }
       func column(_ name: String) -> Int { index[name] ?? 0 }
@@ -97,7 +96,7 @@ enum PipelineFile {
       }
       if reader.diagnostics.count > before {
         problems += 1
-        if problems >= 20 { break }
+        if problems >= CSV.problemLimit { break }
         continue
       }
       let solution = field("solution")
@@ -110,7 +109,6 @@ enum PipelineFile {
         break
       }
     }
-    if let error = csv.error { problem(rowNumber, 0, "pipeline", "cannot parse the CSV: \(error)") }
     return deals
   }
 }

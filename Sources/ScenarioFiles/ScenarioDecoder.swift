@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Yams
 
@@ -316,7 +317,7 @@ struct ScenarioDecoder {
       case "rep_win_factor":
         if let factor = reader.distribution(value, at) {
           if abs(factor.mean - 1) > 1e-4 {
-            reader.error(value, at, "its mean is \(formatNumber(factor.mean)); a rep's win factor is relative to the team's, so give a distribution of mean 1, such as {gamma: {shape: 10, mean: 1}}")
+            reader.error(value, at, "its mean is \(NumberText.shortest(factor.mean)); a rep's win factor is relative to the team's, so give a distribution of mean 1, such as {gamma: {shape: 10, mean: 1}}")
           } else {
             team.repWinFactor = factor
           }
@@ -444,7 +445,7 @@ struct ScenarioDecoder {
         }
       }
       if rule.offset + rule.share > 1 + 1e-9 {
-        reader.error(item, at, "offset \(formatNumber(rule.offset)) + share \(formatNumber(rule.share)) goes past 1; a territory must lie within [0, 1)")
+        reader.error(item, at, "offset \(NumberText.shortest(rule.offset)) + share \(NumberText.shortest(rule.share)) goes past 1; a territory must lie within [0, 1)")
       }
       if rule.areaOffset + rule.areaShare > 1 + 1e-9 {
         reader.error(item, at, "area_offset \(formatNumber(rule.areaOffset)) + area_share \(formatNumber(rule.areaShare)) goes past 1; the ground must lie within the region")
@@ -686,7 +687,7 @@ struct ScenarioDecoder {
       return nil
     }
     for (earlier, later) in zip(grades, grades.dropFirst()) where later.minDealSize >= earlier.minDealSize {
-      reader.error(node, "grades", "grades go from the highest down: \"\(later.name)\" (\(formatNumber(later.minDealSize))) must have a smaller min_deal_size than \"\(earlier.name)\" (\(formatNumber(earlier.minDealSize)))")
+      reader.error(node, "grades", "grades go from the highest down: \"\(later.name)\" (\(NumberText.shortest(later.minDealSize))) must have a smaller min_deal_size than \"\(earlier.name)\" (\(NumberText.shortest(earlier.minDealSize)))")
       return nil
     }
     return grades

@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 
 /// What changed between two scenarios, in the organisation's terms (`cccm diff`).
@@ -97,21 +98,21 @@ public struct ScenarioDiff: Sendable {
     var other: [FieldChange] = []
     func compare(_ field: String, _ x: String, _ y: String) { if x != y { other.append(FieldChange(field: field, old: x, new: y)) } }
     compare("name", a.name, b.name)
-    compare("horizon_days", formatNumber(a.horizonDays), formatNumber(b.horizonDays))
-    compare("warmup_days", formatNumber(a.warmupDays), formatNumber(b.warmupDays))
+    compare("horizon_days", NumberText.shortest(a.horizonDays), NumberText.shortest(b.horizonDays))
+    compare("warmup_days", NumberText.shortest(a.warmupDays), NumberText.shortest(b.warmupDays))
     compare("grades", "\(a.grades.map(\.name))", "\(b.grades.map(\.name))")
-    compare("gross_margin", formatNumber(a.grossMargin), formatNumber(b.grossMargin))
+    compare("gross_margin", NumberText.shortest(a.grossMargin), NumberText.shortest(b.grossMargin))
     compare("start_date", a.startDate.map(\.description) ?? "none", b.startDate.map(\.description) ?? "none")
-    compare("seasonality", a.seasonality.map { "\($0.map(formatNumber))" } ?? "none", b.seasonality.map { "\($0.map(formatNumber))" } ?? "none")
+    compare("seasonality", a.seasonality.map { "\($0.map(NumberText.shortest))" } ?? "none", b.seasonality.map { "\($0.map(NumberText.shortest))" } ?? "none")
     func quarterEnd(_ q: QuarterEnd?) -> String {
       guard let q else { return "none" }
       var parts: [String] = []
-      if q.hasPush { parts.append("last \(formatNumber(q.lastDays)) days x\(formatNumber(q.advanceFactor))") }
-      if let days = q.pullDays, let p = q.pullProbability { parts.append("pull \(formatNumber(days)) days p \(formatNumber(p))") }
+      if q.hasPush { parts.append("last \(NumberText.shortest(q.lastDays)) days x\(NumberText.shortest(q.advanceFactor))") }
+      if let days = q.pullDays, let p = q.pullProbability { parts.append("pull \(NumberText.shortest(days)) days p \(NumberText.shortest(p))") }
       return parts.joined(separator: ", ")
     }
     compare("quarter_end", quarterEnd(a.quarterEnd), quarterEnd(b.quarterEnd))
-    compare("arrival_dispersion", a.arrivalDispersion.map(formatNumber) ?? "none", b.arrivalDispersion.map(formatNumber) ?? "none")
+    compare("arrival_dispersion", a.arrivalDispersion.map(NumberText.shortest) ?? "none", b.arrivalDispersion.map(NumberText.shortest) ?? "none")
     for kind in TeamKind.allCases {
       for tier in Tier.allCases {
         let x = ScenarioEncoder.fitFields(a.fit(teamKind: kind, tier: tier)).dropFirst(2).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
@@ -120,7 +121,7 @@ public struct ScenarioDiff: Sendable {
       }
     }
     func solutionFields(_ x: Solution) -> [(String, String)] {
-      [("unsupported_win_factor", formatNumber(x.unsupportedWinFactor)), ("gross_margin", x.grossMargin.map(formatNumber) ?? "the scenario's")]
+      [("unsupported_win_factor", NumberText.shortest(x.unsupportedWinFactor)), ("gross_margin", x.grossMargin.map(NumberText.shortest) ?? "the scenario's")]
     }
     for solution in b.solutions {
       guard let before = a.solution(named: solution.name) else {
@@ -133,9 +134,9 @@ public struct ScenarioDiff: Sendable {
     }
     func stageFields(_ m: Motion) -> [(String, String)] {
       m.stages.map { stage in
-        var fields = [("days", ScenarioEncoder.distribution(stage.days)), ("advance", formatNumber(stage.advance))]
+        var fields = [("days", ScenarioEncoder.distribution(stage.days)), ("advance", NumberText.shortest(stage.advance))]
         if let lost = stage.lostDays { fields.append(("lost days", ScenarioEncoder.distribution(lost))) }
-        if let stale = stage.stale { fields.append(("stale", "\(formatNumber(stale.probability)) for \(ScenarioEncoder.distribution(stale.days))")) }
+        if let stale = stage.stale { fields.append(("stale", "\(NumberText.shortest(stale.probability)) for \(ScenarioEncoder.distribution(stale.days))")) }
         if let pool = stage.presales { fields.append(("presales", pool)) }
         if stage.specialist { fields.append(("specialist", "true")) }
         return (stage.name, ScenarioEncoder.flow(fields))
@@ -173,11 +174,11 @@ public struct ScenarioDiff: Sendable {
 
   /// `day 90 from "baseline": handover loss 10%, ...`.
   static func describe(_ t: Transition) -> String {
-    var parts = ["on day \(formatNumber(t.effectiveDay)) from \"\(t.former.scenario.name)\""]
-    if t.handoverLoss > 0 { parts.append("handover_loss \(formatNumber(t.handoverLoss))") }
-    if t.relationshipFloor < 1 { parts.append("relationship_floor \(formatNumber(t.relationshipFloor)) over \(formatNumber(t.relationshipRecoveryDays)) days") }
-    if t.oneOffCost > 0 { parts.append("one_off_cost \(formatNumber(t.oneOffCost))") }
-    if t.costPerHire > 0 { parts.append("cost_per_hire \(formatNumber(t.costPerHire))") }
+    var parts = ["on day \(NumberText.shortest(t.effectiveDay)) from \"\(t.former.scenario.name)\""]
+    if t.handoverLoss > 0 { parts.append("handover_loss \(NumberText.shortest(t.handoverLoss))") }
+    if t.relationshipFloor < 1 { parts.append("relationship_floor \(NumberText.shortest(t.relationshipFloor)) over \(NumberText.shortest(t.relationshipRecoveryDays)) days") }
+    if t.oneOffCost > 0 { parts.append("one_off_cost \(NumberText.shortest(t.oneOffCost))") }
+    if t.costPerHire > 0 { parts.append("cost_per_hire \(NumberText.shortest(t.costPerHire))") }
     return parts.joined(separator: ", ")
   }
 
@@ -196,18 +197,18 @@ public struct ScenarioDiff: Sendable {
   /// A team's keys as written, and what they add up to: its slots and its yearly cost of people.
   static func teamFields(_ team: Team) -> [(String, String)] {
     ScenarioEncoder.teamFields(team) + [
-      ("capacity (slots)", String(team.capacity)), ("people cost a year", formatNumber(team.peopleCostYear.rounded())),
+      ("capacity (slots)", String(team.capacity)), ("people cost a year", NumberText.shortest(team.peopleCostYear.rounded())),
     ]
   }
 
   static func poolFields(_ pool: PresalesPool) -> [(String, String)] {
     [
       ("experts", String(pool.experts)), ("service_days", ScenarioEncoder.distribution(pool.serviceDays)),
-      ("policy", pool.policy.rawValue), ("patience_days", pool.patienceDays.map(formatNumber) ?? "none"),
-      ("no_presales_win_factor", formatNumber(pool.noPresalesWinFactor)),
-      ("cost_per_expert_year", formatNumber(pool.costPerExpertYear)),
-      ("served_win_factor", formatNumber(pool.servedWinFactor)), ("coordinate", pool.coordinate ? "true" : "false"),
-      ("handoff_win_factor", formatNumber(pool.handoffWinFactor)),
+      ("policy", pool.policy.rawValue), ("patience_days", pool.patienceDays.map(NumberText.shortest) ?? "none"),
+      ("no_presales_win_factor", NumberText.shortest(pool.noPresalesWinFactor)),
+      ("cost_per_expert_year", NumberText.shortest(pool.costPerExpertYear)),
+      ("served_win_factor", NumberText.shortest(pool.servedWinFactor)), ("coordinate", pool.coordinate ? "true" : "false"),
+      ("handoff_win_factor", NumberText.shortest(pool.handoffWinFactor)),
     ]
   }
 
@@ -322,7 +323,7 @@ struct Totals {
     let accountTeams = s.teams.filter(\.kind.ownsAccounts)
     let specialistTeams = s.teams.filter { !$0.kind.ownsAccounts }
     func sum(_ values: [Int]) -> String { String(values.reduce(0, +)) }
-    func money(_ value: Double) -> String { formatNumber(value.rounded()) }
+    func money(_ value: Double) -> String { NumberText.shortest(value.rounded()) }
     lines.append(("account reps", sum(accountTeams.map(\.reps))))
     lines.append(("account slots", sum(accountTeams.map(\.capacity))))
     lines.append(("specialist reps (overlay)", sum(specialistTeams.map(\.reps))))
@@ -338,7 +339,7 @@ struct Totals {
           overlay += group.reps
           overlaySlots += group.capacity
           if let skill = group.solutions.first(where: { $0.name == solution }) {
-            uplifts.append("win x\(formatNumber(skill.winUplift ?? team.winUplift)) deal x\(formatNumber(skill.dealUplift ?? team.dealUplift))")
+            uplifts.append("win x\(NumberText.shortest(skill.winUplift ?? team.winUplift)) deal x\(NumberText.shortest(skill.dealUplift ?? team.dealUplift))")
           }
         }
       }
@@ -348,7 +349,7 @@ struct Totals {
         for entry in team.embedded where entry.solution == solution {
           embedded += entry.specialists ?? 0
           embeddedSlots += entry.capacity ?? 0
-          uplifts.append("win x\(formatNumber(entry.winUplift)) deal x\(formatNumber(entry.dealUplift))\(entry.specialists == nil ? " (no capacity)" : "")")
+          uplifts.append("win x\(NumberText.shortest(entry.winUplift)) deal x\(NumberText.shortest(entry.dealUplift))\(entry.specialists == nil ? " (no capacity)" : "")")
         }
       }
       lines.append(("\(solution) specialists", "\(overlay + embedded) (overlay \(overlay), embedded \(embedded))"))
@@ -370,9 +371,9 @@ struct Totals {
         repsByRate.append((team.commissionRate, team.reps))
       }
     }
-    let commissions = repsByRate.sorted { $0.0 > $1.0 }.map { "\(formatNumber($0.0 * 100))% on \($0.1) reps" }
+    let commissions = repsByRate.sorted { $0.0 > $1.0 }.map { "\(NumberText.shortest($0.0 * 100))% on \($0.1) reps" }
     lines.append(("commission rates", commissions.isEmpty ? "none" : commissions.joined(separator: ", ")))
-    let margins = s.teams.filter { $0.kind == .partner }.map { "\($0.name) \(formatNumber($0.margin * 100))%" }
+    let margins = s.teams.filter { $0.kind == .partner }.map { "\($0.name) \(NumberText.shortest($0.margin * 100))%" }
     lines.append(("partner margins", margins.isEmpty ? "none" : margins.joined(separator: ", ")))
     lines += ScenarioDiff.effortTotals(s)
   }

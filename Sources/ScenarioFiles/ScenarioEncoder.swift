@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Foundation
 import Randomness
@@ -11,23 +12,23 @@ public enum ScenarioEncoder {
     var out: [String] = []
     out.append("name: \(text(s.name))")
     if !s.description.isEmpty { out.append("description: \(text(s.description))") }
-    out.append("horizon_days: \(number(s.horizonDays))")
-    out.append("warmup_days: \(number(s.warmupDays))")
+    out.append("horizon_days: \(NumberText.shortest(s.horizonDays))")
+    out.append("warmup_days: \(NumberText.shortest(s.warmupDays))")
     if let date = s.startDate { out.append("start_date: \"\(date)\"") }
-    if let factors = s.seasonality { out.append("seasonality: [\(factors.map(number).joined(separator: ", "))]") }
+    if let factors = s.seasonality { out.append("seasonality: [\(factors.map(NumberText.shortest).joined(separator: ", "))]") }
     if let push = s.quarterEnd { out.append("quarter_end: " + flow(quarterEndFields(push))) }
-    if let c = s.arrivalDispersion { out.append("arrival_dispersion: \(number(c))") }
+    if let c = s.arrivalDispersion { out.append("arrival_dispersion: \(NumberText.shortest(c))") }
     out.append("replications: \(s.replications)")
     out.append("seed: \(s.seed)")
-    if s.grossMargin != 1 { out.append("gross_margin: \(number(s.grossMargin))") }
+    if s.grossMargin != 1 { out.append("gross_margin: \(NumberText.shortest(s.grossMargin))") }
     out.append("regions: \(regions(s))")
     out += effortFields(s)
     out.append("industries: \(list(s.industries))")
     if !s.solutions.isEmpty {
       out.append("solutions:")
       for solution in s.solutions {
-        var fields = [("name", text(solution.name)), ("unsupported_win_factor", number(solution.unsupportedWinFactor))]
-        if let margin = solution.grossMargin { fields.append(("gross_margin", number(margin))) }
+        var fields = [("name", text(solution.name)), ("unsupported_win_factor", NumberText.shortest(solution.unsupportedWinFactor))]
+        if let margin = solution.grossMargin { fields.append(("gross_margin", NumberText.shortest(margin))) }
         out.append("  - " + flow(fields))
       }
     }
@@ -39,12 +40,12 @@ public enum ScenarioEncoder {
       out.append("    stages:")
       for stage in motion.stages {
         let days = stage.lostDays.map { flow([("won", distribution(stage.days)), ("lost", distribution($0))]) } ?? distribution(stage.days)
-        var fields = [("name", text(stage.name)), ("days", days), ("advance", number(stage.advance))]
+        var fields = [("name", text(stage.name)), ("days", days), ("advance", NumberText.shortest(stage.advance))]
         if let pool = stage.presales { fields.append(("presales", text(pool))) }
         if stage.specialist { fields.append(("specialist", "true")) }
-        if let stale = stage.stale { fields.append(("stale", flow([("probability", number(stale.probability)), ("days", distribution(stale.days))]))) }
+        if let stale = stage.stale { fields.append(("stale", flow([("probability", NumberText.shortest(stale.probability)), ("days", distribution(stale.days))]))) }
         if let hours = stage.effortHours { fields.append(("effort_hours", distribution(hours))) }
-        if stage.visits != 0 { fields.append(("visits", number(stage.visits))) }
+        if stage.visits != 0 { fields.append(("visits", NumberText.shortest(stage.visits))) }
         out.append("      - " + flow(fields))
       }
     }
@@ -59,12 +60,12 @@ public enum ScenarioEncoder {
           ("name", text(pool.name)), ("experts", String(pool.experts)), ("service_days", distribution(pool.serviceDays)),
           ("policy", pool.policy.rawValue),
         ]
-        if let patience = pool.patienceDays { fields.append(("patience_days", number(patience))) }
-        if pool.noPresalesWinFactor != 1 { fields.append(("no_presales_win_factor", number(pool.noPresalesWinFactor))) }
-        if pool.costPerExpertYear != 0 { fields.append(("cost_per_expert_year", number(pool.costPerExpertYear))) }
-        if pool.servedWinFactor != 1 { fields.append(("served_win_factor", number(pool.servedWinFactor))) }
+        if let patience = pool.patienceDays { fields.append(("patience_days", NumberText.shortest(patience))) }
+        if pool.noPresalesWinFactor != 1 { fields.append(("no_presales_win_factor", NumberText.shortest(pool.noPresalesWinFactor))) }
+        if pool.costPerExpertYear != 0 { fields.append(("cost_per_expert_year", NumberText.shortest(pool.costPerExpertYear))) }
+        if pool.servedWinFactor != 1 { fields.append(("served_win_factor", NumberText.shortest(pool.servedWinFactor))) }
         if pool.coordinate { fields.append(("coordinate", "true")) }
-        if pool.handoffWinFactor != 1 { fields.append(("handoff_win_factor", number(pool.handoffWinFactor))) }
+        if pool.handoffWinFactor != 1 { fields.append(("handoff_win_factor", NumberText.shortest(pool.handoffWinFactor))) }
         out += block(fields)
       }
     }
@@ -72,12 +73,12 @@ public enum ScenarioEncoder {
     for team in s.teams { out += block(teamFields(team)) }
     if s.grades != Grade.defaults {
       out.append("grades:")
-      for grade in s.grades { out.append("  - " + flow([("name", text(grade.name)), ("min_deal_size", number(grade.minDealSize))])) }
+      for grade in s.grades { out.append("  - " + flow([("name", text(grade.name)), ("min_deal_size", NumberText.shortest(grade.minDealSize))])) }
     }
     if !s.uncovered.isEmpty {
       out.append("uncovered:")
       for part in s.uncovered {
-        out.append("  - " + flow([("segment", text(part.segment)), ("share", number(part.share)), ("offset", number(part.offset))]))
+        out.append("  - " + flow([("segment", text(part.segment)), ("share", NumberText.shortest(part.share)), ("offset", NumberText.shortest(part.offset))]))
       }
     }
     if !s.pipeline.isEmpty {
@@ -85,24 +86,32 @@ public enum ScenarioEncoder {
       // it, and a results hash must not depend on where it lies): its name and the fingerprint of
       // its deals, so results hashes tell one pipeline from another.
       let deals = s.pipeline.map { d in
-        [d.id, d.segment, d.account, d.team, d.stage, number(d.daysInStage), d.dealSize.map(number) ?? "", d.solution ?? ""].joined(separator: "\u{1}")
+        [d.id, d.segment, d.account, d.team, d.stage, NumberText.shortest(d.daysInStage), d.dealSize.map(NumberText.shortest) ?? "", d.solution ?? ""].joined(separator: "\u{1}")
       }.joined(separator: "\n")
       let name = s.pipelineFile.map { ($0 as NSString).lastPathComponent } ?? "given in code"
-      out.append("# pipeline: \(text(name)), \(s.pipeline.count) deals, fingerprint \(String(StreamKey.name(deals), radix: 16))")
+      out.append("# pipeline: \(text(name)), \(s.pipeline.count) deals, fingerprint \(fingerprint(deals))")
     }
     if let t = s.transition {
       // A transition is not a key a resolved scenario can stand alone with (it needs the file it
       // extends): recorded as a comment, with the former organisation's fingerprint.
       let fields = [
-        ("effective_day", number(t.effectiveDay)), ("handover_loss", number(t.handoverLoss)), ("relationship_floor", number(t.relationshipFloor)),
-        ("relationship_recovery_days", number(t.relationshipRecoveryDays)), ("one_off_cost", number(t.oneOffCost)),
-        ("cost_per_hire", number(t.costPerHire)),
+        ("effective_day", NumberText.shortest(t.effectiveDay)), ("handover_loss", NumberText.shortest(t.handoverLoss)), ("relationship_floor", NumberText.shortest(t.relationshipFloor)),
+        ("relationship_recovery_days", NumberText.shortest(t.relationshipRecoveryDays)), ("one_off_cost", NumberText.shortest(t.oneOffCost)),
+        ("cost_per_hire", NumberText.shortest(t.costPerHire)),
       ]
       out.append("# transition: \(flow(fields))")
-      out.append("# from \(text(t.former.scenario.name)), fingerprint \(String(StreamKey.name(yaml(t.former.scenario)), radix: 16))")
+      out.append("# from \(text(t.former.scenario.name)), fingerprint \(fingerprint(of: t.former.scenario))")
     }
     return out.joined(separator: "\n") + "\n"
   }
+
+  /// The scenario hash results files and provenance record: FNV-1a of the scenario's canonical YAML
+  /// (`cccm show`) in hexadecimal, so any change that reaches the engine changes it. An identity
+  /// check, not a security measure.
+  public static func fingerprint(of scenario: Scenario) -> String { fingerprint(yaml(scenario)) }
+
+  /// FNV-1a of `text` in hexadecimal.
+  static func fingerprint(_ text: String) -> String { String(StreamKey.name(text), radix: 16) }
 
   /// A segment's keys and values as written in a file (also what `diff` compares).
   static func segmentFields(_ segment: Segment) -> [(String, String)] {
@@ -111,18 +120,18 @@ public enum ScenarioEncoder {
     if let industry = segment.industry { fields.append(("industry", text(industry))) }
     fields += [
       ("accounts", segment.accountList.map { "{file: \(text($0.file))}" } ?? String(segment.accounts)),
-      ("opportunities_per_account_year", number(segment.opportunitiesPerAccountYear)),
+      ("opportunities_per_account_year", NumberText.shortest(segment.opportunitiesPerAccountYear)),
       ("deal_size", distribution(segment.dealSize)),
     ]
     if !segment.solutionMix.isEmpty {
-      fields.append(("solution_mix", flow(segment.solutionMix.map { (text($0.solution), number($0.probability)) })))
+      fields.append(("solution_mix", flow(segment.solutionMix.map { (text($0.solution), NumberText.shortest($0.probability)) })))
     }
     if let dm = segment.decisionMakers { fields.append(("decision_makers", distribution(dm))) }
     if let motion = segment.motion { fields.append(("motion", text(motion))) }
     if let potential = segment.accountPotential { fields.append(("account_potential", distribution(potential))) }
-    if segment.sizeElasticity != 0 { fields.append(("size_elasticity", number(segment.sizeElasticity))) }
-    if let factors = segment.seasonality { fields.append(("seasonality", "[" + factors.map(number).joined(separator: ", ") + "]")) }
-    if let c = segment.arrivalDispersion { fields.append(("arrival_dispersion", number(c))) }
+    if segment.sizeElasticity != 0 { fields.append(("size_elasticity", NumberText.shortest(segment.sizeElasticity))) }
+    if let factors = segment.seasonality { fields.append(("seasonality", "[" + factors.map(NumberText.shortest).joined(separator: ", ") + "]")) }
+    if let c = segment.arrivalDispersion { fields.append(("arrival_dispersion", NumberText.shortest(c))) }
     if let response = segment.response { fields.append(("response", responseField(response))) }
     return fields
   }
@@ -130,8 +139,8 @@ public enum ScenarioEncoder {
   /// `quarter_end`'s keys: the push and the pull, each where given.
   static func quarterEndFields(_ q: QuarterEnd) -> [(String, String)] {
     var fields: [(String, String)] = []
-    if q.hasPush { fields += [("last_days", number(q.lastDays)), ("advance_factor", number(q.advanceFactor))] }
-    if let days = q.pullDays, let p = q.pullProbability { fields += [("pull_days", number(days)), ("pull_probability", number(p))] }
+    if q.hasPush { fields += [("last_days", NumberText.shortest(q.lastDays)), ("advance_factor", NumberText.shortest(q.advanceFactor))] }
+    if let days = q.pullDays, let p = q.pullProbability { fields += [("pull_days", NumberText.shortest(days)), ("pull_probability", NumberText.shortest(p))] }
     return fields
   }
 
@@ -142,11 +151,11 @@ public enum ScenarioEncoder {
       fields.append(("reps", String(team.reps)))
       if team.slotsPerRep != 1 { fields.append(("slots_per_rep", String(team.slotsPerRep))) }
       if let slots = team.slots { fields.append(("slots", String(slots))) }
-      if team.costPerRepYear != 0 { fields.append(("cost_per_rep_year", number(team.costPerRepYear))) }
+      if team.costPerRepYear != 0 { fields.append(("cost_per_rep_year", NumberText.shortest(team.costPerRepYear))) }
     }
-    if team.overheadCostYear != 0 { fields.append(("overhead_cost_year", number(team.overheadCostYear))) }
-    if team.newHireShare != 0 { fields.append(("new_hire_share", number(team.newHireShare))) }
-    if team.newHireWinFactor != 1 { fields.append(("new_hire_win_factor", number(team.newHireWinFactor))) }
+    if team.overheadCostYear != 0 { fields.append(("overhead_cost_year", NumberText.shortest(team.overheadCostYear))) }
+    if team.newHireShare != 0 { fields.append(("new_hire_share", NumberText.shortest(team.newHireShare))) }
+    if team.newHireWinFactor != 1 { fields.append(("new_hire_win_factor", NumberText.shortest(team.newHireWinFactor))) }
     if let motion = team.motion { fields.append(("motion", text(motion))) }
     if team.kind.ownsAccounts { fields.append(("covers", "[" + team.covers.map(coverage).joined(separator: ", ") + "]")) }
     if let overflow = team.overflow { fields.append(("overflow", text(overflow))) }
@@ -155,18 +164,18 @@ public enum ScenarioEncoder {
     if !team.kind.ownsAccounts {
       if team.groups.isEmpty {
         fields.append(("solutions", skills(team.solutions)))
-        fields.append(("win_uplift", number(team.winUplift)))
-        fields.append(("deal_uplift", number(team.dealUplift)))
+        fields.append(("win_uplift", NumberText.shortest(team.winUplift)))
+        fields.append(("deal_uplift", NumberText.shortest(team.dealUplift)))
       } else {
         fields.append(("groups", "[" + team.groups.map(group).joined(separator: ", ") + "]"))
       }
     }
-    if team.commissionRate != 0 { fields.append(("commission_rate", number(team.commissionRate))) }
-    if team.industryBreadthFactor != 1 { fields.append(("industry_breadth_factor", number(team.industryBreadthFactor))) }
-    if team.kind == .productGroup { fields.append(("engage_probability", number(team.engageProbability))) }
-    if team.kind == .partner { fields.append(("margin", number(team.margin))) }
+    if team.commissionRate != 0 { fields.append(("commission_rate", NumberText.shortest(team.commissionRate))) }
+    if team.industryBreadthFactor != 1 { fields.append(("industry_breadth_factor", NumberText.shortest(team.industryBreadthFactor))) }
+    if team.kind == .productGroup { fields.append(("engage_probability", NumberText.shortest(team.engageProbability))) }
+    if team.kind == .partner { fields.append(("margin", NumberText.shortest(team.margin))) }
     if team.kind == .keyAccount, let coverage = team.relationshipCoverage { fields.append(("relationship_coverage", distribution(coverage))) }
-    if team.kind.ownsAccounts, team.espFloor != 0.3 { fields.append(("esp_floor", number(team.espFloor))) }
+    if team.kind.ownsAccounts, team.espFloor != 0.3 { fields.append(("esp_floor", NumberText.shortest(team.espFloor))) }
     if let factor = team.repWinFactor { fields.append(("rep_win_factor", distribution(factor))) }
     if let people = team.people { fields += peopleFields(people) }
     if let time = team.time { fields += timeFields(time) }
@@ -175,17 +184,17 @@ public enum ScenarioEncoder {
 
   /// A team's people keys; `ramp` always, so the team reads back as people.
   static func peopleFields(_ people: People) -> [(String, String)] {
-    var fields = [("ramp", "[" + people.ramp.map(number).joined(separator: ", ") + "]")]
+    var fields = [("ramp", "[" + people.ramp.map(NumberText.shortest).joined(separator: ", ") + "]")]
     if people.rampAppliesTo != Set(RampEffect.allCases) { fields.append(("ramp_applies_to", list(people.rampAppliesTo.sorted().map(\.rawValue)))) }
     if let tenure = people.tenureMonths { fields.append(("tenure_months", distribution(tenure))) }
-    if people.attritionRateYear != 0 { fields.append(("attrition_rate_year", number(people.attritionRateYear))) }
+    if people.attritionRateYear != 0 { fields.append(("attrition_rate_year", NumberText.shortest(people.attritionRateYear))) }
     if people.backfillDays != .constant(0) { fields.append(("backfill_days", distribution(people.backfillDays))) }
-    if people.handoverLoss != 0 { fields.append(("handover_loss", number(people.handoverLoss))) }
+    if people.handoverLoss != 0 { fields.append(("handover_loss", NumberText.shortest(people.handoverLoss))) }
     if !people.hires.isEmpty {
-      fields.append(("hires", "[" + people.hires.map { flow([("day", number($0.day)), ("reps", String($0.reps))]) }.joined(separator: ", ") + "]"))
+      fields.append(("hires", "[" + people.hires.map { flow([("day", NumberText.shortest($0.day)), ("reps", String($0.reps))]) }.joined(separator: ", ") + "]"))
     }
-    if people.costPerHire != 0 { fields.append(("cost_per_hire", number(people.costPerHire))) }
-    if let quota = people.quotaPerRepYear { fields.append(("quota_per_rep_year", number(quota))) }
+    if people.costPerHire != 0 { fields.append(("cost_per_hire", NumberText.shortest(people.costPerHire))) }
+    if let quota = people.quotaPerRepYear { fields.append(("quota_per_rep_year", NumberText.shortest(quota))) }
     return fields
   }
 
@@ -194,8 +203,8 @@ public enum ScenarioEncoder {
     "[" + skills.map { skill in
       guard skill.winUplift != nil || skill.dealUplift != nil else { return text(skill.name) }
       var fields = [("name", text(skill.name))]
-      if let win = skill.winUplift { fields.append(("win_uplift", number(win))) }
-      if let deal = skill.dealUplift { fields.append(("deal_uplift", number(deal))) }
+      if let win = skill.winUplift { fields.append(("win_uplift", NumberText.shortest(win))) }
+      if let deal = skill.dealUplift { fields.append(("deal_uplift", NumberText.shortest(deal))) }
       return flow(fields)
     }.joined(separator: ", ") + "]"
   }
@@ -204,7 +213,7 @@ public enum ScenarioEncoder {
     var fields = [("name", text(group.name)), ("reps", String(group.reps))]
     if group.slotsPerRep != 1 { fields.append(("slots_per_rep", String(group.slotsPerRep))) }
     if let slots = group.slots { fields.append(("slots", String(slots))) }
-    if group.costPerRepYear != 0 { fields.append(("cost_per_rep_year", number(group.costPerRepYear))) }
+    if group.costPerRepYear != 0 { fields.append(("cost_per_rep_year", NumberText.shortest(group.costPerRepYear))) }
     fields.append(("solutions", skills(group.solutions)))
     return flow(fields)
   }
@@ -214,18 +223,18 @@ public enum ScenarioEncoder {
     if let specialists = entry.specialists {
       fields.append(("specialists", String(specialists)))
       if entry.slotsPerSpecialist != 1 { fields.append(("slots_per_specialist", String(entry.slotsPerSpecialist))) }
-      if entry.costPerSpecialistYear != 0 { fields.append(("cost_per_specialist_year", number(entry.costPerSpecialistYear))) }
+      if entry.costPerSpecialistYear != 0 { fields.append(("cost_per_specialist_year", NumberText.shortest(entry.costPerSpecialistYear))) }
     }
-    fields += [("win_uplift", number(entry.winUplift)), ("deal_uplift", number(entry.dealUplift))]
+    fields += [("win_uplift", NumberText.shortest(entry.winUplift)), ("deal_uplift", NumberText.shortest(entry.dealUplift))]
     return flow(fields)
   }
 
   static func fitFields(_ rule: FitRule) -> [(String, String)] {
     var fields = [
-      ("team_kind", rule.teamKind.rawValue), ("tier", rule.tier.rawValue), ("win_factor", number(rule.winFactor)),
-      ("days_factor", number(rule.daysFactor)),
+      ("team_kind", rule.teamKind.rawValue), ("tier", rule.tier.rawValue), ("win_factor", NumberText.shortest(rule.winFactor)),
+      ("days_factor", NumberText.shortest(rule.daysFactor)),
     ]
-    if rule.effortFactor != 1 { fields.append(("effort_factor", number(rule.effortFactor))) }
+    if rule.effortFactor != 1 { fields.append(("effort_factor", NumberText.shortest(rule.effortFactor))) }
     return fields
   }
 
@@ -238,19 +247,19 @@ public enum ScenarioEncoder {
     for (key, values) in rule.accounts.attributes { fields.append((text(key), list(values))) }
     if let names = rule.accounts.names { fields.append(("accounts", list(names))) }
     if !rule.accounts.excluded.isEmpty { fields.append(("except", list(rule.accounts.excluded))) }
-    if rule.share != 1 { fields.append(("share", number(rule.share))) }
-    if rule.offset != 0 { fields.append(("offset", number(rule.offset))) }
-    if rule.areaShare != 1 { fields.append(("area_share", number(rule.areaShare))) }
-    if rule.areaOffset != 0 { fields.append(("area_offset", number(rule.areaOffset))) }
+    if rule.share != 1 { fields.append(("share", NumberText.shortest(rule.share))) }
+    if rule.offset != 0 { fields.append(("offset", NumberText.shortest(rule.offset))) }
+    if rule.areaShare != 1 { fields.append(("area_share", NumberText.shortest(rule.areaShare))) }
+    if rule.areaOffset != 0 { fields.append(("area_offset", NumberText.shortest(rule.areaOffset))) }
     return flow(fields)
   }
 
   public static func distribution(_ d: Distribution) -> String {
     func family(_ name: String, _ fields: [(String, Double)]) -> String {
-      "{\(name): " + flow(fields.map { ($0.0, number($0.1)) }) + "}"
+      "{\(name): " + flow(fields.map { ($0.0, NumberText.shortest($0.1)) }) + "}"
     }
     switch d {
-    case .constant(let c): return number(c)
+    case .constant(let c): return NumberText.shortest(c)
     case .exponential(let mean): return family("exponential", [("mean", mean)])
     case .gamma(let shape, let scale): return family("gamma", [("shape", shape), ("scale", scale)])
     case .logNormal(let median, let sigma): return family("lognormal", [("median", median), ("sigma", sigma)])
@@ -263,7 +272,7 @@ public enum ScenarioEncoder {
     case .beta(let alpha, let beta): return family("beta", [("alpha", alpha), ("beta", beta)])
     case .poisson(let mean): return family("poisson", [("mean", mean)])
     case .empirical(let values, let weights):
-      return "{empirical: {values: [\(values.map(number).joined(separator: ", "))], weights: [\(weights.map(number).joined(separator: ", "))]}}"
+      return "{empirical: {values: [\(values.map(NumberText.shortest).joined(separator: ", "))], weights: [\(weights.map(NumberText.shortest).joined(separator: ", "))]}}"
     }
   }
 
@@ -276,9 +285,6 @@ public enum ScenarioEncoder {
   }
 
   static func list(_ names: [String]) -> String { "[" + names.map(text).joined(separator: ", ") + "]" }
-
-  /// A number as YAML: whole numbers without a fraction, others in Swift's shortest round-trip form.
-  public static func number(_ value: Double) -> String { formatNumber(value) }
 
   /// A string, quoted when YAML would read it as something else (`YAMLText.scalar`).
   static func text(_ value: String) -> String { YAMLText.scalar(value) }

@@ -138,7 +138,7 @@ public struct ScenarioLoader: Sendable {
     var former: Scenario?
     if let extendsNode = pairs.first(where: { $0.key == "extends" })?.node {
       guard let base = reader.string(extendsNode, "extends") else { throw .invalid(ScenarioError(reader.diagnostics)) }
-      let basePath = base.hasPrefix("/") ? base : URL(fileURLWithPath: directory).appendingPathComponent(base).path
+      let basePath = RelativePath.resolve(base, in: directory)
       let loaded = try resolve(path: basePath, chain: &chain, from: (reader, extendsNode))
       scenario = loaded.scenario
       // The organisation a transition starts from: the base as it runs, without its own transition.

@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Foundation
 
@@ -122,7 +123,7 @@ struct ScenarioValidator {
   mutating func checkPipeline(accountTeams: [String]) {
     guard !scenario.pipeline.isEmpty else { return }
     if scenario.warmupDays > 0 {
-      error("pipeline", "a simulation that starts from a pipeline needs no warm-up; set warmup_days: 0 (it is \(formatNumber(scenario.warmupDays)))")
+      error("pipeline", "a simulation that starts from a pipeline needs no warm-up; set warmup_days: 0 (it is \(NumberText.shortest(scenario.warmupDays)))")
     }
     let segments = scenario.segments.map(\.name)
     let solutions = scenario.solutions.map(\.name)
@@ -147,13 +148,13 @@ struct ScenarioValidator {
     // What a replication implies: the simulated days and the opportunities expected in them.
     let days = scenario.horizonDays + scenario.warmupDays
     if days > Scenario.maximumDays {
-      error(scenario.horizonDays >= scenario.warmupDays ? "horizon_days" : "warmup_days", "horizon_days + warmup_days = \(formatNumber(days)) days; cccm simulates at most \(formatCount(Int(Scenario.maximumDays))) days (a century) a replication")
+      error(scenario.horizonDays >= scenario.warmupDays ? "horizon_days" : "warmup_days", "horizon_days + warmup_days = \(NumberText.shortest(days)) days; cccm simulates at most \(formatCount(Int(Scenario.maximumDays))) days (a century) a replication")
     } else {
       let expected = scenario.segments.reduce(0.0) { $0 + $1.arrivalsPerDay } * days
       if !(expected <= Scenario.maximumArrivals) {
         error(
           "segments",
-          "a replication would simulate about \(expected.isFinite ? formatCount(Int(min(expected, 9e18))) : "infinitely many") opportunities (accounts x opportunities_per_account_year over \(formatNumber(days)) days); cccm simulates at most \(formatCount(Int(Scenario.maximumArrivals))) a replication: check accounts, opportunities_per_account_year and the horizon")
+          "a replication would simulate about \(expected.isFinite ? formatCount(Int(min(expected, 9e18))) : "infinitely many") opportunities (accounts x opportunities_per_account_year over \(NumberText.shortest(days)) days); cccm simulates at most \(formatCount(Int(Scenario.maximumArrivals))) a replication: check accounts, opportunities_per_account_year and the horizon")
       } else if let longest = scenario.motions.max(by: { $0.stages.count < $1.stages.count }) {
         let perOpportunity = Double(2 + 4 * longest.stages.count)
         // A seat's events: its first rep's arrival, then a departure and a backfill per leaver.
@@ -249,7 +250,7 @@ struct ScenarioValidator {
 
 func formatShare(_ value: Double) -> String {
   let rounded = (value * 1e6).rounded() / 1e6
-  return formatNumber(rounded)
+  return NumberText.shortest(rounded)
 }
 
 extension ScenarioValidator {

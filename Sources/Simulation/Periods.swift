@@ -30,8 +30,9 @@ public struct PeriodCalendar: Hashable, Sendable {
       while start < horizon, months.count < Self.maximumMonths {
         let end = min(horizon, start + offset)
         let index = months.count
-        months.append(Period(label: "\(year)-\(month < 10 ? "0" : "")\(month)", start: start, end: end, months: index..<index + 1))
-        let quarter = (year, (month - 1) / 3 + 1)
+        let date = CalendarDate(year: year, month: month, day: 1)
+        months.append(Period(label: date.monthLabel, start: start, end: end, months: index..<index + 1))
+        let quarter = (year, date.quarter)
         if let key = quarterKey, key == quarter {
           quarters[quarters.count - 1].end = end
           quarters[quarters.count - 1].months = quarters[quarters.count - 1].months.lowerBound..<index + 1

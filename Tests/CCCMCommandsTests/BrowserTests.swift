@@ -109,8 +109,7 @@ struct BrowserTests {
       Issue.record("CCCM_REQUIRE_BROWSER=1 but no chromium on PATH: install it (apt-get install -y chromium) or set CCCM_BROWSER_TESTS=0")
       return nil
     }
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-browser-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let scratch = try scratchFolder("browser")
     return (browser, scratch)
   }
 

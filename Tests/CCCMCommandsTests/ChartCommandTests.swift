@@ -8,8 +8,7 @@ struct ChartCommandTests {
 
   @Test("run, sweep and sensitivity as HTML: what was run (hash, seed, replications, command), the summary, their charts; --charts writes the same charts")
   func pages() throws {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-charts-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let scratch = try scratchFolder("charts")
     defer { try? FileManager.default.removeItem(at: scratch) }
     let cases: [([String], [String])] = [
       (["run", scenario, "-r", "4", "--seed", "7", "--by", "month"], ["distribution-contribution", "distribution-bookings", "fan-contribution-r1", "fan-bookings-r1"]),
@@ -34,8 +33,7 @@ struct ChartCommandTests {
 
   @Test("select, Morris, Sobol, uncertainty and allocate as HTML: what was run, the report, their charts; --charts writes the same charts")
   func explorePages() throws {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-charts-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let scratch = try scratchFolder("charts")
     defer { try? FileManager.default.removeItem(at: scratch) }
     let uncertain = "scenarios/northwind/uncertain.yaml"
     let cases: [([String], [String])] = [
@@ -79,8 +77,7 @@ struct ChartCommandTests {
 
   @Test("merge --format html: the merged command's page and charts, with every shard file, its seed and the replications it held")
   func mergePage() throws {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-charts-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let scratch = try scratchFolder("charts")
     defer { try? FileManager.default.removeItem(at: scratch) }
     var shards: [String] = []
     for i in 1...2 {
@@ -106,8 +103,7 @@ struct ChartCommandTests {
 
   @Test("fit --format html and --charts: the export, mapping and cut-off, the fitted scenario's hash, and the fit diagnostics")
   func fitPage() throws {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-charts-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let scratch = try scratchFolder("charts")
     defer { try? FileManager.default.removeItem(at: scratch) }
     let charts = scratch.appendingPathComponent("fit")
     let data = "data/crm-sales-opportunities"
@@ -135,9 +131,8 @@ struct ChartCommandTests {
 
   @Test("--charts with a table: the table as before, and the charts written")
   func chartsWithTable() throws {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-charts-\(UUID().uuidString)")
+    let scratch = try scratchFolder("charts")
     defer { try? FileManager.default.removeItem(at: scratch) }
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     let plain = try runCCCM(["run", scenario, "-r", "3", "-q"])
     let charted = try runCCCM(["run", scenario, "-r", "3", "-q", "--charts", scratch.appendingPathComponent("c").path])
     #expect(charted.status == 0 && charted.out == plain.out)
@@ -146,8 +141,7 @@ struct ChartCommandTests {
 
   @Test("--charts refused before any work (exit 2): a file, or a folder whose parent is missing")
   func refused() throws {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-charts-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let scratch = try scratchFolder("charts")
     defer { try? FileManager.default.removeItem(at: scratch) }
     let file = scratch.appendingPathComponent("file")
     try Data("keep".utf8).write(to: file)

@@ -104,8 +104,7 @@ struct CommandLineTests {
 
   @Test("run --save then compare --from reproduces the simulated comparison; mismatched seeds are refused")
   func savedResults() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-saved-\(getpid())")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder("saved")
     defer { try? FileManager.default.removeItem(at: directory) }
     let a = directory.appendingPathComponent("a.json").path
     let b = directory.appendingPathComponent("b.json").path

@@ -126,8 +126,7 @@ struct UncertaintyCommandTests {
     """
 
   static func directory() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-uncertainty-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder("uncertainty-cli")
     try base.write(to: directory.appendingPathComponent("base.yaml"), atomically: true, encoding: .utf8)
     try "extends: base.yaml\nname: more-reps\nchanges:\n  - set: {path: teams.T.reps, value: 30}\n"
       .write(to: directory.appendingPathComponent("more.yaml"), atomically: true, encoding: .utf8)
@@ -192,8 +191,7 @@ struct AllocateCommandTests {
 
   @Test("every unit goes where one more adds most: the overloaded team, not the idle one; the finalists are compared by selection")
   func allocation() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-allocate-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder("allocate")
     defer { try? FileManager.default.removeItem(at: directory) }
     try Self.scenario.write(to: directory.appendingPathComponent("two.yaml"), atomically: true, encoding: .utf8)
     let result = try runCCCM(["allocate", "two.yaml", "--budget", "2", "--over", "teams.*.reps", "-r", "5", "-q", "--format", "json", "--finalists", "2"], in: directory)

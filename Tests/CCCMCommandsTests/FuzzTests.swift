@@ -167,7 +167,7 @@ struct FuzzTests {
   /// The default suite stops a family after this many seconds (documented; more with CCCM_FUZZ_CASES).
   static let secondsPerFamily: Double = ProcessInfo.processInfo.environment["CCCM_FUZZ_CASES"] == nil ? 14 : .infinity
 
-  let root = hardeningRoot
+  let root = repositoryRoot
 
   /// The source files every case reads, which must stay as they were.
   var sources: [String] {
@@ -184,7 +184,7 @@ struct FuzzTests {
   @Test("mutated scenario files (Northwind, R1) validate or fail cleanly; valid ones run")
   func scenarioFiles() throws {
     let before = sources.map(sha)
-    let directory = try temporaryDirectory()
+    let directory = try scratchFolder("fuzz")
     defer { try? FileManager.default.removeItem(at: directory) }
     let texts = try ["scenarios/northwind/baseline.yaml", "scenarios/bench/r1.yaml"].map {
       try String(contentsOfFile: root.appendingPathComponent($0).path, encoding: .utf8)
@@ -215,7 +215,7 @@ struct FuzzTests {
   @Test("mutated variants (extends and what-if changes) validate or fail cleanly; valid ones run")
   func variants() throws {
     let before = sources.map(sha)
-    let directory = try temporaryDirectory()
+    let directory = try scratchFolder("fuzz")
     defer { try? FileManager.default.removeItem(at: directory) }
     try FileManager.default.copyItem(atPath: root.appendingPathComponent("scenarios/northwind/baseline.yaml").path, toPath: directory.appendingPathComponent("baseline.yaml").path)
     let variants = try sources.filter { $0.contains("/variants/") }.map { try String(contentsOfFile: $0, encoding: .utf8).replacingOccurrences(of: "../baseline.yaml", with: "baseline.yaml") }

@@ -70,8 +70,7 @@ struct KubernetesTests {
 
     // Each index's container command, locally (the repository stands in for /opt/cccm), with a
     // small command, then the merge Job's command.
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-k8s-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    let out = try scratchFolder("k8s")
     defer { try? FileManager.default.removeItem(at: out) }
     let small = "compare scenarios/bench/r1.yaml Tests/CCCMCommandsTests/Fixtures/r1-fewer-experts.yaml -r 9 --teams"
     var local = env

@@ -5,12 +5,6 @@ import Testing
 @testable import CCCMCommands
 
 
-
-/// Runs `cccm` (from the repository root unless told otherwise), reading both pipes at once.
-private func run(_ arguments: [String], in directory: URL = repositoryRoot) throws -> (status: Int32, out: String, err: String) {
-  try runCCCM(arguments, in: directory)
-}
-
 /// Work on another thread, waited for with a time limit (so a deadlock fails a test instead of hanging it).
 private final class Background<Value: Sendable>: @unchecked Sendable {
   private let lock = NSLock()
@@ -33,8 +27,7 @@ private final class Background<Value: Sendable>: @unchecked Sendable {
 
 /// A fresh folder holding the benchmark scenario as r1.yaml; removed by `cleanUp`.
 private func scratch() throws -> URL {
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-notebook-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  let directory = try scratchFolder("notebook")
   try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml"), to: directory.appendingPathComponent("r1.yaml"))
   return directory
 }
@@ -65,11 +58,11 @@ struct NotebookTests {
     let notebook = folder.appendingPathComponent("nb.md")
     try write("# Paths\n\n```sh\ncccm validate sub/r1.yaml\n```\n", notebook)
     // From the repository root (no sub/r1.yaml there), by absolute path.
-    let result = try run(["notebook", "run", notebook.path])
+    let result = try runCCCM(["notebook", "run", notebook.path])
     #expect(result.status == 0, "\(result.err)")
     #expect(try text(notebook) == "# Paths\n\n```sh\ncccm validate sub/r1.yaml\n```\n\n```text\nsub/r1.yaml: ok (R1: 10 segments, 10 teams, 1 presales pools)\n```\n")
     // From another folder, by relative path.
-    let check = try run(["notebook", "check", "notes/nb.md"], in: directory)
+    let check = try runCCCM(["notebook", "check", "notes/nb.md"], in: directory)
     #expect(check.status == 0, "\(check.err)")
     #expect(check.out.contains("notes/nb.md: up to date"))
   }
@@ -81,12 +74,12 @@ struct NotebookTests {
     let notebook = directory.appendingPathComponent("nb.md")
     let original = "# Failing\n\n```sh\ncccm validate r1.yaml\n```\n\n```sh\ncccm validate missing.yaml\n```\n\nAfter.\n"
     try write(original, notebook)
-    let result = try run(["notebook", "run", notebook.path])
+    let result = try runCCCM(["notebook", "run", notebook.path])
     #expect(result.status == 4)
     #expect(result.err.contains("nb.md:8: error: `cccm validate missing.yaml` failed with exit status 2: missing.yaml: error: cannot read the file"), "\(result.err)")
     #expect(result.err.contains("left unchanged"))
     #expect(try bytes(notebook) == Data(original.utf8))
-    let check = try run(["notebook", "check", notebook.path])
+    let check = try runCCCM(["notebook", "check", notebook.path])
     #expect(check.status == 4)
     #expect(check.err.contains("nb.md:8: error: `cccm validate missing.yaml` failed with exit status 2"), "\(check.err)")
     #expect(!check.out.contains("up to date"))
@@ -122,24 +115,24 @@ struct NotebookTests {
     defer { cleanUp(directory) }
     let notebook = directory.appendingPathComponent("nb.md")
     try write("```sh\ncccm run r1.yaml -r 3 --charts pics\n```\n", notebook)
-    let result = try run(["notebook", "run", notebook.path])
+    let result = try runCCCM(["notebook", "run", notebook.path])
     #expect(result.status == 0, "\(result.err)")
     let chart = directory.appendingPathComponent("pics/distribution-contribution.svg")
     let drawn = try text(chart)
     #expect(drawn.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("pics").path).sorted() == ["distribution-bookings.svg", "distribution-contribution.svg"])
-    #expect(try run(["notebook", "check", notebook.path]).status == 0)
+    #expect(try runCCCM(["notebook", "check", notebook.path]).status == 0)
     try write(drawn.replacingOccurrences(of: "Contribution", with: "Old contribution"), chart)
-    let stale = try run(["notebook", "check", notebook.path])
+    let stale = try runCCCM(["notebook", "check", notebook.path])
     #expect(stale.status == 3)
     #expect(stale.err.contains("nb.md:2: error: the chart pics/distribution-contribution.svg of `cccm run r1.yaml -r 3 --charts pics` is stale"), "\(stale.err)")
     try FileManager.default.removeItem(at: chart)
-    let missing = try run(["notebook", "check", notebook.path])
+    let missing = try runCCCM(["notebook", "check", notebook.path])
     #expect(missing.status == 3 && missing.err.contains("is missing"), "\(missing.err)")
     #expect(!FileManager.default.fileExists(atPath: chart.path), "check wrote a chart")
     // A notebook whose later command fails: no chart is written.
     try write("```sh\ncccm run r1.yaml -r 3 --charts other\n```\n\n```sh\ncccm validate missing.yaml\n```\n", notebook)
-    #expect(try run(["notebook", "run", notebook.path]).status == 4)
+    #expect(try runCCCM(["notebook", "run", notebook.path]).status == 4)
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("other").path))
   }
 
@@ -150,7 +143,7 @@ struct NotebookTests {
     let notebook = directory.appendingPathComponent("nb.md")
     // The Markdown command had a stale ```text block, which is replaced.
     try write("```sh\ncccm run r1.yaml -r 2 --format markdown\n```\n\n```text\nold\n```\n\n```sh\ncccm validate r1.yaml\n```\n\nEnd.\n", notebook)
-    let result = try run(["notebook", "run", notebook.path])
+    let result = try runCCCM(["notebook", "run", notebook.path])
     #expect(result.status == 0, "\(result.err)")
     let stored = try text(notebook)
     let lines = stored.components(separatedBy: "\n")
@@ -163,9 +156,9 @@ struct NotebookTests {
     #expect(!inside.contains { $0.hasPrefix("```") || $0.hasPrefix("~~~") })
     #expect(!stored.contains("old"))
     #expect(stored.contains("```sh\ncccm validate r1.yaml\n```\n\n```text\nr1.yaml: ok (R1: 10 segments, 10 teams, 1 presales pools)\n```\n\nEnd.\n"))
-    let check = try run(["notebook", "check", notebook.path])
+    let check = try runCCCM(["notebook", "check", notebook.path])
     #expect(check.status == 0, "\(check.err)")
-    #expect(try run(["notebook", "run", notebook.path]).status == 0)
+    #expect(try runCCCM(["notebook", "run", notebook.path]).status == 0)
     #expect(try text(notebook) == stored)
   }
 
@@ -181,18 +174,18 @@ struct NotebookTests {
       "```sh\ncccm run r1.yaml -r 2 --format markdown\n```\n\n<!-- cccm output -->\n\nold\n\n## Conclusions\n\nKeep me.\n",
     ] {
       try write(original, notebook)
-      let result = try run(["notebook", "run", notebook.path])
+      let result = try runCCCM(["notebook", "run", notebook.path])
       #expect(result.status == 5, "\(original)")
       #expect(result.err.contains("nb.md:") && (result.err.contains("never closed") || result.err.contains("no <!-- end cccm output -->")), "\(result.err)")
       #expect(try bytes(notebook) == Data(original.utf8))
-      let check = try run(["notebook", "check", notebook.path])
+      let check = try runCCCM(["notebook", "check", notebook.path])
       #expect(check.status == 5)
       #expect(try bytes(notebook) == Data(original.utf8))
     }
     // Any other unclosed fence runs to the end of the file, as in CommonMark: its commands are not run.
     let other = "```sh\ncccm validate r1.yaml\n```\n\nText.\n\n```python\nprint(1)\n```sh\ncccm validate missing.yaml\n"
     try write(other, notebook)
-    #expect(try run(["notebook", "run", notebook.path]).status == 0)
+    #expect(try runCCCM(["notebook", "run", notebook.path]).status == 0)
     #expect(try text(notebook).hasSuffix("Text.\n\n```python\nprint(1)\n```sh\ncccm validate missing.yaml\n"))
   }
 
@@ -203,22 +196,22 @@ struct NotebookTests {
     let notebook = directory.appendingPathComponent("nb.md")
     let lf = "# CRLF\n\n```sh\ncccm validate r1.yaml\n```\n\n```text\nstale\n```\n\n```sh\n$ cccm run r1.yaml -r 2 --format markdown\n```\n\nThe end.\n"
     try write(lf.replacingOccurrences(of: "\n", with: "\r\n"), notebook)
-    #expect(try run(["notebook", "run", notebook.path]).status == 0)
+    #expect(try runCCCM(["notebook", "run", notebook.path]).status == 0)
     let crlf = try bytes(notebook)
     let stored = Array(crlf)
     for index in stored.indices where stored[index] == 0x0A { #expect(index > 0 && stored[index - 1] == 0x0D, "a bare LF at byte \(index)") }
     // The same notebook in LF gives the same text.
     try write(lf, notebook)
-    #expect(try run(["notebook", "run", notebook.path]).status == 0)
+    #expect(try runCCCM(["notebook", "run", notebook.path]).status == 0)
     #expect(try text(notebook).replacingOccurrences(of: "\n", with: "\r\n") == String(decoding: crlf, as: UTF8.self))
     try Data(crlf).write(to: notebook)
-    let check = try run(["notebook", "check", notebook.path])
+    let check = try runCCCM(["notebook", "check", notebook.path])
     #expect(check.status == 0, "\(check.err)")
-    #expect(try run(["notebook", "run", notebook.path]).status == 0)
+    #expect(try runCCCM(["notebook", "run", notebook.path]).status == 0)
     #expect(try bytes(notebook) == crlf)
     // An LF notebook whose block lines end in CRLF: they keep them, new lines get LF.
     try write("Intro.\n\n```sh\r\ncccm validate r1.yaml\r\n```\r\n\nAfter.\n", notebook)
-    let mixed = try run(["notebook", "run", notebook.path])
+    let mixed = try runCCCM(["notebook", "run", notebook.path])
     #expect(mixed.status == 0, "\(mixed.err)")
     #expect(try text(notebook) == "Intro.\n\n```sh\r\ncccm validate r1.yaml\r\n```\r\n\n```text\nr1.yaml: ok (R1: 10 segments, 10 teams, 1 presales pools)\n```\n\nAfter.\n")
   }
@@ -232,7 +225,7 @@ struct NotebookTests {
       directory.appendingPathComponent("evil.yaml"))
     let notebook = directory.appendingPathComponent("nb.md")
     try write("```sh\ncccm validate evil.yaml\n```\n\n```sh\ncccm run evil.yaml -r 2 --format markdown\n```\n\nAfter.\n", notebook)
-    let first = try run(["notebook", "run", notebook.path])
+    let first = try runCCCM(["notebook", "run", notebook.path])
     #expect(first.status == 0, "\(first.err)")
     #expect(first.out.contains("ran 2 commands"))
     let stored = try text(notebook)
@@ -241,9 +234,9 @@ struct NotebookTests {
     let blocks = try commandBlocks(NotebookText(stored).lines)
     #expect(blocks.map(\.commands.count) == [1, 1])
     #expect(blocks.flatMap(\.commands).map(\.text) == ["cccm validate evil.yaml", "cccm run evil.yaml -r 2 --format markdown"])
-    let check = try run(["notebook", "check", notebook.path])
+    let check = try runCCCM(["notebook", "check", notebook.path])
     #expect(check.status == 0, "\(check.err)")
-    let second = try run(["notebook", "run", notebook.path])
+    let second = try runCCCM(["notebook", "run", notebook.path])
     #expect(second.status == 0 && second.out.contains("ran 2 commands"))
     #expect(try text(notebook) == stored)
   }
@@ -256,7 +249,7 @@ struct NotebookTests {
     for command in ["cccm notebook run nb.md", "cccm notebook check nb.md", "cccm --quiet notebook run nb.md"] {
       let original = "```sh\n\(command)\n```\n"
       try write(original, notebook)
-      let result = try run(["notebook", "run", notebook.path])
+      let result = try runCCCM(["notebook", "run", notebook.path])
       #expect(result.status == 4)
       #expect(result.err.contains("nb.md:2: error:") && result.err.contains("may not run `cccm notebook`"), "\(result.err)")
       #expect(try bytes(notebook) == Data(original.utf8))
@@ -285,16 +278,16 @@ struct NotebookTests {
     let original = "```sh\ncccm run r1.yaml -r 2 --save saved.json --format csv\n```\n\n```sh\ncccm validate r1.yaml\n```\n"
     try write(original, notebook)
     let before = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-    let check = try run(["notebook", "check", notebook.path])
+    let check = try runCCCM(["notebook", "check", notebook.path])
     #expect(check.status == 3, "the second block has no output yet")
     #expect(check.err.contains("nb.md:2: note: `cccm run r1.yaml -r 2 --save saved.json --format csv` writes files"), "\(check.err)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == before)
     #expect(try bytes(notebook) == Data(original.utf8))
     // run does run it; then check is content, still without running it.
-    #expect(try run(["notebook", "run", notebook.path]).status == 0)
+    #expect(try runCCCM(["notebook", "run", notebook.path]).status == 0)
     #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("saved.json").path))
     try FileManager.default.removeItem(at: directory.appendingPathComponent("saved.json"))
-    let again = try run(["notebook", "check", notebook.path])
+    let again = try runCCCM(["notebook", "check", notebook.path])
     #expect(again.status == 0, "\(again.err)")
     #expect(again.out.contains("up to date"))
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("saved.json").path))
@@ -315,15 +308,15 @@ struct NotebookTests {
     ] {
       let original = "```sh\n\(command)\n```\n"
       try write(original, notebook)
-      let result = try run(["notebook", "run", notebook.path])
+      let result = try runCCCM(["notebook", "run", notebook.path])
       #expect(result.status == 4, "\(command)")
       #expect(result.err.contains("is outside the notebook's project"), "\(result.err)")
       #expect(try bytes(notebook) == Data(original.utf8))
-      #expect(try run(["notebook", "check", notebook.path]).status == 4)
+      #expect(try runCCCM(["notebook", "check", notebook.path]).status == 4)
     }
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("saved.json").path))
     try write("```sh\ncccm validate ../r1.yaml\n```\n", notebook)
-    #expect(try run(["notebook", "run", "--allow-outside", notebook.path]).status == 0)
+    #expect(try runCCCM(["notebook", "run", "--allow-outside", notebook.path]).status == 0)
     #expect(try text(notebook).contains("../r1.yaml: ok (R1"))
     // Inside the tree, however written, and arguments that are not paths.
     let runner = NotebookRunner(executable: cccmExecutable, notebook: notebook.path)
@@ -342,7 +335,7 @@ struct NotebookTests {
     defer { cleanUp(directory) }
     let notebook = directory.appendingPathComponent("nb.md")
     try write("```sh\ntouch pwned\n$ cccm validate r1.yaml\n```\n", notebook)
-    #expect(try run(["notebook", "run", notebook.path]).status == 0)
+    #expect(try runCCCM(["notebook", "run", notebook.path]).status == 0)
     #expect(try text(notebook).contains("```text\nr1.yaml: ok (R1"))
     for command in [
       "cccm validate r1.yaml; touch pwned", "cccm validate r1.yaml && touch pwned", "cccm validate r1.yaml | tee pwned",
@@ -351,7 +344,7 @@ struct NotebookTests {
     ] {
       let original = "```sh\n\(command)\n```\n"
       try write(original, notebook)
-      let result = try run(["notebook", "run", notebook.path])
+      let result = try runCCCM(["notebook", "run", notebook.path])
       #expect(result.status == 4, "\(command)")
       #expect(result.err.contains("refused"), "\(result.err)")
       #expect(try bytes(notebook) == Data(original.utf8))

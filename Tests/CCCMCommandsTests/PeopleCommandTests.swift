@@ -26,8 +26,7 @@ struct PeopleCommandTests {
 
   @Test("saved results of a scenario with people compare as the simulation does")
   func savedResults() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-people-\(getpid())")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder("people")
     defer { try? FileManager.default.removeItem(at: directory) }
     let variant = "scenarios/northwind/people/west-hires-3.yaml"
     var files: [String] = []

@@ -23,8 +23,7 @@ struct BacktestCommandTests {
 
   @Test("export writes a CRM-like export that fit reads back; fit --pipeline is a pipeline a scenario starts from; backtest scores it")
   func exportFitPipelineBacktest() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-backtest-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try scratchFolder("backtest")
     defer { try? FileManager.default.removeItem(at: dir) }
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
     try Self.truth.write(toFile: path("truth.yaml"), atomically: true, encoding: .utf8)

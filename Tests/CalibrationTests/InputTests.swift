@@ -1,5 +1,6 @@
 import CoverageModel
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Calibration
@@ -126,8 +127,7 @@ struct InputTests {
 
   @Test("joins: team and region from the owners table, industry and size from the accounts table; an owner missing from it is named")
   func joins() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joins-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try scratchFolder("joins")
     defer { try? FileManager.default.removeItem(at: folder) }
     try "rep,boss,office\nAnn,Kim,North\nBob,Kim,North\n".write(to: folder.appendingPathComponent("teams.csv"), atomically: true, encoding: .utf8)
     try "name,sector,revenue\nAcme,retail,12.5\n".write(to: folder.appendingPathComponent("accounts.csv"), atomically: true, encoding: .utf8)

@@ -2,6 +2,7 @@ import CoverageModel
 import Foundation
 import ScenarioFiles
 import Simulation
+import TestSupport
 import Testing
 
 @testable import Calibration
@@ -42,16 +43,10 @@ struct SimulatedRoundTripTests {
     return (files.export.path, files.mapping.path)
   }
 
-  static func temporaryDirectory() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-roundtrip-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory
-  }
-
   @Test("arrival rate, win probability, cycle and deal-size intervals cover the truth over 8 seeds at about 95%")
   func coverage() throws {
     let scenario = try ScenarioLoader().load(yaml: Self.truth, file: "truth.yaml")
-    let directory = try Self.temporaryDirectory()
+    let directory = try scratchFolder("roundtrip")
     defer { try? FileManager.default.removeItem(at: directory) }
     var covered = 0
     var total = 0
@@ -94,7 +89,7 @@ struct SimulatedRoundTripTests {
   func backtestSeesNothingAfterCutoff() throws {
     var scenario = try ScenarioLoader().load(yaml: Self.truth, file: "truth.yaml")
     scenario.horizonDays = 540
-    let directory = try Self.temporaryDirectory()
+    let directory = try scratchFolder("roundtrip")
     defer { try? FileManager.default.removeItem(at: directory) }
     let files = try Self.write(scenario, seed: 4, to: directory)
     let mapping = try Mapping.load(path: files.mapping)

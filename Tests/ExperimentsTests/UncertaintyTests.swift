@@ -3,6 +3,7 @@ import Estimation
 import Experiments
 import Foundation
 import ScenarioFiles
+import TestSupport
 import Testing
 
 /// Input uncertainty against closed forms: arrivals in a year are Poisson(A λ) given the uncertain
@@ -25,8 +26,7 @@ struct UncertaintyTests {
     """
 
   static func files() throws -> (URL, URL, URL) {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-uncertainty-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder("uncertainty")
     let base = directory.appendingPathComponent("base.yaml")
     try Self.base.write(to: base, atomically: true, encoding: .utf8)
     let variant = directory.appendingPathComponent("fixed.yaml")

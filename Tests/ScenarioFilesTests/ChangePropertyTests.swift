@@ -41,8 +41,7 @@ private struct Generated {
 private func forEachGenerated(
   _ property: String, neutralSpecialists: Bool = false, effort: Bool = false, _ body: (Generated, inout SplitMix64) throws -> Void
 ) throws {
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-props-\(property)-\(getpid())")
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  let directory = try scratchFolder("props-\(property)")
   defer { try? FileManager.default.removeItem(at: directory) }
   for seed in UInt64(1)...UInt64(scenarioCount) {
     let path = directory.appendingPathComponent("gen-\(seed).yaml").path

@@ -1,5 +1,6 @@
 import CoverageModel
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ScenarioFiles
@@ -65,8 +66,7 @@ struct UncertainValueTests {
 
   @Test("a variant's change fixes an uncertain value; set with {uncertain: ...} makes one, checked like a written one")
   func variants() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-uncertain-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder("uncertain")
     defer { try? FileManager.default.removeItem(at: directory) }
     let base = directory.appendingPathComponent("base.yaml")
     try Self.yaml.write(to: base, atomically: true, encoding: .utf8)

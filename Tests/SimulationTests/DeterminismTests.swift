@@ -40,8 +40,7 @@ struct DeterminismTests {
 
   @Test("a variant whose changes are no-ops gives identical results")
   func noOpVariant() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-noop-\(getpid())")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder("noop")
     defer { try? FileManager.default.removeItem(at: directory) }
     let base = repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
     let variant = directory.appendingPathComponent("noop.yaml").path

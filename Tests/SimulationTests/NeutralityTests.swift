@@ -57,8 +57,7 @@ private func expectNeutral(_ a: SimulationResults, _ b: SimulationResults, _ con
 /// Writes generated scenarios (product groups that always engage, no specialist commissions) to a
 /// directory removed afterwards, and runs `body` on each file.
 private func withGeneratedScenarios(_ seeds: [UInt64], _ body: (UInt64, String, Scenario) throws -> Void) throws {
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-neutrality-\(getpid())-\(seeds.first ?? 0)")
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  let directory = try scratchFolder("neutrality")
   defer { try? FileManager.default.removeItem(at: directory) }
   for seed in seeds {
     let path = directory.appendingPathComponent("gen-\(seed).yaml").path

@@ -64,6 +64,11 @@ struct SeasonTests {
     #expect(calendar.month(at: 0).end == 15)  // 2028-02 has 29 days: 15th to 1 March is 15 days
     #expect(calendar.month(at: -20).index == 0)  // late January
     #expect(calendar.quarterEnd(at: 0) == 15 + 31)  // 1 April
-    #expect(YearClock.civil(YearClock.days(year: 2000, month: 2, day: 29)) == (2000, 2, 29))
+    let leapDay = CalendarDate(year: 2000, month: 2, day: 29)
+    #expect(CalendarDate(daysSinceEpoch: leapDay.daysSinceEpoch) == leapDay)
+    #expect(leapDay.quarter == 1 && leapDay.nextQuarterStart == CalendarDate(year: 2000, month: 4, day: 1))
+    #expect(CalendarDate(year: 2027, month: 12, day: 5).nextMonthStart == CalendarDate(year: 2028, month: 1, day: 1))
+    #expect(CalendarDate(year: 2027, month: 11, day: 5).nextQuarterStart == CalendarDate(year: 2028, month: 1, day: 1))
+    #expect(CalendarDate(year: 2027, month: 3, day: 5).monthLabel == "2027-03")
   }
 }

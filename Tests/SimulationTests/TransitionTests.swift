@@ -34,8 +34,7 @@ struct TransitionTests {
 
   /// Generated scenarios (with people in about a quarter of them), loaded from YAML.
   static func generated(_ seeds: ClosedRange<UInt64>) throws -> [(UInt64, Scenario)] {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-transition-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder("transition")
     defer { try? FileManager.default.removeItem(at: directory) }
     return try seeds.map { seed in
       let path = directory.appendingPathComponent("gen-\(seed).yaml").path
@@ -333,8 +332,7 @@ struct TransitionTests {
   /// that every win is credited to a rep of the deal's team).
   /// Scenario files (name, text) written to a fresh temporary folder, and the one named `main` loaded.
   static func load(_ files: [(name: String, text: String)], main: String) throws -> Scenario {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-transition-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder("transition")
     defer { try? FileManager.default.removeItem(at: directory) }
     for file in files { try file.text.write(to: directory.appendingPathComponent(file.name), atomically: true, encoding: .utf8) }
     return try ScenarioLoader().load(path: directory.appendingPathComponent(main).path)

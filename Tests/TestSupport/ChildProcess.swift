@@ -17,10 +17,14 @@ public struct ChildProcess {
   let out: FileHandle
   let err: FileHandle
 
-  /// Starts `executable` with `arguments` in `directory`; `environment` replaces the test's when given.
-  public static func start(_ executable: String, _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String]? = nil) throws -> ChildProcess {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+  /// Starts `executable` with `arguments` in `directory`; `environment` replaces the test's when
+  /// given; `standardOutput` and `standardError`, when given, are files written instead of kept
+  /// (`/dev/full` for a full disk), and what is returned for them is empty.
+  public static func start(
+    _ executable: String, _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String]? = nil,
+    standardOutput: String? = nil, standardError: String? = nil
+  ) throws -> ChildProcess {
+    let scratch = try scratchFolder("child")
     _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent("out").path, contents: nil)
     _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent("err").path, contents: nil)
     let out = try FileHandle(forWritingTo: scratch.appendingPathComponent("out"))
@@ -30,8 +34,8 @@ public struct ChildProcess {
     process.arguments = arguments
     process.currentDirectoryURL = directory
     if let environment { process.environment = environment }
-    process.standardOutput = out
-    process.standardError = err
+    process.standardOutput = try standardOutput.map { try FileHandle(forWritingTo: URL(fileURLWithPath: $0)) } ?? out
+    process.standardError = try standardError.map { try FileHandle(forWritingTo: URL(fileURLWithPath: $0)) } ?? err
     process.standardInput = FileHandle.nullDevice
     try process.run()
     return ChildProcess(process: process, scratch: scratch, out: out, err: err)
@@ -49,9 +53,10 @@ public struct ChildProcess {
   }
 }
 
-/// Runs `cccm` with `arguments` in `directory` and returns its exit status and output.
-public func runCCCM(_ arguments: [String], in directory: URL = repositoryRoot) throws -> (status: Int32, out: String, err: String) {
-  try ChildProcess.start(cccmExecutable, arguments, in: directory).wait()
+/// Runs `cccm` with `arguments` in `directory` and returns its exit status and output;
+/// `standardOutput`, when given, is a file its output is written to instead (`/dev/full`).
+public func runCCCM(_ arguments: [String], in directory: URL = repositoryRoot, standardOutput: String? = nil) throws -> (status: Int32, out: String, err: String) {
+  try ChildProcess.start(cccmExecutable, arguments, in: directory, standardOutput: standardOutput).wait()
 }
 
 /// Runs `cccm` once per argument list, all at the same time (parallel processes), and returns

@@ -19,7 +19,7 @@ private func hasControlCharacters(_ text: String) -> Bool {
 }
 
 @Suite("Diagnostics quote little, and safely")
-struct HardeningDiagnosticTests {
+struct DiagnosticSafetyTests {
   @Test("a password file is quoted as one short excerpt, not echoed")
   func passwordFile() {
     let lines = (0..<30).map { "user\($0):x:\(1000 + $0):\(1000 + $0):Some Person:/home/user\($0):/bin/bash" }

@@ -7,8 +7,7 @@ import Testing
 /// A chain of `count` files in a fresh directory: chain-0 extends chain-1 ... the last is the
 /// Northwind baseline. Returns the directory.
 private func extendsChain(_ count: Int) throws -> URL {
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-chain-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  let directory = try scratchFolder("chain")
   let baseline = try String(contentsOfFile: repositoryRoot.appendingPathComponent("scenarios/northwind/baseline.yaml").path, encoding: .utf8)
   for index in 0..<count - 1 {
     try "# link \(index)\nextends: chain-\(index + 1).yaml\n".write(to: directory.appendingPathComponent("chain-\(index).yaml"), atomically: false, encoding: .utf8)
@@ -18,7 +17,7 @@ private func extendsChain(_ count: Int) throws -> URL {
 }
 
 @Suite("Loader limits")
-struct HardeningLoaderTests {
+struct LoaderLimitTests {
   @Test("a chain of 5,000 extends files is refused at depth 64 with file:line, not a stack overflow")
   func longChain() throws {
     let directory = try extendsChain(5_000)

@@ -5,10 +5,9 @@ import Testing
 
 /// Shards of a run (`run --first F -r N --save`) merged with `cccm merge` are the run itself.
 @Suite("Results files: shards and merging", .serialized)
-struct ExperimentTests {
+struct ResultsFileMergeTests {
   static func scratch() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-shards-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder("shards")
     return directory
   }
 

@@ -29,8 +29,8 @@ private func winRate(_ results: SimulationResults) -> (mean: Double, se: Double)
 /// The engine against theory for the model's version-2 mechanisms (docs/validation.md): account
 /// potential, coordinated presales, embedded capacity, fit and breadth, presales served factor.
 /// Tolerance 4 standard errors, fixed seeds; each check prints a `theory check` line.
-@Suite("Engine against theory, model version 2")
-struct TheoryV2Tests {
+@Suite("Engine against theory: account potential, presales coordination, embedded specialists, fit and breadth")
+struct PotentialAndSpecialistTheoryTests {
   @Test("arrivals fall on accounts in proportion to their potential: the top 20% of accounts bring their Lorenz share")
   func accountPotential() {
     let potential = Distribution.logNormal(median: 1, sigma: 1)

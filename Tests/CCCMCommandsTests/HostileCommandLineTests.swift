@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Hostile command lines", .serialized)
-struct HardeningCommandLineTests {
+struct HostileCommandLineTests {
   @Test("an unknown or unsafe --generator exits 64 with a did-you-mean and the accepted names; ran1 runs")
   func generators() throws {
     let misspelt = try runCCCM(["run", "scenarios/bench/r1.yaml", "-r", "2", "--generator", "mt1993"])
