@@ -6,8 +6,8 @@ import Testing
 
 /// A folder holding r1.yaml and a notebook path inside it; removed by the caller.
 private func project() throws -> (URL, NotebookRunner) {
-  let directory = try temporaryDirectory()
-  try FileManager.default.copyItem(at: hardeningRoot.appendingPathComponent("scenarios/bench/r1.yaml"), to: directory.appendingPathComponent("r1.yaml"))
+  let directory = try scratchFolder("notebook-paths")
+  try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml"), to: directory.appendingPathComponent("r1.yaml"))
   return (directory, NotebookRunner(executable: cccmExecutable, notebook: directory.appendingPathComponent("nb.md").path))
 }
 
