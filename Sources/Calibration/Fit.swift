@@ -258,7 +258,7 @@ public enum Calibrator {
       result.segments[i].staleDays = max(longest, staleAges.isEmpty ? 0 : staleAges.reduce(0, +) / Double(staleAges.count))
       let closedAges = deals.map(ending).filter { $0.ending != .open }.map(\.age).sorted()
       if !closedAges.isEmpty {
-        let age = Quantiles.of(closedAges, 0.99)
+        let age = Summary.quantile(closedAges, 0.99)
         result.segments[i].staleAge = age
         result.segments[i].staleShare = result.segments[i].outcomes.stillOpen(at: age)
       }
