@@ -278,7 +278,7 @@ extension ScenarioDiff {
       let accounts = all.reduce(0) { $0 + $1.accounts }
       let opportunities = all.reduce(0) { $0 + $1.opportunities }
       let bookings = all.reduce(0) { $0 + $1.bookings }
-      return "accounts \(formatNumber(m.accounts.rounded())) (\(share(m.accounts, accounts))), opportunities \(String(format: "%.1f", m.opportunities)) (\(share(m.opportunities, opportunities))), bookings \(formatNumber(m.bookings.rounded())) (\(share(m.bookings, bookings)))"
+      return "accounts \(NumberText.shortest(m.accounts.rounded())) (\(share(m.accounts, accounts))), opportunities \(String(format: "%.1f", m.opportunities)) (\(share(m.opportunities, opportunities))), bookings \(NumberText.shortest(m.bookings.rounded())) (\(share(m.bookings, bookings)))"
     }
     var work: [(String, String?, String?)] = []
     for m in after {
