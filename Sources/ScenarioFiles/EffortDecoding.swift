@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Yams
 import Foundation
@@ -115,29 +116,29 @@ extension ScenarioEncoder {
   static func regions(_ s: Scenario) -> String {
     guard !s.regionAreas.isEmpty else { return list(s.regions) }
     return "[" + s.regions.map { name in
-      s.regionAreas[name].map { flow([("name", text(name)), ("area_km2", number($0))]) } ?? text(name)
+      s.regionAreas[name].map { flow([("name", text(name)), ("area_km2", NumberText.shortest($0))]) } ?? text(name)
     }.joined(separator: ", ") + "]"
   }
 
   /// The top-level effort keys that differ from their defaults.
   static func effortFields(_ s: Scenario) -> [String] {
     var out: [String] = []
-    if s.travel != Travel() { out.append("travel: " + flow([("speed_kmh", number(s.travel.speedKmh)), ("circuity", number(s.travel.circuity))])) }
-    if s.lateWinFactorPerWeek != 1 { out.append("late_win_factor_per_week: \(number(s.lateWinFactorPerWeek))") }
+    if s.travel != Travel() { out.append("travel: " + flow([("speed_kmh", NumberText.shortest(s.travel.speedKmh)), ("circuity", NumberText.shortest(s.travel.circuity))])) }
+    if s.lateWinFactorPerWeek != 1 { out.append("late_win_factor_per_week: \(NumberText.shortest(s.lateWinFactorPerWeek))") }
     return out
   }
 
   static func responseField(_ r: DemandResponse) -> String {
-    flow([("elasticity", number(r.elasticity)), ("reference_hours_per_account_year", number(r.referenceHoursPerAccountYear)), ("max_factor", number(r.maxFactor))])
+    flow([("elasticity", NumberText.shortest(r.elasticity)), ("reference_hours_per_account_year", NumberText.shortest(r.referenceHoursPerAccountYear)), ("max_factor", NumberText.shortest(r.maxFactor))])
   }
 
   /// A team's `time` and the keys that say how its hours are spent.
   static func timeFields(_ time: WorkingTime) -> [(String, String)] {
-    var fields = [("time", flow([("hours_per_week", number(time.hoursPerWeek)), ("selling_share", number(time.sellingShare)), ("weeks_per_year", number(time.weeksPerYear))]))]
+    var fields = [("time", flow([("hours_per_week", NumberText.shortest(time.hoursPerWeek)), ("selling_share", NumberText.shortest(time.sellingShare)), ("weeks_per_year", NumberText.shortest(time.weeksPerYear))]))]
     if time.repTerritories { fields.append(("rep_territories", "true")) }
     if time.triage != .shared { fields.append(("triage", time.triage.rawValue)) }
-    if let weeks = time.backlogWeeks { fields.append(("backlog_weeks", number(weeks))) }
-    if time.coverageVisitShare != 0 { fields.append(("coverage_visit_share", number(time.coverageVisitShare))) }
+    if let weeks = time.backlogWeeks { fields.append(("backlog_weeks", NumberText.shortest(weeks))) }
+    if time.coverageVisitShare != 0 { fields.append(("coverage_visit_share", NumberText.shortest(time.coverageVisitShare))) }
     return fields
   }
 }
@@ -148,9 +149,9 @@ extension ScenarioDiff {
   static func effortFields(_ team: Team, in s: Scenario) -> [(String, String)] {
     guard let time = team.time else { return [] }
     return [
-      ("selling hours a year", formatNumber((time.sellingHoursPerYear * Double(team.reps)).rounded())),
-      ("ground (km2)", formatNumber(s.ground(ofTeam: team).rounded())),
-      ("rep ground (km2)", formatNumber(s.repGround(ofTeam: team).rounded())),
+      ("selling hours a year", NumberText.shortest((time.sellingHoursPerYear * Double(team.reps)).rounded())),
+      ("ground (km2)", NumberText.shortest(s.ground(ofTeam: team).rounded())),
+      ("rep ground (km2)", NumberText.shortest(s.repGround(ofTeam: team).rounded())),
       ("travel hours per visit", String(format: "%.2f", s.travelHoursPerVisit(team: team))),
     ]
   }
@@ -161,7 +162,7 @@ extension ScenarioDiff {
     guard !timed.isEmpty else { return [] }
     let hours = timed.reduce(0) { $0 + ($1.time?.sellingHoursPerYear ?? 0) * Double($1.reps) }
     let ground = timed.reduce(0) { $0 + s.ground(ofTeam: $1) }
-    return [("selling hours a year (teams with time)", formatNumber(hours.rounded())), ("ground covered (km2, teams with time)", formatNumber(ground.rounded()))]
+    return [("selling hours a year (teams with time)", NumberText.shortest(hours.rounded())), ("ground covered (km2, teams with time)", NumberText.shortest(ground.rounded()))]
   }
 }
 
@@ -181,7 +182,7 @@ extension ChangeContext {
     guard shares.count == items.count else { return nil }
     let total = shares.reduce(0, +)
     guard abs(total - 1) < 1e-9 else {
-      error("into", "the parts' area_share add up to \(formatNumber(total)); they must add up to 1")
+      error("into", "the parts' area_share add up to \(NumberText.shortest(total)); they must add up to 1")
       return nil
     }
     return .some(shares)

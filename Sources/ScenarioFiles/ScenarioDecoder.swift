@@ -448,7 +448,7 @@ struct ScenarioDecoder {
         reader.error(item, at, "offset \(NumberText.shortest(rule.offset)) + share \(NumberText.shortest(rule.share)) goes past 1; a territory must lie within [0, 1)")
       }
       if rule.areaOffset + rule.areaShare > 1 + 1e-9 {
-        reader.error(item, at, "area_offset \(formatNumber(rule.areaOffset)) + area_share \(formatNumber(rule.areaShare)) goes past 1; the ground must lie within the region")
+        reader.error(item, at, "area_offset \(NumberText.shortest(rule.areaOffset)) + area_share \(NumberText.shortest(rule.areaShare)) goes past 1; the ground must lie within the region")
       }
       if pairs.allSatisfy({ $0.key == "share" || $0.key == "offset" || $0.key.hasPrefix("area_") }) {
         reader.error(item, at, "give at least one of segments, region, industry or tier")
