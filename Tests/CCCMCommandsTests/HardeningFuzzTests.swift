@@ -30,7 +30,7 @@ private let extremes = [
 struct HardeningFuzzTests {
   @Test("notebook command lines however spelt: an accepted one names no path outside the project, and its charts go to the scratch folder only")
   func notebookSpellings() throws {
-    let directory = try temporaryDirectory()
+    let directory = try scratchFolder("hardening")
     defer { try? FileManager.default.removeItem(at: directory) }
     let runner = NotebookRunner(executable: cccmExecutable, notebook: directory.appendingPathComponent("nb.md").path)
     var dice = SplitMix64(seed: fuzzSeed)
@@ -181,10 +181,10 @@ struct HardeningFuzzTests {
 
   @Test("edited shard fields: every edit of wave, replications, shard, first replication, seed or a value decodes or is refused, never a trap")
   func editedShardFields() throws {
-    let directory = try temporaryDirectory()
+    let directory = try scratchFolder("hardening")
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("w.json").path
-    let base = hardeningRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
+    let base = repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
     let run = try runCCCM(["compare", base, base, "--precision", "10%", "--max-replications", "8", "-r", "4", "--wave", "2", "--shard", "1/2", "--save", path, "-q"])
     #expect(run.status == 0, "\(run.err)")
     let valid = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]

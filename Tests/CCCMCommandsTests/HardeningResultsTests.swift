@@ -1,28 +1,29 @@
 import Experiments
 import Foundation
+import TestSupport
 import Testing
 
 @testable import CCCMCommands
 
 @Suite("Outputs of one character, and edited shards", .serialized)
 struct HardeningResultsTests {
-  static let base = hardeningRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
+  static let base = repositoryRoot.appendingPathComponent("scenarios/bench/r1.yaml").path
 
   @Test("one-character output paths are written, not trapped on: --save x, --charts c, -o f")
   func oneCharacterPaths() throws {
-    let directory = try temporaryDirectory()
+    let directory = try scratchFolder("hardening")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let save = try runCCCM(["run", Self.base, "-r", "2", "-q", "--save", "x", "--charts", "c"], directory: directory)
+    let save = try runCCCM(["run", Self.base, "-r", "2", "-q", "--save", "x", "--charts", "c"], in: directory)
     #expect(save.status == 0, "\(save.err)")
     #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("x").path))
     #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("c/distribution-bookings.svg").path))
-    let merge = try runCCCM(["merge", "x", "-o", "f"], directory: directory)
+    let merge = try runCCCM(["merge", "x", "-o", "f"], in: directory)
     #expect(merge.status == 0, "\(merge.err)")
   }
 
   @Test("a shard whose wave was edited to 2^63 - 1 is refused, not trapped on")
   func editedWave() throws {
-    let directory = try temporaryDirectory()
+    let directory = try scratchFolder("hardening")
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("w.json").path
     let run = try runCCCM(["compare", Self.base, Self.base, "--precision", "10%", "--max-replications", "8", "-r", "4", "--wave", "1", "--shard", "1/1", "--save", path, "-q"])
