@@ -58,13 +58,14 @@ struct BacktestScoreTests {
     var months: [Actuals.Month] = []
     for m in 0..<36 {
       let label = String(format: "20%02d-%02d", 20 + m / 12, m % 12 + 1)
-      let means = ["engaged": 300 + 100 * sin(Double(m)), "won": 200.0, "lost": 120.0]
+      // In a fixed order: a dictionary's order differs from process to process, and so would the draws.
+      let means: KeyValuePairs = ["engaged": 300 + 100 * sin(Double(m)), "won": 200.0, "lost": 120.0]
       var samples: [String: [Double]] = [:]
       for (q, mean) in means { samples[q] = (0..<400).map { _ in Double(g.poisson(mean: mean)) } }
       samples["bookings"] = samples["won"]!.map { $0 * 1000 }
       predicted[label] = samples
       let won = g.poisson(mean: 200 * actualScale)
-      months.append(Actuals.Month(month: label, team: nil, engaged: g.poisson(mean: means["engaged"]! * actualScale), won: won, lost: g.poisson(mean: 120 * actualScale), bookings: Double(won) * 1000))
+      months.append(Actuals.Month(month: label, team: nil, engaged: g.poisson(mean: (300 + 100 * sin(Double(m))) * actualScale), won: won, lost: g.poisson(mean: 120 * actualScale), bookings: Double(won) * 1000))
     }
     return BacktestScore(predicted: predicted, actuals: Actuals(months: months))
   }
