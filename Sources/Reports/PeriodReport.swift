@@ -115,8 +115,8 @@ public enum PeriodReport {
     } else {
       text += "not within the horizon (the mean cumulative difference is not above 0 at its end)"
     }
-    text += "; \(level) CI: from \(name(b.earliest)) to \(name(b.latest))\n"
-    text += "single years: \(String(format: "%.0f%%", b.shareBreakingEven * 100)) break even within the horizon; "
+    text += "; \(level) CI (a band over all periods at once): from \(name(b.earliest)) to \(name(b.latest))\n"
+    text += "single replications: \(String(format: "%.0f%%", b.shareBreakingEven * 100)) break even within the horizon; "
     text += "when: p10 \(name(b.p10)), median \(name(b.p50)), p90 \(name(b.p90))\n"
     return text
   }
