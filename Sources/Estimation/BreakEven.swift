@@ -90,14 +90,13 @@ public struct SimultaneousBand: Sendable {
     var critical = pointwise
     let spread = errors.indices.filter { errors[$0] > 0 && errors[$0].isFinite }
     if n > 1 && !spread.isEmpty {
-      let generator = RandomGenerator(kind: .philox)
-      generator.select(key: StreamKey.mix(0x5EED_BA4D), attribute: StreamKey.name("simultaneous-band"))
+      let draws = SeededDraws(seed: 0x5EED_BA4D, purpose: "simultaneous-band")
       var maxima = [Double](repeating: 0, count: Self.resamples)
       var sums = [Double](repeating: 0, count: spread.count)
       for b in maxima.indices {
         for k in sums.indices { sums[k] = 0 }
         for _ in 0..<n {
-          let r = min(n - 1, Int(generator.uniform() * count))
+          let r = draws.below(n)
           for (k, p) in spread.enumerated() { sums[k] += columns[p][r] }
         }
         var largest = 0.0

@@ -27,28 +27,6 @@ public struct InputRange: Sendable, Hashable {
   }
 }
 
-/// Uniform draws in [0, 1) and random choices from GSL, keyed by a seed and a purpose, so a design
-/// is a pure function of its seed.
-struct SeededDraws {
-  let generator = RandomGenerator(kind: .philox)
-
-  init(seed: UInt64, purpose: String) {
-    generator.select(key: StreamKey.mix(seed), attribute: StreamKey.name(purpose))
-  }
-
-  func uniform() -> Double { generator.uniform() }
-
-  /// A whole number in 0..<n.
-  func below(_ n: Int) -> Int { min(n - 1, Int(generator.uniform() * Double(n))) }
-
-  /// A random order of 0..<n (Fisher-Yates).
-  func permutation(_ n: Int) -> [Int] {
-    var order = Array(0..<n)
-    for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, below(i + 1)) }
-    return order
-  }
-}
-
 /// Morris's elementary effects (Morris 1991) with Campolongo, Cariboni and Saltelli's mu* (2007):
 /// `r` trajectories through a grid of `p` levels of the unit cube, each moving one factor at a time
 /// by Delta = p / (2 (p - 1)), in a random order and direction from a random start.
