@@ -79,13 +79,7 @@ struct Compare: ParsableCommand {
     if from {
       all = try SavedResults.loadPaired(files)
     } else {
-      var inputs: [String] = []
-      var scenarios: [Scenario] = []
-      for file in files {
-        let (scenario, read) = try loadScenarioRecordingFiles(file)
-        scenarios.append(scenario)
-        inputs += read
-      }
+      let (scenarios, inputs) = try loadDesigns(files)
       let batch = options.replications ?? scenarios[0].replications
       // Every scenario runs on one seed (--seed, else the baseline's), so replication r of each
       // meets the same opportunities and the differences stay paired.

@@ -34,7 +34,7 @@ struct Select: ParsableCommand {
 
   func run() throws {
     try checkChartsDirectory(options.charts)
-    let scenarios = try files.map(loadScenario)
+    let scenarios = try loadDesigns(files).scenarios
     let study = SelectionStudy(
       scenarios: scenarios, objective: try parseObjective(objective, choosingBy: "select"), delta: IndifferenceZone.parse(delta) ?? .share(0.01),
       firstStage: firstStage, maximum: options.replications ?? SelectionStudy.defaultMaximum, seed: options.seed ?? scenarios[0].seed,

@@ -24,6 +24,23 @@ func loadScenario(_ path: String) throws -> Scenario {
   try loadScenarioRecordingFiles(path).scenario
 }
 
+/// The designs a command compares on common random numbers (the baseline first), with the files
+/// read; refused (exit 1) when they do not simulate the same days (`Experiment.clockMismatch`).
+func loadDesigns(_ files: [String]) throws -> (scenarios: [Scenario], inputs: [String]) {
+  var scenarios: [Scenario] = []
+  var inputs: [String] = []
+  for file in files {
+    let (scenario, read) = try loadScenarioRecordingFiles(file)
+    scenarios.append(scenario)
+    inputs += read
+  }
+  if let problem = Experiment.clockMismatch(scenarios, files: files.map { Excerpt.sanitized($0, limit: Excerpt.pathLimit) }) {
+    printError(problem)
+    throw ExitCode(.invalidScenario)
+  }
+  return (scenarios, inputs)
+}
+
 /// `loadScenario`, with the files read (the scenario and the files it extends).
 func loadScenarioRecordingFiles(_ path: String) throws -> (scenario: Scenario, files: [String]) {
   do {

@@ -36,7 +36,7 @@ struct Uncertainty: ParsableCommand {
 
   func run() throws {
     try checkChartsDirectory(options.charts)
-    let scenarios = try files.map(loadScenario)
+    let scenarios = try loadDesigns(files).scenarios
     let inputs = scenarios[0].uncertain
     guard !inputs.isEmpty else {
       printError(

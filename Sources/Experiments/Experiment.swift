@@ -1,3 +1,4 @@
+import CCCMSupport
 import CoverageModel
 import Estimation
 import Randomness
@@ -124,5 +125,28 @@ extension SimulationResults {
   /// The first `count` replications.
   func prefix(_ count: Int) -> SimulationResults {
     SimulationResults(scenario: scenario, layout: layout, seed: seed, values: Array(values.prefix(count * layout.count)))
+  }
+}
+
+extension Experiment {
+  /// Why `scenarios` cannot be compared replication by replication, or nil: designs compared on
+  /// common random numbers must simulate the same days (horizon, warm-up and start date), or a
+  /// difference would measure the calendar rather than the design (a 730-day variant against a
+  /// 365-day baseline "wins" every metric that adds up). `files[i]` names scenario i.
+  public static func clockMismatch(_ scenarios: [Scenario], files: [String]) -> String? {
+    guard let base = scenarios.first, let baseFile = files.first else { return nil }
+    func date(_ d: CalendarDate?) -> String { d.map(\.description) ?? "none (days from 0)" }
+    func number(_ value: Double) -> String { NumberText.shortest(value) }
+    for (scenario, file) in zip(scenarios, files).dropFirst() {
+      let keys: [(key: String, base: String, other: String)] = [
+        ("horizon_days", number(base.horizonDays), number(scenario.horizonDays)),
+        ("warmup_days", number(base.warmupDays), number(scenario.warmupDays)),
+        ("start_date", date(base.startDate), date(scenario.startDate)),
+      ]
+      for k in keys where k.base != k.other {
+        return "\(file): error: \(k.key) is \(k.other) here but \(k.base) in the baseline \(baseFile); designs compared on common random numbers must simulate the same days: give both the same \(k.key) (set it in the variant, or extend the same file)"
+      }
+    }
+    return nil
   }
 }
