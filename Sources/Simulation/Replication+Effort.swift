@@ -19,6 +19,9 @@ struct EffortJob {
   /// The stage's outcome draw and advance probability, for a stage that ends late.
   var outcome = 0.0
   var advance = 0.0
+  /// A stale deal (docs/model.md, "Stale deals"): it takes its share of the rep's hours until its
+  /// stale days are over, its work never done (`left` is infinite).
+  var stale = false
 }
 
 /// A rep of a team with `time`: selling hours accrue at `rate` a day and are shared among the
@@ -33,8 +36,11 @@ struct EffortRep {
   var rate = 0.0
   /// When the shares below were last brought up to date.
   var last = 0.0
-  /// Hours pending over its jobs as of `last`.
+  /// Hours pending over its jobs as of `last` (stale deals' none).
   var pending = 0.0
+  /// The share of its hours that goes to pending work (the rest to stale deals), as of its last
+  /// completion scheduled.
+  var drain = 1.0
   var jobs: [Int32] = []
   /// The sequence of its pending completion event (a later change makes it stale).
   var token: UInt64 = .max
@@ -209,6 +215,7 @@ extension Replication {
     if let effortPlan, effort.monthCoverage.count < effortPlan.teams.count {
       effort.monthCoverage += Array(repeating: 0, count: effortPlan.teams.count - effort.monthCoverage.count)
     }
+    carryMonthCoverage(before: before)
     var orphans: [Int32] = []
     for i in effort.jobs.indices where effort.jobs[i].active {
       let index = Int32(i)
@@ -222,7 +229,7 @@ extension Replication {
       let rep = leastPendingRep(team: team)
       effort.jobs[i].rep = Int32(rep)
       effort.reps[rep].jobs.append(index)
-      effort.reps[rep].pending += effort.jobs[i].left
+      if !effort.jobs[i].stale { effort.reps[rep].pending += effort.jobs[i].left }
     }
     for r in effort.reps.indices { scheduleCompletion(rep: r) }
     // The responses go on in the new organisation's rates.
@@ -232,6 +239,61 @@ extension Replication {
       for (k, response) in effortPlan.responses.enumerated() { scaleRate(segment: response.segment, by: effort.factors[k]) }
     }
     for index in orphans where effort.jobs[Int(index)].daysDone { completeStage(index) }
+  }
+
+  /// The coverage the month has given so far, in the new organisation's terms: an account keeps
+  /// the customer-facing hours its former owner gave it (the former owner's, evenly per account;
+  /// an owner without `time` gave the reference hours), now counted for its new owner. A team
+  /// that owns the same accounts on the same terms keeps its hours as they are.
+  private mutating func carryMonthCoverage(before: SimulationPlan) {
+    guard let after = plan.effort else { return }
+    let former = before.effort ?? EffortPlan()
+    let days = max(0, now - effort.monthStart)
+    /// Per team, its (segment, lower, upper) account ranges.
+    func ranges(_ p: SimulationPlan) -> [[(segment: Int, lower: Double, upper: Double)]] {
+      var out = Array(repeating: [(segment: Int, lower: Double, upper: Double)](), count: p.teams.count)
+      for (s, segment) in p.segments.enumerated() {
+        var lower = 0.0
+        for slice in p.slices[segment.slices.range] {
+          if slice.owner >= 0 { out[Int(slice.owner)].append((s, lower, slice.upper)) }
+          lower = slice.upper
+        }
+      }
+      return out
+    }
+    let old = ranges(before)
+    let new = ranges(plan)
+    func travelFactor(_ team: EffortPlan.TeamEffort) -> Double { 1 + team.visitShare * team.travelPerVisit }
+    func unchanged(_ t: Int) -> Bool {
+      guard t < old.count, t < former.teams.count, former.teams[t].timed == after.teams[t].timed else { return false }
+      let (a, b) = (former.teams[t], after.teams[t])
+      return old[t].elementsEqual(new[t]) { $0 == $1 } && a.accounts == b.accounts && travelFactor(a) == travelFactor(b)
+    }
+    // Customer-facing hours per account each former owner has given this month.
+    let perAccount = before.teams.indices.map { o -> Double in
+      if o < former.teams.count, former.teams[o].timed {
+        return former.teams[o].accounts > 0 ? effort.monthCoverage[o] / travelFactor(former.teams[o]) / former.teams[o].accounts : 0
+      }
+      return .nan
+    }
+    var carried = Array(repeating: 0.0, count: after.teams.count)
+    for (t, team) in after.teams.enumerated() where team.timed && !unchanged(t) {
+      var facing = 0.0
+      for range in new[t] {
+        let accounts = plan.segments[range.segment].accounts
+        let reference = after.responses.first { $0.segment == range.segment }?.rule.referenceHoursPerAccountYear ?? 0
+        for (o, ownerRanges) in old.enumerated() {
+          for formerRange in ownerRanges where formerRange.segment == range.segment {
+            let overlap = min(range.upper, formerRange.upper) - max(range.lower, formerRange.lower)
+            guard overlap > 0 else { continue }
+            let given = perAccount[o].isNaN ? reference * days / 365 : perAccount[o]
+            facing += overlap * accounts * given
+          }
+        }
+      }
+      carried[t] = facing * travelFactor(team)
+    }
+    for t in carried.indices where after.teams[t].timed && !unchanged(t) { effort.monthCoverage[t] = carried[t] }
   }
 
   // MARK: - Admission
@@ -247,7 +309,7 @@ extension Replication {
   /// A rep's pending hours now (no job finishes before its completion event).
   private func pendingNow(rep r: Int) -> Double {
     let rep = effort.reps[r]
-    return rep.jobs.isEmpty ? 0 : max(0, rep.pending - rep.rate * (now - rep.last))
+    return rep.jobs.isEmpty ? 0 : max(0, rep.pending - rep.rate * rep.drain * (now - rep.last))
   }
 
   private func leastPendingRep(team t: Int) -> Int {
@@ -281,28 +343,38 @@ extension Replication {
       effort.jobs[i].key = key
       effort.jobs[i].rep = Int32(effortPlan.teams[t].repTerritories ? territoryRep(key: key, segment: s, team: t) : leastPendingRep(team: t))
     }
-    let daysFactor = plan.usesFit ? plan.fit[t * plan.segments.count + s].daysFactor : 1
+    let daysFactor = self.daysFactor(index)
     let stages = opportunities[i].stages
     let k = Int(opportunities[i].stage)
     let stage = Int(stages.start) + k
     let last = Int(stages.end) - 1
-    let outcome = generator.select(key: key, attribute: StreamAttribute.stageDays(k), drawingOnce: StreamAttribute.stageOutcome(k))
-    let days =
-      elapsed > 0
-      ? generator.sampleBeyond(plan.stages[stage].days, elapsed: elapsed / daysFactor, from: plan.samplerTables) * daysFactor
-      : generator.sample(plan.stages[stage].days, from: plan.samplerTables) * daysFactor
-    let end = now + days
-    var p = plan.stages[stage].advance
-    if stage == last {
-      let winFactor = opportunities[i].winFactor
-      let push = plan.pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= plan.pushDays
-      p = min(1, push ? p * winFactor * plan.pushFactor : p * winFactor)
+    var ending = DynamicStageEnding()
+    if plan.stageDynamics {
+      // Outcome-specific days, stale deals and the quarter-end pull end the customer's part.
+      ending = drawDynamicStage(
+        stage: stage, k: k, last: last, key: key, winFactor: opportunities[i].winFactor, daysFactor: daysFactor, start: now, since: elapsed / daysFactor)
+    } else {
+      let outcome = generator.select(key: key, attribute: StreamAttribute.stageDays(k), drawingOnce: StreamAttribute.stageOutcome(k))
+      let days =
+        elapsed > 0
+        ? generator.sampleBeyond(plan.stages[stage].days, elapsed: elapsed / daysFactor, from: plan.samplerTables) * daysFactor
+        : generator.sample(plan.stages[stage].days, from: plan.samplerTables) * daysFactor
+      let end = now + days
+      var p = plan.stages[stage].advance
+      if stage == last {
+        let winFactor = opportunities[i].winFactor
+        let push = plan.pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= plan.pushDays
+        p = min(1, push ? p * winFactor * plan.pushFactor : p * winFactor)
+      }
+      ending = DynamicStageEnding(end: end, advances: outcome < p, stale: false, outcome: outcome, probability: p)
     }
-    opportunities[i].advances = outcome < p
-    effort.jobs[i].outcome = outcome
-    effort.jobs[i].advance = p
+    opportunities[i].advances = ending.advances
+    opportunities[i].stale = ending.stale
+    effort.jobs[i].outcome = ending.outcome
+    effort.jobs[i].advance = ending.probability
     effort.jobs[i].daysDone = false
-    calendar.schedule(.stageDone(opportunity: index), at: end)
+    effort.jobs[i].stale = ending.stale
+    calendar.schedule(.stageDone(opportunity: index), at: ending.end)
     // The work: the stage's hours (their own stream) and the travel to its visits.
     var hours = 0.0
     if let sampler = effortPlan.stages[stage].hours {
@@ -315,7 +387,9 @@ extension Replication {
     guard work > 0 else { return }
     let r = Int(effort.jobs[i].rep)
     flush(rep: r)
-    effort.jobs[i].left = work
+    // A stale deal asking for work holds its share of the rep's hours for its stale days, as it
+    // would hold a slot: the rep works a deal that will not close until it is given up.
+    effort.jobs[i].left = ending.stale ? .infinity : work
     effort.jobs[i].travelShare = travel / work
     effort.jobs[i].active = true
     if effortPlan.teams[t].byValue {
@@ -325,7 +399,7 @@ extension Replication {
       effort.jobs[i].priority = (grades - Double(opportunities[i].grade)) * 1e18 + opportunities[i].value * remaining * opportunities[i].winFactor
     }
     effort.reps[r].jobs.append(index)
-    effort.reps[r].pending += work
+    if !ending.stale { effort.reps[r].pending += work }
     scheduleCompletion(rep: r)
   }
 
@@ -340,9 +414,18 @@ extension Replication {
   }
 
   /// Whether a stage's end must wait for its rep's work (called when its customer days are over).
+  /// A stale deal's days are its stale days: it leaves its rep's desk and is given up.
   mutating func effortHolds(_ index: Int32) -> Bool {
     let i = Int(index)
     guard i < effort.jobs.count, effort.jobs[i].key == opportunities[i].key, effort.jobs[i].active else { return false }
+    if effort.jobs[i].stale {
+      let r = Int(effort.jobs[i].rep)
+      flush(rep: r)
+      effort.jobs[i].active = false
+      effort.reps[r].jobs.removeAll { $0 == index }
+      scheduleCompletion(rep: r)
+      return false
+    }
     effort.jobs[i].daysDone = true
     effort.jobs[i].daysEnd = now
     return true
@@ -394,7 +477,7 @@ extension Replication {
         travel += share * effort.jobs[Int(j)].travelShare
       }
     }
-    if !rep.jobs.isEmpty { effort.reps[r].pending = max(0, rep.pending - hours) }
+    if !rep.jobs.isEmpty { effort.reps[r].pending = max(0, rep.pending - hours * rep.drain) }
     effort.reps[r].last = now
     // The measured part of the interval, in the month it lies in (month ends flush every rep).
     let from = max(rep.last, 0)
@@ -431,9 +514,17 @@ extension Replication {
     if rep.byValue {
       let top = rep.jobs.max { effort.jobs[Int($0)].priority < effort.jobs[Int($1)].priority }!
       due = max(0, effort.jobs[Int(top)].left) / rep.rate
+      effort.reps[r].drain = due.isFinite ? 1 : 0
     } else {
       let least = rep.jobs.reduce(Double.infinity) { min($0, effort.jobs[Int($1)].left) }
       due = max(0, least) * Double(rep.jobs.count) / rep.rate
+      let stale = rep.jobs.reduce(0) { $0 + (effort.jobs[Int($1)].stale ? 1 : 0) }
+      effort.reps[r].drain = Double(rep.jobs.count - stale) / Double(rep.jobs.count)
+    }
+    // Only stale deals (or the one worked first): no work ends before one of them is given up.
+    guard due.isFinite else {
+      effort.reps[r].token = .max
+      return
     }
     let token = calendar.newToken()
     effort.reps[r].token = token

@@ -38,10 +38,7 @@ extension Replication {
     let key = opportunities[Int(index)].key
     let stages = opportunities[Int(index)].stages
     let winFactor = opportunities[Int(index)].winFactor
-    // The fit's factor on every stage's days, for this team and customer.
-    let daysFactor =
-      plan.usesFit
-      ? plan.fit[Int(opportunities[Int(index)].team) * plan.segments.count + Int(opportunities[Int(index)].segment)].daysFactor : 1
+    let daysFactor = self.daysFactor(index)
     let first = Int(stages.start)
     let last = Int(stages.end) - 1
     var k = Int(opportunities[Int(index)].stage)
@@ -77,82 +74,92 @@ extension Replication {
   }
 
   /// `scheduleStageEnd` with the stage dynamics of docs/model.md ("The dynamics real CRM data
-  /// shows"): stale deals (their own draw first, from `StreamAttribute.stale`), outcomes drawn before
-  /// their own durations (competing risks), and the quarter-end pull. A deal of the starting
-  /// pipeline `elapsed` days into its stage weighs each ending by its chance to last that long:
-  /// stale s S_stale(e), won (1 - s) p S_won(e), lost (1 - s)(1 - p) S_lost(e), normalised.
+  /// shows"): each stage's ending drawn by `drawDynamicStage`, stages that follow drawn straight on.
   @inline(never)
   mutating func scheduleDynamicStageEnd(_ index: Int32, elapsed: Double) {
     let key = opportunities[Int(index)].key
     let stages = opportunities[Int(index)].stages
     let winFactor = opportunities[Int(index)].winFactor
-    let daysFactor =
-      plan.usesFit
-      ? plan.fit[Int(opportunities[Int(index)].team) * plan.segments.count + Int(opportunities[Int(index)].segment)].daysFactor : 1
-    let first = Int(stages.start)
+    let daysFactor = self.daysFactor(index)
     let last = Int(stages.end) - 1
     var k = Int(opportunities[Int(index)].stage)
     var end = now
-    var advances = false
-    var stale = false
-    var spent = elapsed
+    var ending = DynamicStageEnding()
+    var since = elapsed / daysFactor
     while true {
-      let stage = first + k
-      let since = spent / daysFactor
-      spent = 0
-      let start = end
-      let days = plan.stages[stage].days
-      let lost = plan.lostDays[stage]
-      let advance = plan.stages[stage].advance
-      let p = stage == last ? min(1, advance * winFactor) : advance
-      func draw(_ sampler: Sampler) -> Double {
-        (since > 0 ? generator.sampleBeyond(sampler, elapsed: since, from: plan.samplerTables) : generator.sample(sampler, from: plan.samplerTables)) * daysFactor
-      }
-      let share = plan.staleProbability[stage]
-      if share > 0, let staleDays = plan.staleDays[stage] {
-        var chance = share
-        if since > 0 {
-          let decided = lost.map { p * days.survival(since, from: plan.samplerTables) + (1 - p) * $0.survival(since, from: plan.samplerTables) } ?? days.survival(since, from: plan.samplerTables)
-          let weight = share * staleDays.survival(since, from: plan.samplerTables)
-          let total = weight + (1 - share) * decided
-          if total > 0 { chance = weight / total }
-        }
-        generator.select(key: key, attribute: StreamAttribute.stale(k))
-        if generator.uniform() < chance {
-          stale = true
-          advances = false
-          end += draw(staleDays)
-          break
-        }
-      }
-      let outcome = generator.select(key: key, attribute: StreamAttribute.stageDays(k), drawingOnce: StreamAttribute.stageOutcome(k))
-      if let lost {
-        var chance = p
-        if since > 0 {
-          let won = p * days.survival(since, from: plan.samplerTables)
-          let lostWeight = (1 - p) * lost.survival(since, from: plan.samplerTables)
-          if won + lostWeight > 0 { chance = won / (won + lostWeight) }
-        }
-        advances = outcome < chance
-        end += draw(advances ? days : lost)
-        if stage == last, advances { end = pulled(end, key: key, stageStart: start) }
-      } else {
-        end += draw(days)
-        var q = p
-        if stage == last {
-          end = pulled(end, key: key, stageStart: start)
-          // The quarter-end push: a deal closing in a quarter's last days is won more often.
-          if plan.pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= plan.pushDays { q = min(1, advance * winFactor * plan.pushFactor) }
-        }
-        advances = outcome < q
-      }
-      guard advances, stage < last, !plan.stages[stage].endsRun else { break }
+      let stage = Int(stages.start) + k
+      ending = drawDynamicStage(stage: stage, k: k, last: last, key: key, winFactor: winFactor, daysFactor: daysFactor, start: end, since: since)
+      since = 0
+      end = ending.end
+      guard ending.advances, !ending.stale, stage < last, !plan.stages[stage].endsRun else { break }
       k += 1
     }
     opportunities[Int(index)].stage = Int32(k)
-    opportunities[Int(index)].advances = advances
-    opportunities[Int(index)].stale = stale
+    opportunities[Int(index)].advances = ending.advances
+    opportunities[Int(index)].stale = ending.stale
     calendar.schedule(.stageDone(opportunity: index), at: end)
+  }
+
+  /// The fit's factor on every stage's days, for the opportunity's team and customer.
+  @inline(__always)
+  func daysFactor(_ index: Int32) -> Double {
+    plan.usesFit ? plan.fit[Int(opportunities[Int(index)].team) * plan.segments.count + Int(opportunities[Int(index)].segment)].daysFactor : 1
+  }
+
+  /// How one stage ends under the stage dynamics, the stage starting at `start`: stale deals
+  /// (their own draw first, from `StreamAttribute.stale`), outcomes drawn before their own
+  /// durations (competing risks), and the quarter-end pull. A deal of the starting pipeline
+  /// `since` days (before the fit's factor) into its stage weighs each ending by its chance to
+  /// last that long: stale s S_stale(e), won (1 - s) p S_won(e), lost (1 - s)(1 - p) S_lost(e),
+  /// normalised. Also gives the outcome's draw and the probability it was held against (a team
+  /// with `time` lowers it for late work).
+  @inline(__always)
+  mutating func drawDynamicStage(
+    stage: Int, k: Int, last: Int, key: UInt64, winFactor: Double, daysFactor: Double, start: Double, since: Double
+  ) -> DynamicStageEnding {
+    let days = plan.stages[stage].days
+    let lost = plan.lostDays[stage]
+    let advance = plan.stages[stage].advance
+    let p = stage == last ? min(1, advance * winFactor) : advance
+    func draw(_ sampler: Sampler) -> Double {
+      (since > 0 ? generator.sampleBeyond(sampler, elapsed: since, from: plan.samplerTables) : generator.sample(sampler, from: plan.samplerTables)) * daysFactor
+    }
+    let share = plan.staleProbability[stage]
+    if share > 0, let staleDays = plan.staleDays[stage] {
+      var chance = share
+      if since > 0 {
+        let decided = lost.map { p * days.survival(since, from: plan.samplerTables) + (1 - p) * $0.survival(since, from: plan.samplerTables) } ?? days.survival(since, from: plan.samplerTables)
+        let weight = share * staleDays.survival(since, from: plan.samplerTables)
+        let total = weight + (1 - share) * decided
+        if total > 0 { chance = weight / total }
+      }
+      generator.select(key: key, attribute: StreamAttribute.stale(k))
+      if generator.uniform() < chance {
+        return DynamicStageEnding(end: start + draw(staleDays), advances: false, stale: true, outcome: 1, probability: 0)
+      }
+    }
+    let outcome = generator.select(key: key, attribute: StreamAttribute.stageDays(k), drawingOnce: StreamAttribute.stageOutcome(k))
+    var end = start
+    if let lost {
+      var chance = p
+      if since > 0 {
+        let won = p * days.survival(since, from: plan.samplerTables)
+        let lostWeight = (1 - p) * lost.survival(since, from: plan.samplerTables)
+        if won + lostWeight > 0 { chance = won / (won + lostWeight) }
+      }
+      let advances = outcome < chance
+      end += draw(advances ? days : lost)
+      if stage == last, advances { end = pulled(end, key: key, stageStart: start) }
+      return DynamicStageEnding(end: end, advances: advances, stale: false, outcome: outcome, probability: chance)
+    }
+    end += draw(days)
+    var q = p
+    if stage == last {
+      end = pulled(end, key: key, stageStart: start)
+      // The quarter-end push: a deal closing in a quarter's last days is won more often.
+      if plan.pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= plan.pushDays { q = min(1, advance * winFactor * plan.pushFactor) }
+    }
+    return DynamicStageEnding(end: end, advances: outcome < q, stale: false, outcome: outcome, probability: q)
   }
 
   /// The quarter-end pull: a close within `pullDays` after a quarter's end moves, with
@@ -215,4 +222,14 @@ extension Replication {
     #endif
     freeOpportunities.append(index)
   }
+}
+
+/// How a stage ends under the stage dynamics: when its customer days are over, whether it
+/// advances or went stale, and the outcome's draw with the probability it was held against.
+struct DynamicStageEnding {
+  var end = 0.0
+  var advances = false
+  var stale = false
+  var outcome = 1.0
+  var probability = 0.0
 }

@@ -121,3 +121,119 @@ struct EffortTheoryTests {
     }
   }
 }
+
+/// Reps' time with the dynamics of docs/model.md ("The dynamics real CRM data shows"): a stage
+/// ends when both its outcome's customer days and its work are done; a stale deal holds its
+/// share of its rep's hours for its stale days (docs/validation.md, "Reps' time").
+@Suite("Engine against theory: reps' time with outcome days, stale deals and the quarter-end pull")
+struct EffortDynamicsTheoryTests {
+  @Test("with outcome days, stale deals and the pull, a team in hours with ample time wins exactly what the same team of slots wins")
+  func ampleHoursMatchSlotsWithDynamics() {
+    var qualify = Stage(name: "qualify", days: .uniform(min: 2, max: 15), advance: 0.7)
+    qualify.stale = Stale(probability: 0.2, days: .constant(40))
+    var close = Stage(name: "close", days: .uniform(min: 5, max: 60), advance: 0.6)
+    close.lostDays = .uniform(min: 1, max: 20)
+    var slots = singleTeamScenario(arrivalsPerDay: 2, stages: [qualify, close], horizon: 365, warmup: 60)
+    slots.startDate = CalendarDate(year: 2027, month: 1, day: 1)
+    slots.quarterEnd = {
+      var q = QuarterEnd(lastDays: 0, advanceFactor: 1)
+      q.hasPush = false
+      q.pullDays = 31
+      q.pullProbability = 0.4
+      return q
+    }()
+    var hours = slots
+    hours.motions[0].stages = [qualify, close].map { stage in
+      var stage = stage
+      stage.effortHours = .constant(1)
+      return stage
+    }
+    hours.teams[0].reps = 20
+    hours.teams[0].time = WorkingTime(hoursPerWeek: 100, sellingShare: 1, weeksPerYear: 52)
+    let a = Simulator(scenario: slots).run(replications: 20, seed: 3)
+    let b = Simulator(scenario: hours).run(replications: 20, seed: 3)
+    for metric in ["arrivals", "accepted", "wins", "losses", "bookings"] {
+      let x = a.column(a.layout.index(ofScenarioMetric: metric)!)
+      let y = b.column(b.layout.index(ofScenarioMetric: metric)!)
+      #expect(x == y, "\(metric): slots \(x.prefix(3)) hours \(y.prefix(3))")
+    }
+    // A deal pulled to the quarter's eve just after its stage began waits for its hour of work:
+    // the few such wins close a fraction of a day later.
+    let x = a.column(a.layout.index(ofScenarioMetric: "cycle_days_won")!)
+    let y = b.column(b.layout.index(ofScenarioMetric: "cycle_days_won")!)
+    #expect(zip(x, y).allSatisfy { abs($0 - $1) < 0.01 }, "cycle_days_won: slots \(x.prefix(3)) hours \(y.prefix(3))")
+    #expect(Summary(effortColumn(b, "late_stages")).mean < 5)
+  }
+
+  @Test("one rep, every deal stale for D days: the share of hours on deals is 1 - exp(-lambda D) (stale deals held as in M/G/infinity)")
+  func staleDealsHoldHours() {
+    var stage = Stage(name: "stall", days: .constant(5), advance: 0.5)
+    stage.stale = Stale(probability: 1, days: .uniform(min: 1, max: 3))
+    stage.effortHours = .constant(1)
+    let lambda = 0.6
+    let s = timedScenario(arrivalsPerDay: lambda, reps: 1, hoursPerWeek: 40, stages: [stage], horizon: 730, warmup: 60)
+    let results = Simulator(scenario: s).run(replications: 40, seed: 17)
+    let share = zip(effortColumn(results, "deal_hours"), effortColumn(results, "selling_hours")).map { $0 / $1 }
+    let summary = Summary(share)
+    // Stale deals held: Poisson with mean lambda x E[D] = 1.2; the rep works on deals when it holds any.
+    checkAgainstTheory(
+      "stale deals, lambda 0.6 a day, stale days uniform 1-3: share of hours on deals", simulated: summary.mean,
+      se: summary.sd / Double(summary.count).squareRoot(), expected: 1 - exp(-lambda * 2))
+    #expect(estimate(results, "wins").mean == 0 && estimate(results, "losses").mean == 0)
+  }
+
+  @Test("one rep, won deals without customer days and lost ones of 30 days: a won stage takes E[S] / (1 - rho) (the outcome's days leave the sharing alone)")
+  func outcomeDaysUnderSharing() {
+    let rate = 40.0 * 52 / 364
+    let service = 4 / rate
+    let rho = 0.6
+    var stage = Stage(name: "work", days: .constant(0), advance: 0.5)
+    stage.lostDays = .constant(30)
+    stage.effortHours = .exponential(mean: 4)
+    let s = timedScenario(arrivalsPerDay: rho / service, reps: 1, hoursPerWeek: 40, stages: [stage], horizon: 1460, warmup: 100)
+    let results = Simulator(scenario: s).run(replications: 40, seed: 2028)
+    let (mean, se) = estimate(results, "cycle_days_won")
+    checkAgainstTheory("M/G/1-PS with outcome days (won 0, lost 30), rho 0.6: mean won stage days", simulated: mean, se: se, expected: service / (1 - rho))
+  }
+}
+
+/// Reps' time across a transition's switch (docs/model.md, "Effort").
+@Suite("Reps' time at a transition's switch")
+struct EffortSwitchTests {
+  /// One team of 10 reps with time covering a segment whose demand responds, deals asking no
+  /// work (every hour covers the accounts); `split`: the same reps as two teams of 5, each owning
+  /// half the accounts, from a switch on `day`.
+  static func scenario(split: Bool, day: Double) -> Scenario {
+    var s = timedScenario(arrivalsPerDay: 10, reps: 10, hoursPerWeek: 40, stages: [Stage(name: "close", days: .constant(3), advance: 0.5)], horizon: 365, warmup: 60)
+    s.segments[0].response = DemandResponse(elasticity: 0.34, referenceHoursPerAccountYear: 100, maxFactor: 3)
+    guard split else { return s }
+    var v = s
+    var north = s.teams[0]
+    north.name = "T-North"
+    north.reps = 5
+    north.covers = [Coverage(segments: ["S"])]
+    north.covers[0].share = 0.5
+    var south = north
+    south.name = "T-South"
+    south.covers[0].offset = 0.5
+    v.teams = [north, south]
+    var t = Transition(former: s)
+    t.effectiveDay = day
+    v.transition = t
+    return v
+  }
+
+  @Test(
+    "a split that gives every account the hours it had keeps the response factor of every month, the switch's month included",
+    arguments: [0.0, 45.5])
+  func splitKeepsCoverage(day: Double) {
+    let base = Simulator(scenario: Self.scenario(split: false, day: day), byPeriod: true).run(replications: 4, seed: 8)
+    let split = Simulator(scenario: Self.scenario(split: true, day: day), byPeriod: true).run(replications: 4, seed: 8)
+    for month in 0..<12 {
+      let index = base.layout.index(period: month, of: .month, metric: base.layout.responseIndex(0, 0))
+      let a = base.column(index)
+      let b = split.column(split.layout.index(period: month, of: .month, metric: split.layout.responseIndex(0, 0)))
+      #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-9 }, "month \(month + 1): response factor \(a.prefix(2)) without the split, \(b.prefix(2)) with it")
+    }
+  }
+}
