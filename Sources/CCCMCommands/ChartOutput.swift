@@ -56,7 +56,7 @@ func writeCharts(_ charts: [any Chart], to directory: String?) throws {
     }
   }
   for chart in charts {
-    try writeAtomically(chart.svg(standalone: true), to: (directory as NSString).appendingPathComponent(chart.id + ".svg"))
+    try writeAtomically(chart.svg(standalone: true), to: (directory == "/" ? "/" : directory + "/") + chart.id + ".svg", as: "--charts (\(chart.id).svg)", rules: .inFolder)
   }
 }
 

@@ -27,8 +27,9 @@ struct ExportOpportunities: ParsableCommand {
   func run() throws {
     let (loaded, files) = try loadScenarioRecordingFiles(scenario)
     let tables = mapOut.map { Self.tablePaths(mapping: $0, export: output) }
-    let outputs = [output] + (mapOut.map { [$0] } ?? []) + (tables.map { [$0.owners, $0.accounts] } ?? [])
-    for (i, path) in outputs.enumerated() { try checkWritable(path, inputs: files + outputs.prefix(i)) }
+    let outputs = [(output, "-o")] + (mapOut.map { [($0, "--map-out")] } ?? [])
+      + (tables.map { [($0.owners, "--map-out's owners table"), ($0.accounts, "--map-out's accounts table")] } ?? [])
+    for (path, role) in outputs { try checkWritable(path, as: role, inputs: files) }
     let seed = self.seed ?? loaded.seed
     let trace = Simulator(scenario: loaded).traces(replications: replication..<(replication + 1), seed: seed, threads: 1).first ?? []
     let export = SimulatedExport(trace, scenario: loaded)
@@ -39,11 +40,11 @@ struct ExportOpportunities: ParsableCommand {
         let base = URL(fileURLWithPath: directory).standardizedFileURL.path + "/"
         return url.hasPrefix(base) ? String(url.dropFirst(base.count)) : url
       }
-      try writeAtomically(export.owners, to: tables.owners, inputs: files)
-      try writeAtomically(export.accounts, to: tables.accounts, inputs: files)
-      try writeAtomically(SimulatedExport.mapping(scenario: loaded, ownersFile: relative(tables.owners), accountsFile: relative(tables.accounts)), to: mapOut, inputs: files)
+      try writeAtomically(export.owners, to: tables.owners, as: "--map-out's owners table", inputs: files)
+      try writeAtomically(export.accounts, to: tables.accounts, as: "--map-out's accounts table", inputs: files)
+      try writeAtomically(SimulatedExport.mapping(scenario: loaded, ownersFile: relative(tables.owners), accountsFile: relative(tables.accounts)), to: mapOut, as: "--map-out", inputs: files)
     }
-    try writeAtomically(export.opportunities, to: output, inputs: files)
+    try writeAtomically(export.opportunities, to: output, as: "-o", inputs: files)
     print("cccm export: \(SafeText.escaped(loaded.name)), replication \(replication), seed \(seed): \(export.rows) opportunities written to \(SafeText.escaped(output))"
       + (mapOut.map { ", mapping \(SafeText.escaped($0))" } ?? ""))
   }

@@ -31,15 +31,23 @@ struct Fit: ParsableCommand {
 
   func run() throws {
     try checkChartsDirectory(charts)
-    if let output { try checkWritable(output, inputs: [export, map]) }
-    if let pipeline { try checkWritable(pipeline, inputs: [export, map] + (output.map { [$0] } ?? [])) }
     // Checked in `validate`; a guard rather than a force-unwrap all the same.
     guard let cutoff = CalendarDate(until) else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
     let result: FitResult
     let open: OpenPipeline
+    let mapping: Mapping
+    let data: Export
     do {
-      let mapping = try Mapping.load(path: map)
-      let data = try Export.load(path: export, mapping: mapping)
+      mapping = try Mapping.load(path: map)
+      data = try Export.load(path: export, mapping: mapping)
+    } catch {
+      printError(error.description)
+      throw ExitCode(error.exitStatus)
+    }
+    // Outputs are checked once every input (the export, the mapping, its joined tables) is read.
+    if let output { try checkWritable(output, as: "-o") }
+    if let pipeline { try checkWritable(pipeline, as: "--pipeline") }
+    do {
       result = try Calibrator.fit(data, mapping: mapping, until: Day(cutoff), since: since.flatMap(CalendarDate.init).map(Day.init))
       open = OpenPipeline(data, fit: result, mapping: mapping)
     } catch {
@@ -54,8 +62,8 @@ struct Fit: ParsableCommand {
       printError("error: the fitted scenario does not validate (a bug in cccm fit; please report it):\n\(error.description)")
       throw ExitCode(.invalidScenario)
     }
-    if let output { try writeAtomically(yaml, to: output, inputs: [export, map]) }
-    if let pipeline { try writeAtomically(open.csv, to: pipeline, inputs: [export, map]) }
+    if let output { try writeAtomically(yaml, to: output, as: "-o") }
+    if let pipeline { try writeAtomically(open.csv, to: pipeline, as: "--pipeline") }
     var document = FitReport.document(result)
     if format == .html || charts != nil {
       document.title = "cccm fit: \(result.scenarioName) from \(export)"

@@ -99,7 +99,7 @@ struct Merge: ParsableCommand {
         printError("error: -o keeps one run's results; the waves of --precision are merged for their report only")
         throw ExitCode(.badUsage)
       }
-      try checkWritable(output, inputs: files)
+      try checkWritable(output, as: "-o", inputs: files)
       let text: String
       do {
         text = try header.mergedJSON(results)
@@ -107,7 +107,7 @@ struct Merge: ParsableCommand {
         printError("\(Excerpt.sanitized(output, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
         throw ExitCode(.fileError)
       }
-      try writeAtomically(text, to: output, inputs: files)
+      try writeAtomically(text, to: output, as: "-o", inputs: files)
     }
     var document = try reportDocument { () throws(ReportError) in
       try header.command.document(for: results, base: header.scenarios.first?.name ?? "", record: record, note: note)

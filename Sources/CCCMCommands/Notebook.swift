@@ -85,7 +85,7 @@ struct NotebookRun: ParsableCommand {
           updated.replace((block.closingLine + 1)..<(block.closingLine + 1), with: [""] + output)
         }
       }
-      if updated != notebook { try writeAtomically(updated.text, to: file) }
+      if updated != notebook { try writeAtomically(updated.text, to: file, as: "the notebook", rules: .inPlace) }
       // The charts of `--charts` commands, each written only when it changed.
       for chart in charts where FileManager.default.contents(atPath: runner.absolute(chart.path)) != chart.data {
         let path = runner.absolute(chart.path)
@@ -95,8 +95,10 @@ struct NotebookRun: ParsableCommand {
           printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot create its directory: \(error.localizedDescription)")
           throw ExitCode(.fileError)
         }
-        try writeAtomically(String(decoding: chart.data, as: UTF8.self), to: path)
+        try writeAtomically(String(decoding: chart.data, as: UTF8.self), to: path, as: "the chart \(PathText.lastComponent(of: path))", rules: .inFolder)
       }
+      // The notebook and its charts are put in place together, notebook by notebook.
+      try commitOutputs()
       let count = blocks.map(\.commands.count).reduce(0, +)
       print("\(file): ran \(count) command\(count == 1 ? "" : "s")")
     }

@@ -54,7 +54,7 @@ extension SavedResults {
         throw ExitCode(.fileError)
       }
     }
-    try checkWritable(output, inputs: files)
+    try checkWritable(output, as: "-o", inputs: files)
     let merged: SavedResults
     do {
       merged = try SavedResults.merged(shards)
@@ -69,7 +69,7 @@ extension SavedResults {
       printError("\(Excerpt.sanitized(output, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
       throw ExitCode(.fileError)
     }
-    try writeAtomically(text, to: output, inputs: files)
+    try writeAtomically(text, to: output, as: "-o", inputs: files)
     printError("merged \(shards.count) files: replications \(merged.firstReplication)..<\(merged.firstReplication + merged.replications) of \(Excerpt.sanitized(merged.scenario, limit: 80))")
     if let format { print(RunReport.render(RunSummary(merged.results), format: format), terminator: "") }
   }

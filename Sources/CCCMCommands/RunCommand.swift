@@ -41,7 +41,7 @@ struct Run: ParsableCommand {
         replications: options.replications ?? scenario.replications)
       return try sharded.save(shard, to: save, inputs: inputs)
     }
-    if let save { try checkWritable(save, inputs: inputs) }
+    if let save { try checkWritable(save, as: "--save", inputs: inputs) }
     try checkChartsDirectory(options.charts)
     try checkResultsFit([scenario], replications: options.replications ?? scenario.replications, byPeriod: options.by != nil)
     let results = simulate(scenario, options: options, first: first)
@@ -53,7 +53,7 @@ struct Run: ParsableCommand {
         printError("\(Excerpt.sanitized(save, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
         throw ExitCode(.fileError)
       }
-      try writeAtomically(text, to: save, inputs: inputs)
+      try writeAtomically(text, to: save, as: "--save", inputs: inputs)
     }
     try emitReport(RunReport.document(for: results, record: record), format: options.format, charts: options.charts) {
       provenance(scenarios: [scenarioEntry(scenario, file: file)], seed: results.seed, replications: results.replications, generator: options.generator)

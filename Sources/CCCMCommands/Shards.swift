@@ -45,7 +45,7 @@ struct ShardedRun {
   /// Simulates shard `shard` and writes its file to `path` (atomically; `inputs` are never
   /// overwritten). Standard output stays empty; a line on standard error says what was saved.
   func save(_ shard: Shard, to path: String, inputs: [String]) throws {
-    try checkWritable(path, inputs: inputs)
+    try checkWritable(path, as: "--save", inputs: inputs)
     let ranges = shard.ranges(scenarios: scenarios.count, replications: span)
     let busy = zip(scenarios, ranges).filter { !$0.1.isEmpty }
     try checkResultsFit(busy.map(\.0), replications: busy.map(\.1.count).max() ?? 0, byPeriod: byPeriod)
@@ -64,7 +64,7 @@ struct ShardedRun {
       printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
       throw ExitCode(.fileError)
     }
-    try writeAtomically(text, to: path, inputs: inputs)
+    try writeAtomically(text, to: path, as: "--save", inputs: inputs)
     var held = zip(scenarios.indices, ranges).filter { !$0.1.isEmpty }.map { "scenario \($0 + 1) replications \($1.lowerBound)..<\($1.upperBound)" }
     if held.count > 3 { held = [held[0], "...", held[held.count - 1]] }
     printError("shard \(shard)\(wave.map { " of wave \($0)" } ?? ""): \(held.isEmpty ? "nothing to simulate" : held.joined(separator: ", ")); saved to \(Excerpt.sanitized(path, limit: Excerpt.pathLimit))")

@@ -2,12 +2,20 @@ import CCCMSupport
 import Foundation
 
 extension CCCM {
-  /// `main()`, then a check that standard output was written: a full disk (ENOSPC, /dev/full) or
+  /// `main()`, then its staged output files put in place (`FileOutput.commitStaged`: a command
+  /// that failed exited inside `main()`, and its staged files were removed), then a check that
+  /// standard output was written: a full disk (ENOSPC, /dev/full) or
   /// a closed pipe (EPIPE) exits 2 instead of 0 with the output lost. SIGPIPE is ignored so that a
   /// closed pipe is seen as EPIPE (and reported by the exit status only: the reader left).
   public static func mainCheckingOutput() {
     signal(SIGPIPE, SIG_IGN)
     main()
+    do {
+      try commitOutputs()
+    } catch {
+      fflush(nil)
+      Foundation.exit(ExitStatus.fileError.rawValue)
+    }
     finishStandardOutput()
   }
 

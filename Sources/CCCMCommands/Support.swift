@@ -54,23 +54,35 @@ func loadScenarioRecordingFiles(_ path: String) throws -> (scenario: Scenario, f
   }
 }
 
-/// Writes a file safely (`FileOutput`: atomic replacement keeping permissions, symlinks followed,
-/// devices and FIFOs written directly, read-only files and `inputs` refused), exiting 2 on failure.
-func writeAtomically(_ text: String, to path: String, inputs: [String] = []) throws {
+/// Stages a file to be written safely when the command succeeds (`FileOutput`: atomic replacement
+/// keeping permissions, owner and group, symlinks followed unless `rules` say not, devices and
+/// FIFOs written directly; read-only files, the command's inputs and a file another output `role`
+/// names refused), exiting 2 on failure.
+func writeAtomically(_ text: String, to path: String, as role: String, inputs: [String] = [], rules: FileOutput.Rules = .standard) throws {
   do {
-    try FileOutput.write(Data(text.utf8), to: path, inputs: inputs)
+    try FileOutput.write(Data(text.utf8), to: path, as: role, inputs: inputs, rules: rules)
   } catch {
-    printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file: \(error.reason)")
+    printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file (\(role)): \(error.reason)")
     throw ExitCode(.fileError)
   }
 }
 
-/// Checks, before any work, that `path` can be written (`FileOutput.plan`), exiting 2 if not.
-func checkWritable(_ path: String, inputs: [String] = []) throws {
+/// Checks, before any work, that `path` can be written as `role` (`FileOutput.plan`), exiting 2 if not.
+func checkWritable(_ path: String, as role: String, inputs: [String] = []) throws {
   do {
-    _ = try FileOutput.plan(path, inputs: inputs)
+    _ = try FileOutput.plan(path, as: role, inputs: inputs)
   } catch {
-    printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file: \(error.reason)")
+    printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file (\(role)): \(error.reason)")
+    throw ExitCode(.fileError)
+  }
+}
+
+/// Puts every staged output in place (`FileOutput.commitStaged`), exiting 2 naming the file that failed.
+func commitOutputs() throws {
+  do {
+    try FileOutput.commitStaged()
+  } catch {
+    printError("\(Excerpt.sanitized(error.path ?? "", limit: Excerpt.pathLimit)): error: cannot write the file: \(error.reason)")
     throw ExitCode(.fileError)
   }
 }

@@ -32,12 +32,12 @@ struct TerritoriesCommand: ParsableCommand {
       throw ExitCode(.fileError)
     }
     let inputs = assessment.files + assessment.scenario.segments.compactMap { $0.accountList?.path }
-    if let output { try checkWritable(output, inputs: inputs) }
+    if let output { try checkWritable(output, as: "-o", inputs: inputs) }
     var document = TerritoryReport.document(assessment, changesOnly: changesOnly)
     if format == .html { document.title = "cccm territories: \(assessment.scenario.name)" }
     try writeCharts(document.charts, to: charts)
     if let output {
-      try writeAtomically(TerritoryReport.assignmentCSV(assessment), to: output, inputs: inputs)
+      try writeAtomically(TerritoryReport.assignmentCSV(assessment), to: output, as: "-o", inputs: inputs)
     }
     printReport(document.render(format))
   }

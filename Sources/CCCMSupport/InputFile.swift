@@ -28,6 +28,8 @@ public enum InputFile {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw InputFileError(reason(errno)) }
     defer { close(descriptor) }
+    // Recorded before reading: a file the command reads is never one of its outputs.
+    CommandFiles.recordInput(path, descriptor: descriptor)
     var data = Data()
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while true {

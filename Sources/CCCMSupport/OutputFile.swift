@@ -3,15 +3,25 @@ import Foundation
 /// Why a file could not be written, for `path: error: cannot write the file: REASON`.
 public struct OutputFileError: Error, Sendable, CustomStringConvertible {
   public var reason: String
-  public init(_ reason: String) { self.reason = reason }
+  /// The file that failed, when the error comes from committing several (`commitStaged`).
+  public var path: String?
+  public init(_ reason: String, path: String? = nil) {
+    self.reason = reason
+    self.path = path
+  }
   public var description: String { reason }
 }
 
 /// Writing files safely: a regular file is replaced atomically (a temporary file beside it, renamed
-/// over it) keeping its permissions; a symbolic link is followed and its target replaced; a device
-/// or FIFO (`--save /dev/null`) is written directly, never renamed over; a read-only file, a
-/// directory, or a file the command reads is refused; the temporary file never outlives a failure
-/// or an interrupt (SIGINT, SIGTERM, SIGHUP).
+/// over it) keeping its permissions, owner and group; a symbolic link is followed and its target
+/// replaced (except inside an output folder: `Rules.inFolder`); a device or FIFO (`--save
+/// /dev/null`) is written directly, never renamed over; a read-only file, a directory, any file
+/// the command reads (`CommandFiles`) and a file another output of the command names are refused.
+///
+/// Writes are staged: `write` prepares each output (a temporary file beside it) and
+/// `commitStaged` puts them all in place once the command has succeeded, so a command that fails
+/// part-way leaves every output as it was. A temporary file never outlives a failure, an exit or
+/// an interrupt (SIGINT, SIGTERM, SIGHUP).
 public enum FileOutput {
   /// How a path will be written.
   public enum Plan {
@@ -21,10 +31,40 @@ public enum FileOutput {
     case replace(String, mode: mode_t, owner: (uid_t, gid_t)?)
   }
 
-  /// Checks that `path` can be written, before any work is done: `inputs` are files the command
-  /// read (the scenario and what it extends), and writing over one of them is refused.
-  public static func plan(_ path: String, inputs: [String] = []) throws(OutputFileError) -> Plan {
-    let target = try resolveLinks(path)
+  /// What an output may be written over.
+  public struct Rules: Sendable {
+    /// Whether a symbolic link at the path is followed to its target. Files inside an output
+    /// folder (`--charts DIR`, a notebook's chart folder) are not: a link planted there could lead
+    /// anywhere, so it is refused, as is anything there but a regular file.
+    public var followLinks: Bool
+    /// Whether the output may be a file the command read (a notebook rewritten in place).
+    public var rewritesInput: Bool
+    public init(followLinks: Bool = true, rewritesInput: Bool = false) {
+      self.followLinks = followLinks
+      self.rewritesInput = rewritesInput
+    }
+    /// An output named on the command line.
+    public static let standard = Rules()
+    /// A file the command names inside an output folder.
+    public static let inFolder = Rules(followLinks: false)
+    /// A file rewritten in place (a notebook).
+    public static let inPlace = Rules(rewritesInput: true)
+  }
+
+  /// Checks that `path` can be written, before any work is done, and claims it for `role` (the
+  /// option that names it, `--save`): another role naming the same file is refused, as is any
+  /// file the command reads (recorded by `InputFile`, and `inputs`).
+  public static func plan(_ path: String, as role: String, inputs: [String] = [], rules: Rules = .standard) throws(OutputFileError) -> Plan {
+    let target: String
+    if rules.followLinks {
+      target = try resolveLinks(path)
+    } else {
+      var link = stat()
+      if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+        throw OutputFileError("it is a symbolic link, and files in an output folder are never written through one; remove it")
+      }
+      target = path
+    }
     var info = stat()
     guard stat(target, &info) == 0 else {
       guard errno == ENOENT else { throw OutputFileError(reason(errno)) }
@@ -32,33 +72,74 @@ public enum FileOutput {
       guard stat(directory(of: target), &directoryInfo) == 0, directoryInfo.st_mode & S_IFMT == S_IFDIR else {
         throw OutputFileError("no such directory")
       }
+      try claim(target, role: role, inputs: inputs, rules: rules)
       let mask = umask(0)
       umask(mask)
       return .replace(target, mode: 0o666 & ~mask, owner: nil)
     }
     switch info.st_mode & S_IFMT {
     case S_IFREG: break
-    case S_IFCHR, S_IFBLK, S_IFIFO: return .direct(target)
+    case S_IFCHR, S_IFBLK, S_IFIFO:
+      guard rules.followLinks else { throw OutputFileError("it is not a regular file, and only regular files are written in an output folder") }
+      return .direct(target)
     case S_IFDIR: throw OutputFileError("it is a directory; give a file name")
     default: throw OutputFileError("it is not a regular file")
     }
-    for input in inputs {
-      var other = stat()
-      if stat(input, &other) == 0, other.st_dev == info.st_dev, other.st_ino == info.st_ino {
-        throw OutputFileError("it is an input of this command (\(Excerpt.sanitized(input, limit: Excerpt.pathLimit))); save to another file")
-      }
-    }
+    try claim(target, role: role, inputs: inputs, rules: rules)
     if info.st_mode & 0o222 == 0 || access(target, W_OK) != 0 {
       throw OutputFileError("it is read-only (mode \(String(info.st_mode & 0o777, radix: 8))); make it writable or save to another file")
     }
     return .replace(target, mode: info.st_mode & 0o7777, owner: (info.st_uid, info.st_gid))
   }
 
-  /// Writes `data` to `path` (see `plan`).
-  public static func write(_ data: Data, to path: String, inputs: [String] = []) throws(OutputFileError) {
-    switch try plan(path, inputs: inputs) {
-    case .direct(let target): try writeDirectly(data, to: target)
-    case .replace(let target, let mode, let owner): try replace(target, with: data, mode: mode, owner: owner)
+  /// Refuses `target` if the command reads it, or another output names it; else claims it for `role`.
+  static func claim(_ target: String, role: String, inputs: [String], rules: Rules) throws(OutputFileError) {
+    let identity = CommandFiles.identity(of: target)
+    if !rules.rewritesInput {
+      let named = inputs.first { CommandFiles.identity(of: $0).same(as: identity) }
+      if let input = named ?? CommandFiles.input(matching: identity) {
+        throw OutputFileError("it is an input of this command (\(Excerpt.sanitized(input, limit: Excerpt.pathLimit))); save to another file")
+      }
+    }
+    if let holder = CommandFiles.claim(identity, role: role) {
+      throw OutputFileError("\(role) and \(holder) name the same file; give each output its own file")
+    }
+  }
+
+  /// Prepares `data` to be written to `path` (see `plan`) when `commitStaged` runs.
+  public static func write(_ data: Data, to path: String, as role: String, inputs: [String] = [], rules: Rules = .standard) throws(OutputFileError) {
+    switch try plan(path, as: role, inputs: inputs, rules: rules) {
+    case .direct(let target): Staged.add(.direct(target: target, data: data))
+    case .replace(let target, let mode, let owner): try stage(target, with: data, mode: mode, owner: owner)
+    }
+  }
+
+  /// Puts every staged output in place: devices and FIFOs written first (they can fail, as
+  /// /dev/full does), then every temporary file renamed over its target. On a failure nothing
+  /// more is written and the remaining temporary files are removed; the error names the file.
+  public static func commitStaged() throws(OutputFileError) {
+    let entries = TemporaryFiles.holdingSignals { Staged.take() }
+    var failure: OutputFileError?
+    for case .direct(let target, let data) in entries where failure == nil {
+      do throws(OutputFileError) {
+        try writeDirectly(data, to: target)
+      } catch {
+        failure = OutputFileError(error.reason + "; no other output of this command was written", path: target)
+      }
+    }
+    for case .replace(let temporary, let target) in entries {
+      if failure == nil, rename(temporary, target) != 0 { failure = OutputFileError(reason(errno) + "; the outputs after it were not written", path: target) }
+      if failure != nil { unlink(temporary) }
+    }
+    TemporaryFiles.holdingSignals { TemporaryFiles.clear() }
+    if let failure { throw failure }
+  }
+
+  /// Removes every staged temporary file and forgets the staged writes (a command that failed).
+  public static func discardStaged() {
+    TemporaryFiles.holdingSignals {
+      for case .replace(let temporary, _) in Staged.take() { unlink(temporary) }
+      TemporaryFiles.clear()
     }
   }
 
@@ -105,10 +186,12 @@ public enum FileOutput {
     if let failure { throw OutputFileError(reason(failure)) }
   }
 
-  /// A temporary file beside `target`, written, given `mode` (and `owner`), then renamed over it.
-  static func replace(_ target: String, with data: Data, mode: mode_t, owner: (uid_t, gid_t)?) throws(OutputFileError) {
-    let name = (target as NSString).lastPathComponent
-    var template = Array((directory(of: target) as NSString).appendingPathComponent(".\(name).cccm-XXXXXX").utf8CString)
+  /// A temporary file beside `target`, written and given `mode` (and `owner`), staged to be
+  /// renamed over `target` by `commitStaged`.
+  static func stage(_ target: String, with data: Data, mode: mode_t, owner: (uid_t, gid_t)?) throws(OutputFileError) {
+    let name = PathText.lastComponent(of: target)
+    let folder = directory(of: target)
+    var template = Array((folder == "/" ? "/" : folder + "/").appending(".\(name).cccm-XXXXXX").utf8CString)
     TemporaryFiles.installHandlers()
     // Signals are held while the temporary file is made and recorded, so an interrupt never finds
     // a file it does not know of.
@@ -122,22 +205,30 @@ public enum FileOutput {
     }
     guard descriptor >= 0 else { throw OutputFileError(reason(errno) + " (the directory must be writable: the file is replaced atomically)") }
     let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    var renamed = false
-    defer {
-      if !renamed { unlink(temporary) }
-      TemporaryFiles.holdingSignals { TemporaryFiles.clear() }
-    }
     do throws(OutputFileError) {
       try writeAll(data, to: descriptor)
-      if let (uid, gid) = owner, uid != geteuid() || gid != getegid() { _ = fchown(descriptor, uid, gid) }
+      if let (uid, gid) = owner { keepOwner(descriptor, uid: uid, gid: gid) }
       guard fchmod(descriptor, mode) == 0, fsync(descriptor) == 0 else { throw OutputFileError(reason(errno)) }
     } catch {
       close(descriptor)
+      TemporaryFiles.holdingSignals { TemporaryFiles.forget(temporary) }
       throw error
     }
-    guard close(descriptor) == 0 else { throw OutputFileError(reason(errno)) }
-    guard rename(temporary, target) == 0 else { throw OutputFileError(reason(errno)) }
-    renamed = true
+    guard close(descriptor) == 0 else {
+      let code = errno
+      TemporaryFiles.holdingSignals { TemporaryFiles.forget(temporary) }
+      throw OutputFileError(reason(code))
+    }
+    TemporaryFiles.holdingSignals { Staged.add(.replace(temporary: temporary, target: target)) }
+  }
+
+  /// Gives the file open as `descriptor` the owner and group of the file it replaces: both when
+  /// permitted (root, or the owner keeping a group it belongs to), else the group alone (a member
+  /// of a shared group rewriting a colleague's file keeps the group, so the team can still write it).
+  static func keepOwner(_ descriptor: Int32, uid: uid_t, gid: gid_t, change: (Int32, uid_t, gid_t) -> Int32 = { fchown($0, $1, $2) }) {
+    guard uid != geteuid() || gid != getegid() else { return }
+    if change(descriptor, uid, gid) == 0 { return }
+    if gid != getegid() { _ = change(descriptor, uid_t.max, gid) }
   }
 
   public static func reason(_ code: Int32) -> String {
@@ -154,10 +245,29 @@ public enum FileOutput {
   }
 }
 
-/// The temporary file being written, removed if a signal ends the process first.
+/// The outputs staged by `FileOutput.write`, waiting for `FileOutput.commitStaged`.
+enum Staged {
+  enum Entry {
+    case direct(target: String, data: Data)
+    case replace(temporary: String, target: String)
+  }
+  nonisolated(unsafe) static var entries: [Entry] = []
+
+  static func add(_ entry: Entry) { entries.append(entry) }
+
+  static func take() -> [Entry] {
+    defer { entries = [] }
+    return entries
+  }
+}
+
+/// The temporary files being written or staged, removed if a signal or an exit ends the process
+/// before they are renamed into place.
 enum TemporaryFiles {
-  /// The pending temporary file's path (a C string, so the signal handler can unlink it).
-  nonisolated(unsafe) static var pending: UnsafeMutablePointer<CChar>?
+  /// The pending temporary files' paths (C strings, so the signal handler can unlink them).
+  nonisolated(unsafe) static var pending: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+  nonisolated(unsafe) static var count = 0
+  nonisolated(unsafe) static var capacity = 0
   nonisolated(unsafe) static var installed = false
   static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
@@ -169,25 +279,53 @@ enum TemporaryFiles {
     for number in signals {
       var action = sigaction()
       action.__sigaction_handler.sa_handler = { number in
-        if let path = TemporaryFiles.pending { unlink(path) }
+        TemporaryFiles.unlinkAll()
         signal(number, SIG_DFL)
         raise(number)
       }
       sigemptyset(&action.sa_mask)
       sigaction(number, &action, nil)
     }
+    // An exit before the outputs were committed (a command that failed) leaves none of them.
+    atexit { FileOutput.discardStaged() }
   }
 
+  /// Unlinks every pending file (async-signal-safe: no allocation).
+  static func unlinkAll() {
+    guard let pending else { return }
+    for index in 0..<count { if let path = pending[index] { unlink(path) } }
+  }
+
+  /// Records a pending file (with signals held).
   static func record(_ path: [CChar]) {
+    if count == capacity {
+      let larger = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: max(8, capacity * 2))
+      if let pending { larger.moveInitialize(from: pending, count: count) }
+      pending?.deallocate()
+      pending = larger
+      capacity = max(8, capacity * 2)
+    }
     let copy = UnsafeMutablePointer<CChar>.allocate(capacity: path.count)
     copy.initialize(from: path, count: path.count)
-    pending = copy
+    (pending! + count).initialize(to: copy)
+    count += 1
   }
 
+  /// Forgets one pending file after unlinking it (with signals held).
+  static func forget(_ path: String) {
+    unlink(path)
+    guard let pending else { return }
+    for index in 0..<count where pending[index].map({ String(cString: $0) }) == path {
+      pending[index]?.deallocate()
+      pending[index] = nil
+    }
+  }
+
+  /// Forgets every pending file (with signals held: renamed into place or unlinked).
   static func clear() {
-    let old = pending
-    pending = nil
-    old?.deallocate()
+    guard let pending else { return }
+    for index in 0..<count { pending[index]?.deallocate() }
+    count = 0
   }
 
   /// Runs `body` with SIGINT, SIGTERM and SIGHUP blocked.

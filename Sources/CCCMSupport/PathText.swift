@@ -14,3 +14,10 @@ public enum PathText {
     return parent.isEmpty ? "/" : String(parent)
   }
 }
+
+extension PathText {
+  /// The last component of `path` (trailing slashes ignored), as `NSString.lastPathComponent` gives it.
+  public static func lastComponent(of path: String) -> String {
+    path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? (path.hasPrefix("/") ? "/" : "")
+  }
+}

@@ -22,8 +22,9 @@ public struct ReportDocument {
   public var csvRows: [[CSVCell]] = []
   /// The JSON value of the report.
   public var json: (any Encodable & Sendable)?
-  /// The report's charts (shown by the HTML format, written by `--charts`).
-  public var charts: [any Chart] = []
+  /// The report's charts (shown by the HTML format, written by `--charts`), their ids unique
+  /// (`ChartIDs.unique`: one file and one page anchor each).
+  public var charts: [any Chart] = [] { didSet { charts = ChartIDs.unique(charts) } }
   /// What was run (the top of the HTML format), and the page's heading.
   public var provenance: Provenance?
   public var title: String?

@@ -1,0 +1,90 @@
+import Foundation
+
+/// The files one `cccm` process reads and the outputs it has planned, so that no output overwrites
+/// an input and no two outputs name one file, whichever command and spelling (`-o`, `--save`,
+/// `--map-out`, `--pipeline`, `--charts`) led there.
+///
+/// Every input is read through `InputFile`, which records it here (its resolved path and its
+/// device and inode); every output is planned through `FileOutput.plan`, which claims its resolved
+/// path here for the option that named it. A command is one process (notebooks run each command as
+/// its own), so the record is the process's.
+public enum CommandFiles {
+  /// A file by its resolved path and, when it exists, its device and inode.
+  struct Identity: Sendable {
+    var path: String
+    var device: UInt64?
+    var inode: UInt64?
+
+    func same(as other: Identity) -> Bool {
+      if let device, let inode, let otherDevice = other.device, let otherInode = other.inode, device == otherDevice, inode == otherInode {
+        return true
+      }
+      return path == other.path
+    }
+  }
+
+  nonisolated(unsafe) private static var inputs: [(shown: String, identity: Identity)] = []
+  nonisolated(unsafe) private static var outputs: [(role: String, identity: Identity)] = []
+  private static let lock = NSLock()
+
+  /// Records `path` (open as `descriptor`) as a file this command reads.
+  static func recordInput(_ path: String, descriptor: Int32) {
+    var info = stat()
+    let known = fstat(descriptor, &info) == 0
+    let identity = Identity(
+      path: resolvedPath(path), device: known ? UInt64(info.st_dev) : nil, inode: known ? UInt64(info.st_ino) : nil)
+    lock.withLock { inputs.append((path, identity)) }
+  }
+
+  /// The input (as the command named it) that `identity` is, if any.
+  static func input(matching identity: Identity) -> String? {
+    lock.withLock { inputs.first { $0.identity.same(as: identity) }?.shown }
+  }
+
+  /// Claims `identity` for the output named by `role`; the role that already holds it, if another.
+  static func claim(_ identity: Identity, role: String) -> String? {
+    lock.withLock {
+      if let holder = outputs.first(where: { $0.identity.same(as: identity) && $0.role != role }) { return holder.role }
+      if !outputs.contains(where: { $0.identity.same(as: identity) }) { outputs.append((role, identity)) }
+      return nil
+    }
+  }
+
+  /// Forgets every input and output (a test that plans outputs in-process, one "command" after another).
+  public static func reset() {
+    lock.withLock {
+      inputs = []
+      outputs = []
+    }
+  }
+
+  /// The identity of `path` as it is now (its device and inode when it exists).
+  static func identity(of path: String) -> Identity {
+    var info = stat()
+    let known = stat(path, &info) == 0
+    return Identity(path: resolvedPath(path), device: known ? UInt64(info.st_dev) : nil, inode: known ? UInt64(info.st_ino) : nil)
+  }
+
+  /// `path` made absolute with symbolic links, `.` and `..` resolved; the part that does not exist
+  /// yet is resolved as text on top of the longest part that does.
+  static func resolvedPath(_ path: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    return resolve(absolute, depth: 0)
+  }
+
+  private static func resolve(_ path: String, depth: Int) -> String {
+    if let resolved = realpath(path, nil) {
+      defer { free(resolved) }
+      return String(cString: resolved)
+    }
+    let parent = PathText.directory(of: path)
+    guard depth < 4096, !parent.isEmpty, parent != path else { return path }
+    let last = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? ""
+    let base = resolve(parent, depth: depth + 1)
+    switch last {
+    case "", ".": return base
+    case "..": return PathText.directory(of: base).isEmpty ? "/" : PathText.directory(of: base)
+    default: return base == "/" ? "/" + last : base + "/" + last
+    }
+  }
+}
