@@ -46,6 +46,7 @@ public struct ScenarioLoader: Sendable {
     var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
     let problems = validator.run()
     guard problems.isEmpty else { throw .invalid(ScenarioError(problems)) }
+    try checkUncertainEnds(loaded)
     return (loaded.scenario, loaded.files)
   }
 
@@ -63,6 +64,7 @@ public struct ScenarioLoader: Sendable {
     var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
     let problems = validator.run()
     guard problems.isEmpty else { throw .invalid(ScenarioError(problems)) }
+    try checkUncertainEnds(loaded)
     return loaded.scenario
   }
 

@@ -12,6 +12,11 @@ extension ChangeApplier {
     guard !components.isEmpty, !["name", "extends", "changes"].contains(components.last ?? "") || components.count > 1 else {
       return c.error("path", "\"\(path)\" cannot be set")
     }
+    // A pipeline and a transition are read from their own keys (a file, the organisation extended),
+    // not written out with the scenario, so a set could only drop them.
+    if let first = components.first, ["pipeline", "transition"].contains(first) {
+      return c.error("path", "\"\(path)\" cannot be set: give the variant its own `\(first):` key")
+    }
     // Only what the path reaches is written out and read back: one item of a named list (a
     // segment, team, motion, pool or solution), else the whole scenario. So a change costs the
     // same in a scenario of 5,000 segments as in one of 5.
@@ -36,6 +41,10 @@ extension ChangeApplier {
       updated = Scenario(name: scenario.name)
       ScenarioDecoder(reader: probe).decodeSections(pairs, into: &updated)
       guard probe.diagnostics.isEmpty else { return report(probe, c, value) }
+      // What the scenario holds beyond its keys (its pipeline's deals, its transition, its
+      // uncertain values) is not written out, so it is carried over.
+      (updated.pipeline, updated.pipelineFile, updated.transition, updated.origins) = (scenario.pipeline, scenario.pipelineFile, scenario.transition, scenario.origins)
+      (updated.uncertain, updated.fixedUncertain) = (scenario.uncertain, scenario.fixedUncertain)
       scenario = updated
     }
     // `value: {uncertain: ...}` makes the value uncertain (its mean is what was set).
