@@ -1,16 +1,17 @@
 import Randomness
 
 /// Whether the t-interval of a mean can be trusted when the values are skewed (a few replications
-/// with very large deals, say): the sample skewness and the rule of Cochran (1977) as refined by
-/// Sugden, Smith and Jones (2000): the normal approximation of a mean of n values is adequate when
-/// n > 28 + 25 G1², G1 the skewness.
+/// with very large deals, say): the sample skewness and Cochran's rule (Sampling Techniques, 1977,
+/// section 2.15): the normal approximation of a mean of n values is adequate when n > 25 G1², G1 the
+/// skewness. (Sugden, Smith and Jones (2000) refine it to 28 + 25 G1², which flags every run of
+/// 28 replications or fewer whatever its shape; the plain rule flags skewness, not small runs.)
 public struct SkewnessCheck: Hashable, Sendable {
   /// Values counted (finite ones).
   public var count: Int
   /// The adjusted Fisher-Pearson sample skewness G1 = sqrt(n (n - 1)) / (n - 2) · m3 / m2^1.5
   /// (0 when fewer than 3 values or no spread).
   public var skewness: Double
-  /// 28 + 25 G1², rounded up: the replications the rule asks for.
+  /// 25 G1², rounded up: the replications the rule asks for.
   public var replicationsNeeded: Int
   /// The rule holds: more values than it asks for.
   public var isReliable: Bool { count > replicationsNeeded }
@@ -34,7 +35,7 @@ public struct SkewnessCheck: Hashable, Sendable {
       if m2 > 0 { g1 = (n * (n - 1)).squareRoot() / (n - 2) * m3 / (m2 * m2.squareRoot()) }
     }
     skewness = g1
-    let needed = 28 + 25 * g1 * g1
+    let needed = 25 * g1 * g1
     replicationsNeeded = needed < Double(Int.max / 2) ? Int(needed.rounded(.up)) : Int.max / 2
   }
 }
@@ -52,7 +53,8 @@ public struct BootstrapTInterval: Hashable, Sendable {
   public var confidence: Double
 
   /// Non-finite values are left out. Fewer than 2 values, or values without spread: the interval is
-  /// the mean.
+  /// the mean. An end may be infinite when many resamples have no spread (one extreme value among
+  /// equal ones): the values cannot bound the mean on that side.
   public init(_ values: [Double], confidence: Double = 0.95, resamples: Int = 2000, seed: UInt64 = 0xB007_57A9) {
     let x = values.filter(\.isFinite)
     let n = x.count
@@ -76,12 +78,9 @@ public struct BootstrapTInterval: Hashable, Sendable {
       for i in 0..<n { resample[i] = x[draws.below(n)] }
       let mStar = resample.reduce(0, +) / count
       let seStar = standardError(resample, mStar)
-      // A resample of one repeated value has no spread: its t is undefined and left out.
-      if seStar > 0 { statistics.append((mStar - m) / seStar) }
-    }
-    guard !statistics.isEmpty else {
-      (low, high) = (m, m)
-      return
+      // A resample without spread has t = ±infinity (0 when it has the mean itself): kept, so a few
+      // extreme values that most resamples miss widen the interval instead of vanishing from it.
+      statistics.append(seStar > 0 ? (mStar - m) / seStar : (mStar == m ? 0 : (mStar > m ? .infinity : -.infinity)))
     }
     statistics.sort()
     let tail = (1 - confidence) / 2

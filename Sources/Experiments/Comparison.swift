@@ -52,6 +52,9 @@ public struct Comparison: Sendable {
   /// Confidence of each difference interval: 95%, Bonferroni-adjusted to 1 - 0.05/k for k variants.
   public let confidence: Double
   public let objective: Objective
+  /// Per variant, the objective's paired differences where their skewness makes the t-interval
+  /// unreliable (`SkewnessCheck`), with a bootstrap-t interval at `confidence`; nil where it is fine.
+  public let skewedObjective: [SkewedDifference?]
 
   public static let defaultMetrics = [
     "bookings", "credited_bookings", "wins", "win_rate", "blocked", "cycle_days_won", "presales_wait_mean", "cost", "efficiency",
@@ -77,6 +80,11 @@ public struct Comparison: Sendable {
         guard let a = baseline.layout.index(ofScenarioMetric: metric), let b = variant.layout.index(ofScenarioMetric: metric) else { return nil }
         return PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: confidence)
       }
+    }
+    let objectiveColumns = (baseline.layout.index(ofScenarioMetric: objective.name), variants.map { $0.layout.index(ofScenarioMetric: objective.name) })
+    skewedObjective = zip(variants, objectiveColumns.1).map { variant, column in
+      guard let a = objectiveColumns.0, let column else { return nil }
+      return SkewedDifference(baseline: baseline.column(a), variant: variant.column(column), confidence: confidence)
     }
     // Teams (and their metrics) of all scenarios; a team only some scenarios have gets dashes in
     // the others, and a paired difference only where the baseline and the variant both have it.
@@ -134,3 +142,19 @@ public struct TeamDifference: Sendable {
   public let difference: PairedDifference?
 }
 
+/// A paired difference whose per-replication values are too skewed for the t-interval to be
+/// trusted at this many replications (Cochran's rule, `SkewnessCheck`), with the bootstrap-t
+/// interval that follows the skew.
+public struct SkewedDifference: Sendable {
+  public let check: SkewnessCheck
+  public let robust: BootstrapTInterval
+
+  /// nil when the differences pass the rule.
+  public init?(baseline: [Double], variant: [Double], confidence: Double) {
+    let differences = zip(baseline, variant).compactMap { x, y in x.isFinite && y.isFinite ? y - x : nil }
+    let check = SkewnessCheck(differences)
+    guard !check.isReliable, differences.count >= 2 else { return nil }
+    self.check = check
+    robust = BootstrapTInterval(differences, confidence: confidence)
+  }
+}

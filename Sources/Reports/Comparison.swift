@@ -163,8 +163,25 @@ public enum ComparisonReport {
     var ranking = TextTable(header: ["rank", "scenario", c.objective.name], textColumns: 2)
     for (index, entry) in c.ranking.enumerated() { ranking.add(["\(index + 1)", entry.scenario, unit.format(entry.mean)]) }
     doc.add(.table(ranking, coloured: false))
+    if let skew = skewNote(c) { doc.add(.text(skew)) }
     if let note { doc.add(.text("\n\(note)\n")) }
     return doc
+  }
+
+  /// A warning for each variant whose objective differences are too skewed for the t-interval
+  /// (docs/statistics.md, "Skewed results"), with the bootstrap-t interval beside it.
+  static func skewNote(_ c: Comparison) -> String? {
+    let unit = MetricUnit(metric: c.objective.name)
+    let lines = zip(c.variants, c.skewedObjective).compactMap { variant, skewed -> String? in
+      guard let skewed else { return nil }
+      let level = String(format: "%.4g%%", skewed.robust.confidence * 100)
+      return "  \(SafeText.escaped(variant.scenario)): skewness \(String(format: "%.2f", skewed.check.skewness)) needs more than "
+        + "\(skewed.check.replicationsNeeded) replications for the t-interval (\(skewed.check.count) run); "
+        + "\(level) bootstrap-t interval [\(unit.formatDifference(skewed.robust.low)), \(unit.formatDifference(skewed.robust.high))]"
+    }
+    guard !lines.isEmpty else { return nil }
+    return "\nWarning: the paired differences on \(c.objective) are skewed, so their t-intervals may hold the truth less often than stated:\n"
+      + lines.joined(separator: "\n") + "\nRun more replications, or read the bootstrap-t interval, which follows the skew.\n"
   }
 
   /// The comparison in `format`. `colour` (terminal tables only) shows significant differences in
