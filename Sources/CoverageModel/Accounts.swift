@@ -200,3 +200,26 @@ extension Team {
   /// its own name, or the names it had before a split or merge renamed it.
   public var ownerNames: [String] { formerOwnerNames ?? [name] }
 }
+
+extension Scenario {
+  /// The account team that works each deal of the starting pipeline, in file order (nil: none of
+  /// that name). A deal whose `account` names an account of its segment's list follows the account
+  /// to the one team that owns it, so in a variant that moves or splits the account's territory its
+  /// open deals move with it; any other deal (an account not listed, or declared uncovered) stays
+  /// with the team its `team` cell names.
+  public func pipelineTeams() -> [Int?] {
+    var owners: [String: [String: Int]] = [:]
+    for (s, segment) in segments.enumerated() where segment.accountList != nil && pipeline.contains(where: { $0.segment == segment.name }) {
+      guard let list = segment.accountList else { continue }
+      var byName: [String: Int] = [:]
+      for entry in accountOwners(segment: s) {
+        if case .team(let t)? = entry.owner { byName[list.accounts[entry.rank].name] = t }
+      }
+      owners[segment.name] = byName
+    }
+    return pipeline.map { deal in
+      if let team = owners[deal.segment]?[deal.account] { return team }
+      return teams.firstIndex { $0.name == deal.team }
+    }
+  }
+}

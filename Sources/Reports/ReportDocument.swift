@@ -35,10 +35,13 @@ public struct ReportDocument {
   public enum CSVCell {
     case text(String)
     case number(Double)
+    /// A number as NumberText writes it: a whole number without a fraction (`10`, not `10.0`).
+    case shortest(Double)
     var rendered: String {
       switch self {
       case .text(let text): csvField(text)
       case .number(let value): csvNumber(value)
+      case .shortest(let value): value.isFinite ? NumberText.shortest(value) : ""
       }
     }
   }

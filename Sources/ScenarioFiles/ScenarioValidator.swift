@@ -127,18 +127,22 @@ struct ScenarioValidator {
     }
     let segments = scenario.segments.map(\.name)
     let solutions = scenario.solutions.map(\.name)
+    // A deal on a listed account is worked by the account's owner (its team cell may name a team
+    // a variant split or renamed); any other deal by the team it names.
+    let workers = scenario.pipelineTeams()
     for (index, deal) in scenario.pipeline.enumerated() {
       let path = "pipeline[\(index)]"
       reference(deal.segment, kind: "segment", among: segments, at: join(path, "segment"))
-      reference(deal.team, kind: "account team", among: accountTeams, at: join(path, "team"))
+      let followsAccount = workers[index].map { scenario.teams[$0].name != deal.team } ?? false
+      if !followsAccount { reference(deal.team, kind: "account team", among: accountTeams, at: join(path, "team")) }
       if let solution = deal.solution { reference(solution, kind: "solution", among: solutions, at: join(path, "solution")) }
-      guard let segment = scenario.segment(named: deal.segment), let team = scenario.team(named: deal.team),
-        let motionName = scenario.motionName(segment: segment, team: team), let motion = scenario.motion(named: motionName)
-      else { continue }
+      guard let segment = scenario.segment(named: deal.segment), let worker = workers[index] else { continue }
+      let team = scenario.teams[worker]
+      guard team.kind.ownsAccounts, let motionName = scenario.motionName(segment: segment, team: team), let motion = scenario.motion(named: motionName) else { continue }
       let stages = motion.stages.map(\.name)
       if !stages.contains(deal.stage) {
         let hint = Suggestion.didYouMean(deal.stage, among: stages) ?? "its stages: \(stages.joined(separator: ", "))"
-        error(join(path, "stage"), "no stage \"\(deal.stage)\" in motion \"\(motionName)\" (the one team \"\(deal.team)\" follows for segment \"\(deal.segment)\"); \(hint)")
+        error(join(path, "stage"), "no stage \"\(deal.stage)\" in motion \"\(motionName)\" (the one team \"\(team.name)\" follows for segment \"\(deal.segment)\"); \(hint)")
       }
     }
   }

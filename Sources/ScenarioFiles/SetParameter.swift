@@ -20,7 +20,12 @@ extension ChangeApplier {
     // Only what the path reaches is written out and read back: one item of a named list (a
     // segment, team, motion, pool or solution), else the whole scenario. So a change costs the
     // same in a scenario of 5,000 segments as in one of 5.
-    let (subject, section, item) = Self.subject(of: components, in: scenario)
+    var (subject, section, item) = Self.subject(of: components, in: scenario)
+    // Account lists are written out by their full paths, so they read back from any directory
+    // (their names are relative to the file that gave them, which may not be this one).
+    for i in subject.segments.indices {
+      if let path = subject.segments[i].accountList?.path, !path.isEmpty { subject.segments[i].accountList?.file = path }
+    }
     guard let root = try? Yams.compose(yaml: ScenarioEncoder.yaml(subject)) else {
       return c.error("path", "internal: the scenario could not be written out for editing")
     }
@@ -34,6 +39,7 @@ extension ChangeApplier {
     if let section, let item {
       ScenarioDecoder(reader: probe).decodeSections(pairs.filter { $0.key == section }, into: &updated)
       guard probe.diagnostics.isEmpty else { return report(probe, c, value) }
+      Self.restoreListNames(in: &updated, from: scenario)
       var result = scenario
       Self.replace(item, section: section, from: updated, in: &result)
       scenario = result
@@ -45,6 +51,7 @@ extension ChangeApplier {
       // uncertain values) is not written out, so it is carried over.
       (updated.pipeline, updated.pipelineFile, updated.transition, updated.origins) = (scenario.pipeline, scenario.pipelineFile, scenario.transition, scenario.origins)
       (updated.uncertain, updated.fixedUncertain) = (scenario.uncertain, scenario.fixedUncertain)
+      Self.restoreListNames(in: &updated, from: scenario)
       scenario = updated
     }
     // `value: {uncertain: ...}` makes the value uncertain (its mean is what was set).
@@ -54,6 +61,14 @@ extension ChangeApplier {
       scenario.fixedUncertain.removeAll { path in probe.uncertain.contains { $0.path == path } }
     }
     touched.append(path)
+  }
+
+  /// Gives the account lists read back by their full paths the names their files gave them.
+  private static func restoreListNames(in updated: inout Scenario, from scenario: Scenario) {
+    for i in updated.segments.indices {
+      guard let list = updated.segments[i].accountList, let original = scenario.segments.first(where: { $0.accountList?.path == list.path })?.accountList else { continue }
+      updated.segments[i].accountList?.file = original.file
+    }
   }
 
   private func report(_ probe: NodeReader, _ c: ChangeContext, _ value: Node) {

@@ -15,10 +15,9 @@ struct PipelinePlan: Sendable {
 
   /// The scenario's validated pipeline (names resolve; `ScenarioFiles` checks them).
   static func compile(_ s: Scenario, plan: SimulationPlan) -> [PipelinePlan] {
-    s.pipeline.compactMap { deal in
-      guard let segment = s.segments.firstIndex(where: { $0.name == deal.segment }),
-        let team = s.teams.firstIndex(where: { $0.name == deal.team })
-      else { return nil }
+    let workers = s.pipelineTeams()
+    return zip(s.pipeline, workers).compactMap { deal, worker in
+      guard let segment = s.segments.firstIndex(where: { $0.name == deal.segment }), let team = worker else { return nil }
       let stages = plan.segments[segment].motion.isEmpty ? plan.teams[team].stages : plan.segments[segment].motion
       let motion = s.motionName(segment: s.segments[segment], team: s.teams[team]).flatMap { s.motion(named: $0) }
       guard let stage = motion?.stages.firstIndex(where: { $0.name == deal.stage }), stage < stages.range.count else { return nil }

@@ -178,4 +178,35 @@ struct NamedAccountTests {
     #expect(named.territories() == counted.territories())
     #expect(named.segments[0].accountPotentials().isEmpty && named.segments[0].accounts == 3)
   }
+
+  @Test("a set change over a scenario with account lists reads them from the file that named them, wherever the variant is")
+  func setKeepsLists() throws {
+    let fixture = try AccountFixture([
+      "accounts.csv": AccountFixture.accounts,
+      "s.yaml": AccountFixture.scenario(teams: ["{name: DACH, kind: key_account, reps: 4, covers: {segments: Key-DACH}}"]),
+    ])
+    let variants = fixture.directory.appendingPathComponent("variants")
+    try FileManager.default.createDirectory(at: variants, withIntermediateDirectories: true)
+    let text = "extends: ../s.yaml\nname: v\nchanges:\n  - set: {path: travel, value: {speed_kmh: 80}}\n  - set: {path: segments.Key-DACH.opportunities_per_account_year, value: 3}\n"
+    try text.write(to: variants.appendingPathComponent("v.yaml"), atomically: true, encoding: .utf8)
+    #expect(fixture.errors("variants/v.yaml") == [])
+    let scenario = try fixture.load("variants/v.yaml")
+    #expect(scenario.segments[0].accountList?.file == "accounts.csv" && scenario.segments[0].accountList?.accounts.count == 7)
+    #expect(scenario.travel.speedKmh == 80 && scenario.segments[0].opportunitiesPerAccountYear == 3)
+  }
+
+  @Test("a starting pipeline's deals on listed accounts follow them: a split team's name in the file still loads, the deal goes to its account's part")
+  func pipelineFollowsAccounts() throws {
+    let base = AccountFixture.scenario(teams: ["{name: DACH, kind: key_account, reps: 4, covers: {segments: Key-DACH}}"], extra: "warmup_days: 0\npipeline: open.csv")
+    let fixture = try AccountFixture([
+      "accounts.csv": AccountFixture.accounts,
+      "open.csv": "id,segment,account,team,stage,days_in_stage\n1,Key-DACH,Nestle,DACH,close,10\n2,Key-DACH,Bosch,DACH,qualify,5\n",
+      "s.yaml": base,
+      "v.yaml": "extends: s.yaml\nname: v\nchanges:\n  - split_team: {team: DACH, by: {country: [[DE], [AT, CH]]}, into: [{name: DE, reps: 2}, {name: Alps, reps: 2}]}\n",
+    ])
+    #expect(try fixture.load().pipelineTeams() == [0, 0])
+    #expect(fixture.errors("v.yaml") == [])
+    let split = try fixture.load("v.yaml")
+    #expect(split.pipelineTeams().map { $0.map { split.teams[$0].name } } == ["Alps", "DE"])
+  }
 }

@@ -55,4 +55,27 @@ struct NamedAccountEngineTests {
     let b = Simulator(scenario: named).run(replications: 8, seed: 5)
     #expect(a.values.count == b.values.count && zip(a.values, b.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
   }
+
+  @Test("an open deal on a listed account is worked by the account's owner: moving the account moves the deal")
+  func pipelineFollowsItsAccount() throws {
+    var s = interleaved()
+    s.warmupDays = 0
+    // A0 is an AT account (Alps'), A1 a DE one; the CRM's team cells say otherwise for A0, and an
+    // account not in the list stays with the team its cell names.
+    s.pipeline = [
+      PipelineDeal(id: "d0", segment: "S", account: "A0", team: s.teams[0].name, stage: "close", daysInStage: 0),
+      PipelineDeal(id: "d1", segment: "S", account: "A1", team: s.teams[0].name, stage: "close", daysInStage: 0),
+      PipelineDeal(id: "d2", segment: "S", account: "elsewhere", team: "Alps", stage: "close", daysInStage: 0),
+    ]
+    #expect(s.pipelineTeams() == [1, 0, 1])
+    var moved = s
+    moved.teams[1].covers[0].accounts.excluded = ["A0"]
+    moved.teams[0].covers.append(Coverage(segments: ["S"]))
+    moved.teams[0].covers[1].accounts.names = ["A0"]
+    #expect(moved.pipelineTeams() == [0, 0, 1])
+    let before = try #require(Simulator(scenario: s).traces(replications: 0..<1, seed: 3, threads: 1).first)
+    let after = try #require(Simulator(scenario: moved).traces(replications: 0..<1, seed: 3, threads: 1).first)
+    #expect(before.filter { $0.pipelineRow >= 0 }.sorted { $0.pipelineRow < $1.pipelineRow }.map(\.team) == [1, 0, 1])
+    #expect(after.filter { $0.pipelineRow >= 0 }.sorted { $0.pipelineRow < $1.pipelineRow }.map(\.team) == [0, 0, 1])
+  }
 }
