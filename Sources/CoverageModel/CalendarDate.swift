@@ -52,6 +52,9 @@ public struct CalendarDate: Hashable, Sendable, CustomStringConvertible {
     month == 12 ? CalendarDate(year: year + 1, month: 1, day: 1) : CalendarDate(year: year, month: month + 1, day: 1)
   }
 
+  /// The first day of its calendar quarter.
+  @inlinable public var quarterStart: CalendarDate { CalendarDate(year: year, month: (quarter - 1) * 3 + 1, day: 1) }
+
   /// The first day of the next calendar quarter.
   @inlinable public var nextQuarterStart: CalendarDate {
     quarter == 4 ? CalendarDate(year: year + 1, month: 1, day: 1) : CalendarDate(year: year, month: quarter * 3 + 1, day: 1)

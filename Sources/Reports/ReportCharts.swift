@@ -31,6 +31,9 @@ public enum ReportCharts {
     case .days:
       format = TickFormat(signed: difference)
       unitName = "days"
+    case .hours:
+      format = TickFormat(signed: difference)
+      unitName = "hours"
     case .ratio:
       format = TickFormat(signed: difference)
       unitName = "ratio"

@@ -2,7 +2,7 @@
 /// better, how a replication forms it, and what it means. Reports, rankings, units and
 /// `docs/metrics.md` read this table.
 public struct MetricDescriptor: Hashable, Sendable {
-  public enum Unit: String, Hashable, Sendable { case count, money, rate, days, ratio }
+  public enum Unit: String, Hashable, Sendable { case count, money, rate, days, hours, ratio }
   public enum Direction: String, Hashable, Sendable {
     case higherIsBetter = "higher"
     case lowerIsBetter = "lower"
@@ -65,11 +65,11 @@ extension MetricDescriptor {
     d("hires", .people, .count, .neither, "count", "new reps who started: backfills and planned hires"),
     d("handover_losses", .people, .count, .lowerIsBetter, "count", "open opportunities lost when they passed from a leaver to another rep (part of losses)"),
     d("quota_attainment", .people, .rate, .higherIsBetter, "ratio: credited bookings / quota pro rata for days employed", "the team's bookings against its reps' quotas"),
-    d("selling_hours", .effort, .count, .neither, "sum of reps' selling hours", "hours the team's reps had for selling (hours a week x selling share x weeks, accruing evenly)"),
-    d("deal_hours", .effort, .count, .neither, "sum of hours worked on deals", "selling hours spent on the work of open deals (travel to their visits excluded)"),
-    d("travel_hours", .effort, .count, .lowerIsBetter, "sum of hours travelled", "selling hours spent travelling to visits: deals' and coverage visits'"),
-    d("coverage_hours", .effort, .count, .neither, "sum of selling hours without deal work", "selling hours left for covering accounts (their visits' travel included)"),
-    d("coverage_hours_per_account_year", .effort, .ratio, .higherIsBetter, "ratio: customer-facing coverage hours / account-years", "how much coverage an account got, travel excluded: what a segment's response reads"),
+    d("selling_hours", .effort, .hours, .neither, "sum of reps' selling hours", "hours the team's reps had for selling (hours a week x selling share x weeks, accruing evenly)"),
+    d("deal_hours", .effort, .hours, .neither, "sum of hours worked on deals", "selling hours spent on the work of open deals (travel to their visits excluded)"),
+    d("travel_hours", .effort, .hours, .lowerIsBetter, "sum of hours travelled", "selling hours spent travelling to visits: deals' and coverage visits'"),
+    d("coverage_hours", .effort, .hours, .neither, "sum of selling hours without deal work", "selling hours left for covering accounts (their visits' travel included)"),
+    d("coverage_hours_per_account_year", .effort, .hours, .higherIsBetter, "ratio: customer-facing coverage hours / account-years", "how much coverage an account got, travel excluded: what a segment's response reads"),
     d("late_stages", .effort, .count, .lowerIsBetter, "count", "stages whose rep's work ended after the customer's days"),
     d("weeks_late_mean", .effort, .ratio, .lowerIsBetter, "ratio: weeks late / late stages", "how late a late stage's work was"),
     d("response_factor", .response, .ratio, .neither, "time average of the factor on the opportunity rate", "the segment's opportunity rate over its base: (coverage hours / reference)^elasticity, capped"),

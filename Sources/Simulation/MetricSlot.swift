@@ -47,6 +47,18 @@ enum PeopleMetric: Int, MetricSlot {
   static var group: MetricGroup { .people }
 }
 
+/// The metrics of each team whose reps have time (docs/model.md, "Effort").
+enum EffortMetric: Int, MetricSlot {
+  case sellingHours, dealHours, travelHours, coverageHours, coverageHoursPerAccountYear, lateStages, weeksLateMean
+  static var group: MetricGroup { .effort }
+}
+
+/// The metrics of each segment whose demand responds to coverage.
+enum ResponseMetric: Int, MetricSlot {
+  case responseFactor
+  static var group: MetricGroup { .response }
+}
+
 /// One entity's metrics of one group in a replication's row (the organisation's, a team's, ...,
 /// of the whole horizon or of a period), written by name.
 struct MetricBlock<Metric: MetricSlot> {
@@ -70,7 +82,7 @@ extension MetricLayout {
       return written == catalogue ? [] : ["\(Metric.group) metrics: the engine writes \(written), the catalogue has \(catalogue)"]
     }
     return mismatches(ScenarioMetric.self) + mismatches(TeamMetric.self) + mismatches(SegmentMetric.self) + mismatches(PoolMetric.self)
-      + mismatches(PeopleMetric.self)
+      + mismatches(PeopleMetric.self) + mismatches(EffortMetric.self) + mismatches(ResponseMetric.self)
   }
 
   /// The organisation's metrics in `row`, of the totals (`offset` 0) or of the period starting at `offset`.
@@ -88,6 +100,14 @@ extension MetricLayout {
   }
   func people(_ team: Int, in row: UnsafeMutableBufferPointer<Double>, offset: Int) -> MetricBlock<PeopleMetric> {
     MetricBlock(row: row, start: offset + peopleIndex(team, 0))
+  }
+  /// A team's with time, by its place among them (`EffortPlan.timedTeams`).
+  func effort(_ team: Int, in row: UnsafeMutableBufferPointer<Double>, offset: Int) -> MetricBlock<EffortMetric> {
+    MetricBlock(row: row, start: offset + effortIndex(team, 0))
+  }
+  /// A responding segment's, by its place among them (`EffortPlan.responses`).
+  func response(_ segment: Int, in row: UnsafeMutableBufferPointer<Double>, offset: Int) -> MetricBlock<ResponseMetric> {
+    MetricBlock(row: row, start: offset + responseIndex(segment, 0))
   }
 
   #if DEBUG

@@ -555,25 +555,30 @@ extension Replication {
   func writeEffort(into out: UnsafeMutableBufferPointer<Double>) {
     guard let effortPlan = plan.effort else { return }
     let layout = plan.layout
-    func values(_ t: EffortTally, days: Double, accounts: Double) -> [Double] {
-      func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
-      return [t.selling, t.deals, t.travel, t.coverage, ratio(t.facing, accounts * days / 365), t.lateStages, ratio(t.weeksLate, t.lateStages)]
-    }
-    func write(at base: (Int) -> Int, tallies: [EffortTally], days: Double, factors: [Double]) {
+    func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
+    func write(at offset: Int, tallies: [EffortTally], days: Double, factors: [Double]) {
       for (m, t) in effortPlan.timedTeams.enumerated() {
-        for (k, value) in values(tallies[m], days: days, accounts: effortPlan.teams[t].accounts).enumerated() { out[base(layout.effortIndex(m, k))] = value }
+        let tally = tallies[m]
+        let metrics = layout.effort(m, in: out, offset: offset)
+        metrics[.sellingHours] = tally.selling
+        metrics[.dealHours] = tally.deals
+        metrics[.travelHours] = tally.travel
+        metrics[.coverageHours] = tally.coverage
+        metrics[.coverageHoursPerAccountYear] = ratio(tally.facing, effortPlan.teams[t].accounts * days / 365)
+        metrics[.lateStages] = tally.lateStages
+        metrics[.weeksLateMean] = ratio(tally.weeksLate, tally.lateStages)
       }
-      for k in effortPlan.responses.indices { out[base(layout.responseIndex(k, 0))] = days > 0 ? factors[k] / days : .nan }
+      for k in effortPlan.responses.indices { layout.response(k, in: out, offset: offset)[.responseFactor] = days > 0 ? factors[k] / days : .nan }
     }
-    write(at: { $0 }, tallies: effort.total, days: plan.horizon, factors: effort.factorDays)
+    write(at: 0, tallies: effort.total, days: plan.horizon, factors: effort.factorDays)
     guard let periods = plan.periods else { return }
     for (p, month) in periods.months.enumerated() {
-      write(at: { layout.index(period: p, of: .month, metric: $0) }, tallies: effort.months[p], days: month.days, factors: effort.monthFactorDays[p])
+      write(at: layout.index(period: p, of: .month, metric: 0), tallies: effort.months[p], days: month.days, factors: effort.monthFactorDays[p])
     }
     for (q, quarter) in periods.quarters.enumerated() {
       let tallies = effortPlan.timedTeams.indices.map { m in quarter.months.reduce(EffortTally()) { $0 + effort.months[$1][m] } }
       let factors = effortPlan.responses.indices.map { k in quarter.months.reduce(0.0) { $0 + effort.monthFactorDays[$1][k] } }
-      write(at: { layout.index(period: q, of: .quarter, metric: $0) }, tallies: tallies, days: quarter.days, factors: factors)
+      write(at: layout.index(period: q, of: .quarter, metric: 0), tallies: tallies, days: quarter.days, factors: factors)
     }
   }
 
