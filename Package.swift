@@ -31,6 +31,7 @@ let package = Package(
       name: "CCCMCommands",
       dependencies: [
         "CCCMSupport", "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation", "Experiments", "Reports", "Calibration",
+        "Workbook",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -42,6 +43,7 @@ let package = Package(
     //   ScenarioFiles (YAML) · Simulation (the engine) · Estimation (statistics)
     //   Experiments (studies on common random numbers) · Calibration (fitting from a CRM export)
     //   Charts (SVG, no dependencies) <- Reports (tables and charts of every result)
+    //   Workbook (a report as an Excel workbook, through libxlsxwriter)
     //   CCCMCommands (subcommands) <- cccm (the executable)
 
     /// What every layer needs, each defined once: safe text, CSV reading and writing, reading input
@@ -67,6 +69,9 @@ let package = Package(
       swiftSettings: optimisedInDebug),
     /// Tables in terminal, Markdown, CSV, JSON and HTML form, and the charts of each report.
     .target(name: "Reports", dependencies: ["CCCMSupport", "Estimation", "Simulation", "Experiments", "Calibration", "Charts"]),
+    /// A report as an Excel workbook (its tables with numbers as numbers, what was run), written
+    /// through libxlsxwriter.
+    .target(name: "Workbook", dependencies: ["CCCMSupport", "Reports", "CXLSXWriter"]),
     /// A small SVG drawing layer: scales, nice ticks, axes, bars, bands, lines, points, text (no dependencies).
     .target(name: "Charts"),
 
@@ -75,6 +80,11 @@ let package = Package(
       name: "CGSL",
       pkgConfig: "gsl",
       providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]),
+    /// libxlsxwriter, reached only through `Workbook`.
+    .systemLibrary(
+      name: "CXLSXWriter",
+      pkgConfig: "xlsxwriter",
+      providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]),
 
     // MARK: - Tests
 
@@ -95,6 +105,7 @@ let package = Package(
       name: "ReportsTests",
       dependencies: ["CCCMSupport", "Reports", "Charts", "Estimation", "Experiments", "ScenarioFiles", "Randomness", "Calibration", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
+    .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "Reports", "CCCMSupport"]),
     .testTarget(
       name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "CoverageModel", "Experiments", "Reports", "ScenarioFiles", "TestSupport", "Yams"], exclude: ["Fixtures"]),
   ],

@@ -5,6 +5,7 @@ import CoverageModel
 import Experiments
 import Foundation
 import Reports
+import Workbook
 import ScenarioFiles
 import Simulation
 
@@ -69,11 +70,27 @@ func terminalColour(_ format: OutputFormat) -> Bool {
 
 /// Prints a command's report, one document in every format: the HTML page with what was run
 /// (`provenance`, worked out for it alone), `--charts DIR` written from the same document.
-func emitReport(_ document: ReportDocument, format: OutputFormat, charts: String?, colour: Bool = false, provenance: () throws -> Provenance) throws {
+/// `--xlsx FILE` writes the same document as an Excel workbook.
+func emitReport(
+  _ document: ReportDocument, format: OutputFormat, charts: String?, xlsx: String? = nil, colour: Bool = false, provenance: () throws -> Provenance
+) throws {
   var document = document
-  if format == .html { document.provenance = try provenance() }
+  if format == .html || xlsx != nil { document.provenance = try provenance() }
   try writeCharts(document.charts, to: charts)
+  if let xlsx { try writeWorkbook(document, to: xlsx) }
   printReport(document.render(format, colour: colour))
+}
+
+/// Writes `document` as an Excel workbook (`ExcelWorkbook`), atomically; exit 2 if it cannot.
+func writeWorkbook(_ document: ReportDocument, to path: String) throws {
+  let data: Data
+  do {
+    data = try ExcelWorkbook.bytes(document)
+  } catch {
+    printError(error.description)
+    throw ExitCode(.fileError)
+  }
+  try writeAtomically(data, to: path, as: "--xlsx")
 }
 
 /// A report that the results cannot give (`--by` of results kept without periods), exit 2.
@@ -95,7 +112,7 @@ func printExploreReport(
   var document = document
   document.title = title
   if options.format == .html || options.charts != nil { document.charts = charts() }
-  try emitReport(document, format: options.format, charts: options.charts) {
+  try emitReport(document, format: options.format, charts: options.charts, xlsx: options.xlsx) {
     provenance(scenarios: scenarios, seed: seed, replications: replications, generator: options.generator)
   }
 }

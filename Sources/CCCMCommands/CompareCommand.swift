@@ -115,7 +115,7 @@ struct Compare: ParsableCommand {
       }
     }
     let document = try reportDocument { () throws(ReportError) in try ComparisonReport.document(for: all, record: record, note: note) }
-    try emitReport(document, format: options.format, charts: options.charts, colour: terminalColour(options.format)) {
+    try emitReport(document, format: options.format, charts: options.charts, xlsx: options.xlsx, colour: terminalColour(options.format)) {
       // What was run: the saved files' recorded hashes (--from), else the scenarios'.
       let entries = from
         ? try zip(files, files.map(SavedResults.load)).map { ($1.scenario, $0, $1.scenarioHash) }

@@ -55,7 +55,7 @@ struct Run: ParsableCommand {
       }
       try writeAtomically(text, to: save, as: "--save", inputs: inputs)
     }
-    try emitReport(RunReport.document(for: results, record: record), format: options.format, charts: options.charts) {
+    try emitReport(RunReport.document(for: results, record: record), format: options.format, charts: options.charts, xlsx: options.xlsx) {
       provenance(scenarios: [scenarioEntry(scenario, file: file)], seed: results.seed, replications: results.replications, generator: options.generator)
     }
   }

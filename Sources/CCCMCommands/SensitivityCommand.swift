@@ -62,7 +62,7 @@ struct Sensitivity: ParsableCommand {
     let results = Experiment(scenarios: scenarios, seed: seed, generator: options.generatorKind, threads: options.threads)
       .run(replications: replications, progress: { _, _ in bar.tick() })
     bar.finish()
-    try emitReport(TornadoReport.document(for: results, base: base.name, record: record), format: options.format, charts: options.charts) {
+    try emitReport(TornadoReport.document(for: results, base: base.name, record: record), format: options.format, charts: options.charts, xlsx: options.xlsx) {
       provenance(scenarios: [scenarioEntry(base, file: file)], seed: seed, replications: replications, generator: options.generator)
     }
   }

@@ -59,8 +59,13 @@ func loadScenarioRecordingFiles(_ path: String) throws -> (scenario: Scenario, f
 /// FIFOs written directly; read-only files, the command's inputs and a file another output `role`
 /// names refused), exiting 2 on failure.
 func writeAtomically(_ text: String, to path: String, as role: String, inputs: [String] = [], rules: FileOutput.Rules = .standard) throws {
+  try writeAtomically(Data(text.utf8), to: path, as: role, inputs: inputs, rules: rules)
+}
+
+/// `writeAtomically` of bytes (a workbook).
+func writeAtomically(_ data: Data, to path: String, as role: String, inputs: [String] = [], rules: FileOutput.Rules = .standard) throws {
   do {
-    try FileOutput.write(Data(text.utf8), to: path, as: role, inputs: inputs, rules: rules)
+    try FileOutput.write(data, to: path, as: role, inputs: inputs, rules: rules)
   } catch {
     printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file (\(role)): \(error.reason)")
     throw ExitCode(.fileError)
@@ -109,6 +114,9 @@ struct SimulationOptions: ParsableArguments {
   @Option(name: .long, help: "Also write the report's charts as SVG files into this directory (created if missing), one file per chart.")
   var charts: String?
 
+  @Option(name: .long, help: "Also write the report as an Excel workbook (.xlsx): its numbers as one wide table, the report as printed, the data rows and what was run.")
+  var xlsx: String?
+
   @Flag(name: .shortAndLong, help: "No progress bar.")
   var quiet = false
 
@@ -122,6 +130,9 @@ struct SimulationOptions: ParsableArguments {
   var targets: [Target] { target.compactMap { try? Target.parse($0).get() } }
 
   func validate() throws {
+    // Before any work: the workbook's folder exists and the file is writable (inputs are checked
+    // again when it is written).
+    if let xlsx { try checkWritable(xlsx, as: "--xlsx") }
     try BoundedOption.replications.check(replications)
     try BoundedOption.threads.check(threads)
     for text in target {

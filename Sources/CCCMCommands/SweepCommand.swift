@@ -75,7 +75,7 @@ struct SweepCommand: ParsableCommand {
     let bar = ProgressBar(total: scenarios.count * replications, label: "sweep", quiet: options.quiet)
     let results = experiment.run(replications: replications, progress: { _, _ in bar.tick() })
     bar.finish()
-    try emitReport(SweepReport.document(for: results, base: base.name, record: record), format: options.format, charts: options.charts) {
+    try emitReport(SweepReport.document(for: results, base: base.name, record: record), format: options.format, charts: options.charts, xlsx: options.xlsx) {
       provenance(scenarios: [scenarioEntry(base, file: file)], seed: seed, replications: replications, generator: options.generator)
     }
   }
