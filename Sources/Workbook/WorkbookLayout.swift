@@ -44,10 +44,8 @@ enum WorkbookLayout {
       return Table(header: header, keyColumns: min(1, header.count), rows: rows.map { $0.map(cell) })
     }
     let keys = header.count - 2
-    var statistics: [String] = []
-    var statisticIndex: [String: Int] = [:]
-    var subjects: [[String]] = []
-    var subjectIndex: [[String]: Int] = [:]
+    var statistics = FirstSeen<String>()
+    var subjects = FirstSeen<[String]>()
     var values: [[Int: Cell]] = []
     for row in rows where row.count == header.count {
       let subject = row.prefix(keys).map { c -> String in
@@ -57,29 +55,15 @@ enum WorkbookLayout {
         }
       }
       guard case .text(let statistic) = row[keys] else { continue }
-      let s: Int
-      if let known = statisticIndex[statistic] {
-        s = known
-      } else {
-        s = statistics.count
-        statistics.append(statistic)
-        statisticIndex[statistic] = s
-      }
-      let k: Int
-      if let known = subjectIndex[subject] {
-        k = known
-      } else {
-        k = subjects.count
-        subjects.append(subject)
-        subjectIndex[subject] = k
-        values.append([:])
-      }
+      let s = statistics.index(of: statistic)
+      let k = subjects.index(of: subject)
+      if k == values.count { values.append([:]) }
       values[k][s] = cell(row[keys + 1])
     }
-    let table = subjects.indices.map { k in
-      subjects[k].map(Cell.text) + statistics.indices.map { values[k][$0] ?? .empty }
+    let table = subjects.items.indices.map { k in
+      subjects.items[k].map(Cell.text) + statistics.items.indices.map { values[k][$0] ?? .empty }
     }
-    return Table(header: Array(header.prefix(keys)) + statistics, keyColumns: keys, rows: table)
+    return Table(header: Array(header.prefix(keys)) + statistics.items, keyColumns: keys, rows: table)
   }
 
   /// An Excel number format for a value of `metric` (`teams.X.wins`: by its last part) under
@@ -139,4 +123,18 @@ enum WorkbookLayout {
     "Table: the report's numbers, a row per subject and a column per statistic (numbers as numbers).",
     "Report: the report as printed. Data: the rows of the CSV format (long form, for pivot tables).",
   ]
+}
+
+/// Distinct values in the order they were first seen, each with its index.
+struct FirstSeen<Item: Hashable> {
+  private(set) var items: [Item] = []
+  private var indices: [Item: Int] = [:]
+
+  /// The index of `item`, appending it when new.
+  mutating func index(of item: Item) -> Int {
+    if let known = indices[item] { return known }
+    indices[item] = items.count
+    items.append(item)
+    return items.count - 1
+  }
 }
