@@ -60,7 +60,7 @@ struct KubernetesTests {
       #expect(container["command"] as? [String] == ["/bin/sh", "-c"])
     }
     let containerfile = try String(contentsOf: Self.folder.appendingPathComponent("Containerfile"), encoding: .utf8)
-    #expect(containerfile.contains("WORKDIR /opt/cccm") && containerfile.contains("libgsl-dev"))
+    #expect(containerfile.contains("WORKDIR /opt/cccm") && containerfile.contains("libgsl-dev") && containerfile.contains("libxlsxwriter-dev"))
     // The default command's scenario files are in the repository (the image holds it in /opt/cccm).
     let arguments = try #require(env["CCCM_ARGS"]).split(separator: " ").map(String.init)
     #expect(["run", "compare", "sweep", "sensitivity"].contains(arguments.first ?? ""))
