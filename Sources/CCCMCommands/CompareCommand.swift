@@ -52,14 +52,14 @@ struct Compare: ParsableCommand {
 
   var record: ReportRecord {
     var record = options.record
-    (record.metrics, record.objective, record.teams, record.verbose, record.layout) = (metrics, objective, teams, verbose, layout.rawValue)
+    (record.metrics, record.objective, record.teams, record.verbose, record.layout) = (metricList(metrics), objective, teams, verbose, layout.rawValue)
     (record.precision, record.maxReplications) = (precision, precision == nil ? nil : maxReplications)
     return record
   }
 
   func validate() throws {
     guard files.count >= 2 else { throw ValidationError("give a baseline and at least one variant") }
-    for metric in metrics { try checkMetric(metric) }
+    for metric in metricList(metrics) { try checkMetric(metric) }
     _ = try parseObjective(objective)
     if let precision { _ = try checkPrecision(precision) }
     if from, precision != nil { throw ValidationError("--precision needs simulation; it cannot be used with --from") }

@@ -25,7 +25,11 @@ struct Fit: ParsableCommand {
   @Flag(name: .long, help: "Print no report (write the files only).") var quiet = false
 
   func validate() throws {
-    guard CalendarDate(until) != nil else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
+    guard let cutoff = CalendarDate(until) else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
+    // The fitted scenario starts the day after the cut-off, and scenario dates end with 2999.
+    guard (cutoff.year, cutoff.month, cutoff.day) < (2999, 12, 31) else {
+      throw ValidationError("--until \(until): the fitted scenario starts the day after the cut-off, and scenario dates end on 2999-12-31; give an earlier cut-off")
+    }
     if let since, CalendarDate(since) == nil { throw ValidationError("--since \(Excerpt.sanitized(since)) is not a date YYYY-MM-DD") }
   }
 
@@ -59,7 +63,8 @@ struct Fit: ParsableCommand {
     do {
       fitted = try ScenarioLoader().load(yaml: yaml, file: output ?? "fitted scenario")
     } catch {
-      printError("error: the fitted scenario does not validate (a bug in cccm fit; please report it):\n\(error.description)")
+      printError(
+        "error: the scenario fitted from \(Excerpt.sanitized(export, limit: Excerpt.pathLimit)) does not validate: check the export's values behind the key named below (if they look right, it is a bug in cccm fit; please report it):\n\(error.description)")
       throw ExitCode(.invalidScenario)
     }
     if let output { try writeAtomically(yaml, to: output, as: "-o") }

@@ -97,3 +97,8 @@ struct BoundedOption: Sendable {
   static let samples = BoundedOption("--samples", 8...100_000, "8 to 100,000")
   static let bootstrap = BoundedOption("--bootstrap", 100...100_000, "100 to 100,000")
 }
+
+/// `--metrics` values as help shows them: separated by spaces (`--metrics a b`) or commas (`--metrics a,b`).
+func metricList(_ values: [String]) -> [String] {
+  values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+}

@@ -25,7 +25,7 @@ struct SweepCommand: ParsableCommand {
   var record: ReportRecord {
     var record = ReportRecord()
     record.format = options.format.rawValue
-    record.metrics = metrics
+    record.metrics = metricList(metrics)
     record.objective = objective
     record.vary = vary
     return record
@@ -42,7 +42,7 @@ struct SweepCommand: ParsableCommand {
       }
       guard points <= 1000 else { throw ValidationError("the --vary factors make more than 1,000 points; sweep fewer values") }
     }
-    for metric in metrics { try checkMetric(metric) }
+    for metric in metricList(metrics) { try checkMetric(metric) }
     _ = try parseObjective(objective)
   }
 

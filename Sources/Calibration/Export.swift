@@ -46,6 +46,9 @@ public struct Export: Sendable {
   /// The most problems listed before the rest are counted.
   static let problemLimit = 20
 
+  /// The largest amount read (10^15): sums and means of larger ones overflow to infinity.
+  public static let largestAmount = 1e15
+
   public static func load(path: String, mapping: Mapping) throws(CalibrationError) -> Export {
     let table = try CSVTable.read(path)
     let owners = try mapping.owners.map { join throws(CalibrationError) in try JoinedTable.load(join, mapping: mapping, role: "owners") }
@@ -107,7 +110,9 @@ public struct Export: Sendable {
       let closed = date("closed")
       var amount: Double?
       if let text = value("amount") {
-        if let number = Double(text), number.isFinite, number >= 0 { amount = number } else {
+        if let number = Double(text), number.isFinite, number >= 0, number <= Self.largestAmount { amount = number } else if let number = Double(text), number > Self.largestAmount {
+          problem("\(at("amount")): error: \(Excerpt.sanitized(text)) is larger than any deal cccm fits (at most 10^15); correct the amount or drop the row")
+        } else {
           problem("\(at("amount")): error: \"\(Excerpt.sanitized(text))\" is not an amount (a number of at least 0, without currency signs or thousands separators)")
         }
       }

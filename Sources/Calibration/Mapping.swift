@@ -106,6 +106,14 @@ public struct Mapping: Sendable {
             mapping.columnLocations[role] = reader.location(value)
           }
         }
+        // One column, one role: `owner: opportunity_id` would read the id as the owner.
+        for role in columnRoles {
+          guard let name = mapping.columns[role], let earlier = columnRoles.first(where: { $0 != role && mapping.columns[$0] == name }),
+            columnRoles.firstIndex(of: earlier)! < columnRoles.firstIndex(of: role)!, let location = mapping.columnLocations[role]
+          else { continue }
+          reader.problems.append(
+            "\(location): error: \(key).\(role): the column \"\(Excerpt.sanitized(name))\" is already \(key).\(earlier); each role needs its own column")
+        }
         for role in requiredRoles where mapping.columns[role] == nil {
           reader.error(node, key, "missing role \"\(role)\": name the export's column that holds it, e.g. \(role): \(role == "engaged" ? "engage_date" : role)")
         }
@@ -116,8 +124,16 @@ public struct Mapping: Sendable {
         }
       case "stages":
         guard case .mapping(let stages) = node else { return reader.error(node, key, "expected {won: [...], lost: [...], open: [...], not_engaged: [...]}") }
+        var listed: [(outcome: String, values: [String], node: Node)] = []
         reader.read(stages, path: key, allowed: ["won", "lost", "open", "not_engaged"]) { outcome, list in
           let values = Set(reader.texts(list, "\(key).\(outcome)"))
+          // A stage value has one outcome: `lost: [Lost, Won]` beside `won: [Won]` is ambiguous.
+          for earlier in listed {
+            if let shared = values.intersection(earlier.values).sorted().first {
+              reader.error(list, "\(key).\(outcome)", "the stage \"\(Excerpt.sanitized(shared))\" is also listed under \(key).\(earlier.outcome); list each stage value under one outcome")
+            }
+          }
+          listed.append((outcome, Array(values), list))
           switch outcome {
           case "won": mapping.won = values
           case "lost": mapping.lost = values
