@@ -31,7 +31,7 @@ struct Merge: ParsableCommand {
     var data: [Data] = []
     for path in files {
       do {
-        data.append(try InputFile.read(path, limit: SavedResults.maximumFileSize))
+        data.append(try InputFile.read(path, limit: SavedResults.maximumFileSize, what: "a results or shard file", advice: "use more shards"))
       } catch {
         printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot read the file: \(error.reason)")
         throw ExitCode(.fileError)

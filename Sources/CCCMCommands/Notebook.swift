@@ -279,7 +279,7 @@ extension NotebookRunner {
 
 func readNotebook(_ path: String) throws -> String {
   do {
-    return try InputFile.text(path)
+    return try InputFile.text(path, limit: InputFile.textLimit, what: "a notebook", advice: "split it into several notebooks")
   } catch {
     printError("\(path): error: cannot read the file: \(error.reason)")
     throw ExitCode(.fileError)

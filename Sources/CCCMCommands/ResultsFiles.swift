@@ -25,7 +25,7 @@ extension SavedResults {
     let shown = Excerpt.sanitized(path, limit: Excerpt.pathLimit)
     let data: Data
     do {
-      data = try InputFile.read(path, limit: Self.maximumFileSize)
+      data = try InputFile.read(path, limit: Self.maximumFileSize, what: "a results file", advice: "save fewer replications per file (run --first F -r N) and merge them")
     } catch {
       printError("\(shown): error: cannot read the file: \(error.reason)")
       throw ExitCode(.fileError)

@@ -43,6 +43,11 @@ public enum CSV {
 public struct CSVReader: Sequence, IteratorProtocol {
   private var scalars: String.UnicodeScalarView.Iterator
   private var back: Unicode.Scalar?
+  /// The longest field read (characters): a CRM cell holds at most a few thousand, and an unclosed
+  /// quote would otherwise read the rest of a large file into one field.
+  public static let maximumFieldLength = 1 << 20
+  /// Whether reading stopped at a field longer than `maximumFieldLength` (`next()` then returns nil).
+  public private(set) var overlongField = false
 
   public init(_ text: String) {
     scalars = text.unicodeScalars.makeIterator()
@@ -70,6 +75,7 @@ public struct CSVReader: Sequence, IteratorProtocol {
         while let last = kept.last, Self.isSpace(last) { kept.removeLast() }
         (field, end) = (String(kept), rowEnds)
       }
+      if overlongField { return nil }
       record.append(field)
       if end { return record }
       c = moveNext()
@@ -78,7 +84,13 @@ public struct CSVReader: Sequence, IteratorProtocol {
 
   private mutating func readField(quoted: Bool) -> (String, Bool) {
     var buffer = String.UnicodeScalarView()
+    var length = 0
     while let c = moveNext() {
+      length += 1
+      if length > Self.maximumFieldLength {
+        overlongField = true
+        return ("", true)
+      }
       if quoted {
         guard c == "\"" else {
           buffer.append(c)

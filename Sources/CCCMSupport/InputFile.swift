@@ -14,10 +14,19 @@ public enum InputFile {
   /// The largest scenario file read: scenario files are kilobytes.
   public static let scenarioLimit = 16 << 20
 
-  /// The bytes of the file at `path`, at most `limit`.
-  public static func read(_ path: String, limit: Int) throws(InputFileError) -> Data {
+  /// The largest notebook, mapping, pipeline or account list read: each is kilobytes to megabytes.
+  public static let textLimit = 16 << 20
+
+  /// The bytes of the file at `path`, at most `limit`: a larger file is refused with its size, the
+  /// limit, what kind of file it is for (`what`: "a scenario file") and what to do (`advice`).
+  public static func read(_ path: String, limit: Int, what: String = "this kind of file", advice: String? = nil) throws(InputFileError) -> Data {
     var info = stat()
     guard stat(path, &info) == 0 else { throw InputFileError(reason(errno)) }
+    let refusal = { (size: String) in
+      InputFileError("it is \(size), more than the \(megabytes(limit)) \(what) may be\(advice.map { "; " + $0 } ?? "")")
+    }
+    // A regular file is refused by its size before anything is read.
+    if info.st_mode & S_IFMT == S_IFREG, info.st_size > limit { throw refusal(megabytes(Int(info.st_size))) }
     switch info.st_mode & S_IFMT {
     case S_IFREG, S_IFIFO: break
     case S_IFDIR: throw InputFileError("it is a directory; give a file")
@@ -39,17 +48,20 @@ public enum InputFile {
         throw InputFileError(reason(errno))
       }
       if count == 0 { break }
-      guard data.count + count <= limit else {
-        throw InputFileError("it is larger than \(limit >> 20) MB, more than this kind of file can be")
-      }
+      guard data.count + count <= limit else { throw refusal("larger than \(megabytes(limit))") }
       data.append(contentsOf: buffer[0..<count])
     }
     return data
   }
 
-  /// The UTF-8 text of the file at `path` (at most `limit` bytes).
-  public static func text(_ path: String, limit: Int = scenarioLimit) throws(InputFileError) -> String {
-    let data = try read(path, limit: limit)
+  /// A size in megabytes for a message: `812 MB`, or `0.3 MB` below one.
+  static func megabytes(_ bytes: Int) -> String {
+    bytes >= 1 << 20 ? "\(bytes >> 20) MB" : String(format: "%.1f MB", Double(bytes) / Double(1 << 20))
+  }
+
+  /// The UTF-8 text of the file at `path` (at most `limit` bytes; see `read`).
+  public static func text(_ path: String, limit: Int = scenarioLimit, what: String = "a scenario file", advice: String? = nil) throws(InputFileError) -> String {
+    let data = try read(path, limit: limit, what: what, advice: advice)
     guard let text = String(data: data, encoding: .utf8) else { throw InputFileError("it is not UTF-8 text") }
     return text
   }

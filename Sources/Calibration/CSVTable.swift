@@ -18,13 +18,18 @@ public struct CSVTable: Sendable {
   /// The largest export read (rows), so a wrong file cannot exhaust memory.
   public static let maximumRows = 5_000_000
 
-  /// The largest export read (bytes): five million rows of a few hundred bytes.
-  public static let maximumBytes = 4 << 30
+  /// The largest export read (bytes): five million rows of two hundred bytes.
+  public static let maximumBytes = 1 << 30
+  /// The largest joined table read (bytes): owners and accounts are thousands of rows.
+  public static let maximumJoinedBytes = 256 << 20
 
-  public static func read(_ path: String) throws(CalibrationError) -> CSVTable {
+  /// Reads the CSV file at `path`, at most `limit` bytes (`what` and `advice` for the refusal).
+  public static func read(
+    _ path: String, limit: Int = maximumBytes, what: String = "an export", advice: String = "split the export by date"
+  ) throws(CalibrationError) -> CSVTable {
     let data: Data
     do {
-      data = try InputFile.read(path, limit: maximumBytes)
+      data = try InputFile.read(path, limit: limit, what: what, advice: advice)
     } catch {
       throw .unreadable("\(path): error: cannot read the file: \(error.reason)")
     }
@@ -53,6 +58,10 @@ public struct CSVTable: Sendable {
       }
       rows.append(row)
       if rows.count > maximumRows { throw .export(["\(file): error: more than \(maximumRows) rows; split the export by date"]) }
+    }
+    if reader.overlongField {
+      problems.append(
+        "\(file): row \(rows.count + 2): error: a field is longer than 1,048,576 characters, more than any CRM cell; check its quotes (a quote never closed reads the rest of the file as one field)")
     }
     guard problems.isEmpty else { throw .export(problems) }
     return CSVTable(file: file, header: header, rows: rows)

@@ -182,7 +182,7 @@ public struct JoinedTable: Sendable {
     let path = mapping.resolve(join.file)
     let table: CSVTable
     do {
-      table = try CSVTable.read(path)
+      table = try CSVTable.read(path, limit: CSVTable.maximumJoinedBytes, what: "a joined table", advice: "keep its key and mapped columns only")
     } catch .unreadable(let message) {
       throw .unreadable("\(message) (the \(role) join at \(join.location))")
     }

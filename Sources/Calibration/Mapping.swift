@@ -76,7 +76,7 @@ public struct Mapping: Sendable {
   public static func load(path: String) throws(CalibrationError) -> Mapping {
     let text: String
     do {
-      text = try InputFile.text(path)
+      text = try InputFile.text(path, limit: InputFile.textLimit, what: "a mapping file")
     } catch {
       throw .unreadable("\(path): error: cannot read the mapping file: \(error.reason)")
     }

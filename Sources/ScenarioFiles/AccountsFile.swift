@@ -31,7 +31,7 @@ enum AccountsFile {
   /// reporting why it cannot be read at `node`.
   static func read(_ name: String, node: Node, path: String, reader: NodeReader) -> String? {
     do {
-      return try InputFile.text(fullPath(name, reader: reader))
+      return try InputFile.text(fullPath(name, reader: reader), limit: InputFile.textLimit, what: "an account list", advice: "keep the named accounts only")
     } catch {
       reader.error(node, path, "\"\(Excerpt.sanitized(name))\": \(error.reason); check the path (it is relative to this file)")
       return nil

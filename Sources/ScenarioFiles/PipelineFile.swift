@@ -20,7 +20,7 @@ enum PipelineFile {
     let path = RelativePath.resolve(name, in: directory)
     let text: String
     do {
-      text = try InputFile.text(path)
+      text = try InputFile.text(path, limit: InputFile.textLimit, what: "a pipeline CSV", advice: "keep the deals open on the start day only")
     } catch {
       reader.error(node, "pipeline", "\"\(Excerpt.sanitized(name))\": \(error.reason); check the path (it is relative to this file)")
       return

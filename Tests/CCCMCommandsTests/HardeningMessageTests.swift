@@ -38,3 +38,46 @@ struct HardeningMessageTests {
     #expect(compare.out == spaced.out)
   }
 }
+
+@Suite("Byte limits on inputs", .serialized)
+struct HardeningLimitTests {
+  /// A sparse file of `bytes` (nothing is written: the size alone is refused).
+  func sparse(_ url: URL, bytes: Int) throws {
+    #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
+    #expect(truncate(url.path, off_t(bytes)) == 0)
+  }
+
+  @Test("a joined table, a notebook and a mapping over their limits are refused with the size, the limit and what to do, before reading")
+  func sizes() throws {
+    let directory = try scratchFolder("limits")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let data = directory.appendingPathComponent("d")
+    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("data/crm-sales-opportunities"), to: data)
+    try FileManager.default.removeItem(at: data.appendingPathComponent("sales_teams.csv"))
+    try sparse(data.appendingPathComponent("sales_teams.csv"), bytes: 300 << 20)
+    let fit = try runCCCM(["fit", "d/sales_pipeline.csv", "--map", "d/mapping.yaml", "--until", "2017-06-30", "--quiet"], in: directory)
+    #expect(fit.status != 0)
+    #expect(fit.err.contains("sales_teams.csv") && fit.err.contains("it is 300 MB, more than the 256 MB a joined table may be; keep its key and mapped columns only"), "\(fit.err)")
+    try sparse(directory.appendingPathComponent("big.md"), bytes: 17 << 20)
+    let notebook = try runCCCM(["notebook", "check", "big.md"], in: directory)
+    #expect(notebook.status == 2 && notebook.err.contains("it is 17 MB, more than the 16 MB a notebook may be"), "\(notebook.err)")
+    try sparse(directory.appendingPathComponent("m.yaml"), bytes: 20 << 20)
+    let mapping = try runCCCM(["fit", "d/sales_pipeline.csv", "--map", "m.yaml", "--until", "2017-06-30", "--quiet"], in: directory)
+    #expect(mapping.err.contains("it is 20 MB, more than the 16 MB a mapping file may be"), "\(mapping.err)")
+  }
+
+  @Test("an export field longer than a megabyte (an unclosed quote) is refused at its row, without reading it whole")
+  func longField() throws {
+    let directory = try scratchFolder("limits")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let data = directory.appendingPathComponent("d")
+    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("data/crm-sales-opportunities"), to: data)
+    let csv = try String(contentsOf: data.appendingPathComponent("sales_pipeline.csv"), encoding: .utf8)
+    let lines = csv.split(separator: "\n").prefix(4).map(String.init)
+    let long = lines.joined(separator: "\n") + "\nX1,\"" + String(repeating: "a", count: 2 << 20) + "\n"
+    try Data(long.utf8).write(to: data.appendingPathComponent("long.csv"))
+    let result = try runCCCM(["fit", "d/long.csv", "--map", "d/mapping.yaml", "--until", "2017-06-30", "--quiet"], in: directory)
+    #expect(result.status == 9, "\(result.err)")
+    #expect(result.err.contains("long.csv: row 5: error: a field is longer than 1,048,576 characters"), "\(result.err)")
+  }
+}
