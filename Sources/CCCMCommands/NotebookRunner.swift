@@ -1,5 +1,8 @@
 import ArgumentParser
+import CCCMSupport
+import Calibration
 import Foundation
+import ScenarioFiles
 
 #if canImport(Glibc)
   import Glibc
@@ -111,7 +114,36 @@ struct NotebookRunner {
       return .failure(
         CommandRefusal("refused: \"\(excerpt(outside.value, limit: 80))\" is outside the notebook's project \(root); pass --allow-outside to allow it"))
     }
+    if !allowOutside {
+      for value in parsed.values {
+        if let outside = filesNamedInside(value.value).first(where: { !isInside($0) }) {
+          return .failure(
+            CommandRefusal(
+              "refused: \(excerpt(value.value, limit: 80)) names \"\(excerpt(outside, limit: 160))\", outside the notebook's project \(root); pass --allow-outside to allow it"))
+        }
+      }
+    }
     return .success(arguments)
+  }
+
+  /// The files a scenario or mapping named by `value` reads in turn (its `extends` chain, its
+  /// `pipeline:` CSV and account lists; a mapping's joined tables), resolved: a notebook's project
+  /// check covers paths written inside files as well as on the command line. Other values give none.
+  func filesNamedInside(_ value: String) -> [String] {
+    guard value.hasSuffix(".yaml") || value.hasSuffix(".yml") else { return [] }
+    let path = absolute(value)
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return [] }
+    var named: [String] = []
+    let read = CommandFiles.inputsRead {
+      // Loading reads the whole chain, valid or not; a mapping names its tables without reading them.
+      if case .success(let mapping) = Result(catching: { () throws(CalibrationError) in try Mapping.load(path: path) }) {
+        named = [mapping.owners, mapping.accounts].compactMap { $0.map { canonicalPath(mapping.resolve($0.file)) } }
+      } else {
+        _ = try? ScenarioLoader().load(path: path)
+      }
+    }
+    return (read + named).filter { $0 != path }
   }
 
   /// Whether a command (its arguments) writes files other than charts: `run --save`, `merge -o`,

@@ -50,6 +50,13 @@ public enum CommandFiles {
     }
   }
 
+  /// The resolved paths of the files `body` reads (as `InputFile` records them).
+  public static func inputsRead(during body: () -> Void) -> [String] {
+    let before = lock.withLock { inputs.count }
+    body()
+    return lock.withLock { inputs.dropFirst(before).map(\.identity.path) }
+  }
+
   /// Forgets every input and output (a test that plans outputs in-process, one "command" after another).
   public static func reset() {
     lock.withLock {
