@@ -41,6 +41,8 @@ struct NotebookRun: ParsableCommand {
   func run() throws {
     var status = ExitStatus.success
     for file in files {
+      // Each notebook is a command of its own: its inputs and outputs are its own.
+      CommandFiles.reset()
       let notebook = NotebookText(try readNotebook(file))
       let runner = NotebookRunner(executable: NotebookRunner.currentExecutable, notebook: file, allowOutside: allowOutside)
       let blocks: [CommandBlock]

@@ -36,9 +36,17 @@ public enum CommandFiles {
     lock.withLock { inputs.append((path, identity)) }
   }
 
-  /// The input (as the command named it) that `identity` is, if any.
+  /// The input (as the command named it) that `identity` is, if any: the same resolved path, or
+  /// the same device and inode while the input's path still holds that file (an input deleted
+  /// since may have left its inode number to a new file).
   static func input(matching identity: Identity) -> String? {
-    lock.withLock { inputs.first { $0.identity.same(as: identity) }?.shown }
+    let recorded = lock.withLock { inputs }
+    return recorded.first { input in
+      if input.identity.path == identity.path { return true }
+      guard input.identity.same(as: identity) else { return false }
+      let now = Self.identity(of: input.identity.path)
+      return now.device != nil && now.device == input.identity.device && now.inode == input.identity.inode
+    }?.shown
   }
 
   /// Claims `identity` for the output named by `role`; the role that already holds it, if another.
@@ -57,7 +65,12 @@ public enum CommandFiles {
     return lock.withLock { inputs.dropFirst(before).map(\.identity.path) }
   }
 
-  /// Forgets every input and output (a test that plans outputs in-process, one "command" after another).
+  /// Forgets the outputs claimed (they were put in place: a later batch may write them again).
+  static func clearOutputs() {
+    lock.withLock { outputs = [] }
+  }
+
+  /// Forgets every input and output (`notebook run` between notebooks; a test that plans outputs in-process, one "command" after another).
   public static func reset() {
     lock.withLock {
       inputs = []

@@ -132,6 +132,7 @@ public enum FileOutput {
       if failure != nil { unlink(temporary) }
     }
     TemporaryFiles.holdingSignals { TemporaryFiles.clear() }
+    CommandFiles.clearOutputs()
     if let failure { throw failure }
   }
 
