@@ -83,6 +83,30 @@ struct EffortState {
   var baseInterarrival: [Double] = []
   var baseSeasonRates: [Double] = []
   var monthStart = 0.0
+  /// The plan's effort tables the event handlers read, kept here (reading them through the plan's
+  /// optional copies the whole `EffortPlan` at every event); `tally[t]`: team t's place among the
+  /// teams with time, -1 without.
+  var teams: [EffortPlan.TeamEffort] = []
+  var stages: [EffortPlan.StageEffort] = []
+  var effortFactor: [Double] = []
+  var tally: [Int] = []
+  var lateFactor = 1.0
+  /// Jobs a rep's completion event finds done (kept to reuse its storage).
+  var finished: [Int32] = []
+
+  /// Whether team `t` works by hours.
+  @inline(__always)
+  func isTimed(_ t: Int) -> Bool { t < teams.count && teams[t].timed }
+
+  /// Copies the tables of `plan` (a replication's start, a transition's switch).
+  mutating func cache(_ plan: EffortPlan?) {
+    teams = plan?.teams ?? []
+    stages = plan?.stages ?? []
+    effortFactor = plan?.effortFactor ?? []
+    lateFactor = plan?.lateFactorPerWeek ?? 1
+    tally = Array(repeating: -1, count: teams.count)
+    for (m, t) in (plan?.timedTeams ?? []).enumerated() { tally[t] = m }
+  }
 
   /// The reps of a plan's teams with `time`, starting at `time`.
   static func reps(_ plan: EffortPlan, at time: Double) -> [EffortRep] {
@@ -105,6 +129,7 @@ extension Replication {
   mutating func startEffort(at start: Double) {
     let empty = EffortPlan()
     let plan = self.plan.effort ?? empty
+    effort.cache(self.plan.effort)
     effort.baseInterarrival = initial.segments.map(\.meanInterarrival)
     effort.baseSeasonRates = initial.seasonRates
     effort.jobs.removeAll(keepingCapacity: true)
@@ -205,6 +230,7 @@ extension Replication {
     let effortPlan = plan.effort
     let newNames = effortPlan?.teamNames ?? []
     effort.reps = effortPlan.map { EffortState.reps($0, at: now) } ?? []
+    effort.cache(effortPlan)
     effort.total = Array(repeating: EffortTally(), count: newNames.count)
     effort.months = oldMonths.map { _ in Array(repeating: EffortTally(), count: newNames.count) }
     for (m, name) in names.enumerated() {
@@ -300,8 +326,8 @@ extension Replication {
 
   /// Whether a team with `time` declines an arrival: every rep holds more than `backlog_weeks` of work.
   mutating func effortDeclines(team: Int) -> Bool {
-    guard let effortPlan = plan.effort, effortPlan.teams[team].timed, effortPlan.teams[team].backlogHours.isFinite else { return false }
-    let team = effortPlan.teams[team]
+    guard effort.isTimed(team), effort.teams[team].backlogHours.isFinite else { return false }
+    let team = effort.teams[team]
     for r in team.firstRep..<(team.firstRep + team.reps) where pendingNow(rep: r) <= team.backlogHours { return false }
     return true
   }
@@ -313,7 +339,7 @@ extension Replication {
   }
 
   private func leastPendingRep(team t: Int) -> Int {
-    let team = plan.effort!.teams[t]
+    let team = effort.teams[t]
     var best = team.firstRep
     var least = Double.infinity
     for r in team.firstRep..<(team.firstRep + team.reps) {
@@ -332,7 +358,6 @@ extension Replication {
   /// stage (one stage at a time: its end depends on the rep's other work), its work (hours x the
   /// fit's effort factor, plus travel per visit) joins the rep's; the stage ends when both are done.
   mutating func scheduleEffortStage(_ index: Int32, elapsed: Double) {
-    let effortPlan = plan.effort!
     let i = Int(index)
     if effort.jobs.count <= i { effort.jobs += Array(repeating: EffortJob(), count: i + 1 - effort.jobs.count) }
     let key = opportunities[i].key
@@ -341,7 +366,7 @@ extension Replication {
     if effort.jobs[i].key != key {
       effort.jobs[i] = EffortJob()
       effort.jobs[i].key = key
-      effort.jobs[i].rep = Int32(effortPlan.teams[t].repTerritories ? territoryRep(key: key, segment: s, team: t) : leastPendingRep(team: t))
+      effort.jobs[i].rep = Int32(effort.teams[t].repTerritories ? territoryRep(key: key, segment: s, team: t) : leastPendingRep(team: t))
     }
     let daysFactor = self.daysFactor(index)
     let stages = opportunities[i].stages
@@ -377,13 +402,13 @@ extension Replication {
     calendar.schedule(.stageDone(opportunity: index), at: ending.end)
     // The work: the stage's hours (their own stream) and the travel to its visits.
     var hours = 0.0
-    if let sampler = effortPlan.stages[stage].hours {
+    if let sampler = effort.stages[stage].hours {
       generator.select(key: key, attribute: EffortPlan.effortAttribute(k))
-      hours = generator.sample(sampler, from: plan.samplerTables) * effortPlan.effortFactor[t * plan.segments.count + s]
+      hours = generator.sample(sampler, from: plan.samplerTables) * effort.effortFactor[t * plan.segments.count + s]
     }
-    let travel = effortPlan.stages[stage].visits * effortPlan.teams[t].travelPerVisit
+    let travel = effort.stages[stage].visits * effort.teams[t].travelPerVisit
     let work = hours + travel
-    if now >= 0, let m = effortPlan.timedTeams.firstIndex(of: t) { addTally(m, at: now) { $0.stages += 1 } }
+    if now >= 0, effort.tally[t] >= 0 { addTally(effort.tally[t], at: now) { $0.stages += 1 } }
     guard work > 0 else { return }
     let r = Int(effort.jobs[i].rep)
     flush(rep: r)
@@ -392,7 +417,7 @@ extension Replication {
     effort.jobs[i].left = ending.stale ? .infinity : work
     effort.jobs[i].travelShare = travel / work
     effort.jobs[i].active = true
-    if effortPlan.teams[t].byValue {
+    if effort.teams[t].byValue {
       var remaining = 1.0
       for later in stage...last { remaining *= plan.stages[later].advance }
       let grades = Double(plan.gradeMinimums.count)
@@ -405,7 +430,7 @@ extension Replication {
 
   /// The rep who owns the deal's account (`rep_territories`): accounts are dealt to the reps in turn.
   private mutating func territoryRep(key: UInt64, segment s: Int, team t: Int) -> Int {
-    let team = plan.effort!.teams[t]
+    let team = effort.teams[t]
     generator.select(key: key, attribute: StreamAttribute.account)
     let u = generator.uniform()
     let segment = plan.segments[s]
@@ -441,10 +466,12 @@ extension Replication {
   private mutating func completeStage(_ index: Int32) {
     let i = Int(index)
     let weeks = (now - effort.jobs[i].daysEnd) / 7
-    let factor = plan.effort?.lateFactorPerWeek ?? 1
+    let factor = effort.lateFactor
     if weeks > 0 {
       if factor != 1 { opportunities[i].advances = effort.jobs[i].outcome < effort.jobs[i].advance * Foundation.pow(factor, weeks) }
-      if now >= 0, let m = plan.effort?.timedTeams.firstIndex(of: Int(opportunities[i].team)) {
+      let t = Int(opportunities[i].team)
+      let m = t < effort.tally.count ? effort.tally[t] : -1
+      if now >= 0, m >= 0 {
         addTally(m, at: now) {
           $0.lateStages += 1
           $0.weeksLate += weeks
@@ -516,9 +543,13 @@ extension Replication {
       due = max(0, effort.jobs[Int(top)].left) / rep.rate
       effort.reps[r].drain = due.isFinite ? 1 : 0
     } else {
-      let least = rep.jobs.reduce(Double.infinity) { min($0, effort.jobs[Int($1)].left) }
+      var least = Double.infinity
+      var stale = 0
+      for j in rep.jobs {
+        least = min(least, effort.jobs[Int(j)].left)
+        if effort.jobs[Int(j)].stale { stale += 1 }
+      }
       due = max(0, least) * Double(rep.jobs.count) / rep.rate
-      let stale = rep.jobs.reduce(0) { $0 + (effort.jobs[Int($1)].stale ? 1 : 0) }
       effort.reps[r].drain = Double(rep.jobs.count - stale) / Double(rep.jobs.count)
     }
     // Only stale deals (or the one worked first): no work ends before one of them is given up.
@@ -536,16 +567,27 @@ extension Replication {
   mutating func workDone(rep r: Int, token: UInt64) {
     guard r >= 0, r < effort.reps.count, effort.reps[r].token == token else { return }
     flush(rep: r)
-    var finished: [Int32] = []
     let tolerance = 1e-9 * max(1, effort.reps[r].rate)
-    effort.reps[r].jobs.removeAll { j in
-      guard effort.jobs[Int(j)].left <= tolerance else { return false }
-      finished.append(j)
-      return true
+    // The jobs done leave the rep's list (the others keep their order).
+    effort.finished.removeAll(keepingCapacity: true)
+    var kept = 0
+    for k in effort.reps[r].jobs.indices {
+      let j = effort.reps[r].jobs[k]
+      if effort.jobs[Int(j)].left <= tolerance {
+        effort.finished.append(j)
+      } else {
+        effort.reps[r].jobs[kept] = j
+        kept += 1
+      }
     }
+    if kept < effort.reps[r].jobs.count { effort.reps[r].jobs.removeLast(effort.reps[r].jobs.count - kept) }
     if effort.reps[r].jobs.isEmpty { effort.reps[r].pending = 0 }
     scheduleCompletion(rep: r)
-    for index in finished { finishWork(index, late: effort.jobs[Int(index)].daysDone) }
+    let count = effort.finished.count
+    for k in 0..<count {
+      let index = effort.finished[k]
+      finishWork(index, late: effort.jobs[Int(index)].daysDone)
+    }
   }
 
   // MARK: - Results

@@ -32,7 +32,7 @@ extension Replication {
   /// every draw has its own stream, so the results are those of one event per stage, with fewer events.
   /// `elapsed`: days the current stage has already lasted (a deal of the starting pipeline).
   mutating func scheduleStageEnd(_ index: Int32, elapsed: Double = 0) {
-    if plan.hasEffort, plan.effort?.teams[Int(opportunities[Int(index)].team)].timed == true { return scheduleEffortStage(index, elapsed: elapsed) }
+    if plan.hasEffort, effort.isTimed(Int(opportunities[Int(index)].team)) { return scheduleEffortStage(index, elapsed: elapsed) }
     if plan.stageDynamics { return scheduleDynamicStageEnd(index, elapsed: elapsed) }
     // The fields this needs, read once (copying the whole opportunity costs more).
     let key = opportunities[Int(index)].key
