@@ -22,6 +22,8 @@ struct Fit: ParsableCommand {
   var format: OutputFormat = .table
   @Option(name: .long, help: "Also write the fit diagnostics as SVG files into this directory (created if missing), one file per chart.")
   var charts: String?
+  @Option(name: .long, help: "Also fit K bootstrap resamples of the export and write them as the scenario's parameter sets (beside -o, as NAME.sets.yaml), so runs draw one per replication (0: none; default 0).", transform: { try wholeNumber($0, option: "--resamples", range: "0 to 1000") })
+  var resamples: Int = 0
   @Flag(name: .long, help: "Print no report (write the files only).") var quiet = false
 
   func validate() throws {
@@ -31,12 +33,15 @@ struct Fit: ParsableCommand {
       throw ValidationError("--until \(until): the fitted scenario starts the day after the cut-off, and scenario dates end on 2999-12-31; give an earlier cut-off")
     }
     if let since, CalendarDate(since) == nil { throw ValidationError("--since \(Excerpt.sanitized(since)) is not a date YYYY-MM-DD") }
+    guard (0...1000).contains(resamples) else { throw ValidationError("--resamples must be from 0 to 1000, got \(resamples)") }
+    if resamples > 0, output == nil { throw ValidationError("--resamples writes the parameter sets beside the scenario: give -o FILE too") }
   }
 
   func run() throws {
     try checkChartsDirectory(charts)
     // Checked in `validate`; a guard rather than a force-unwrap all the same.
     guard let cutoff = CalendarDate(until) else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
+    let setsFile = output.map(ScenarioWriting.parameterSetsPath)
     let result: FitResult
     let open: OpenPipeline
     let mapping: Mapping
@@ -51,6 +56,7 @@ struct Fit: ParsableCommand {
     // Outputs are checked once every input (the export, the mapping, its joined tables) is read.
     if let output { try checkWritable(output, as: "-o") }
     if let pipeline { try checkWritable(pipeline, as: "--pipeline") }
+    if resamples > 0, let setsFile { try checkWritable(setsFile, as: "--resamples") }
     do {
       result = try Calibrator.fit(data, mapping: mapping, until: Day(cutoff), since: since.flatMap(CalendarDate.init).map(Day.init))
       open = OpenPipeline(data, fit: result, mapping: mapping)
@@ -58,14 +64,27 @@ struct Fit: ParsableCommand {
       printError(error.description)
       throw ExitCode(error.exitStatus)
     }
-    let yaml = ScenarioWriting.yaml(result, mapping: map)
-    let fitted: Scenario
+    var yaml = ScenarioWriting.yaml(result, mapping: map)
+    var fitted: Scenario
     do {
       fitted = try ScenarioLoader().load(yaml: yaml, file: output ?? "fitted scenario")
     } catch {
       printError(
         "error: the scenario fitted from \(Excerpt.sanitized(export, limit: Excerpt.pathLimit)) does not validate: check the export's values behind the key named below (if they look right, it is a bug in cccm fit; please report it):\n\(error.description)")
       throw ExitCode(.invalidScenario)
+    }
+    if resamples > 0, let setsFile {
+      do {
+        fitted.parameterSets = try FitResamples.sets(
+          data, mapping: mapping, mappingFile: map, until: Day(cutoff), since: since.flatMap(CalendarDate.init).map(Day.init), base: fitted, count: resamples,
+          seed: mapping.seed)
+      } catch {
+        printError(error.description)
+        throw ExitCode(error.exitStatus)
+      }
+      fitted.parameterSetsFile = setsFile
+      try writeAtomically(ScenarioWriting.parameterSetsYAML(result, sets: fitted.parameterSets, mapping: map), to: setsFile, as: "--resamples")
+      yaml += ScenarioWriting.parameterSetsLine(file: setsFile, count: resamples, seed: mapping.seed)
     }
     if let output { try writeAtomically(yaml, to: output, as: "-o") }
     if let pipeline { try writeAtomically(open.csv, to: pipeline, as: "--pipeline") }

@@ -68,13 +68,14 @@ public struct BacktestScore: Sendable {
 
   public struct Summary: Sendable {
     public var quantity: String
-    /// The cells counted as evidence: the team-months when the forecast has teams (the company's
-    /// months add them up, so they are not independent of them), else the months.
+    /// The cells counted as evidence: the company's (all teams') months. The teams' months add up
+    /// to them and share each month's shocks (seasons, dispersion, the quarter end), so they are not
+    /// independent evidence: counting them would judge one month several times.
     public var cells: Int
     /// Covered evidence cells at 50, 80 and 95%.
     public var coverage: [Coverage]
-    /// Covered company (all teams) months at 50, 80 and 95%: shown, not counted as evidence.
-    public var companyCoverage: [Coverage]
+    /// Covered team-months at 50, 80 and 95%: shown, not counted as evidence (empty without teams).
+    public var teamCoverage: [Coverage]
     public var pitHistogram: [Int]
     public var pitMean: Double
     /// Mean CRPS over the company's months.
@@ -124,46 +125,36 @@ public struct BacktestScore: Sendable {
       guard let a else { return b }
       return a.count == b.count ? zip(a, b).map(+) : nil
     }
-    let months = predicted.keys.sorted()
-    for quantity in Self.quantities {
+    // One series (all teams, or one team) of a quantity: its month cells, then its window total
+    // (the naive totals only where every month has one).
+    func series(_ team: String?, _ quantity: String, months: [String], samples: (String) -> [Double]?, actual: (String) -> Actuals.Month?) {
       var total: (samples: [Double]?, naive: [Double]?, seasonal: Double?, actual: Double) = (nil, nil, 0, 0)
       var complete = (naive: true, seasonal: true)
       for month in months {
-        let actual = actuals.months.first { $0.month == month }
-        guard let samples = predicted[month]?[quantity], !samples.isEmpty else { continue }
-        let n = naive?.predicted[month]?[quantity]
-        let s = naive?.seasonal[month]?[quantity]
-        cells.append(cell(month, nil, quantity, samples, value(actual, quantity), naive: n, seasonal: s))
+        guard let samples = samples(month), !samples.isEmpty else { continue }
+        let a = actual(month)
+        let n = team.map { naive?.teamPredicted[month]?[$0]?[quantity] } ?? naive?.predicted[month]?[quantity]
+        let s = team.map { naive?.teamSeasonal[month]?[$0]?[quantity] } ?? naive?.seasonal[month]?[quantity]
+        cells.append(cell(month, team, quantity, samples, value(a, quantity), naive: n, seasonal: s))
         total.samples = sum(total.samples, samples)
         total.naive = sum(total.naive, n)
         if n == nil { complete.naive = false }
         if let s { total.seasonal = (total.seasonal ?? 0) + s } else { complete.seasonal = false }
-        total.actual += value(actual, quantity)
+        total.actual += value(a, quantity)
       }
       if let samples = total.samples {
-        totals.append(cell(Self.total, nil, quantity, samples, total.actual, naive: complete.naive ? total.naive : nil, seasonal: complete.seasonal ? total.seasonal : nil))
+        totals.append(cell(Self.total, team, quantity, samples, total.actual, naive: complete.naive ? total.naive : nil, seasonal: complete.seasonal ? total.seasonal : nil))
       }
+    }
+    for quantity in Self.quantities {
+      series(nil, quantity, months: predicted.keys.sorted(), samples: { predicted[$0]?[quantity] }, actual: { m in actuals.months.first { $0.month == m } })
     }
     let teams = Set(teamPredicted.values.flatMap(\.keys)).sorted()
     for team in teams {
       for quantity in Self.quantities {
-        var total: (samples: [Double]?, naive: [Double]?, seasonal: Double?, actual: Double) = (nil, nil, 0, 0)
-        var complete = (naive: true, seasonal: true)
-        for month in teamPredicted.keys.sorted() {
-          guard let samples = teamPredicted[month]?[team]?[quantity], !samples.isEmpty else { continue }
-          let actual = actuals.teamMonths.first { $0.month == month && $0.team == team }
-          let n = naive?.teamPredicted[month]?[team]?[quantity]
-          let s = naive?.teamSeasonal[month]?[team]?[quantity]
-          cells.append(cell(month, team, quantity, samples, value(actual, quantity), naive: n, seasonal: s))
-          total.samples = sum(total.samples, samples)
-          total.naive = sum(total.naive, n)
-          if n == nil { complete.naive = false }
-          if let s { total.seasonal = (total.seasonal ?? 0) + s } else { complete.seasonal = false }
-          total.actual += value(actual, quantity)
-        }
-        if let samples = total.samples {
-          totals.append(cell(Self.total, team, quantity, samples, total.actual, naive: complete.naive ? total.naive : nil, seasonal: complete.seasonal ? total.seasonal : nil))
-        }
+        series(
+          team, quantity, months: teamPredicted.keys.sorted(), samples: { teamPredicted[$0]?[team]?[quantity] },
+          actual: { m in actuals.teamMonths.first { $0.month == m && $0.team == team } })
       }
     }
     // All teams' cells first, then the teams', month by month (team by team within a month).
@@ -176,17 +167,21 @@ public struct BacktestScore: Sendable {
     for quantity in Self.quantities {
       let company = cells.filter { $0.quantity == quantity && $0.team == nil }
       let teamCells = cells.filter { $0.quantity == quantity && $0.team != nil }
-      let evidence = teamCells.isEmpty ? company : teamCells
-      guard !evidence.isEmpty else { continue }
-      let judged = Self.judge(evidence)
-      summaries.append(
-        Summary(
-          quantity: quantity, cells: evidence.count, coverage: judged.coverage, companyCoverage: Self.coverage(company), pitHistogram: ForecastScore.histogram(evidence.map(\.pit)),
-          pitMean: judged.pitMean, meanCRPS: company.isEmpty ? .nan : company.map(\.crps).reduce(0, +) / Double(company.count),
-          aboveMedian: evidence.filter { $0.actual > $0.median }.count, verdict: judged.verdict,
-          naiveSkill: Skill(company.map { ($0.crps, $0.naiveCRPS) }), seasonalSkill: Skill(company.map { ($0.crps, $0.seasonalError) }),
-          totalNaiveSkill: Skill(totals.filter { $0.quantity == quantity && $0.team == nil }.map { ($0.crps, $0.naiveCRPS) })))
+      guard !company.isEmpty else { continue }
+      summaries.append(Self.summary(quantity, company: company, teams: teamCells, totals: totals.filter { $0.quantity == quantity && $0.team == nil }))
     }
+  }
+
+  /// The summary of a quantity's company months (the evidence), with its team-months shown beside
+  /// them and skill on the window totals `totals`.
+  public static func summary(_ quantity: String, company: [Cell], teams: [Cell], totals: [Cell]) -> Summary {
+    let judged = judge(company)
+    return Summary(
+      quantity: quantity, cells: company.count, coverage: judged.coverage, teamCoverage: teams.isEmpty ? [] : coverage(teams),
+      pitHistogram: ForecastScore.histogram(company.map(\.pit)), pitMean: judged.pitMean,
+      meanCRPS: company.isEmpty ? .nan : company.map(\.crps).reduce(0, +) / Double(company.count), aboveMedian: company.filter { $0.actual > $0.median }.count,
+      verdict: judged.verdict, naiveSkill: Skill(company.map { ($0.crps, $0.naiveCRPS) }), seasonalSkill: Skill(company.map { ($0.crps, $0.seasonalError) }),
+      totalNaiveSkill: Skill(totals.map { ($0.crps, $0.naiveCRPS) }))
   }
 
   /// The coverage of `cells` at each level.

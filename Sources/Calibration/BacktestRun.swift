@@ -23,11 +23,16 @@ public struct Backtest: Sendable {
   public var through: Day
   public var replications: Int
   public var seed: UInt64
+  /// The parameter sets drawn per replication (0: the point estimates in every replication).
+  public var resamples = 0
 
   /// Fits `export` up to `until`, simulates `replications` replications from `until + 1` through
-  /// `through` and scores them against the export's actuals over those days.
+  /// `through` and scores them against the export's actuals over those days. With `resamples` K
+  /// above 0 the run is predictive: each replication draws one of K parameter sets fitted on
+  /// bootstrap resamples (`FitResamples`, from the mapping's seed).
   public static func run(
-    _ export: Export, mapping: Mapping, mappingFile: String, until: Day, through: Day, since: Day? = nil, replications: Int, seed: UInt64, threads: Int = 0
+    _ export: Export, mapping: Mapping, mappingFile: String, until: Day, through: Day, since: Day? = nil, replications: Int, seed: UInt64, threads: Int = 0,
+    resamples: Int = 0
   ) throws(CalibrationError) -> Backtest {
     let fit = try Calibrator.fit(export, mapping: mapping, until: until, since: since)
     let open = OpenPipeline(export, fit: fit, mapping: mapping)
@@ -46,6 +51,10 @@ public struct Backtest: Sendable {
         id: d.id, segment: d.segment, account: d.account ?? "", team: d.team, stage: d.stage, daysInStage: Double(d.daysInStage), dealSize: d.dealSize,
         solution: d.solution, row: i + 2)
     }
+    if resamples > 0 {
+      scenario.parameterSets = try FitResamples.sets(
+        export, mapping: mapping, mappingFile: mappingFile, until: until, since: since, base: scenario, count: resamples, seed: mapping.seed)
+    }
     let traces = Simulator(scenario: scenario).traces(replications: 0..<replications, seed: seed, threads: threads)
     let (predicted, teamPredicted, months) = Self.tally(traces, scenario: scenario, from: from)
     let actuals = Actuals(export.opportunities, from: from, through: through)
@@ -53,7 +62,7 @@ public struct Backtest: Sendable {
     let score = BacktestScore(predicted: predicted, teamPredicted: teamPredicted, actuals: actuals, naive: naive)
     return Backtest(
       fit: fit, scenario: scenario, pipeline: open, actuals: actuals, naive: naive, score: score, predicted: predicted, months: months, from: from, through: through,
-      replications: replications, seed: seed)
+      replications: replications, seed: seed, resamples: resamples)
   }
 
   /// Per replication, each month's (and team-month's) new opportunities (engaged in the month; the

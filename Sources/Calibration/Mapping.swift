@@ -36,6 +36,8 @@ public struct Mapping: Sendable {
   /// The dynamics of MODEL.md section 16 that `fit` writes into the scenario (`scenario.dynamics`;
   /// none by default, `all` for every one).
   public var dynamics: Set<Dynamic> = []
+  /// Whether the mapping gives `scenario.dynamics` (a back-test's default depends on it).
+  public var dynamicsGiven = false
   /// The mapping file's path (joins are relative to its folder).
   public var file = ""
 
@@ -200,6 +202,7 @@ public struct Mapping: Sendable {
               reader.error(value, path, "unknown dynamic \"\(unknown)\"; \(Suggestion.didYouMean(unknown, among: known).map { $0 + " " } ?? "")use any of \(known.joined(separator: ", "))")
             } else {
               mapping.dynamics = set
+              mapping.dynamicsGiven = true
             }
           case "stale_open":
             if let text = reader.text(value, path) {

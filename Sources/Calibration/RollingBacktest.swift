@@ -5,16 +5,11 @@ import Foundation
 /// cut-off A is fitted on what was known at A and forecasts the `horizonMonths` months after it,
 /// and each horizon month (1, 2, 3 months ahead) is scored across the cut-offs.
 public struct RollingBacktest: Sendable {
-  /// One scored horizon: the company's cells `horizon` months after their cut-off, across cut-offs.
+  /// One scored horizon: the company's cells `horizon` months after their cut-off, across cut-offs
+  /// (0: every horizon), summarised as a back-test's quantity is.
   public struct Horizon: Sendable {
     public var horizon: Int
-    public var quantity: String
-    public var cells: Int
-    public var coverage: [BacktestScore.Coverage]
-    public var pitMean: Double
-    public var verdict: String
-    public var naiveSkill: BacktestScore.Skill
-    public var seasonalSkill: BacktestScore.Skill
+    public var summary: BacktestScore.Summary
   }
 
   public var runs: [Backtest]
@@ -59,7 +54,7 @@ public struct RollingBacktest: Sendable {
   /// Back-tests every cut-off of `cutoffs(...)` with `replications` replications each.
   public static func run(
     _ export: Export, mapping: Mapping, mappingFile: String, earliest: Day?, latest: Day?, since: Day? = nil, horizonMonths: Int, replications: Int, seed: UInt64,
-    threads: Int = 0
+    threads: Int = 0, resamples: Int = 0
   ) throws(CalibrationError) -> RollingBacktest {
     let engaged = export.opportunities.compactMap { $0.stage == .notEngaged ? nil : $0.engaged }
     guard let firstEngaged = engaged.min() else { throw .export(["\(export.file): error: no engaged opportunity to back-test"]) }
@@ -70,7 +65,8 @@ public struct RollingBacktest: Sendable {
     }
     var runs: [Backtest] = []
     for (until, through) in plan {
-      runs.append(try Backtest.run(export, mapping: mapping, mappingFile: mappingFile, until: until, through: through, since: since, replications: replications, seed: seed, threads: threads))
+      runs.append(try Backtest.run(export, mapping: mapping, mappingFile: mappingFile, until: until, through: through, since: since, replications: replications, seed: seed, threads: threads,
+        resamples: resamples))
     }
     return RollingBacktest(runs: runs, horizonMonths: horizonMonths)
   }
@@ -79,10 +75,7 @@ public struct RollingBacktest: Sendable {
     self.runs = runs
     self.horizonMonths = horizonMonths
     func summary(_ horizon: Int, _ quantity: String, _ cells: [BacktestScore.Cell]) -> Horizon {
-      let judged = BacktestScore.judge(cells)
-      return Horizon(
-        horizon: horizon, quantity: quantity, cells: cells.count, coverage: judged.coverage, pitMean: judged.pitMean, verdict: judged.verdict,
-        naiveSkill: BacktestScore.Skill(cells.map { ($0.crps, $0.naiveCRPS) }), seasonalSkill: BacktestScore.Skill(cells.map { ($0.crps, $0.seasonalError) }))
+      Horizon(horizon: horizon, summary: BacktestScore.summary(quantity, company: cells, teams: [], totals: []))
     }
     var horizons: [Horizon] = []
     var overall: [Horizon] = []

@@ -161,6 +161,31 @@ public enum ScenarioWriting {
     return out.joined(separator: "\n") + "\n"
   }
 
+  /// Where `cccm fit --resamples` writes the parameter sets of a scenario written to `output`: beside
+  /// it, its name with `.sets.yaml` in place of `.yaml` (or `.yml`).
+  public static func parameterSetsPath(_ output: String) -> String {
+    for ending in [".yaml", ".yml"] where output.hasSuffix(ending) && output.count > ending.count {
+      return String(output.dropLast(ending.count)) + ".sets.yaml"
+    }
+    return output + ".sets.yaml"
+  }
+
+  /// The scenario's `parameter_sets:` line naming the sets file (relative: beside it).
+  public static func parameterSetsLine(file: String, count: Int, seed: UInt64) -> String {
+    comment("parameter_sets: the fit repeated on \(count) Poisson bootstrap resamples of the export (seed \(seed)); a run draws one set per replication")
+      + "\nparameter_sets: \(quoted((file as NSString).lastPathComponent))\n"
+  }
+
+  /// The parameter sets file, with a header saying where the sets come from.
+  public static func parameterSetsYAML(_ fit: FitResult, sets: [ParameterSet], mapping: String) -> String {
+    ParameterSetsFile.yaml(sets, header: [
+      "\(sets.count) parameter sets: `cccm fit \(fit.export) --map \(mapping) --until \(fit.until) --resamples \(sets.count)`, the whole fit",
+      "repeated on Poisson bootstrap resamples of the export (seed \(fit.seed)); each replication of a run draws one (docs/calibration.md).",
+    ])
+  }
+
+  static func comment(_ text: String) -> String { "# \(YAMLText.comment(text))" }
+
   /// A territory: accounts [offset, offset + share) of a segment's ranking.
   public struct Allocation: Sendable {
     public var team: String

@@ -72,6 +72,10 @@ public struct Scenario: Hashable, Sendable {
   /// The opportunities open on day 0 (`pipeline: FILE`), and the file they were read from.
   public var pipeline: [PipelineDeal] = []
   public var pipelineFile: String?
+  /// The parameter sets of a predictive run (`parameter_sets: FILE`), and their file: empty, every
+  /// replication runs these values; else each draws one set (`ParameterSet`).
+  public var parameterSets: [ParameterSet] = []
+  public var parameterSetsFile: String?
 
   public init(name: String) { self.name = name }
 

@@ -65,7 +65,7 @@ public enum BacktestReport {
     let quantity: String
     let cells: Int
     let coverage: [String: [String: Double]]
-    let company_coverage: [String: [String: Double]]
+    let team_coverage: [String: [String: Double]]?
     let pit_histogram: [Int]
     let pit_mean: Double?
     let mean_crps: Double?
@@ -77,7 +77,7 @@ public enum BacktestReport {
       quantity = s.quantity
       cells = s.cells
       coverage = BacktestReport.coverageJSON(s.coverage)
-      company_coverage = BacktestReport.coverageJSON(s.companyCoverage)
+      team_coverage = s.teamCoverage.isEmpty ? nil : BacktestReport.coverageJSON(s.teamCoverage)
       pit_histogram = s.pitHistogram
       pit_mean = finite(s.pitMean)
       mean_crps = finite(s.meanCRPS)
@@ -94,6 +94,7 @@ public enum BacktestReport {
     let through: String
     let replications: Int
     let seed: UInt64
+    let parameter_sets: Int
     let pipeline_deals: Int
     let stale_left_out: Int
     let recent_arrivals_per_day: Double
@@ -108,6 +109,7 @@ public enum BacktestReport {
       through = b.through.description
       replications = b.replications
       seed = b.seed
+      parameter_sets = b.resamples
       pipeline_deals = b.pipeline.deals.count
       stale_left_out = b.pipeline.stale
       recent_arrivals_per_day = b.naive.recentRate
@@ -136,18 +138,19 @@ public enum BacktestReport {
     let sources = b.naive.seasonalSource.sorted { $0.key < $1.key }.map { "\($0.key) repeats \($0.value)" }
     doc.add(.text(
       "Fitted on \(b.fit.export) over \(b.fit.first)..\(b.fit.until) (nothing after \(b.fit.until) is used); simulated \(b.from) through \(b.through),\n"
-        + "\(b.replications) replications (seed \(b.seed)), starting from the \(b.pipeline.deals.count) deals open at the cut-off (\(b.pipeline.stale) open past the longest cycle left out).\n"
+        + "\(b.replications) replications (seed \(b.seed))\(predictive(b.resamples)), starting from the \(b.pipeline.deals.count) deals open at the cut-off (\(b.pipeline.stale) open past the longest cycle left out).\n"
+        + "\(dynamics(b.fit.dynamics))\n"
         + "Actuals: new opportunities by engage month; wins, losses and bookings by close month. An interval covers a month when the actual lies in it.\n"
         + "Naive forecasts from the same history: the pipeline forecast (each open deal wins or is lost in a month with the chance a deal of its age did, new deals at the rate of the last \(NaiveForecast.recentDays) days, \(show(b.naive.recentRate)) a day)"
         + " and the seasonal naive (\(sources.isEmpty ? "no month of the window has its month a year or a quarter earlier in the history" : sources.joined(separator: ", "))).\n\n"))
 
-    doc.add(.title("Verdict per quantity (evidence: the team-months, as the company's months add them up; every interval level and the PIT's mean)", gap: true))
+    doc.add(.title("Verdict per quantity (evidence: the company's months, at every interval level and the PIT's mean; the team-months add up to them and share their shocks, so they are shown, not counted)", gap: true))
     var verdicts = TextTable(
-      header: ["quantity", "cells", "50% covered", "80% covered", "95% covered", "company months 95%", "PIT mean", "above median", "mean CRPS (company)", "verdict"], textColumns: 1)
+      header: ["quantity", "months", "50% covered", "80% covered", "95% covered", "PIT mean", "above median", "mean CRPS", "verdict", "team-months 95%"], textColumns: 1)
     for s in b.score.summaries {
       verdicts.add([
-        names[s.quantity] ?? s.quantity, String(s.cells), covered(s.coverage[0]), covered(s.coverage[1]), covered(s.coverage[2]),
-        "\(s.companyCoverage[2].covered)/\(s.companyCoverage[2].total)", String(format: "%.2f", s.pitMean), "\(s.aboveMedian)/\(s.cells)", show(s.meanCRPS), s.verdict,
+        names[s.quantity] ?? s.quantity, String(s.cells), covered(s.coverage[0]), covered(s.coverage[1]), covered(s.coverage[2]), String(format: "%.2f", s.pitMean),
+        "\(s.aboveMedian)/\(s.cells)", show(s.meanCRPS), s.verdict, s.teamCoverage.count > 2 ? "\(s.teamCoverage[2].covered)/\(s.teamCoverage[2].total)" : "-",
       ])
     }
     doc.add(.table(verdicts, coloured: false))
@@ -178,7 +181,7 @@ public enum BacktestReport {
     doc.add(.table(totals, coloured: false))
     doc.add(.text("\n"))
 
-    doc.add(.title("PIT histogram of the evidence cells (where each actual falls among the replications, in tenths: flat when calibrated, U-shaped when too narrow, humped when too wide)", gap: true))
+    doc.add(.title("PIT histogram of the company's months (where each actual falls among the replications, in tenths: flat when calibrated, U-shaped when too narrow, humped when too wide)", gap: true))
     var pit = TextTable(header: ["quantity"] + (0..<10).map { "\($0 * 10)-\($0 * 10 + 10)%" }, textColumns: 1)
     for s in b.score.summaries { pit.add([names[s.quantity] ?? s.quantity] + s.pitHistogram.map(String.init)) }
     doc.add(.table(pit, coloured: false))
@@ -213,30 +216,26 @@ public enum BacktestReport {
     let totals: [CellJSON]
     let cells: [CellJSON]
   }
+  /// A horizon's summary as a back-test's, with the horizon (none: every horizon).
   struct HorizonJSON: Encodable, Sendable {
     let horizon: Int?
-    let quantity: String
-    let cells: Int
-    let coverage: [String: [String: Double]]
-    let pit_mean: Double?
-    let verdict: String
-    let skill_vs_pipeline: SkillJSON
-    let skill_vs_seasonal: SkillJSON
+    let summary: SummaryJSON
     init(_ h: RollingBacktest.Horizon) {
       horizon = h.horizon > 0 ? h.horizon : nil
-      quantity = h.quantity
-      cells = h.cells
-      coverage = BacktestReport.coverageJSON(h.coverage)
-      pit_mean = finite(h.pitMean)
-      verdict = h.verdict
-      skill_vs_pipeline = SkillJSON(h.naiveSkill)
-      skill_vs_seasonal = SkillJSON(h.seasonalSkill)
+      summary = SummaryJSON(h.summary)
+    }
+    enum Keys: String, CodingKey { case horizon }
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: Keys.self)
+      try container.encodeIfPresent(horizon, forKey: .horizon)
+      try summary.encode(to: encoder)
     }
   }
   struct RollingJSON: Encodable, Sendable {
     let export: String
     let replications: Int
     let seed: UInt64
+    let parameter_sets: Int
     let horizon_months: Int
     let cutoffs: [RollingRunJSON]
     let horizons: [HorizonJSON]
@@ -252,7 +251,8 @@ public enum BacktestReport {
     doc.csvHeader = ["until"] + csvHeader
     doc.add(.text(
       "Fitted on \(first?.fit.export ?? "") from \(first?.fit.first.description ?? "") up to each month end \(r.runs.first?.fit.until.description ?? "")..\(r.runs.last?.fit.until.description ?? "") (nothing after a cut-off reaches its fit),"
-        + " each simulated \(r.horizonMonths) months ahead (or to the export's end) from the deals open then, \(first?.replications ?? 0) replications (seed \(first?.seed ?? 0)).\n"
+        + " each simulated \(r.horizonMonths) months ahead (or to the export's end) from the deals open then, \(first?.replications ?? 0) replications (seed \(first?.seed ?? 0))\(predictive(first?.resamples ?? 0)).\n"
+        + "\(dynamics(first?.fit.dynamics ?? []))\n"
         + "Benchmarks from the same history: the pipeline forecast (open deals by age, new deals at the rate of the last \(NaiveForecast.recentDays) days) and the seasonal naive (the month a year or a quarter earlier).\n\n"))
 
     doc.add(.title("The window's total per cut-off: model and naive medians against the actual", gap: true))
@@ -272,15 +272,17 @@ public enum BacktestReport {
     doc.add(.table(totals, coloured: false))
     doc.add(.text("\n"))
 
-    doc.add(.title("Scores per cut-off (company months: CRPS skill against each naive forecast, 95% coverage; verdict from the team-months)", gap: true))
+    doc.add(.title("Scores per cut-off (company months: CRPS skill against each naive forecast, coverage at every level and the verdict; team-months shown)", gap: true))
     var scores = TextTable(
-      header: ["cut-off", "quantity", "months", "skill vs pipeline", "skill vs seasonal", "total: skill vs pipeline", "company 95% covered", "team-months 95% covered", "verdict"],
+      header: ["cut-off", "quantity", "months", "skill vs pipeline", "skill vs seasonal", "total: skill vs pipeline", "50% covered", "80% covered", "95% covered", "PIT mean", "verdict", "team-months 95%"],
       textColumns: 2)
     for run in r.runs {
       for s in run.score.summaries {
         scores.add([
-          run.fit.until.description, names[s.quantity] ?? s.quantity, String(s.companyCoverage[2].total), signed(s.naiveSkill.skill), signed(s.seasonalSkill.skill),
-          signed(s.totalNaiveSkill.skill), "\(s.companyCoverage[2].covered)/\(s.companyCoverage[2].total)", covered(s.coverage[2]), s.verdict,
+          run.fit.until.description, names[s.quantity] ?? s.quantity, String(s.cells), signed(s.naiveSkill.skill), signed(s.seasonalSkill.skill),
+          signed(s.totalNaiveSkill.skill), "\(s.coverage[0].covered)/\(s.coverage[0].total)", "\(s.coverage[1].covered)/\(s.coverage[1].total)",
+          "\(s.coverage[2].covered)/\(s.coverage[2].total)", String(format: "%.2f", s.pitMean), s.verdict,
+          s.teamCoverage.count > 2 ? "\(s.teamCoverage[2].covered)/\(s.teamCoverage[2].total)" : "-",
         ])
       }
     }
@@ -291,9 +293,10 @@ public enum BacktestReport {
     var horizons = TextTable(
       header: ["months ahead", "quantity", "cells", "50% covered", "80% covered", "95% covered", "PIT mean", "skill vs pipeline", "skill vs seasonal", "verdict"], textColumns: 2)
     for h in r.horizons + r.overall {
+      let s = h.summary
       horizons.add([
-        h.horizon > 0 ? String(h.horizon) : "all", names[h.quantity] ?? h.quantity, String(h.cells), covered(h.coverage[0]), covered(h.coverage[1]), covered(h.coverage[2]),
-        String(format: "%.2f", h.pitMean), signed(h.naiveSkill.skill), signed(h.seasonalSkill.skill), h.verdict,
+        h.horizon > 0 ? String(h.horizon) : "all", names[s.quantity] ?? s.quantity, String(s.cells), covered(s.coverage[0]), covered(s.coverage[1]), covered(s.coverage[2]),
+        String(format: "%.2f", s.pitMean), signed(s.naiveSkill.skill), signed(s.seasonalSkill.skill), s.verdict,
       ])
     }
     doc.add(.table(horizons, coloured: false))
@@ -303,13 +306,24 @@ public enum BacktestReport {
       for c in run.score.cells + run.score.totals { doc.csvRows.append([.text(run.fit.until.description)] + csvRow(c)) }
     }
     doc.json = RollingJSON(
-      export: first?.fit.export ?? "", replications: first?.replications ?? 0, seed: first?.seed ?? 0, horizon_months: r.horizonMonths,
+      export: first?.fit.export ?? "", replications: first?.replications ?? 0, seed: first?.seed ?? 0, parameter_sets: first?.resamples ?? 0, horizon_months: r.horizonMonths,
       cutoffs: r.runs.map { b in
         RollingRunJSON(
           until: b.fit.until.description, through: b.through.description, pipeline_deals: b.pipeline.deals.count, stale_left_out: b.pipeline.stale,
           summaries: b.score.summaries.map(SummaryJSON.init), totals: b.score.totals.map(CellJSON.init), cells: b.score.cells.map(CellJSON.init))
       }, horizons: r.horizons.map(HorizonJSON.init), overall: r.overall.map(HorizonJSON.init))
     return doc
+  }
+
+  /// The dynamics the fit wrote (MODEL.md section 16), in the mapping's order.
+  static func dynamics(_ set: Set<Mapping.Dynamic>) -> String {
+    let names = Mapping.Dynamic.allCases.filter(set.contains).map(\.rawValue)
+    return "Dynamics fitted: \(names.isEmpty ? "none (one duration per stage, no stale deals, no pull, Poisson arrivals, reps alike)" : names.joined(separator: ", "))."
+  }
+
+  /// How a run's parameters were drawn, for the report's first lines (nothing for point estimates).
+  static func predictive(_ resamples: Int) -> String {
+    resamples > 0 ? ", each drawing one of \(resamples) parameter sets fitted on bootstrap resamples of the history (a predictive run)" : ""
   }
 
   static func covered(_ c: BacktestScore.Coverage) -> String {

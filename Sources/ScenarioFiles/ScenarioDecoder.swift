@@ -13,7 +13,7 @@ struct ScenarioDecoder {
     "name", "description", "horizon_days", "warmup_days", "replications", "seed", "regions", "industries",
     "solutions", "segments", "motions", "teams", "presales", "grades", "uncovered", "extends", "changes",
     "gross_margin", "fit", "start_date", "seasonality", "quarter_end", "transition", "pipeline", "arrival_dispersion",
-    "travel", "late_win_factor_per_week",
+    "travel", "late_win_factor_per_week", "parameter_sets",
   ]
 
   /// Decodes every section present in `pairs` onto `scenario` (a section given replaces the old one).

@@ -91,6 +91,11 @@ public enum ScenarioEncoder {
       let name = s.pipelineFile.map { ($0 as NSString).lastPathComponent } ?? "given in code"
       out.append("# pipeline: \(text(name)), \(s.pipeline.count) deals, fingerprint \(fingerprint(deals))")
     }
+    if !s.parameterSets.isEmpty {
+      // Recorded like the pipeline: the file's name and the fingerprint of its sets.
+      let name = s.parameterSetsFile.map { ($0 as NSString).lastPathComponent } ?? "given in code"
+      out.append("# parameter_sets: \(text(name)), \(s.parameterSets.count) sets, fingerprint \(fingerprint(ParameterSetsFile.yaml(s.parameterSets)))")
+    }
     if let t = s.transition {
       // A transition is not a key a resolved scenario can stand alone with (it needs the file it
       // extends): recorded as a comment, with the former organisation's fingerprint.

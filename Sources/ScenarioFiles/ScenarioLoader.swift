@@ -44,7 +44,8 @@ public struct ScenarioLoader: Sendable {
     var chain: [String] = []
     let loaded = try resolve(path: path, chain: &chain, from: nil)
     var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
-    let problems = validator.run()
+    var problems = validator.run()
+    if problems.isEmpty { problems = ParameterSetsFile.problems(loaded.scenario, locate: loaded.locate) }
     guard problems.isEmpty else { throw .invalid(ScenarioError(problems)) }
     try checkUncertainEnds(loaded)
     return (loaded.scenario, loaded.files)
@@ -62,7 +63,8 @@ public struct ScenarioLoader: Sendable {
     var chain: [String] = []
     let loaded = try resolve(text: yaml, file: file, directory: FileManager.default.currentDirectoryPath, chain: &chain)
     var validator = ScenarioValidator(scenario: loaded.scenario, locate: loaded.locate)
-    let problems = validator.run()
+    var problems = validator.run()
+    if problems.isEmpty { problems = ParameterSetsFile.problems(loaded.scenario, locate: loaded.locate) }
     guard problems.isEmpty else { throw .invalid(ScenarioError(problems)) }
     try checkUncertainEnds(loaded)
     return loaded.scenario
@@ -161,6 +163,9 @@ public struct ScenarioLoader: Sendable {
     decoder.decodeSections(pairs, into: &scenario)
     if let pipeline = pairs.first(where: { $0.key == "pipeline" })?.node {
       PipelineFile.decode(pipeline, directory: directory, reader: reader, into: &scenario)
+    }
+    if let sets = pairs.first(where: { $0.key == "parameter_sets" })?.node {
+      ParameterSetsFile.decode(sets, directory: directory, reader: reader, into: &scenario)
     }
     for value in reader.uncertain {
       scenario.uncertain.removeAll { $0.path == value.path }

@@ -88,7 +88,7 @@ extension Simulator {
   public func traces(replications: Range<Int>, seed: UInt64, threads: Int = 0) -> [[TracedOpportunity]] {
     guard !replications.isEmpty else { return [] }
     let results = TraceResults(count: replications.count)
-    onWorkers(count: replications.count, threads: threads, TraceJob(results: results, width: plan.layout.count, seed: seed, first: replications.lowerBound))
+    onWorkers(count: replications.count, threads: threads, first: replications.lowerBound, seed: seed, TraceJob(results: results, width: plan.layout.count, seed: seed, first: replications.lowerBound))
     return results.values
   }
 }

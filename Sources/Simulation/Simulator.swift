@@ -38,6 +38,9 @@ public struct Simulator: Sendable {
   let plan: SimulationPlan
   /// The reorganisation the scenario makes on a day, if it has one.
   let transition: TransitionPlan?
+  /// A predictive run's plans, one per parameter set (`Scenario.parameterSets`; empty: none): a
+  /// replication runs the set `ParameterSet.index` gives it.
+  let parameterPlans: [(plan: SimulationPlan, transition: TransitionPlan?)]
   public let scenario: Scenario
   public let generator: GeneratorKind
   /// False: every patience clock goes straight into the calendar (tests compare both ways).
@@ -47,17 +50,20 @@ public struct Simulator: Sendable {
   /// every scenario metric per month and per quarter too (`MetricLayout.months`, `.quarters`).
   public init(scenario: Scenario, generator: GeneratorKind = .philox, byPeriod: Bool = false) {
     self.scenario = scenario
-    if let transition = scenario.transition {
-      (plan, self.transition) = TransitionPlan.compile(scenario, transition: transition, byPeriod: byPeriod)
-    } else {
-      plan = SimulationPlan(scenario, byPeriod: byPeriod)
-      self.transition = nil
-    }
+    (plan, transition) = Self.compile(scenario, byPeriod: byPeriod)
+    parameterPlans = scenario.parameterSets.map { Self.compile(scenario.applying($0), byPeriod: byPeriod) }
     self.generator = generator
+    assert(parameterPlans.allSatisfy { $0.plan.layout == plan.layout }, "a parameter set changed the scenario's metrics")
     assert(MetricLayout.slotMismatches.isEmpty, "the engine's metric names are not the catalogue's: \(MetricLayout.slotMismatches)")
   }
 
   public var layout: MetricLayout { plan.layout }
+
+  /// The plan of `scenario`, with its transition's if it has one.
+  static func compile(_ scenario: Scenario, byPeriod: Bool) -> (SimulationPlan, TransitionPlan?) {
+    guard let transition = scenario.transition else { return (SimulationPlan(scenario, byPeriod: byPeriod), nil) }
+    return TransitionPlan.compile(scenario, transition: transition, byPeriod: byPeriod)
+  }
 
   /// Runs replications `first ..< first + count` on `threads` threads (0: one per core).
   /// `progress` is called with the number finished so far, from worker threads.
@@ -68,7 +74,7 @@ public struct Simulator: Sendable {
     let width = plan.layout.count
     var values = [Double](repeating: .nan, count: count * width)
     values.withUnsafeMutableBufferPointer { buffer in
-      onWorkers(count: count, threads: threads, progress: progress, RowJob(output: SharedBuffer(buffer), width: width, seed: seed, first: first))
+      onWorkers(count: count, threads: threads, first: first, seed: seed, progress: progress, RowJob(output: SharedBuffer(buffer), width: width, seed: seed, first: first))
     }
     return SimulationResults(scenario: scenario.name, layout: plan.layout, seed: seed, values: values)
   }
@@ -78,16 +84,38 @@ public struct Simulator: Sendable {
   /// transition, specialised for its period mode (no period code when none is kept), take the
   /// numbers 0..<count in turn and do `job` with each on their engine. A replication depends only
   /// on (scenario, seed, its number), so which worker runs it changes nothing. `progress` is
-  /// called with the number finished so far, from worker threads.
-  func onWorkers(count: Int, threads: Int, progress: (@Sendable (Int) -> Void)? = nil, _ job: some ReplicationJob) {
+  /// called with the number finished so far, from worker threads. A predictive run's number
+  /// `first + r` (the replication's) and `seed` choose its parameter set.
+  func onWorkers(count: Int, threads: Int, first: Int, seed: UInt64, progress: (@Sendable (Int) -> Void)? = nil, _ job: some ReplicationJob) {
     func work<Mode: PeriodMode>(_: Mode.Type) {
       let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, count))
       let counter = WorkCounter()
+      guard !parameterPlans.isEmpty else {
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+          var replication = Replication<Mode>(plan: plan, transition: transition, generatorKind: generator, usesPatienceLanes: usesPatienceLanes)
+          while let r = counter.take(below: count) {
+            job.run(&replication, number: r)
+            if let progress { progress(counter.finish()) }
+          }
+        }
+        return
+      }
+      // Replications handed out in the order of their sets, so a worker builds an engine only when
+      // the set changes.
+      let sets = (0..<count).map { ParameterSet.index(replication: first + $0, seed: seed, count: parameterPlans.count) }
+      let order = (0..<count).sorted { (sets[$0], $0) < (sets[$1], $1) }
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        var replication = Replication<Mode>(plan: plan, transition: transition, generatorKind: generator, usesPatienceLanes: usesPatienceLanes)
-        while let r = counter.take(below: count) {
-          job.run(&replication, number: r)
-          if let progress { progress(counter.finish()) }
+        var next = counter.take(below: count)
+        while let start = next {
+          let set = sets[order[start]]
+          let chosen = parameterPlans[set]
+          var replication = Replication<Mode>(plan: chosen.plan, transition: chosen.transition, generatorKind: generator, usesPatienceLanes: usesPatienceLanes)
+          next = start
+          while let i = next, sets[order[i]] == set {
+            job.run(&replication, number: order[i])
+            if let progress { progress(counter.finish()) }
+            next = counter.take(below: count)
+          }
         }
       }
     }

@@ -78,7 +78,7 @@ struct NaiveForecastTests {
     #expect(worse.totals.first { $0.quantity == "won" && $0.team == nil }?.median == ForecastScore.interval(far["won"]!, level: 0).lowerBound)
   }
 
-  @Test("the company's months add up the teams': the team-months are the evidence, the company's shown beside")
+  @Test("the company's months are the evidence; the team-months, which add up to them, are shown beside")
   func evidenceCells() throws {
     var teamPredicted: [String: [String: [String: [Double]]]] = [:]
     var predicted: [String: [String: [Double]]] = [:]
@@ -95,7 +95,7 @@ struct NaiveForecastTests {
     }
     let score = BacktestScore(predicted: predicted, teamPredicted: teamPredicted, actuals: Actuals(months: months, teamMonths: teamMonths))
     let s = try #require(score.summaries.first { $0.quantity == "won" })
-    #expect(s.cells == 6 && s.coverage[2].total == 6 && s.companyCoverage[2].total == 3)
+    #expect(s.cells == 3 && s.coverage[2].total == 3 && s.teamCoverage[2].total == 6)
     #expect(score.totals.filter { $0.quantity == "won" }.count == 3)
   }
 
