@@ -237,3 +237,34 @@ struct EffortSwitchTests {
     }
   }
 }
+
+/// Admission and lateness of a team with time against closed forms (docs/validation.md, "Reps' time").
+@Suite("Engine against theory: backlog and late work")
+struct EffortAdmissionTheoryTests {
+  @Test("backlog_weeks 0, one rep, no customer days: an arrival finding work pending is declined, Erlang B with one server, a / (1 + a)")
+  func backlogZeroIsErlangLoss() {
+    let rate = 40.0 * 52 / 364
+    var stage = Stage(name: "work", days: .constant(0), advance: 1)
+    stage.effortHours = .exponential(mean: 8)
+    let a = 0.8
+    var s = timedScenario(arrivalsPerDay: a / (8 / rate), reps: 1, hoursPerWeek: 40, stages: [stage], horizon: 1460, warmup: 30)
+    s.teams[0].time?.backlogWeeks = 0
+    let results = Simulator(scenario: s).run(replications: 20, seed: 31)
+    let (mean, se) = ratioEstimate(results, "blocked", "arrivals")
+    checkAgainstTheory("backlog 0 weeks, one rep, offered load 0.8: share declined (Erlang B, one server)", simulated: mean, se: se, expected: a / (1 + a))
+  }
+
+  @Test("work a week late, late_win_factor_per_week 0.5: a stage advances with probability advance x 0.5")
+  func lateWorkLowersTheAdvance() {
+    // 40 hours at 40 x 52 / 364 hours a day take exactly 7 days; enough reps that none shares.
+    var stage = Stage(name: "work", days: .constant(0), advance: 0.8)
+    stage.effortHours = .constant(40)
+    var s = timedScenario(arrivalsPerDay: 0.5, reps: 60, hoursPerWeek: 40, stages: [stage], horizon: 730, warmup: 30)
+    s.lateWinFactorPerWeek = 0.5
+    let results = Simulator(scenario: s).run(replications: 20, seed: 13)
+    let (mean, se) = ratioEstimate(results, "wins", "accepted")
+    checkAgainstTheory("one week late, factor 0.5 a week, advance 0.8: win rate", simulated: mean, se: se, expected: 0.4)
+    let weeks = Summary(effortColumn(results, "weeks_late_mean")).mean
+    #expect(abs(weeks - 1) < 1e-9, "weeks late \(weeks)")
+  }
+}
