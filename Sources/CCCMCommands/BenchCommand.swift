@@ -169,7 +169,8 @@ private func wallSeconds(_ executable: URL, _ arguments: [String]) throws -> Dou
   let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
   guard process.terminationStatus == 0 else {
     printError("cccm bench: `\(executable.path) \(arguments.joined(separator: " "))` failed with exit status \(process.terminationStatus)")
-    throw ExitCode.failure
+    // The benchmarked command's own status says why (an invalid scenario, an unreadable file, ...).
+    throw ExitCode(ExitStatus(rawValue: process.terminationStatus) ?? .invalidScenario)
   }
   return seconds
 }

@@ -8,45 +8,35 @@ import Reports
 import ScenarioFiles
 import Simulation
 
+/// `cccm compare`: parses the options, runs the comparison study (or reads saved results) and
+/// renders its one report.
 struct Compare: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare a baseline with variants on common random numbers: paired differences, CIs and a ranking.")
 
   @Argument(help: "The baseline scenario file, then the variants (or saved results with --from).")
   var files: [String]
-
   @OptionGroup var options: SimulationOptions
-
   @Option(name: .long, parsing: .upToNextOption, help: "Metrics to compare (default: bookings, credited_bookings, wins, win_rate, blocked, cycle_days_won, presales_wait_mean, cost, efficiency, contribution); `cccm metrics` lists them all.")
   var metrics: [String] = []
-
   @Option(name: .long, help: "The metric that ranks the scenarios (default contribution: gross profit minus cost; a ratio such as efficiency rewards cuts).")
   var objective: String = "contribution"
-
   @Flag(name: .long, help: "Also show per-team differences.")
   var teams = false
-
   @Flag(name: .shortAndLong, help: "Also show what common random numbers bought (variance ratios).")
   var verbose = false
-
   @Option(name: .long, help: "Table layout: columns (a column per scenario), rows (a row per scenario), or auto (columns up to three variants).")
   var layout: ComparisonLayout = .automatic
-
   @Option(name: .long, help: "Add replications until every variant's difference on the objective has a 95% half-width within this share of the baseline mean, e.g. 1%.")
   var precision: String?
-
   @Option(name: .long, parsing: .unconditional, help: "The most replications --precision may use.", transform: BoundedOption.maxReplications.parse)
   var maxReplications: Int = 10_000
-
   @Flag(name: .long, help: "The files are saved results (`run --save`), compared without simulating.")
   var from = false
-
   @Option(name: .long, help: "Simulate shard I of N (from 1) of the scenarios' replications and save it (--save) for `cccm merge`, e.g. --shard 2/8.", transform: parseShard)
   var shard: Shard?
-
   @Option(name: .long, help: "With --precision and --shard: the wave of replications (from 1; wave K is replications (K-1)*R ..< K*R); `cccm merge` says when another is needed.", transform: BoundedOption.wave.parse)
   var wave: Int?
-
   @Option(name: .long, help: "With --shard: the file the shard's results go to (`--shard 1/1` keeps the whole comparison in one file).")
   var save: String?
 
@@ -80,39 +70,20 @@ struct Compare: ParsableCommand {
       all = try SavedResults.loadPaired(files)
     } else {
       let (scenarios, inputs) = try loadDesigns(files)
-      let batch = options.replications ?? scenarios[0].replications
-      // Every scenario runs on one seed (--seed, else the baseline's), so replication r of each
-      // meets the same opportunities and the differences stay paired.
-      let seed = options.seed ?? scenarios[0].seed
-      if options.seed == nil {
-        for (file, scenario) in zip(files, scenarios).dropFirst() where scenario.seed != seed {
-          printError("note: \(Excerpt.sanitized(file, limit: Excerpt.pathLimit)) sets seed \(scenario.seed); compared on the baseline's seed \(seed) so replications stay paired")
-        }
+      let study = ComparisonStudy(
+        scenarios: scenarios, seed: options.seed, replications: options.replications,
+        precision: try precision.map { try ComparisonStudy.Precision(objective: parseObjective(objective), share: checkPrecision($0), maximum: maxReplications) })
+      for d in study.reseeded {
+        printError("note: \(Excerpt.sanitized(files[d], limit: Excerpt.pathLimit)) sets seed \(scenarios[d].seed); compared on the baseline's seed \(study.seed) so replications stay paired")
       }
-      if precision != nil { try checkMaxReplications(maxReplications, starting: batch) }
-      if let save {
-        let sharded = ShardedRun(
-          command: .compare, files: files, record: record, scenarios: scenarios, seed: seed, options: options, replications: batch,
-          wave: precision == nil ? nil : (wave ?? 1))
-        guard !sharded.span.isEmpty else {
-          throw ValidationError("--wave \(wave ?? 1) starts at replication \(sharded.span.lowerBound), beyond --max-replications \(maxReplications)")
-        }
-        return try sharded.save(shard ?? Shard(index: 1, count: 1), to: save, inputs: inputs)
-      }
-      try checkResultsFit(scenarios, replications: precision == nil ? batch : max(batch, maxReplications), byPeriod: options.by != nil)
-      let experiment = Experiment(
-        scenarios: scenarios, seed: seed, generator: options.generatorKind, byPeriod: options.by != nil, threads: options.threads)
-      if let precision, let target = try? checkPrecision(precision) {
-        let bar = ProgressBar(total: scenarios.count * maxReplications, label: "compare", quiet: options.quiet)
-        let outcome = experiment.runToPrecision(objective: try parseObjective(objective), share: target, batch: batch, maximum: maxReplications, progress: { _, _ in bar.tick() })
-        bar.finish()
-        all = outcome.results
-        note = ComparisonReport.precisionNote(outcome, objective: objective, precision: precision)
-      } else {
-        let bar = ProgressBar(total: scenarios.count * batch, label: "compare", quiet: options.quiet)
-        all = experiment.run(replications: batch, progress: { _, _ in bar.tick() })
-        bar.finish()
-      }
+      if precision != nil { try checkMaxReplications(maxReplications, starting: study.batch) }
+      if let save { return try saveShard(study, to: save, inputs: inputs) }
+      try checkResultsFit(scenarios, replications: precision == nil ? study.batch : max(study.batch, maxReplications), byPeriod: options.by != nil)
+      let bar = ProgressBar(total: study.replicationsAtMost, label: "compare", quiet: options.quiet)
+      let outcome = study.run(generator: options.generatorKind, byPeriod: options.by != nil, threads: options.threads, progress: { _, _ in bar.tick() })
+      bar.finish()
+      all = outcome.results
+      if let precision, let reached = outcome.precision { note = ComparisonReport.precisionNote(reached, objective: objective, precision: precision) }
     }
     let document = try reportDocument { () throws(ReportError) in try ComparisonReport.document(for: all, record: record, note: note) }
     try emitReport(document, format: options.format, charts: options.charts, xlsx: options.xlsx, colour: terminalColour(options.format)) {
@@ -123,7 +94,18 @@ struct Compare: ParsableCommand {
       return provenance(scenarios: entries, seed: all[0].seed, replications: all[0].replications, generator: options.generator)
     }
   }
-}
 
+  /// `--shard I/N --save FILE`: simulates this shard's part of the study (of its wave, with
+  /// --precision) into a shard file for `cccm merge`.
+  func saveShard(_ study: ComparisonStudy, to save: String, inputs: [String]) throws {
+    let sharded = ShardedRun(
+      command: .compare, files: files, record: record, scenarios: study.scenarios, seed: study.seed, options: options, replications: study.batch,
+      wave: precision == nil ? nil : (wave ?? 1))
+    guard !sharded.span.isEmpty else {
+      throw ValidationError("--wave \(wave ?? 1) starts at replication \(sharded.span.lowerBound), beyond --max-replications \(maxReplications)")
+    }
+    try sharded.save(shard ?? Shard(index: 1, count: 1), to: save, inputs: inputs)
+  }
+}
 
 extension ComparisonLayout: ExpressibleByArgument {}

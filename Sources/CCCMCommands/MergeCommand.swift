@@ -75,25 +75,18 @@ struct Merge: ParsableCommand {
     }
     let record = header.report
     let format = self.format ?? OutputFormat(rawValue: record.format) ?? .table
-    var results = merged.results
-    var note: String?
-    if header.wave != nil, let precision = record.precision, let share = Experiment.precisionShare(precision), let maximum = record.maxReplications {
-      let evaluation = Experiment.precisionOutcome(results, waveEnds: merged.waveEnds, objective: record.parsedObjective, share: share, maximum: maximum)
-      guard let outcome = evaluation.outcome else {
-        let next = Experiment.wave(evaluation.nextWave, batch: header.replications, maximum: maximum)
-        printError(
-          String(
-            format: "precision not reached after wave %d (%d replications): the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@); run wave %d (replications %d..<%d) with --wave %d --shard I/N and merge the shards of every wave",
-            merged.waveEnds.count, merged.waveEnds.last ?? 0, record.objective, evaluation.widestShare * 100, precision, evaluation.nextWave,
-            next.lowerBound, next.upperBound, evaluation.nextWave, evaluation.nextWave))
-        throw ExitCode(.anotherWave)
-      }
-      if evaluation.nextWave - 1 < merged.waveEnds.count {
-        printError("note: precision stopped after wave \(evaluation.nextWave - 1); waves from \(evaluation.nextWave) on were not needed and are left out")
-      }
-      results = outcome.results
-      note = ComparisonReport.precisionNote(outcome, objective: record.objective, precision: precision)
+    let reported: (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?)
+    do {
+      reported = try merged.reported()
+    } catch {
+      printError(error.description)
+      throw ExitCode(.anotherWave)
     }
+    if let stopped = reported.wavesLeftOut {
+      printError("note: precision stopped after wave \(stopped); waves from \(stopped + 1) on were not needed and are left out")
+    }
+    let results = reported.results
+    let note = reported.precision.flatMap { outcome in record.precision.map { ComparisonReport.precisionNote(outcome, objective: record.objective, precision: $0) } }
     if let output {
       if header.wave != nil {
         printError("error: -o keeps one run's results; the waves of --precision are merged for their report only")

@@ -43,8 +43,14 @@ func loadDesigns(_ files: [String]) throws -> (scenarios: [Scenario], inputs: [S
 
 /// `loadScenario`, with the files read (the scenario and the files it extends).
 func loadScenarioRecordingFiles(_ path: String) throws -> (scenario: Scenario, files: [String]) {
+  try loading { () throws(ScenarioLoadError) in try ScenarioLoader().loadRecordingFiles(path: path) }
+}
+
+/// What `load` reads from scenario files, printing every problem and exiting 1 (invalid) or 2
+/// (unreadable) on failure.
+func loading<T>(_ load: () throws(ScenarioLoadError) -> T) throws -> T {
   do {
-    return try ScenarioLoader().loadRecordingFiles(path: path)
+    return try load()
   } catch .invalid(let error) {
     printError(error.description)
     throw ExitCode(.invalidScenario)

@@ -21,16 +21,7 @@ struct TerritoriesCommand: ParsableCommand {
 
   func run() throws {
     try checkChartsDirectory(charts)
-    let assessment: TerritoryAssessment
-    do {
-      assessment = try TerritoryAssessment.assess(path: file, changesOnly: changesOnly)
-    } catch .invalid(let error) {
-      printError(error.description)
-      throw ExitCode(.invalidScenario)
-    } catch {
-      printError(error.description)
-      throw ExitCode(.fileError)
-    }
+    let assessment = try loading { () throws(ScenarioLoadError) in try TerritoryAssessment.assess(path: file, changesOnly: changesOnly) }
     let inputs = assessment.files + assessment.scenario.segments.compactMap { $0.accountList?.path }
     if let output { try checkWritable(output, as: "-o", inputs: inputs) }
     var document = TerritoryReport.document(assessment, changesOnly: changesOnly)

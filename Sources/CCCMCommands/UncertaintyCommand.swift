@@ -50,11 +50,11 @@ struct Uncertainty: ParsableCommand {
     let study = UncertaintyStudy(files: files, inputs: inputs)
     let sets = study.parameterSets(count: outer, seed: seed)
     let bar = ProgressBar(total: outer * files.count * replications, label: "uncertainty", quiet: options.quiet)
-    let outputs: [[[Double]]]
+    let outcome: UncertaintyOutcome
     do {
-      outputs = try study.run(
-        sets: sets, fixed: scenarios.map(\.fixedUncertain), inner: replications, seed: seed, generator: options.generatorKind, threads: options.threads,
-        objective: objective, progress: { _, _ in bar.tick() })
+      outcome = try study.outcome(
+        names: scenarios.map(\.name), sets: sets, fixed: scenarios.map(\.fixedUncertain), inner: replications, seed: seed, generator: options.generatorKind,
+        threads: options.threads, objective: objective, progress: { _, _ in bar.tick() })
     } catch {
       bar.finish()
       let values = zip(inputs, error.values).map { "\($0.path) = \($1)" }.joined(separator: ", ")
@@ -62,20 +62,13 @@ struct Uncertainty: ParsableCommand {
       throw ExitCode(.invalidScenario)
     }
     bar.finish()
-    let larger = objective.largerIsBetter
-    let designs = scenarios.indices.map { d in
-      UncertaintyReport.Design(
-        name: scenarios[d].name, decomposition: VarianceDecomposition(outputs[d]),
-        versusBaseline: d == 0 ? nil : Superiority(baseline: outputs[0], variant: outputs[d], largerIsBetter: larger),
-        difference: d == 0 ? nil : VarianceDecomposition(zip(outputs[0], outputs[d]).map { base, variant in zip(base, variant).map { $1 - $0 } }))
-    }
     let described = inputs.map {
       UncertaintyReport.Input(path: $0.path, distribution: ScenarioEncoder.distribution($0.distribution), mean: $0.distribution.mean, location: $0.location)
     }
-    let setting = UncertaintyReport.Setting(objective: objective.name, largerIsBetter: larger, sets: outer, replications: replications, seed: seed)
+    let setting = UncertaintyReport.Setting(objective: objective.name, largerIsBetter: objective.largerIsBetter, sets: outer, replications: replications, seed: seed)
     try printExploreReport(
-      UncertaintyReport.document(setting: setting, inputs: described, designs: designs), title: "cccm uncertainty: \(scenarios.map(\.name).joined(separator: ", ")), \(objective)",
+      UncertaintyReport.document(setting: setting, inputs: described, designs: outcome.designs), title: "cccm uncertainty: \(scenarios.map(\.name).joined(separator: ", ")), \(objective)",
       scenarios: zip(scenarios, files).map { scenarioEntry($0, file: $1) }, seed: seed, replications: replications, options: options
-    ) { ReportCharts.uncertainty(setting: setting, names: scenarios.map(\.name), outputs: outputs) }
+    ) { ReportCharts.uncertainty(setting: setting, names: scenarios.map(\.name), outputs: outcome.outputs) }
   }
 }

@@ -3,11 +3,14 @@
 /// so a hostile name cannot clear a screen, move the cursor or reorder what is shown.
 public enum SafeText {
   /// `text` with control characters escaped as `\n`, `\t`, `\r` or `\u{1B}`; everything else unchanged.
-  public static func escaped(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: isControl) else { return text }
+  public static func escaped(_ text: String) -> String { escaped(text, where: isControl) }
+
+  /// `text` with the scalars `isEscaped` names escaped as above (a format's own control characters).
+  public static func escaped(_ text: String, where isEscaped: (Unicode.Scalar) -> Bool) -> String {
+    guard text.unicodeScalars.contains(where: isEscaped) else { return text }
     var out = ""
     for scalar in text.unicodeScalars {
-      guard isControl(scalar) else {
+      guard isEscaped(scalar) else {
         out.unicodeScalars.append(scalar)
         continue
       }

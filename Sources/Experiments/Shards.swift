@@ -351,6 +351,33 @@ public struct MergedShards: Sendable {
   public var header: ShardFile
   public var results: [SimulationResults]
   public var waveEnds: [Int]
+
+  /// What the merged shards report: their results, or for waves of `compare --precision` the
+  /// results up to the wave at which the sequential rule stops (`Experiment.precisionOutcome`),
+  /// with how it stopped and the waves merged beyond it (left out); a `PrecisionShortfall` when
+  /// the waves given have not reached the precision.
+  public func reported() throws(PrecisionShortfall) -> (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?) {
+    let record = header.report
+    guard header.wave != nil, let precision = record.precision, let share = Experiment.precisionShare(precision), let maximum = record.maxReplications else {
+      return (results, nil, nil)
+    }
+    let evaluation = Experiment.precisionOutcome(results, waveEnds: waveEnds, objective: record.parsedObjective, share: share, maximum: maximum)
+    guard let outcome = evaluation.outcome else {
+      let next = Experiment.wave(evaluation.nextWave, batch: header.replications, maximum: maximum)
+      throw PrecisionShortfall(
+        description: String(
+          format: "precision not reached after wave %d (%d replications): the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@); run wave %d (replications %d..<%d) with --wave %d --shard I/N and merge the shards of every wave",
+          waveEnds.count, waveEnds.last ?? 0, record.objective, evaluation.widestShare * 100, precision, evaluation.nextWave, next.lowerBound, next.upperBound,
+          evaluation.nextWave, evaluation.nextWave))
+    }
+    let stopped = evaluation.nextWave - 1
+    return (outcome.results, outcome, stopped < waveEnds.count ? stopped : nil)
+  }
+}
+
+/// Merged waves of `compare --precision` that have not reached it: another wave is needed.
+public struct PrecisionShortfall: Error, Sendable, CustomStringConvertible {
+  public let description: String
 }
 
 public struct ShardError: Error, Sendable, CustomStringConvertible {

@@ -80,6 +80,51 @@ public struct UncertaintyStudy: Sendable {
   }
 }
 
+/// What an uncertainty study finds: each design's objective per parameter set and replication,
+/// its variance split into the inputs' part and simulation noise, and for each variant whether it
+/// beats the baseline set by set and how its paired difference splits.
+public struct UncertaintyOutcome: Sendable {
+  public struct Design: Sendable {
+    public let name: String
+    public let decomposition: VarianceDecomposition
+    /// Nil for the baseline.
+    public let versusBaseline: Superiority?
+    /// The decomposition of the paired difference (variant - baseline), set by set; nil for the baseline.
+    public let difference: VarianceDecomposition?
+    public init(name: String, decomposition: VarianceDecomposition, versusBaseline: Superiority?, difference: VarianceDecomposition?) {
+      self.name = name
+      self.decomposition = decomposition
+      self.versusBaseline = versusBaseline
+      self.difference = difference
+    }
+  }
+  /// The objective's values, `[design][set][replication]`, the baseline first.
+  public let outputs: [[[Double]]]
+  public let designs: [Design]
+
+  /// The outcome of `outputs` for designs named `names` (the baseline first).
+  public init(names: [String], outputs: [[[Double]]], largerIsBetter: Bool) {
+    self.outputs = outputs
+    designs = names.indices.map { d in
+      Design(
+        name: names[d], decomposition: VarianceDecomposition(outputs[d]),
+        versusBaseline: d == 0 ? nil : Superiority(baseline: outputs[0], variant: outputs[d], largerIsBetter: largerIsBetter),
+        difference: d == 0 ? nil : VarianceDecomposition(zip(outputs[0], outputs[d]).map { base, variant in zip(base, variant).map { $1 - $0 } }))
+    }
+  }
+}
+
+extension UncertaintyStudy {
+  /// Runs the designs named `names` at `sets` (as `run`) and finds their outcome on `objective`.
+  public func outcome(
+    names: [String], sets: [[Double]], fixed: [[String]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, objective: Objective,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) throws(UncertaintyError) -> UncertaintyOutcome {
+    let outputs = try run(sets: sets, fixed: fixed, inner: inner, seed: seed, generator: generator, threads: threads, objective: objective, progress: progress)
+    return UncertaintyOutcome(names: names, outputs: outputs, largerIsBetter: objective.largerIsBetter)
+  }
+}
+
 /// A parameter set that a design refused (a value out of its key's range, a path it lacks).
 public struct UncertaintyError: Error, Sendable {
   public let set: Int

@@ -1,4 +1,5 @@
 import Estimation
+import Experiments
 import Foundation
 
 /// `cccm uncertainty`: how the designs fare over the uncertain inputs: the inputs sampled, each
@@ -18,19 +19,7 @@ public enum UncertaintyReport {
     }
   }
 
-  public struct Design: Sendable {
-    public let name: String
-    public let decomposition: VarianceDecomposition
-    public let versusBaseline: Superiority?
-    /// The decomposition of the paired difference (variant - baseline), set by set.
-    public let difference: VarianceDecomposition?
-    public init(name: String, decomposition: VarianceDecomposition, versusBaseline: Superiority?, difference: VarianceDecomposition?) {
-      self.name = name
-      self.decomposition = decomposition
-      self.versusBaseline = versusBaseline
-      self.difference = difference
-    }
-  }
+  public typealias Design = UncertaintyOutcome.Design
 
   public struct Setting: Sendable {
     public let objective: String

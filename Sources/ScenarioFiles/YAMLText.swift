@@ -1,3 +1,4 @@
+import CCCMSupport
 /// Text written into YAML that cccm generates (`show`, fitted scenarios, mappings, grids): every
 /// value from a file or a CRM export goes through one of these, so no value can end its line, open
 /// a key, close a quote or start a comment, and none reaches a terminal as a control character.
@@ -41,28 +42,13 @@ public enum YAMLText {
 
   /// `text` made safe inside a `# comment`: one line, control characters written as `\n`, `\t`,
   /// `\r` or `\u{1B}` (a name with a line break would otherwise start a key of its own).
-  public static func comment(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: isControl) else { return text }
-    var out = ""
-    for ch in text.unicodeScalars {
-      switch ch {
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if isControl(ch) { out += "\\u{\(String(ch.value, radix: 16, uppercase: true))}" } else { out.unicodeScalars.append(ch) }
-      }
-    }
-    return out
-  }
+  public static func comment(_ text: String) -> String { SafeText.escaped(text, where: isControl) }
 
   /// Characters YAML reads as line breaks or refuses, and those that reorder or hide text on a
-  /// terminal.
+  /// terminal: the terminal's (`SafeText.isControl`), and the byte-order mark and the two
+  /// noncharacters U+FFFE and U+FFFF, which YAML refuses.
   public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-    let value = scalar.value
-    return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
-      || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0xFEFF
-      || value == 0xFFFE || value == 0xFFFF
+    SafeText.isControl(scalar) || scalar.value == 0xFEFF || scalar.value == 0xFFFE || scalar.value == 0xFFFF
   }
 
   static func hex(_ value: UInt32, digits: Int, prefix: String) -> String {

@@ -172,22 +172,9 @@ struct UncertaintyCommandTests {
 
 @Suite("cccm allocate", .serialized)
 struct AllocateCommandTests {
-  /// Region A: 10 erlangs on 4 reps (most opportunities blocked); region B: 2 erlangs on 20 reps
-  /// (none blocked). Every won deal brings 1,000; reps cost nothing.
-  static let scenario = """
-    name: two-regions
-    horizon_days: 365
-    warmup_days: 30
-    regions: [A, B]
-    segments:
-      - {name: SA, tier: smb, region: A, accounts: 3650, opportunities_per_account_year: 0.5, deal_size: 1000, motion: m}
-      - {name: SB, tier: smb, region: B, accounts: 730, opportunities_per_account_year: 0.5, deal_size: 1000, motion: m}
-    motions:
-      - {name: m, stages: [{name: a, days: {exponential: {mean: 2}}, advance: 1}]}
-    teams:
-      - {name: TA, kind: regional, reps: 4, covers: {region: A}}
-      - {name: TB, kind: regional, reps: 20, covers: {region: B}}
-    """
+  /// TwoTeams: Busy meets 10 erlangs on 4 reps (most opportunities blocked), Idle 2 erlangs on 20
+  /// reps (none blocked). Every won deal brings 1,000; reps cost nothing.
+  static let scenario = TwoTeams.yaml(busy: 4, idle: 20)
 
   @Test("every unit goes where one more adds most: the overloaded team, not the idle one; the finalists are compared by selection")
   func allocation() throws {
@@ -198,14 +185,14 @@ struct AllocateCommandTests {
     #expect(result.status == 0, "\(result.err)")
     let object = try GlobalSensitivityCommandTests.json(result)
     let steps = try #require(object["steps"] as? [[String: Any]])
-    #expect(steps.map { $0["added_to"] as? String } == ["teams.TA.reps", "teams.TA.reps"])
+    #expect(steps.map { $0["added_to"] as? String } == ["teams.Busy.reps", "teams.Busy.reps"])
     #expect(steps.allSatisfy { ($0["gain_ci95_low"] as? Double ?? 0) > 0 })
     let allocation = try #require(object["allocation"] as? [[String: Any]])
     #expect(allocation.map { $0["added"] as? Int } == [2, 0])
-    #expect(object["chosen"] as? String == "+2 teams.TA.reps")
+    #expect(object["chosen"] as? String == "+2 teams.Busy.reps")
     let selection = try #require(object["selection"] as? [String: Any])
-    #expect(selection["selected"] as? String == "+2 teams.TA.reps")
-    let table = try runCCCM(["allocate", "two.yaml", "--budget", "1", "--over", "teams.TA.reps,teams.TB.reps", "-r", "3", "-q"], in: directory)
+    #expect(selection["selected"] as? String == "+2 teams.Busy.reps")
+    let table = try runCCCM(["allocate", "two.yaml", "--budget", "1", "--over", "teams.Busy.reps,teams.Idle.reps", "-r", "3", "-q"], in: directory)
     #expect(table.status == 0 && table.out.contains("Unit by unit") && table.out.contains("Selection among the last step's best allocations"), "\(table.err)")
   }
 

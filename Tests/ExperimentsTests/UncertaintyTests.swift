@@ -83,4 +83,24 @@ struct UncertaintyTests {
     // And the sets differ from each other: the values were applied.
     #expect(Set(outputs[1].map { $0.reduce(0, +) }).count == 5)
   }
+
+  @Test("the outcome splits each design's variance and counts, set by set, where a variant beats the baseline and by how much")
+  func outcome() {
+    // Three sets of two replications. The variant is 1 better in set 1, equal in set 2, 2 worse in set 3.
+    let baseline: [[Double]] = [[10, 12], [20, 22], [30, 32]]
+    let variant: [[Double]] = [[11, 13], [20, 22], [28, 30]]
+    let larger = UncertaintyOutcome(names: ["base", "variant"], outputs: [baseline, variant], largerIsBetter: true)
+    #expect(larger.designs.map(\.name) == ["base", "variant"])
+    #expect(larger.designs[0].versusBaseline == nil && larger.designs[0].difference == nil)
+    #expect(larger.designs[0].decomposition.mean == 21 && abs(larger.designs[1].decomposition.mean - 62.0 / 3) < 1e-12)
+    let versus = larger.designs[1].versusBaseline
+    #expect(versus?.better == 1 && versus?.ties == 1 && versus?.worse == 1)
+    // The paired differences are 1, 0 and -2 in every replication: no noise, all from the inputs.
+    let difference = larger.designs[1].difference
+    #expect(difference?.mean == -1.0 / 3 && difference?.noise == 0)
+    // Smaller is better: the same sets count the other way.
+    let smaller = UncertaintyOutcome(names: ["base", "variant"], outputs: [baseline, variant], largerIsBetter: false)
+    #expect(smaller.designs[1].versusBaseline?.better == 1 && smaller.designs[1].versusBaseline?.worse == 1)
+    #expect(smaller.outputs == [baseline, variant])
+  }
 }

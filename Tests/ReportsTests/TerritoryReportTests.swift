@@ -1,6 +1,7 @@
 import CoverageModel
 import Foundation
 import Reports
+import TestSupport
 import Testing
 
 @testable import ScenarioFiles
@@ -8,11 +9,16 @@ import Testing
 /// `cccm territories`: the measures of each team, their balance, and the assignment file.
 @Suite("Territories report")
 struct TerritoryReportTests {
+  /// A new scratch folder holding `files` (name: text).
+  static func folder(_ files: [String: String]) throws -> URL {
+    let directory = try scratchFolder("territories")
+    for (name, text) in files { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+    return directory
+  }
+
   /// A directory with an account list (a hostile name among them), a baseline and a variant.
   static func fixture() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-territories-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let files = [
+    try folder([
       "accounts.csv": "name,country,potential\nSiemens,DE,50\n\"=HYPERLINK(\"\"x\"\")\",DE,30\nNestle,CH,45\nErste,AT,8\n",
       "base.yaml": """
         name: base
@@ -25,9 +31,7 @@ struct TerritoryReportTests {
           - {name: Alps, kind: key_account, reps: 1, covers: {segments: S, country: [AT, CH]}}
         """,
       "move.yaml": "extends: base.yaml\nname: move\nchanges:\n  - move_accounts: {from: Alps, to: DE, accounts: [Nestle]}\n",
-    ]
-    for (name, text) in files { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-    return directory
+    ])
   }
 
   @Test("each team's accounts, potential, opportunities, bookings and deal-days follow from the list and the motion")
@@ -66,9 +70,7 @@ struct TerritoryReportTests {
   /// Two teams working by hours on one region of 10,000 km2: DE (two reps, each its own accounts)
   /// holds A and B, a quarter of the ground each; Alps (one rep) holds C and D.
   static func hoursFixture() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-territories-hours-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let files = [
+    try folder([
       "accounts.csv": "name,region,country,potential,area_share\nA,R,DE,50,0.25\nB,R,DE,45,0.25\nC,R,AT,30,0.3\nD,R,AT,8,0.2\n",
       "base.yaml": """
         name: hours
@@ -81,9 +83,7 @@ struct TerritoryReportTests {
           - {name: DE, kind: key_account, reps: 2, covers: {segments: S, country: DE}, time: {hours_per_week: 40, selling_share: 0.5, weeks_per_year: 46}, rep_territories: true}
           - {name: Alps, kind: key_account, reps: 1, covers: {segments: S, country: [AT]}, time: {hours_per_week: 40, selling_share: 0.5, weeks_per_year: 46}}
         """,
-    ]
-    for (name, text) in files { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-    return directory
+    ])
   }
 
   @Test("a team with time: hours of work from each stage's effort and its visits' travel, on the ground its accounts' area_share give")
