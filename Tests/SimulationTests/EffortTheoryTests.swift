@@ -85,21 +85,7 @@ struct EffortTheoryTests {
       Stage(name: "qualify", days: .uniform(min: 2, max: 15), advance: 0.7), Stage(name: "close", days: .uniform(min: 3, max: 20), advance: 0.6),
     ]
     let slots = singleTeamScenario(arrivalsPerDay: 2, stages: stages, horizon: 365, warmup: 60)
-    var hours = slots
-    hours.motions[0].stages = stages.map { stage in
-      var stage = stage
-      stage.effortHours = .constant(1)
-      return stage
-    }
-    hours.teams[0].reps = 20
-    hours.teams[0].time = WorkingTime(hoursPerWeek: 100, sellingShare: 1, weeksPerYear: 52)
-    let a = Simulator(scenario: slots).run(replications: 20, seed: 3)
-    let b = Simulator(scenario: hours).run(replications: 20, seed: 3)
-    for metric in ["arrivals", "accepted", "wins", "losses", "bookings"] {
-      let x = a.column(a.layout.index(ofScenarioMetric: metric)!)
-      let y = b.column(b.layout.index(ofScenarioMetric: metric)!)
-      #expect(x == y, "\(metric): slots \(x.prefix(3)) hours \(y.prefix(3))")
-    }
+    let (_, b) = sameOutcomesWithAmpleHours(slots, stages: stages)
     #expect(effortColumn(b, "late_stages").allSatisfy { $0 == 0 })
   }
 
@@ -142,21 +128,7 @@ struct EffortDynamicsTheoryTests {
       q.pullProbability = 0.4
       return q
     }()
-    var hours = slots
-    hours.motions[0].stages = [qualify, close].map { stage in
-      var stage = stage
-      stage.effortHours = .constant(1)
-      return stage
-    }
-    hours.teams[0].reps = 20
-    hours.teams[0].time = WorkingTime(hoursPerWeek: 100, sellingShare: 1, weeksPerYear: 52)
-    let a = Simulator(scenario: slots).run(replications: 20, seed: 3)
-    let b = Simulator(scenario: hours).run(replications: 20, seed: 3)
-    for metric in ["arrivals", "accepted", "wins", "losses", "bookings"] {
-      let x = a.column(a.layout.index(ofScenarioMetric: metric)!)
-      let y = b.column(b.layout.index(ofScenarioMetric: metric)!)
-      #expect(x == y, "\(metric): slots \(x.prefix(3)) hours \(y.prefix(3))")
-    }
+    let (a, b) = sameOutcomesWithAmpleHours(slots, stages: [qualify, close])
     // A deal pulled to the quarter's eve just after its stage began waits for its hour of work:
     // the few such wins close a fraction of a day later.
     let x = a.column(a.layout.index(ofScenarioMetric: "cycle_days_won")!)
@@ -267,4 +239,26 @@ struct EffortAdmissionTheoryTests {
     let weeks = Summary(effortColumn(results, "weeks_late_mean")).mean
     #expect(abs(weeks - 1) < 1e-9, "weeks late \(weeks)")
   }
+}
+
+/// `slots` again as a team of 20 reps with ample hours (100 a week, all selling) and one hour of
+/// work per stage of `stages`: both run 20 replications on one seed, and the hours team must give
+/// the same arrivals, acceptances, wins, losses and bookings, bit for bit. Returns both results.
+private func sameOutcomesWithAmpleHours(_ slots: Scenario, stages: [Stage]) -> (SimulationResults, SimulationResults) {
+  var hours = slots
+  hours.motions[0].stages = stages.map { stage in
+    var stage = stage
+    stage.effortHours = .constant(1)
+    return stage
+  }
+  hours.teams[0].reps = 20
+  hours.teams[0].time = WorkingTime(hoursPerWeek: 100, sellingShare: 1, weeksPerYear: 52)
+  let a = Simulator(scenario: slots).run(replications: 20, seed: 3)
+  let b = Simulator(scenario: hours).run(replications: 20, seed: 3)
+  for metric in ["arrivals", "accepted", "wins", "losses", "bookings"] {
+    let x = a.column(a.layout.index(ofScenarioMetric: metric)!)
+    let y = b.column(b.layout.index(ofScenarioMetric: metric)!)
+    #expect(x == y, "\(metric): slots \(x.prefix(3)) hours \(y.prefix(3))")
+  }
+  return (a, b)
 }
