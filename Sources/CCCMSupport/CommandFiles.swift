@@ -27,6 +27,16 @@ public enum CommandFiles {
   nonisolated(unsafe) private static var outputs: [(role: String, identity: Identity)] = []
   private static let lock = NSLock()
 
+  /// The paths read inside one `inputsRead` call, kept apart from the process's record: other
+  /// work in the same process (tests run in parallel) may read or reset meanwhile.
+  final class Listener: @unchecked Sendable {
+    private let lock = NSLock()
+    private var paths: [String] = []
+    func append(_ path: String) { lock.withLock { paths.append(path) } }
+    var read: [String] { lock.withLock { paths } }
+  }
+  @TaskLocal static var listener: Listener?
+
   /// Records `path` (open as `descriptor`) as a file this command reads.
   static func recordInput(_ path: String, descriptor: Int32) {
     var info = stat()
@@ -34,6 +44,7 @@ public enum CommandFiles {
     let identity = Identity(
       path: resolvedPath(path), device: known ? UInt64(info.st_dev) : nil, inode: known ? UInt64(info.st_ino) : nil)
     lock.withLock { inputs.append((path, identity)) }
+    listener?.append(identity.path)
   }
 
   /// The input (as the command named it) that `identity` is, if any: the same resolved path, or
@@ -60,9 +71,9 @@ public enum CommandFiles {
 
   /// The resolved paths of the files `body` reads (as `InputFile` records them).
   public static func inputsRead(during body: () -> Void) -> [String] {
-    let before = lock.withLock { inputs.count }
-    body()
-    return lock.withLock { inputs.dropFirst(before).map(\.identity.path) }
+    let listener = Listener()
+    $listener.withValue(listener) { body() }
+    return listener.read
   }
 
   /// Forgets the outputs claimed (they were put in place: a later batch may write them again).
