@@ -38,3 +38,33 @@ extension Scenario {
     }
   }
 }
+
+extension Scenario {
+  /// Each account's ordinal among its owner team's accounts, per segment in rank order (-1: uncovered).
+  ///
+  /// A team's accounts are counted in segment order, then rank order, so a team that owns scattered
+  /// ranks (a split by attribute, a moved list of names) still numbers its own accounts 0, 1, 2, ...
+  /// With `rep_territories`, account ordinal k belongs to rep k modulo the team's reps: every rep
+  /// holds its team's accounts to within one. An account's owner is the slice holding its position
+  /// rank / N, found as the engine finds it.
+  public func accountOrdinals() -> [[Int32]] {
+    var next = Array(repeating: Int32(0), count: teams.count)
+    return zip(segments, territories()).map { segment, slices in
+      let n = segment.accounts
+      var ordinals = Array(repeating: Int32(-1), count: max(n, 0))
+      guard !slices.isEmpty else { return ordinals }
+      var slice = 0
+      for rank in 0..<max(n, 0) {
+        let position = Double(rank) / Double(n)
+        while slice < slices.count - 1, position >= slices[slice].upper { slice += 1 }
+        guard case .team(let t) = slices[slice].owner else { continue }
+        ordinals[rank] = next[t]
+        next[t] += 1
+      }
+      return ordinals
+    }
+  }
+
+  /// Whether any team deals its accounts to its reps (`rep_territories`).
+  public var usesRepTerritories: Bool { teams.contains { $0.time?.repTerritories == true && $0.kind.ownsAccounts } }
+}

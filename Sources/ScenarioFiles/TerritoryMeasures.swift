@@ -67,8 +67,9 @@ public struct TerritoryHours: Hashable, Sendable {
   }
 }
 
-/// One rep of a team with `rep_territories`: the accounts dealt to it (rank modulo the team's
-/// reps, as the engine deals them) and what they bring and ask.
+/// One rep of a team with `rep_territories`: the accounts dealt to it (their ordinal among the
+/// team's accounts modulo its reps, `Scenario.accountOrdinals`, as the engine deals them) and what
+/// they bring and ask.
 public struct RepMeasure: Hashable, Sendable {
   public var team: String
   /// From 1.
@@ -149,6 +150,7 @@ extension Scenario {
   public func accountMeasures() -> [AccountMeasure] {
     var rows: [AccountMeasure] = []
     let travel = travelPerVisitByTeam()
+    let ordinals = usesRepTerritories ? accountOrdinals() : []
     for (s, segment) in segments.enumerated() {
       guard let list = segment.accountList else { continue }
       let weights = accountWeights(segment)
@@ -166,7 +168,7 @@ extension Scenario {
           row.dealDays = row.opportunities * deal.days
           if let time = team.time {
             row.work = row.opportunities * deal.work(travelPerVisit: travel[t])
-            if time.repTerritories, team.reps > 0 { row.rep = entry.rank % team.reps + 1 }
+            if time.repTerritories, team.reps > 0 { row.rep = max(0, Int(ordinals[s][entry.rank])) % team.reps + 1 }
           }
         }
         rows.append(row)
@@ -202,6 +204,7 @@ extension Scenario {
     var measures = teams.map { TerritoryMeasure(team: $0.name, reps: $0.reps, capacity: $0.capacity) }
     let travel = travelPerVisitByTeam()
     var reps: [[RepMeasure]] = teams.map { _ in [] }
+    let ordinals = usesRepTerritories ? accountOrdinals() : []
     for (t, team) in teams.enumerated() where team.kind.ownsAccounts {
       guard let time = team.time else { continue }
       measures[t].hours = TerritoryHours(
@@ -211,7 +214,7 @@ extension Scenario {
         reps[t] = (0..<max(team.reps, 0)).map { RepMeasure(team: team.name, rep: $0 + 1, selling: time.sellingHoursPerYear) }
       }
     }
-    for (segment, slices) in zip(segments, territories()) {
+    for (s, (segment, slices)) in zip(segments, territories()).enumerated() {
       let weights = accountWeights(segment)
       let potentials = segment.accountPotentials()
       let n = Double(segment.accounts)
@@ -234,9 +237,9 @@ extension Scenario {
         measures[t].hours?.work += rate * opportunityShare * work
         measures[t].hours?.travel += rate * opportunityShare * visitTravel
         guard !reps[t].isEmpty else { continue }
-        // The engine deals a segment's accounts to the team's reps by rank modulo its reps.
+        // The engine deals the team's accounts to its reps by their ordinal modulo its reps.
         for rank in first..<end {
-          let r = rank % reps[t].count
+          let r = max(0, Int(ordinals[s][rank])) % reps[t].count
           let opportunities = rate * weights.opportunity[rank]
           reps[t][r].accounts += 1
           reps[t][r].potential += potentials.isEmpty ? 1 : potentials[rank]

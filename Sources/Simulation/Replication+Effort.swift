@@ -428,14 +428,17 @@ extension Replication {
     scheduleCompletion(rep: r)
   }
 
-  /// The rep who owns the deal's account (`rep_territories`): accounts are dealt to the reps in turn.
+  /// The rep who owns the deal's account (`rep_territories`): a team's accounts are dealt to its
+  /// reps in turn, by their ordinal among the team's own accounts (`Scenario.accountOrdinals`).
   private mutating func territoryRep(key: UInt64, segment s: Int, team t: Int) -> Int {
     let team = effort.teams[t]
     generator.select(key: key, attribute: StreamAttribute.account)
     let u = generator.uniform()
     let segment = plan.segments[s]
     let account = segment.potential.isEmpty ? Int(u * segment.accounts) : plan.account(at: u, of: segment)
-    return team.firstRep + account % max(team.reps, 1)
+    // A deal of an account nobody owns (an opening pipeline's) goes by its rank.
+    let owned = s < plan.ordinalStart.count ? Int(plan.accountOrdinals[plan.ordinalStart[s] + account]) : -1
+    return team.firstRep + (owned >= 0 ? owned : account) % max(team.reps, 1)
   }
 
   /// Whether a stage's end must wait for its rep's work (called when its customer days are over).

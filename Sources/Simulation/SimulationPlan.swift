@@ -243,6 +243,11 @@ struct SimulationPlan: Sendable {
   /// Reps' time (teams with `time`), nil without: such teams work by hours, not slots.
   var effort: EffortPlan?
   var hasEffort = false
+  /// With `rep_territories`: each account's ordinal among its owner team's accounts
+  /// (`Scenario.accountOrdinals`, the rule the territories view shows), segment `s`'s ranks from
+  /// `ordinalStart[s]`; empty without.
+  var accountOrdinals: [Int32] = []
+  var ordinalStart: [Int] = []
 
   init(_ s: Scenario, byPeriod: Bool = false) {
     horizon = s.horizonDays
@@ -381,6 +386,12 @@ struct SimulationPlan: Sendable {
       for t in effort.timedTeams { teams[t].capacity = Int32(Scenario.maximumSlots) }
       self.effort = effort
       hasEffort = true
+    }
+    if s.usesRepTerritories {
+      for ordinals in s.accountOrdinals() {
+        ordinalStart.append(accountOrdinals.count)
+        accountOrdinals += ordinals
+      }
     }
 
     for team in s.teams {

@@ -105,7 +105,7 @@ struct TerritoryReportTests {
     #expect(!alps.repTerritories && abs(alps.repGround - 5000) < 1e-6)
   }
 
-  @Test("with rep_territories each rep has its accounts (rank modulo reps, as the engine deals them); balance reads each rep's own")
+  @Test("with rep_territories each rep has its accounts (dealt in turn, as the engine deals them); balance reads each rep's own")
   func reps() throws {
     let a = try TerritoryAssessment.assess(path: try Self.hoursFixture().appendingPathComponent("base.yaml").path)
     #expect(a.reps.map(\.name) == ["DE-1", "DE-2"])
@@ -125,5 +125,30 @@ struct TerritoryReportTests {
     #expect(csv[1].hasPrefix("DE,2,") && csv[1].contains(",2,95,") && csv[1].contains(",hours,"))
     let html = TerritoryReport.document(a).render(.html)
     #expect(html.contains("Hours of work per rep") && html.contains("DE-2"))
+  }
+
+  @Test("a team owning scattered ranks (a split by attribute) deals its own accounts to its reps in turn: each rep holds them to within one")
+  func scatteredRanks() throws {
+    // DE owns ranks 0, 2 and 4; by rank modulo its two reps, all three would be DE-1's.
+    let directory = try Self.folder([
+      "accounts.csv": "name,region,country,potential\nA,R,DE,60\nB,R,AT,50\nC,R,DE,40\nD,R,AT,30\nE,R,DE,20\nF,R,AT,10\n",
+      "base.yaml": """
+        name: scattered
+        regions: [{name: R, area_km2: 10000}]
+        segments:
+          - {name: S, tier: key, accounts: {file: accounts.csv}, opportunities_per_account_year: 2, deal_size: 100000, motion: m}
+        motions:
+          - {name: m, stages: [{name: a, days: 30, advance: 0.5, effort_hours: 10}]}
+        teams:
+          - {name: DE, kind: key_account, reps: 2, covers: {segments: S, country: DE}, time: {hours_per_week: 40}, rep_territories: true}
+          - {name: Alps, kind: key_account, reps: 2, covers: {segments: S, country: AT}, time: {hours_per_week: 40}, rep_territories: true}
+        """,
+    ])
+    let a = try TerritoryAssessment.assess(path: directory.appendingPathComponent("base.yaml").path)
+    #expect(a.reps.map(\.name) == ["DE-1", "DE-2", "Alps-1", "Alps-2"])
+    #expect(a.reps.map(\.accounts) == [2, 1, 2, 1])
+    #expect(a.reps.map(\.potential) == [80, 40, 60, 30])
+    // The assignment names the same reps.
+    #expect(a.accounts.map { $0.account.rep } == [1, 1, 2, 2, 1, 1])
   }
 }

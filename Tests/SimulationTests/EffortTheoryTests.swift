@@ -262,3 +262,40 @@ private func sameOutcomesWithAmpleHours(_ slots: Scenario, stages: [Stage]) -> (
   }
   return (a, b)
 }
+
+/// Rep territories after a split by attribute (docs/validation.md, "Reps' time").
+@Suite("Engine against theory: rep territories")
+struct RepTerritoryTheoryTests {
+  @Test(
+    "two teams of two reps own alternate accounts (a split by attribute): each rep holds half its team's accounts, so a stage takes E[S] / (1 - rho) at each rep's own load"
+  )
+  func scatteredAccountsAreDealtEvenly() {
+    // 40 hours a week, 52 weeks: 5.714 hours a day; 4 hours of work are E[S] = 0.7 days. Four reps
+    // at load 0.4 each; dealt by rank modulo reps, one rep of each team would carry 0.8.
+    let rate = 40.0 * 52 / 364
+    let service = 4 / rate
+    let rho = 0.4
+    var stage = Stage(name: "work", days: .constant(0), advance: 1)
+    stage.effortHours = .exponential(mean: 4)
+    var s = timedScenario(arrivalsPerDay: 4 * rho / service, reps: 2, hoursPerWeek: 40, stages: [stage], horizon: 1460, warmup: 100)
+    let accounts = (0..<20).map { i in Account(name: "A\(i)", attributes: ["country": i % 2 == 0 ? "AT" : "DE"], row: i + 2) }
+    s.segments[0].accountList = AccountList(file: "a.csv", columns: ["name", "country"], accounts: accounts)
+    s.segments[0].accounts = 20
+    s.segments[0].opportunitiesPerAccountYear = 4 * rho / service * 365 / 20
+    s.teams[0].time?.repTerritories = true
+    var de = Coverage(segments: ["S"])
+    de.accounts.attributes = [("country", ["DE"])]
+    s.teams[0].covers = [de]
+    var alps = s.teams[0]
+    alps.name = "Alps"
+    var at = Coverage(segments: ["S"])
+    at.accounts.attributes = [("country", ["AT"])]
+    alps.covers = [at]
+    s.teams.append(alps)
+    // Each team numbers its own accounts 0...9, whatever their ranks: 5 to each rep.
+    #expect(s.accountOrdinals() == [(0..<20).map { Int32($0 / 2) }])
+    let results = Simulator(scenario: s).run(replications: 40, seed: 2029)
+    let (mean, se) = estimate(results, "cycle_days_won")
+    checkAgainstTheory("rep territories split by attribute, 2 x 2 reps at rho 0.4: mean stage days", simulated: mean, se: se, expected: service / (1 - rho))
+  }
+}
