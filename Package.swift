@@ -56,7 +56,7 @@ let package = Package(
     /// Scenario files: YAML decoding with locations, validation, variants and changes, show and diff.
     .target(name: "ScenarioFiles", dependencies: ["CCCMSupport", "CoverageModel", "Randomness", "Yams"]),
     /// The discrete-event Monte Carlo engine and its parallel replication runner.
-    .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness"], swiftSettings: optimisedInDebug),
+    .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness", "Estimation"], swiftSettings: optimisedInDebug),
     /// Summaries, confidence intervals, paired comparisons and queueing theory (Erlang B and C).
     .target(name: "Estimation", dependencies: ["Randomness"], swiftSettings: optimisedInDebug),
     /// Experiments: runs of scenarios on common random numbers, sequential precision, results files.

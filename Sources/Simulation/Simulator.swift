@@ -1,33 +1,66 @@
 import CoverageModel
 import Dispatch
+import Estimation
 import Foundation
 import Randomness
 
-/// The flat results of a run: one row of metric values per replication, nothing else.
+/// The results of a run: one row of metric values per replication, or, beyond the exact bound
+/// (`ReplicationBlocks.exactBound`), every metric's moments and quantile sketch without rows.
 public struct SimulationResults: Sendable {
   public let scenario: String
   public let layout: MetricLayout
   public let seed: UInt64
-  /// Row-major: replication r's metric m is `values[r * layout.count + m]`.
+  /// Row-major: replication r's metric m is `values[r * layout.count + m]`. Empty when streamed.
   public private(set) var values: [Double]
+  /// Beyond the exact bound: the statistics kept instead of the rows.
+  public private(set) var streamed: StreamedStatistics?
 
   public init(scenario: String, layout: MetricLayout, seed: UInt64, values: [Double]) {
     self.scenario = scenario
     self.layout = layout
     self.seed = seed
     self.values = values
+    streamed = nil
   }
 
-  public var replications: Int { layout.count == 0 ? 0 : values.count / layout.count }
+  /// Results kept as statistics only (a run beyond the exact bound).
+  public init(scenario: String, layout: MetricLayout, seed: UInt64, streamed: StreamedStatistics) {
+    self.scenario = scenario
+    self.layout = layout
+    self.seed = seed
+    values = []
+    self.streamed = streamed
+  }
 
-  /// Every replication's value of metric `metric`, in replication order.
+  public var replications: Int { streamed?.replications ?? (layout.count == 0 ? 0 : values.count / layout.count) }
+
+  /// Whether the rows are kept (false beyond the exact bound: statistics only).
+  public var hasRows: Bool { streamed == nil }
+
+  /// Every replication's value of metric `metric`, in replication order (empty when streamed).
   public func column(_ metric: Int) -> [Double] {
     stride(from: metric, to: values.count, by: layout.count).map { values[$0] }
+  }
+
+  /// The summary of metric `metric`: from the rows when kept (exact), else from its moments and sketch.
+  public func summary(_ metric: Int) -> Summary {
+    guard let streamed else { return Summary(column(metric)) }
+    return Summary(moments: streamed.moments[metric], sketch: streamed.sketches[metric])
+  }
+
+  /// Quantiles of metric `metric` at `levels`: type 7 of the sorted finite rows when kept, else the sketch's.
+  public func quantiles(_ metric: Int, _ levels: [Double]) -> [Double] {
+    guard let streamed else {
+      let sorted = column(metric).filter(\.isFinite).sorted()
+      return levels.map { Summary.quantile(sorted, $0) }
+    }
+    return streamed.sketches[metric].quantiles(levels)
   }
 
   /// Adds the rows of a later batch (replications continue where these stop).
   public mutating func append(_ other: SimulationResults) {
     precondition(other.layout == layout && other.seed == seed, "appending results of another scenario or seed")
+    precondition(hasRows && other.hasRows, "appending results kept as statistics")
     values += other.values
   }
 }
@@ -66,17 +99,42 @@ public struct Simulator: Sendable {
   }
 
   /// Runs replications `first ..< first + count` on `threads` threads (0: one per core).
-  /// `progress` is called with the number finished so far, from worker threads.
+  /// `progress` is called with the number finished so far, from worker threads. Beyond
+  /// `exactBound` replications (nil: no bound, every row kept; `run` gives
+  /// `ReplicationBlocks.exactBound`) the rows are not kept: replications run a block at a time and
+  /// each block goes into the statistics (`StreamedResults`) and, in order, to `rows` (`run
+  /// --save`) before the next one runs.
   public func run(
     replications count: Int, seed: UInt64, first: Int = 0, threads: Int = 0,
-    progress: (@Sendable (Int) -> Void)? = nil
+    progress: (@Sendable (Int) -> Void)? = nil, exactBound: Int? = nil, rows: ((Range<Int>, UnsafeBufferPointer<Double>) -> Void)? = nil
   ) -> SimulationResults {
     let width = plan.layout.count
-    var values = [Double](repeating: .nan, count: count * width)
-    values.withUnsafeMutableBufferPointer { buffer in
-      onWorkers(count: count, threads: threads, first: first, seed: seed, progress: progress, RowJob(output: SharedBuffer(buffer), width: width, seed: seed, first: first))
+    guard let exactBound, count > exactBound else {
+      var values = [Double](repeating: .nan, count: count * width)
+      values.withUnsafeMutableBufferPointer { buffer in
+        onWorkers(count: count, threads: threads, first: first, seed: seed, progress: progress, RowJob(output: SharedBuffer(buffer), width: width, seed: seed, first: first))
+      }
+      if let rows { values.withUnsafeBufferPointer { rows(first..<(first + count), $0) } }
+      return SimulationResults(scenario: scenario.name, layout: plan.layout, seed: seed, values: values)
     }
-    return SimulationResults(scenario: scenario.name, layout: plan.layout, seed: seed, values: values)
+    var statistics = StreamedResults(layout: plan.layout, first: first)
+    var block = [Double](repeating: .nan, count: min(count, ReplicationBlocks.size) * width)
+    for range in ReplicationBlocks.ranges(first..<(first + count)) {
+      let done = range.lowerBound - first
+      var inBlock: (@Sendable (Int) -> Void)?
+      if let progress { inBlock = { progress(done + $0) } }
+      block.withUnsafeMutableBufferPointer { buffer in
+        onWorkers(
+          count: range.count, threads: threads, first: range.lowerBound, seed: seed, progress: inBlock,
+          RowJob(output: SharedBuffer(buffer), width: width, seed: seed, first: range.lowerBound))
+      }
+      block.withUnsafeBufferPointer { buffer in
+        let filled = UnsafeBufferPointer(rebasing: buffer[0..<(range.count * width)])
+        rows?(range, filled)
+        statistics.append(filled)
+      }
+    }
+    return SimulationResults(scenario: scenario.name, layout: plan.layout, seed: seed, streamed: statistics.finish())
   }
 
   /// The worker pool of every run of this simulator (`run`, `traces`): `threads` workers (0: one

@@ -1,0 +1,70 @@
+import CoverageModel
+import Estimation
+import Testing
+
+@testable import Simulation
+
+/// Beyond the exact bound a run keeps statistics, not rows; they depend on the replications only.
+@Suite("Streamed results")
+struct StreamedResultsTests {
+  static let scenario = PeopleTests.scenario(arrivalsPerDay: 2, reps: 3, slots: 3, people: People())
+
+  /// Every statistic's bits: count, mean, M2 and the sketch's quantiles of every metric.
+  static func bits(_ results: SimulationResults) -> [UInt64] {
+    guard let streamed = results.streamed else { return [] }
+    var all: [UInt64] = [UInt64(streamed.replications)]
+    for (m, s) in zip(streamed.moments, streamed.sketches) {
+      all += [UInt64(m.count), m.mean.bitPattern, m.m2.bitPattern] + s.quantiles([0.05, 0.5, 0.95]).map(\.bitPattern)
+    }
+    return all
+  }
+
+  @Test("blocks cut at multiples of 1,000 counted from replication 0")
+  func blocks() {
+    #expect(ReplicationBlocks.ranges(0..<2500) == [0..<1000, 1000..<2000, 2000..<2500])
+    #expect(ReplicationBlocks.ranges(999..<1001) == [999..<1000, 1000..<1001])
+    #expect(ReplicationBlocks.ranges(5..<5).isEmpty)
+    #expect(ReplicationBlocks.exactBound(width: 100) == 10_000)
+    #expect(ReplicationBlocks.exactBound(width: 1_000) == 4_194)
+    #expect(ReplicationBlocks.exactBound(width: 100_000) == 1_000)
+  }
+
+  @Test("beyond the bound: the same statistics bit for bit on 1 or 2 threads and from any split of the replications into pieces")
+  func deterministic() {
+    let simulator = Simulator(scenario: Self.scenario)
+    let one = simulator.run(replications: 2_300, seed: 9, threads: 1, exactBound: 1_000)
+    let two = simulator.run(replications: 2_300, seed: 9, threads: 2, exactBound: 1_000)
+    #expect(!one.hasRows && one.replications == 2_300)
+    #expect(Self.bits(one) == Self.bits(two))
+    // Shards: rows of 0..<700, 700..<1850 and 1850..<2300 given in order, as merge gives them.
+    var pieces = StreamedResults(layout: simulator.layout, first: 0)
+    for range in [0..<700, 700..<1850, 1850..<2300] {
+      let rows = simulator.run(replications: range.count, seed: 9, first: range.lowerBound, threads: 2)
+      rows.values.withUnsafeBufferPointer { pieces.append($0) }
+    }
+    let merged = SimulationResults(scenario: one.scenario, layout: one.layout, seed: 9, streamed: pieces.finish())
+    #expect(Self.bits(merged) == Self.bits(one))
+  }
+
+  @Test("beyond the bound: means and standard deviations those of the rows up to rounding, percentiles within the sketch's rank error")
+  func againstRows() {
+    let simulator = Simulator(scenario: Self.scenario)
+    let streamed = simulator.run(replications: 3_000, seed: 2, threads: 2, exactBound: 1_000)
+    let rows = simulator.run(replications: 3_000, seed: 2, threads: 2)
+    for m in 0..<rows.layout.count {
+      let exact = rows.summary(m)
+      let approximate = streamed.summary(m)
+      #expect(exact.count == approximate.count)
+      guard exact.count > 0 else { continue }
+      #expect(abs(exact.mean - approximate.mean) <= 1e-9 * max(1, abs(exact.mean)))
+      #expect(abs(exact.sd - approximate.sd) <= 1e-7 * max(1, exact.sd))
+      let sorted = rows.column(m).filter(\.isFinite).sorted()
+      for (q, x) in zip([0.05, 0.5, 0.95], [approximate.p05, approximate.p50, approximate.p95]) {
+        // x's rank interval among the rows must come within the bound of q.
+        let below = Double(sorted.filter { $0 < x }.count) / Double(sorted.count)
+        let atOrBelow = Double(sorted.filter { $0 <= x }.count) / Double(sorted.count)
+        #expect(q >= below - QuantileSketch.rankError && q <= atOrBelow + QuantileSketch.rankError, "metric \(m): p\(q) = \(x), rank \(below)...\(atOrBelow)")
+      }
+    }
+  }
+}
