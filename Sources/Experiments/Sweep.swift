@@ -83,7 +83,9 @@ public struct Sweep: Sendable {
   }
 
   /// The scenario of one point: the base file extended with a `set` per factor, loaded and validated
-  /// like a variant file (a bad path or value gets the located, did-you-mean message `set` gives).
+  /// like a variant file (a bad path or value gets the located, did-you-mean message `set` gives),
+  /// with the base's transition: a point is the base as it runs with its values set, so the point
+  /// at the base's own values runs exactly as the base.
   public func scenario(at values: [Double], base path: String) throws(ScenarioLoadError) -> Scenario {
     let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
     // Paths, names and labels hold team names from the file: written with the encoder's quoting.
@@ -93,7 +95,9 @@ public struct Sweep: Sendable {
     for (factor, value) in zip(factors, values) {
       yaml += "  - set: {path: \(YAMLText.quoted(factor.path)), value: \(NumberText.shortest(value))}\n"
     }
-    return try ScenarioLoader().load(yaml: yaml, file: "--vary")
+    var loader = ScenarioLoader()
+    loader.keepsBaseTransition = true
+    return try loader.load(yaml: yaml, file: "--vary")
   }
 
   /// `reps=12` or `reps=12, experts=14`: a point's name, from the last part of each path.

@@ -20,6 +20,10 @@ public enum ScenarioLoadError: Error, Sendable, CustomStringConvertible {
 
 /// Loads scenario files: YAML decoding, `extends` chains, `changes`, and validation of the result.
 public struct ScenarioLoader: Sendable {
+  /// Whether YAML text that extends a file is that file as it runs with changes (a sweep's point):
+  /// it keeps the base's transition (or none) instead of switching from the base on a day.
+  public var keepsBaseTransition = false
+
   public init() {}
 
   /// The most files an `extends` chain may hold (the file itself and its bases). Each link costs
@@ -146,9 +150,12 @@ public struct ScenarioLoader: Sendable {
       let loaded = try resolve(path: basePath, chain: &chain, from: (reader, extendsNode))
       scenario = loaded.scenario
       // The organisation a transition starts from: the base as it runs, without its own transition.
-      scenario.transition = nil
-      scenario.origins = [:]
-      former = scenario
+      // (Text loaded as the base with changes, at the top of the chain, is the base: no switch.)
+      if !(keepsBaseTransition && chain.isEmpty) {
+        scenario.transition = nil
+        scenario.origins = [:]
+        former = scenario
+      }
       locations = loaded.locations
       files = loaded.files
     } else {

@@ -2,6 +2,7 @@ import CoverageModel
 import Estimation
 import Experiments
 import Foundation
+import ScenarioFiles
 import Simulation
 import TestSupport
 import Testing
@@ -62,6 +63,32 @@ struct SweepTests {
       #expect(d.mean == 0 && d.ciLow == 0 && d.ciHigh == 0)
       #expect(run.values.map(\.bitPattern) == results[0].values.map(\.bitPattern))
     }
+  }
+
+  @Test("a point keeps its base's transition: the point at the base's own value runs exactly as the base, bit for bit")
+  func pointKeepsTheTransition() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-sweep-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Self.base.write(to: directory.appendingPathComponent("base.yaml"), atomically: true, encoding: .utf8)
+    // T grows from 10 to 12 reps on day 100, and some accounts change owner to a new team.
+    let variant = """
+      extends: base.yaml
+      name: grow
+      transition: {effective_day: 100, handover_loss: 0.2, one_off_cost: 5000}
+      changes:
+        - set: {path: teams.T.reps, value: 12}
+        - split_team: {team: T, into: [{name: T1, share: 0.5, reps: 6}, {name: T2, share: 0.5, reps: 6}]}
+      """
+    let file = directory.appendingPathComponent("grow.yaml")
+    try variant.write(to: file, atomically: true, encoding: .utf8)
+    let grow = try ScenarioLoader().load(path: file.path)
+    let sweep = Sweep(factors: [try Sweep.factor("teams.T1.reps=6,8").get()])
+    let points = try sweep.grid.map { try sweep.scenario(at: $0, base: file.path) }
+    #expect(points.allSatisfy { $0.transition == grow.transition && $0.origins["T1"] == [TeamOrigin(team: "T", share: 0.5)] })
+    let results = Experiment(scenarios: [grow] + points, seed: 12).run(replications: 6)
+    #expect(results[1].values.map(\.bitPattern) == results[0].values.map(\.bitPattern))
+    #expect(results[2].values.map(\.bitPattern) != results[0].values.map(\.bitPattern))
   }
 
   @Test("values parse as ranges, stepped ranges and lists; nonsense is refused with the reason")
