@@ -58,11 +58,7 @@ struct BacktestCommand: ParsableCommand {
   /// scores better with them than without: docs/calibration.md).
   func loadMapping() throws(CalibrationError) -> Mapping {
     var mapping = try Mapping.load(path: map)
-    if let dynamics {
-      mapping.dynamics = Mapping.Dynamic.parse(dynamics).0
-    } else if !mapping.dynamicsGiven {
-      mapping.dynamics = Set(Mapping.Dynamic.allCases)
-    }
+    mapping.chooseDynamics(dynamics)
     return mapping
   }
 

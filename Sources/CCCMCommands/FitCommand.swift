@@ -15,7 +15,9 @@ struct Fit: ParsableCommand {
   @Argument(help: "The opportunities export (CSV with a header row).") var export: String
   @Option(name: .long, help: "The mapping file: the export's columns, stages, joins and segments (see docs/calibration.md).") var map: String
   @Option(name: .long, help: "The cut-off date YYYY-MM-DD: only what was known then is used.") var until: String
-  @Option(name: .long, help: "Count arrivals from this date YYYY-MM-DD (default: the mapping's scenario.since, else the first engage date).") var since: String?
+  @Option(name: .long, help: "Count arrivals from this date YYYY-MM-DD (default: the mapping's scenario.since, else the first engage date); deals engaged earlier and still open then count for outcomes, cycle times and the open pipeline.") var since: String?
+  @Option(name: .long, help: "The dynamics the fit writes (overrides the mapping's scenario.dynamics; without either, all): all, none, or a list of outcome_days, stale, quarter_pull, arrival_dispersion, rep_win_factor.")
+  var dynamics: String?
   @Option(name: .shortAndLong, help: "Write the fitted scenario here (YAML, commented).") var output: String?
   @Option(name: .long, help: "Also write the deals open at the cut-off (CSV: the pipeline a back-test starts from).") var pipeline: String?
   @Option(name: .long, help: "Report format: table, markdown, csv, json, or html (one self-contained page: what was fitted, the report, the fit diagnostics as charts).")
@@ -33,6 +35,9 @@ struct Fit: ParsableCommand {
       throw ValidationError("--until \(until): the fitted scenario starts the day after the cut-off, and scenario dates end on 2999-12-31; give an earlier cut-off")
     }
     if let since, CalendarDate(since) == nil { throw ValidationError("--since \(Excerpt.sanitized(since)) is not a date YYYY-MM-DD") }
+    if let dynamics, let unknown = Mapping.Dynamic.parse(dynamics).unknown {
+      throw ValidationError("--dynamics: unknown dynamic \"\(Excerpt.sanitized(unknown))\"; use all, none or any of \(Mapping.Dynamic.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
     guard (0...1000).contains(resamples) else { throw ValidationError("--resamples must be from 0 to 1000, got \(resamples)") }
     if resamples > 0, output == nil { throw ValidationError("--resamples writes the parameter sets beside the scenario: give -o FILE too") }
   }
@@ -47,7 +52,9 @@ struct Fit: ParsableCommand {
     let mapping: Mapping
     let data: Export
     do {
-      mapping = try Mapping.load(path: map)
+      var chosen = try Mapping.load(path: map)
+      chosen.chooseDynamics(dynamics)
+      mapping = chosen
       data = try Export.load(path: export, mapping: mapping)
     } catch {
       printError(error.description)

@@ -29,11 +29,19 @@ public struct CompetingRisks: Sendable {
   public let lost: Int
   public let open: Int
 
-  public init(ages observed: [Double], endings: [Ending]) {
+  /// The estimate from each deal's age at its ending (or at the cut-off, open) and, with
+  /// `entries`, the age at which it came under observation (delayed entry, left truncation): a
+  /// deal engaged before the window is at risk only at ages above its age on the window's first
+  /// day, so ages when it could not have been seen closing do not dilute the estimate.
+  public init(ages observed: [Double], endings: [Ending], entries: [Double]? = nil) {
     precondition(observed.count == endings.count, "CompetingRisks: \(observed.count) ages, \(endings.count) endings")
     won = endings.filter { $0 == .won }.count
     lost = endings.filter { $0 == .lost }.count
     open = endings.count - won - lost
+    if let entries, entries.contains(where: { $0 > 0 }) {
+      (ages, wonIncidence, lostIncidence, stillOpen) = Self.delayed(observed, endings: endings, entries: entries)
+      return
+    }
     let order = observed.indices.sorted { observed[$0] < observed[$1] }
     var atRisk = Double(observed.count)
     var survival = 1.0
@@ -65,6 +73,49 @@ public struct CompetingRisks: Sendable {
       }
       atRisk -= leaving
     }
+  }
+
+  /// With delayed entry: at an event age x the deals at risk are those that entered before x and
+  /// had not ended (or been censored) before x.
+  private static func delayed(_ observed: [Double], endings: [Ending], entries: [Double]) -> ([Double], [Double], [Double], [Double]) {
+    precondition(observed.count == entries.count, "CompetingRisks: \(observed.count) ages, \(entries.count) entries")
+    var (ages, wonIncidence, lostIncidence, stillOpen): ([Double], [Double], [Double], [Double]) = ([], [], [], [])
+    let order = observed.indices.sorted { observed[$0] < observed[$1] }
+    let entering = entries.sorted()
+    var entered = 0
+    var left = 0
+    var survival = 1.0
+    var cifWon = 0.0
+    var cifLost = 0.0
+    var index = 0
+    while index < order.count {
+      let age = observed[order[index]]
+      while entered < entering.count, entering[entered] < age { entered += 1 }
+      let atRisk = Double(entered - left)
+      var dWon = 0.0
+      var dLost = 0.0
+      var leaving = 0
+      while index < order.count, observed[order[index]] == age {
+        switch endings[order[index]] {
+        case .won: dWon += 1
+        case .lost: dLost += 1
+        case .open: break
+        }
+        leaving += 1
+        index += 1
+      }
+      if dWon + dLost > 0, atRisk > 0 {
+        cifWon += survival * dWon / atRisk
+        cifLost += survival * dLost / atRisk
+        survival *= 1 - (dWon + dLost) / atRisk
+        ages.append(age)
+        wonIncidence.append(cifWon)
+        lostIncidence.append(cifLost)
+        stillOpen.append(survival)
+      }
+      left += leaving
+    }
+    return (ages, wonIncidence, lostIncidence, stillOpen)
   }
 
   /// The estimate at the last event age: the probability of a win, of a loss, and of being still

@@ -98,6 +98,9 @@ public struct RowCounts: Sendable, Codable {
   public var notEngaged = 0
   public var engagedAfterCutoff = 0
   public var engagedBeforeWindow = 0
+  /// Engaged before the window and still open at its start: their outcomes and cycle times are
+  /// used (observed from the window's first day), their arrivals are not. Part of `used`.
+  public var openAtWindowStart = 0
   public var used = 0
   public var won = 0
   public var lost = 0
@@ -162,6 +165,20 @@ public struct FitResult: Sendable {
 public enum Calibrator {
   /// The export's history up to `until` (nothing after it is used: a deal closed later is open
   /// as of `until`), arrivals counted from `since` (default: the first engage date).
+  /// Whether `o` counts for outcomes, cycle times and the open pipeline in a fit of the window
+  /// `first`..`until`, and from which age it is observed: 0 for a deal engaged in the window; a
+  /// deal engaged before the window and still open at its start is observed from its age at the
+  /// start of the window's first day (delayed entry, left truncation), so the ages at which it
+  /// could not have been seen closing are not counted as time at risk. The window limits the
+  /// arrivals alone: a deal open when it starts is part of the business the window sees. Nil:
+  /// not used (engaged after `until`, or closed before the window).
+  public static func entry(of o: Opportunity, first: Day, until: Day) -> Double? {
+    guard o.stage != .notEngaged, let engaged = o.engaged, engaged <= until else { return nil }
+    if engaged >= first { return 0 }
+    if (o.stage == .won || o.stage == .lost), let closed = o.closed, closed < first { return nil }
+    return Double(engaged.distance(to: first)) - 0.5
+  }
+
   public static func fit(_ export: Export, mapping: Mapping, until: Day, since: Day? = nil) throws(CalibrationError) -> FitResult {
     var counts = RowCounts()
     counts.rows = export.opportunities.count
@@ -172,6 +189,10 @@ public enum Calibrator {
     let first = since ?? mapping.since ?? firstEngaged
     guard first <= until else { throw .export(["\(export.file): error: the window \(first)..\(until) is empty: --since is after --until"]) }
     var used: [Opportunity] = []
+    // Every deal whose outcome counts (the window's, and those open at its start),
+    // with the age from which it is observed.
+    var known: [Opportunity] = []
+    var entries: [String: Double] = [:]
     for o in export.opportunities {
       guard o.stage != .notEngaged, let engaged = o.engaged else {
         counts.notEngaged += 1
@@ -180,13 +201,21 @@ public enum Calibrator {
       if engaged > until {
         counts.engagedAfterCutoff += 1
       } else if engaged < first {
-        counts.engagedBeforeWindow += 1
+        if let e = entry(of: o, first: first, until: until) {
+          counts.openAtWindowStart += 1
+          known.append(o)
+          entries[o.id] = e
+        } else {
+          counts.engagedBeforeWindow += 1
+        }
       } else {
         used.append(o)
+        known.append(o)
       }
     }
     guard !used.isEmpty else { throw .export(["\(export.file): error: no opportunity engaged in \(first)..\(until); widen the window"]) }
-    counts.used = used.count
+    counts.used = known.count
+    let entryOf = { (o: Opportunity) in entries[o.id] ?? 0 }
     // Endings as of the cut-off.
     func ending(_ o: Opportunity) -> (age: Double, ending: Ending) {
       let engaged = o.engaged!
@@ -197,7 +226,7 @@ public enum Calibrator {
       return (Double(engaged.distance(to: until)) + 0.5, .open)
     }
     var longest = 0.0
-    for o in used {
+    for o in known {
       let e = ending(o)
       switch e.ending {
       case .won: counts.won += 1
@@ -209,7 +238,7 @@ public enum Calibrator {
       if e.ending != .open { longest = max(longest, e.age) }
       if e.ending != .open, e.age == 0.5 { counts.sameDay += 1 }
     }
-    for o in used where ending(o).ending == .open && ending(o).age > longest { counts.stale += 1 }
+    for o in known where ending(o).ending == .open && ending(o).age > longest { counts.stale += 1 }
 
     // Seasons from all arrivals.
     let season = Arrivals.seasonality(used.map { $0.engaged! }, from: first, through: until)
@@ -218,6 +247,8 @@ public enum Calibrator {
     let keyOf = { (o: Opportunity) in mapping.segmentsBy.map { o.group($0) } }
     var bySegment: [[String]: [Opportunity]] = [:]
     for o in used { bySegment[keyOf(o), default: []].append(o) }
+    var knownBySegment: [[String]: [Opportunity]] = [:]
+    for o in known { knownBySegment[keyOf(o), default: []].append(o) }
     let keys = bySegment.keys.sorted { $0.joined(separator: "\u{1}") < $1.joined(separator: "\u{1}") }
     let products = Array(Set(used.compactMap(\.product))).sorted()
     var segments: [SegmentFit] = []
@@ -230,11 +261,14 @@ public enum Calibrator {
         let regions = Set(deals.compactMap(\.region))
         if regions.count == 1 { groups["region"] = regions.first }
       }
-      segments.append(fitSegment(name: name, groups: groups, deals: deals, first: first, until: until, factors: season.factors, mapping: mapping, seedOffset: UInt64(s), ending: ending))
+      segments.append(
+        fitSegment(
+          name: name, groups: groups, deals: deals, outcomeDeals: knownBySegment[key] ?? deals, entry: entryOf, first: first, until: until, factors: season.factors,
+          mapping: mapping, seedOffset: UInt64(s), ending: ending))
     }
 
     // Teams.
-    let teams = fitTeams(used, first: first, until: until, longest: longest, mapping: mapping, ending: ending)
+    let teams = fitTeams(known, first: first, until: until, longest: longest, mapping: mapping, ending: ending)
     var result = FitResult(
       scenarioName: mapping.scenarioName, tier: mapping.tier, export: export.file, first: first, until: until, counts: counts,
       seasonality: season.factors, seasonalCounts: season.counts, seasonalDays: season.days, unobservedMonths: season.unobserved,
@@ -243,7 +277,7 @@ public enum Calibrator {
       industries: mapping.segmentsBy.contains("industry") ? Array(Set(segments.compactMap { $0.groups["industry"] })).sorted() : [],
       longestCycle: longest, bootstrap: mapping.bootstrap, seed: mapping.seed, potentialSource: mapping.accountPotential,
       history: Actuals(export.opportunities, from: first, through: until),
-      quarterEnd: QuarterEndFit.fit(used.compactMap { o in
+      quarterEnd: QuarterEndFit.fit(known.compactMap { o in
         guard let closed = o.closed, closed <= until, o.stage == .won || o.stage == .lost else { return nil }
         return (closed, o.stage == .won)
       }), staleAsLost: mapping.staleAsLost)
@@ -253,7 +287,7 @@ public enum Calibrator {
     result.pull = QuarterPullFit.fit(
       wins: export.opportunities.compactMap { o in o.stage == .won && o.engaged != nil ? o.closed.flatMap { $0 <= until ? $0 : nil } : nil }, from: first, through: until)
     for (i, key) in keys.enumerated() {
-      let deals = bySegment[key] ?? []
+      let deals = knownBySegment[key] ?? []
       let staleAges = deals.map(ending).filter { $0.ending == .open && $0.age > longest }.map(\.age)
       result.segments[i].staleDays = max(longest, staleAges.isEmpty ? 0 : staleAges.reduce(0, +) / Double(staleAges.count))
       let closedAges = deals.map(ending).filter { $0.ending != .open }.map(\.age).sorted()
@@ -262,7 +296,7 @@ public enum Calibrator {
         result.segments[i].staleAge = age
         result.segments[i].staleShare = result.segments[i].outcomes.stillOpen(at: age)
       }
-      result.segments[i].arrivalCV = Arrivals.gammaCV(deals.map { $0.engaged! }, from: first, through: until, factors: season.factors)
+      result.segments[i].arrivalCV = Arrivals.gammaCV((bySegment[key] ?? []).map { $0.engaged! }, from: first, through: until, factors: season.factors)
     }
     let engaged = used.map { $0.engaged! }
     result.monthlyArrivals = Arrivals.monthly(
@@ -271,8 +305,8 @@ public enum Calibrator {
   }
 
   static func fitSegment(
-    name: String, groups: [String: String], deals: [Opportunity], first: Day, until: Day, factors: [Double], mapping: Mapping, seedOffset: UInt64,
-    ending: (Opportunity) -> (age: Double, ending: Ending)
+    name: String, groups: [String: String], deals: [Opportunity], outcomeDeals: [Opportunity], entry: (Opportunity) -> Double, first: Day, until: Day,
+    factors: [Double], mapping: Mapping, seedOffset: UInt64, ending: (Opportunity) -> (age: Double, ending: Ending)
   ) -> SegmentFit {
     let days = deals.map { $0.engaged! }
     let n = deals.count
@@ -286,15 +320,17 @@ public enum Calibrator {
     let accountCounts = Dictionary(grouping: deals.compactMap(\.account), by: { $0 }).mapValues(\.count)
     let teamCounts = Dictionary(grouping: deals, by: \.team).mapValues(\.count).sorted { $0.value > $1.value || $0.value == $1.value && $0.key < $1.key }
     let accounts = max(accountCounts.count, teamCounts.count, 1)
-    // Outcomes.
-    let endings = deals.map(ending)
-    let risks = CompetingRisks(ages: endings.map(\.age), endings: endings.map(\.ending))
+    // Outcomes: every deal observed in the window, from its entry.
+    let endings = outcomeDeals.map(ending)
+    let entries = outcomeDeals.map(entry)
+    let truncated = entries.contains { $0 > 0 }
+    let risks = CompetingRisks(ages: endings.map(\.age), endings: endings.map(\.ending), entries: truncated ? entries : nil)
     let seed = mapping.seed &+ 1000 &* seedOffset
-    let winInterval = bootstrapWinProbability(endings, replicates: mapping.bootstrap, seed: seed)
-    let winCycle = cycleFit(.won, endings, risks, mapping: mapping, seed: seed &+ 1)
-    let lossCycle = cycleFit(.lost, endings, risks, mapping: mapping, seed: seed &+ 2)
+    let winInterval = bootstrapWinProbability(endings, entries: truncated ? entries : nil, replicates: mapping.bootstrap, seed: seed)
+    let winCycle = cycleFit(.won, endings, entries: entries, risks, mapping: mapping, seed: seed &+ 1)
+    let lossCycle = cycleFit(.lost, endings, entries: entries, risks, mapping: mapping, seed: seed &+ 2)
     // Deal sizes: won by the cut-off, with an amount above 0.
-    let wonDeals = zip(deals, endings).filter { $0.1.ending == .won }.map(\.0)
+    let wonDeals = zip(outcomeDeals, endings).filter { $0.1.ending == .won }.map(\.0)
     let amounts = wonDeals.compactMap(\.amount).filter { $0 > 0 }
     let dealSize = amounts.isEmpty ? nil : sizeFit(amounts, mapping: mapping, seed: seed &+ 3)
     // Account potential.
@@ -325,8 +361,8 @@ public enum Calibrator {
   }
 
   /// Percentile interval of the Aalen-Johansen win probability over bootstrap resamples of deals.
-  static func bootstrapWinProbability(_ endings: [(age: Double, ending: Ending)], replicates: Int, seed: UInt64) -> ClosedRange<Double> {
-    let point = CompetingRisks(ages: endings.map(\.age), endings: endings.map(\.ending)).winProbability
+  static func bootstrapWinProbability(_ endings: [(age: Double, ending: Ending)], entries: [Double]? = nil, replicates: Int, seed: UInt64) -> ClosedRange<Double> {
+    let point = CompetingRisks(ages: endings.map(\.age), endings: endings.map(\.ending), entries: entries).winProbability
     // Without a closed deal there is no information: the whole of [0, 1].
     guard point.isFinite else { return 0...1 }
     guard replicates >= 10, endings.count >= 2 else { return point...point }
@@ -334,8 +370,9 @@ public enum Calibrator {
     generator.select(key: seed, attribute: 0xA1E)
     var values: [Double] = []
     for _ in 0..<replicates {
-      let sample = (0..<endings.count).map { _ in endings[generator.uniformIndex(below: endings.count)] }
-      let p = CompetingRisks(ages: sample.map(\.age), endings: sample.map(\.ending)).winProbability
+      let picks = (0..<endings.count).map { _ in generator.uniformIndex(below: endings.count) }
+      let sample = picks.map { endings[$0] }
+      let p = CompetingRisks(ages: sample.map(\.age), endings: sample.map(\.ending), entries: entries.map { e in picks.map { e[$0] } }).winProbability
       if p.isFinite { values.append(p) }
     }
     values.sort()
@@ -345,12 +382,19 @@ public enum Calibrator {
 
   /// The age at one outcome, given that outcome: events are the deals that ended so, deals still
   /// open count as censored at their age with the probability that they will end so.
-  static func cycleFit(_ outcome: Ending, _ endings: [(age: Double, ending: Ending)], _ risks: CompetingRisks, mapping: Mapping, seed: UInt64) -> DistributionFit? {
-    let events = endings.filter { $0.ending == outcome }.map(\.age)
+  static func cycleFit(
+    _ outcome: Ending, _ endings: [(age: Double, ending: Ending)], entries: [Double], _ risks: CompetingRisks, mapping: Mapping, seed: UInt64
+  ) -> DistributionFit? {
+    let eventIndices = endings.indices.filter { endings[$0].ending == outcome }
+    let events = eventIndices.map { endings[$0].age }
     guard events.count >= 2 else { return nil }
-    let open = endings.filter { $0.ending == .open }
+    let openIndices = endings.indices.filter { endings[$0].ending == .open }
+    let open = openIndices.map { endings[$0] }
     let weights = open.map { risks.conditionalWeight(outcome, openAt: $0.age) }
-    let sample = CensoredSample(events: events, censored: open.map(\.age), censoredWeights: weights)
+    let truncated = entries.contains { $0 > 0 }
+    let sample = CensoredSample(
+      events: events, censored: open.map(\.age), censoredWeights: weights, eventEntries: truncated ? eventIndices.map { entries[$0] } : nil,
+      censoredEntries: truncated ? openIndices.map { entries[$0] } : nil)
     let ranked = MaximumLikelihood.ranked(sample)
     guard let best = ranked.first else { return nil }
     let grid = risks.ages
@@ -434,15 +478,17 @@ public enum Calibrator {
       for (_, own) in owners.sorted(by: { $0.key < $1.key }) {
         var delta = Array(repeating: 0, count: span + 1)
         for o in own {
-          let from = first.distance(to: o.engaged!)
+          // A deal engaged before the window holds its slot from the window's first day.
+          let engagedAt = first.distance(to: o.engaged!)
+          let from = max(engagedAt, 0)
           let e = ending(o)
           // An open deal holds its slot until the cut-off, but not past the longest cycle seen.
           let length = e.ending == .open ? min(e.age, longest) : e.age
-          let to = min(span, from + max(Int(length.rounded(.up)), 1))
+          let to = min(span, max(engagedAt + max(Int(length.rounded(.up)), 1), from + 1))
           delta[from] += 1
           delta[to] -= 1
         }
-        let firstDay = own.map { first.distance(to: $0.engaged!) }.min() ?? 0
+        let firstDay = own.map { max(first.distance(to: $0.engaged!), 0) }.min() ?? 0
         var open = 0
         for d in 0..<span {
           open += delta[d]

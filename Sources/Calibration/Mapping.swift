@@ -34,12 +34,24 @@ public struct Mapping: Sendable {
   /// win probability (CIF_won alone); by default their outcome is unknown (CIF_won / (CIF_won + CIF_lost)).
   public var staleAsLost = false
   /// The dynamics of MODEL.md section 16 that `fit` writes into the scenario (`scenario.dynamics`;
-  /// none by default, `all` for every one).
+  /// none in a mapping that does not say, but `cccm fit` and `cccm backtest` then fit every one:
+  /// `chooseDynamics`).
   public var dynamics: Set<Dynamic> = []
   /// Whether the mapping gives `scenario.dynamics` (a back-test's default depends on it).
   public var dynamicsGiven = false
   /// The mapping file's path (joins are relative to its folder).
   public var file = ""
+
+  /// The dynamics a command fits: `option` (`--dynamics`) when given, else the mapping's
+  /// `scenario.dynamics`, else every one (on the shipped export the rolling back-test scores
+  /// better with them than without: docs/calibration.md).
+  public mutating func chooseDynamics(_ option: String?) {
+    if let option {
+      dynamics = Dynamic.parse(option).0
+    } else if !dynamicsGiven {
+      dynamics = Set(Dynamic.allCases)
+    }
+  }
 
   /// A dynamic `fit` can write (docs/calibration.md, "Dynamics").
   public enum Dynamic: String, Sendable, CaseIterable, Comparable {

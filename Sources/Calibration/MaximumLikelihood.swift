@@ -13,13 +13,26 @@ public struct CensoredSample: Sendable {
   public var eventWeights: [Double]
   public var censored: [Double]
   public var censoredWeights: [Double]
+  /// The age at which each event's and each censored value's deal came under observation (0 for
+  /// most; left truncation): such a value contributes w log f(x) - w log S(entry), the
+  /// likelihood given that it lasted past its entry.
+  public var eventEntries: [Double]
+  public var censoredEntries: [Double]
 
-  public init(events: [Double], censored: [Double] = [], eventWeights: [Double]? = nil, censoredWeights: [Double]? = nil) {
+  public init(
+    events: [Double], censored: [Double] = [], eventWeights: [Double]? = nil, censoredWeights: [Double]? = nil, eventEntries: [Double]? = nil,
+    censoredEntries: [Double]? = nil
+  ) {
     self.events = events
     self.censored = censored
     self.eventWeights = eventWeights ?? Array(repeating: 1, count: events.count)
     self.censoredWeights = censoredWeights ?? Array(repeating: 1, count: censored.count)
+    self.eventEntries = eventEntries ?? Array(repeating: 0, count: events.count)
+    self.censoredEntries = censoredEntries ?? Array(repeating: 0, count: censored.count)
   }
+
+  /// Whether any value entered observation after age 0.
+  public var isTruncated: Bool { eventEntries.contains { $0 > 0 } || censoredEntries.contains { $0 > 0 } }
 
   /// The weighted count of observations, n in BIC.
   public var weight: Double { eventWeights.reduce(0, +) + censoredWeights.reduce(0, +) }
@@ -34,9 +47,11 @@ public struct CensoredSample: Sendable {
       if i < events.count {
         sample.events.append(events[i])
         sample.eventWeights.append(eventWeights[i])
+        sample.eventEntries.append(eventEntries[i])
       } else {
         sample.censored.append(censored[i - events.count])
         sample.censoredWeights.append(censoredWeights[i - events.count])
+        sample.censoredEntries.append(censoredEntries[i - events.count])
       }
     }
     return sample
@@ -99,6 +114,10 @@ public enum MaximumLikelihood {
       for (x, w) in zip(sample.events, sample.eventWeights) where w > 0 { total += w * family.logDensity(x, p) }
     }
     for (x, w) in zip(sample.censored, sample.censoredWeights) where w > 0 { total += w * family.logSurvival(x, p) }
+    if sample.isTruncated {
+      for (e, w) in zip(sample.eventEntries, sample.eventWeights) where w > 0 && e > 0 { total -= w * family.logSurvival(e, p) }
+      for (e, w) in zip(sample.censoredEntries, sample.censoredWeights) where w > 0 && e > 0 { total -= w * family.logSurvival(e, p) }
+    }
     return total
   }
 
@@ -124,7 +143,7 @@ public enum MaximumLikelihood {
     var fit = FamilyFit(
       family: family, parameters: parameters, standardErrors: errors, logLikelihood: maximum, aic: 2 * k - 2 * maximum,
       bic: k * log(n) - 2 * maximum, converged: result.converged)
-    if !sample.isCensored, sample.eventWeights.allSatisfy({ $0 == 1 }) {
+    if !sample.isCensored, !sample.isTruncated, sample.eventWeights.allSatisfy({ $0 == 1 }) {
       let a2 = GoodnessOfFit.andersonDarling(sample.events) { family.cdf($0, parameters) }
       fit.andersonDarling = a2
       fit.andersonDarlingPValue = 1 - GoodnessOfFit.andersonDarlingCDF(a2, n: sample.events.count)

@@ -50,9 +50,11 @@ public struct NaiveForecast: Sendable {
   public init(_ export: Export, fit: FitResult, pipeline: OpenPipeline, through: Day, samples: Int, seed: UInt64) {
     let until = fit.until
     var used: [Opportunity] = []
-    for o in export.opportunities where o.stage != .notEngaged {
-      guard let engaged = o.engaged, engaged >= fit.first, engaged <= until else { continue }
+    var entries: [Double] = []
+    for o in export.opportunities {
+      guard let entry = Calibrator.entry(of: o, first: fit.first, until: until) else { continue }
       used.append(o)
+      entries.append(entry)
     }
     // Endings as of the cut-off, as the fit counts them.
     let endings = used.map { o -> (age: Double, ending: Ending) in
@@ -62,7 +64,7 @@ public struct NaiveForecast: Sendable {
       }
       return (Double(o.engaged!.distance(to: until)) + 0.5, .open)
     }
-    let risks = CompetingRisks(ages: endings.map(\.age), endings: endings.map(\.ending))
+    let risks = CompetingRisks(ages: endings.map(\.age), endings: endings.map(\.ending), entries: entries)
     let amounts = zip(used, endings).compactMap { o, e in e.ending == .won ? o.amount.flatMap { $0 > 0 ? $0 : nil } : nil }
 
     // The months of the window: label and first and last day as offsets from A (1 = the day after A).

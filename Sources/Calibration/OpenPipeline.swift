@@ -24,12 +24,13 @@ public struct OpenPipeline: Sendable {
 
   public static let header = ["id", "segment", "account", "team", "stage", "days_in_stage", "deal_size", "solution"]
 
-  /// The deals of `export` open on `until` among those the fit used (engaged in the window).
+  /// The deals of `export` open on `until` among those the fit used (engaged in the window, or
+  /// before it and open at its start: `Calibrator.entry`).
   public init(_ export: Export, fit: FitResult, mapping: Mapping) {
     deals = []
     stale = 0
     for o in export.opportunities {
-      guard o.stage != .notEngaged, let engaged = o.engaged, engaged >= fit.first, engaged <= fit.until else { continue }
+      guard Calibrator.entry(of: o, first: fit.first, until: fit.until) != nil, let engaged = o.engaged else { continue }
       let closedByCutoff = (o.stage == .won || o.stage == .lost) && (o.closed.map { $0 <= fit.until } ?? false)
       guard !closedByCutoff else { continue }
       let age = engaged.distance(to: fit.until)

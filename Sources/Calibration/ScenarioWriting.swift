@@ -18,7 +18,7 @@ public enum ScenarioWriting {
     comment("Fitted by `cccm fit \(fit.export) --map \(mapping) --until \(fit.until)`: the export's history up to \(fit.until),")
     comment("arrivals counted over \(fit.first)..\(fit.until) (\(fit.first.distance(to: fit.until) + 1) days). Every number has its evidence beside it: n, a 95%")
     comment("interval (bootstrap, \(fit.bootstrap) resamples, seed \(fit.seed)), the family written and the runner-up. See docs/calibration.md.")
-    comment("Rows: \(fit.counts.rows) read, \(fit.counts.used) used; \(fit.counts.notEngaged) not engaged, \(fit.counts.engagedAfterCutoff) engaged after the cut-off, \(fit.counts.engagedBeforeWindow) before the window (left out).")
+    comment("Rows: \(fit.counts.rows) read, \(fit.counts.used) used; \(fit.counts.notEngaged) not engaged, \(fit.counts.engagedAfterCutoff) engaged after the cut-off, \(fit.counts.engagedBeforeWindow) before the window (left out)\(fit.counts.openAtWindowStart > 0 ? "; \(fit.counts.openAtWindowStart) engaged before the window and open at its start (outcomes and cycle times, not arrivals)" : "").")
     line("name: \(quoted(fit.scenarioName))")
     line("description: \(quoted("Fitted from \((fit.export as NSString).lastPathComponent) up to \(fit.until)"))")
     line("start_date: \(start)            # the day after the cut-off: a run forecasts what follows it")

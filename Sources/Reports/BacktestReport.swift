@@ -237,6 +237,8 @@ public enum BacktestReport {
     let seed: UInt64
     let parameter_sets: Int
     let horizon_months: Int
+    /// The first day the export no longer records the business (nil: it records every month).
+    let data_end: String?
     let cutoffs: [RollingRunJSON]
     let horizons: [HorizonJSON]
     let overall: [HorizonJSON]
@@ -253,7 +255,8 @@ public enum BacktestReport {
       "Fitted on \(first?.fit.export ?? "") from \(first?.fit.first.description ?? "") up to each month end \(r.runs.first?.fit.until.description ?? "")..\(r.runs.last?.fit.until.description ?? "") (nothing after a cut-off reaches its fit),"
         + " each simulated \(r.horizonMonths) months ahead (or to the export's end) from the deals open then, \(first?.replications ?? 0) replications (seed \(first?.seed ?? 0))\(predictive(first?.resamples ?? 0)).\n"
         + "\(dynamics(first?.fit.dynamics ?? []))\n"
-        + "Benchmarks from the same history: the pipeline forecast (open deals by age, new deals at the rate of the last \(NaiveForecast.recentDays) days) and the seasonal naive (the month a year or a quarter earlier).\n\n"))
+        + "Benchmarks from the same history: the pipeline forecast (open deals by age, new deals at the rate of the last \(NaiveForecast.recentDays) days) and the seasonal naive (the month a year or a quarter earlier).\n"
+        + (r.dataEnd.map(dataEndText) ?? "") + "\n"))
 
     doc.add(.title("The window's total per cut-off: model and naive medians against the actual", gap: true))
     var totals = TextTable(
@@ -307,12 +310,19 @@ public enum BacktestReport {
     }
     doc.json = RollingJSON(
       export: first?.fit.export ?? "", replications: first?.replications ?? 0, seed: first?.seed ?? 0, parameter_sets: first?.resamples ?? 0, horizon_months: r.horizonMonths,
-      cutoffs: r.runs.map { b in
+      data_end: r.dataEnd?.day.description, cutoffs: r.runs.map { b in
         RollingRunJSON(
           until: b.fit.until.description, through: b.through.description, pipeline_deals: b.pipeline.deals.count, stale_left_out: b.pipeline.stale,
           summaries: b.score.summaries.map(SummaryJSON.init), totals: b.score.totals.map(CellJSON.init), cells: b.score.cells.map(CellJSON.init))
       }, horizons: r.horizons.map(HorizonJSON.init), overall: r.overall.map(HorizonJSON.init))
     return doc
+  }
+
+  /// Where the export stops recording the business, and why no month from it on is scored.
+  static func dataEndText(_ end: RollingBacktest.DataEnd) -> String {
+    let months = end.months.map { "\($0.month) \($0.count)" }.joined(separator: ", ")
+    return "The export's own end: new opportunities fall from \(show(end.median)) in the median month before \(end.day.monthLabel) to \(months) and stay below half of it to the export's last day,"
+      + " so the extract stops recording the business on \(end.day); no month from it on is scored (no cut-off after it is run, and each is scored through \(end.day.advanced(by: -1)) at the latest).\n"
   }
 
   /// The dynamics the fit wrote (MODEL.md section 16), in the mapping's order.

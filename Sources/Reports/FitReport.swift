@@ -69,7 +69,7 @@ public enum FitReport {
     doc.add(.text(
       "Fitted from \(fit.export) up to \(fit.until); arrivals counted over \(fit.first)..\(fit.until).\n"
         + "Rows: \(c.rows) read; \(c.used) used (won \(c.won), lost \(c.lost), open \(c.open) at the cut-off, of which \(c.closedAfterCutoff) closed later and \(c.stale) open past the longest cycle of \(show(fit.longestCycle)) days);\n"
-        + "left out: \(c.notEngaged) not engaged, \(c.engagedAfterCutoff) engaged after the cut-off, \(c.engagedBeforeWindow) before the window. \(c.sameDay) closed the day they were engaged (counted as half a day).\n\n"))
+        + "left out: \(c.notEngaged) not engaged, \(c.engagedAfterCutoff) engaged after the cut-off, \(c.engagedBeforeWindow) before the window\(c.openAtWindowStart > 0 ? " and closed before it; \(c.openAtWindowStart) engaged before the window and open at its start count for outcomes, cycle times and the open pipeline, not for arrivals" : ""). \(c.sameDay) closed the day they were engaged (counted as half a day).\n\n"))
 
     add("arrivals", "Arrivals per segment (Poisson under the seasonal profile; dispersion of weekly counts)",
       ["segment", "accounts", "arrivals", "per day", "95% CI low", "95% CI high", "per account-year", "dispersion", "p-value"],

@@ -102,9 +102,11 @@ struct NaiveForecastTests {
   @Test("rolling origin: every month end with two whole months of history while the month after it is in the export")
   func rollingCutoffs() throws {
     let (export, _) = try Self.export()
-    // The last close is 2024-07-20 (engaged 06-30, 20 days).
+    // The last close is 2024-07-20 (engaged 06-30, 20 days), but no deal is engaged in July: the
+    // export's own end is 07-01, and nothing after 06-30 is scored.
+    #expect(RollingBacktest.dataEnd(export, windowStart: Day(CalendarDate(year: 2024, month: 1, day: 1)))?.day == Day(CalendarDate(year: 2024, month: 7, day: 1)))
     let plan = RollingBacktest.cutoffs(export, windowStart: Day(CalendarDate(year: 2024, month: 1, day: 1)), earliest: nil, latest: nil, horizonMonths: 3)
-    #expect(plan.map { "\($0.until)..\($0.through)" } == ["2024-02-29..2024-05-31", "2024-03-31..2024-06-30", "2024-04-30..2024-07-20", "2024-05-31..2024-07-20"])
+    #expect(plan.map { "\($0.until)..\($0.through)" } == ["2024-02-29..2024-05-31", "2024-03-31..2024-06-30", "2024-04-30..2024-06-30", "2024-05-31..2024-06-30"])
     let later = RollingBacktest.cutoffs(export, windowStart: Day(CalendarDate(year: 2024, month: 1, day: 15)), earliest: Day(CalendarDate(year: 2024, month: 4, day: 10)), latest: nil, horizonMonths: 1)
     #expect(later.map { "\($0.until)..\($0.through)" } == ["2024-03-31..2024-04-30", "2024-04-30..2024-05-31", "2024-05-31..2024-06-30"])
   }
