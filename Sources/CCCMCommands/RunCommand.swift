@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCCMSupport
+import CoverageModel
 import Experiments
 import Foundation
 import Reports
@@ -43,8 +44,25 @@ struct Run: ParsableCommand {
     }
     if let save { try checkWritable(save, as: "--save", inputs: inputs) }
     try checkChartsDirectory(options.charts)
-    try checkResultsFit([scenario], replications: options.replications ?? scenario.replications, byPeriod: options.by != nil)
-    let results = simulate(scenario, options: options, first: first)
+    let count = options.replications ?? scenario.replications
+    try checkResultsFit([scenario], replications: count, byPeriod: options.by != nil, streams: true)
+    let layout = Simulator(scenario: scenario, byPeriod: options.by != nil).layout
+    if let save, count > ReplicationBlocks.exactBound(width: layout.count) {
+      // Beyond the exact bound the rows are written as each block finishes, never held.
+      let results: SimulationResults
+      do throws(OutputFileError) {
+        let writer = try SavedResults.StreamWriter(
+          path: save, inputs: inputs, scenario: scenario, layout: layout,
+          seed: options.seed ?? scenario.seed, generator: options.generator, version: CCCM.version, first: first, replications: count)
+        results = simulate(scenario, options: options, first: first, streams: true) { _, rows in writer.write(rows) }
+        try writer.finish()
+      } catch {
+        printError("\(Excerpt.sanitized(save, limit: Excerpt.pathLimit)): error: cannot write the file (--save): \(error.reason)")
+        throw ExitCode(.fileError)
+      }
+      return try report(results, scenario: scenario)
+    }
+    let results = simulate(scenario, options: options, first: first, streams: true)
     if let save {
       let text: String
       do {
@@ -55,6 +73,10 @@ struct Run: ParsableCommand {
       }
       try writeAtomically(text, to: save, as: "--save", inputs: inputs)
     }
+    try report(results, scenario: scenario)
+  }
+
+  func report(_ results: SimulationResults, scenario: Scenario) throws {
     try emitReport(RunReport.document(for: results, record: record), format: options.format, charts: options.charts, xlsx: options.xlsx) {
       provenance(scenarios: [scenarioEntry(scenario, file: file)], seed: results.seed, replications: results.replications, generator: options.generator)
     }

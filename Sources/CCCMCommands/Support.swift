@@ -219,10 +219,13 @@ final class ProgressBar: @unchecked Sendable {
 /// Refuses, up front, a run whose per-replication results would not fit in half of this machine's
 /// memory (results are kept for every replication: a wide scenario at a million replications can
 /// need tens of gigabytes).
-func checkResultsFit(_ scenarios: [Scenario], replications: Int, byPeriod: Bool) throws {
+func checkResultsFit(_ scenarios: [Scenario], replications: Int, byPeriod: Bool, streams: Bool = false) throws {
   let bytes = scenarios.reduce(0.0) { total, scenario in
     let periods = byPeriod ? PeriodCalendar(horizon: scenario.horizonDays, startDate: scenario.startDate) : nil
-    return total + Double(MetricLayout(scenario: scenario, periods: periods).count) * 8 * Double(replications)
+    let width = MetricLayout(scenario: scenario, periods: periods).count
+    // A run that streams keeps at most the exact bound's rows.
+    let kept = streams ? min(replications, ReplicationBlocks.exactBound(width: width)) : replications
+    return total + Double(width) * 8 * Double(kept)
   }
   let available = Double(ProcessInfo.processInfo.physicalMemory) / 2
   guard bytes <= available else {
@@ -233,13 +236,18 @@ func checkResultsFit(_ scenarios: [Scenario], replications: Int, byPeriod: Bool)
 }
 
 /// Runs a scenario with the shared options and a progress bar.
-func simulate(_ scenario: Scenario, options: SimulationOptions, replications: Int? = nil, first: Int = 0) -> SimulationResults {
+/// With `streams`, rows beyond the exact bound are not kept (`Simulator.run`), and each block of
+/// them goes to `rows` as it finishes.
+func simulate(
+  _ scenario: Scenario, options: SimulationOptions, replications: Int? = nil, first: Int = 0, streams: Bool = false,
+  rows: ((Range<Int>, UnsafeBufferPointer<Double>) -> Void)? = nil
+) -> SimulationResults {
   let simulator = Simulator(scenario: scenario, generator: options.generatorKind, byPeriod: options.by != nil)
   let count = replications ?? options.replications ?? scenario.replications
   let progress = ProgressBar(total: count, label: scenario.name, quiet: options.quiet)
   let results = simulator.run(
     replications: count, seed: options.seed ?? scenario.seed, first: first, threads: options.threads,
-    progress: { progress.update($0) })
+    progress: { progress.update($0) }, exactBound: streams ? ReplicationBlocks.exactBound(width: simulator.layout.count) : nil, rows: rows)
   progress.finish()
   return results
 }

@@ -223,6 +223,69 @@ public enum FileOutput {
     TemporaryFiles.holdingSignals { Staged.add(.replace(temporary: temporary, target: target)) }
   }
 
+  /// An output written in pieces as it is made (results too large to hold): the pieces go to the
+  /// temporary file `write` would stage (a device or FIFO is written directly), and `finish`
+  /// stages it, so `commitStaged` puts it in place with the command's other outputs. The first
+  /// failure is kept and reported by `finish`; nothing is written after it.
+  public final class Stream {
+    let descriptor: Int32
+    /// The temporary file and its target; nil for a device written directly.
+    let staged: (temporary: String, target: String, mode: mode_t, owner: (uid_t, gid_t)?)?
+    private(set) var failure: OutputFileError?
+
+    /// Opens `path` for writing in pieces (checked as `write` checks it).
+    public init(path: String, as role: String, inputs: [String] = [], rules: Rules = .standard) throws(OutputFileError) {
+      switch try FileOutput.plan(path, as: role, inputs: inputs, rules: rules) {
+      case .direct(let target):
+        let descriptor = open(target, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw OutputFileError(reason(errno)) }
+        self.descriptor = descriptor
+        staged = nil
+      case .replace(let target, let mode, let owner):
+        let name = PathText.lastComponent(of: target)
+        let folder = directory(of: target)
+        var template = Array((folder == "/" ? "/" : folder + "/").appending(".\(name).cccm-XXXXXX").utf8CString)
+        TemporaryFiles.installHandlers()
+        let descriptor = TemporaryFiles.holdingSignals { () -> Int32 in
+          let descriptor = mkstemp(&template)
+          if descriptor >= 0 {
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+            TemporaryFiles.record(template)
+          }
+          return descriptor
+        }
+        guard descriptor >= 0 else { throw OutputFileError(reason(errno) + " (the directory must be writable: the file is replaced atomically)") }
+        self.descriptor = descriptor
+        staged = (String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), target, mode, owner)
+      }
+    }
+
+    /// Appends `data` (nothing after a failure).
+    public func write(_ data: Data) {
+      guard failure == nil else { return }
+      do throws(OutputFileError) { try writeAll(data, to: descriptor) } catch { failure = error }
+    }
+
+    /// Closes the file and stages it; throws the first failure (the temporary file is removed then).
+    public func finish() throws(OutputFileError) {
+      guard let staged else {
+        close(descriptor)
+        if let failure { throw failure }
+        return
+      }
+      if failure == nil {
+        if let (uid, gid) = staged.owner { keepOwner(descriptor, uid: uid, gid: gid) }
+        if fchmod(descriptor, staged.mode) != 0 || fsync(descriptor) != 0 { failure = OutputFileError(reason(errno)) }
+      }
+      if close(descriptor) != 0, failure == nil { failure = OutputFileError(reason(errno)) }
+      if let failure {
+        TemporaryFiles.holdingSignals { TemporaryFiles.forget(staged.temporary) }
+        throw failure
+      }
+      TemporaryFiles.holdingSignals { Staged.add(.replace(temporary: staged.temporary, target: staged.target)) }
+    }
+  }
+
   /// Gives the file open as `descriptor` the owner and group of the file it replaces: both when
   /// permitted (root, or the owner keeping a group it belongs to), else the group alone (a member
   /// of a shared group rewriting a colleague's file keeps the group, so the team can still write it).

@@ -15,7 +15,7 @@ public struct RunSummary: Sendable {
     seed = results.seed
     replications = results.replications
     layout = results.layout
-    summaries = (0..<results.layout.count).map { Summary(results.column($0)) }
+    summaries = (0..<results.layout.count).map(results.summary)
   }
 
   public func summary(_ metric: String) -> Summary? {

@@ -267,6 +267,61 @@ public struct SavedResults: Codable, Sendable {
   }
 }
 
+extension SavedResults {
+  /// A results file written as its rows are made (`run --save` beyond the exact bound): the
+  /// header, then each block of rows as it finishes, then the end; the same text `json()` gives
+  /// for the same results, without holding them.
+  public final class StreamWriter: @unchecked Sendable {
+    let stream: FileOutput.Stream
+    let tail: String
+    var written = 0
+
+    /// Opens `path` (checked as `--save` is) for `replications` replications from `first`.
+    public init(
+      path: String, inputs: [String], scenario: Scenario, layout: MetricLayout, seed: UInt64, generator: String, version: String, first: Int,
+      replications: Int
+    ) throws(OutputFileError) {
+      var header = SavedResults(
+        results: SimulationResults(scenario: scenario.name, layout: layout, seed: seed, values: []), scenario: scenario, generator: generator,
+        version: version, firstReplication: first)
+      header.replications = replications
+      let text: String
+      do { text = try header.json() } catch { throw OutputFileError(String(describing: error)) }
+      guard let split = text.range(of: "\"values\":[]") else { throw OutputFileError("the results header has no values") }
+      tail = "]" + text[split.upperBound...]
+      stream = try FileOutput.Stream(path: path, as: "--save", inputs: inputs)
+      stream.write(Data((text[..<split.lowerBound] + "\"values\":[").utf8))
+    }
+
+    /// Appends rows (in replication order).
+    public func write(_ rows: UnsafeBufferPointer<Double>) {
+      var text = ""
+      text.reserveCapacity(rows.count * 20)
+      for x in rows {
+        if written > 0 { text += "," }
+        text += SavedResults.jsonNumber(x)
+        written += 1
+      }
+      stream.write(Data(text.utf8))
+    }
+
+    /// Ends the file and stages it to be put in place.
+    public func finish() throws(OutputFileError) {
+      stream.write(Data(tail.utf8))
+      try stream.finish()
+    }
+  }
+
+  /// A value as `json()` writes it: whole numbers without a fraction, others in their shortest
+  /// form, NaN and infinities as the strings "nan", "inf" and "-inf".
+  public static func jsonNumber(_ x: Double) -> String {
+    if x.isNaN { return "\"nan\"" }
+    if x.isInfinite { return x > 0 ? "\"inf\"" : "\"-inf\"" }
+    if x == x.rounded(), abs(x) < 1e15 { return x == 0 && x.sign == .minus ? "-0" : String(Int64(x)) }
+    return "\(x)"
+  }
+}
+
 /// Why a saved results file was refused.
 public enum SavedResultsError: Error, CustomStringConvertible, Sendable {
   /// Not a results file at all (other JSON, other text, a field missing or of the wrong kind).

@@ -1,3 +1,4 @@
+import Estimation
 import Experiments
 import Foundation
 import Simulation
@@ -25,7 +26,13 @@ extension RunReport {
     let kind = record.periodKind
     if let kind { document.appendSection(PeriodReport.document(results, by: kind, metrics: PeriodReport.defaultMetrics)) }
     let targets = record.parsedTargets
-    if !targets.isEmpty { document.appendSection(TargetReport.document(targets: targets, baseline: results, variants: [], confidence: 0.95)) }
+    if let streamed = results.streamed {
+      let note = StreamedNote(replications: streamed.replications, width: results.layout.count)
+      document.add(.text("\n" + note.text + (targets.isEmpty ? "" : " " + note.targets) + "\n"))
+      if let json = document.json { document.json = StreamedJSON(report: json, percentiles: note.text) }
+    } else if !targets.isEmpty {
+      document.appendSection(TargetReport.document(targets: targets, baseline: results, variants: [], confidence: 0.95))
+    }
     document.title = "cccm run: \(results.scenario)"
     document.charts = ReportCharts.run(results, by: kind)
     return document
@@ -112,5 +119,30 @@ extension ShardedCommand {
     case .sweep: SweepReport.document(for: all, base: base, record: record)
     case .sensitivity: TornadoReport.document(for: all, base: base, record: record)
     }
+  }
+}
+
+/// What a report beyond the exact bound says about how its statistics were made.
+struct StreamedNote {
+  var replications: Int
+  var width: Int
+  var bound: Int { ReplicationBlocks.exactBound(width: width) }
+  var text: String {
+    String(
+      format: "Beyond the exact bound of %d replications: means and intervals from moments combined block by block; p5, p50 and p95 from a KLL sketch (k %d), within %.2f%% of the replications in rank with %.0f%% confidence.",
+      bound, QuantileSketch.k, QuantileSketch.rankError * 100, QuantileSketch.rankErrorConfidence * 100)
+  }
+  var targets: String { "Targets need every replication's values and are left out: run at most \(bound) replications to see them." }
+}
+
+/// A report's JSON with, beside its fields, how its percentiles were made (beyond the exact bound).
+struct StreamedJSON: Encodable, Sendable {
+  let report: any Encodable & Sendable
+  let percentiles: String
+  enum Key: String, CodingKey { case percentiles }
+  func encode(to encoder: any Encoder) throws {
+    try report.encode(to: encoder)
+    var container = encoder.container(keyedBy: Key.self)
+    try container.encode(percentiles, forKey: .percentiles)
   }
 }

@@ -21,7 +21,7 @@ public enum PeriodReport {
       var row = [label]
       for (metric, m) in zip(metrics, indices) {
         let unit = MetricUnit(metric: metric)
-        let s = Summary(results.column(layout.index(period: p, of: kind, metric: m)))
+        let s = results.summary(layout.index(period: p, of: kind, metric: m))
         row.append("\(unit.format(s.mean)) \(unit.interval(s))")
         for (statistic, value) in [("mean", s.mean), ("ci95_low", s.ci95Low), ("ci95_high", s.ci95High)] {
           doc.csvRows.append([.text(results.scenario), .text(label), .text(metric), .text(statistic), .number(value)])

@@ -55,8 +55,12 @@ public enum ReportCharts {
     return String(out.prefix(80))
   }
 
+  /// The metric's values over replications; beyond the exact bound (no rows), its sketch's
+  /// quantiles at 1,000 even levels, which a histogram draws as it would the values.
   static func column(_ results: SimulationResults, _ metric: String) -> [Double] {
-    results.layout.index(ofScenarioMetric: metric).map(results.column) ?? []
+    guard let m = results.layout.index(ofScenarioMetric: metric) else { return [] }
+    guard results.hasRows else { return results.quantiles(m, (0..<1000).map { (Double($0) + 0.5) / 1000 }) }
+    return results.column(m)
   }
 
   // MARK: - Distributions
@@ -69,7 +73,7 @@ public enum ReportCharts {
     var words: [String] = []
     for run in runs {
       let values = column(run, metric)
-      let s = Summary(values)
+      let s = run.layout.index(ofScenarioMetric: metric).map(run.summary) ?? Summary(values)
       series.append(
         DistributionChart.Series(
           name: run.scenario, values: values, mean: s.mean, low: s.ci95Low, high: s.ci95High, p05: s.p05, p95: s.p95,
@@ -130,8 +134,8 @@ public enum ReportCharts {
     guard !labels.isEmpty else { return nil }
     var q: [[Double]] = Array(repeating: [], count: 5)
     for p in labels.indices {
-      let sorted = results.column(results.layout.index(period: p, of: kind, metric: m)).filter(\.isFinite).sorted()
-      for (i, level) in [0.05, 0.25, 0.5, 0.75, 0.95].enumerated() { q[i].append(Summary.quantile(sorted, level)) }
+      let levels = results.quantiles(results.layout.index(period: p, of: kind, metric: m), [0.05, 0.25, 0.5, 0.75, 0.95])
+      for (i, level) in levels.enumerated() { q[i].append(level) }
     }
     let unit = MetricUnit(metric: metric)
     let words = labels.indices.map { "\(labels[$0]) \(unit.format(q[2][$0])) (90%: \(unit.format(q[0][$0])) to \(unit.format(q[4][$0])))" }
