@@ -28,17 +28,19 @@ struct Merge: ParsableCommand {
 
   func run() throws {
     try checkChartsDirectory(charts)
-    var data: [Data] = []
-    for path in files {
-      do {
-        data.append(try InputFile.read(path, limit: SavedResults.maximumFileSize, what: "a results or shard file", advice: "use more shards"))
-      } catch {
-        printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot read the file: \(error.reason)")
-        throw ExitCode(.fileError)
-      }
+    // Shard files are read one at a time and kept without their rows (`ShardFile.headerOnly`), so
+    // checking them needs the memory of one file, not of all.
+    var formats: [String?] = []
+    var decoded: [Result<ShardFile, SavedResultsError>] = []
+    for index in files.indices {
+      let bytes = try read(index)
+      let format = ShardFile.formatField(bytes)
+      formats.append(format)
+      decoded.append(Result { () throws(SavedResultsError) in try ShardFile.decode(bytes).headerOnly })
     }
-    let formats = data.map(ShardFile.formatField)
-    guard formats.contains(ShardFile.currentFormat) else { return try SavedResults.mergeFiles(data, names: files, output: output, format: format) }
+    guard formats.contains(ShardFile.currentFormat) else {
+      return try SavedResults.mergeFiles(try files.indices.map(read), names: files, output: output, format: format)
+    }
     if let index = formats.firstIndex(where: { $0 != ShardFile.currentFormat }), formats[index] == SavedResults.currentFormat {
       let shard = formats.firstIndex(of: ShardFile.currentFormat) ?? 0
       printError(
@@ -46,9 +48,9 @@ struct Merge: ParsableCommand {
       throw ExitCode(.shardsDoNotMerge)
     }
     var shards: [(name: String, file: ShardFile)] = []
-    for (index, bytes) in data.enumerated() {
-      do {
-        shards.append((name(index), try ShardFile.decode(bytes)))
+    for index in files.indices {
+      do throws(SavedResultsError) {
+        shards.append((name(index), try decoded[index].get()))
       } catch {
         printError("\(name(index)): error: \(error.description.replacingOccurrences(of: "`cccm run FILE --save FILE.json`", with: "--shard I/N --save FILE"))")
         throw ExitCode(.fileError)
@@ -66,6 +68,54 @@ struct Merge: ParsableCommand {
 
   func name(_ index: Int) -> String { Excerpt.sanitized(files[index], limit: Excerpt.pathLimit) }
 
+  /// The bytes of file `index`, exiting 2 when it cannot be read.
+  func read(_ index: Int) throws -> Data {
+    do {
+      return try InputFile.read(files[index], limit: SavedResults.maximumFileSize, what: "a results or shard file", advice: "use more shards")
+    } catch {
+      printError("\(Excerpt.sanitized(files[index], limit: Excerpt.pathLimit)): error: cannot read the file: \(error.reason)")
+      throw ExitCode(.fileError)
+    }
+  }
+
+  /// The merged shards with their rows, read again one file at a time in replication order (the
+  /// shards' rows are all held, as the commands' reports need them, except beyond the bound); for
+  /// shards of `run` beyond the exact bound, statistics instead of rows (`StreamedResults`), the
+  /// rows going to `writer` (-o) as each file is read.
+  func filled(_ merged: MergedShards, shards: [(name: String, file: ShardFile)], streams: Bool, writer: SavedResults.StreamWriter?) throws -> MergedShards {
+    var merged = merged
+    let order = shards.indices.sorted { (shards[$0].file.wave ?? 1, shards[$0].file.shard.index) < (shards[$1].file.wave ?? 1, shards[$1].file.shard.index) }
+    var values: [[Double]] = Array(repeating: [], count: merged.results.count)
+    var statistics = merged.results.map { StreamedResults(layout: $0.layout, first: 0) }
+    // shards[i] is files[i] (every file given is a shard once checked).
+    for index in order {
+      let file: ShardFile
+      do {
+        file = try ShardFile.decode(try read(index))
+      } catch let error as SavedResultsError {
+        printError("\(name(index)): error: \(error.description); the file changed while it was merged")
+        throw ExitCode(.fileError)
+      }
+      for part in file.parts {
+        if streams {
+          part.results.values.withUnsafeBufferPointer { rows in
+            statistics[part.scenario].append(rows)
+            writer?.write(rows)
+          }
+        } else {
+          values[part.scenario] += part.results.values
+        }
+      }
+    }
+    for (s, run) in merged.results.enumerated() {
+      merged.results[s] =
+        streams
+        ? SimulationResults(scenario: run.scenario, layout: run.layout, seed: run.seed, streamed: statistics[s].finish())
+        : SimulationResults(scenario: run.scenario, layout: run.layout, seed: run.seed, values: values[s])
+    }
+    return merged
+  }
+
   /// Prints what the sharded command would have printed, after writing `-o` if asked.
   func report(_ merged: MergedShards, shards: [(name: String, file: ShardFile)]) throws {
     let header = merged.header
@@ -73,6 +123,20 @@ struct Merge: ParsableCommand {
       printError("\(name(0)): error: the shard file is damaged or was edited: report.\(field): \(problem); simulate the shard again")
       throw ExitCode(.fileError)
     }
+    let width = merged.results.first?.layout.count ?? 0
+    let streams = header.command == .run && header.wave == nil && (merged.results.first?.replications ?? 0) > ReplicationBlocks.exactBound(width: width)
+    var writer: SavedResults.StreamWriter?
+    if streams, let output, let first = merged.results.first {
+      do {
+        writer = try SavedResults.StreamWriter(
+          path: output, role: "-o", inputs: files, scenarioName: first.scenario, scenarioHash: header.scenarios[0].hash, layout: first.layout,
+          seed: header.seed, generator: header.generator, version: header.version, first: 0, replications: first.replications)
+      } catch {
+        printError("\(Excerpt.sanitized(output, limit: Excerpt.pathLimit)): error: cannot write the file (-o): \(error.reason)")
+        throw ExitCode(.fileError)
+      }
+    }
+    let merged = try filled(merged, shards: shards, streams: streams, writer: writer)
     let record = header.report
     let format = self.format ?? OutputFormat(rawValue: record.format) ?? .table
     let reported: (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?)
@@ -87,7 +151,12 @@ struct Merge: ParsableCommand {
     }
     let results = reported.results
     let note = reported.precision.flatMap { outcome in record.precision.map { ComparisonReport.precisionNote(outcome, objective: record.objective, precision: $0) } }
-    if let output {
+    if let writer {
+      do throws(OutputFileError) { try writer.finish() } catch {
+        printError("\(Excerpt.sanitized(output ?? "", limit: Excerpt.pathLimit)): error: cannot write the file (-o): \(error.reason)")
+        throw ExitCode(.fileError)
+      }
+    } else if let output {
       if header.wave != nil {
         printError("error: -o keeps one run's results; the waves of --precision are merged for their report only")
         throw ExitCode(.badUsage)

@@ -277,19 +277,29 @@ extension SavedResults {
     var written = 0
 
     /// Opens `path` (checked as `--save` is) for `replications` replications from `first`.
-    public init(
+    public convenience init(
       path: String, inputs: [String], scenario: Scenario, layout: MetricLayout, seed: UInt64, generator: String, version: String, first: Int,
       replications: Int
     ) throws(OutputFileError) {
+      try self.init(
+        path: path, role: "--save", inputs: inputs, scenarioName: scenario.name, scenarioHash: ScenarioEncoder.fingerprint(of: scenario), layout: layout,
+        seed: seed, generator: generator, version: version, first: first, replications: replications)
+    }
+
+    /// Opens `path` (checked as the output `role` is) for a scenario known by name and hash.
+    public init(
+      path: String, role: String, inputs: [String], scenarioName: String, scenarioHash: String, layout: MetricLayout, seed: UInt64, generator: String,
+      version: String, first: Int, replications: Int
+    ) throws(OutputFileError) {
       var header = SavedResults(
-        results: SimulationResults(scenario: scenario.name, layout: layout, seed: seed, values: []), scenario: scenario, generator: generator,
+        results: SimulationResults(scenario: scenarioName, layout: layout, seed: seed, values: []), scenarioHash: scenarioHash, generator: generator,
         version: version, firstReplication: first)
       header.replications = replications
       let text: String
       do { text = try header.json() } catch { throw OutputFileError(String(describing: error)) }
       guard let split = text.range(of: "\"values\":[]") else { throw OutputFileError("the results header has no values") }
       tail = "]" + text[split.upperBound...]
-      stream = try FileOutput.Stream(path: path, as: "--save", inputs: inputs)
+      stream = try FileOutput.Stream(path: path, as: role, inputs: inputs)
       stream.write(Data((text[..<split.lowerBound] + "\"values\":[").utf8))
     }
 
@@ -317,8 +327,8 @@ extension SavedResults {
   public static func jsonNumber(_ x: Double) -> String {
     if x.isNaN { return "\"nan\"" }
     if x.isInfinite { return x > 0 ? "\"inf\"" : "\"-inf\"" }
-    if x == x.rounded(), abs(x) < 1e15 { return x == 0 && x.sign == .minus ? "-0" : String(Int64(x)) }
-    return "\(x)"
+    let text = "\(x)"
+    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
   }
 }
 

@@ -177,6 +177,14 @@ public struct ShardFile: Codable, Sendable {
     }
   }
 
+  /// The file without its rows (each part's values emptied): what checking and merging shards
+  /// needs, so that `merge` holds one file's rows at a time.
+  public var headerOnly: ShardFile {
+    var copy = self
+    for i in copy.parts.indices { copy.parts[i].results.values = [] }
+    return copy
+  }
+
   /// The replications of every scenario this file's wave (or whole command) covers.
   public var span: Range<Int> {
     guard let wave else { return 0..<replications }
