@@ -86,7 +86,7 @@ struct Merge: ParsableCommand {
     var merged = merged
     let order = shards.indices.sorted { (shards[$0].file.wave ?? 1, shards[$0].file.shard.index) < (shards[$1].file.wave ?? 1, shards[$1].file.shard.index) }
     var values: [[Double]] = Array(repeating: [], count: merged.results.count)
-    var statistics = merged.results.map { StreamedResults(layout: $0.layout, first: 0) }
+    var statistics = merged.results.map { StreamedResults(layout: $0.layout, first: merged.header.span.lowerBound) }
     // shards[i] is files[i] (every file given is a shard once checked).
     for index in order {
       let file: ShardFile
@@ -123,14 +123,16 @@ struct Merge: ParsableCommand {
       printError("\(name(0)): error: the shard file is damaged or was edited: report.\(field): \(problem); simulate the shard again")
       throw ExitCode(.fileError)
     }
+    // The shards are held without rows here: the count is the span's.
     let width = merged.results.first?.layout.count ?? 0
-    let streams = header.command == .run && header.wave == nil && (merged.results.first?.replications ?? 0) > ReplicationBlocks.exactBound(width: width)
+    let count = header.span.count
+    let streams = header.command == .run && header.wave == nil && count > ReplicationBlocks.exactBound(width: width)
     var writer: SavedResults.StreamWriter?
     if streams, let output, let first = merged.results.first {
       do {
         writer = try SavedResults.StreamWriter(
           path: output, role: "-o", inputs: files, scenarioName: first.scenario, scenarioHash: header.scenarios[0].hash, layout: first.layout,
-          seed: header.seed, generator: header.generator, version: header.version, first: 0, replications: first.replications)
+          seed: header.seed, generator: header.generator, version: header.version, first: header.span.lowerBound, replications: count)
       } catch {
         printError("\(Excerpt.sanitized(output, limit: Excerpt.pathLimit)): error: cannot write the file (-o): \(error.reason)")
         throw ExitCode(.fileError)
