@@ -194,10 +194,10 @@ extension ScenarioValidator {
   /// that have time; a team with time needs a motion whose stages ask for work or visits to spend
   /// hours on deals (else every hour goes to coverage, which is allowed).
   mutating func checkEffort() {
-    for team in scenario.teams where team.time != nil && team.people != nil {
+    for team in scenario.teams where team.time?.repTerritories == true && team.people != nil {
       error(
-        "teams.\(team.name).time",
-        "a team with time has reps whose hours are its capacity, and no people keys (ramp, attrition, hires, quotas); add reps with resize or a split's hire: N, or remove time")
+        "teams.\(team.name).rep_territories",
+        "a team whose reps are people (ramp, attrition, hires) shares its accounts' work among the reps in post; remove rep_territories or the people keys")
     }
     for segment in scenario.segments where segment.response != nil {
       let owners = scenario.teams.filter { $0.kind.ownsAccounts && $0.covers.contains { $0.matches(segment) } }

@@ -19,9 +19,14 @@ struct EffortPlan: Sendable {
     var backlogHours = Double.infinity
     /// Accounts the team owns (for coverage hours per account-year).
     var accounts = 0.0
-    /// The team's reps in `EffortState.reps`.
+    /// The team's reps in `EffortState.reps` (a team of people: one a seat, planned hires' too).
     var firstRep = 0
     var reps = 0
+    /// Reps at the start (without planned hires).
+    var initialReps = 0
+    /// A team of people: its first seat in `SimulationPlan.seats` (rep k is seat `seatStart + k`),
+    /// whose occupant's hours follow headcount and ramp; -1: reps always in post, fully ramped.
+    var seatStart = -1
   }
   struct StageEffort: Sendable {
     var hours: Sampler?
@@ -73,8 +78,9 @@ struct EffortPlan: Sendable {
         entry.repTerritories = time.repTerritories
         entry.backlogHours = time.backlogWeeks.map { $0 * time.sellingHoursPerWeek } ?? .infinity
         entry.firstRep = repCount
-        entry.reps = team.reps
-        repCount += team.reps
+        entry.reps = team.people?.seats(reps: team.reps) ?? team.reps
+        entry.initialReps = team.reps
+        repCount += entry.reps
         timedTeams.append(t)
         teamNames.append(team.name)
         for (segment, slices) in zip(s.segments, territories) {

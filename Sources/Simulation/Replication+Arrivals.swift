@@ -110,6 +110,11 @@ extension Replication {
   private func room(in team: Int32) -> Int32? {
     let people = plan.teams[Int(team)].people
     if people >= 0 {
+      // A team with time takes a deal while a rep in post has hours: the one with the least pending work.
+      if plan.hasEffort, effort.isTimed(Int(team)) {
+        let rep = leastPendingRep(team: Int(team))
+        return working(rep: rep) ? effort.reps[rep].seat : nil
+      }
       let seat = workforce.freestSeat(people: Int(people), at: now, plan: plan)
       return seat >= 0 ? seat : nil
     }

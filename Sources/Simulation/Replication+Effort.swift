@@ -44,6 +44,8 @@ struct EffortRep {
   var jobs: [Int32] = []
   /// The sequence of its pending completion event (a later change makes it stale).
   var token: UInt64 = .max
+  /// A team of people: its seat, whose occupant's hours follow headcount and ramp (-1: none).
+  var seat: Int32 = -1
 }
 
 /// Hours of one team in one period (or the whole measured horizon).
@@ -113,9 +115,12 @@ struct EffortState {
     var reps: [EffortRep] = []
     for (m, t) in plan.timedTeams.enumerated() {
       let team = plan.teams[t]
-      let rep = EffortRep(
+      var rep = EffortRep(
         team: Int32(t), tally: m, byValue: team.byValue, visitTravel: team.visitShare * team.travelPerVisit, rate: team.hoursPerDay, last: time)
-      reps += Array(repeating: rep, count: team.reps)
+      for k in 0..<team.reps {
+        if team.seatStart >= 0 { rep.seat = Int32(team.seatStart + k) }
+        reps.append(rep)
+      }
     }
     return reps
   }
@@ -143,7 +148,7 @@ extension Replication {
     effort.monthFactorDays = Array(repeating: Array(repeating: 0, count: responses), count: periods)
     effort.monthStart = start
     // The first month: the hours each owner would give with no open deals.
-    let idle = plan.teams.map { $0.hoursPerDay * Double($0.reps) * 365 }
+    let idle = plan.teams.map { $0.hoursPerDay * Double($0.initialReps) * 365 }
     effort.factors = plan.responses.map { response in responseFactor(response, hours: idle, plan: plan) }
     for s in self.plan.segments.indices { self.plan.segments[s].meanInterarrival = effort.baseInterarrival[s] }
     self.plan.seasonRates = effort.baseSeasonRates
@@ -252,7 +257,7 @@ extension Replication {
         if opportunities[i].abandoned { if effort.jobs[i].daysDone { freeSlot(index) } } else { orphans.append(index) }
         continue
       }
-      let rep = leastPendingRep(team: team)
+      let rep = seatRep(opportunities[i].rep, team: team) ?? leastPendingRep(team: team)
       effort.jobs[i].rep = Int32(rep)
       effort.reps[rep].jobs.append(index)
       if !effort.jobs[i].stale { effort.reps[rep].pending += effort.jobs[i].left }
@@ -335,14 +340,18 @@ extension Replication {
   /// A rep's pending hours now (no job finishes before its completion event).
   private func pendingNow(rep r: Int) -> Double {
     let rep = effort.reps[r]
-    return rep.jobs.isEmpty ? 0 : max(0, rep.pending - rep.rate * rep.drain * (now - rep.last))
+    guard !rep.jobs.isEmpty else { return 0 }
+    return max(0, rep.pending - (rep.seat < 0 ? rep.rate * rep.drain * (now - rep.last) : accrued(rep: r, from: rep.last, to: now) * rep.drain))
   }
 
-  private func leastPendingRep(team t: Int) -> Int {
+  /// The team's rep with the least pending work (the first on ties); in a team of people, among
+  /// the reps in post whose ramp gives them hours (any rep when none has: the first).
+  func leastPendingRep(team t: Int, excluding excluded: Int = -1) -> Int {
     let team = effort.teams[t]
     var best = team.firstRep
     var least = Double.infinity
-    for r in team.firstRep..<(team.firstRep + team.reps) {
+    for r in team.firstRep..<(team.firstRep + team.reps) where r != excluded {
+      if team.seatStart >= 0, !working(rep: r) { continue }
       let pending = pendingNow(rep: r)
       if pending < least {
         least = pending
@@ -350,6 +359,135 @@ extension Replication {
       }
     }
     return best
+  }
+
+  // MARK: - Reps as people
+
+  /// The rep of a team of people sitting in `seat` (nil: no seat, or not the team's).
+  func seatRep(_ seat: Int32, team t: Int) -> Int? {
+    let team = effort.teams[t]
+    guard team.seatStart >= 0, seat >= Int32(team.seatStart), Int(seat) < team.seatStart + team.reps else { return nil }
+    return team.firstRep + Int(seat) - team.seatStart
+  }
+
+  /// Whether a rep has hours now: always, or for a seat, an occupant whose ramp is above 0.
+  func working(rep r: Int) -> Bool {
+    let seat = Int(effort.reps[r].seat)
+    guard seat >= 0 else { return true }
+    guard workforce.seats[seat].employed else { return false }
+    let people = plan.people[Int(plan.seats[seat].people)]
+    return !people.rampCapacity || workforce.productivity(seat, at: now, plan: plan) > 0
+  }
+
+  /// Selling hours rep r accrues over [a, b): its rate, or for a seat, its rate while occupied
+  /// times the occupant's ramp by tenure month (with ramp_applies_to capacity).
+  func accrued(rep r: Int, from a: Double, to b: Double) -> Double {
+    let rep = effort.reps[r]
+    guard rep.seat >= 0 else { return rep.rate * (b - a) }
+    guard b > a else { return 0 }
+    let s = Int(rep.seat)
+    guard workforce.seats[s].employed else { return 0 }
+    let people = plan.people[Int(plan.seats[s].people)]
+    guard people.rampCapacity else { return rep.rate * (b - a) }
+    let hireDay = workforce.seats[s].hireDay
+    let months = people.ramp.range.count
+    var hours = 0.0
+    var start = a
+    var k = max(0, Int((a - hireDay) / daysPerTenureMonth))
+    while start < b {
+      guard k < months else { return hours + rep.rate * (b - start) }
+      let end = min(b, hireDay + Double(k + 1) * daysPerTenureMonth)
+      if end > start { hours += rep.rate * plan.rampValues[Int(people.ramp.start) + k] * (end - start) }
+      start = max(start, end)
+      k += 1
+    }
+    return hours
+  }
+
+  /// When rep r, from `now`, has accrued `hours` selling hours (infinity: never, as things stand).
+  func accrual(rep r: Int, hours: Double) -> Double {
+    let rep = effort.reps[r]
+    guard rep.seat >= 0 else { return now + hours / rep.rate }
+    let s = Int(rep.seat)
+    guard workforce.seats[s].employed, rep.rate > 0 else { return .infinity }
+    let people = plan.people[Int(plan.seats[s].people)]
+    guard people.rampCapacity else { return now + hours / rep.rate }
+    let hireDay = workforce.seats[s].hireDay
+    let months = people.ramp.range.count
+    var remaining = hours
+    var start = now
+    var k = max(0, Int((now - hireDay) / daysPerTenureMonth))
+    while k < months {
+      let end = hireDay + Double(k + 1) * daysPerTenureMonth
+      let rate = rep.rate * plan.rampValues[Int(people.ramp.start) + k]
+      if end > start, rate > 0 {
+        if remaining <= rate * (end - start) { return start + remaining / rate }
+        remaining -= rate * (end - start)
+      }
+      start = max(start, end)
+      k += 1
+    }
+    return start + remaining / rep.rate
+  }
+
+  /// A seat's new occupant: the seat's rep has no hours while it is vacant, and works again.
+  mutating func fillSeat(_ s: Int) {
+    var r = -1
+    if plan.hasEffort {
+      let t = Int(plan.people[Int(plan.seats[s].people)].team)
+      if effort.isTimed(t), let rep = seatRep(Int32(s), team: t) { r = rep }
+    }
+    if r >= 0 { flush(rep: r) }
+    workforce.fill(s, at: now, plan: plan, calendar: &calendar, generator: generator)
+    if r >= 0 { scheduleCompletion(rep: r) }
+  }
+
+  /// Seat `s`'s rep leaves a team with time: every rep's hours are brought up to now, and each of
+  /// the leaver's open deals is lost with the team's handover_loss or passes, with its pending
+  /// work, to the rep with the least pending work then (the first on ties; kept for the backfill
+  /// when nobody else is in post).
+  mutating func timedRepLeaves(_ s: Int, team t: Int) {
+    let team = effort.teams[t]
+    for r in team.firstRep..<(team.firstRep + team.reps) { flush(rep: r) }
+    let leaver = seatRep(Int32(s), team: t) ?? team.firstRep
+    let p = Int(plan.seats[s].people)
+    let loss = plan.people[p].handoverLoss
+    for i in opportunities.indices where opportunities[i].rep == Int32(s) {
+      let index = Int32(i)
+      let job = i < effort.jobs.count && effort.jobs[i].key == opportunities[i].key && effort.jobs[i].active ? Int(effort.jobs[i].rep) : -1
+      if loss > 0 {
+        generator.select(key: workforce.handoverKey(seat: s, opportunity: opportunities[i].key), attribute: StreamAttribute.only)
+        if generator.uniform() < loss {
+          if job >= 0 { dropJob(index, from: job) }
+          abandon(index, people: p)
+          // Its customer days over, the deal waited for work: no event is left to free it.
+          if job >= 0, effort.jobs[i].daysDone { freeSlot(index) }
+          continue
+        }
+      }
+      let heir = leastPendingRep(team: t, excluding: leaver)
+      guard heir != leaver, workforce.seats[Int(effort.reps[heir].seat)].employed else { continue }
+      let seat = effort.reps[heir].seat
+      workforce.release(Int32(s))
+      workforce.take(seat)
+      opportunities[i].rep = seat
+      guard job >= 0 else { continue }
+      dropJob(index, from: job)
+      effort.jobs[i].active = true
+      effort.jobs[i].rep = Int32(heir)
+      effort.reps[heir].jobs.append(index)
+      if !effort.jobs[i].stale { effort.reps[heir].pending += effort.jobs[i].left }
+    }
+    workforce.leave(s, at: now, plan: plan, calendar: &calendar, generator: generator)
+    for r in team.firstRep..<(team.firstRep + team.reps) { scheduleCompletion(rep: r) }
+  }
+
+  /// Takes a job off its rep's desk (its pending work with it).
+  private mutating func dropJob(_ index: Int32, from r: Int) {
+    let i = Int(index)
+    effort.jobs[i].active = false
+    effort.reps[r].jobs.removeAll { $0 == index }
+    if !effort.jobs[i].stale { effort.reps[r].pending = max(0, effort.reps[r].pending - max(0, effort.jobs[i].left)) }
   }
 
   // MARK: - Stages
@@ -366,7 +504,11 @@ extension Replication {
     if effort.jobs[i].key != key {
       effort.jobs[i] = EffortJob()
       effort.jobs[i].key = key
-      effort.jobs[i].rep = Int32(effort.teams[t].repTerritories ? territoryRep(key: key, segment: s, team: t) : leastPendingRep(team: t))
+      if let rep = seatRep(opportunities[i].rep, team: t) {
+        effort.jobs[i].rep = Int32(rep)
+      } else {
+        effort.jobs[i].rep = Int32(effort.teams[t].repTerritories ? territoryRep(key: key, segment: s, team: t) : leastPendingRep(team: t))
+      }
     }
     let daysFactor = self.daysFactor(index)
     let stages = opportunities[i].stages
@@ -492,7 +634,12 @@ extension Replication {
     let dt = now - effort.reps[r].last
     guard dt > 0 else { return }
     let rep = effort.reps[r]
-    let hours = rep.rate * dt
+    let hours = rep.seat < 0 ? rep.rate * dt : accrued(rep: r, from: rep.last, to: now)
+    // A vacant seat, or a ramp at 0: no hours.
+    if rep.seat >= 0, !(hours > 0) {
+      effort.reps[r].last = now
+      return
+    }
     var travel = 0.0
     if rep.jobs.isEmpty {
       if Int(rep.team) < effort.monthCoverage.count { effort.monthCoverage[Int(rep.team)] += hours }
@@ -512,7 +659,7 @@ extension Replication {
     // The measured part of the interval, in the month it lies in (month ends flush every rep).
     let from = max(rep.last, 0)
     guard now > from else { return }
-    let measured = hours * (now - from) / dt
+    let measured = rep.seat < 0 ? hours * (now - from) / dt : accrued(rep: r, from: from, to: now)
     let dealTravel = measured * (travel / hours)
     addTally(rep.tally, at: from) {
       $0.selling += measured
@@ -543,8 +690,8 @@ extension Replication {
     let due: Double
     if rep.byValue {
       let top = rep.jobs.max { effort.jobs[Int($0)].priority < effort.jobs[Int($1)].priority }!
-      due = max(0, effort.jobs[Int(top)].left) / rep.rate
-      effort.reps[r].drain = due.isFinite ? 1 : 0
+      due = rep.seat < 0 ? max(0, effort.jobs[Int(top)].left) / rep.rate : accrual(rep: r, hours: max(0, effort.jobs[Int(top)].left)) - now
+      effort.reps[r].drain = effort.jobs[Int(top)].left.isFinite ? 1 : 0
     } else {
       var least = Double.infinity
       var stale = 0
@@ -552,7 +699,7 @@ extension Replication {
         least = min(least, effort.jobs[Int(j)].left)
         if effort.jobs[Int(j)].stale { stale += 1 }
       }
-      due = max(0, least) * Double(rep.jobs.count) / rep.rate
+      due = rep.seat < 0 ? max(0, least) * Double(rep.jobs.count) / rep.rate : accrual(rep: r, hours: max(0, least) * Double(rep.jobs.count)) - now
       effort.reps[r].drain = Double(rep.jobs.count - stale) / Double(rep.jobs.count)
     }
     // Only stale deals (or the one worked first): no work ends before one of them is given up.

@@ -8,6 +8,7 @@ extension Replication {
   /// for the backfill if nobody is in post), each lost with the team's handover_loss.
   mutating func repLeaves(_ seat: Int) {
     let people = Int(plan.seats[seat].people)
+    if plan.hasEffort, effort.isTimed(Int(plan.people[people].team)) { return timedRepLeaves(seat, team: Int(plan.people[people].team)) }
     let loss = plan.people[people].handoverLoss
     for i in opportunities.indices where opportunities[i].rep == Int32(seat) {
       if loss > 0 {
@@ -29,7 +30,7 @@ extension Replication {
   /// An open opportunity lost in a hand-over: it counts as lost now and gives back its team slot,
   /// rep and specialist; the event it was waiting for frees it (a request waiting without
   /// patience has none, so is freed here).
-  private mutating func abandon(_ index: Int32, people: Int) {
+  mutating func abandon(_ index: Int32, people: Int) {
     let opportunity = opportunities[Int(index)]
     if now >= 0 {
       metrics.lost(segment: Int(opportunity.segment))

@@ -186,7 +186,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
         runOutOfPatience(opportunity, token: token)
         if let lane = patienceLanes.firstIndex(where: { $0.scheduled == token }) { scheduleNextPatience(lane: lane) }
       case .repLeaves(let seat): if seat >= 0 { repLeaves(Int(seat)) }
-      case .seatFilled(let seat): if seat >= 0 { workforce.fill(Int(seat), at: now, plan: plan, calendar: &calendar, generator: generator) }
+      case .seatFilled(let seat): if seat >= 0 { fillSeat(Int(seat)) }
       case .workDone(let rep, let token): workDone(rep: Int(rep), token: token)
       case .monthStart: effortMonthEnds()
       }

@@ -382,8 +382,9 @@ struct SimulationPlan: Sendable {
     hasPeople = !people.isEmpty
     mayAbandon = hasPeople
     if s.usesEffort {
-      let effort = EffortPlan(s, tables: &samplerTables)
+      var effort = EffortPlan(s, tables: &samplerTables)
       for t in effort.timedTeams { teams[t].capacity = Int32(Scenario.maximumSlots) }
+      for t in effort.timedTeams where teams[t].people >= 0 { effort.teams[t].seatStart = Int(people[Int(teams[t].people)].seats.start) }
       self.effort = effort
       hasEffort = true
     }

@@ -299,3 +299,67 @@ struct RepTerritoryTheoryTests {
     checkAgainstTheory("rep territories split by attribute, 2 x 2 reps at rho 0.4: mean stage days", simulated: mean, se: se, expected: service / (1 - rho))
   }
 }
+
+private func peopleColumn(_ results: SimulationResults, _ metric: String, team: Int = 0) -> [Double] {
+  results.column(results.layout.peopleIndex(team, MetricLayout.peopleMetrics.firstIndex(of: metric)!))
+}
+
+/// A team with time whose reps are people (docs/validation.md, "Reps' time"): its hours follow
+/// headcount and ramp.
+@Suite("Engine against theory: reps' time as people")
+struct EffortPeopleTheoryTests {
+  /// A team with `reps` reps of 40 hours a week, all selling, with `people`; its deals (`arrivals`
+  /// a day, won after 5 days) ask `work` hours each.
+  func team(reps: Int, people: People, horizon: Double, warmup: Double, arrivals: Double = 0.5, work: Distribution? = nil) -> Scenario {
+    var stage = Stage(name: "close", days: .constant(5), advance: 1)
+    stage.effortHours = work
+    var s = timedScenario(arrivalsPerDay: arrivals, reps: reps, hoursPerWeek: 40, stages: [stage], horizon: horizon, warmup: warmup)
+    s.teams[0].people = people
+    return s
+  }
+
+  @Test("a hire on day 30 with a ramp of 0.25, 0.5, 0.75: the year's selling hours are rate x (365 + (0.25 + 0.5 + 0.75) x 365/12 + 365 - 30 - 3 x 365/12)")
+  func hireRampsItsHours() {
+    var people = People()
+    people.ramp = [0.25, 0.5, 0.75]
+    people.hires = [Hire(day: 30, reps: 1)]
+    let s = team(reps: 1, people: people, horizon: 365, warmup: 0)
+    let results = Simulator(scenario: s).run(replications: 3, seed: 4)
+    let rate = 40.0 * 52 / 364
+    let month = 365.0 / 12
+    let expected = rate * (365 + 1.5 * month + (365 - 30 - 3 * month))
+    for hours in effortColumn(results, "selling_hours") {
+      #expect(abs(hours - expected) < 1e-9 * expected, "selling hours \(hours) against \(expected)")
+    }
+    print("theory check | hire on day 30, ramp 0.25/0.5/0.75: selling hours a year (exact) | expected \(expected) | simulated \(effortColumn(results, "selling_hours")[0])")
+  }
+
+  @Test("attrition 2 a rep-year, backfill 60 days, 20 seats: the share of hours sold is the share of seats in post, (365/2) / (365/2 + 60); no deal is lost in the hand-overs")
+  func attritionScalesHoursWithHeadcount() {
+    var people = People()
+    people.attritionRateYear = 2
+    people.backfillDays = .constant(60)
+    // Deals ask 20 hours each, 2.5 a day: about 60% of the hours in post, so leavers hold work.
+    let s = team(reps: 20, people: people, horizon: 730, warmup: 730, arrivals: 2.5, work: .exponential(mean: 20))
+    let results = Simulator(scenario: s).run(replications: 40, seed: 41)
+    let rate = 40.0 * 52 / 364
+    let shares = effortColumn(results, "selling_hours").map { $0 / (rate * 730 * 20) }
+    let summary = Summary(shares)
+    let expected = (365.0 / 2) / (365.0 / 2 + 60)
+    checkAgainstTheory(
+      "attrition 2/yr, backfill 60 d: share of selling hours (seats in post)", simulated: summary.mean, se: summary.sd / Double(summary.count).squareRoot(),
+      expected: expected)
+    // Hours are the headcount's: selling hours = rate x headcount x days, replication by replication.
+    for (hours, headcount) in zip(effortColumn(results, "selling_hours"), peopleColumn(results, "headcount")) {
+      #expect(abs(hours - rate * headcount * 730) < 1e-6 * hours)
+    }
+    let leavers = Summary(peopleColumn(results, "leavers")).mean
+    #expect(leavers > 50)
+    // A leaver's work passes to the rep with the least pending work: nothing is lost, and every deal
+    // accepted is won but those still open at the horizon.
+    #expect(Summary(results.column(results.layout.index(ofScenarioMetric: "losses")!)).mean == 0)
+    let wins = Summary(results.column(results.layout.index(ofScenarioMetric: "wins")!)).mean
+    let accepted = Summary(results.column(results.layout.index(ofScenarioMetric: "accepted")!)).mean
+    #expect(wins > 0.99 * accepted && wins <= accepted + 100, "wins \(wins) of \(accepted) accepted")
+  }
+}
