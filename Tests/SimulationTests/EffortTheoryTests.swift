@@ -363,3 +363,39 @@ struct EffortPeopleTheoryTests {
     #expect(wins > 0.99 * accepted && wins <= accepted + 100, "wins \(wins) of \(accepted) accepted")
   }
 }
+
+/// `triage: value` against the preemptive priority queue (docs/validation.md, "Reps' time").
+@Suite("Engine against theory: triage by value")
+struct TriageTheoryTests {
+  @Test("one rep, triage by value, two grades each at rho 0.3, exponential work: the top grade waits as if alone, E[S] / (1 - rho1); the other E[S] / (1 - rho1) + rho E[S] / ((1 - rho1)(1 - rho)) (M/M/1 preemptive priority)")
+  func preemptivePriority() {
+    // 40 hours a week, 52 weeks: 5.714 hours a day; 4 hours of work are E[S] = 0.7 days.
+    let rate = 40.0 * 52 / 364
+    let service = 4 / rate
+    let (rho1, rho) = (0.3, 0.6)
+    var stage = Stage(name: "work", days: .constant(0), advance: 1)
+    stage.effortHours = .exponential(mean: 4)
+    var s = timedScenario(arrivalsPerDay: rho1 / service, reps: 1, hoursPerWeek: 40, stages: [stage], horizon: 1460, warmup: 100)
+    s.teams[0].time?.triage = .value
+    // Grade A deals (1M) and grade C deals (1,000), each half the load, from two segments.
+    var large = s.segments[0]
+    large.name = "L"
+    large.dealSize = .constant(1_000_000)
+    s.segments.append(large)
+    s.teams[0].covers = [Coverage(segments: ["S", "L"])]
+    let traces = Simulator(scenario: s).traces(replications: 0..<80, seed: 2030, threads: 0)
+    func sojourn(_ segment: Int) -> (Double, Double) {
+      let means = traces.map { run -> Double in
+        let times = run.filter { $0.segment == segment && $0.created >= 0 && $0.closed != nil }.map { $0.closed! - $0.created }
+        return times.reduce(0, +) / Double(times.count)
+      }
+      let summary = Summary(means)
+      return (summary.mean, summary.sd / Double(summary.count).squareRoot())
+    }
+    let (top, topSE) = sojourn(1)
+    checkAgainstTheory("triage by value, top grade at rho1 0.3 of rho 0.6: mean stage days", simulated: top, se: topSE, expected: service / (1 - rho1))
+    let (low, lowSE) = sojourn(0)
+    checkAgainstTheory(
+      "triage by value, lower grade: mean stage days", simulated: low, se: lowSE, expected: service / (1 - rho1) + rho * service / ((1 - rho1) * (1 - rho)))
+  }
+}
