@@ -27,6 +27,8 @@ struct Compare: ParsableCommand {
   var verbose = false
   @Option(name: .long, help: "Table layout: columns (a column per scenario), rows (a row per scenario), or auto (columns up to three variants).")
   var layout: ComparisonLayout = .automatic
+  @Option(name: .long, help: "How the objective's intervals are adjusted so that all variants' hold together with 95%: bonferroni (each at 1 - 0.05/k) or dunnett (one max-t critical value from the differences' estimated correlation; narrower). Other metrics are 95% each, unadjusted.")
+  var adjust: FamilyAdjustment = .bonferroni
   @Option(name: .long, help: "Add replications until every variant's difference on the objective has a 95% half-width within this share of the baseline mean, e.g. 1%.")
   var precision: String?
   @Option(name: .long, parsing: .unconditional, help: "The most replications --precision may use.", transform: BoundedOption.maxReplications.parse)
@@ -44,6 +46,7 @@ struct Compare: ParsableCommand {
     var record = options.record
     (record.metrics, record.objective, record.teams, record.verbose, record.layout) = (metricList(metrics), objective, teams, verbose, layout.rawValue)
     (record.precision, record.maxReplications) = (precision, precision == nil ? nil : maxReplications)
+    record.adjustment = adjust == .bonferroni ? nil : adjust.rawValue
     return record
   }
 
@@ -109,3 +112,4 @@ struct Compare: ParsableCommand {
 }
 
 extension ComparisonLayout: ExpressibleByArgument {}
+extension FamilyAdjustment: ExpressibleByArgument {}

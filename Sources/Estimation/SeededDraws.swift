@@ -11,6 +11,12 @@ public struct SeededDraws {
 
   public func uniform() -> Double { generator.uniform() }
 
+  /// A standard normal draw.
+  public func gaussian() -> Double { generator.gaussian() }
+
+  /// A chi-squared draw with `degreesOfFreedom`.
+  public func chiSquared(degreesOfFreedom: Double) -> Double { generator.chiSquared(degreesOfFreedom: degreesOfFreedom) }
+
   /// A whole number in 0..<n.
   public func below(_ n: Int) -> Int { min(n - 1, Int(generator.uniform() * Double(n))) }
 

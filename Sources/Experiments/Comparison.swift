@@ -49,8 +49,11 @@ public struct Comparison: Sendable {
   /// teamDifferences[v]: a row per team of `teams` and team metric, variant v against the baseline
   /// (empty unless asked for).
   public let teamDifferences: [[TeamDifference]]
-  /// Confidence of each difference interval: 95%, Bonferroni-adjusted to 1 - 0.05/k for k variants.
-  public let confidence: Double
+  /// The confirmatory family: the objective's difference of every variant, its intervals
+  /// adjusted (Bonferroni or Dunnett) so that together they hold with 95%.
+  public let family: ComparisonFamily
+  /// The confidence of each interval of the family (95% for one variant).
+  public var confidence: Double { family.confidence }
   public let objective: Objective
   /// Per variant, the objective's paired differences where their skewness makes the t-interval
   /// unreliable (`SkewnessCheck`), with a bootstrap-t interval at `confidence`; nil where it is fine.
@@ -66,25 +69,42 @@ public struct Comparison: Sendable {
     MetricDescriptor.named(metric)?.direction == .lowerIsBetter
   }
 
+  /// The confidence of an interval outside the family (other metrics, team metrics): 95%, unadjusted.
+  public static let unadjustedConfidence = 0.95
+
   /// The paired differences of every variant from the baseline on `metrics` (and, with `teams`,
-  /// on every team metric), at 95% or Bonferroni-adjusted for several variants.
-  public init(baseline: SimulationResults, variants: [SimulationResults], metrics: [String], objective: Objective, teams: Bool) {
+  /// on every team metric). The objective's intervals are the confirmatory family, adjusted by
+  /// `adjustment` for several variants; every other interval is 95% on its own.
+  public init(
+    baseline: SimulationResults, variants: [SimulationResults], metrics: [String], objective: Objective, teams: Bool,
+    adjustment: FamilyAdjustment = .bonferroni
+  ) {
     self.baseline = RunSummary(baseline)
     self.variants = variants.map(RunSummary.init)
     self.metrics = metrics
     self.objective = objective
-    let confidence = PairedDifference.bonferroniConfidence(comparisons: variants.count)
-    self.confidence = confidence
+    let objectiveColumns = (baseline.layout.index(ofScenarioMetric: objective.name), variants.map { $0.layout.index(ofScenarioMetric: objective.name) })
+    let objectiveDifferences = zip(variants, objectiveColumns.1).map { variant, column -> [Double] in
+      guard let a = objectiveColumns.0, let column else { return [] }
+      return zip(baseline.column(a), variant.column(column)).map { $1 - $0 }
+    }
+    let family = ComparisonFamily(differences: objectiveDifferences, adjustment: adjustment)
+    self.family = family
     differences = variants.map { variant in
       metrics.compactMap { metric in
         guard let a = baseline.layout.index(ofScenarioMetric: metric), let b = variant.layout.index(ofScenarioMetric: metric) else { return nil }
+        let confidence = metric == objective.name ? family.confidence : Self.unadjustedConfidence
         return PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: confidence)
       }
     }
-    let objectiveColumns = (baseline.layout.index(ofScenarioMetric: objective.name), variants.map { $0.layout.index(ofScenarioMetric: objective.name) })
+    let objectiveByScenario = ([objectiveColumns.0] + objectiveColumns.1).enumerated().map { index, column -> [Double] in
+      guard let column else { return [] }
+      return index == 0 ? baseline.column(column) : variants[index - 1].column(column)
+    }
+    ranking = Self.rank(scenarios: ([baseline] + variants).map(\.scenario), columns: objectiveByScenario, objective: objective)
     skewedObjective = zip(variants, objectiveColumns.1).map { variant, column in
       guard let a = objectiveColumns.0, let column else { return nil }
-      return SkewedDifference(baseline: baseline.column(a), variant: variant.column(column), confidence: confidence)
+      return SkewedDifference(baseline: baseline.column(a), variant: variant.column(column), confidence: family.confidence)
     }
     // Teams (and their metrics) of all scenarios; a team only some scenarios have gets dashes in
     // the others, and a paired difference only where the baseline and the variant both have it.
@@ -107,7 +127,9 @@ public struct Comparison: Sendable {
           let a = columns[0][team]?[metric]
           let b = variantColumns[team]?[metric]
           var difference: PairedDifference?
-          if let a, let b { difference = PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: confidence) }
+          if let a, let b {
+            difference = PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: Self.unadjustedConfidence)
+          }
           return TeamDifference(
             team: team, metric: metric, baseline: a.map { base.summaries[$0] }, variant: b.map { variantSummary.summaries[$0] }, difference: difference)
         }
@@ -124,12 +146,49 @@ public struct Comparison: Sendable {
     return columns
   }
 
-  /// Scenarios from best to worst on the objective.
-  public var ranking: [(scenario: String, mean: Double)] {
-    let all = [baseline] + variants
-    let means = all.map { $0.summary(objective.name)?.mean ?? .nan }
-    return PairedDifference.ranking(means, lowerIsBetter: !objective.largerIsBetter).map { (all[$0].scenario, means[$0]) }
+  /// Scenarios from best to worst on the objective, with ties: `rank` is one more than the number
+  /// of scenarios significantly better (`separatedPairs`), so scenarios no interval separates share
+  /// a rank; `tiedWith` names those not separated from it.
+  public let ranking: [RankedScenario]
+
+  /// The confidence of each all-pairs interval behind the ranking: Bonferroni over the m pairs of
+  /// the baseline and the variants (1 - 0.05/m), so that every separation holds together with 95%.
+  public var rankingConfidence: Double { PairedDifference.bonferroniConfidence(comparisons: Self.pairs(all: variants.count + 1)) }
+
+  /// The pairs among `all` scenarios.
+  public static func pairs(all: Int) -> Int { all * (all - 1) / 2 }
+
+  /// The ranking of `columns` (a scenario's objective by replication; baseline first) by their
+  /// means, with every pair's paired interval at `confidence` deciding which are separated.
+  static func rank(scenarios: [String], columns: [[Double]], objective: Objective) -> [RankedScenario] {
+    let means = columns.map { Summary($0).mean }
+    let order = PairedDifference.ranking(means, lowerIsBetter: !objective.largerIsBetter)
+    let confidence = PairedDifference.bonferroniConfidence(comparisons: pairs(all: columns.count))
+    // better[i][j]: scenario i is significantly better than j.
+    var better = [[Bool]](repeating: [Bool](repeating: false, count: columns.count), count: columns.count)
+    for i in columns.indices {
+      for j in columns.indices where j > i {
+        let d = PairedDifference(baseline: columns[j], variant: columns[i], confidence: confidence)
+        guard d.isSignificant else { continue }
+        if (d.mean > 0) == objective.largerIsBetter { better[i][j] = true } else { better[j][i] = true }
+      }
+    }
+    return order.map { i in
+      let rank = 1 + columns.indices.filter { better[$0][i] }.count
+      let tied = order.filter { $0 != i && !better[$0][i] && !better[i][$0] }.map { scenarios[$0] }
+      return RankedScenario(scenario: scenarios[i], mean: means[i], rank: rank, tiedWith: tied)
+    }
   }
+}
+
+/// A scenario's place in a comparison's ranking on the objective.
+public struct RankedScenario: Sendable, Equatable {
+  public let scenario: String
+  public let mean: Double
+  /// One more than the number of scenarios significantly better than this one.
+  public let rank: Int
+  /// The scenarios that no interval separates from this one, best first.
+  public let tiedWith: [String]
 }
 
 /// One team metric of a variant against the baseline (`--teams`). A side is nil where that scenario

@@ -1,5 +1,6 @@
 import CCCMSupport
 import CoverageModel
+import Estimation
 import Foundation
 import Randomness
 import ScenarioFiles
@@ -90,6 +91,9 @@ public struct ReportRecord: Codable, Sendable, Equatable {
   public var teams = false
   public var verbose = false
   public var layout: String = "auto"
+  /// `--adjust` (compare): how the objective's intervals are adjusted for several variants; nil for Bonferroni.
+  public var adjustment: String?
+  public var parsedAdjustment: FamilyAdjustment { adjustment.flatMap(FamilyAdjustment.init(rawValue:)) ?? .bonferroni }
   /// `--vary` as given (sweep, sensitivity).
   public var vary: [String] = []
   /// `--precision` and `--max-replications` (compare).

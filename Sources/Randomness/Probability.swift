@@ -8,6 +8,9 @@ public enum Probability {
     gsl_cdf_tdist_Pinv(p, degreesOfFreedom)
   }
 
+  /// P(T <= x) for Student's t with `degreesOfFreedom` (`gsl_cdf_tdist_P`).
+  public static func studentTCDF(_ x: Double, degreesOfFreedom: Double) -> Double { gsl_cdf_tdist_P(x, degreesOfFreedom) }
+
   /// The p-quantile of the standard normal (`gsl_cdf_ugaussian_Pinv`).
   public static func normalQuantile(_ p: Double) -> Double { gsl_cdf_ugaussian_Pinv(p) }
 

@@ -142,6 +142,12 @@ public final class RandomGenerator {
   @inlinable @inline(__always)
   public func exponential(mean: Double) -> Double { isPhilox ? cccm_philox_exponential(rng, mean) : gsl_ran_exponential(rng, mean) }
 
+  /// A standard normal draw (`gsl_ran_ugaussian`).
+  public func gaussian() -> Double { gsl_ran_ugaussian(rng) }
+
+  /// A chi-squared draw with `degreesOfFreedom` (`gsl_ran_chisq`).
+  public func chiSquared(degreesOfFreedom: Double) -> Double { gsl_ran_chisq(rng, degreesOfFreedom) }
+
   /// A binomial draw: successes in `trials` trials of probability `p` (`gsl_ran_binomial`).
   @inlinable
   public func binomial(p: Double, trials: Int) -> Int {

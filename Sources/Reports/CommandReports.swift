@@ -47,7 +47,8 @@ extension ComparisonReport {
     let chosen = record.metrics.isEmpty ? Comparison.defaultMetrics : record.metrics
     let baseline = all[0]
     let variants = Array(all.dropFirst())
-    let comparison = Comparison(baseline: baseline, variants: variants, metrics: chosen, objective: record.parsedObjective, teams: record.teams)
+    let comparison = Comparison(
+      baseline: baseline, variants: variants, metrics: chosen, objective: record.parsedObjective, teams: record.teams, adjustment: record.parsedAdjustment)
     var document = document(comparison, verbose: record.verbose, note: note, layout: ComparisonLayout(rawValue: record.layout) ?? .automatic)
     let targets = record.parsedTargets
     if !targets.isEmpty {

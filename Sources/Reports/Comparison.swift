@@ -26,13 +26,13 @@ public enum ComparisonLayout: String, CaseIterable, Sendable {
 public enum ComparisonReport {
   /// A column per scenario: for each metric a line of means with their 95% CI, and under the
   /// variants a line of differences from the baseline with their CI, the mark and the relative change.
-  static func columnsTable(_ c: Comparison, level: String) -> TextTable {
+  static func columnsTable(_ c: Comparison) -> TextTable {
     var table = TextTable(header: ["metric"] + ([c.baseline] + c.variants).map(\.scenario))
     for (m, metric) in c.metrics.enumerated() {
       let unit = MetricUnit(metric: metric)
       guard let s = c.baseline.summary(metric) else { continue }
       var means = [metric, "\(unit.format(s.mean)) \(unit.interval(s))"]
-      var differences = ["  diff (\(level) CI)", ""]
+      var differences = ["  diff (\(levelText(metric == c.objective.name ? c.confidence : Comparison.unadjustedConfidence)) CI)", ""]
       var styles: [Int: CellStyle] = [:]
       for (v, variant) in c.variants.enumerated() {
         guard let vs = variant.summary(metric), m < c.differences[v].count else {
@@ -54,8 +54,9 @@ public enum ComparisonReport {
   }
 
   /// A row per scenario and metric.
-  static func rowsTable(_ c: Comparison, level: String) -> TextTable {
-    var table = TextTable(header: ["metric", "scenario", "mean", "95% CI", "diff", "diff CI (\(level))", "", "rel."], textColumns: 2)
+  static func rowsTable(_ c: Comparison) -> TextTable {
+    let level = c.confidence == Comparison.unadjustedConfidence ? " (95%)" : ""
+    var table = TextTable(header: ["metric", "scenario", "mean", "95% CI", "diff", "diff CI\(level)", "", "rel."], textColumns: 2)
     for (m, metric) in c.metrics.enumerated() {
       let unit = MetricUnit(metric: metric)
       guard let s = c.baseline.summary(metric) else { continue }
@@ -97,7 +98,10 @@ public enum ComparisonReport {
     }
     for (variant, row) in zip(c.variants, c.differences) {
       for (metric, d) in zip(c.metrics, row) {
-        for (statistic, value) in [("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_relative", d.relative), ("variance_reduction", d.varianceReduction)] {
+        for (statistic, value) in [
+          ("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_ci_level", d.confidence), ("diff_relative", d.relative),
+          ("variance_reduction", d.varianceReduction),
+        ] {
           doc.csvRows.append([.text(variant.scenario), .text(metric), .text(statistic), .number(value)])
         }
       }
@@ -117,21 +121,16 @@ public enum ComparisonReport {
     for (variant, rows) in zip(c.variants, c.teamDifferences) {
       for row in rows {
         guard let d = row.difference else { continue }
-        for (statistic, value) in [("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_relative", d.relative)] {
+        for (statistic, value) in [("diff_mean", d.mean), ("diff_ci_low", d.ciLow), ("diff_ci_high", d.ciHigh), ("diff_ci_level", d.confidence), ("diff_relative", d.relative)] {
           doc.csvRows.append([.text(variant.scenario), .text("teams.\(row.team).\(row.metric)"), .text(statistic), .number(value)])
         }
       }
     }
 
-    let level = String(format: "%.4g%%", c.confidence * 100)
     var header = "Baseline \(SafeText.escaped(c.baseline.scenario)) vs \(c.variants.count) variant\(c.variants.count == 1 ? "" : "s"); \(c.baseline.replications) paired replications, seed \(c.baseline.seed), common random numbers.\n"
-    if c.variants.count > 1 {
-      header += "Difference intervals are \(level) (Bonferroni-adjusted for \(c.variants.count) variants, family-wise 95%). * = the interval excludes 0.\n\n"
-    } else {
-      header += "Difference intervals are 95% paired-t. * = the interval excludes 0.\n\n"
-    }
+    header += familyText(c) + " * = the interval excludes 0.\n\n"
     doc.add(.text(header))
-    doc.add(.table(layout.usesColumns(variants: c.variants.count) ? columnsTable(c, level: level) : rowsTable(c, level: level), coloured: true))
+    doc.add(.table(layout.usesColumns(variants: c.variants.count) ? columnsTable(c) : rowsTable(c), coloured: true))
     if verbose {
       var text = "\nWhat common random numbers bought (variance of an unpaired difference / variance of the paired one):\n"
       for (variant, row) in zip(c.variants, c.differences) {
@@ -160,12 +159,43 @@ public enum ComparisonReport {
     }
     let unit = MetricUnit(metric: c.objective.name)
     doc.add(.text("\nRanking by \(c.objective) (\(c.objective.largerIsBetter ? "higher" : "lower") is better):\n\n"))
-    var ranking = TextTable(header: ["rank", "scenario", c.objective.name], textColumns: 2)
-    for (index, entry) in c.ranking.enumerated() { ranking.add(["\(index + 1)", entry.scenario, unit.format(entry.mean)]) }
+    let tied = c.ranking.contains { !$0.tiedWith.isEmpty }
+    var ranking = TextTable(header: ["rank", "scenario", c.objective.name] + (tied ? ["not separated from"] : []), textColumns: 2)
+    for entry in c.ranking {
+      let shared = c.ranking.filter { $0.rank == entry.rank }.count > 1
+      let row = ["\(entry.rank)\(shared ? "=" : "")", entry.scenario, unit.format(entry.mean)]
+      ranking.add(row + (tied ? [tiedText(entry.tiedWith)] : []))
+    }
     doc.add(.table(ranking, coloured: false))
+    if tied {
+      doc.add(.text(
+        "\nA rank is one more than the number of scenarios significantly better on \(c.objective) (paired intervals over all \(Comparison.pairs(all: c.variants.count + 1)) pairs at \(levelText(c.rankingConfidence)) each, Bonferroni: together 95%); scenarios with equal ranks are not separated.\n"))
+    }
     if let skew = skewNote(c) { doc.add(.text(skew)) }
     if let note { doc.add(.text("\n\(note)\n")) }
     return doc
+  }
+
+  /// The scenarios not separated from one: up to three by name, then how many more.
+  static func tiedText(_ names: [String]) -> String {
+    guard !names.isEmpty else { return "-" }
+    let shown = names.prefix(3).joined(separator: ", ")
+    return names.count > 3 ? "\(shown) and \(names.count - 3) more" : shown
+  }
+
+  /// A confidence level as the tables print it (98.33%).
+  static func levelText(_ confidence: Double) -> String { String(format: "%.4g%%", confidence * 100) }
+
+  /// What the intervals' levels are: the objective's family (adjusted for several variants) and,
+  /// beside it, the other metrics at 95% each.
+  static func familyText(_ c: Comparison) -> String {
+    guard c.variants.count > 1 else { return "Difference intervals are 95% paired-t." }
+    let method =
+      c.family.adjustment == .bonferroni
+      ? "Bonferroni for \(c.variants.count) variants"
+      : "Dunnett's max-t for \(c.variants.count) variants, on the differences' estimated correlation"
+    return "Intervals on \(c.objective.name), the objective, are \(levelText(c.confidence)) each (\(method)): together they hold with 95%. "
+      + "Other metrics' intervals are 95% each, unadjusted: read their marks as exploratory."
   }
 
   /// A warning for each variant whose objective differences are too skewed for the t-interval

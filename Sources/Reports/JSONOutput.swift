@@ -90,9 +90,13 @@ struct RunJSON: Encodable, Sendable {
 
 /// `compare --format json`.
 struct ComparisonJSON: Encodable, Sendable {
+  /// A paired difference: its interval and the interval's level (the objective's adjusted for the
+  /// family, every other 95%).
   struct Difference: Encodable, Sendable {
     let scenario, metric: String
-    let mean, ci95_low, ci95_high, relative: JSONNumber
+    let mean, ci_low, ci_high: JSONNumber
+    let ci_level: Double
+    let relative: JSONNumber
     let significant: Bool
     let variance_reduction: JSONNumber
     let replications: Int
@@ -100,29 +104,44 @@ struct ComparisonJSON: Encodable, Sendable {
   /// A team metric; null where a scenario lacks the team.
   struct TeamDifference: Encodable, Sendable {
     let scenario, team, metric: String
-    let baseline_mean, variant_mean, mean, ci95_low, ci95_high, relative: JSONNumber?
+    let baseline_mean, variant_mean, mean, ci_low, ci_high: JSONNumber?
+    let ci_level: Double
+    let relative: JSONNumber?
     func encode(to encoder: any Encoder) throws {
-      enum Key: String, CodingKey { case scenario, team, metric, baseline_mean, variant_mean, mean, ci95_low, ci95_high, relative }
+      enum Key: String, CodingKey { case scenario, team, metric, baseline_mean, variant_mean, mean, ci_low, ci_high, ci_level, relative }
       var container = encoder.container(keyedBy: Key.self)
       try container.encode(scenario, forKey: .scenario)
       try container.encode(team, forKey: .team)
       try container.encode(metric, forKey: .metric)
-      for (key, value) in [(Key.baseline_mean, baseline_mean), (.variant_mean, variant_mean), (.mean, mean), (.ci95_low, ci95_low), (.ci95_high, ci95_high), (.relative, relative)] {
+      for (key, value) in [(Key.baseline_mean, baseline_mean), (.variant_mean, variant_mean), (.mean, mean), (.ci_low, ci_low), (.ci_high, ci_high)] {
         try container.encode(value, forKey: key)
       }
+      try container.encode(ci_level, forKey: .ci_level)
+      try container.encode(relative, forKey: .relative)
     }
+  }
+  /// The confirmatory family: the objective's differences, adjusted together.
+  struct Family: Encodable, Sendable {
+    let metric: String
+    let adjustment: String
+    let comparisons: Int
+    let ci_level: Double
+    let family_level: Double
   }
   struct Rank: Encodable, Sendable {
     let scenario: String
     let mean: JSONNumber
+    let rank: Int
+    let tied_with: [String]
   }
   let baseline: String
   let scenarios: [RunJSON]
   let differences: [Difference]
   let team_differences: [TeamDifference]?
-  let confidence: Double
+  let family: Family
   let objective: String
   let ranking: [Rank]
+  let ranking_ci_level: Double
   let note: String?
 
   init(_ c: Comparison, note: String?) {
@@ -133,8 +152,8 @@ struct ComparisonJSON: Encodable, Sendable {
       for (metric, d) in zip(c.metrics, row) {
         differences.append(
           Difference(
-            scenario: variant.scenario, metric: metric, mean: JSONNumber(d.mean), ci95_low: JSONNumber(d.ciLow), ci95_high: JSONNumber(d.ciHigh),
-            relative: JSONNumber(d.relative), significant: d.isSignificant, variance_reduction: JSONNumber(d.varianceReduction),
+            scenario: variant.scenario, metric: metric, mean: JSONNumber(d.mean), ci_low: JSONNumber(d.ciLow), ci_high: JSONNumber(d.ciHigh),
+            ci_level: d.confidence, relative: JSONNumber(d.relative), significant: d.isSignificant, variance_reduction: JSONNumber(d.varianceReduction),
             replications: d.count))
       }
     }
@@ -146,14 +165,17 @@ struct ComparisonJSON: Encodable, Sendable {
         teams.append(
           TeamDifference(
             scenario: variant.scenario, team: row.team, metric: row.metric, baseline_mean: row.baseline.map { JSONNumber($0.mean) },
-            variant_mean: row.variant.map { JSONNumber($0.mean) }, mean: d.map { JSONNumber($0.mean) }, ci95_low: d.map { JSONNumber($0.ciLow) },
-            ci95_high: d.map { JSONNumber($0.ciHigh) }, relative: d.map { JSONNumber($0.relative) }))
+            variant_mean: row.variant.map { JSONNumber($0.mean) }, mean: d.map { JSONNumber($0.mean) }, ci_low: d.map { JSONNumber($0.ciLow) },
+            ci_high: d.map { JSONNumber($0.ciHigh) }, ci_level: Comparison.unadjustedConfidence, relative: d.map { JSONNumber($0.relative) }))
       }
     }
     team_differences = teams.isEmpty ? nil : teams
-    confidence = c.confidence
+    family = Family(
+      metric: c.objective.name, adjustment: c.variants.count > 1 ? c.family.adjustment.rawValue : "none", comparisons: c.family.comparisons,
+      ci_level: c.confidence, family_level: ComparisonFamily.familyConfidence)
     objective = c.objective.name
-    ranking = c.ranking.map { Rank(scenario: $0.scenario, mean: JSONNumber($0.mean)) }
+    ranking = c.ranking.map { Rank(scenario: $0.scenario, mean: JSONNumber($0.mean), rank: $0.rank, tied_with: $0.tiedWith) }
+    ranking_ci_level = c.rankingConfidence
     self.note = note
   }
 }

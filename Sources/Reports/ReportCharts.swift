@@ -115,9 +115,10 @@ public enum ReportCharts {
       }
     }
     let level = String(format: "%.4g%%", c.confidence * 100)
+    let levels = c.confidence == Comparison.unadjustedConfidence ? "\(level) intervals" : "\(c.objective.name) \(level) intervals, adjusted; others 95%"
     return IntervalChart(
-      id: "forest", title: "Paired differences from \(c.baseline.scenario) (\(level) intervals)",
-      description: "Each variant minus the baseline \(c.baseline.scenario) on common random numbers, as a share of the baseline mean, with \(level) intervals. " + words.joined(separator: "; ") + ".",
+      id: "forest", title: "Paired differences from \(c.baseline.scenario) (\(levels))",
+      description: "Each variant minus the baseline \(c.baseline.scenario) on common random numbers, as a share of the baseline mean, with \(levels). " + words.joined(separator: "; ") + ".",
       axis: Axis(title: "difference from \(c.baseline.scenario) (% of its mean)", format: TickFormat(signed: true), includeZero: true), rows: rows, style: .points,
       legend: [
         LegendEntry("better, significant", colour: Palette.bluishGreen, mark: .diamond), LegendEntry("worse, significant", colour: Palette.vermillion, mark: .diamond),

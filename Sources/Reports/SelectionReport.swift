@@ -60,6 +60,8 @@ public enum SelectionReport {
     let mean: JSONNumber
     let replications: Int
     let status: String
+    /// Eliminated, but its mean is within delta of the selected design's: as good for this purpose.
+    let within_delta: Bool
   }
   struct SelectionJSON: Encodable, Sendable {
     let objective: String
@@ -103,14 +105,27 @@ public enum SelectionReport {
     var table = TextTable(header: ["design", setting.objective, "replications", "status"], textColumns: 1)
     doc.csvHeader = ["design", "statistic", "value"]
     let order = ordered(designs, largerIsBetter: setting.largerIsBetter)
+    // An eliminated design whose mean ends within delta of the selected one's is in the
+    // indifference zone: the procedure may drop it, but it is not shown to be worse.
+    let withinDelta = { (design: Design) -> Bool in
+      guard design.status == .eliminated, let chosen else { return false }
+      return abs(chosen.mean - design.mean) < setting.delta
+    }
     for design in order {
-      let status = design.status == .eliminated ? "eliminated after \(design.used)" : design.status.rawValue
+      let status =
+        design.status == .eliminated
+        ? "eliminated after \(design.used)\(withinDelta(design) ? ", within delta: as good" : "")" : design.status.rawValue
       table.add([design.name, unit.format(design.mean), "\(design.used)", status])
       doc.csvRows.append([.text(design.name), .text("mean"), .number(design.mean)])
       doc.csvRows.append([.text(design.name), .text("replications"), .number(Double(design.used))])
       doc.csvRows.append([.text(design.name), .text("status"), .text(design.status.rawValue)])
     }
     doc.add(.table(table, coloured: false))
+    let indifferent = designs.filter(withinDelta)
+    if !indifferent.isEmpty {
+      doc.add(.text(
+        "\nWithin delta of the selected design: \(indifferent.map(\.name).joined(separator: ", ")). Their means differ from it by less than delta, so the guarantee does not rank them: choose among them on other grounds if that matters.\n"))
+    }
     if let chosen {
       doc.add(.text("\nSelected: \(chosen.name), after \(setting.stages) stages.\n"))
     } else {
@@ -124,7 +139,9 @@ public enum SelectionReport {
       objective: setting.objective, larger_is_better: setting.largerIsBetter, delta: JSONNumber(setting.delta), confidence: setting.confidence,
       first_stage: setting.firstStage, maximum: setting.maximum, stages: setting.stages, selected: chosen?.name, could_still_be_best: contenders.map(\.name),
       replications_used: used, replications_simulated: setting.simulated, bonferroni_replications_per_design: setting.fixedSample, bonferroni_replications: fixed,
-      seed: setting.seed, designs: designs.map { DesignJSON(name: $0.name, mean: JSONNumber($0.mean), replications: $0.used, status: $0.status.rawValue) })
+      seed: setting.seed, designs: designs.map {
+        DesignJSON(name: $0.name, mean: JSONNumber($0.mean), replications: $0.used, status: $0.status.rawValue, within_delta: withinDelta($0))
+      })
     return doc
   }
 }

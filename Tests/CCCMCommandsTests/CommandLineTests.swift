@@ -44,12 +44,15 @@ struct CommandLineTests {
     #expect(copy.count == 2)
     for d in copy {
       #expect(d["mean"] as? Double == 0)
-      #expect(d["ci95_low"] as? Double == 0)
-      #expect(d["ci95_high"] as? Double == 0)
+      #expect(d["ci_low"] as? Double == 0)
+      #expect(d["ci_high"] as? Double == 0)
+      #expect(d["ci_level"] as? Double == 0.95, "not the objective: unadjusted")
     }
     let fewer = try #require(differences.first { $0["scenario"] as? String == "presales-minus-2" && $0["metric"] as? String == "presales_wait_mean" })
-    #expect((fewer["ci95_low"] as? Double ?? 0) > 0)
-    #expect((object["confidence"] as? Double).map { abs($0 - (1 - 0.05 / 3)) < 1e-12 } == true)
+    #expect((fewer["ci_low"] as? Double ?? 0) > 0)
+    let family = try #require(object["family"] as? [String: Any])
+    #expect((family["ci_level"] as? Double).map { abs($0 - (1 - 0.05 / 3)) < 1e-12 } == true)
+    #expect(family["adjustment"] as? String == "bonferroni" && family["metric"] as? String == "contribution")
   }
 
   @Test("CSV, JSON and the table carry the same numbers")
@@ -65,7 +68,7 @@ struct CommandLineTests {
       let row = try #require(rows.first { $0[0] == "presales-plus-2" && $0[1] == metric && $0[2] == "diff_mean" })
       #expect(Double(row[3]) == d["mean"] as? Double)
     }
-    #expect(rows.count == 2 * 2 * 3 + 2 * 5)
+    #expect(rows.count == 2 * 2 * 3 + 2 * 6)
     // The table shows the same differences, formatted for people, in either layout: in columns on
     // the line under the metric's means, in rows on the variant's row.
     let columns = try run(arguments + ["--format", "table", "--layout", "columns"]).out.split(separator: "\n")
@@ -74,7 +77,7 @@ struct CommandLineTests {
       let metric = try #require(d["metric"] as? String)
       let unit = MetricUnit(metric: metric)
       let mean = unit.formatDifference(try #require(d["mean"] as? Double))
-      let interval = "[\(unit.formatDifference(try #require(d["ci95_low"] as? Double))), \(unit.formatDifference(try #require(d["ci95_high"] as? Double)))]"
+      let interval = "[\(unit.formatDifference(try #require(d["ci_low"] as? Double))), \(unit.formatDifference(try #require(d["ci_high"] as? Double)))]"
       let start = try #require(columns.firstIndex { $0.hasPrefix(metric + " ") })
       let under = columns[start + 1]
       #expect(under.contains("diff") && under.contains(mean + " " + interval), "\(under)")
@@ -96,7 +99,7 @@ struct CommandLineTests {
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
     let d = try #require((object["differences"] as? [[String: Any]])?.first)
     let baselineMean = try #require(((object["scenarios"] as? [[String: Any]])?.first?["metrics"] as? [String: Any]).flatMap { ($0["bookings"] as? [String: Any])?["mean"] as? Double })
-    let half = ((d["ci95_high"] as? Double ?? 0) - (d["ci95_low"] as? Double ?? 0)) / 2
+    let half = ((d["ci_high"] as? Double ?? 0) - (d["ci_low"] as? Double ?? 0)) / 2
     #expect(half <= 0.2 * abs(baselineMean))
     let strict = try run(base + ["--precision", "0.01%", "--max-replications", "8"])
     #expect(strict.out.contains("Precision NOT reached: stopped at --max-replications 8"))

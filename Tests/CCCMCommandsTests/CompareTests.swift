@@ -30,8 +30,8 @@ struct CompareTests {
       // NaN (a metric undefined in every replication) is null, and would be null on both sides.
       guard !(d["mean"] is NSNull) else { continue }
       #expect(d["mean"] as? Double == 0, "\(d)")
-      #expect(d["ci95_low"] as? Double == 0, "\(d)")
-      #expect(d["ci95_high"] as? Double == 0, "\(d)")
+      #expect(d["ci_low"] as? Double == 0, "\(d)")
+      #expect(d["ci_high"] as? Double == 0, "\(d)")
     }
     let teams = try #require(object["team_differences"] as? [[String: Any]])
     #expect(!teams.isEmpty)
@@ -75,5 +75,32 @@ struct CompareTests {
     let alone = try json(try run(["run", baseline, "-r", "3", "--seed", "7", "--format", "json"]).out)
     let mean = { (o: [String: Any]) in ((o["metrics"] as? [String: Any])?["bookings"] as? [String: Any])?["mean"] as? Double }
     #expect(mean(alone) != nil && mean(alone) == (object["scenarios"] as? [[String: Any]])?.first.flatMap(mean))
+  }
+
+  @Test("the objective is the adjusted family (Bonferroni, or Dunnett's narrower max-t); other metrics and teams are 95% each, as the header says")
+  func confirmatoryFamily() throws {
+    let variants = ["presales-plus-2", "presales-minus-2", "split-west"].map { "scenarios/northwind/variants/\($0).yaml" }
+    let common = ["compare", baseline] + variants + ["-r", "8", "--metrics", "bookings", "contribution", "--teams"]
+    var levels: [String: Double] = [:]
+    for adjust in ["bonferroni", "dunnett"] {
+      let result = try run(common + ["--format", "json", "--adjust", adjust])
+      #expect(result.status == 0, "\(result.err)")
+      let object = try json(result.out)
+      let family = try #require(object["family"] as? [String: Any])
+      #expect(family["adjustment"] as? String == adjust && family["comparisons"] as? Int == 3 && family["family_level"] as? Double == 0.95)
+      let level = try #require(family["ci_level"] as? Double)
+      levels[adjust] = level
+      for d in try #require(object["differences"] as? [[String: Any]]) {
+        #expect(d["ci_level"] as? Double == (d["metric"] as? String == "contribution" ? level : 0.95), "\(d)")
+      }
+      for d in try #require(object["team_differences"] as? [[String: Any]]) { #expect(d["ci_level"] as? Double == 0.95) }
+    }
+    #expect(abs((levels["bonferroni"] ?? 0) - (1 - 0.05 / 3)) < 1e-12)
+    let dunnett = try #require(levels["dunnett"])
+    #expect(dunnett > 0.95 && dunnett < 1 - 0.05 / 3, "Dunnett between one interval and Bonferroni: \(dunnett)")
+    let table = try run(common).out
+    #expect(table.contains("Intervals on contribution, the objective, are 98.33% each (Bonferroni for 3 variants): together they hold with 95%."))
+    #expect(table.contains("  diff (98.33% CI)") && table.contains("  diff (95% CI)"))
+    #expect(try run(common + ["--adjust", "tukey"]).status == 64)
   }
 }

@@ -30,7 +30,7 @@ struct CommonRandomNumbersTests {
     for metric in metrics {
       let entry = try #require(differences.first { $0["metric"] as? String == metric })
       let ratio = try #require(entry["variance_reduction"] as? Double)
-      let pairedHalf = try #require((entry["ci95_high"] as? Double).flatMap { high in (entry["ci95_low"] as? Double).map { (high - $0) / 2 } })
+      let pairedHalf = try #require((entry["ci_high"] as? Double).flatMap { high in (entry["ci_low"] as? Double).map { (high - $0) / 2 } })
       let index = try #require(a.layout.index(ofScenarioMetric: metric))
       let unpairedHalf = PairedDifference.unpairedHalfWidth(baseline: a.column(index), variant: b.column(index))
       #expect(pairedHalf < unpairedHalf, "\(metric): paired ±\(pairedHalf) vs unpaired ±\(unpairedHalf)")

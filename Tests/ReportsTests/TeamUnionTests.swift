@@ -62,7 +62,7 @@ struct TeamUnionTests {
     let rows = try #require(object["team_differences"] as? [[String: Any]])
     let west = try #require(rows.first { $0["scenario"] as? String == "split" && $0["team"] as? String == "West" && $0["metric"] as? String == "wins" })
     #expect(west["baseline_mean"] as? Double == 202)
-    #expect(west["variant_mean"] is NSNull && west["mean"] is NSNull && west["ci95_low"] is NSNull)
+    #expect(west["variant_mean"] is NSNull && west["mean"] is NSNull && west["ci_low"] is NSNull)
     let north = try #require(rows.first { $0["scenario"] as? String == "split" && $0["team"] as? String == "North" && $0["metric"] as? String == "wins" })
     #expect(north["mean"] as? Double == 0)
 
