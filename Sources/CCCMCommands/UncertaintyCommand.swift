@@ -53,7 +53,7 @@ struct Uncertainty: ParsableCommand {
     let outcome: UncertaintyOutcome
     do {
       outcome = try study.outcome(
-        names: scenarios.map(\.name), sets: sets, fixed: scenarios.map(\.fixedUncertain), inner: replications, seed: seed, generator: options.generatorKind,
+        names: scenarios.map(\.name), sets: sets, inner: replications, seed: seed, generator: options.generatorKind,
         threads: options.threads, objective: objective, progress: { _, _ in bar.tick() })
     } catch {
       bar.finish()

@@ -86,7 +86,8 @@ public struct Sweep: Sendable {
   /// like a variant file (a bad path or value gets the located, did-you-mean message `set` gives),
   /// with the base's transition: a point is the base as it runs with its values set, so the point
   /// at the base's own values runs exactly as the base.
-  public func scenario(at values: [Double], base path: String) throws(ScenarioLoadError) -> Scenario {
+  /// `loader` reads the files (a parameter set's draws, for `uncertainty`).
+  public func scenario(at values: [Double], base path: String, loader: ScenarioLoader = ScenarioLoader()) throws(ScenarioLoadError) -> Scenario {
     let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
     // Paths, names and labels hold team names from the file: written with the encoder's quoting.
     var yaml = "extends: \(YAMLText.quoted(absolute))\n"
@@ -95,7 +96,7 @@ public struct Sweep: Sendable {
     for (factor, value) in zip(factors, values) {
       yaml += "  - set: {path: \(YAMLText.quoted(factor.path)), value: \(NumberText.shortest(value))}\n"
     }
-    var loader = ScenarioLoader()
+    var loader = loader
     loader.keepsBaseTransition = true
     return try loader.load(yaml: yaml, file: "--vary")
   }

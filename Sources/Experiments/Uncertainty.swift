@@ -11,9 +11,9 @@ import Simulation
 public struct UncertaintyStudy: Sendable {
   /// The design files, the baseline first.
   public let files: [String]
-  /// The uncertain values sampled: the baseline's. Every design takes a set's values, except
-  /// those its own changes fixed (`Scenario.fixedUncertain`), which keep the design's value; so
-  /// variants may extend the baseline with or without the uncertainty.
+  /// The uncertain values sampled: the baseline's. Every design reads a set's values where they
+  /// are written (`ScenarioLoader.uncertainDraws`), so its changes carry them through (a team
+  /// merged or embedded keeps the set's uplift), and a change that sets one of them fixes it.
   public let inputs: [UncertainValue]
 
   public init(files: [String], inputs: [UncertainValue]) {
@@ -45,19 +45,25 @@ public struct UncertaintyStudy: Sendable {
     }
   }
 
-  /// The scenario of one design at one parameter set: its file with a `set` per uncertain value it
-  /// has not fixed.
-  public func scenario(design: Int, values: [Double], fixed: [String]) throws(ScenarioLoadError) -> Scenario {
-    let kept = zip(inputs, values).filter { input, _ in !fixed.contains(input.path) }
-    let sweep = Sweep(factors: kept.map { Sweep.Factor(path: $0.0.path, values: [$0.1]) })
-    return try sweep.scenario(at: kept.map(\.1), base: files[design])
+  /// The scenario of one design at one parameter set: its file loaded with the set's values in
+  /// place of the uncertain values' means where its files write them; values its files do not
+  /// write (a variant that extends the plain baseline) are set on it at the end, as a sweep sets
+  /// a point's; values its changes fixed keep the design's.
+  public func scenario(design: Int, values: [Double]) throws(ScenarioLoadError) -> Scenario {
+    let loader = ScenarioLoader(uncertainDraws: Dictionary(zip(inputs.map(\.path), values), uniquingKeysWith: { first, _ in first }))
+    let loaded = try loader.load(path: files[design])
+    let written = Set(loaded.uncertain.map(\.path) + loaded.fixedUncertain)
+    let unwritten = zip(inputs, values).filter { !written.contains($0.0.path) }
+    guard !unwritten.isEmpty else { return loaded }
+    let sweep = Sweep(factors: unwritten.map { Sweep.Factor(path: $0.0.path, values: [$0.1]) })
+    return try sweep.scenario(at: unwritten.map(\.1), base: files[design], loader: loader)
   }
 
   /// The objective's values, `[design][set][replication]`: at set k every design runs replications
-  /// k R ..< (k + 1) R with `seed`. `fixed[d]` is design d's `fixedUncertain`.
+  /// k R ..< (k + 1) R with `seed`.
   /// A set whose values a design refuses throws the located message, with the set's index.
   public func run(
-    sets: [[Double]], fixed: [[String]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, objective: Objective,
+    sets: [[Double]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, objective: Objective,
     progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws(UncertaintyError) -> [[[Double]]] {
     var outputs = [[[Double]]](repeating: [], count: files.count)
@@ -65,7 +71,7 @@ public struct UncertaintyStudy: Sendable {
       var scenarios: [Scenario] = []
       for design in files.indices {
         do {
-          scenarios.append(try scenario(design: design, values: values, fixed: fixed[design]))
+          scenarios.append(try scenario(design: design, values: values))
         } catch {
           throw UncertaintyError(set: k, values: values, design: design, reason: error.description)
         }
@@ -117,10 +123,10 @@ public struct UncertaintyOutcome: Sendable {
 extension UncertaintyStudy {
   /// Runs the designs named `names` at `sets` (as `run`) and finds their outcome on `objective`.
   public func outcome(
-    names: [String], sets: [[Double]], fixed: [[String]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, objective: Objective,
+    names: [String], sets: [[Double]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, objective: Objective,
     progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws(UncertaintyError) -> UncertaintyOutcome {
-    let outputs = try run(sets: sets, fixed: fixed, inner: inner, seed: seed, generator: generator, threads: threads, objective: objective, progress: progress)
+    let outputs = try run(sets: sets, inner: inner, seed: seed, generator: generator, threads: threads, objective: objective, progress: progress)
     return UncertaintyOutcome(names: names, outputs: outputs, largerIsBetter: objective.largerIsBetter)
   }
 }

@@ -13,6 +13,9 @@ final class NodeReader {
   var directory: String?
   /// Values written `{uncertain: DISTRIBUTION}`, by key path (`number` returns their means).
   var uncertain: [UncertainValue] = []
+  /// A parameter set's values for uncertain values, by key path: `number` returns these where they
+  /// are written instead of the means, so every change after (a merge, an embedding) carries them.
+  var drawn: [String: Double] = [:]
 
   init(file: String) { self.file = file }
 
@@ -96,7 +99,10 @@ final class NodeReader {
   }
 
   func number(_ node: Node, _ path: String) -> Double? {
-    if let inner = Self.uncertainInner(node) { return uncertainNumber(node, inner, path)?.mean }
+    if let inner = Self.uncertainInner(node) {
+      guard let distribution = uncertainNumber(node, inner, path) else { return nil }
+      return drawn[path] ?? Self.writtenMean(distribution)
+    }
     guard case .scalar(let scalar) = node, scalar.style == .plain,
       let value = Double(scalar.string.replacingOccurrences(of: "_", with: "")), value.isFinite
     else {
@@ -104,6 +110,15 @@ final class NodeReader {
       return nil
     }
     return value
+  }
+
+  /// An uncertain value's mean as a scenario holds it: to 15 significant digits, the precision a
+  /// number written in a file has, so uniform(1.15, 1.45) holds 1.3, as written, not the sum's
+  /// rounding error 1.2999999999999998 (which `diff` would show as a change from 1.3).
+  static func writtenMean(_ distribution: Distribution) -> Double {
+    let mean = distribution.mean
+    guard mean.isFinite, let tidy = Double(String(format: "%.15g", mean)) else { return mean }
+    return tidy
   }
 
   /// `{uncertain: DISTRIBUTION}`: the node under `uncertain`, else nil.
@@ -182,7 +197,7 @@ final class NodeReader {
         return nil
       }
       guard rule.accepts(distribution.mean) else { return nil }
-      return distribution.mean
+      return drawn[path] ?? Self.writtenMean(distribution)
     }
     guard let value = number(node, path) else { return nil }
     guard rule.accepts(value) else {

@@ -509,7 +509,11 @@ struct ScenarioDecoder {
   func solutionSkills(_ node: Node, _ path: String) -> [SolutionSkill] {
     guard let items = reader.sequence(node, path) else { return [] }
     return items.enumerated().compactMap { index, item in
-      let at = "\(path)[\(index)]"
+      // A named skill is addressed by its name, as `set` reaches it (teams.X.solutions.NAME.win_uplift).
+      var at = "\(path)[\(index)]"
+      if case .mapping(let mapping) = item, let nameNode = mapping["name"], case .scalar(let name) = nameNode, !name.string.isEmpty {
+        at = "\(path).\(name.string)"
+      }
       if case .scalar = item { return reader.string(item, at).map { SolutionSkill(name: $0) } }
       guard let pairs = reader.mapping(item, at, allowed: ["name", "win_uplift", "deal_uplift"], required: ["name"]) else { return nil }
       var skill = SolutionSkill(name: "")

@@ -23,8 +23,12 @@ public struct ScenarioLoader: Sendable {
   /// Whether YAML text that extends a file is that file as it runs with changes (a sweep's point):
   /// it keeps the base's transition (or none) instead of switching from the base on a day.
   public var keepsBaseTransition = false
+  /// A parameter set of `cccm uncertainty`: values for the uncertain values, by the key path they
+  /// were written at. Each is read where it is written, in place of the mean, so the changes of
+  /// every file after it carry the drawn value through (a merged or embedded team keeps it).
+  public var uncertainDraws: [String: Double]
 
-  public init() {}
+  public init(uncertainDraws: [String: Double] = [:]) { self.uncertainDraws = uncertainDraws }
 
   /// The most files an `extends` chain may hold (the file itself and its bases). Each link costs
   /// stack in the recursive resolution: a chain of thousands overflowed it.
@@ -51,7 +55,7 @@ public struct ScenarioLoader: Sendable {
     var problems = validator.run()
     if problems.isEmpty { problems = ParameterSetsFile.problems(loaded.scenario, locate: loaded.locate) }
     guard problems.isEmpty else { throw .invalid(ScenarioError(problems)) }
-    try checkUncertainEnds(loaded)
+    if uncertainDraws.isEmpty { try checkUncertainEnds(loaded) }
     return (loaded.scenario, loaded.files)
   }
 
@@ -70,7 +74,7 @@ public struct ScenarioLoader: Sendable {
     var problems = validator.run()
     if problems.isEmpty { problems = ParameterSetsFile.problems(loaded.scenario, locate: loaded.locate) }
     guard problems.isEmpty else { throw .invalid(ScenarioError(problems)) }
-    try checkUncertainEnds(loaded)
+    if uncertainDraws.isEmpty { try checkUncertainEnds(loaded) }
     return loaded.scenario
   }
 
@@ -124,6 +128,7 @@ public struct ScenarioLoader: Sendable {
 
   func resolve(text: String, file: String, directory: String, chain: inout [String]) throws(ScenarioLoadError) -> Loaded {
     let reader = NodeReader(file: file)
+    reader.drawn = uncertainDraws
     let root: Node
     do {
       guard let node = try Yams.compose(yaml: text) else {

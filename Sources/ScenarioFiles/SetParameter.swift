@@ -34,6 +34,7 @@ extension ChangeApplier {
       return c.error("path", failure ?? "\"\(path)\" names nothing in the scenario")
     }
     let probe = NodeReader(file: c.reader.file)
+    probe.drawn = c.reader.drawn
     guard let pairs = probe.mapping(edited, "", allowed: ScenarioDecoder.topLevelKeys) else { return }
     var updated = subject
     if let section, let item {

@@ -52,7 +52,7 @@ struct UncertaintyTests {
     let study = UncertaintyStudy(files: [base.path, variant.path], inputs: scenarios[0].uncertain)
     let k = 60
     let sets = study.parameterSets(count: k, seed: 8)
-    let outputs = try study.run(sets: sets, fixed: scenarios.map(\.fixedUncertain), inner: 6, seed: 8, objective: Objective.parse("arrivals").get())
+    let outputs = try study.run(sets: sets, inner: 6, seed: 8, objective: Objective.parse("arrivals").get())
     let decomposition = VarianceDecomposition(outputs[0])
     let inputs = Self.accounts * Self.accounts * 0.16 / 12
     let noise = 0.6 * Self.accounts
@@ -77,7 +77,7 @@ struct UncertaintyTests {
     try "extends: base.yaml\nname: more\nchanges:\n  - set: {path: teams.T.reps, value: 25}\n".write(to: more, atomically: true, encoding: .utf8)
     let scenarios = try [base, more].map { try ScenarioLoader().load(path: $0.path) }
     let study = UncertaintyStudy(files: [base.path, more.path], inputs: scenarios[0].uncertain)
-    let outputs = try study.run(sets: study.parameterSets(count: 5, seed: 1), fixed: scenarios.map(\.fixedUncertain), inner: 3, seed: 1, objective: Objective.parse("arrivals").get())
+    let outputs = try study.run(sets: study.parameterSets(count: 5, seed: 1), inner: 3, seed: 1, objective: Objective.parse("arrivals").get())
     let superiority = Superiority(baseline: outputs[0], variant: outputs[1], largerIsBetter: true)
     #expect(superiority.ties == 5 && superiority.better == 0 && superiority.difference.mean == 0)
     // And the sets differ from each other: the values were applied.
@@ -102,5 +102,35 @@ struct UncertaintyTests {
     let smaller = UncertaintyOutcome(names: ["base", "variant"], outputs: [baseline, variant], largerIsBetter: false)
     #expect(smaller.designs[1].versusBaseline?.better == 1 && smaller.designs[1].versusBaseline?.worse == 1)
     #expect(smaller.outputs == [baseline, variant])
+  }
+
+  @Test("a neutral regrouping of teams with uncertain uplifts stays neutral at every parameter set: merged and embedded teams carry the set's value")
+  func neutralRegroupingUnderUncertainty() throws {
+    let directory = try scratchFolder("uncertain-regroup")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let northwind = repositoryRoot.appendingPathComponent("scenarios/northwind/baseline.yaml").path
+    let base = directory.appendingPathComponent("base.yaml").path
+    let relabel = directory.appendingPathComponent("relabel.yaml").path
+    try """
+      extends: \(northwind)
+      name: base
+      changes:
+        - set: {path: teams.Analytics-Team.solutions.Analytics.win_uplift, value: {uncertain: {uniform: {min: 1.0, max: 1.4}}}}
+        - set: {path: teams.Platform-Team.solutions.Platform.deal_uplift, value: {uncertain: {uniform: {min: 1.1, max: 1.4}}}}
+      """.write(toFile: base, atomically: true, encoding: .utf8)
+    try """
+      extends: base.yaml
+      name: relabel
+      changes:
+        - merge_into_product_group: {teams: [Platform-Team, Analytics-Team], name: Product-Group, engage_probability: 1}
+      """.write(toFile: relabel, atomically: true, encoding: .utf8)
+    let inputs = try ScenarioLoader().load(path: base).uncertain
+    #expect(inputs.map(\.path) == ["teams.Analytics-Team.solutions.Analytics.win_uplift", "teams.Platform-Team.solutions.Platform.deal_uplift"])
+    let study = UncertaintyStudy(files: [base, relabel], inputs: inputs)
+    let sets = study.parameterSets(count: 3, seed: 5)
+    let outputs = try study.run(sets: sets, inner: 2, seed: 5, objective: .contribution)
+    #expect(outputs[1] == outputs[0], "the relabel differs from the base at some set: \(outputs)")
+    // And the sets matter: the base's objective moves with its uplifts.
+    #expect(Set(outputs[0].map { $0.reduce(0, +) }).count == 3)
   }
 }

@@ -288,6 +288,44 @@ struct ChangePropertyTests {
     #expect(pairs > 50)
   }
 
+  @Test("an uncertain uplift at a parameter set's value goes through merge_into_product_group and embed_solution_team as that value, not the mean")
+  func uncertainValuesCarriedThrough() throws {
+    var carried = 0
+    try forEachGenerated("uncertain-carried") { g, dice in
+      let team = dice.pick(g.scenario.specialistTeams)
+      let path = "teams.\(team.name).win_uplift"
+      let (low, high) = (team.winUplift * 0.8, team.winUplift * 1.2)
+      let drawn = low + dice.unit() * (high - low)
+      let directory = URL(fileURLWithPath: g.path).deletingLastPathComponent()
+      let uncertain = directory.appendingPathComponent("uncertain-\(g.seed).yaml").path
+      let written = directory.appendingPathComponent("written-\(g.seed).yaml").path
+      try "extends: \(g.path)\nname: u\nchanges:\n  - set: {path: \(path), value: {uncertain: {uniform: {min: \(low), max: \(high)}}}}\n"
+        .write(toFile: uncertain, atomically: true, encoding: .utf8)
+      try "extends: \(g.path)\nname: u\nchanges:\n  - set: {path: \(path), value: \(drawn)}\n".write(toFile: written, atomically: true, encoding: .utf8)
+      let others = g.scenario.specialistTeams.filter { $0.name != team.name }.map(\.name)
+      let names = ([team.name] + others.prefix(1)).joined(separator: ", ")
+      let merge = "merge_into_product_group: {teams: [\(names)], name: PG, engage_probability: 1, commission_rate: 0}"
+      let change = dice.chance(0.5) ? merge : "embed_solution_team: {team: \(team.name)}"
+      let variant = { (base: String) in "extends: \(base)\nname: v\nchanges:\n  - \(change)\n" }
+      let atDraw: Scenario
+      do {
+        atDraw = try ScenarioLoader(uncertainDraws: [path: drawn]).load(yaml: variant(uncertain), file: "variant.yaml")
+      } catch {
+        // Refused for reasons of its own (an embedding nobody needs): refused the same without uncertainty.
+        #expect(throws: ScenarioLoadError.self, "scenario \(g.seed): \(change)") { try ScenarioLoader().load(yaml: variant(written), file: "variant.yaml") }
+        return
+      }
+      let reference = try ScenarioLoader().load(yaml: variant(written), file: "variant.yaml")
+      carried += 1
+      #expect(atDraw.teams == reference.teams, "scenario \(g.seed): \(change) at \(path) = \(drawn)")
+      #expect(atDraw.overlayUplifts == reference.overlayUplifts, "scenario \(g.seed): \(change)")
+      // At the mean (no draw) the uncertain file gives the file's mean, as every command but `uncertainty` runs it.
+      let atMean = try ScenarioLoader().load(yaml: variant(uncertain), file: "variant.yaml")
+      #expect(drawn == (low + high) / 2 || atMean.teams != reference.teams || atDraw.teams == atMean.teams)
+    }
+    #expect(carried > 50)
+  }
+
   @Test("embed_solution_team keeps the specialists, their slots and people cost, and the overhead unless given")
   func embedConserves() throws {
     var embeds = 0

@@ -37,6 +37,20 @@ struct UncertainValueTests {
     #expect(rate.location == "u.yaml:8:37")
   }
 
+  @Test("a mean is held as a written number (uniform(1.15, 1.45) is 1.3), so diff does not show it as a change from 1.3")
+  func meanAsWritten() throws {
+    let written = Self.yaml.replacingOccurrences(of: "{uncertain: {uniform: {min: 0.4, max: 0.8}}}", with: "1.3")
+    let uncertain = Self.yaml.replacingOccurrences(of: "{uncertain: {uniform: {min: 0.4, max: 0.8}}}", with: "{uncertain: {uniform: {min: 1.15, max: 1.45}}}")
+    let (a, b) = (try ScenarioLoader().load(yaml: written, file: "a.yaml"), try ScenarioLoader().load(yaml: uncertain, file: "b.yaml"))
+    #expect(b.segments[0].opportunitiesPerAccountYear == 1.3)
+    #expect(ScenarioDiff(from: a, to: b).segments.isEmpty, "\(ScenarioDiff(from: a, to: b).report)")
+    // An uncertain solution uplift inside a team's list is reachable by name.
+    let team = Self.yaml.replacingOccurrences(of: "covers: {region: R}", with: "covers: {region: R}}\n  - {name: X, kind: solution, reps: 2, solutions: [{name: P, win_uplift: {uncertain: {uniform: {min: 1, max: 1.2}}}}]")
+      .replacingOccurrences(of: "motions:", with: "solutions: [{name: P}]\nmotions:")
+    let decoded = try ScenarioLoader().load(yaml: team, file: "t.yaml")
+    #expect(decoded.uncertain.contains { $0.path == "teams.X.solutions.P.win_uplift" })
+  }
+
   @Test("a distribution reaching outside the key's range, a whole-number key and a list position are refused at their place")
   func refused() throws {
     let cases: [(String, String, String)] = [
