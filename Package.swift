@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// The engine and the statistics are compiled with optimisation in debug builds too, so `swift test`
@@ -17,6 +17,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    // `cccm serve` only: the local HTTP server. No traits: swift-configuration is not needed.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     // Tests only: golden files of the report layouts.
     .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.17.0"),
   ],
@@ -31,7 +33,7 @@ let package = Package(
       name: "CCCMCommands",
       dependencies: [
         "CCCMSupport", "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation", "Experiments", "Reports", "Calibration",
-        "Workbook",
+        "Workbook", "Serve",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -44,6 +46,7 @@ let package = Package(
     //   Experiments (studies on common random numbers) · Calibration (fitting from a CRM export)
     //   Charts (SVG, no dependencies) <- Reports (tables and charts of every result)
     //   Workbook (a report as an Excel workbook, through libxlsxwriter)
+    //   Serve (`cccm serve`: the decision page over HTTP, through Hummingbird)
     //   CCCMCommands (subcommands) <- cccm (the executable)
 
     /// What every layer needs, each defined once: safe text, CSV reading and writing, reading input
@@ -72,6 +75,14 @@ let package = Package(
     /// A report as an Excel workbook (its tables with numbers as numbers, what was run), written
     /// through libxlsxwriter.
     .target(name: "Workbook", dependencies: ["CCCMSupport", "Reports", "CXLSXWriter"]),
+    /// `cccm serve`: a folder's scenarios, comparisons and sweeps as a local web page (127.0.0.1,
+    /// a token, no path outside the folder), rendered from the report documents.
+    .target(
+      name: "Serve",
+      dependencies: [
+        "CCCMSupport", "CoverageModel", "ScenarioFiles", "Simulation", "Estimation", "Experiments", "Reports", "Charts", "Workbook", "Yams",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ]),
     /// A small SVG drawing layer: scales, nice ticks, axes, bars, bands, lines, points, text (no dependencies).
     .target(name: "Charts"),
 
@@ -106,6 +117,7 @@ let package = Package(
       dependencies: ["CCCMSupport", "Reports", "Charts", "Estimation", "Experiments", "ScenarioFiles", "Randomness", "Calibration", "TestSupport", .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
       exclude: ["__Snapshots__"]),
     .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "Reports", "CCCMSupport"]),
+    .testTarget(name: "ServeTests", dependencies: ["Serve", "CCCMCommands", "Reports", "TestSupport"]),
     .testTarget(
       name: "CCCMCommandsTests", dependencies: ["CCCMCommands", "CoverageModel", "Experiments", "Reports", "ScenarioFiles", "TestSupport", "Yams"], exclude: ["Fixtures"]),
   ],

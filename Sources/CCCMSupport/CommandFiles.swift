@@ -98,7 +98,7 @@ public enum CommandFiles {
 
   /// `path` made absolute with symbolic links, `.` and `..` resolved; the part that does not exist
   /// yet is resolved as text on top of the longest part that does.
-  static func resolvedPath(_ path: String) -> String {
+  public static func resolvedPath(_ path: String) -> String {
     let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     return resolve(absolute, depth: 0)
   }
