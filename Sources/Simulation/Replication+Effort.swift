@@ -338,6 +338,7 @@ extension Replication {
   }
 
   /// A rep's pending hours now (no job finishes before its completion event).
+  @inline(__always)
   private func pendingNow(rep r: Int) -> Double {
     let rep = effort.reps[r]
     guard !rep.jobs.isEmpty else { return 0 }
@@ -346,6 +347,7 @@ extension Replication {
 
   /// The team's rep with the least pending work (the first on ties); in a team of people, among
   /// the reps in post whose ramp gives them hours (any rep when none has: the first).
+  @inline(__always)
   func leastPendingRep(team t: Int, excluding excluded: Int = -1) -> Int {
     let team = effort.teams[t]
     var best = team.firstRep
@@ -364,6 +366,7 @@ extension Replication {
   // MARK: - Reps as people
 
   /// The rep of a team of people sitting in `seat` (nil: no seat, or not the team's).
+  @inline(__always)
   func seatRep(_ seat: Int32, team t: Int) -> Int? {
     let team = effort.teams[t]
     guard team.seatStart >= 0, seat >= Int32(team.seatStart), Int(seat) < team.seatStart + team.reps else { return nil }
@@ -371,6 +374,7 @@ extension Replication {
   }
 
   /// Whether a rep has hours now: always, or for a seat, an occupant whose ramp is above 0.
+  @inline(__always)
   func working(rep r: Int) -> Bool {
     let seat = Int(effort.reps[r].seat)
     guard seat >= 0 else { return true }
