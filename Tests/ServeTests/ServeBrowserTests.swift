@@ -179,6 +179,10 @@ struct ServeBrowserTests {
     var blue = 0
     for i in stride(from: 0, to: image.pixels.count, by: 4) where image.pixels[i] == 0x00 && image.pixels[i + 1] == 0x72 && image.pixels[i + 2] == 0xB2 { blue += 1 }
     #expect(blue > 100, "only \(blue) pixels of the chart's blue")
+    _ = try? await WebDriver.call(port: driverPort, "DELETE", "/session/\(session)")
+    // SIGKILL: chromedriver outlived SIGTERM here, one left behind per run.
+    kill(driver.processIdentifier, SIGKILL)
+    driver.waitUntilExit()
     print("serve browser test: \(rows?.count ?? 0) scenarios, \(charts) charts, slider \(before) -> \(after); workbook \(workbook?.count ?? 0) bytes; screenshot \(shot.path) \(image.width)x\(image.height), \(blue) blue pixels")
     await server.stop()
     try? FileManager.default.removeItem(at: scratch)
