@@ -388,13 +388,18 @@ public enum Calibrator {
     let eventIndices = endings.indices.filter { endings[$0].ending == outcome }
     let events = eventIndices.map { endings[$0].age }
     guard events.count >= 2 else { return nil }
-    let openIndices = endings.indices.filter { endings[$0].ending == .open }
-    let open = openIndices.map { endings[$0] }
-    let weights = open.map { risks.conditionalWeight(outcome, openAt: $0.age) }
     let truncated = entries.contains { $0 > 0 }
-    let sample = CensoredSample(
-      events: events, censored: open.map(\.age), censoredWeights: weights, eventEntries: truncated ? eventIndices.map { entries[$0] } : nil,
-      censoredEntries: truncated ? openIndices.map { entries[$0] } : nil)
+    let sample = cycleSample(outcome, endings, entries: truncated ? entries : nil, risks)
+    let weights = sample.censoredWeights
+    // A resample takes deals (of every ending) with replacement and weighs its open deals with
+    // the outcome probabilities of its own Aalen-Johansen fit: the weights are estimates too.
+    let resample: (RandomGenerator) -> CensoredSample = { generator in
+      let picks = (0..<endings.count).map { _ in generator.uniformIndex(below: endings.count) }
+      let drawn = picks.map { endings[$0] }
+      let drawnEntries = truncated ? picks.map { entries[$0] } : nil
+      let drawnRisks = CompetingRisks(ages: drawn.map(\.age), endings: drawn.map(\.ending), entries: drawnEntries)
+      return cycleSample(outcome, drawn, entries: drawnEntries, drawnRisks)
+    }
     let ranked = MaximumLikelihood.ranked(sample)
     guard let best = ranked.first else { return nil }
     let grid = risks.ages
@@ -408,9 +413,20 @@ public enum Calibrator {
     }
     var fit = choose(ranked, ranking: .aic, sample: sample, distance: distance, threshold: threshold, events: events.count, censoredWeight: weights.reduce(0, +),
                   empirical: .empirical(values: empirical.ages, weights: empirical.weights), fallbackReason: "the best family's CDF is \(format(distance)) from the Aalen-Johansen one (more than \(format(threshold)))",
-                  mapping: mapping, seed: seed)
+                  mapping: mapping, seed: seed, resample: resample)
     (fit.empiricalX, fit.empiricalP) = (empirical.ages, steps)
     return fit
+  }
+
+  /// The ages at which deals ended with `outcome` as events; the deals still open censored at
+  /// their ages, each weighted by the probability (from `risks`) that it will end so.
+  static func cycleSample(_ outcome: Ending, _ endings: [(age: Double, ending: Ending)], entries: [Double]?, _ risks: CompetingRisks) -> CensoredSample {
+    let eventIndices = endings.indices.filter { endings[$0].ending == outcome }
+    let openIndices = endings.indices.filter { endings[$0].ending == .open }
+    return CensoredSample(
+      events: eventIndices.map { endings[$0].age }, censored: openIndices.map { endings[$0].age },
+      censoredWeights: openIndices.map { risks.conditionalWeight(outcome, openAt: endings[$0].age) },
+      eventEntries: entries.map { e in eventIndices.map { e[$0] } }, censoredEntries: entries.map { e in openIndices.map { e[$0] } })
   }
 
   /// Deal sizes: uncensored, ranked by Anderson-Darling; the empirical 100 quantiles when even the
@@ -418,7 +434,10 @@ public enum Calibrator {
   static func sizeFit(_ amounts: [Double], mapping: Mapping, seed: UInt64) -> DistributionFit? {
     guard amounts.count >= 2 else { return nil }
     let sample = CensoredSample(events: amounts)
-    let ranked = MaximumLikelihood.ranked(sample, rankBy: .andersonDarling)
+    var ranked = MaximumLikelihood.ranked(sample, rankBy: .andersonDarling)
+    // The best family's A^2 decides, judged against its null distribution with fitted parameters
+    // (the others' are not simulated: each costs 199 refits).
+    if !ranked.isEmpty { ranked[0].andersonDarlingPValue = GoodnessOfFit.andersonDarlingPValue(ranked[0], n: amounts.count, seed: seed) }
     guard let best = ranked.first else { return nil }
     let sorted = amounts.sorted()
     let values = sorted.count <= 100 ? sorted : (0..<100).map { Summary.quantile(sorted, (Double($0) + 0.5) / 100) }
@@ -437,7 +456,7 @@ public enum Calibrator {
 
   static func choose(
     _ ranked: [FamilyFit], ranking: MaximumLikelihood.Ranking, sample: CensoredSample, distance: Double, threshold: Double, events: Int, censoredWeight: Double,
-    empirical: Distribution, fallbackReason: String?, mapping: Mapping, seed: UInt64
+    empirical: Distribution, fallbackReason: String?, mapping: Mapping, seed: UInt64, resample: ((RandomGenerator) -> CensoredSample)? = nil
   ) -> DistributionFit {
     let best = ranked[0]
     let fails = ranking == .aic ? distance > threshold : fallbackReason != nil
@@ -452,7 +471,7 @@ public enum Calibrator {
         note: "n = \(events); best \(rankText); empirical written: \(fallbackReason ?? "no family fits")", mean: empirical.mean)
     }
     let written = ranked.first { $0.family.distribution($0.parameters) != nil } ?? best
-    let intervals = MaximumLikelihood.bootstrap(written.family, sample, replicates: mapping.bootstrap, seed: seed)
+    let intervals = MaximumLikelihood.bootstrap(written.family, sample, replicates: mapping.bootstrap, seed: seed, resample: resample)
     var note = "n = \(events); best \(rankText)"
     if written.family != best.family {
       note += "; \(best.family.rawValue) has shape <= 1 (no mean), so \(written.family.rawValue) (ranked next) is written"

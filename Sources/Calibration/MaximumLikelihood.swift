@@ -72,8 +72,9 @@ public struct FamilyFit: Sendable, Codable {
   /// Anderson-Darling A^2 and Kolmogorov-Smirnov D against the events (uncensored samples only).
   public var andersonDarling: Double?
   public var kolmogorovSmirnov: Double?
-  /// P(A^2 >= observed) for a fully specified distribution (Marsaglia and Marsaglia 2004); with
-  /// fitted parameters the true p-value is smaller, so this is lenient.
+  /// P(A^2 >= observed) given that the parameters were fitted to the same sample
+  /// (`GoodnessOfFit.andersonDarlingPValue`, a parametric bootstrap); set where a decision rests
+  /// on it (the best family of deal sizes), nil elsewhere.
   public var andersonDarlingPValue: Double?
 }
 
@@ -146,10 +147,37 @@ public enum MaximumLikelihood {
     if !sample.isCensored, !sample.isTruncated, sample.eventWeights.allSatisfy({ $0 == 1 }) {
       let a2 = GoodnessOfFit.andersonDarling(sample.events) { family.cdf($0, parameters) }
       fit.andersonDarling = a2
-      fit.andersonDarlingPValue = 1 - GoodnessOfFit.andersonDarlingCDF(a2, n: sample.events.count)
       fit.kolmogorovSmirnov = GoodnessOfFit.kolmogorovSmirnov(sample.events) { family.cdf($0, parameters) }
     }
     return fit
+  }
+
+  /// The maximum likelihood parameters of `family` for the uncensored, unweighted values `x`
+  /// alone: closed form for the exponential and lognormal, else one simplex run on the
+  /// log-parameters from `start` and a restart; nil when a value is not positive.
+  static func estimate(_ family: LifetimeFamily, _ x: [Double], from start: [Double]) -> [Double]? {
+    guard !x.isEmpty, x.allSatisfy({ $0 > 0 }) else { return nil }
+    let n = Double(x.count)
+    switch family {
+    case .exponential: return [x.reduce(0, +) / n]
+    case .lognormal:
+      let logs = x.map { log($0) }
+      let mu = logs.reduce(0, +) / n
+      let sigma = (logs.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / n).squareRoot()
+      return sigma > 0 ? [exp(mu), sigma] : nil
+    case .gamma, .weibull, .loglogistic:
+      let sample = CensoredSample(events: x)
+      let sums = Sums(sample)
+      let objective: ([Double]) -> Double = { theta in
+        let value = -logLikelihood(family, theta.map { exp($0) }, sample, sums)
+        return value.isNaN ? .infinity : value
+      }
+      let theta = start.map { log($0) }
+      var result = Minimisation.minimise(start: theta, step: theta.map { _ in 0.2 }, tolerance: 1e-7, objective)
+      result = Minimisation.minimise(start: result.point, step: theta.map { _ in 0.05 }, tolerance: 1e-7, objective)
+      let p = result.point.map { exp($0) }
+      return p.allSatisfy(\.isFinite) ? p : nil
+    }
   }
 
   /// Every family fitted, best first: by Anderson-Darling where the sample is uncensored and
@@ -168,14 +196,21 @@ public enum MaximumLikelihood {
 
   /// Percentile intervals (`level`, e.g. 0.95) of the family's parameters over `replicates`
   /// bootstrap resamples drawn with a fixed seed (Philox stream `seed`, GSL sampling).
-  public static func bootstrap(_ family: LifetimeFamily, _ sample: CensoredSample, replicates: Int, seed: UInt64, level: Double = 0.95)
-    -> [ClosedRange<Double>]
-  {
+  ///
+  /// `resample` draws one resample; by default the sample's own values with replacement, weights
+  /// kept. Where the weights are themselves estimated from the data (open deals weighted by the
+  /// probability of the outcome fitted), pass a resampler that re-estimates them, or the interval
+  /// leaves their uncertainty out.
+  public static func bootstrap(
+    _ family: LifetimeFamily, _ sample: CensoredSample, replicates: Int, seed: UInt64, level: Double = 0.95,
+    resample: ((RandomGenerator) -> CensoredSample)? = nil
+  ) -> [ClosedRange<Double>] {
     let generator = RandomGenerator()
     generator.select(key: seed, attribute: 0xB007)
     var draws: [[Double]] = []
     for _ in 0..<replicates {
-      if let fit = fit(family, sample.resampled(generator)), fit.parameters.allSatisfy(\.isFinite) { draws.append(fit.parameters) }
+      let drawn = resample?(generator) ?? sample.resampled(generator)
+      if let fit = fit(family, drawn), fit.parameters.allSatisfy(\.isFinite) { draws.append(fit.parameters) }
     }
     // No interval from fewer than 10 usable resamples (bootstrap: 0 in the mapping, or tiny samples).
     guard draws.count >= 10 else { return [] }

@@ -148,7 +148,7 @@ public enum FitReport {
       sizeRows.append([.text(s.name), .text("empirical"), .text("mean \(show(size.written.mean)) (n \(size.events))"), .number(.nan), .number(.nan), .number(.nan),
                        .text(size.writtenFamily == nil ? "yes" : "")])
     }
-    add("deal_sizes", "Deal sizes of won deals (best first by Anderson-Darling; p-values as for a given distribution, lenient with fitted parameters)",
+    add("deal_sizes", "Deal sizes of won deals (best first by Anderson-Darling; the best family's p-value allows for its fitted parameters: parametric bootstrap, 199 samples)",
       ["segment", "family", "parameters", "A2", "p (AD)", "KS D", "written"], sizeRows, textColumns: 3)
 
     add("teams", "Teams from owners (slots per rep: a high percentile of open deals per rep per day)",
