@@ -11,10 +11,10 @@ import Simulation
 /// `cccm uncertainty`: designs over the scenario's uncertain values (`{uncertain: DISTRIBUTION}`).
 struct Uncertainty: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run a baseline and variants over their uncertain values ({uncertain: DISTRIBUTION}): a Latin hypercube of parameter sets, replications per set on common random numbers; P(variant beats baseline) and the inputs' share of the variance.")
+    abstract: "Run a baseline and variants over their uncertain values ({uncertain: DISTRIBUTION}): independent parameter sets, replications per set on common random numbers; P(variant beats baseline) and the inputs' share of the variance.")
 
   @Argument(help: "The baseline scenario file (with {uncertain: ...} values), then variants of it.") var files: [String]
-  @Option(name: .long, parsing: .unconditional, help: "Parameter sets K of the outer Latin hypercube, 2 to 10,000 (default 50).", transform: BoundedOption.outer.parse)
+  @Option(name: .long, parsing: .unconditional, help: "Parameter sets K, independent draws of the uncertain values, 2 to 10,000 (default 50).", transform: BoundedOption.outer.parse)
   var outer: Int = 50
   @Option(name: .long, parsing: .unconditional, help: "Replications R per parameter set, 2 to 10,000 (default 10; --replications is the same).", transform: BoundedOption.inner.parse)
   var inner: Int?

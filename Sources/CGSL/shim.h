@@ -23,6 +23,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_erf.h>
 #include <gsl/gsl_qrng.h>
+#include <gsl/gsl_multifit.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>

@@ -199,7 +199,7 @@ extension ReportCharts {
     charts.append(
       DistributionChart(
         id: slug("uncertainty", setting.objective, "difference"), title: "\(name(setting.objective).capitalizedFirst) difference from \(names[0]), set by set",
-        description: "Histogram of each variant's paired difference from \(names[0]) per parameter set (the same opportunities within a set): the share of sets on the better side of zero is P(beats baseline). "
+        description: "Histogram of each variant's paired difference from \(names[0]) per parameter set (the same opportunities within a set): the share of sets on the better side of zero counts the sets' own means, which noise pulls toward one half (P(beats baseline) in the table comes from a regression on the values). "
           + differences.map(\.words).joined(separator: "; ") + ".",
         axis: axis(setting.objective, values: differences.flatMap(\.series.values), difference: true), series: differences.map(\.series),
         counted: "parameter sets (histogram)"))

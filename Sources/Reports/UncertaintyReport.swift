@@ -43,7 +43,7 @@ public enum UncertaintyReport {
   struct DesignJSON: Encodable, Sendable {
     let name: String
     let mean, variance_of_set_means, inputs_variance, inputs_variance_se, noise_variance, noise_variance_se, inputs_share: JSONNumber
-    let p_beats_baseline, p_ci95_low, p_ci95_high, difference, difference_ci95_low, difference_ci95_high: JSONNumber?
+    let p_beats_baseline, p_ci95_low, p_ci95_high, share_of_sets_better, difference, difference_ci95_low, difference_ci95_high: JSONNumber?
     let sets_better, sets_worse, sets_tied, sets_significantly_better, sets_significantly_worse: Int?
     let difference_inputs_variance, difference_noise_variance, difference_inputs_share: JSONNumber?
   }
@@ -60,7 +60,7 @@ public enum UncertaintyReport {
     var doc = ReportDocument()
     let unit = MetricUnit(metric: setting.objective)
     doc.add(.text(
-      "Uncertainty of \(setting.objective) over \(setting.sets) parameter sets (a Latin hypercube of the uncertain values), \(setting.replications) replications per set on common random numbers (every design meets the same opportunities within a set; sets are independent), seed \(setting.seed).\n"
+      "Uncertainty of \(setting.objective) over \(setting.sets) parameter sets (independent draws of the uncertain values), \(setting.replications) replications per set on common random numbers (every design meets the same opportunities within a set; sets are independent), seed \(setting.seed).\n"
         + "Assumptions: the uncertain values are independent, each with the distribution written in the scenario; other commands run each at its mean.\n\n"))
     doc.add(.title("Uncertain values"))
     var inputTable = TextTable(header: ["value", "distribution", "mean", "written at"], textColumns: 2)
@@ -88,8 +88,8 @@ public enum UncertaintyReport {
       for design in variants {
         guard let s = design.versusBaseline else { continue }
         table.add([
-          design.name, String(format: "%.0f%%", s.probability.estimate * 100),
-          String(format: "[%.0f%%, %.0f%%]", s.probability.low * 100, s.probability.high * 100), unit.formatDifference(s.difference.mean),
+          design.name, String(format: "%.0f%%", s.modelled.estimate * 100),
+          String(format: "[%.0f%%, %.0f%%]", s.modelled.low * 100, s.modelled.high * 100), unit.formatDifference(s.difference.mean),
           "[\(unit.formatDifference(s.difference.ci95Low)), \(unit.formatDifference(s.difference.ci95High))]",
           "\(s.better) / \(s.worse) (\(s.significantlyBetter) / \(s.significantlyWorse))",
           design.difference.map { String(format: "%.1f%%", $0.inputShare * 100) } ?? "-",
@@ -97,7 +97,8 @@ public enum UncertaintyReport {
       }
       doc.add(.table(table, coloured: false))
       doc.add(.text(
-        "P(beats baseline): the share of parameter sets where the variant's paired mean \(setting.objective) is \(setting.largerIsBetter ? "higher" : "lower"), with its Wilson interval over the sets; the difference is the mean over the sets; the last column splits the paired difference's variance like the table above (high: the answer depends on the uncertain values; low: on luck).\n"))
+        "P(beats baseline): the chance that at uncertain values drawn from their distributions the variant's expected \(setting.objective) is \(setting.largerIsBetter ? "higher" : "lower"), from a linear regression of the sets' mean differences on their values (the share of sets whose fitted difference favours the variant), with a 95% interval from resampling the sets. "
+          + "The sets better / worse count the sets' own means, which the noise of \(setting.replications) replications pulls toward half and half. The difference is the mean over the sets; the last column splits the paired difference's variance like the table above (high: the answer depends on the uncertain values; low: on luck).\n"))
     }
     doc.csvHeader = ["design", "statistic", "value"]
     var json: [DesignJSON] = []
@@ -110,7 +111,8 @@ public enum UncertaintyReport {
       let s = design.versusBaseline
       if let s {
         rows += [
-          ("p_beats_baseline", s.probability.estimate), ("p_ci95_low", s.probability.low), ("p_ci95_high", s.probability.high), ("difference", s.difference.mean),
+          ("p_beats_baseline", s.modelled.estimate), ("p_ci95_low", s.modelled.low), ("p_ci95_high", s.modelled.high),
+          ("share_of_sets_better", s.probability.estimate), ("difference", s.difference.mean),
           ("difference_ci95_low", s.difference.ci95Low), ("difference_ci95_high", s.difference.ci95High),
         ]
       }
@@ -119,8 +121,8 @@ public enum UncertaintyReport {
         DesignJSON(
           name: design.name, mean: JSONNumber(d.mean), variance_of_set_means: JSONNumber(d.setMeans), inputs_variance: JSONNumber(d.inputs),
           inputs_variance_se: JSONNumber(d.inputsSE), noise_variance: JSONNumber(d.noise), noise_variance_se: JSONNumber(d.noiseSE),
-          inputs_share: JSONNumber(d.inputShare), p_beats_baseline: s.map { JSONNumber($0.probability.estimate) }, p_ci95_low: s.map { JSONNumber($0.probability.low) },
-          p_ci95_high: s.map { JSONNumber($0.probability.high) }, difference: s.map { JSONNumber($0.difference.mean) },
+          inputs_share: JSONNumber(d.inputShare), p_beats_baseline: s.map { JSONNumber($0.modelled.estimate) }, p_ci95_low: s.map { JSONNumber($0.modelled.low) },
+          p_ci95_high: s.map { JSONNumber($0.modelled.high) }, share_of_sets_better: s.map { JSONNumber($0.probability.estimate) }, difference: s.map { JSONNumber($0.difference.mean) },
           difference_ci95_low: s.map { JSONNumber($0.difference.ci95Low) }, difference_ci95_high: s.map { JSONNumber($0.difference.ci95High) },
           sets_better: s?.better, sets_worse: s?.worse, sets_tied: s?.ties, sets_significantly_better: s?.significantlyBetter,
           sets_significantly_worse: s?.significantlyWorse, difference_inputs_variance: design.difference.map { JSONNumber($0.inputs) },

@@ -35,12 +35,39 @@ struct UncertaintyTests {
     return (directory, base, variant)
   }
 
-  @Test("the Latin hypercube puts one point in each stratum of every dimension")
-  func latinHypercube() {
-    let sample = UncertaintyStudy.latinHypercube(points: 50, dimensions: 3, seed: 4)
-    for j in 0..<3 { #expect(Set(sample.map { Int($0[j] * 50) }) == Set(0..<50)) }
-    #expect(sample.allSatisfy { $0.allSatisfy { $0 > 0 && $0 < 1 } })
-    #expect(UncertaintyStudy.latinHypercube(points: 50, dimensions: 3, seed: 4) == sample)
+  @Test("parameter sets are independent draws: each input's values follow its distribution, the same seed gives the same sets")
+  func simpleRandomSample() throws {
+    let (directory, base, _) = try Self.files()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let study = UncertaintyStudy(files: [base.path], inputs: try ScenarioLoader().load(path: base.path).uncertain)
+    let sets = study.parameterSets(count: 2000, seed: 4)
+    #expect(study.parameterSets(count: 2000, seed: 4) == sets)
+    let values = sets.map { $0[0] }
+    #expect(values.allSatisfy { $0 > 0.4 && $0 < 0.8 })
+    // Uniform on [0.4, 0.8]: mean 0.6, variance 0.16 / 12; within 4 standard errors.
+    let summary = Summary(values)
+    #expect(abs(summary.mean - 0.6) < 4 * (0.16 / 12 / 2000).squareRoot())
+    #expect(abs(summary.sd * summary.sd - 0.16 / 12) < 4 * 0.16 / 12 * (0.8 / 2000).squareRoot())
+  }
+
+  @Test("P(beats) from the metamodel recovers P(E[D | θ] > 0) where counting the sets' noisy means is pulled toward 1/2")
+  func modelledSuperiority() {
+    // E[D | θ] = θ, θ ~ U(-1, 3): P(E[D | θ] > 0) = 0.75. Each set's 3 replications add noise of sd 6.
+    let experiments = 200
+    let draws = SeededDraws(seed: 11, purpose: "modelled")
+    var (modelled, counted) = (0.0, 0.0)
+    for _ in 0..<experiments {
+      let thetas = (0..<40).map { _ in -1 + 4 * draws.uniform() }
+      let baseline = thetas.map { _ in [0.0, 0.0, 0.0] }
+      let variant = thetas.map { theta in (0..<3).map { _ in theta + 6 * draws.gaussian() } }
+      let s = Superiority(baseline: baseline, variant: variant, inputs: thetas.map { [$0] }, largerIsBetter: true)
+      modelled += s.modelled.estimate / Double(experiments)
+      counted += s.probability.estimate / Double(experiments)
+    }
+    // The counted share estimates P(θ + noise of sd 6/sqrt(3) > 0), about 0.63.
+    print("theory check | uncertainty: P(E[D | θ] > 0), E[D | θ] = θ ~ U(-1, 3), noise sd 3.5 per set mean | expected 0.75 | metamodel \(modelled), counting set means \(counted)")
+    #expect(abs(modelled - 0.75) < 0.03)
+    #expect(counted < 0.68)
   }
 
   @Test("Poisson arrivals at an uncertain rate: the decomposition finds A² Var(λ) from the inputs and E[A λ] from the noise; P(beating a fixed rate) is P(λ below it)")
@@ -61,12 +88,11 @@ struct UncertaintyTests {
     #expect(abs(decomposition.noise - noise) <= 4 * decomposition.noiseSE)
     #expect(abs(decomposition.mean - 0.6 * Self.accounts) <= 4 * (decomposition.setMeans / Double(k)).squareRoot())
     // The variant keeps the rate at 0.5: it brings more arrivals exactly when λ < 0.5, P = 0.25.
-    let superiority = Superiority(baseline: outputs[0], variant: outputs[1], largerIsBetter: true)
+    let superiority = Superiority(baseline: outputs[0], variant: outputs[1], inputs: sets, largerIsBetter: true)
     let below = sets.filter { $0[0] < 0.5 }.count
-    #expect(below == k / 4)  // the hypercube's strata: exactly a quarter of the sets
-    print("theory check | uncertainty: P(fixed 0.5 beats λ ~ U[0.4, 0.8]) expected 0.25 computed \(superiority.probability.estimate) [\(superiority.probability.low), \(superiority.probability.high)]")
-    #expect(superiority.probability.low <= 0.25 && 0.25 <= superiority.probability.high)
-    #expect(abs(superiority.better - below) <= 2)
+    print("theory check | uncertainty: P(fixed 0.5 beats λ ~ U[0.4, 0.8]) expected 0.25 (sets below 0.5: \(below) of \(k)) metamodel \(superiority.modelled.estimate) [\(superiority.modelled.low), \(superiority.modelled.high)]")
+    #expect(superiority.modelled.low <= 0.25 && 0.25 <= superiority.modelled.high)
+    #expect(abs(superiority.modelled.estimate * Double(k) - Double(below)) <= 2)
   }
 
   @Test("a variant that changes something else takes every set's values: its arrivals equal the baseline's in every set")
@@ -78,7 +104,7 @@ struct UncertaintyTests {
     let scenarios = try [base, more].map { try ScenarioLoader().load(path: $0.path) }
     let study = UncertaintyStudy(files: [base.path, more.path], inputs: scenarios[0].uncertain)
     let outputs = try study.run(sets: study.parameterSets(count: 5, seed: 1), inner: 3, seed: 1, objective: Objective.parse("arrivals").get())
-    let superiority = Superiority(baseline: outputs[0], variant: outputs[1], largerIsBetter: true)
+    let superiority = Superiority(baseline: outputs[0], variant: outputs[1], inputs: study.parameterSets(count: 5, seed: 1), largerIsBetter: true)
     #expect(superiority.ties == 5 && superiority.better == 0 && superiority.difference.mean == 0)
     // And the sets differ from each other: the values were applied.
     #expect(Set(outputs[1].map { $0.reduce(0, +) }).count == 5)
@@ -89,7 +115,7 @@ struct UncertaintyTests {
     // Three sets of two replications. The variant is 1 better in set 1, equal in set 2, 2 worse in set 3.
     let baseline: [[Double]] = [[10, 12], [20, 22], [30, 32]]
     let variant: [[Double]] = [[11, 13], [20, 22], [28, 30]]
-    let larger = UncertaintyOutcome(names: ["base", "variant"], outputs: [baseline, variant], largerIsBetter: true)
+    let larger = UncertaintyOutcome(names: ["base", "variant"], outputs: [baseline, variant], sets: baseline.indices.map { [Double($0)] }, largerIsBetter: true)
     #expect(larger.designs.map(\.name) == ["base", "variant"])
     #expect(larger.designs[0].versusBaseline == nil && larger.designs[0].difference == nil)
     #expect(larger.designs[0].decomposition.mean == 21 && abs(larger.designs[1].decomposition.mean - 62.0 / 3) < 1e-12)
@@ -99,7 +125,7 @@ struct UncertaintyTests {
     let difference = larger.designs[1].difference
     #expect(difference?.mean == -1.0 / 3 && difference?.noise == 0)
     // Smaller is better: the same sets count the other way.
-    let smaller = UncertaintyOutcome(names: ["base", "variant"], outputs: [baseline, variant], largerIsBetter: false)
+    let smaller = UncertaintyOutcome(names: ["base", "variant"], outputs: [baseline, variant], sets: baseline.indices.map { [Double($0)] }, largerIsBetter: false)
     #expect(smaller.designs[1].versusBaseline?.better == 1 && smaller.designs[1].versusBaseline?.worse == 1)
     #expect(smaller.outputs == [baseline, variant])
   }

@@ -160,7 +160,7 @@ struct ExploreChartTests {
     #expect(sobol.rows.filter { !$0.isHeading }.map(\.marked) == [true, true, false, true, false, false])
   }
 
-  @Test("uncertainty: set means per design and paired differences per set, P(beats) as the share of sets above zero; allocation gains per step (golden)")
+  @Test("uncertainty: set means per design and paired differences per set, with the share of sets above zero; allocation gains per step (golden)")
   func uncertaintyAndAllocation() throws {
     let setting = UncertaintyReport.Setting(objective: "contribution", largerIsBetter: true, sets: 4, replications: 3, seed: 7)
     let base: [[Double]] = [[40e6, 41e6, 42e6], [38e6, 39e6, 40e6], [43e6, 44e6, 45e6], [41e6, 41e6, 41e6]]
