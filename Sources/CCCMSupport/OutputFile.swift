@@ -187,15 +187,14 @@ public enum FileOutput {
     if let failure { throw OutputFileError(reason(failure)) }
   }
 
-  /// A temporary file beside `target`, written and given `mode` (and `owner`), staged to be
-  /// renamed over `target` by `commitStaged`.
-  static func stage(_ target: String, with data: Data, mode: mode_t, owner: (uid_t, gid_t)?) throws(OutputFileError) {
+  /// A new temporary file beside `target` (`.NAME.cccm-XXXXXX`), open for writing and recorded so
+  /// that an interrupt removes it. Signals are held while it is made and recorded, so an interrupt
+  /// never finds a file it does not know of.
+  static func temporaryFile(beside target: String) throws(OutputFileError) -> (descriptor: Int32, path: String) {
     let name = PathText.lastComponent(of: target)
     let folder = directory(of: target)
     var template = Array((folder == "/" ? "/" : folder + "/").appending(".\(name).cccm-XXXXXX").utf8CString)
     TemporaryFiles.installHandlers()
-    // Signals are held while the temporary file is made and recorded, so an interrupt never finds
-    // a file it does not know of.
     let descriptor = TemporaryFiles.holdingSignals { () -> Int32 in
       let descriptor = mkstemp(&template)
       if descriptor >= 0 {
@@ -205,7 +204,13 @@ public enum FileOutput {
       return descriptor
     }
     guard descriptor >= 0 else { throw OutputFileError(reason(errno) + " (the directory must be writable: the file is replaced atomically)") }
-    let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return (descriptor, String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+  }
+
+  /// A temporary file beside `target`, written and given `mode` (and `owner`), staged to be
+  /// renamed over `target` by `commitStaged`.
+  static func stage(_ target: String, with data: Data, mode: mode_t, owner: (uid_t, gid_t)?) throws(OutputFileError) {
+    let (descriptor, temporary) = try temporaryFile(beside: target)
     do throws(OutputFileError) {
       try writeAll(data, to: descriptor)
       if let (uid, gid) = owner { keepOwner(descriptor, uid: uid, gid: gid) }
@@ -242,21 +247,9 @@ public enum FileOutput {
         self.descriptor = descriptor
         staged = nil
       case .replace(let target, let mode, let owner):
-        let name = PathText.lastComponent(of: target)
-        let folder = directory(of: target)
-        var template = Array((folder == "/" ? "/" : folder + "/").appending(".\(name).cccm-XXXXXX").utf8CString)
-        TemporaryFiles.installHandlers()
-        let descriptor = TemporaryFiles.holdingSignals { () -> Int32 in
-          let descriptor = mkstemp(&template)
-          if descriptor >= 0 {
-            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-            TemporaryFiles.record(template)
-          }
-          return descriptor
-        }
-        guard descriptor >= 0 else { throw OutputFileError(reason(errno) + " (the directory must be writable: the file is replaced atomically)") }
+        let (descriptor, temporary) = try temporaryFile(beside: target)
         self.descriptor = descriptor
-        staged = (String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), target, mode, owner)
+        staged = (temporary, target, mode, owner)
       }
     }
 
