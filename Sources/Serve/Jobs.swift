@@ -113,7 +113,8 @@ struct JobSpec: Sendable {
 
 /// The server's jobs: background simulations with progress, cancellation and a cache of finished
 /// results keyed by the scenarios' fingerprints and the options. Page requests only read it; no
-/// request waits on a simulation.
+/// request waits on a simulation. Only the `maximumKept` newest ended jobs (finished, failed or
+/// cancelled) are kept, so a server left running for weeks holds a bounded number of reports.
 actor JobStore {
   enum State: Sendable {
     case running
@@ -136,8 +137,16 @@ actor JobStore {
   private var nextID = 1
   /// Jobs that may run at once; more are refused until one ends.
   let maximumRunning: Int
+  /// Ended jobs kept with their reports; the oldest beyond this are dropped (running jobs never are).
+  let maximumKept: Int
 
-  init(maximumRunning: Int = 4) { self.maximumRunning = maximumRunning }
+  /// How many ended jobs a server keeps.
+  static let keptByDefault = 50
+
+  init(maximumRunning: Int = 4, maximumKept: Int = keptByDefault) {
+    self.maximumRunning = maximumRunning
+    self.maximumKept = max(1, maximumKept)
+  }
 
   /// A job for `spec`: the cached one with the same key when it is running or finished, else a
   /// new one running `work`; nil when `maximumRunning` jobs already run.
@@ -171,6 +180,7 @@ actor JobStore {
   private func finish(_ id: Int, _ state: State) {
     guard case .running = jobs[id]?.state else { return }
     jobs[id]?.state = state
+    dropOldEnded()
   }
 
   /// Cancels a running job: it stops after the replications under way.
@@ -178,6 +188,16 @@ actor JobStore {
     guard let job = jobs[id], case .running = job.state else { return }
     job.task?.cancel()
     jobs[id]?.state = .cancelled
+    dropOldEnded()
+  }
+
+  /// Drops the oldest ended jobs beyond `maximumKept`, with their cache entries.
+  private func dropOldEnded() {
+    let ended = jobs.values.filter { if case .running = $0.state { false } else { true } }.map(\.id).sorted()
+    for id in ended.dropLast(maximumKept) {
+      if let key = jobs[id]?.key, cache[key] == id { cache[key] = nil }
+      jobs[id] = nil
+    }
   }
 
   func job(_ id: Int) -> Job? { jobs[id] }

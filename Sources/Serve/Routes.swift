@@ -99,7 +99,9 @@ struct Routes: Sendable {
     return await site.jobs.job(id)
   }
 
-  static var noJob: Response { Server.text("not found: no such job\n", status: .notFound) }
+  static var noJob: Response {
+    Server.text("not found: no such job (the server keeps the \(JobStore.keptByDefault) newest ended jobs; start it again)\n", status: .notFound)
+  }
 
   static func outside(_ file: String) -> Response {
     Server.text("refused: \(SafeText.escaped(file)) is not a file inside the served folder\n", status: .forbidden)
