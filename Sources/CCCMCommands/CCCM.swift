@@ -10,7 +10,7 @@ public struct CCCM: ParsableCommand {
     version: version,
     subcommands: [
       Validate.self, Show.self, Diff.self, Run.self, Compare.self, SweepCommand.self, Sensitivity.self, Select.self, Uncertainty.self, Allocate.self,
-      Fit.self, ExportOpportunities.self, BacktestCommand.self, TerritoriesCommand.self, Merge.self, Notebook.self, Bench.self, Metrics.self, ServeCommand.self,
+      Fit.self, ExportOpportunities.self, BacktestCommand.self, TerritoriesCommand.self, Merge.self, Notebook.self, Bench.self, Metrics.self, ServeCommand.self, ThresholdCommand.self,
     ])
   public init() {}
 }

@@ -155,6 +155,22 @@ struct BrowserTests {
     print(rendered.line(browser, "select"))
   }
 
+  @Test("threshold --format html renders on Northwind: the difference against the parameter, its band, the threshold marked", .enabled(if: browserTestsEnabled))
+  func thresholdRendersInChromium() throws {
+    guard let (browser, scratch) = try setUp() else { return }
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let charts = scratch.appendingPathComponent("charts")
+    let result = try runCCCM([
+      "threshold", "scenarios/northwind/baseline.yaml", "scenarios/northwind/variants/presales-plus-2.yaml", "--vary", "presales.Presales.cost_per_expert_year=180000..3000000",
+      "--points", "4", "--resamples", "200", "-r", "6", "--format", "html", "--charts", charts.path, "-q",
+    ])
+    #expect(result.status == 0, "\(result.err)")
+    let rendered = try render(
+      result.out, charts: charts, expectedCharts: 1, axes: ["difference (millions)", "presales.Presales.cost_per_expert_year (millions)", "threshold and its 95% interval"],
+      height: 1600, browser: browser, scratch: scratch, name: "threshold")
+    print(rendered.line(browser, "threshold"))
+  }
+
   @Test("fit --format html renders on the CRM export: arrivals by month, and CDF and P-P plots of every fitted cycle time and deal size", .enabled(if: browserTestsEnabled))
   func fitRendersInChromium() throws {
     guard let (browser, scratch) = try setUp() else { return }
