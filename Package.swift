@@ -61,7 +61,7 @@ let package = Package(
     /// The discrete-event Monte Carlo engine and its parallel replication runner.
     .target(name: "Simulation", dependencies: ["CoverageModel", "Randomness", "Estimation"], swiftSettings: optimisedInDebug),
     /// Summaries, confidence intervals, paired comparisons and queueing theory (Erlang B and C).
-    .target(name: "Estimation", dependencies: ["Randomness", "CGSL"], swiftSettings: optimisedInDebug),
+    .target(name: "Estimation", dependencies: ["Randomness"], swiftSettings: optimisedInDebug),
     /// Experiments: runs of scenarios on common random numbers, sequential precision, results files.
     .target(name: "Experiments", dependencies: ["CCCMSupport", "CoverageModel", "Randomness", "ScenarioFiles", "Simulation", "Estimation"], swiftSettings: optimisedInDebug),
     /// Calibration: a scenario fitted from a CRM export (arrivals, competing-risk outcomes, cycle

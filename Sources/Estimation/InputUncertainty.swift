@@ -1,4 +1,4 @@
-import CGSL
+import Randomness
 
 /// Statistics of a study over uncertain inputs (see Experiments' `UncertaintyStudy`).
 
@@ -136,30 +136,7 @@ public struct ModelledSuperiority: Sendable {
     return Double(fitted.filter { $0 > 0 }.count) / Double(fitted.count)
   }
 
-  /// The least-squares fit of `means` on 1 and `inputs` (GSL's `gsl_multifit_linear`, by singular
-  /// values, so inputs that do not vary in a resample are harmless), at each set; nil with no
-  /// more sets than coefficients.
-  static func fit(means: [Double], inputs: [[Double]]) -> [Double]? {
-    let k = means.count
-    let p = (inputs.first?.count ?? 0) + 1
-    guard k > p, inputs.allSatisfy({ $0.count == p - 1 }) else { return nil }
-    guard let x = gsl_matrix_alloc(k, p), let y = gsl_vector_alloc(k), let c = gsl_vector_alloc(p), let cov = gsl_matrix_alloc(p, p),
-      let work = gsl_multifit_linear_alloc(k, p)
-    else { return nil }
-    defer {
-      gsl_matrix_free(x)
-      gsl_vector_free(y)
-      gsl_vector_free(c)
-      gsl_matrix_free(cov)
-      gsl_multifit_linear_free(work)
-    }
-    for row in 0..<k {
-      gsl_matrix_set(x, row, 0, 1)
-      for (column, value) in inputs[row].enumerated() { gsl_matrix_set(x, row, column + 1, value) }
-      gsl_vector_set(y, row, means[row])
-    }
-    var chiSquared = 0.0
-    guard gsl_multifit_linear(x, y, c, cov, &chiSquared, work) == 0 else { return nil }
-    return (0..<k).map { row in (0..<p).reduce(0) { $0 + gsl_matrix_get(x, row, $1) * gsl_vector_get(c, $1) } }
-  }
+  /// The least-squares fit of `means` on 1 and `inputs`, at each set; nil with no more sets than
+  /// coefficients.
+  static func fit(means: [Double], inputs: [[Double]]) -> [Double]? { LeastSquares.fitted(means, on: inputs) }
 }
