@@ -46,55 +46,25 @@ struct Fit: ParsableCommand {
     try checkChartsDirectory(charts)
     // Checked in `validate`; a guard rather than a force-unwrap all the same.
     guard let cutoff = CalendarDate(until) else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
-    let setsFile = output.map(ScenarioWriting.parameterSetsPath)
-    let result: FitResult
-    let open: OpenPipeline
-    let mapping: Mapping
-    let data: Export
+    let fitted: FitRun
     do {
-      var chosen = try Mapping.load(path: map)
-      chosen.chooseDynamics(dynamics)
-      mapping = chosen
-      data = try Export.load(path: export, mapping: mapping)
-    } catch {
+      var mapping = try Mapping.load(path: map)
+      mapping.chooseDynamics(dynamics)
+      let data = try Export.load(path: export, mapping: mapping)
+      // Outputs are checked once every input (the export, the mapping, its joined tables) is read.
+      if let output { try checkWritable(output, as: "-o") }
+      if let pipeline { try checkWritable(pipeline, as: "--pipeline") }
+      if resamples > 0, let output { try checkWritable(ScenarioWriting.parameterSetsPath(output), as: "--resamples") }
+      fitted = try FitRun.run(
+        data, mapping: mapping, mappingFile: map, until: Day(cutoff), since: since.flatMap(CalendarDate.init).map(Day.init), output: output, resamples: resamples)
+    } catch let error as CalibrationError {
       printError(error.description)
       throw ExitCode(error.exitStatus)
     }
-    // Outputs are checked once every input (the export, the mapping, its joined tables) is read.
-    if let output { try checkWritable(output, as: "-o") }
-    if let pipeline { try checkWritable(pipeline, as: "--pipeline") }
-    if resamples > 0, let setsFile { try checkWritable(setsFile, as: "--resamples") }
-    do {
-      result = try Calibrator.fit(data, mapping: mapping, until: Day(cutoff), since: since.flatMap(CalendarDate.init).map(Day.init))
-      open = OpenPipeline(data, fit: result, mapping: mapping)
-    } catch {
-      printError(error.description)
-      throw ExitCode(error.exitStatus)
-    }
-    var yaml = ScenarioWriting.yaml(result, mapping: map)
-    var fitted: Scenario
-    do {
-      fitted = try ScenarioLoader().load(yaml: yaml, file: output ?? "fitted scenario")
-    } catch {
-      printError(
-        "error: the scenario fitted from \(Excerpt.sanitized(export, limit: Excerpt.pathLimit)) does not validate: check the export's values behind the key named below (if they look right, it is a bug in cccm fit; please report it):\n\(error.description)")
-      throw ExitCode(.invalidScenario)
-    }
-    if resamples > 0, let setsFile {
-      do {
-        fitted.parameterSets = try FitResamples.sets(
-          data, mapping: mapping, mappingFile: map, until: Day(cutoff), since: since.flatMap(CalendarDate.init).map(Day.init), base: fitted, count: resamples,
-          seed: mapping.seed)
-      } catch {
-        printError(error.description)
-        throw ExitCode(error.exitStatus)
-      }
-      fitted.parameterSetsFile = setsFile
-      try writeAtomically(ScenarioWriting.parameterSetsYAML(result, sets: fitted.parameterSets, mapping: map), to: setsFile, as: "--resamples")
-      yaml += ScenarioWriting.parameterSetsLine(file: setsFile, count: resamples, seed: mapping.seed)
-    }
-    if let output { try writeAtomically(yaml, to: output, as: "-o") }
-    if let pipeline { try writeAtomically(open.csv, to: pipeline, as: "--pipeline") }
+    if let sets = fitted.sets { try writeAtomically(sets.yaml, to: sets.path, as: "--resamples") }
+    if let output { try writeAtomically(fitted.yaml, to: output, as: "-o") }
+    if let pipeline { try writeAtomically(fitted.fitted.pipeline.csv, to: pipeline, as: "--pipeline") }
+    let result = fitted.fitted.fit
     var document = FitReport.document(result)
     if format == .html || charts != nil {
       document.title = "cccm fit: \(result.scenarioName) from \(export)"
@@ -105,7 +75,9 @@ struct Fit: ParsableCommand {
       if let pipeline { details.append(Provenance.Detail("open pipeline", pipeline, code: true)) }
       document.provenance = Provenance(
         command: Provenance.commandLine(["cccm"] + CommandLine.arguments.dropFirst()), version: CCCM.version, details: details,
-        scenarios: [Provenance.ScenarioEntry(name: fitted.name, file: output ?? "(not written: no -o)", hash: ScenarioEncoder.fingerprint(of: fitted))])
+        scenarios: [
+          Provenance.ScenarioEntry(name: fitted.fitted.scenario.name, file: output ?? "(not written: no -o)", hash: ScenarioEncoder.fingerprint(of: fitted.fitted.scenario))
+        ])
       document.charts = ReportCharts.fit(result)
       try writeCharts(document.charts, to: charts)
       if format == .html, !quiet { return printReport(document.render(.html)) }

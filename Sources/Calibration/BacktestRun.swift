@@ -34,15 +34,9 @@ public struct Backtest: Sendable {
     _ export: Export, mapping: Mapping, mappingFile: String, until: Day, through: Day, since: Day? = nil, replications: Int, seed: UInt64, threads: Int = 0,
     resamples: Int = 0
   ) throws(CalibrationError) -> Backtest {
-    let fit = try Calibrator.fit(export, mapping: mapping, until: until, since: since)
-    let open = OpenPipeline(export, fit: fit, mapping: mapping)
-    let yaml = ScenarioWriting.yaml(fit, mapping: mappingFile)
-    var scenario: Scenario
-    do {
-      scenario = try ScenarioLoader().load(yaml: yaml, file: "fitted scenario")
-    } catch {
-      throw .export(["error: the scenario fitted up to \(until) does not validate (a bug in cccm fit; please report it):\n\(error.description)"])
-    }
+    let fitted = try FittedScenario.fit(export, mapping: mapping, mappingFile: mappingFile, until: until, since: since)
+    let (fit, open) = (fitted.fit, fitted.pipeline)
+    var scenario = fitted.scenario
     let from = until.advanced(by: 1)
     scenario.warmupDays = 0
     scenario.horizonDays = Double(from.distance(to: through) + 1)

@@ -316,6 +316,8 @@ public enum CalibrationError: Error, Sendable, CustomStringConvertible {
   case mapping([String])
   /// The export's or a joined table's problems, each naming file, row and column (exit 9).
   case export([String])
+  /// A scenario fitted from the export that does not validate, with its diagnostics (exit 1).
+  case fittedScenario(String)
 
   /// The exit status of a calibration input's problem: 2 unreadable, 8 the mapping, 9 the export.
   public var exitStatus: ExitStatus {
@@ -323,12 +325,13 @@ public enum CalibrationError: Error, Sendable, CustomStringConvertible {
     case .unreadable: .fileError
     case .mapping: .invalidMapping
     case .export: .invalidExport
+    case .fittedScenario: .invalidScenario
     }
   }
 
   public var description: String {
     switch self {
-    case .unreadable(let message): message
+    case .unreadable(let message), .fittedScenario(let message): message
     case .mapping(let problems), .export(let problems): problems.joined(separator: "\n")
     }
   }
