@@ -42,6 +42,37 @@ public protocol Chart: Sendable {
   /// The chart as SVG: `standalone` for a file of its own (with the XML namespace), else for
   /// inlining in HTML.
   func svg(standalone: Bool) -> String
+  /// One sentence under the chart on a page (the long text alternative stays with the chart for
+  /// screen readers, and is shown on request).
+  var caption: String { get }
+}
+
+extension Chart {
+  /// The text alternative's lead: its first sentence, cut before the list of numbers that follows
+  /// a colon or semicolon (`Firstly what it shows: a 1.2M; b 1.3M.` gives `Firstly what it shows.`).
+  public var caption: String { Self.firstSentence(description) }
+
+  /// The text up to the first full stop that ends a sentence (followed by a space, not in "e.g.",
+  /// or the end of the text), or up to a colon or semicolon outside brackets after at
+  /// least 30 characters, ending with a full stop; all of it when there is neither.
+  public static func firstSentence(_ text: String) -> String {
+    let characters = Array(text)
+    var depth = 0
+    for i in characters.indices {
+      let c = characters[i]
+      if c == "(" || c == "[" { depth += 1 }
+      if c == ")" || c == "]" { depth = max(0, depth - 1) }
+      let next: Character = i + 1 < characters.count ? characters[i + 1] : " "
+      let abbreviation = i >= 3 && ["e.g", "i.e"].contains(String(characters[(i - 3)..<i]))
+      if c == ".", i + 1 == characters.count || (next == " " && !abbreviation) {
+        return String(characters[...i])
+      }
+      if depth == 0, c == ":" || c == ";", next == " ", i >= 30 {
+        return String(characters[..<i]) + "."
+      }
+    }
+    return text
+  }
 }
 
 /// The frame every chart shares: a title line, an optional legend line under it, then the plot.

@@ -85,6 +85,8 @@ public enum HTMLReport {
     figure { margin: 18px 0; break-inside: avoid; page-break-inside: avoid; }
     figure svg { max-width: 100%; height: auto; border: 1px solid #EEEEEE; }
     figcaption { font-size: 12px; color: #555555; margin-top: 4px; }
+    figcaption summary { cursor: pointer; color: #0072B2; margin-top: 2px; }
+    @media print { figcaption details { display: none; } }
     .summary { overflow-x: auto; }
     @media print {
       body { margin: 0; max-width: none; font-size: 10pt; }
@@ -127,7 +129,10 @@ public enum HTMLReport {
     if !document.charts.isEmpty {
       out += "<h2>Charts</h2>\n"
       for chart in document.charts {
-        out += "<figure id=\"\(chart.id)\">\n" + chart.svg(standalone: false) + "<figcaption>\(xmlEscaped(chart.description))</figcaption>\n</figure>\n"
+        // One sentence under the chart; the whole text alternative (the SVG's description, which
+        // screen readers read) on request.
+        let more = chart.caption == chart.description ? "" : "<details><summary>Text alternative</summary>\(xmlEscaped(chart.description))</details>"
+        out += "<figure id=\"\(chart.id)\">\n" + chart.svg(standalone: false) + "<figcaption>\(xmlEscaped(chart.caption))\(more)</figcaption>\n</figure>\n"
       }
     }
     return out + "</body>\n</html>\n"

@@ -89,41 +89,74 @@ public enum ReportCharts {
 
   // MARK: - Paired differences
 
-  /// A forest plot: each variant's paired difference from the baseline, for the objective and the
-  /// compared metrics, as a share of the baseline mean with its interval; significant differences
-  /// solid (green when for the better, vermillion when for the worse), others hollow.
-  public static func forest(_ c: Comparison) -> IntervalChart {
-    var rows: [IntervalChart.Row] = []
+  /// A forest plot for slides: a panel per metric, each on its own axis in the metric's unit (a
+  /// large change on a small base no longer squeezes the others to dots at zero), the objective
+  /// first. Each variant's paired difference from the baseline with its interval: significant
+  /// ones solid (green for the better, vermillion for the worse, purple where the metric has no
+  /// better direction), others hollow. The objective's panel marks the ranking's ties: a shared
+  /// rank ("2=") for scenarios no interval separates, the baseline's own rank on its row at 0.
+  public static func forest(_ c: Comparison) -> PanelChart {
+    var panels: [PanelChart.Panel] = []
     var words: [String] = []
+    var used = Set<String>()
+    let level = String(format: "%.4g%%", c.confidence * 100)
+    let levels = c.confidence == Comparison.unadjustedConfidence ? "\(level) intervals" : "\(c.objective.name) \(level) intervals, adjusted; others 95%"
     let metrics = [c.objective.name] + c.metrics.filter { $0 != c.objective.name }
+    let ranks = Dictionary(c.ranking.map { ($0.scenario, $0) }, uniquingKeysWith: { first, _ in first })
+    func rankText(_ scenario: String) -> String? {
+      guard let entry = ranks[scenario] else { return nil }
+      let shared = c.ranking.filter { $0.rank == entry.rank }.count > 1
+      return "rank \(entry.rank)\(shared ? "=" : "")"
+    }
     for metric in metrics {
       guard let m = c.metrics.firstIndex(of: metric) else { continue }
       let unit = MetricUnit(metric: metric)
       let direction = MetricDescriptor.named(metric)?.direction ?? .neither
-      rows.append(.heading(name(metric) + (metric == c.objective.name ? " (objective)" : "")))
+      let objective = metric == c.objective.name
+      var rows: [IntervalChart.Row] = []
       for (v, variant) in c.variants.enumerated() where m < c.differences[v].count {
         let d = c.differences[v][m]
-        guard let base = c.baseline.summary(metric)?.mean, base != 0, base.isFinite else { continue }
-        let scale = 100 / abs(base)
+        guard d.mean.isFinite else { continue }
         let better = direction == .neither ? nil : (d.mean > 0) == (direction == .higherIsBetter)
-        let colour = !d.isSignificant || better == nil ? Palette.blue : better == true ? Palette.bluishGreen : Palette.vermillion
+        let colour = !d.isSignificant ? Palette.blue : better == nil ? Palette.reddishPurple : better == true ? Palette.bluishGreen : Palette.vermillion
+        used.insert(d.isSignificant ? colour : "hollow")
+        let relative = d.relative.isFinite ? " (\(formatRelative(d.relative)))" : ""
+        let rank = objective ? rankText(variant.scenario).map { ", \($0)" } ?? "" : ""
         rows.append(
           IntervalChart.Row(
-            label: variant.scenario, estimate: d.mean * scale, low: d.ciLow * scale, high: d.ciHigh * scale, marked: d.isSignificant, colour: colour,
-            valueLabel: "\(unit.formatDifference(d.mean)) \(unit.interval(d))"))
-        words.append("\(name(metric)), \(variant.scenario): \(unit.formatDifference(d.mean)) \(unit.interval(d))\(d.isSignificant ? ", significant" : "")")
+            label: variant.scenario, estimate: d.mean, low: d.ciLow, high: d.ciHigh, marked: d.isSignificant, colour: colour,
+            valueLabel: "\(unit.formatDifference(d.mean)) \(unit.interval(d))\(relative)\(rank)"))
+        let tied = objective ? (ranks[variant.scenario]?.tiedWith ?? []) : []
+        words.append(
+          "\(name(metric)), \(variant.scenario): \(unit.formatDifference(d.mean)) \(unit.interval(d))\(d.isSignificant ? ", significant" : "")"
+            + (objective ? rank + (tied.isEmpty ? "" : ", not separated from \(tied.joined(separator: ", "))") : ""))
       }
+      guard !rows.isEmpty else { continue }
+      if objective, let baseRank = rankText(c.baseline.scenario) {
+        rows.insert(
+          IntervalChart.Row(
+            label: c.baseline.scenario, estimate: 0, low: .nan, high: .nan, marked: false, colour: Palette.muted, valueLabel: "the reference, \(baseRank)"), at: 0)
+        used.insert("reference")
+      }
+      panels.append(
+        PanelChart.Panel(
+          title: name(metric) + (objective ? " (the objective\(c.variants.count > 1 && c.confidence != Comparison.unadjustedConfidence ? ", \(level) intervals adjusted for \(c.variants.count) variants" : ""))" : ""),
+          axis: axis(metric, values: rows.flatMap { [$0.low, $0.high, $0.estimate] }, difference: true, title: "\(name(metric)) difference"), rows: rows))
     }
-    let level = String(format: "%.4g%%", c.confidence * 100)
-    let levels = c.confidence == Comparison.unadjustedConfidence ? "\(level) intervals" : "\(c.objective.name) \(level) intervals, adjusted; others 95%"
-    return IntervalChart(
-      id: "forest", title: "Paired differences from \(c.baseline.scenario) (\(levels))",
-      description: "Each variant minus the baseline \(c.baseline.scenario) on common random numbers, as a share of the baseline mean, with \(levels). " + words.joined(separator: "; ") + ".",
-      axis: Axis(title: "difference from \(c.baseline.scenario) (% of its mean)", format: TickFormat(signed: true), includeZero: true), rows: rows, style: .points,
-      legend: [
-        LegendEntry("better, significant", colour: Palette.bluishGreen, mark: .diamond), LegendEntry("worse, significant", colour: Palette.vermillion, mark: .diamond),
-        LegendEntry("not significant", colour: Palette.blue, mark: .hollowPoint),
-      ])
+    let legendEntries: [(String, LegendEntry)] = [
+      (Palette.bluishGreen, LegendEntry("better, significant", colour: Palette.bluishGreen, mark: .diamond)),
+      (Palette.vermillion, LegendEntry("worse, significant", colour: Palette.vermillion, mark: .diamond)),
+      (Palette.reddishPurple, LegendEntry("changed, significant (no better direction)", colour: Palette.reddishPurple, mark: .diamond)),
+      ("hollow", LegendEntry("not significant", colour: Palette.blue, mark: .hollowPoint)),
+      ("reference", LegendEntry("\(c.baseline.scenario), the reference", colour: Palette.muted, mark: .hollowPoint)),
+    ]
+    let ties = c.ranking.contains { !$0.tiedWith.isEmpty } ? " Equal ranks (\"2=\") are not separated on \(c.objective.name)." : ""
+    return PanelChart(
+      id: "forest", title: "Paired differences from \(c.baseline.scenario)",
+      caption: "Each variant minus \(c.baseline.scenario) on common random numbers, a panel per metric on its own axis, \(c.objective.name) first; \(levels).",
+      description: "Each variant minus the baseline \(c.baseline.scenario) on common random numbers, a panel per metric on its own axis (\(c.objective.name), the objective, first), with \(levels); relative changes in brackets.\(ties) "
+        + words.joined(separator: "; ") + ".",
+      panels: panels, legend: legendEntries.filter { used.contains($0.0) }.map(\.1), width: 900)
   }
 
   // MARK: - By month

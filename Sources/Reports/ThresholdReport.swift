@@ -234,7 +234,16 @@ public enum ThresholdReport {
       layers.append(.verticalMarker(x: root.value, label: "threshold \(value(root.value))", interval: min(low, high)...max(low, high), colour: Palette.vermillion))
     }
     if !c.roots.isEmpty { legend.append(LegendEntry("threshold and its 95% interval", colour: Palette.vermillion, mark: .dashedLine)) }
-    let caption = sentence(line, outcome: outcome)
+    let lead: String
+    let span = "\(line.range.path) in [\(value(line.range.low)), \(value(line.range.high))]"
+    switch c.verdict {
+    case .crosses:
+      lead = "The difference crosses 0 at \(line.range.path) = " + c.roots.map { "\(value($0.value)) \($0.exact ? "(exact)" : interval($0, range: line.range))" }.joined(separator: " and ") + "."
+    case .neverPositive, .neverNegative: lead = "The difference stays \(c.verdict == .neverPositive ? "above" : "below") 0 over \(span)."
+    case .undetermined: lead = "The difference does not cross 0 at the estimate over \(span), but its interval reaches 0."
+    case .equal: lead = "The designs are equal over \(span)."
+    }
+    let caption = lead + " " + sentence(line, outcome: outcome)
     let points = c.grid.indices.map { "\(value(c.grid[$0])): \(unit.formatDifference(c.means[$0])) [\(unit.formatDifference(c.pointLow[$0])), \(unit.formatDifference(c.pointHigh[$0]))]" }
     return XYChart(
       id: ReportCharts.slug("threshold", line.range.path),

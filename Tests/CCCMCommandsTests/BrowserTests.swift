@@ -126,7 +126,7 @@ struct BrowserTests {
     // The distribution, the forest, a fan per scenario and the variant's cumulative difference.
     let rendered = try render(
       result.out, charts: charts, expectedCharts: 5,
-      axes: ["contribution (millions)", "contribution difference", "cumulative difference (millions)", "month", "difference from baseline (% of its mean)"],
+      axes: ["contribution (millions)", "contribution difference", "cumulative difference (millions)", "month", "presales wait mean difference (days)"],
       height: 4200, browser: browser, scratch: scratch, name: "compare")
     // A blank page of the same size has neither colour nor ink.
     let blankPage = scratch.appendingPathComponent("blank.html")

@@ -65,6 +65,28 @@ struct ChartGoldenTests {
       ], style: .points, legend: [LegendEntry("significant", colour: Palette.bluishGreen, mark: .diamond)])
   }
 
+  /// A forest in panels: each metric on its own axis.
+  static var panels: PanelChart {
+    PanelChart(
+      id: "forest-panels", title: "Paired differences from baseline", caption: "Made up.", description: "Made-up: a panel per metric.",
+      panels: [
+        PanelChart.Panel(
+          title: "contribution (the objective)", axis: Axis(title: "contribution difference (millions)", format: TickFormat(divisor: 1e6, signed: true), includeZero: true),
+          rows: [
+            IntervalChart.Row(label: "baseline", estimate: 0, low: .nan, high: .nan, marked: false, colour: Palette.muted, valueLabel: "the reference, rank 2="),
+            IntervalChart.Row(label: "split", estimate: -0.1e6, low: -0.7e6, high: 0.5e6, marked: false, colour: Palette.blue, valueLabel: "-100.0K, rank 2="),
+            IntervalChart.Row(label: "grow", estimate: 3.4e6, low: 2.5e6, high: 4.3e6, marked: true, colour: Palette.bluishGreen, valueLabel: "+3.40M, rank 1"),
+          ]),
+        PanelChart.Panel(
+          title: "presales wait mean", axis: Axis(title: "presales wait mean difference (days)", format: TickFormat(signed: true), includeZero: true),
+          rows: [
+            IntervalChart.Row(label: "split", estimate: 1.5, low: 1.4, high: 1.6, marked: true, colour: Palette.vermillion, valueLabel: "+1.50 d"),
+            IntervalChart.Row(label: "grow", estimate: -4.8, low: -5, high: -4.6, marked: true, colour: Palette.bluishGreen, valueLabel: "-4.80 d"),
+          ]),
+      ],
+      legend: [LegendEntry("better, significant", colour: Palette.bluishGreen, mark: .diamond), LegendEntry("not significant", colour: Palette.blue, mark: .hollowPoint)])
+  }
+
   static var distribution: DistributionChart {
     func values(_ centre: Double) -> [Double] {
       (0..<50).map { (i: Int) -> Double in
@@ -80,7 +102,7 @@ struct ChartGoldenTests {
       ])
   }
 
-  static let all: [any Chart] = [fan, cdf, pp, cumulative, tornado, forest, distribution]
+  static let all: [any Chart] = [fan, cdf, pp, cumulative, tornado, forest, panels, distribution]
 
   @Test("fan chart with actuals (a back-test's predicted bands against actual)") func fanGolden() { assertSnapshot(of: Self.fan.svg(standalone: true), as: .lines) }
   @Test("empirical CDF against a fitted curve") func cdfGolden() { assertSnapshot(of: Self.cdf.svg(standalone: true), as: .lines) }
@@ -88,6 +110,15 @@ struct ChartGoldenTests {
   @Test("cumulative difference with a break-even month and its interval") func cumulativeGolden() { assertSnapshot(of: Self.cumulative.svg(standalone: true), as: .lines) }
   @Test("tornado bars") func tornadoGolden() { assertSnapshot(of: Self.tornado.svg(standalone: true), as: .lines) }
   @Test("forest plot") func forestGolden() { assertSnapshot(of: Self.forest.svg(standalone: true), as: .lines) }
+  @Test("forest plot in panels, each on its own axis") func panelsGolden() { assertSnapshot(of: Self.panels.svg(standalone: true), as: .lines) }
+  @Test("a caption is the text alternative's first sentence") func captions() {
+    #expect(Self.forest.caption == "Made-up.")
+    #expect(Self.panels.caption == "Made up.")
+    #expect(IntervalChart.firstSentence("Mean 1.23M over 12.5 d. Then more.") == "Mean 1.23M over 12.5 d.")
+    #expect(IntervalChart.firstSentence("Mean of each design (a; b: c), best first: x 1.2M; y 1.3M.") == "Mean of each design (a; b: c), best first.")
+    #expect(IntervalChart.firstSentence("Short: then a longer sentence goes on.") == "Short: then a longer sentence goes on.")
+    #expect(IntervalChart.firstSentence("No full stop") == "No full stop")
+  }
   @Test("distributions") func distributionGolden() { assertSnapshot(of: Self.distribution.svg(standalone: true), as: .lines) }
 
   @Test("every chart: the same bytes twice, a title and a description, every text escaped, no number with an exponent")

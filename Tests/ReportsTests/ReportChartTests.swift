@@ -57,6 +57,32 @@ private func madeUpPage() -> String {
 
 @Suite("Report charts and HTML pages")
 struct ReportChartTests {
+  @Test("the forest for slides: a panel per metric on its own axis, the objective first, every colour in the legend, ties ranked equal")
+  func forestPanels() {
+    let baseline = madeUpResults("baseline")
+    let same = madeUpResults("same", seed: 2)
+    let grow = madeUpResults("grow", seed: 3, scale: ["contribution": 1.2, "credited_bookings": 1.1, "presales_wait_mean": 3])
+    let c = Comparison(
+      baseline: baseline, variants: [same, grow], metrics: ["bookings", "credited_bookings", "presales_wait_mean", "contribution"], objective: Objective("contribution"),
+      teams: false)
+    let forest = ReportCharts.forest(c)
+    #expect(forest.panels.map(\.title).first?.hasPrefix("contribution (the objective") == true)
+    #expect(forest.panels.count == 4)
+    for (panel, metric) in zip(forest.panels, ["contribution", "bookings", "credited bookings", "presales wait mean"]) {
+      #expect(panel.title.hasPrefix(metric) && panel.axis.title.hasPrefix("\(metric) difference ("), "\(panel.axis.title)")
+    }
+    #expect(forest.panels[3].axis.title == "presales wait mean difference (days)")
+    // Every colour a row is drawn in is in the legend (credited bookings has no better direction).
+    let legend = Set(forest.legend.map(\.colour))
+    for panel in forest.panels { for row in panel.rows where row.marked { #expect(legend.contains(row.colour), "\(panel.title): \(row.label)") } }
+    #expect(forest.legend.contains { $0.label.contains("no better direction") })
+    // The baseline and the variant it is not separated from share a rank.
+    let objective = forest.panels[0].rows
+    #expect(objective.map(\.label) == ["baseline", "same", "grow"])
+    #expect(objective[0].valueLabel.hasSuffix("rank 2=") && objective[1].valueLabel.hasSuffix("rank 2=") && objective[2].valueLabel.hasSuffix("rank 1"))
+    #expect(forest.caption.hasSuffix(".") && !forest.caption.dropLast().contains(". "))
+  }
+
   @Test("compare as an HTML page (golden): what was run, the summary, the charts")
   func compareHTML() {
     assertSnapshot(of: madeUpPage(), as: .lines)
