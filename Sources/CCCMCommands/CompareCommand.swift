@@ -69,6 +69,7 @@ struct Compare: ParsableCommand {
     try checkChartsDirectory(options.charts)
     let all: [SimulationResults]
     var note: String?
+    var streamed: StreamedComparison?
     if from {
       all = try SavedResults.loadPaired(files)
     } else {
@@ -81,14 +82,17 @@ struct Compare: ParsableCommand {
       }
       if precision != nil { try checkMaxReplications(maxReplications, starting: study.batch) }
       if let save { return try saveShard(study, to: save, inputs: inputs) }
-      try checkResultsFit(scenarios, replications: precision == nil ? study.batch : max(study.batch, maxReplications), byPeriod: options.by != nil)
+      try checkResultsFit(
+        scenarios, replications: precision == nil ? study.batch : max(study.batch, maxReplications), byPeriod: options.by != nil, streams: precision == nil)
       let bar = ProgressBar(total: study.replicationsAtMost, label: "compare", quiet: options.quiet)
-      let outcome = study.run(generator: options.generatorKind, byPeriod: options.by != nil, threads: options.threads, progress: { _, _ in bar.tick() })
+      let outcome = study.run(
+        generator: options.generatorKind, byPeriod: options.by != nil, threads: options.threads, objective: try parseObjective(objective),
+        targets: options.targets, progress: { _, _ in bar.tick() })
       bar.finish()
-      all = outcome.results
+      (all, streamed) = (outcome.results, outcome.streamed)
       if let precision, let reached = outcome.precision { note = ComparisonReport.precisionNote(reached, objective: objective, precision: precision) }
     }
-    let document = try reportDocument { () throws(ReportError) in try ComparisonReport.document(for: all, record: record, note: note) }
+    let document = try reportDocument { () throws(ReportError) in try ComparisonReport.document(for: all, record: record, note: note, streamed: streamed) }
     try emitReport(document, format: options.format, charts: options.charts, xlsx: options.xlsx, colour: terminalColour(options.format)) {
       // What was run: the saved files' recorded hashes (--from), else the scenarios'.
       let entries = from

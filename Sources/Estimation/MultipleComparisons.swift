@@ -27,21 +27,28 @@ public struct ComparisonFamily: Sendable, Equatable {
   /// Replications where any difference is not finite are left out of Dunnett's correlation;
   /// with fewer than three left, or with a single variant, Dunnett falls back to Bonferroni's level.
   public init(differences: [[Double]], adjustment: FamilyAdjustment) {
-    self.adjustment = adjustment
-    comparisons = differences.count
-    let bonferroni = PairedDifference.bonferroniConfidence(comparisons: differences.count)
     guard adjustment == .dunnett, differences.count > 1 else {
-      confidence = bonferroni
+      self.init(correlation: [], complete: 0, comparisons: differences.count, adjustment: adjustment)
       return
     }
     let complete = (0..<(differences.map(\.count).min() ?? 0)).filter { r in differences.allSatisfy { $0[r].isFinite } }
-    guard complete.count >= 3 else {
+    let columns = complete.count >= 3 ? differences.map { d in complete.map { d[$0] } } : []
+    self.init(correlation: Self.correlation(columns), complete: complete.count, comparisons: differences.count, adjustment: adjustment)
+  }
+
+  /// The family of `comparisons` variants whose differences have the correlation `correlation`
+  /// over `complete` replications where every difference is finite: Bonferroni's level unless
+  /// Dunnett is asked for, there are several variants and at least three complete replications.
+  public init(correlation: [[Double]], complete: Int, comparisons: Int, adjustment: FamilyAdjustment) {
+    self.adjustment = adjustment
+    self.comparisons = comparisons
+    let bonferroni = PairedDifference.bonferroniConfidence(comparisons: comparisons)
+    guard adjustment == .dunnett, comparisons > 1, complete >= 3 else {
       confidence = bonferroni
       return
     }
-    let columns = differences.map { d in complete.map { d[$0] } }
-    let degrees = Double(complete.count - 1)
-    let critical = Self.maxTCritical(correlation: Self.correlation(columns), degreesOfFreedom: degrees, confidence: Self.familyConfidence)
+    let degrees = Double(complete - 1)
+    let critical = Self.maxTCritical(correlation: correlation, degreesOfFreedom: degrees, confidence: Self.familyConfidence)
     // Never wider than Bonferroni (which is valid for any dependence), never narrower than one
     // interval alone: the simulated quantile's own error cannot push it past either bound.
     let widest = Probability.studentTQuantile(1 - (1 - bonferroni) / 2, degreesOfFreedom: degrees)

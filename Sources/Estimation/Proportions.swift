@@ -52,6 +52,12 @@ public struct PairedProportionDifference: Hashable, Sendable {
       case (false, false): neither += 1
       }
     }
+    self.init(both: both, onlyBaseline: onlyBaseline, onlyVariant: onlyVariant, neither: neither, confidence: confidence)
+  }
+
+  /// From the counts of replications where both, only the baseline, only the variant or neither meet it.
+  public init(both: Int, onlyBaseline: Int, onlyVariant: Int, neither: Int, confidence: Double = 0.95) {
+    let n = both + onlyBaseline + onlyVariant + neither
     baseline = Proportion(successes: both + onlyBaseline, count: n, confidence: confidence)
     variant = Proportion(successes: both + onlyVariant, count: n, confidence: confidence)
     guard n > 0 else {

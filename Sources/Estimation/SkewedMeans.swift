@@ -18,10 +18,9 @@ public struct SkewnessCheck: Hashable, Sendable {
 
   public init(_ values: [Double]) {
     let finite = values.filter(\.isFinite)
-    count = finite.count
-    let n = Double(count)
+    let n = Double(finite.count)
     var g1 = 0.0
-    if count >= 3 {
+    if finite.count >= 3 {
       let mean = finite.reduce(0, +) / n
       var m2 = 0.0
       var m3 = 0.0
@@ -34,6 +33,12 @@ public struct SkewnessCheck: Hashable, Sendable {
       m3 /= n
       if m2 > 0 { g1 = (n * (n - 1)).squareRoot() / (n - 2) * m3 / (m2 * m2.squareRoot()) }
     }
+    self.init(count: finite.count, skewness: g1)
+  }
+
+  /// The rule for `count` values of skewness `skewness` (G1).
+  public init(count: Int, skewness g1: Double) {
+    self.count = count
     skewness = g1
     let needed = 25 * g1 * g1
     replicationsNeeded = needed < Double(Int.max / 2) ? Int(needed.rounded(.up)) : Int.max / 2

@@ -146,3 +146,157 @@ extension PairedDifference {
     varianceReduction = pairedVariance > 0 ? independent / pairedVariance : (independent > 0 ? .infinity : 1)
   }
 }
+
+/// Count, mean and the sums of squared and cubed deviations of the finite values seen: what the
+/// skewness of a stream needs, kept and combined like `StreamingMoments`.
+public struct SkewMoments: Hashable, Sendable {
+  public private(set) var count = 0
+  public private(set) var mean = 0.0
+  public private(set) var m2 = 0.0
+  public private(set) var m3 = 0.0
+
+  public init() {}
+
+  /// The moments of the finite values of `values`, in two passes.
+  public init(_ values: some Collection<Double>) {
+    let first = StreamingMoments(values)
+    (count, mean, m2) = (first.count, first.mean, first.m2)
+    guard count > 0 else { return }
+    var cubes = 0.0
+    for x in values where x.isFinite { cubes += (x - mean) * (x - mean) * (x - mean) }
+    m3 = cubes
+  }
+
+  /// Adds the values `other` summarises (Chan, Golub and LeVeque's rule with Pébay's third-moment term):
+  /// M3 = M3a + M3b + δ³ na nb (na - nb) / n² + 3 δ (na M2b - nb M2a) / n, δ = mb - ma.
+  public mutating func combine(_ other: SkewMoments) {
+    guard other.count > 0 else { return }
+    guard count > 0 else {
+      self = other
+      return
+    }
+    let (na, nb) = (Double(count), Double(other.count))
+    let n = na + nb
+    let delta = other.mean - mean
+    m3 += other.m3 + delta * delta * delta * na * nb * (na - nb) / (n * n) + 3 * delta * (na * other.m2 - nb * m2) / n
+    m2 += other.m2 + delta * delta * na * nb / n
+    mean += delta * nb / n
+    count += other.count
+  }
+
+  /// Cochran's rule for these values (`SkewnessCheck`): the adjusted Fisher-Pearson skewness G1.
+  public var skewnessCheck: SkewnessCheck {
+    let n = Double(count)
+    guard count >= 3, m2 > 0 else { return SkewnessCheck(count: count, skewness: 0) }
+    let (s2, s3) = (m2 / n, m3 / n)
+    return SkewnessCheck(count: count, skewness: (n * (n - 1)).squareRoot() / (n - 2) * s3 / (s2 * s2.squareRoot()))
+  }
+}
+
+/// Count, means and the sums of cross-products of deviations of vectors of values (rows where
+/// every value is finite), kept without the rows and combined exactly like `StreamingMoments`:
+/// C = Ca + Cb + δ δ' na nb / n.
+public struct CoMoments: Hashable, Sendable {
+  public let dimension: Int
+  public private(set) var count = 0
+  public private(set) var means: [Double]
+  /// sums[i * dimension + j]: the sum over rows of (x_i - mean_i)(x_j - mean_j).
+  public private(set) var sums: [Double]
+
+  public init(dimension: Int) {
+    self.dimension = dimension
+    means = Array(repeating: 0, count: dimension)
+    sums = Array(repeating: 0, count: dimension * dimension)
+  }
+
+  /// The co-moments of the rows of `columns` (`columns[i][r]`: variable i in row r, equal
+  /// lengths) where every value is finite, in two passes.
+  public init(columns: [[Double]]) {
+    self.init(dimension: columns.count)
+    let rows = (0..<(columns.map(\.count).min() ?? 0)).filter { r in columns.allSatisfy { $0[r].isFinite } }
+    count = rows.count
+    guard count > 0 else { return }
+    let n = Double(count)
+    means = columns.map { c in rows.reduce(0) { $0 + c[$1] } / n }
+    for i in 0..<dimension {
+      for j in i..<dimension {
+        var s = 0.0
+        for r in rows { s += (columns[i][r] - means[i]) * (columns[j][r] - means[j]) }
+        sums[i * dimension + j] = s
+        sums[j * dimension + i] = s
+      }
+    }
+  }
+
+  public mutating func combine(_ other: CoMoments) {
+    guard other.count > 0 else { return }
+    guard count > 0 else {
+      self = other
+      return
+    }
+    let (na, nb) = (Double(count), Double(other.count))
+    let n = na + nb
+    let delta = zip(other.means, means).map { $0 - $1 }
+    for i in 0..<dimension {
+      for j in 0..<dimension { sums[i * dimension + j] += other.sums[i * dimension + j] + delta[i] * delta[j] * na * nb / n }
+    }
+    for i in 0..<dimension { means[i] += delta[i] * nb / n }
+    count += other.count
+  }
+
+  /// The sample variance of variable i (n - 1 in the denominator); 0 for fewer than two rows.
+  public func variance(_ i: Int) -> Double { count > 1 ? sums[i * dimension + i] / Double(count - 1) : 0 }
+
+  /// The sample correlation matrix; a variable that does not vary correlates 0 with the others
+  /// (as `ComparisonFamily.correlation`).
+  public var correlation: [[Double]] {
+    let norms = (0..<dimension).map { sums[$0 * dimension + $0].squareRoot() }
+    return (0..<dimension).map { i in
+      (0..<dimension).map { j in
+        if i == j { return 1 }
+        guard norms[i] > 0, norms[j] > 0 else { return 0 }
+        return sums[i * dimension + j] / (norms[i] * norms[j])
+      }
+    }
+  }
+}
+
+extension BreakEven {
+  /// Break-even from statistics kept without rows (beyond the exact bound): `cumulative` holds
+  /// the co-moments of the cumulative differences over the periods, `own[p]` the number of
+  /// replications whose own break-even period is p (`own[periods]`: not within the horizon). The
+  /// band is the same sup-t band as from rows, its critical value the max-t quantile of the
+  /// periods' estimated correlation (`ComparisonFamily.maxTCritical`) in place of the bootstrap's.
+  public init(cumulative: CoMoments, own: [Int], confidence: Double = 0.95) {
+    let periods = cumulative.dimension
+    let n = cumulative.count
+    let count = Double(n)
+    let means = cumulative.means
+    let errors = (0..<periods).map { n > 1 ? (cumulative.variance($0) / count).squareRoot() : 0 }
+    let pointwise = n > 1 ? Probability.studentTQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: count - 1) : 0
+    var critical = pointwise
+    let spread = errors.indices.filter { errors[$0] > 0 && errors[$0].isFinite }
+    if n > 1 && !spread.isEmpty {
+      let correlation = cumulative.correlation
+      let kept = spread.map { i in spread.map { j in correlation[i][j] } }
+      critical = max(pointwise, ComparisonFamily.maxTCritical(correlation: kept, degreesOfFreedom: count - 1, confidence: confidence))
+    }
+    criticalValue = critical
+    mean = Self.firstStayingPositive(means)
+    earliest = Self.firstStayingPositive(zip(means, errors).map { $0 + critical * $1 })
+    latest = Self.firstStayingPositive(zip(means, errors).map { $0 - critical * $1 })
+    let total = own.reduce(0, +)
+    shareBreakingEven = total > 0 ? Double(own.prefix(periods).reduce(0, +)) / Double(total) : .nan
+    func percentile(_ q: Double) -> Int? {
+      guard total > 0 else { return nil }
+      let k = Summary.nearestRankIndex(count: total, q)
+      var below = 0
+      for (p, c) in own.enumerated() {
+        below += c
+        if below > k { return p < periods ? p : nil }
+      }
+      return nil
+    }
+    (p10, p50, p90) = (percentile(0.1), percentile(0.5), percentile(0.9))
+  }
+}

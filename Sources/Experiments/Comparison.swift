@@ -137,6 +137,57 @@ public struct Comparison: Sendable {
     }
   }
 
+  /// The comparison of results kept as statistics (beyond the exact bound): `results` are the
+  /// scenarios' (baseline first), `streamed` their paired statistics; the same tables as from
+  /// rows, every interval from moments (no bootstrap for skewed differences).
+  public init(
+    results: [SimulationResults], streamed: StreamedComparison, metrics: [String], objective: Objective, teams: Bool,
+    adjustment: FamilyAdjustment = .bonferroni
+  ) {
+    let summaries = results.map(RunSummary.init)
+    baseline = summaries[0]
+    variants = Array(summaries.dropFirst())
+    self.metrics = metrics
+    self.objective = objective
+    let layout = results[0].layout
+    let family = ComparisonFamily(
+      correlation: streamed.family.correlation, complete: streamed.family.count, comparisons: variants.count, adjustment: adjustment)
+    self.family = family
+    differences = variants.indices.map { v in
+      metrics.compactMap { metric in
+        guard let a = layout.index(ofScenarioMetric: metric) else { return nil }
+        return streamed.difference(variant: v, column: a, confidence: metric == objective.name ? family.confidence : Self.unadjustedConfidence)
+      }
+    }
+    let column = layout.index(ofScenarioMetric: objective.name)
+    ranking = Self.rank(
+      scenarios: summaries.map(\.scenario), means: summaries.map { s in column.map { s.summaries[$0].mean } ?? .nan }, objective: objective
+    ) { i, j, confidence in PairedDifference(moments: streamed.ranking[i][j - i - 1], confidence: confidence) }
+    skewedObjective = streamed.skew.map { SkewedDifference(moments: $0) }
+    var names: [String] = []
+    var teamMetrics: [String] = []
+    for results in results where teams {
+      for entry in results.layout.entries where entry.group == .team {
+        if !names.contains(entry.entity) { names.append(entry.entity) }
+        if !teamMetrics.contains(entry.metric) { teamMetrics.append(entry.metric) }
+      }
+    }
+    teamNames = names
+    let columns = results.map(Self.teamColumns)
+    teamDifferences = variants.indices.map { v in
+      names.flatMap { team in
+        teamMetrics.map { metric in
+          let a = columns[0][team]?[metric]
+          let b = columns[v + 1][team]?[metric]
+          var difference: PairedDifference?
+          if let a, b != nil { difference = streamed.difference(variant: v, column: a, confidence: Self.unadjustedConfidence) }
+          return TeamDifference(
+            team: team, metric: metric, baseline: a.map { summaries[0].summaries[$0] }, variant: b.map { summaries[v + 1].summaries[$0] }, difference: difference)
+        }
+      }
+    }
+  }
+
   /// Where each team metric is in a run's results: columns[team][metric].
   static func teamColumns(_ results: SimulationResults) -> [String: [String: Int]] {
     var columns: [String: [String: Int]] = [:]
@@ -161,20 +212,27 @@ public struct Comparison: Sendable {
   /// The ranking of `columns` (a scenario's objective by replication; baseline first) by their
   /// means, with every pair's paired interval at `confidence` deciding which are separated.
   static func rank(scenarios: [String], columns: [[Double]], objective: Objective) -> [RankedScenario] {
-    let means = columns.map { Summary($0).mean }
+    rank(scenarios: scenarios, means: columns.map { Summary($0).mean }, objective: objective) { i, j, confidence in
+      PairedDifference(baseline: columns[j], variant: columns[i], confidence: confidence)
+    }
+  }
+
+  /// The ranking of scenarios with objective means `means` (baseline first); `difference(i, j,
+  /// confidence)` is scenario i's paired difference from scenario j (j > i) at `confidence`.
+  static func rank(scenarios: [String], means: [Double], objective: Objective, difference: (Int, Int, Double) -> PairedDifference) -> [RankedScenario] {
     let order = PairedDifference.ranking(means, lowerIsBetter: !objective.largerIsBetter)
-    let confidence = PairedDifference.bonferroniConfidence(comparisons: pairs(all: columns.count))
+    let confidence = PairedDifference.bonferroniConfidence(comparisons: pairs(all: means.count))
     // better[i][j]: scenario i is significantly better than j.
-    var better = [[Bool]](repeating: [Bool](repeating: false, count: columns.count), count: columns.count)
-    for i in columns.indices {
-      for j in columns.indices where j > i {
-        let d = PairedDifference(baseline: columns[j], variant: columns[i], confidence: confidence)
+    var better = [[Bool]](repeating: [Bool](repeating: false, count: means.count), count: means.count)
+    for i in means.indices {
+      for j in means.indices where j > i {
+        let d = difference(i, j, confidence)
         guard d.isSignificant else { continue }
         if (d.mean > 0) == objective.largerIsBetter { better[i][j] = true } else { better[j][i] = true }
       }
     }
     return order.map { i in
-      let rank = 1 + columns.indices.filter { better[$0][i] }.count
+      let rank = 1 + means.indices.filter { better[$0][i] }.count
       let tied = order.filter { $0 != i && !better[$0][i] && !better[i][$0] }.map { scenarios[$0] }
       return RankedScenario(scenario: scenarios[i], mean: means[i], rank: rank, tiedWith: tied)
     }
@@ -206,7 +264,8 @@ public struct TeamDifference: Sendable {
 /// interval that follows the skew.
 public struct SkewedDifference: Sendable {
   public let check: SkewnessCheck
-  public let robust: BootstrapTInterval
+  /// nil beyond the exact bound, where the rows a bootstrap resamples are not kept.
+  public let robust: BootstrapTInterval?
 
   /// nil when the differences pass the rule.
   public init?(baseline: [Double], variant: [Double], confidence: Double) {
@@ -215,5 +274,14 @@ public struct SkewedDifference: Sendable {
     guard !check.isReliable, differences.count >= 2 else { return nil }
     self.check = check
     robust = BootstrapTInterval(differences, confidence: confidence)
+  }
+
+  /// The check of differences kept as moments (beyond the exact bound): nil when they pass the
+  /// rule; else the warning without a bootstrap interval.
+  public init?(moments: SkewMoments) {
+    let check = moments.skewnessCheck
+    guard !check.isReliable, check.count >= 2 else { return nil }
+    self.check = check
+    robust = nil
   }
 }

@@ -42,13 +42,27 @@ public struct ComparisonStudy: Sendable {
   /// The most replications the study simulates, over all designs (for a progress bar).
   public var replicationsAtMost: Int { scenarios.count * (precision?.maximum ?? batch) }
 
-  /// Simulates the designs: their results, and with a precision how far it got.
+  /// What the study found: every design's results, with a precision how far it got, and beyond
+  /// the exact bound the paired statistics kept instead of the rows.
+  public struct Outcome: Sendable {
+    public var results: [SimulationResults]
+    public var precision: Experiment.PrecisionOutcome?
+    public var streamed: StreamedComparison?
+  }
+
+  /// Simulates the designs. Beyond the exact bound (`Experiment.exactBound`) the rows are not
+  /// kept: the comparison's statistics are, for `objective` and `targets` (the report's).
   public func run(
-    generator: GeneratorKind = .philox, byPeriod: Bool = false, threads: Int = 0, progress: (@Sendable (Int, Int) -> Void)? = nil
-  ) -> (results: [SimulationResults], precision: Experiment.PrecisionOutcome?) {
+    generator: GeneratorKind = .philox, byPeriod: Bool = false, threads: Int = 0, objective: Objective = .contribution, targets: [Target] = [],
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) -> Outcome {
     let experiment = Experiment(scenarios: scenarios, seed: seed, generator: generator, byPeriod: byPeriod, threads: threads)
-    guard let precision else { return (experiment.run(replications: batch, progress: progress), nil) }
+    guard let precision else {
+      guard batch > experiment.exactBound else { return Outcome(results: experiment.run(replications: batch, progress: progress)) }
+      let (results, streamed) = experiment.runStreamed(replications: batch, objective: objective, targets: targets, progress: progress)
+      return Outcome(results: results, streamed: streamed)
+    }
     let outcome = experiment.runToPrecision(objective: precision.objective, share: precision.share, batch: batch, maximum: precision.maximum, progress: progress)
-    return (outcome.results, outcome)
+    return Outcome(results: outcome.results, precision: outcome)
   }
 }

@@ -36,6 +36,31 @@ public struct Experiment: Sendable {
     return results
   }
 
+  /// The replications beyond which a comparison of these scenarios keeps statistics instead of
+  /// rows: the exact bound of the widest scenario's results (`ReplicationBlocks.exactBound`).
+  public var exactBound: Int {
+    ReplicationBlocks.exactBound(width: scenarios.map { Simulator(scenario: $0, generator: generator, byPeriod: byPeriod).layout.count }.max() ?? 0)
+  }
+
+  /// Replications `0 ..< count` of every scenario kept as paired statistics instead of rows
+  /// (`StreamedComparison`): a block of replications at a time, every scenario's block in turn,
+  /// so memory holds two scenarios' blocks whatever `count` is. `progress(scenario, done)` is
+  /// called from worker threads.
+  public func runStreamed(
+    replications count: Int, objective: Objective, targets: [Target], progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) -> (results: [SimulationResults], streamed: StreamedComparison) {
+    let simulators = scenarios.map { Simulator(scenario: $0, generator: generator, byPeriod: byPeriod) }
+    var streamed = StreamedComparison(layouts: simulators.map(\.layout), objective: objective, targets: targets)
+    for range in ReplicationBlocks.ranges(0..<count) {
+      streamed.addBlock(count: range.count) { index in
+        var perScenario: (@Sendable (Int) -> Void)?
+        if let progress { perScenario = { done in progress(index, range.lowerBound + done) } }
+        return simulators[index].run(replications: range.count, seed: seed, first: range.lowerBound, threads: threads, progress: perScenario).values
+      }
+    }
+    return (streamed.results(scenarios: simulators.map(\.scenario.name), seed: seed), streamed)
+  }
+
   /// Replications `ranges[i]` of scenario i (a shard's share, `Shard.ranges`); nil for an empty range.
   public func run(ranges: [Range<Int>], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [SimulationResults?] {
     zip(scenarios.indices, ranges).map { index, range in

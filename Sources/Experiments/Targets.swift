@@ -95,3 +95,25 @@ public struct TargetProbabilities: Sendable {
     self.rows = rows
   }
 }
+
+extension TargetProbabilities {
+  /// The probabilities of results kept as statistics (beyond the exact bound), from the counts
+  /// `streamed` kept of the replications meeting each of its targets; `scenarios` names the
+  /// baseline and the variants.
+  public init(streamed: StreamedComparison, scenarios: [String], confidence: Double) {
+    self.confidence = confidence
+    var rows: [Row] = []
+    for (t, target) in streamed.targets.enumerated() {
+      let base = Proportion(successes: streamed.targetHits[t], count: streamed.replications)
+      rows.append(Row(target: target, scenario: scenarios[0], probability: base, change: nil))
+      for (v, counts) in streamed.targetCounts[t].enumerated() {
+        let change = PairedProportionDifference(both: counts[0], onlyBaseline: counts[1], onlyVariant: counts[2], neither: counts[3], confidence: confidence)
+        rows.append(
+          Row(
+            target: target, scenario: scenarios[v + 1], probability: Proportion(successes: counts[0] + counts[2], count: streamed.replications),
+            change: change))
+      }
+    }
+    self.rows = rows
+  }
+}

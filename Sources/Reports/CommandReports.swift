@@ -42,16 +42,32 @@ extension RunReport {
 extension ComparisonReport {
   /// `cccm compare`'s report: the paired comparison, then the targets (`--target`) and the
   /// comparison by period (`--by`); `note` under the comparison (`--precision`). Refused when
-  /// `--by` meets results kept without periods.
-  public static func document(for all: [SimulationResults], record: ReportRecord, note: String?) throws(ReportError) -> ReportDocument {
+  /// `--by` meets results kept without periods. Beyond the exact bound, `streamed` holds the
+  /// paired statistics kept instead of the rows.
+  public static func document(
+    for all: [SimulationResults], record: ReportRecord, note: String?, streamed: StreamedComparison? = nil
+  ) throws(ReportError) -> ReportDocument {
     let chosen = record.metrics.isEmpty ? Comparison.defaultMetrics : record.metrics
     let baseline = all[0]
     let variants = Array(all.dropFirst())
-    let comparison = Comparison(
-      baseline: baseline, variants: variants, metrics: chosen, objective: record.parsedObjective, teams: record.teams, adjustment: record.parsedAdjustment)
+    let (objective, adjustment) = (record.parsedObjective, record.parsedAdjustment)
+    let comparison =
+      if let streamed {
+        Comparison(results: all, streamed: streamed, metrics: chosen, objective: objective, teams: record.teams, adjustment: adjustment)
+      } else {
+        Comparison(baseline: baseline, variants: variants, metrics: chosen, objective: objective, teams: record.teams, adjustment: adjustment)
+      }
     var document = document(comparison, verbose: record.verbose, note: note, layout: ComparisonLayout(rawValue: record.layout) ?? .automatic)
+    if let streamed {
+      let note = StreamedNote(replications: streamed.replications, width: all.map(\.layout.count).max() ?? 0)
+      document.add(.text("\n" + note.text + "\n"))
+      if let json = document.json { document.json = StreamedJSON(report: json, percentiles: note.text) }
+    }
     let targets = record.parsedTargets
-    if !targets.isEmpty {
+    if let streamed, !targets.isEmpty {
+      document.appendSection(
+        TargetReport.document(TargetProbabilities(streamed: streamed, scenarios: all.map(\.scenario), confidence: comparison.confidence)))
+    } else if !targets.isEmpty {
       document.appendSection(TargetReport.document(targets: targets, baseline: baseline, variants: variants, confidence: comparison.confidence))
     }
     let kind = record.periodKind
@@ -63,10 +79,12 @@ extension ComparisonReport {
       document.appendSection(
         PeriodReport.comparisonDocument(
           baseline: baseline, variants: variants, by: kind, metrics: record.metrics.isEmpty ? PeriodReport.defaultMetrics : chosen,
-          confidence: comparison.confidence, objective: record.objective))
+          confidence: comparison.confidence, objective: record.objective, streamed: streamed))
     }
     document.title = "cccm compare: \(baseline.scenario) against \(variants.map(\.scenario).joined(separator: ", "))"
-    document.charts = ReportCharts.compare(comparison, baseline: baseline, variants: variants, by: kind)
+    // The charts by period draw the cumulative differences from rows: beyond the bound, the
+    // distributions and the forest only.
+    document.charts = ReportCharts.compare(comparison, baseline: baseline, variants: variants, by: streamed == nil ? kind : nil)
     return document
   }
 

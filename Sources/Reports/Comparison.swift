@@ -204,10 +204,11 @@ public enum ComparisonReport {
     let unit = MetricUnit(metric: c.objective.name)
     let lines = zip(c.variants, c.skewedObjective).compactMap { variant, skewed -> String? in
       guard let skewed else { return nil }
-      let level = String(format: "%.4g%%", skewed.robust.confidence * 100)
-      return "  \(SafeText.escaped(variant.scenario)): skewness \(String(format: "%.2f", skewed.check.skewness)) needs more than "
+      let line = "  \(SafeText.escaped(variant.scenario)): skewness \(String(format: "%.2f", skewed.check.skewness)) needs more than "
         + "\(skewed.check.replicationsNeeded) replications for the t-interval (\(skewed.check.count) run); "
-        + "\(level) bootstrap-t interval [\(unit.formatDifference(skewed.robust.low)), \(unit.formatDifference(skewed.robust.high))]"
+      guard let robust = skewed.robust else { return line + "no bootstrap-t interval beyond the exact bound (the rows are not kept)" }
+      let level = String(format: "%.4g%%", robust.confidence * 100)
+      return line + "\(level) bootstrap-t interval [\(unit.formatDifference(robust.low)), \(unit.formatDifference(robust.high))]"
     }
     guard !lines.isEmpty else { return nil }
     return "\nWarning: the paired differences on \(c.objective) are skewed, so their t-intervals may hold the truth less often than stated:\n"

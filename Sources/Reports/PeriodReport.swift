@@ -42,37 +42,44 @@ public enum PeriodReport {
   /// cumulatively from the first period: paired differences with their intervals.
   public static func comparisonDocument(
     baseline: SimulationResults, variants: [SimulationResults], by kind: PeriodKind, metrics: [String], confidence: Double,
-    objective: String = "contribution"
+    objective: String = "contribution", streamed: StreamedComparison? = nil
   ) -> ReportDocument {
     let layout = baseline.layout
     let labels = layout.labels(kind)
     var doc = ReportDocument()
     doc.csvHeader = ["scenario", "period", "metric", "statistic", "value"]
     let level = confidence == 0.95 ? "95%" : String(format: "%.2f%%", confidence * 100)
-    for variant in variants {
+    // Beyond the exact bound the differences come from the paired moments kept by period.
+    let k = streamed?.kinds.firstIndex(of: kind)
+    for (v, variant) in variants.enumerated() {
       var header = [kind.rawValue]
       for metric in metrics {
         header.append("\(metric) diff")
         if MetricDescriptor.named(metric)?.isAdditive == true { header.append("cumulative") }
       }
       var table = TextTable(header: header)
-      var running = [[Double]](repeating: [Double](repeating: 0, count: baseline.replications), count: metrics.count * 2)
+      var running = [[Double]](repeating: [Double](repeating: 0, count: streamed == nil ? baseline.replications : 0), count: metrics.count * 2)
       for (p, label) in labels.enumerated() {
         var row = [label]
-        for (k, metric) in metrics.enumerated() {
+        for (i, metric) in metrics.enumerated() {
           guard let m = layout.index(ofScenarioMetric: metric) else { continue }
           let unit = MetricUnit(metric: metric)
           let base = baseline.column(layout.index(period: p, of: kind, metric: m))
           let other = variant.column(variant.layout.index(period: p, of: kind, metric: m))
-          let d = PairedDifference(baseline: base, variant: other, confidence: confidence)
+          let d =
+            streamed.flatMap { $0.difference(variant: v, column: layout.index(period: p, of: kind, metric: m), confidence: confidence) }
+            ?? PairedDifference(baseline: base, variant: other, confidence: confidence)
           row.append("\(unit.formatDifference(d.mean)) \(unit.interval(d))")
           doc.csvRows += rows(variant.scenario, label, metric, d)
           if MetricDescriptor.named(metric)?.isAdditive == true {
             for r in base.indices {
-              running[2 * k][r] += base[r]
-              running[2 * k + 1][r] += other[r]
+              running[2 * i][r] += base[r]
+              running[2 * i + 1][r] += other[r]
             }
-            let c = PairedDifference(baseline: running[2 * k], variant: running[2 * k + 1], confidence: confidence)
+            let c =
+              if let streamed, let k { PairedDifference(moments: streamed.cumulative[v][k][m][p], confidence: confidence) } else {
+                PairedDifference(baseline: running[2 * i], variant: running[2 * i + 1], confidence: confidence)
+              }
             row.append("\(unit.formatDifference(c.mean)) \(unit.interval(c))")
             doc.csvRows += rows(variant.scenario, label, "cumulative_" + metric, c)
           }
@@ -82,7 +89,10 @@ public enum PeriodReport {
       doc.add(.title("\(variant.scenario) - \(baseline.scenario) by \(kind.rawValue): paired differences [\(level) CI], and cumulative from the first \(kind.rawValue)", gap: true))
       doc.add(.table(table, coloured: false))
       if MetricDescriptor.named(objective)?.isAdditive == true, let m = layout.index(ofScenarioMetric: objective) {
-        let breakEven = Self.breakEven(baseline: baseline, variant: variant, kind: kind, metric: m, confidence: confidence)
+        let breakEven =
+          if let streamed, let k, !streamed.breakEven[v].isEmpty {
+            BreakEven(cumulative: streamed.breakEven[v][k].cumulative, own: streamed.breakEven[v][k].own, confidence: confidence)
+          } else { Self.breakEven(baseline: baseline, variant: variant, kind: kind, metric: m, confidence: confidence) }
         doc.add(.text(Self.describe(breakEven, objective: objective, labels: labels, level: level, kind: kind)))
         doc.csvRows += Self.rows(variant.scenario, breakEven, objective: objective, labels: labels)
       }

@@ -81,7 +81,7 @@ struct WorkloadTests {
     #expect(result.status == 0, "\(result.err)")
   }
 
-  @Test("a comparison whose results would not fit in memory is refused before simulating, with the figure and the way out (run keeps statistics instead)")
+  @Test("a sequential comparison whose results would not fit in memory is refused before simulating, with the figure and the way out (run and compare keep statistics instead)")
   func memory() throws {
     var yaml = "name: wide\nregions: [R]\nsegments:\n"
     for i in 0..<2000 {
@@ -90,9 +90,9 @@ struct WorkloadTests {
     yaml += "motions:\n  - {name: m, stages: [{name: a, days: 1, advance: 0.5}]}\nteams:\n  - {name: T, kind: regional, reps: 1, covers: {region: R}}\n"
     let file = try Self.write(yaml)
     defer { try? FileManager.default.removeItem(at: file) }
-    // `compare` keeps every replication's rows (paired intervals need them); `run` beyond its exact
-    // bound keeps statistics, and is not refused.
-    let result = try runCCCM(["compare", file.path, file.path, "-r", "1000000", "-q"])
+    // `compare --precision` keeps every replication's rows up to its maximum; `run` and `compare`
+    // beyond their exact bound keep statistics, and are not refused.
+    let result = try runCCCM(["compare", file.path, file.path, "-r", "1000000", "--precision", "1%", "--max-replications", "1000000", "-q"])
     #expect(result.status == 64, "\(result.err)")
     #expect(result.err.contains("of results, more than half of this machine's memory"), "\(result.err)")
     #expect(result.err.contains("run --first"))

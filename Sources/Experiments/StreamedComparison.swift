@@ -1,0 +1,183 @@
+import Estimation
+import Simulation
+
+/// A comparison's paired statistics kept without rows: what `compare` reports beyond the exact
+/// bound, in memory that does not grow with the replications.
+///
+/// Rows arrive a block of replications at a time (`ReplicationBlocks`), the baseline's first and
+/// then each variant's for the same replications; each block's statistics are computed from its
+/// rows in two passes and combined into the totals in replication order with Chan, Golub and
+/// LeVeque's rule. The results therefore depend on the replications only, not on the thread
+/// count, and agree with the statistics of all rows up to rounding (docs/statistics.md, "Beyond
+/// the exact bound").
+public struct StreamedComparison: Sendable {
+  public let objective: Objective
+  public let targets: [Target]
+  /// Replications summarised.
+  public private(set) var replications = 0
+  /// `matched[v][a]`: variant v's column holding what the baseline's column a holds (the same
+  /// metric of the same entity, and the same period), nil where the variant has no such column.
+  public let matched: [[Int?]]
+  /// `pairs[v][a]`: the paired moments of the baseline's column a and variant v's `matched[v][a]`.
+  public private(set) var pairs: [[PairedMoments]]
+  /// Period kinds every scenario keeps with the same labels.
+  public let kinds: [PeriodKind]
+  /// `cumulative[v][k][m][p]`: paired moments of the sums from the first period to period p of
+  /// scenario metric m (additive metrics; others stay empty), by kind `kinds[k]`.
+  public private(set) var cumulative: [[[[PairedMoments]]]]
+  /// `breakEven[v][k]`: the co-moments over the periods of the objective's cumulative
+  /// differences, and how many replications break even in each period (the last entry: not
+  /// within the horizon); empty when the objective does not add up over periods.
+  public private(set) var breakEven: [[(cumulative: CoMoments, own: [Int])]]
+  /// `ranking[i][j]` for j > i: scenario i's objective paired against scenario j's (j the baseline).
+  public private(set) var ranking: [[PairedMoments]]
+  /// Co-moments of the variants' differences from the baseline on the objective (Dunnett).
+  public private(set) var family: CoMoments
+  /// Per variant, its differences on the objective (the skewness check).
+  public private(set) var skew: [SkewMoments]
+  /// `targetHits[t]`: replications where the baseline meets target t.
+  public private(set) var targetHits: [Int]
+  /// `targetCounts[t][v]`: replications where both, only the baseline, only variant v, or neither meet target t.
+  public private(set) var targetCounts: [[[Int]]]
+  private var statistics: [StreamedResults]
+  private let layouts: [MetricLayout]
+
+  /// An empty comparison of scenarios with these layouts (the baseline first), from replication `first` on.
+  public init(layouts: [MetricLayout], objective: Objective, targets: [Target], first: Int = 0) {
+    self.layouts = layouts
+    self.objective = objective
+    self.targets = targets
+    let base = layouts[0]
+    let variants = layouts.count - 1
+    matched = layouts.dropFirst().map { Self.matches(base, $0) }
+    pairs = matched.map { $0.map { _ in PairedMoments() } }
+    kinds = PeriodKind.allCases.filter { kind in !base.labels(kind).isEmpty && layouts.allSatisfy { $0.labels(kind) == base.labels(kind) } }
+    let scenarioMetrics = MetricLayout.scenarioMetrics
+    let kinds = kinds
+    cumulative = (0..<variants).map { _ in
+      kinds.map { kind in
+        scenarioMetrics.map { name in
+          MetricDescriptor.named(name)?.isAdditive == true ? Array(repeating: PairedMoments(), count: base.labels(kind).count) : []
+        }
+      }
+    }
+    let additive = MetricDescriptor.named(objective.name)?.isAdditive == true
+    breakEven = (0..<variants).map { _ in
+      additive ? kinds.map { kind in (CoMoments(dimension: base.labels(kind).count), Array(repeating: 0, count: base.labels(kind).count + 1)) } : []
+    }
+    ranking = layouts.indices.map { i in Array(repeating: PairedMoments(), count: layouts.count - i - 1) }
+    family = CoMoments(dimension: variants)
+    skew = Array(repeating: SkewMoments(), count: variants)
+    targetHits = Array(repeating: 0, count: targets.count)
+    targetCounts = targets.map { _ in Array(repeating: [0, 0, 0, 0], count: variants) }
+    statistics = layouts.map { StreamedResults(layout: $0, first: first) }
+  }
+
+  /// Where each of the baseline's columns is in `other`: by group, entity and metric, and by
+  /// period where both keep the same periods.
+  static func matches(_ base: MetricLayout, _ other: MetricLayout) -> [Int?] {
+    struct Key: Hashable {
+      let group: MetricGroup
+      let entity: String
+      let metric: String
+    }
+    var positions: [Key: Int] = [:]
+    for (index, entry) in other.entries.enumerated() where positions[Key(group: entry.group, entity: entry.entity, metric: entry.metric)] == nil {
+      positions[Key(group: entry.group, entity: entry.entity, metric: entry.metric)] = index
+    }
+    let entries = base.entries
+    var result = [Int?](repeating: nil, count: base.count)
+    for (a, entry) in entries.enumerated() { result[a] = positions[Key(group: entry.group, entity: entry.entity, metric: entry.metric)] }
+    for kind in PeriodKind.allCases where base.labels(kind) == other.labels(kind) {
+      for p in base.labels(kind).indices {
+        for a in entries.indices {
+          guard let b = result[a] else { continue }
+          result[base.index(period: p, of: kind, metric: a)] = other.index(period: p, of: kind, metric: b)
+        }
+      }
+    }
+    return result
+  }
+
+  /// Adds the next block of replications (`count` of them, at most `ReplicationBlocks.size`,
+  /// never across a block boundary): `rows(s)` gives scenario s's rows for them (row-major), the
+  /// baseline's first; only the baseline's and one variant's rows are held at a time.
+  public mutating func addBlock(count: Int, rows: (Int) -> [Double]) {
+    let base = rows(0)
+    let objectiveColumn = layouts[0].index(ofScenarioMetric: objective.name)
+    func column(_ values: [Double], _ layout: MetricLayout, _ m: Int) -> [Double] {
+      stride(from: m, to: values.count, by: layout.count).map { values[$0] }
+    }
+    base.withUnsafeBufferPointer { statistics[0].append($0) }
+    var objectives: [[Double]] = [objectiveColumn.map { column(base, layouts[0], $0) } ?? []]
+    let baseHits = targets.map { target in layouts[0].index(ofScenarioMetric: target.metric).map { column(base, layouts[0], $0).map(target.isMet) } ?? [] }
+    for (t, hits) in baseHits.enumerated() { targetHits[t] += hits.filter { $0 }.count }
+    var differences: [[Double]] = []
+    for v in matched.indices {
+      let layout = layouts[v + 1]
+      let values = rows(v + 1)
+      values.withUnsafeBufferPointer { statistics[v + 1].append($0) }
+      for (a, b) in matched[v].enumerated() {
+        guard let b else { continue }
+        pairs[v][a].combine(PairedMoments(baseline: column(base, layouts[0], a), variant: column(values, layout, b)))
+      }
+      for (k, kind) in kinds.enumerated() {
+        for m in cumulative[v][k].indices where !cumulative[v][k][m].isEmpty {
+          guard let b = matched[v][m] else { continue }
+          var running = ([Double](repeating: 0, count: count), [Double](repeating: 0, count: count))
+          for p in cumulative[v][k][m].indices {
+            let x = column(base, layouts[0], layouts[0].index(period: p, of: kind, metric: m))
+            let y = column(values, layout, layout.index(period: p, of: kind, metric: b))
+            for r in 0..<count {
+              running.0[r] += x[r]
+              running.1[r] += y[r]
+            }
+            cumulative[v][k][m][p].combine(PairedMoments(baseline: running.0, variant: running.1))
+          }
+        }
+        if let m = objectiveColumn, let b = matched[v][m], !breakEven[v].isEmpty {
+          var running = [Double](repeating: 0, count: count)
+          var curve: [[Double]] = []
+          for p in layouts[0].labels(kind).indices {
+            let x = column(base, layouts[0], layouts[0].index(period: p, of: kind, metric: m))
+            let y = column(values, layout, layout.index(period: p, of: kind, metric: b))
+            for r in 0..<count { running[r] += y[r] - x[r] }
+            curve.append(running)
+          }
+          breakEven[v][k].cumulative.combine(CoMoments(columns: curve))
+          for r in 0..<count { breakEven[v][k].own[BreakEven.firstStayingPositive(curve.map { $0[r] }) ?? curve.count] += 1 }
+        }
+      }
+      if let m = objectiveColumn, let b = matched[v][m] {
+        let y = column(values, layout, b)
+        objectives.append(y)
+        let d = zip(objectives[0], y).map { $1 - $0 }
+        differences.append(d)
+        skew[v].combine(SkewMoments(d.filter(\.isFinite)))
+      }
+      for (t, target) in targets.enumerated() {
+        guard let m = layout.index(ofScenarioMetric: target.metric) else { continue }
+        for (a, b) in zip(baseHits[t], column(values, layout, m).map(target.isMet)) { targetCounts[t][v][a ? (b ? 0 : 1) : (b ? 2 : 3)] += 1 }
+      }
+    }
+    if objectives.count == layouts.count {
+      for i in objectives.indices {
+        for j in objectives.indices where j > i { ranking[i][j - i - 1].combine(PairedMoments(baseline: objectives[j], variant: objectives[i])) }
+      }
+      family.combine(CoMoments(columns: differences))
+    }
+    replications += count
+  }
+
+  /// Every scenario's results kept as statistics (names and seed as the simulator gives them).
+  public mutating func results(scenarios: [String], seed: UInt64) -> [SimulationResults] {
+    var all: [SimulationResults] = []
+    for s in layouts.indices { all.append(SimulationResults(scenario: scenarios[s], layout: layouts[s], seed: seed, streamed: statistics[s].finish())) }
+    return all
+  }
+
+  /// The paired difference of the baseline's column a and variant v's matching column, at `confidence`; nil where the variant has none.
+  public func difference(variant v: Int, column a: Int, confidence: Double) -> PairedDifference? {
+    matched[v][a] == nil ? nil : PairedDifference(moments: pairs[v][a], confidence: confidence)
+  }
+}
