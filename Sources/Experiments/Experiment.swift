@@ -72,22 +72,15 @@ public struct Experiment: Sendable {
     }
   }
 
-  /// The outcome of sequential precision: the results, the widest half-width as a share of the
-  /// baseline mean, and whether it reached the target.
+  /// The outcome of `--precision`: the results, Stein's interval of each variant's difference on
+  /// the objective, the widest half-width as a share of the baseline mean, and whether it reached the target.
   public struct PrecisionOutcome: Sendable {
     public var results: [SimulationResults]
-    public var widestShare: Double
-    public var reached: Bool
-  }
-
-  /// The widest paired 95% half-width on `objective` among the variants (`results[1...]`
-  /// against `results[0]`), as a share of the baseline's mean.
-  public static func widestShare(_ results: [SimulationResults], objective: Objective) -> Double {
-    let metric = objective.metric
-    let base = results[0].column(metric)
-    let scale = abs(Summary(base).mean)
-    let half = results.dropFirst().map { PairedDifference(baseline: base, variant: $0.column(metric), confidence: 0.95).halfWidth }.max() ?? 0
-    return scale > 0 ? half / scale : (half == 0 ? 0 : .infinity)
+    public var plan: PrecisionPlan
+    /// Per variant, Stein's 95% interval of its mean paired difference on the objective.
+    public var intervals: [(mean: Double, low: Double, high: Double)]
+    public var widestShare: Double { plan.widestShare }
+    public var reached: Bool { plan.reached }
   }
 
   /// `--precision`: a share strictly between 0% and 100%, written `1%` or `0.01`; nil otherwise.
@@ -97,52 +90,124 @@ public struct Experiment: Sendable {
     return share
   }
 
-  /// Whether sequential precision stops after `done` replications: the target is reached or the maximum is.
-  public static func precisionStops(widestShare: Double, share: Double, done: Int, maximum: Int) -> Bool {
-    widestShare <= share || done >= maximum
-  }
-
-  /// The replications of wave `wave` (from 1) of sequential precision in batches of `batch` up to `maximum`.
+  /// The replications of wave `wave` (from 1) of `--precision` in waves of `batch` up to `maximum`.
   public static func wave(_ wave: Int, batch: Int, maximum: Int) -> Range<Int> {
     let start = (wave - 1) * batch
     return start..<min(start + batch, maximum)
   }
 
-  /// Adds replications in batches of `batch` until every variant's paired 95% half-width on
-  /// `objective` is within `share` of the baseline's mean, or `maximum` replications are reached.
-  /// The first scenario is the baseline. Results are those of one run of the final size. Wave K
-  /// is `wave(K, batch:, maximum:)`: sharded waves (`compare --precision --wave K --shard I/N`)
-  /// merge to the same results and stop at the same wave.
+  /// Stein's two-stage procedure for `objective`: a first stage (`PrecisionPlan.firstStage`),
+  /// the total its variances ask for, then the rest in one run; the variants' intervals use the
+  /// first stage's variance with t(n0 - 1) (docs/statistics.md, "Precision"). The first scenario
+  /// is the baseline. Results are those of one run of the total. Waves of `batch` replications
+  /// (`wave(K, batch:, maximum:)`) run in shards merge to the same outcome (`precisionOutcome`).
   public func runToPrecision(
     objective: Objective, share: Double, batch: Int, maximum: Int, progress: (@Sendable (Int, Int) -> Void)? = nil
   ) -> PrecisionOutcome {
-    var results = run(replications: min(batch, maximum), progress: progress)
-    var current = Self.widestShare(results, objective: objective)
-    while !Self.precisionStops(widestShare: current, share: share, done: results[0].replications, maximum: maximum) {
-      let range = Self.wave(results[0].replications / batch + 1, batch: batch, maximum: maximum)
-      let next = run(replications: range.count, first: range.lowerBound, progress: progress)
-      for i in results.indices { results[i].append(next[i]) }
-      current = Self.widestShare(results, objective: objective)
+    let n0 = PrecisionPlan.firstStage(batch: batch, maximum: maximum)
+    var results = run(replications: n0, progress: progress)
+    let plan = PrecisionPlan(firstStage: results, objective: objective, share: share, batch: batch, maximum: maximum)
+    if plan.total > n0 {
+      let rest = run(replications: plan.total - n0, first: n0, progress: progress)
+      for i in results.indices { results[i].append(rest[i]) }
     }
-    return PrecisionOutcome(results: results, widestShare: current, reached: current <= share)
+    return plan.outcome(results)
   }
 
-  /// Sequential precision over results already simulated wave by wave (merged shards): the
-  /// outcome after the first wave at which `runToPrecision` stops, or nil with the next wave's
-  /// number when it would go on past the last wave given. `waveEnds` holds the replication count
-  /// after each wave.
+  /// `--precision` over results simulated wave by wave (merged shards; `waveEnds` holds the
+  /// replication count after each wave): the outcome and the wave that completes it, or nil
+  /// with the plan (once the first stage is in) and the waves still needed.
   public static func precisionOutcome(
-    _ results: [SimulationResults], waveEnds: [Int], objective: Objective, share: Double, maximum: Int
-  ) -> (outcome: PrecisionOutcome?, nextWave: Int, widestShare: Double) {
-    var current = Double.infinity
-    for (index, end) in waveEnds.enumerated() {
-      let prefix = results.map { $0.prefix(end) }
-      current = widestShare(prefix, objective: objective)
-      if precisionStops(widestShare: current, share: share, done: end, maximum: maximum) {
-        return (PrecisionOutcome(results: prefix, widestShare: current, reached: current <= share), index + 2, current)
-      }
+    _ results: [SimulationResults], waveEnds: [Int], objective: Objective, share: Double, batch: Int, maximum: Int
+  ) -> (outcome: PrecisionOutcome?, plan: PrecisionPlan?, lastWave: Int) {
+    let n0 = PrecisionPlan.firstStage(batch: batch, maximum: maximum)
+    let have = waveEnds.last ?? 0
+    guard have >= n0 else { return (nil, nil, (n0 + batch - 1) / batch) }
+    let plan = PrecisionPlan(firstStage: results.map { $0.prefix(n0) }, objective: objective, share: share, batch: batch, maximum: maximum)
+    let last = (plan.total + batch - 1) / batch
+    guard have >= plan.total else { return (nil, plan, last) }
+    return (plan.outcome(results.map { $0.prefix(plan.total) }), plan, last)
+  }
+}
+
+/// Stein's two-stage plan for `--precision` (Stein 1945): from a first stage of n0 replications,
+/// each variant's paired differences on the objective have a standard deviation S0; a 95%
+/// half-width h (the share of the first stage's baseline mean) needs N = max(n0, ceil((t S0 /
+/// h)²)) replications, t the 97.5% point of t(n0 - 1); the total is the largest N over the
+/// variants, in whole waves, at most the maximum. The interval reported is mean_N ± t S0 /
+/// sqrt(total): because the total depends on the data only through S0, which is independent of
+/// the mean for normal differences, it holds the true difference with exactly 95% (the rule it
+/// replaces stopped when a wave's own variance looked small, and covered 0.927).
+public struct PrecisionPlan: Sendable {
+  /// The least first stage: fewer replications give a variance too unsure to plan with.
+  public static let minimumFirstStage = 20
+  public static let confidence = 0.95
+
+  /// The first stage: whole waves of `batch` up to at least `minimumFirstStage` replications,
+  /// at most `maximum`.
+  public static func firstStage(batch: Int, maximum: Int) -> Int {
+    min(maximum, (minimumFirstStage + batch - 1) / batch * batch)
+  }
+
+  public let firstStage: Int
+  /// Per variant, the standard deviation of its first-stage paired differences on the objective.
+  public let deviations: [Double]
+  /// The half-width asked for: the share of the first stage's baseline mean.
+  public let halfWidth: Double
+  public let baselineMean: Double
+  /// The replications the first stage asks for (the largest N over the variants).
+  public let required: Int
+  /// The replications run: `required` in whole waves, at most the maximum.
+  public let total: Int
+  let objective: Objective
+
+  /// The plan from every scenario's first stage (the baseline first).
+  public init(firstStage results: [SimulationResults], objective: Objective, share: Double, batch: Int, maximum: Int) {
+    self.objective = objective
+    let metric = objective.metric
+    let base = results[0].column(metric)
+    firstStage = base.count
+    baselineMean = Summary(base).mean
+    halfWidth = share * abs(baselineMean)
+    deviations = results.dropFirst().map { PairedDifference(baseline: base, variant: $0.column(metric)).pairedVariance.squareRoot() }
+    let t = Self.multiplier(firstStage: firstStage)
+    let (n0, h) = (firstStage, halfWidth)
+    let needed =
+      deviations.map { s0 -> Int in
+        guard s0 > 0 else { return n0 }
+        let n = (t * s0 / h) * (t * s0 / h)
+        return n.isFinite && n < Double(Scenario.maximumReplications) ? max(n0, Int(n.rounded(.up))) : Int.max / 2
+      }.max() ?? n0
+    required = needed
+    total = max(n0, min(maximum, (min(needed, maximum) + batch - 1) / batch * batch))
+  }
+
+  /// t(n0 - 1)'s 97.5% point (0 for a first stage too small to have one).
+  static func multiplier(firstStage n0: Int) -> Double {
+    n0 > 1 ? Probability.studentTQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: Double(n0 - 1)) : 0
+  }
+
+  /// Whether the total is what the first stage asked for (not cut at the maximum).
+  public var reached: Bool { total >= required }
+
+  /// The widest of the variants' half-widths (t S0 / sqrt(total)) as a share of the baseline mean.
+  public var widestShare: Double {
+    let half = (deviations.max() ?? 0) * Self.multiplier(firstStage: firstStage) / Double(total).squareRoot()
+    let scale = abs(baselineMean)
+    return scale > 0 ? half / scale : (half == 0 ? 0 : .infinity)
+  }
+
+  /// The outcome for results of `total` replications.
+  func outcome(_ results: [SimulationResults]) -> Experiment.PrecisionOutcome {
+    let metric = objective.metric
+    let base = results[0].column(metric)
+    let t = Self.multiplier(firstStage: firstStage)
+    let intervals = zip(results.dropFirst(), deviations).map { variant, s0 -> (mean: Double, low: Double, high: Double) in
+      let mean = PairedDifference(baseline: base, variant: variant.column(metric)).mean
+      let half = t * s0 / Double(total).squareRoot()
+      return (mean, mean - half, mean + half)
     }
-    return (nil, waveEnds.count + 1, current)
+    return Experiment.PrecisionOutcome(results: results, plan: self, intervals: intervals)
   }
 }
 

@@ -365,24 +365,32 @@ public struct MergedShards: Sendable {
   public var waveEnds: [Int]
 
   /// What the merged shards report: their results, or for waves of `compare --precision` the
-  /// results up to the wave at which the sequential rule stops (`Experiment.precisionOutcome`),
-  /// with how it stopped and the waves merged beyond it (left out); a `PrecisionShortfall` when
-  /// the waves given have not reached the precision.
+  /// results of the total Stein's plan asks for (`Experiment.precisionOutcome`), with how it
+  /// ended and the waves merged beyond it (left out); a `PrecisionShortfall` naming the waves
+  /// still to run when the waves given do not reach the total (or the first stage).
   public func reported() throws(PrecisionShortfall) -> (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?) {
     let record = header.report
     guard header.wave != nil, let precision = record.precision, let share = Experiment.precisionShare(precision), let maximum = record.maxReplications else {
       return (results, nil, nil)
     }
-    let evaluation = Experiment.precisionOutcome(results, waveEnds: waveEnds, objective: record.parsedObjective, share: share, maximum: maximum)
+    let batch = header.replications
+    let evaluation = Experiment.precisionOutcome(
+      results, waveEnds: waveEnds, objective: record.parsedObjective, share: share, batch: batch, maximum: maximum)
     guard let outcome = evaluation.outcome else {
-      let next = Experiment.wave(evaluation.nextWave, batch: header.replications, maximum: maximum)
+      let next = Experiment.wave(waveEnds.count + 1, batch: batch, maximum: maximum)
+      let last = Experiment.wave(evaluation.lastWave, batch: batch, maximum: maximum)
+      let why =
+        evaluation.plan.map { plan in
+          String(
+            format: "Stein's plan from the first stage (%d replications) needs %d replications in all for a 95%% half-width on %@ within %@ of the baseline mean",
+            plan.firstStage, plan.total, record.objective, precision)
+        } ?? "the first stage of --precision needs \(PrecisionPlan.firstStage(batch: batch, maximum: maximum)) replications"
+      let waves = "wave \(waveEnds.count + 1)" + (evaluation.lastWave > waveEnds.count + 1 ? " to \(evaluation.lastWave)" : "")
       throw PrecisionShortfall(
-        description: String(
-          format: "precision not reached after wave %d (%d replications): the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@); run wave %d (replications %d..<%d) with --wave %d --shard I/N and merge the shards of every wave",
-          waveEnds.count, waveEnds.last ?? 0, record.objective, evaluation.widestShare * 100, precision, evaluation.nextWave, next.lowerBound, next.upperBound,
-          evaluation.nextWave, evaluation.nextWave))
+        description:
+          "precision not reached after wave \(waveEnds.count) (\(waveEnds.last ?? 0) replications): \(why); run \(waves) (replications \(next.lowerBound)..<\(last.upperBound)) with --wave K --shard I/N and merge the shards of every wave")
     }
-    let stopped = evaluation.nextWave - 1
+    let stopped = evaluation.lastWave
     return (outcome.results, outcome, stopped < waveEnds.count ? stopped : nil)
   }
 }

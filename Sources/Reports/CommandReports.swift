@@ -1,3 +1,4 @@
+import CCCMSupport
 import Estimation
 import Experiments
 import Foundation
@@ -88,15 +89,24 @@ extension ComparisonReport {
     return document
   }
 
-  /// The line `compare --precision` adds under its report.
+  /// The lines `compare --precision` adds under its report: how Stein's plan ended, and each
+  /// variant's interval on the objective from the first stage's variance.
   public static func precisionNote(_ outcome: Experiment.PrecisionOutcome, objective: String, precision: String) -> String {
-    outcome.reached
+    let plan = outcome.plan
+    let unit = MetricUnit(metric: objective)
+    var text =
+      outcome.reached
       ? String(
         format: "Precision reached: the widest 95%% half-width on %@ is %.2f%% of the baseline mean (target %@) after %d replications.", objective,
         outcome.widestShare * 100, precision, outcome.results[0].replications)
       : String(
-        format: "Precision NOT reached: stopped at --max-replications %d with a widest 95%% half-width on %@ of %.2f%% of the baseline mean (target %@).",
-        outcome.results[0].replications, objective, outcome.widestShare * 100, precision)
+        format: "Precision NOT reached: stopped at --max-replications %d with a widest 95%% half-width on %@ of %.2f%% of the baseline mean (target %@); the first stage asked for %d.",
+        outcome.results[0].replications, objective, outcome.widestShare * 100, precision, plan.required)
+    text += "\nStein's two-stage procedure: the first \(plan.firstStage) replications' variance chose the total; 95% intervals on \(objective) with t(\(plan.firstStage - 1)) and that variance:"
+    for (variant, interval) in zip(outcome.results.dropFirst(), outcome.intervals) {
+      text += "\n  \(SafeText.escaped(variant.scenario)): \(unit.formatDifference(interval.mean)) [\(unit.formatDifference(interval.low)), \(unit.formatDifference(interval.high))]"
+    }
+    return text
   }
 }
 
