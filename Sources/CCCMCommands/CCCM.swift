@@ -11,6 +11,7 @@ public struct CCCM: ParsableCommand {
     subcommands: [
       Validate.self, Show.self, Diff.self, Run.self, Compare.self, SweepCommand.self, Sensitivity.self, Select.self, Uncertainty.self, Allocate.self,
       Fit.self, ExportOpportunities.self, BacktestCommand.self, TerritoriesCommand.self, Merge.self, Notebook.self, Bench.self, Metrics.self, ServeCommand.self, ThresholdCommand.self,
+      Explain.self,
     ])
   public init() {}
 }

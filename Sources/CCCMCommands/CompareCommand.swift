@@ -41,6 +41,8 @@ struct Compare: ParsableCommand {
   var wave: Int?
   @Option(name: .long, help: "With --shard: the file the shard's results go to (`--shard 1/1` keeps the whole comparison in one file).")
   var save: String?
+  @Flag(name: .long, help: "Also explain each variant's difference in contribution: a bridge of steps by mechanism, as `cccm explain` (simulates the designs once more, with records).")
+  var bridge = false
 
   var record: ReportRecord {
     var record = options.record
@@ -57,6 +59,7 @@ struct Compare: ParsableCommand {
     if let precision { _ = try checkPrecision(precision) }
     if from, precision != nil { throw ValidationError("--precision needs simulation; it cannot be used with --from") }
     if from, shard != nil || save != nil { throw ValidationError("--shard and --save need simulation; they cannot be used with --from") }
+    if bridge, from || shard != nil { throw ValidationError("--bridge needs the scenarios simulated here; it cannot be used with --from or --shard") }
     try checkShardOptions(shard: shard, save: save)
     if let wave {
       guard precision != nil, save != nil else { throw ValidationError("--wave K is a wave of --precision run in shards: give --precision, --shard I/N and --save FILE") }
@@ -70,6 +73,7 @@ struct Compare: ParsableCommand {
     let all: [SimulationResults]
     var note: String?
     var streamed: StreamedComparison?
+    var bridges: [Bridge] = []
     if from {
       all = try SavedResults.loadPaired(files)
     } else {
@@ -90,9 +94,15 @@ struct Compare: ParsableCommand {
         targets: options.targets, progress: { _, _ in bar.tick() })
       bar.finish()
       (all, streamed) = (outcome.results, outcome.streamed)
+      if bridge {
+        bridges = Bridge.run(
+          baseline: scenarios[0], variants: Array(scenarios.dropFirst()), seed: study.seed, replications: all[0].replications, generator: options.generatorKind,
+          threads: options.threads)
+      }
       if let precision, let reached = outcome.precision { note = ComparisonReport.precisionNote(reached, objective: objective, precision: precision) }
     }
-    let document = try reportDocument { () throws(ReportError) in try ComparisonReport.document(for: all, record: record, note: note, streamed: streamed) }
+    var document = try reportDocument { () throws(ReportError) in try ComparisonReport.document(for: all, record: record, note: note, streamed: streamed) }
+    if bridge { ComparisonReport.addBridges(bridges, seed: all[0].seed, to: &document) }
     try emitReport(document, format: options.format, charts: options.charts, xlsx: options.xlsx, colour: terminalColour(options.format)) {
       // What was run: the saved files' recorded hashes (--from), else the scenarios'.
       let entries = from

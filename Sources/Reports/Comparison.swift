@@ -223,3 +223,36 @@ public enum ComparisonReport {
     document(c, verbose: verbose, note: note, layout: layout).render(format, colour: colour)
   }
 }
+
+extension ComparisonReport {
+  /// The bridges of `compare --bridge` as a section after the comparison (`BridgeReport`): their
+  /// tables and waterfall charts, their steps in the comparison's long CSV (metric
+  /// `bridge.STEP`, statistics mean, ci95_low and ci95_high) and in its JSON under `bridges`.
+  public static func addBridges(_ bridges: [Bridge], seed: UInt64, to document: inout ReportDocument) {
+    let section = BridgeReport.document(bridges, seed: seed)
+    document.blocks.append(.text("\n"))
+    document.append(section)
+    if document.csvHeader == ["scenario", "metric", "statistic", "value"] {
+      for bridge in bridges {
+        for step in bridge.steps {
+          for (statistic, value) in [("mean", step.mean), ("ci95_low", step.ciLow), ("ci95_high", step.ciHigh)] {
+            document.csvRows.append([.text(bridge.variant), .text("bridge.\(step.mechanism.rawValue)"), .text(statistic), .number(value)])
+          }
+        }
+      }
+    }
+    if let json = document.json { document.json = WithBridgesJSON(report: json, bridges: BridgeJSON(bridges: bridges, seed: seed)) }
+  }
+}
+
+/// A report's JSON with the bridges added under `bridges`.
+struct WithBridgesJSON: Encodable, Sendable {
+  let report: any Encodable & Sendable
+  let bridges: BridgeJSON
+  func encode(to encoder: any Encoder) throws {
+    enum Key: String, CodingKey { case bridges }
+    try report.encode(to: encoder)
+    var container = encoder.container(keyedBy: Key.self)
+    try container.encode(bridges.bridges, forKey: .bridges)
+  }
+}

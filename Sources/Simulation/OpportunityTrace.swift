@@ -31,6 +31,14 @@ public struct TracedOpportunity: Sendable, Hashable {
   public var solution: Int
   /// Its stream key.
   public var key: UInt64
+  /// The gross margin its bookings earn (its solution's, else the scenario's).
+  public var grossMargin = 0.0
+  /// Its win factor by cause (the bridge's records).
+  public var causes = WinCauses()
+  /// Its last stage's decision, if it reached one.
+  public var decision: TracedDecision?
+  /// Days its presales requests took, from each request to its service's end or its giving up.
+  public var presalesDays = 0.0
 }
 
 /// The opportunities of one replication, recorded as they open and close. Only made when asked
@@ -39,12 +47,22 @@ final class OpportunityTrace {
   var records: [TracedOpportunity] = []
   /// Per opportunity slot of the replication, the record it holds.
   var recordOfSlot: [Int] = []
+  /// Whether the replication's cost lines are wanted (`costs`, the bridge's).
+  var keepsCosts = false
+  var costs = CostLines()
 
   func open(_ record: TracedOpportunity, slot: Int32) {
     let slot = Int(slot)
     if slot >= recordOfSlot.count { recordOfSlot += Array(repeating: -1, count: slot + 1 - recordOfSlot.count) }
     recordOfSlot[slot] = records.count
     records.append(record)
+  }
+
+  /// Changes the record an open slot holds.
+  func update(slot: Int32, _ change: (inout TracedOpportunity) -> Void) {
+    let slot = Int(slot)
+    guard slot < recordOfSlot.count, recordOfSlot[slot] >= 0 else { return }
+    change(&records[recordOfSlot[slot]])
   }
 
   func close(slot: Int32, won: Bool, stale: Bool = false, value: Double, at time: Double) {
@@ -60,7 +78,7 @@ final class OpportunityTrace {
 extension Replication {
   /// Records a newly accepted arrival (its account drawn again from its own stream: the same draw).
   @inline(never)
-  mutating func traceOpened(_ slot: Int32, arrival: Int) {
+  mutating func traceOpened(_ slot: Int32, arrival: Int, causes: WinCauses) {
     guard let trace else { return }
     let opportunity = opportunities[Int(slot)]
     let segment = plan.segments[Int(opportunity.segment)]
@@ -71,8 +89,13 @@ extension Replication {
       TracedOpportunity(
         segment: Int(opportunity.segment), arrival: arrival, pipelineRow: -1, account: account, team: Int(opportunity.team),
         rep: Int(opportunity.rep), created: opportunity.arrival, closed: nil, outcome: .open, value: opportunity.value,
-        solution: Int(opportunity.solution), key: opportunity.key),
+        solution: Int(opportunity.solution), key: opportunity.key, grossMargin: grossMargin(opportunity), causes: causes),
       slot: slot)
+  }
+
+  /// The gross margin of an opportunity's bookings: its solution's, else the scenario's.
+  func grossMargin(_ opportunity: Opportunity) -> Double {
+    opportunity.solution >= 0 ? plan.solutions[Int(opportunity.solution)].grossMargin : plan.grossMargin
   }
 
   @inline(never)

@@ -71,10 +71,13 @@ extension Replication {
       for _ in 0..<plan.identityPools { lastExpert.append(-1) }
       if plan.servesWinFactor { servedPools.append(0) }
       if let trace {
+        var causes = WinCauses()
+        causes[.fit] = opportunity.winFactor
         trace.open(
           TracedOpportunity(
             segment: Int(deal.segment), arrival: -1, pipelineRow: row, account: -1, team: Int(deal.team), rep: Int(opportunity.rep),
-            created: opportunity.arrival, closed: nil, outcome: .open, value: value, solution: Int(deal.solution), key: opportunity.key),
+            created: opportunity.arrival, closed: nil, outcome: .open, value: value, solution: Int(deal.solution), key: opportunity.key,
+            grossMargin: grossMargin(opportunity), causes: causes),
           slot: slot)
       }
       scheduleStageEnd(slot, elapsed: deal.daysInStage)

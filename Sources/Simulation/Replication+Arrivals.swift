@@ -213,17 +213,27 @@ extension Replication {
     while grade < plan.gradeMinimums.count - 1, value < plan.gradeMinimums[grade] { grade += 1 }
     opportunity.grade = Int32(grade)
     var factor = 1.0
+    // The factors by cause, for the bridge's records only (`trace`).
+    var causes = WinCauses()
     if plan.usesFit {
       let fit = plan.fit[t * plan.segments.count + s]
       factor = fit.winFactor
+      causes[.fit] = fit.winFactor
     }
 
     if seat >= 0 {
       workforce.take(seat)
       opportunity.rep = seat
-      if plan.people[Int(plan.teams[t].people)].rampWin { factor *= workforce.productivity(Int(seat), at: now, plan: plan) }
+      if plan.people[Int(plan.teams[t].people)].rampWin {
+        let productivity = workforce.productivity(Int(seat), at: now, plan: plan)
+        factor *= productivity
+        causes[.ramp] = productivity
+      }
     }
-    if newHireDraw < newHireShare { factor *= plan.teams[t].newHireWinFactor }
+    if newHireDraw < newHireShare {
+      factor *= plan.teams[t].newHireWinFactor
+      causes[.ramp] *= plan.teams[t].newHireWinFactor
+    }
     if let coverage = plan.teams[t].relationshipCoverage {
       var decisionMakers = 1
       if let sampler = plan.segments[s].decisionMakers {
@@ -237,10 +247,13 @@ extension Replication {
       generator.select(key: key, attribute: StreamAttribute.reached)
       let reached = generator.binomial(p: share, trials: decisionMakers)
       let espFloor = plan.teams[t].espFloor
-      factor *= espFloor + (1 - espFloor) * Double(reached) / Double(decisionMakers)
+      let esp = espFloor + (1 - espFloor) * Double(reached) / Double(decisionMakers)
+      factor *= esp
+      causes[.esp] = esp
     } else if plan.segments[s].decisionMakers != nil {
       // ESP+ belongs to the customer: an owner without a relationship programme reaches none.
       factor *= plan.teams[t].espFloor
+      causes[.esp] = plan.teams[t].espFloor
     }
     let needs = plan.segments[s].needs
     if !needs.isEmpty {
@@ -256,6 +269,7 @@ extension Replication {
       let count = repFactors[t].count
       let rep = seat >= 0 ? Int(seat - plan.people[Int(plan.teams[t].people)].seats.start) : Int(key % UInt64(count))
       factor *= repFactors[t][min(max(rep, 0), count - 1)]
+      causes[.other] = repFactors[t][min(max(rep, 0), count - 1)]
     }
     opportunity.value = value
     opportunity.winFactor = factor
@@ -274,7 +288,7 @@ extension Replication {
     if plan.identityPools > 0 {
       for p in 0..<plan.identityPools { lastExpert[Int(index) * plan.identityPools + p] = -1 }
     }
-    if trace != nil { traceOpened(index, arrival: arrivalIndex[s] - 1) }
+    if trace != nil { traceOpened(index, arrival: arrivalIndex[s] - 1, causes: causes) }
     // Without `specialist` stages, the specialist engages at acceptance (and stays to the end).
     if opportunity.awaitsSpecialist, !plan.stages[Int(opportunity.stages.start)].engagesSpecialist,
       !motionHasSpecialistStage(opportunity.stages)

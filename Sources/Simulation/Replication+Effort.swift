@@ -536,8 +536,12 @@ extension Replication {
         let winFactor = opportunities[i].winFactor
         let push = plan.pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= plan.pushDays
         p = min(1, push ? p * winFactor * plan.pushFactor : p * winFactor)
+        ending.push = push ? plan.pushFactor : 1
       }
-      ending = DynamicStageEnding(end: end, advances: outcome < p, stale: false, outcome: outcome, probability: p)
+      ending = DynamicStageEnding(end: end, advances: outcome < p, stale: false, outcome: outcome, probability: p, push: ending.push)
+    }
+    if trace != nil, stage == last, !ending.stale {
+      traceDecision(index, stage: k, draw: ending.outcome, advance: plan.stages[stage].advance, push: ending.push)
     }
     opportunities[i].advances = ending.advances
     opportunities[i].stale = ending.stale
@@ -617,7 +621,12 @@ extension Replication {
     let weeks = (now - effort.jobs[i].daysEnd) / 7
     let factor = effort.lateFactor
     if weeks > 0 {
-      if factor != 1 { opportunities[i].advances = effort.jobs[i].outcome < effort.jobs[i].advance * Foundation.pow(factor, weeks) }
+      if factor != 1 {
+        opportunities[i].advances = effort.jobs[i].outcome < effort.jobs[i].advance * Foundation.pow(factor, weeks)
+        if trace != nil, opportunities[i].stages.start + opportunities[i].stage == opportunities[i].stages.end - 1 {
+          traceFactor(index, .lateness, Foundation.pow(factor, weeks))
+        }
+      }
       let t = Int(opportunities[i].team)
       let m = t < effort.tally.count ? effort.tally[t] : -1
       if now >= 0, m >= 0 {

@@ -75,12 +75,16 @@ extension Replication {
       opportunities[Int(index)].expert = expert
       let slot = Int(index) * plan.identityPools + Int(poolPlan.identity)
       let previous = lastExpert[slot]
-      if previous >= 0, previous != expert { opportunities[Int(index)].winFactor *= poolPlan.handoffWinFactor }
+      if previous >= 0, previous != expert {
+        opportunities[Int(index)].winFactor *= poolPlan.handoffWinFactor
+        if trace != nil { traceFactor(index, .presalesServed, poolPlan.handoffWinFactor) }
+      }
       lastExpert[slot] = expert
     }
     if poolPlan.servedWinFactor != 1, pool < 64, servedPools[Int(index)] & (1 << UInt64(pool)) == 0 {
       servedPools[Int(index)] |= 1 << UInt64(pool)
       opportunities[Int(index)].winFactor *= poolPlan.servedWinFactor
+      if trace != nil { traceFactor(index, .presalesServed, poolPlan.servedWinFactor) }
     }
   }
 
@@ -100,6 +104,7 @@ extension Replication {
       // (A pool can have more busy than experts for a while after a transition takes some away.)
       startService(next, pool: pool)
     }
+    if trace != nil { tracePresales(index, days: now - opportunities[Int(index)].requestTime) }
     if plan.mayAbandon, opportunities[Int(index)].abandoned { return freeSlot(index) }
     scheduleStageEnd(index)
   }
@@ -172,6 +177,10 @@ extension Replication {
     let pool = Int(opportunity.pool)
     opportunities[Int(index)].waiting = false
     opportunities[Int(index)].winFactor *= plan.pools[pool].noPresalesWinFactor
+    if trace != nil {
+      traceFactor(index, .presalesGaveUp, plan.pools[pool].noPresalesWinFactor)
+      tracePresales(index, days: now - opportunity.requestTime)
+    }
     recordWait(opportunity, pool: pool)
     if opportunity.requestTime >= 0 { metrics.gaveUp() }
     scheduleStageEnd(index)

@@ -18,6 +18,8 @@ extension Replication {
     let solution = Int(opportunity.solution)
     let team = plan.teams[Int(opportunity.team)]
     var engaged = false
+    // The factor applied, for the bridge's records only (`trace`).
+    var applied = 1.0
     for k in team.embedded.range where plan.embedded[k].solution == solution {
       let skill = plan.embedded[k]
       if skill.desk >= 0 {
@@ -26,6 +28,7 @@ extension Replication {
         opportunity.desk = skill.desk
       }
       opportunity.winFactor *= skill.winUplift
+      applied = skill.winUplift
       opportunity.value *= skill.dealUplift
       engaged = true
       break
@@ -34,11 +37,13 @@ extension Replication {
       opportunity.specialist = candidate.team
       opportunity.desk = candidate.desk
       opportunity.winFactor *= candidate.winUplift
+      applied = candidate.winUplift
       opportunity.value *= candidate.dealUplift
       engaged = true
     }
     if !engaged { opportunity.winFactor *= plan.solutions[solution].unsupportedWinFactor }
     opportunities[Int(index)] = opportunity
+    if trace != nil { traceFactor(index, .specialist, engaged ? applied : plan.solutions[solution].unsupportedWinFactor) }
   }
 
   /// The first overlay group for the solution with a free slot that engages (a product group

@@ -63,6 +63,7 @@ extension Replication {
         // The quarter-end push: a deal closing in a quarter's last days is pulled in more often.
         let push = pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= pushDays
         p = min(1, push ? advance * winFactor * plan.pushFactor : advance * winFactor)
+        if trace != nil { traceDecision(index, stage: k, draw: outcome, advance: advance, push: push ? plan.pushFactor : 1) }
       }
       advances = outcome < p
       guard advances, stage < last, !plan.stages[stage].endsRun else { break }
@@ -90,6 +91,9 @@ extension Replication {
       let stage = Int(stages.start) + k
       ending = drawDynamicStage(stage: stage, k: k, last: last, key: key, winFactor: winFactor, daysFactor: daysFactor, start: end, since: since)
       since = 0
+      if trace != nil, stage == last, !ending.stale {
+        traceDecision(index, stage: k, draw: ending.outcome, advance: plan.stages[stage].advance, push: ending.push)
+      }
       end = ending.end
       guard ending.advances, !ending.stale, stage < last, !plan.stages[stage].endsRun else { break }
       k += 1
@@ -157,7 +161,10 @@ extension Replication {
     if stage == last {
       end = pulled(end, key: key, stageStart: start)
       // The quarter-end push: a deal closing in a quarter's last days is won more often.
-      if plan.pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= plan.pushDays { q = min(1, advance * winFactor * plan.pushFactor) }
+      if plan.pushDays >= 0 && plan.clock.quarterEnd(at: end) - end <= plan.pushDays {
+        q = min(1, advance * winFactor * plan.pushFactor)
+        return DynamicStageEnding(end: end, advances: outcome < q, stale: false, outcome: outcome, probability: q, push: plan.pushFactor)
+      }
     }
     return DynamicStageEnding(end: end, advances: outcome < q, stale: false, outcome: outcome, probability: q)
   }
@@ -232,4 +239,6 @@ struct DynamicStageEnding {
   var stale = false
   var outcome = 1.0
   var probability = 0.0
+  /// The quarter-end push's factor on the probability (1: none).
+  var push = 1.0
 }

@@ -167,6 +167,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
     metrics.write(into: output, plan: plan, phases: phases)
     if plan.hasPeople { workforce.write(into: output, plan: plan, phases: phases) }
     if plan.hasEffort { writeEffort(into: output) }
+    if let trace, trace.keepsCosts { trace.costs = costLines(phases: phases) }
     #if DEBUG
       let unwritten = plan.layout.unwrittenSlots(output)
       assert(unwritten.isEmpty, "metrics no writer wrote: \(unwritten.prefix(5))")

@@ -166,6 +166,10 @@ struct SimulationPlan: Sendable {
   var warmup: Double
   var segments: [SegmentPlan] = []
   var teams: [TeamPlan] = []
+  /// Per team, its overheads a year (part of `TeamPlan.yearlyCost`) and whether it is a
+  /// specialist team (solution or product group): the bridge's cost lines.
+  var teamOverheads: [Double] = []
+  var specialistTeams: [Bool] = []
   var pools: [PoolPlan] = []
   var solutions: [SolutionPlan] = []
   var gradeMinimums: [Double]
@@ -377,6 +381,8 @@ struct SimulationPlan: Sendable {
           // A team of people pays its reps for the days they are employed (the workforce adds that).
           yearlyCost: team.peopleCostYear + team.overheadCostYear - (team.people == nil ? 0 : Double(team.reps) * team.costPerRepYear),
           commissionRate: team.commissionRate, people: team.people == nil ? -1 : Int32(people.count)))
+      teamOverheads.append(team.overheadCostYear)
+      specialistTeams.append(!team.kind.ownsAccounts)
       if let p = team.people { addPeople(p, team: team, index: index) }
     }
     hasPeople = !people.isEmpty

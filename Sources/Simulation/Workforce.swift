@@ -284,27 +284,31 @@ struct Workforce: ~Copyable {
     }
   }
 
-  /// Pay of the reps employed over a team's tally, and the cost of its hires.
-  static func salaries(_ tally: Tally, people: SimulationPlan.PeoplePlan) -> Double {
-    people.costPerRepYear * tally.headcount / 365 + people.costPerHire * tally.hires
+  /// Pay of the reps employed over a team's tally, and the cost of its hires (either alone when
+  /// `hires` or `pay` is false: the bridge's cost lines).
+  static func salaries(_ tally: Tally, people: SimulationPlan.PeoplePlan, pay: Bool = true, hires: Bool = true) -> Double {
+    guard pay, hires else { return pay ? people.costPerRepYear * tally.headcount / 365 : hires ? people.costPerHire * tally.hires : 0 }
+    return people.costPerRepYear * tally.headcount / 365 + people.costPerHire * tally.hires
   }
 
   /// The year's pay and hiring cost, and each month's (after a transition, the part before its
   /// switch at the former organisation's rates).
-  func salaries(plan: SimulationPlan) -> (year: Double, months: [Double]) {
+  func salaries(plan: SimulationPlan, pay: Bool = true, hires: Bool = true) -> (year: Double, months: [Double]) {
     var year = 0.0
     var byMonth = Array(repeating: 0.0, count: monthEnds.count)
     for (p, people) in plan.people.enumerated() {
       let n = totals.count
       if let (before, beforeMonths, former) = atSwitch, former.people[p].costPerRepYear != people.costPerRepYear || former.people[p].costPerHire != people.costPerHire {
-        year += Self.salaries(before[p], people: former.people[p]) + Self.salaries(totals[p] - before[p], people: people)
+        year += Self.salaries(before[p], people: former.people[p], pay: pay, hires: hires)
+          + Self.salaries(totals[p] - before[p], people: people, pay: pay, hires: hires)
         for m in byMonth.indices {
           let earlier = beforeMonths[m * n + p]
-          byMonth[m] += Self.salaries(earlier, people: former.people[p]) + Self.salaries(months[m * n + p] - earlier, people: people)
+          byMonth[m] += Self.salaries(earlier, people: former.people[p], pay: pay, hires: hires)
+            + Self.salaries(months[m * n + p] - earlier, people: people, pay: pay, hires: hires)
         }
       } else {
-        year += Self.salaries(totals[p], people: people)
-        for m in byMonth.indices { byMonth[m] += Self.salaries(months[m * n + p], people: people) }
+        year += Self.salaries(totals[p], people: people, pay: pay, hires: hires)
+        for m in byMonth.indices { byMonth[m] += Self.salaries(months[m * n + p], people: people, pay: pay, hires: hires) }
       }
     }
     return (year, byMonth)

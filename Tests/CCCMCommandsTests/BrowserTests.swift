@@ -187,6 +187,20 @@ struct BrowserTests {
       height: 6000, browser: browser, scratch: scratch, name: "fit")
     print(rendered.line(browser, "fit"))
   }
+
+  @Test("explain --format html renders on Northwind: a waterfall per variant from the baseline's contribution to the variant's, totals in Okabe-Ito blue", .enabled(if: browserTestsEnabled))
+  func explainRendersInChromium() throws {
+    guard let (browser, scratch) = try setUp() else { return }
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let charts = scratch.appendingPathComponent("charts")
+    let result = try runCCCM([
+      "explain", "scenarios/northwind/baseline.yaml", "scenarios/northwind/variants/split-west.yaml", "scenarios/northwind/variants/presales-plus-2.yaml",
+      "-r", "6", "--format", "html", "--charts", charts.path, "-q",
+    ])
+    #expect(result.status == 0, "\(result.err)")
+    let rendered = try render(result.out, charts: charts, expectedCharts: 2, axes: ["contribution (millions)"], height: 2600, browser: browser, scratch: scratch, name: "explain")
+    print(rendered.line(browser, "explain"))
+  }
 }
 
 extension String {
