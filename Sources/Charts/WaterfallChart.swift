@@ -61,7 +61,7 @@ public struct WaterfallChart: Chart {
     let valueWidth = min(300, (values.map { SVGCanvas.textWidth($0, size: Frame.tickSize) }.max() ?? 0) + 8)
     let width = max(self.width, 12 + labelWidth + 8 + 320 + 8 + valueWidth + 12)
     let legend = [
-      LegendEntry("total", colour: Self.total, mark: .band, opacity: 0.85), LegendEntry("increase", colour: Self.increase, mark: .band, opacity: 0.85),
+      LegendEntry("total", colour: Self.total, mark: .band, opacity: 1), LegendEntry("increase", colour: Self.increase, mark: .band, opacity: 0.85),
       LegendEntry("decrease", colour: Self.decrease, mark: .band, opacity: 0.85),
       LegendEntry("step's 95% interval (pale: it includes 0)", colour: Palette.text, mark: .line),
     ]
@@ -94,10 +94,10 @@ public struct WaterfallChart: Chart {
     func bar(_ from: Double, _ to: Double, cy: Double, colour: String, opacity: Double) {
       guard from.isFinite, to.isFinite else { return }
       let (a, b) = (x.clamped(min(from, to)), x.clamped(max(from, to)))
-      canvas.rect(x: a, y: cy - 8, width: max(1, b - a), height: 16, fill: colour, opacity: opacity)
+      canvas.rect(x: a, y: cy - 8, width: max(1, b - a), height: 16, fill: colour, opacity: opacity < 1 ? opacity : nil)
     }
     var cy = row(0, label: start.label, valueLabel: start.valueLabel, bold: true)
-    bar(ticks.low, start.value, cy: cy, colour: Self.total, opacity: 0.85)
+    bar(ticks.low, start.value, cy: cy, colour: Self.total, opacity: 1)
     for (i, step) in steps.enumerated() {
       cy = row(i + 1, label: step.label, valueLabel: step.valueLabel)
       bar(running[i], running[i + 1], cy: cy, colour: step.value >= 0 ? Self.increase : Self.decrease, opacity: step.marked ? 0.85 : 0.35)
@@ -111,7 +111,7 @@ public struct WaterfallChart: Chart {
       canvas.line(x1: next, y1: cy + 8, x2: next, y2: cy + Self.rowHeight - 8, stroke: Palette.grid, width: 1)
     }
     cy = row(steps.count + 1, label: end.label, valueLabel: end.valueLabel, bold: true)
-    bar(ticks.low, end.value, cy: cy, colour: Self.total, opacity: 0.85)
+    bar(ticks.low, end.value, cy: cy, colour: Self.total, opacity: 1)
     return canvas.render(id: id, title: title, description: description, standalone: standalone)
   }
 }
