@@ -31,6 +31,8 @@ struct BacktestCommand: ParsableCommand {
   @Option(name: .long, parsing: .unconditional, help: "Worker threads; 0 uses every core.", transform: BoundedOption.threads.parse) var threads: Int = 0
   @Option(name: .long, help: "Report format: table, markdown, csv, json or html (a page with a chart per quantity).") var format: OutputFormat = .table
   @Option(name: .long, help: "Also write each chart as a standalone SVG file into this directory.") var charts: String?
+  @Option(name: .long, help: "Also write the report as an Excel workbook (.xlsx): its tables with numbers as numbers, the report as printed, what was run.")
+  var xlsx: String?
 
   func validate() throws {
     if let dynamics, let unknown = Mapping.Dynamic.parse(dynamics).unknown {
@@ -66,6 +68,7 @@ struct BacktestCommand: ParsableCommand {
     let a = until.flatMap(CalendarDate.init).map(Day.init)
     let b = through.flatMap(CalendarDate.init).map(Day.init)
     try checkChartsDirectory(charts)
+    if let xlsx { try checkWritable(xlsx, as: "--xlsx", inputs: [export, map]) }
     if every != nil {
       let rolling: RollingBacktest
       do {
@@ -79,11 +82,12 @@ struct BacktestCommand: ParsableCommand {
         throw ExitCode(error.exitStatus)
       }
       var document = BacktestReport.document(rolling)
-      if format == .html {
+      if format == .html || xlsx != nil {
         document.title = "cccm backtest --every month: \(rolling.runs.first?.fit.scenarioName ?? "")"
         document.provenance = provenance(scenarios: [], seed: seed, replications: replications, generator: "philox")
       }
       try writeCharts(document.charts, to: charts)
+      if let xlsx { try writeWorkbook(document, to: xlsx, inputs: [export, map]) }
       printReport(document.render(format))
       return
     }
@@ -100,12 +104,13 @@ struct BacktestCommand: ParsableCommand {
       throw ExitCode(error.exitStatus)
     }
     var document = BacktestReport.document(result)
-    if format == .html {
+    if format == .html || xlsx != nil {
       document.title = "cccm backtest: \(result.fit.scenarioName), fitted up to \(result.fit.until), through \(result.through)"
       document.provenance = provenance(
         scenarios: [(result.scenario.name, export, ScenarioEncoder.fingerprint(of: result.scenario))], seed: seed, replications: replications, generator: "philox")
     }
     try writeCharts(document.charts, to: charts)
+    if let xlsx { try writeWorkbook(document, to: xlsx, inputs: [export, map]) }
     printReport(document.render(format))
   }
 }

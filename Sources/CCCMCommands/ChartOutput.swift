@@ -81,8 +81,9 @@ func emitReport(
   printReport(document.render(format, colour: colour))
 }
 
-/// Writes `document` as an Excel workbook (`ExcelWorkbook`), atomically; exit 2 if it cannot.
-func writeWorkbook(_ document: ReportDocument, to path: String) throws {
+/// Writes `document` as an Excel workbook (`ExcelWorkbook`), atomically, never over one of
+/// `inputs`; exit 2 if it cannot.
+func writeWorkbook(_ document: ReportDocument, to path: String, inputs: [String] = []) throws {
   let data: Data
   do {
     data = try ExcelWorkbook.bytes(document)
@@ -90,7 +91,7 @@ func writeWorkbook(_ document: ReportDocument, to path: String) throws {
     printError(error.description)
     throw ExitCode(.fileError)
   }
-  try writeAtomically(data, to: path, as: "--xlsx")
+  try writeAtomically(data, to: path, as: "--xlsx", inputs: inputs)
 }
 
 /// A report that the results cannot give (`--by` of results kept without periods), exit 2.

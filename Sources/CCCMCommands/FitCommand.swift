@@ -27,6 +27,8 @@ struct Fit: ParsableCommand {
   @Option(name: .long, help: "Also fit K bootstrap resamples of the export and write them as the scenario's parameter sets (beside -o, as NAME.sets.yaml), so runs draw one per replication (0: none; default 0).", transform: { try wholeNumber($0, option: "--resamples", range: "0 to 1000") })
   var resamples: Int = 0
   @Flag(name: .long, help: "Print no report (write the files only).") var quiet = false
+  @Option(name: .long, help: "Also write the fit report as an Excel workbook (.xlsx): its tables with numbers as numbers, the report as printed, what was fitted.")
+  var xlsx: String?
 
   func validate() throws {
     guard let cutoff = CalendarDate(until) else { throw ValidationError("--until \(Excerpt.sanitized(until)) is not a date YYYY-MM-DD") }
@@ -54,6 +56,7 @@ struct Fit: ParsableCommand {
       // Outputs are checked once every input (the export, the mapping, its joined tables) is read.
       if let output { try checkWritable(output, as: "-o") }
       if let pipeline { try checkWritable(pipeline, as: "--pipeline") }
+      if let xlsx { try checkWritable(xlsx, as: "--xlsx", inputs: [export, map]) }
       if resamples > 0, let output { try checkWritable(ScenarioWriting.parameterSetsPath(output), as: "--resamples") }
       fitted = try FitRun.run(
         data, mapping: mapping, mappingFile: map, until: Day(cutoff), since: since.flatMap(CalendarDate.init).map(Day.init), output: output, resamples: resamples)
@@ -66,7 +69,7 @@ struct Fit: ParsableCommand {
     if let pipeline { try writeAtomically(fitted.fitted.pipeline.csv, to: pipeline, as: "--pipeline") }
     let result = fitted.fitted.fit
     var document = FitReport.document(result)
-    if format == .html || charts != nil {
+    if format == .html || charts != nil || xlsx != nil {
       document.title = "cccm fit: \(result.scenarioName) from \(export)"
       var details = [
         Provenance.Detail("export", export, code: true), Provenance.Detail("mapping", map, code: true), Provenance.Detail("cut-off", result.until.description),
@@ -78,7 +81,8 @@ struct Fit: ParsableCommand {
         scenarios: [
           Provenance.ScenarioEntry(name: fitted.fitted.scenario.name, file: output ?? "(not written: no -o)", hash: ScenarioEncoder.fingerprint(of: fitted.fitted.scenario))
         ])
-      document.charts = ReportCharts.fit(result)
+      if let xlsx { try writeWorkbook(document, to: xlsx) }
+      if format == .html || charts != nil { document.charts = ReportCharts.fit(result) }
       try writeCharts(document.charts, to: charts)
       if format == .html, !quiet { return printReport(document.render(.html)) }
     }

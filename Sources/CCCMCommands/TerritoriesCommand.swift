@@ -18,14 +18,23 @@ struct TerritoriesCommand: ParsableCommand {
   @Option(name: .long, help: "Report format: table, markdown, csv, json or html (a page with charts of workload and opportunities per rep).")
   var format: OutputFormat = .table
   @Option(name: .long, help: "Also write each chart as a standalone SVG file into this directory.") var charts: String?
+  @Option(name: .long, help: "Also write the report as an Excel workbook (.xlsx): its tables with numbers as numbers, the report as printed, what was read.")
+  var xlsx: String?
 
   func run() throws {
     try checkChartsDirectory(charts)
     let assessment = try loading { () throws(ScenarioLoadError) in try TerritoryAssessment.assess(path: file, changesOnly: changesOnly) }
     let inputs = assessment.files + assessment.scenario.segments.compactMap { $0.accountList?.path }
     if let output { try checkWritable(output, as: "-o", inputs: inputs) }
+    if let xlsx { try checkWritable(xlsx, as: "--xlsx", inputs: inputs) }
     var document = TerritoryReport.document(assessment, changesOnly: changesOnly)
-    if format == .html { document.title = "cccm territories: \(assessment.scenario.name)" }
+    if format == .html || xlsx != nil { document.title = "cccm territories: \(assessment.scenario.name)" }
+    if let xlsx {
+      document.provenance = Provenance(
+        command: Provenance.commandLine(["cccm"] + CommandLine.arguments.dropFirst()), version: CCCM.version, details: [],
+        scenarios: [Provenance.ScenarioEntry(name: assessment.scenario.name, file: file, hash: ScenarioEncoder.fingerprint(of: assessment.scenario))])
+      try writeWorkbook(document, to: xlsx, inputs: inputs)
+    }
     try writeCharts(document.charts, to: charts)
     if let output {
       try writeAtomically(TerritoryReport.assignmentCSV(assessment), to: output, as: "-o", inputs: inputs)

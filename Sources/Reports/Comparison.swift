@@ -173,6 +173,7 @@ public enum ComparisonReport {
     }
     if let skew = skewNote(c) { doc.add(.text(skew)) }
     if let note { doc.add(.text("\n\(note)\n")) }
+    doc.decision = DecisionTable(comparison: c)
     return doc
   }
 

@@ -27,6 +27,8 @@ public struct ReportDocument {
   public var charts: [any Chart] = [] { didSet { charts = ChartIDs.unique(charts) } }
   /// What was run (the top of the HTML format), and the page's heading.
   public var provenance: Provenance?
+  /// The decision as one wide table, a row per design (the first sheet of a workbook).
+  public var decision: DecisionTable?
   public var title: String?
 
   public init() {}

@@ -135,6 +135,7 @@ public enum SelectionReport {
     let saving = fixed > 0 ? 100 * (1 - Double(used) / Double(fixed)) : 0
     doc.add(.text(
       "Replications: \(used) used in all (\(setting.simulated) simulated, in batches); the fixed-sample Bonferroni procedure would need \(setting.fixedSample) per design, \(fixed) in all (\(String(format: "%+.0f%%", -saving)) here).\n"))
+    doc.decision = DecisionTable(selection: setting, designs: designs)
     doc.json = SelectionJSON(
       objective: setting.objective, larger_is_better: setting.largerIsBetter, delta: JSONNumber(setting.delta), confidence: setting.confidence,
       first_stage: setting.firstStage, maximum: setting.maximum, stages: setting.stages, selected: chosen?.name, could_still_be_best: contenders.map(\.name),

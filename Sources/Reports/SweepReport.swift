@@ -111,6 +111,7 @@ public enum SweepReport {
       }
       doc.add(.text(text + "\n"))
     }
+    doc.decision = DecisionTable(sweep: base, points: points, objective: objective)
     doc.json = SweepJSON(factors: factors, objective: objective, base: base.scenario, points: jsonPoints, marginal: marginals, best: best)
     return doc
   }

@@ -96,6 +96,17 @@ public enum ThresholdReport {
     }
   }
 
+  /// The verdict in a table cell: "crosses", "never: variant better", "not settled".
+  static func verdictText(_ c: Threshold.Curve, largerIsBetter: Bool) -> String {
+    switch c.verdict {
+    case .crosses: c.roots.count > 1 ? "\(c.roots.count) crossings" : "crosses"
+    case .neverPositive: "never: " + (largerIsBetter ? "variant better" : "variant worse")
+    case .neverNegative: "never: " + (largerIsBetter ? "variant worse" : "variant better")
+    case .undetermined: "not settled"
+    case .equal: "equal throughout"
+    }
+  }
+
   static func targetText(_ target: Target) -> String {
     "\(target.metric) \(target.comparison.rawValue) \(MetricUnit(metric: target.metric).format(target.value))"
   }
@@ -117,14 +128,7 @@ public enum ThresholdReport {
     for line in outcome.lines {
       let c = line.curve
       let variedIn = setting.target != nil ? "variant" : (line.variedInBaseline ? "both" : "variant only")
-      let verdict: String
-      switch c.verdict {
-      case .crosses: verdict = c.roots.count > 1 ? "\(c.roots.count) crossings" : "crosses"
-      case .neverPositive: verdict = "never: " + (setting.largerIsBetter ? "variant better" : "variant worse")
-      case .neverNegative: verdict = "never: " + (setting.largerIsBetter ? "variant worse" : "variant better")
-      case .undetermined: verdict = "not settled"
-      case .equal: verdict = "equal throughout"
-      }
+      let verdict = verdictText(c, largerIsBetter: setting.largerIsBetter)
       let range = "\(value(line.range.low))..\(value(line.range.high))"
       if c.roots.isEmpty {
         table.add([line.range.path, range, variedIn, "-", c.openInterval.map { interval($0, range: line.range) } ?? "-", verdict])
@@ -170,6 +174,7 @@ public enum ThresholdReport {
           "Note: the quadratic misses a point by \(c.lackOfFit.isFinite ? String(format: "%.1f", c.lackOfFit) : "more than") standard errors: the difference is not smooth enough for one curve over this range; read the points, or narrow the range.\n"))
       }
     }
+    doc.decision = DecisionTable(threshold: outcome)
     doc.json = ThresholdJSON(
       baseline: outcome.baseline, variant: outcome.variant, metric: setting.metric, target: setting.target.map(targetText), replications: setting.replications,
       points: setting.points, resamples: resamples, seed: setting.seed, method: method, lines: json)

@@ -128,6 +128,7 @@ public enum UncertaintyReport {
           sets_significantly_worse: s?.significantlyWorse, difference_inputs_variance: design.difference.map { JSONNumber($0.inputs) },
           difference_noise_variance: design.difference.map { JSONNumber($0.noise) }, difference_inputs_share: design.difference.map { JSONNumber($0.inputShare) }))
     }
+    doc.decision = DecisionTable(uncertainty: setting, designs: designs)
     doc.json = DocumentJSON(
       objective: setting.objective, sets: setting.sets, replications: setting.replications, seed: setting.seed,
       inputs: inputs.map { InputJSON(path: $0.path, distribution: $0.distribution, location: $0.location, mean: JSONNumber($0.mean)) }, designs: json)

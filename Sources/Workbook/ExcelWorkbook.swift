@@ -6,6 +6,9 @@ import Reports
 /// A report as an Excel workbook (docs/reports.md, "Excel workbooks"): the same document every
 /// other format renders, laid out for a spreadsheet.
 ///
+/// - **Decision** (compare, sweep, select, uncertainty, threshold): the decision as one wide table, a
+///   row per design: the objective with its interval, the paired difference with its interval,
+///   whether it is significant, the rank group or status.
 /// - **Table**: the report's numbers as one wide table, a row per subject (the text columns of its
 ///   CSV rows: scenario, period, metric, ...) and a column per statistic (mean, interval ends,
 ///   differences, ...), every number a number, formatted by the metric's unit (money `#,##0`,
@@ -45,6 +48,7 @@ public enum ExcelWorkbook {
     guard let workbook = workbook_new(path) else { throw WorkbookError(path: path, reason: "libxlsxwriter could not create the workbook") }
     var writer = SheetWriter(workbook: workbook)
     writer.setProperties(title: document.title ?? "cccm report")
+    if let decision = document.decision { writer.decision(decision, title: document.title) }
     writer.table(document)
     writer.report(document)
     writer.data(document)
@@ -132,6 +136,37 @@ struct SheetWriter {
     for (column, width) in widths.enumerated() {
       worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Double(min(60, max(8, width + 2))), nil)
     }
+  }
+
+  /// The decision: a row per design, numbers formatted by their column's metric.
+  mutating func decision(_ table: DecisionTable, title: String?) {
+    let sheet = sheet("Decision")
+    var row = 0
+    if let title {
+      text(sheet, row, 0, title, heading)
+      row += 2
+    }
+    let headerRow = row
+    for (column, c) in table.columns.enumerated() { text(sheet, row, column, c.name, bold) }
+    row += 1
+    for cells in table.rows {
+      for (column, cell) in cells.enumerated() {
+        switch cell {
+        case .text(let value): text(sheet, row, column, value)
+        case .number(let value):
+          let metric = column < table.columns.count ? table.columns[column].metric : nil
+          number(sheet, row, column, value, metric == "%" ? numberFormat(metric: nil, statistic: "probability") : numberFormat(metric: metric, statistic: nil))
+        case .empty: break
+        }
+      }
+      row += 1
+    }
+    text(sheet, row + 1, 0, table.note)
+    worksheet_freeze_panes(sheet, lxw_row_t(headerRow + 1), 1)
+    let texts = table.rows.map { $0.map { cell -> String in if case .text(let value) = cell { return value } else { return "000000000000" } } }
+    var widths = WorkbookLayout.widths(header: table.columns.map(\.name), rows: texts)
+    if !widths.isEmpty { widths[widths.count - 1] = min(widths[widths.count - 1], 40) }
+    self.widths(sheet, widths)
   }
 
   /// The wide table of the report's numbers.

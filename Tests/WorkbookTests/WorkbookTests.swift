@@ -101,4 +101,20 @@ struct WorkbookTests {
     #expect(!table.contains("nan") && !table.contains("NaN"))
     #expect(try ExcelWorkbook.bytes(Self.document(name: "=HYPERLINK(\"http://x\")")) == data)
   }
+
+  @Test("a document with a decision opens on it: the Decision sheet first, its numbers numbers, its names text")
+  func decisionFirst() throws {
+    var document = Self.document(name: "=1+1")
+    document.decision = DecisionTable(
+      columns: [DecisionTable.Column("design"), DecisionTable.Column("contribution mean", metric: "contribution"), DecisionTable.Column("rank group")],
+      rows: [[.text("=1+1"), .number(41_594_421.5), .text("1")], [.text("other"), .empty, .text("2=")]], note: "A note.")
+    let parts = try Self.parts(try ExcelWorkbook.bytes(document))
+    let workbook = try #require(parts["xl/workbook.xml"])
+    let names = ["Decision", "Table", "Report", "Data", "About"].map { workbook.range(of: "name=\"\($0)\"")?.lowerBound }
+    #expect(names.allSatisfy { $0 != nil })
+    #expect(names.compactMap { $0 } == names.compactMap { $0 }.sorted())
+    let decision = try #require(parts["xl/worksheets/sheet1.xml"])
+    #expect(decision.contains("<v>41594421.5</v>"))
+    #expect(!decision.contains("<f>"))
+  }
 }
