@@ -45,6 +45,20 @@ public enum Threshold {
         return rounded.isFinite && abs(value) < 1e9 ? rounded : value
       }
     }
+
+    /// The grid for a parameter that takes whole numbers (a count of reps or experts): the K
+    /// evenly spaced values rounded to the nearest whole number, each once, from the first whole
+    /// number at or above LOW to the last at or below HIGH. Fewer than K when the range holds
+    /// fewer whole numbers.
+    public func wholeGrid(points: Int) -> [Double] {
+      let first = low.rounded(.up)
+      let last = high.rounded(.down)
+      guard first <= last else { return [] }
+      let whole = Range(path: path, low: first, high: last)
+      var values: [Double] = []
+      for value in whole.grid(points: points).map({ $0.rounded() }) where values.last != value { values.append(value) }
+      return values
+    }
   }
 
   /// `PATH=LOW..HIGH` with LOW < HIGH, both finite numbers; refused with the reason otherwise.
@@ -220,7 +234,20 @@ public enum Threshold {
     for range in ranges {
       let factor = Sweep.Factor(path: range.path, values: [range.low, range.high])
       let text = "\(range.path)=\(NumberText.shortest(range.low))..\(NumberText.shortest(range.high))"
-      let grid = range.grid(points: setting.points)
+      var grid = range.grid(points: setting.points)
+      // A parameter that takes whole numbers refuses a value between them and accepts its
+      // rounding: the grid is then made of whole numbers.
+      if let between = grid.first(where: { $0 != $0.rounded() }),
+        (try? Sweep(factors: [factor]).scenario(at: [between], base: variantFile, loader: loader)) == nil,
+        (try? Sweep(factors: [factor]).scenario(at: [between.rounded()], base: variantFile, loader: loader)) != nil
+      {
+        grid = range.wholeGrid(points: setting.points)
+        guard grid.count >= 3 else {
+          throw .factor(
+            text: text,
+            detail: "\(range.path) takes whole numbers, and \(NumberText.shortest(range.low))..\(NumberText.shortest(range.high)) holds \(grid.count) of them; the fitted curve needs at least 3 (widen the range)")
+        }
+      }
       var variants: [Scenario] = []
       for value in grid {
         do {

@@ -159,4 +159,20 @@ struct ThresholdTests {
       "\(error)".contains("did you mean \"cost_per_rep_year\"")
     }
   }
+
+  @Test("a parameter that takes whole numbers is varied over whole numbers; a range holding fewer than 3 is refused")
+  func wholeNumbers() throws {
+    #expect(Threshold.Range(path: "x", low: 8, high: 16).wholeGrid(points: 7) == [8, 9, 11, 12, 13, 15, 16])
+    #expect(Threshold.Range(path: "x", low: 7.5, high: 10.2).wholeGrid(points: 7) == [8, 9, 10])
+    let base = try TwoTeams.write(busy: 6)
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let setting = Threshold.Setting(objective: .contribution, points: 7, replications: 2, seed: 1, resamples: 50)
+    let outcome = try Threshold.run(baseline: base, variant: base, ranges: [Threshold.Range(path: "teams.Busy.reps", low: 4, high: 8)], setting: setting)
+    #expect(outcome.lines[0].curve.grid == [4, 5, 6, 7, 8])
+    #expect {
+      try Threshold.run(baseline: base, variant: base, ranges: [Threshold.Range(path: "teams.Busy.reps", low: 4.5, high: 6.5)], setting: setting)
+    } throws: { error in
+      "\(error)".contains("takes whole numbers, and 4.5..6.5 holds 2 of them")
+    }
+  }
 }
