@@ -27,7 +27,7 @@ struct ThresholdCommand: ParsableCommand {
     guard !vary.isEmpty else { throw ValidationError("give at least one --vary PATH=LOW..HIGH, e.g. --vary presales.Presales.cost_per_expert_year=100000..2500000") }
     guard vary.count <= 20 else { throw ValidationError("at most 20 --vary, got \(vary.count)") }
     for text in vary {
-      if case .failure(let problem) = Threshold.range(text) { throw ValidationError(problem.description) }
+      if case .failure(let problem) = InputRange.parse(text) { throw ValidationError(problem.description) }
     }
     try BoundedOption.thresholdPoints.check(points)
     try BoundedOption.bootstrap.check(resamples)
@@ -41,7 +41,7 @@ struct ThresholdCommand: ParsableCommand {
     let designs = try loadDesigns([baseline, variant]).scenarios
     let replications = options.replications ?? designs[0].replications
     let seed = options.seed ?? designs[0].seed
-    let ranges = vary.compactMap { try? Threshold.range($0).get() }
+    let ranges = vary.compactMap { try? InputRange.parse($0).get() }
     let setting = Threshold.Setting(
       objective: try parseObjective(objective), target: options.targets.first, points: points, replications: replications, seed: seed,
       generator: options.generatorKind, threads: options.threads, resamples: resamples, variantOnly: variantOnly)

@@ -4,29 +4,6 @@ import Randomness
 import ScenarioFiles
 import Simulation
 
-/// A factor of a global sensitivity design: a key path and the range it is uniform over. A factor
-/// whose ends are whole numbers (reps, experts) takes whole values, each equally likely.
-public struct InputRange: Sendable, Hashable {
-  public var path: String
-  public var low: Double
-  public var high: Double
-
-  public init(path: String, low: Double, high: Double) {
-    self.path = path
-    self.low = low
-    self.high = high
-  }
-
-  public var isWhole: Bool { low == low.rounded() && high == high.rounded() }
-
-  /// The value at `u` in [0, 1]: `low + u (high - low)`, or for whole ends the whole number
-  /// `floor(low + u (high - low + 1))`, at most `high` (uniform over low...high).
-  public func value(at u: Double) -> Double {
-    guard isWhole else { return low + u * (high - low) }
-    return min(high, (low + u * (high - low + 1)).rounded(.down))
-  }
-}
-
 /// Morris's elementary effects (Morris 1991) with Campolongo, Cariboni and Saltelli's mu* (2007):
 /// `r` trajectories through a grid of `p` levels of the unit cube, each moving one factor at a time
 /// by Delta = p / (2 (p - 1)), in a random order and direction from a random start.

@@ -65,14 +65,7 @@ public struct Sweep: Sendable {
 
   /// `PATH=LOW..HIGH` as a factor of its two ends (for one-at-a-time sensitivity).
   public static func ends(_ text: String) -> Result<Factor, SweepError> {
-    guard let equals = text.firstIndex(of: "="), let range = text.range(of: "..") else {
-      return .failure(SweepError("--vary \"\(text)\": give PATH=LOW..HIGH, e.g. teams.West.reps=9..13"))
-    }
-    let path = String(text[..<equals])
-    guard !path.isEmpty, let low = Double(text[text.index(after: equals)..<range.lowerBound]), let high = Double(text[range.upperBound...]),
-      low.isFinite, high.isFinite, low < high
-    else { return .failure(SweepError("--vary \"\(text)\": LOW..HIGH must be two numbers with LOW < HIGH")) }
-    return .success(Factor(path: path, values: [low, high]))
+    InputRange.parse(text).map { Factor(path: $0.path, values: [$0.low, $0.high]) }
   }
 
   public init(factors: [Factor]) { self.factors = factors }

@@ -26,67 +26,6 @@ import Simulation
 /// With a target (`bookings>=85M`), D is the variant's value minus the target: the threshold is
 /// where the variant's mean reaches it.
 public enum Threshold {
-  /// A parameter and its range, `PATH=LOW..HIGH`.
-  public struct Range: Sendable, Hashable {
-    public var path: String
-    public var low: Double
-    public var high: Double
-    public init(path: String, low: Double, high: Double) {
-      self.path = path
-      self.low = low
-      self.high = high
-    }
-
-    /// The K evenly spaced values from low to high.
-    public func grid(points: Int) -> [Double] {
-      (0..<points).map { k in
-        let value = k == points - 1 ? high : low + (high - low) * Double(k) / Double(points - 1)
-        let rounded = (value * 1e9).rounded() / 1e9
-        return rounded.isFinite && abs(value) < 1e9 ? rounded : value
-      }
-    }
-
-    /// The grid for a parameter that takes whole numbers (a count of reps or experts): the K
-    /// evenly spaced values rounded to the nearest whole number, each once, from the first whole
-    /// number at or above LOW to the last at or below HIGH. Fewer than K when the range holds
-    /// fewer whole numbers.
-    public func wholeGrid(points: Int) -> [Double] {
-      let first = low.rounded(.up)
-      let last = high.rounded(.down)
-      guard first <= last else { return [] }
-      let whole = Range(path: path, low: first, high: last)
-      var values: [Double] = []
-      for value in whole.grid(points: points).map({ $0.rounded() }) where values.last != value { values.append(value) }
-      return values
-    }
-  }
-
-  /// `PATH=LOW..HIGH` with LOW < HIGH, both finite numbers; refused with the reason otherwise.
-  public static func range(_ text: String) -> Result<Range, SweepError> {
-    guard let equals = text.firstIndex(of: "=") else {
-      return .failure(SweepError("--vary \"\(Excerpt.sanitized(text, limit: 80))\" needs PATH=LOW..HIGH, e.g. presales.Presales.cost_per_expert_year=100000..400000"))
-    }
-    let path = String(text[..<equals])
-    let spec = String(text[text.index(after: equals)...])
-    guard !path.isEmpty else { return .failure(SweepError("--vary \"\(Excerpt.sanitized(text, limit: 80))\": give a key path before '='")) }
-    guard let dots = spec.range(of: "..") else {
-      return .failure(SweepError("--vary \"\(Excerpt.sanitized(text, limit: 80))\": give a range LOW..HIGH after '=', e.g. 0.5..1"))
-    }
-    let lowText = String(spec[..<dots.lowerBound])
-    let highText = String(spec[dots.upperBound...])
-    for part in [lowText, highText] {
-      guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-        return .failure(SweepError("--vary \"\(Excerpt.sanitized(text, limit: 80))\": \"\(Excerpt.sanitized(part, limit: 40))\" is not a number"))
-      }
-    }
-    let low = Double(lowText.trimmingCharacters(in: .whitespaces))!
-    let high = Double(highText.trimmingCharacters(in: .whitespaces))!
-    guard low < high else {
-      return .failure(SweepError("--vary \"\(Excerpt.sanitized(text, limit: 80))\": LOW must be below HIGH (got \(NumberText.shortest(low))..\(NumberText.shortest(high)))"))
-    }
-    return .success(Range(path: path, low: low, high: high))
-  }
-
   /// What a threshold study measures and how.
   public struct Setting: Sendable {
     public var objective: Objective
@@ -180,14 +119,14 @@ public enum Threshold {
 
   /// One parameter's line of the study.
   public struct Line: Sendable {
-    public var range: Range
+    public var range: InputRange
     /// Whether the baseline ran at each point too (the parameter exists in it and was not kept
     /// to the variant).
     public var variedInBaseline: Bool
     /// Why the baseline was not varied, when it was not.
     public var baselineNote: String?
     public var curve: Curve
-    public init(range: Range, variedInBaseline: Bool, baselineNote: String?, curve: Curve) {
+    public init(range: InputRange, variedInBaseline: Bool, baselineNote: String?, curve: Curve) {
       self.range = range
       self.variedInBaseline = variedInBaseline
       self.baselineNote = baselineNote
@@ -217,7 +156,7 @@ public enum Threshold {
   /// `set` validates it); a path or value the variant refuses is refused with `set`'s message.
   /// `progress` is called after each scenario run.
   public static func run(
-    baseline baseFile: String, variant variantFile: String, ranges: [Range], setting: Setting, progress: (@Sendable () -> Void)? = nil
+    baseline baseFile: String, variant variantFile: String, ranges: [InputRange], setting: Setting, progress: (@Sendable () -> Void)? = nil
   ) throws(VaryError) -> Outcome {
     let loader = ScenarioLoader()
     let base: Scenario

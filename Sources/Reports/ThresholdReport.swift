@@ -51,7 +51,7 @@ public enum ThresholdReport {
   }
 
   /// An interval whose ends may lie beyond the range: `[1.87M, 2.05M]`, `[0.92, above 1]`.
-  static func interval(_ root: Threshold.Root, range: Threshold.Range) -> String {
+  static func interval(_ root: Threshold.Root, range: InputRange) -> String {
     if root.exact { return "exact: the designs coincide" }
     func end(_ x: Double) -> String {
       if x == -.infinity { return "below \(value(range.low))" }

@@ -20,7 +20,7 @@ struct ThresholdCommandTests {
     #expect(printed.status == 0, "\(printed.err)")
     let setting = Threshold.Setting(objective: .contribution, points: 4, replications: 10, seed: 11, resamples: 200)
     let outcome = try Threshold.run(
-      baseline: base, variant: variant, ranges: [Threshold.Range(path: "teams.Busy.cost_per_rep_year", low: 0, high: 300_000)], setting: setting)
+      baseline: base, variant: variant, ranges: [InputRange(path: "teams.Busy.cost_per_rep_year", low: 0, high: 300_000)], setting: setting)
     #expect(printed.out == ThresholdReport.document(outcome).render(.json))
   }
 

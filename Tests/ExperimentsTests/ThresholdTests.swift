@@ -13,7 +13,7 @@ struct ThresholdTests {
   /// Differences a + b theta + (shared noise of replication r) + (a little noise of its own), on
   /// K points over [low, high]: the true root is -a / b.
   static func linear(a: Double, b: Double, low: Double, high: Double, points: Int = 7, n: Int, seed: UInt64, own: Double = 0.2) -> (grid: [Double], d: [[Double]]) {
-    let grid = Threshold.Range(path: "x", low: low, high: high).grid(points: points)
+    let grid = InputRange(path: "x", low: low, high: high).grid(points: points)
     let draws = SeededDraws(seed: seed, purpose: "threshold test")
     let shared = (0..<n).map { _ in draws.gaussian() }
     let d = grid.map { x in (0..<n).map { r in a + b * x + shared[r] + own * draws.gaussian() } }
@@ -52,7 +52,7 @@ struct ThresholdTests {
 
   @Test("a curve crossing 0 twice gives two thresholds, each with its interval")
   func twoRoots() {
-    let grid = Threshold.Range(path: "x", low: -2, high: 2).grid(points: 9)
+    let grid = InputRange(path: "x", low: -2, high: 2).grid(points: 9)
     let draws = SeededDraws(seed: 5, purpose: "two roots")
     let shared = (0..<60).map { _ in 0.1 * draws.gaussian() }
     let d = grid.map { x in shared.map { x * x - 1 + $0 } }
@@ -66,7 +66,7 @@ struct ThresholdTests {
 
   @Test("where the designs coincide (0 in every replication) the threshold is exact; 0 everywhere is 'equal'")
   func exact() {
-    let grid = Threshold.Range(path: "x", low: 0.6, high: 1).grid(points: 5)
+    let grid = InputRange(path: "x", low: 0.6, high: 1).grid(points: 5)
     let draws = SeededDraws(seed: 9, purpose: "exact")
     let shared = (0..<30).map { _ in draws.gaussian() }
     let d = grid.map { x in shared.map { x == 1 ? 0 : (x - 1) * (10 + $0) } }
@@ -80,15 +80,15 @@ struct ThresholdTests {
 
   @Test("PATH=LOW..HIGH: LOW below HIGH, both numbers")
   func ranges() throws {
-    let range = try Threshold.range("teams.West.reps=9..13").get()
-    #expect(range == Threshold.Range(path: "teams.West.reps", low: 9, high: 13))
+    let range = try InputRange.parse("teams.West.reps=9..13").get()
+    #expect(range == InputRange(path: "teams.West.reps", low: 9, high: 13))
     #expect(range.grid(points: 5) == [9, 10, 11, 12, 13])
     for bad in ["teams.West.reps=13..9", "teams.West.reps=9..9", "teams.West.reps=a..3", "teams.West.reps", "=1..2", "teams.West.reps=5"] {
-      #expect(throws: SweepError.self, "\(bad)") { try Threshold.range(bad).get() }
+      #expect(throws: SweepError.self, "\(bad)") { try InputRange.parse(bad).get() }
     }
-    #expect(throws: SweepError.self) { try Threshold.range("x=9..9").get() }
-    if case .failure(let problem) = Threshold.range("x=3..1") { #expect(problem.description.contains("LOW must be below HIGH")) }
-    if case .failure(let problem) = Threshold.range("x=3..ten") { #expect(problem.description.contains("\"ten\" is not a number")) }
+    #expect(throws: SweepError.self) { try InputRange.parse("x=9..9").get() }
+    if case .failure(let problem) = InputRange.parse("x=3..1") { #expect(problem.description.contains("LOW must be below HIGH")) }
+    if case .failure(let problem) = InputRange.parse("x=3..ten") { #expect(problem.description.contains("\"ten\" is not a number")) }
   }
 
   @Test("closed form: adding one rep breaks even where the rep's yearly cost equals the contribution it adds")
@@ -99,7 +99,7 @@ struct ThresholdTests {
     let variant = base.replacingOccurrences(of: ".yaml", with: "-plus-1.yaml")
     try "extends: \(base)\nname: busy-plus-1\nchanges:\n  - resize: {team: Busy, by: 1}\n".write(toFile: variant, atomically: true, encoding: .utf8)
     defer { for file in [base, variant] { try? FileManager.default.removeItem(atPath: file) } }
-    let range = Threshold.Range(path: "teams.Busy.cost_per_rep_year", low: 0, high: 300_000)
+    let range = InputRange(path: "teams.Busy.cost_per_rep_year", low: 0, high: 300_000)
     func study(seed: UInt64) throws -> (root: Threshold.Root, d0: PairedDifference) {
       let setting = Threshold.Setting(objective: .contribution, points: 5, replications: 60, seed: seed, resamples: 400)
       let outcome = try Threshold.run(baseline: base, variant: variant, ranges: [range], setting: setting)
@@ -136,11 +136,11 @@ struct ThresholdTests {
       """.write(toFile: variant, atomically: true, encoding: .utf8)
     defer { for file in [base, variant] { try? FileManager.default.removeItem(atPath: file) } }
     var setting = Threshold.Setting(objective: .contribution, points: 3, replications: 4, seed: 1, resamples: 100)
-    let outcome = try Threshold.run(baseline: base, variant: variant, ranges: [Threshold.Range(path: "teams.B1.cost_per_rep_year", low: 0, high: 1000)], setting: setting)
+    let outcome = try Threshold.run(baseline: base, variant: variant, ranges: [InputRange(path: "teams.B1.cost_per_rep_year", low: 0, high: 1000)], setting: setting)
     #expect(outcome.lines[0].variedInBaseline == false)
     #expect(outcome.lines[0].baselineNote?.contains("it has no such parameter") == true)
     setting.variantOnly = true
-    let kept = try Threshold.run(baseline: base, variant: base, ranges: [Threshold.Range(path: "teams.Busy.cost_per_rep_year", low: 0, high: 1000)], setting: setting)
+    let kept = try Threshold.run(baseline: base, variant: base, ranges: [InputRange(path: "teams.Busy.cost_per_rep_year", low: 0, high: 1000)], setting: setting)
     #expect(kept.lines[0].variedInBaseline == false)
     // The same file varied alone: its cost rises with c from the baseline's (c = 0), so the
     // threshold is exactly 0, where the designs coincide.
@@ -154,7 +154,7 @@ struct ThresholdTests {
     defer { try? FileManager.default.removeItem(atPath: base) }
     let setting = Threshold.Setting(objective: .contribution, points: 3, replications: 2, seed: 1, resamples: 100)
     #expect {
-      try Threshold.run(baseline: base, variant: base, ranges: [Threshold.Range(path: "teams.Busy.cost_per_rep_yr", low: 0, high: 1)], setting: setting)
+      try Threshold.run(baseline: base, variant: base, ranges: [InputRange(path: "teams.Busy.cost_per_rep_yr", low: 0, high: 1)], setting: setting)
     } throws: { error in
       "\(error)".contains("did you mean \"cost_per_rep_year\"")
     }
@@ -162,15 +162,15 @@ struct ThresholdTests {
 
   @Test("a parameter that takes whole numbers is varied over whole numbers; a range holding fewer than 3 is refused")
   func wholeNumbers() throws {
-    #expect(Threshold.Range(path: "x", low: 8, high: 16).wholeGrid(points: 7) == [8, 9, 11, 12, 13, 15, 16])
-    #expect(Threshold.Range(path: "x", low: 7.5, high: 10.2).wholeGrid(points: 7) == [8, 9, 10])
+    #expect(InputRange(path: "x", low: 8, high: 16).wholeGrid(points: 7) == [8, 9, 11, 12, 13, 15, 16])
+    #expect(InputRange(path: "x", low: 7.5, high: 10.2).wholeGrid(points: 7) == [8, 9, 10])
     let base = try TwoTeams.write(busy: 6)
     defer { try? FileManager.default.removeItem(atPath: base) }
     let setting = Threshold.Setting(objective: .contribution, points: 7, replications: 2, seed: 1, resamples: 50)
-    let outcome = try Threshold.run(baseline: base, variant: base, ranges: [Threshold.Range(path: "teams.Busy.reps", low: 4, high: 8)], setting: setting)
+    let outcome = try Threshold.run(baseline: base, variant: base, ranges: [InputRange(path: "teams.Busy.reps", low: 4, high: 8)], setting: setting)
     #expect(outcome.lines[0].curve.grid == [4, 5, 6, 7, 8])
     #expect {
-      try Threshold.run(baseline: base, variant: base, ranges: [Threshold.Range(path: "teams.Busy.reps", low: 4.5, high: 6.5)], setting: setting)
+      try Threshold.run(baseline: base, variant: base, ranges: [InputRange(path: "teams.Busy.reps", low: 4.5, high: 6.5)], setting: setting)
     } throws: { error in
       "\(error)".contains("takes whole numbers, and 4.5..6.5 holds 2 of them")
     }

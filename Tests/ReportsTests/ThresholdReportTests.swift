@@ -12,7 +12,7 @@ import Testing
 struct ThresholdReportTests {
   static func outcome() -> Threshold.Outcome {
     func line(_ path: String, low: Double, high: Double, a: Double, b: Double, variedInBaseline: Bool = true, note: String? = nil) -> Threshold.Line {
-      let range = Threshold.Range(path: path, low: low, high: high)
+      let range = InputRange(path: path, low: low, high: high)
       let grid = range.grid(points: 5)
       let draws = SeededDraws(seed: 7, purpose: path)
       let shared = (0..<20).map { _ in 300_000 * draws.gaussian() }
