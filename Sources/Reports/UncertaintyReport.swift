@@ -74,11 +74,13 @@ public enum UncertaintyReport {
       let d = design.decomposition
       // The SE of a standard deviation sqrt(V) from the SE of V: SE / (2 sqrt(V)).
       let sdSE = d.inputs > 0 ? d.inputsSE / (2 * d.inputs.squareRoot()) : .nan
-      split.add([design.name, unit.format(d.mean), sd(d.inputs), unit.format(sdSE), sd(d.noise), String(format: "%.1f%%", d.inputShare * 100)])
+      // Not told from 0 (an estimate at or below 0): the one-sided 95% upper bound 0 + 1.645 SE.
+      let inputs = d.inputs > 0 || !(d.inputsSE > 0) ? sd(d.inputs) : "< \(sd(1.645 * d.inputsSE))"
+      split.add([design.name, unit.format(d.mean), inputs, unit.format(sdSE), sd(d.noise), String(format: "%.1f%%", d.inputShare * 100)])
     }
     doc.add(.table(split, coloured: false))
     doc.add(.text(
-      "A replication's variance = the inputs' part Var(E[Y | inputs]) + simulation noise E[Var(Y | inputs)]; noise is the mean variance within a set, the inputs' part the variance of the set means less noise / \(setting.replications) (shown as 0 when that comes out below 0: too small to tell from noise with this many replications per set).\n"))
+      "A replication's variance = the inputs' part Var(E[Y | inputs]) + simulation noise E[Var(Y | inputs)]; noise is the mean variance within a set, the inputs' part the variance of the set means less noise / \(setting.replications). When that comes out at or below 0 the inputs' part is too small to tell from noise with this many replications per set: \"< x\" is its one-sided 95% upper bound (0 + 1.645 SE, as a standard deviation).\n"))
     let variants = designs.filter { $0.versusBaseline != nil }
     if !variants.isEmpty, let baseline = designs.first {
       doc.add(.text("\n"))
