@@ -70,58 +70,34 @@ struct Compare: ParsableCommand {
 
   func run() throws {
     try checkChartsDirectory(options.charts)
-    let all: [SimulationResults]
-    var note: String?
-    var streamed: StreamedComparison?
-    var bridges: [Bridge] = []
-    if from {
-      all = try SavedResults.loadPaired(files)
-    } else {
-      let (scenarios, inputs) = try loadDesigns(files)
-      let study = ComparisonStudy(
-        scenarios: scenarios, seed: options.seed, replications: options.replications,
-        precision: try precision.map { try ComparisonStudy.Precision(objective: parseObjective(objective), share: checkPrecision($0), maximum: maxReplications) })
-      for d in study.reseeded {
-        printError("note: \(Excerpt.sanitized(files[d], limit: Excerpt.pathLimit)) sets seed \(scenarios[d].seed); compared on the baseline's seed \(study.seed) so replications stay paired")
-      }
-      if precision != nil { try checkMaxReplications(maxReplications, starting: study.batch) }
-      if let save { return try saveShard(study, to: save, inputs: inputs) }
-      try checkResultsFit(
-        scenarios, replications: precision == nil ? study.batch : max(study.batch, maxReplications), byPeriod: options.by != nil, streams: precision == nil)
-      let bar = ProgressBar(total: study.replicationsAtMost, label: "compare", quiet: options.quiet)
-      let outcome = study.run(
-        generator: options.generatorKind, byPeriod: options.by != nil, threads: options.threads, objective: try parseObjective(objective),
-        targets: options.targets, progress: { _, _ in bar.tick() })
-      bar.finish()
-      (all, streamed) = (outcome.results, outcome.streamed)
-      if bridge {
-        bridges = Bridge.run(
-          baseline: scenarios[0], variants: Array(scenarios.dropFirst()), seed: study.seed, replications: all[0].replications, generator: options.generatorKind,
-          threads: options.threads)
-      }
-      if let precision, let reached = outcome.precision { note = ComparisonReport.precisionNote(reached, objective: objective, precision: precision) }
-    }
-    var document = try reportDocument { () throws(ReportError) in try ComparisonReport.document(for: all, record: record, note: note, streamed: streamed) }
-    if bridge { ComparisonReport.addBridges(bridges, seed: all[0].seed, to: &document) }
+    guard let outcome = try from ? ComparisonStudy.Outcome(results: SavedResults.loadPaired(files)) : simulate() else { return }
+    let document = try reportDocument { () throws(ReportError) in try ComparisonReport.document(for: outcome, record: record) }
     try emitReport(document, format: options.format, charts: options.charts, xlsx: options.xlsx, colour: terminalColour(options.format)) {
-      // What was run: the saved files' recorded hashes (--from), else the scenarios'.
-      let entries = from
-        ? try zip(files, files.map(SavedResults.load)).map { ($1.scenario, $0, $1.scenarioHash) }
-        : try files.map { scenarioEntry(try loadScenario($0), file: $0) }
-      return provenance(scenarios: entries, seed: all[0].seed, replications: all[0].replications, generator: options.generator)
+      provenance(scenarios: try comparedEntries(), seed: outcome.results[0].seed, replications: outcome.results[0].replications, generator: options.generator)
     }
   }
 
-  /// `--shard I/N --save FILE`: simulates this shard's part of the study (of its wave, with
-  /// --precision) into a shard file for `cccm merge`.
-  func saveShard(_ study: ComparisonStudy, to save: String, inputs: [String]) throws {
-    let sharded = ShardedRun(
-      command: .compare, files: files, record: record, scenarios: study.scenarios, seed: study.seed, options: options, replications: study.batch,
-      wave: precision == nil ? nil : (wave ?? 1))
-    guard !sharded.span.isEmpty else {
-      throw ValidationError("--wave \(wave ?? 1) starts at replication \(sharded.span.lowerBound), beyond --max-replications \(maxReplications)")
+  /// Simulates the comparison study; nil when it ran a shard and saved it (`--shard --save`).
+  func simulate() throws -> ComparisonStudy.Outcome? {
+    let (scenarios, inputs) = try loadDesigns(files)
+    let study = ComparisonStudy(
+      scenarios: scenarios, seed: options.seed, replications: options.replications,
+      precision: try precision.map { try ComparisonStudy.Precision(objective: parseObjective(objective), share: checkPrecision($0), maximum: maxReplications) })
+    for d in study.reseeded {
+      printError("note: \(Excerpt.sanitized(files[d], limit: Excerpt.pathLimit)) sets seed \(scenarios[d].seed); compared on the baseline's seed \(study.seed) so replications stay paired")
     }
-    try sharded.save(shard ?? Shard(index: 1, count: 1), to: save, inputs: inputs)
+    if precision != nil { try checkMaxReplications(maxReplications, starting: study.batch) }
+    if let save {
+      try saveShard(study, to: save, inputs: inputs)
+      return nil
+    }
+    try checkResultsFit(
+      scenarios, replications: precision == nil ? study.batch : max(study.batch, maxReplications), byPeriod: options.by != nil, streams: precision == nil)
+    let bar = ProgressBar(total: study.replicationsAtMost, label: "compare", quiet: options.quiet)
+    defer { bar.finish() }
+    return study.run(
+      generator: options.generatorKind, byPeriod: options.by != nil, threads: options.threads, objective: try parseObjective(objective),
+      targets: options.targets, bridges: bridge, progress: { _, _ in bar.tick() })
   }
 }
 

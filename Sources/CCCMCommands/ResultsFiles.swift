@@ -74,3 +74,75 @@ extension SavedResults {
     if let format { print(RunReport.render(RunSummary(merged.results), format: format), terminator: "") }
   }
 }
+
+/// The files `cccm merge` reads and writes: each file's bytes and decoded shard, and `-o`.
+extension Merge {
+  /// The bytes of file `index`, exiting 2 when it cannot be read.
+  func read(_ index: Int) throws -> Data {
+    do {
+      return try InputFile.read(files[index], limit: SavedResults.maximumFileSize, what: "a results or shard file", advice: "use more shards")
+    } catch {
+      printError("\(Excerpt.sanitized(files[index], limit: Excerpt.pathLimit)): error: cannot read the file: \(error.reason)")
+      throw ExitCode(.fileError)
+    }
+  }
+
+  /// Shard file `index` decoded again (shards[i] is files[i]), exiting 2 when it no longer decodes.
+  func reread(_ index: Int) throws -> ShardFile {
+    do {
+      return try ShardFile.decode(try read(index))
+    } catch let error as SavedResultsError {
+      printError("\(name(index)): error: \(error.description); the file changed while it was merged")
+      throw ExitCode(.fileError)
+    }
+  }
+
+  /// The `-o` file of a merge that streams, opened before the rows are read (nil without -o).
+  func streamWriter(_ merged: MergedShards) throws -> SavedResults.StreamWriter? {
+    guard let output, let first = merged.results.first else { return nil }
+    let header = merged.header
+    do {
+      return try SavedResults.StreamWriter(
+        path: output, role: "-o", inputs: files, scenarioName: first.scenario, scenarioHash: header.scenarios[0].hash, layout: first.layout,
+        seed: header.seed, generator: header.generator, version: header.version, first: header.span.lowerBound, replications: header.span.count)
+    } catch {
+      printError("\(Excerpt.sanitized(output, limit: Excerpt.pathLimit)): error: cannot write the file (-o): \(error.reason)")
+      throw ExitCode(.fileError)
+    }
+  }
+
+  /// Finishes the streamed `-o` file, or writes the merged results as one (`-o`, not for waves).
+  func writeOutput(_ header: ShardFile, results: [SimulationResults], writer: SavedResults.StreamWriter?) throws {
+    if let writer {
+      do throws(OutputFileError) { try writer.finish() } catch {
+        printError("\(Excerpt.sanitized(output ?? "", limit: Excerpt.pathLimit)): error: cannot write the file (-o): \(error.reason)")
+        throw ExitCode(.fileError)
+      }
+      return
+    }
+    guard let output else { return }
+    if header.wave != nil {
+      printError("error: -o keeps one run's results; the waves of --precision are merged for their report only")
+      throw ExitCode(.badUsage)
+    }
+    try checkWritable(output, as: "-o", inputs: files)
+    let text: String
+    do {
+      text = try header.mergedJSON(results)
+    } catch {
+      printError("\(Excerpt.sanitized(output, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
+      throw ExitCode(.fileError)
+    }
+    try writeAtomically(text, to: output, as: "-o", inputs: files)
+  }
+}
+
+extension Compare {
+  /// What was compared, for the provenance: the saved files' recorded names and hashes
+  /// (`--from`), else the scenarios'.
+  func comparedEntries() throws -> [(name: String, file: String, hash: String)] {
+    from
+      ? try zip(files, files.map(SavedResults.load)).map { ($1.scenario, $0, $1.scenarioHash) }
+      : try files.map { scenarioEntry(try loadScenario($0), file: $0) }
+  }
+}

@@ -70,3 +70,17 @@ struct ShardedRun {
     printError("shard \(shard)\(wave.map { " of wave \($0)" } ?? ""): \(held.isEmpty ? "nothing to simulate" : held.joined(separator: ", ")); saved to \(Excerpt.sanitized(path, limit: Excerpt.pathLimit))")
   }
 }
+
+extension Compare {
+  /// `--shard I/N --save FILE`: simulates this shard's part of the study (of its wave, with
+  /// --precision) into a shard file for `cccm merge`.
+  func saveShard(_ study: ComparisonStudy, to save: String, inputs: [String]) throws {
+    let sharded = ShardedRun(
+      command: .compare, files: files, record: record, scenarios: study.scenarios, seed: study.seed, options: options, replications: study.batch,
+      wave: precision == nil ? nil : (wave ?? 1))
+    guard !sharded.span.isEmpty else {
+      throw ValidationError("--wave \(wave ?? 1) starts at replication \(sharded.span.lowerBound), beyond --max-replications \(maxReplications)")
+    }
+    try sharded.save(shard ?? Shard(index: 1, count: 1), to: save, inputs: inputs)
+  }
+}

@@ -48,13 +48,37 @@ public struct ComparisonStudy: Sendable {
     public var results: [SimulationResults]
     public var precision: Experiment.PrecisionOutcome?
     public var streamed: StreamedComparison?
+    /// The bridges from the baseline to each variant, when asked for (`compare --bridge`).
+    public var bridges: [Bridge]?
+
+    /// The outcome of results simulated before (`compare --from`).
+    public init(results: [SimulationResults], precision: Experiment.PrecisionOutcome? = nil, streamed: StreamedComparison? = nil) {
+      self.results = results
+      self.precision = precision
+      self.streamed = streamed
+    }
   }
 
   /// Simulates the designs. Beyond the exact bound (`Experiment.exactBound`) the rows are not
-  /// kept: the comparison's statistics are, for `objective` and `targets` (the report's).
+  /// kept: the comparison's statistics are, for `objective` and `targets` (the report's). With
+  /// `bridges`, the bridges from the baseline to each variant too, on the replications simulated.
   public func run(
     generator: GeneratorKind = .philox, byPeriod: Bool = false, threads: Int = 0, objective: Objective = .contribution, targets: [Target] = [],
-    progress: (@Sendable (Int, Int) -> Void)? = nil
+    bridges: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) -> Outcome {
+    var outcome = simulate(generator: generator, byPeriod: byPeriod, threads: threads, objective: objective, targets: targets, progress: progress)
+    if bridges {
+      outcome.bridges = Bridge.run(
+        baseline: scenarios[0], variants: Array(scenarios.dropFirst()), seed: seed, replications: outcome.results[0].replications, generator: generator,
+        threads: threads)
+    }
+    return outcome
+  }
+
+  /// The designs' results: every row within the exact bound, the paired statistics beyond it,
+  /// or with a precision the waves it took.
+  func simulate(
+    generator: GeneratorKind, byPeriod: Bool, threads: Int, objective: Objective, targets: [Target], progress: (@Sendable (Int, Int) -> Void)?
   ) -> Outcome {
     let experiment = Experiment(scenarios: scenarios, seed: seed, generator: generator, byPeriod: byPeriod, threads: threads)
     guard let precision else {

@@ -411,3 +411,61 @@ public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
   public init(_ detail: String) { self.detail = detail }
   public var description: String { "cannot merge: \(detail)" }
 }
+
+extension ShardFile {
+  /// Each of `count` files' format field and header (the file without its rows,
+  /// `headerOnly`), read one at a time by `read`, so checking shards needs the memory of one
+  /// file, not of all.
+  public static func headers(count: Int, read: (Int) throws -> Data) rethrows -> (formats: [String?], headers: [Result<ShardFile, SavedResultsError>]) {
+    var formats: [String?] = []
+    var headers: [Result<ShardFile, SavedResultsError>] = []
+    for index in 0..<count {
+      let bytes = try read(index)
+      formats.append(formatField(bytes))
+      headers.append(Result { () throws(SavedResultsError) in try decode(bytes).headerOnly })
+    }
+    return (formats, headers)
+  }
+}
+
+extension MergedShards {
+  /// Whether the merge summarises rows as it reads them instead of holding them: shards of
+  /// `run`, without waves, beyond the exact bound (the shards are held without rows here: the
+  /// count is the span's).
+  public var streams: Bool {
+    let width = results.first?.layout.count ?? 0
+    return header.command == .run && header.wave == nil && header.span.count > ReplicationBlocks.exactBound(width: width)
+  }
+
+  /// The merged shards with their rows, read again one file at a time in replication order
+  /// (`read(i)` decodes `shards[i]` again): every row is held, as the commands' reports need
+  /// them, except when the merge `streams`: then statistics instead of rows (`StreamedResults`),
+  /// the rows going to `rows` (`-o`) as each file is read.
+  public func filled(_ shards: [ShardFile], read: (Int) throws -> ShardFile, rows: ((UnsafeBufferPointer<Double>) -> Void)? = nil) rethrows -> MergedShards {
+    var merged = self
+    let streams = streams
+    let order = shards.indices.sorted { (shards[$0].wave ?? 1, shards[$0].shard.index) < (shards[$1].wave ?? 1, shards[$1].shard.index) }
+    var values: [[Double]] = Array(repeating: [], count: results.count)
+    var statistics = results.map { StreamedResults(layout: $0.layout, first: header.span.lowerBound) }
+    for index in order {
+      let file = try read(index)
+      for part in file.parts {
+        if streams {
+          part.results.values.withUnsafeBufferPointer { buffer in
+            statistics[part.scenario].append(buffer)
+            rows?(buffer)
+          }
+        } else {
+          values[part.scenario] += part.results.values
+        }
+      }
+    }
+    for (s, run) in results.enumerated() {
+      merged.results[s] =
+        streams
+        ? SimulationResults(scenario: run.scenario, layout: run.layout, seed: run.seed, streamed: statistics[s].finish())
+        : SimulationResults(scenario: run.scenario, layout: run.layout, seed: run.seed, values: values[s])
+    }
+    return merged
+  }
+}

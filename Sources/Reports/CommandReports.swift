@@ -89,6 +89,15 @@ extension ComparisonReport {
     return document
   }
 
+  /// `cccm compare`'s report of its study's outcome: `--precision`'s note under the comparison,
+  /// and `--bridge`'s bridges after it.
+  public static func document(for outcome: ComparisonStudy.Outcome, record: ReportRecord) throws(ReportError) -> ReportDocument {
+    let note = outcome.precision.flatMap { reached in record.precision.map { precisionNote(reached, objective: record.objective, precision: $0) } }
+    var document = try document(for: outcome.results, record: record, note: note, streamed: outcome.streamed)
+    if let bridges = outcome.bridges { addBridges(bridges, seed: outcome.results[0].seed, to: &document) }
+    return document
+  }
+
   /// The lines `compare --precision` adds under its report: how Stein's plan ended, and each
   /// variant's interval on the objective from the first stage's variance.
   public static func precisionNote(_ outcome: Experiment.PrecisionOutcome, objective: String, precision: String) -> String {
