@@ -21,6 +21,8 @@ struct Merge: ParsableCommand {
   var format: OutputFormat?
   @Option(name: .long, help: "Also write the merged report's charts as SVG files into this directory (created if missing), as the command's --charts does.")
   var charts: String?
+  @Option(name: .long, help: "Also write the merged report as an Excel workbook (.xlsx), as the command's --xlsx does (shards only).")
+  var xlsx: String?
 
   func validate() throws {
     guard !files.isEmpty else { throw ValidationError("give the shard files to merge") }
@@ -28,8 +30,10 @@ struct Merge: ParsableCommand {
 
   func run() throws {
     try checkChartsDirectory(charts)
+    if let xlsx { try checkWritable(xlsx, as: "--xlsx", inputs: files) }
     let (formats, headers) = try ShardFile.headers(count: files.count, read: read)
     guard formats.contains(ShardFile.currentFormat) else {
+      if xlsx != nil { throw ValidationError("--xlsx writes the report of merged shards; results files of one run merge into one file (-o)") }
       return try SavedResults.mergeFiles(try files.indices.map(read), names: files, output: output, format: format)
     }
     if let index = formats.firstIndex(where: { $0 != ShardFile.currentFormat }), formats[index] == SavedResults.currentFormat {
@@ -81,7 +85,7 @@ struct Merge: ParsableCommand {
     try writeOutput(header, results: reported.results, writer: writer)
     let document = try reportDocument { () throws(ReportError) in try filled.document(reported) }
     let format = self.format ?? OutputFormat(rawValue: header.report.format) ?? .table
-    try emitReport(document, format: format, charts: charts, colour: header.command == .compare && terminalColour(format)) {
+    try emitReport(document, format: format, charts: charts, xlsx: xlsx, colour: header.command == .compare && terminalColour(format)) {
       Provenance.merge(
         of: header, results: reported.results, shards: shards, commandLine: Provenance.commandLine(["cccm"] + CommandLine.arguments.dropFirst()),
         version: CCCM.version)

@@ -27,6 +27,35 @@ struct WorkbookCommandTests {
     #expect(missing.status == 2)
     #expect(missing.err.contains("no such directory"), "\(missing.err)")
   }
+
+  @Test("merge --xlsx writes the merged report's workbook; a shard as the workbook is refused with exit 2, and results files of one run (which merge into -o) with exit 64")
+  func mergeWorkbook() throws {
+    let folder = try scratchFolder("xlsx-merge")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let shards = (1...2).map { folder.appendingPathComponent("s\($0).json").path }
+    for (index, shard) in shards.enumerated() {
+      let saved = try runCCCM(["run", "scenarios/bench/r1.yaml", "-r", "4", "-q", "--shard", "\(index + 1)/2", "--save", shard])
+      #expect(saved.status == 0, "\(saved.err)")
+    }
+    let book = folder.appendingPathComponent("merged.xlsx").path
+    let ok = try runCCCM(["merge"] + shards + ["--xlsx", book])
+    #expect(ok.status == 0, "\(ok.err)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: book)).prefix(2) == Data("PK".utf8), "an xlsx file is a zip")
+
+    let before = try Data(contentsOf: URL(fileURLWithPath: shards[0]))
+    let input = try runCCCM(["merge"] + shards + ["--xlsx", shards[0]])
+    #expect(input.status == 2)
+    #expect(input.err.contains("input"), "\(input.err)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: shards[0])) == before)
+
+    let results = (0..<2).map { folder.appendingPathComponent("r\($0).json").path }
+    for (index, file) in results.enumerated() {
+      _ = try runCCCM(["run", "scenarios/bench/r1.yaml", "--first", "\(2 * index)", "-r", "2", "-q", "--save", file])
+    }
+    let refused = try runCCCM(["merge"] + results + ["-o", folder.appendingPathComponent("all.json").path, "--xlsx", book])
+    #expect(refused.status == 64)
+    #expect(refused.err.contains("--xlsx writes the report of merged shards"), "\(refused.err)")
+  }
 }
 
 /// LibreOffice, the independent reader of the workbooks: $CCCM_SOFFICE, else soffice on PATH.
@@ -87,6 +116,29 @@ struct WorkbookReadBackTests {
     #expect(abs(read - mean) <= 1e-6 * abs(mean), "\(read) vs \(mean)")
     #expect(["yes", "no"].contains(rows[header + 3][7]))
     #expect(rows[header + 3][8].first?.isNumber == true)
+  }
+
+  @Test("merge --xlsx writes the workbook of the unsharded command: compare in three shards opens on the same decision sheet")
+  func mergedDecision() throws {
+    let folder = try scratchFolder("xlsx-merged-decision")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let arguments = ["compare", "scenarios/northwind/baseline.yaml", "scenarios/northwind/variants/split-west.yaml", "scenarios/northwind/variants/presales-plus-2.yaml", "-r", "6", "-q"]
+    let whole = folder.appendingPathComponent("compare.xlsx")
+    #expect(try runCCCM(arguments + ["--xlsx", whole.path]).status == 0)
+    let shards = (1...3).map { folder.appendingPathComponent("s\($0).json").path }
+    for (index, shard) in shards.enumerated() {
+      let saved = try runCCCM(arguments + ["--shard", "\(index + 1)/3", "--save", shard])
+      #expect(saved.status == 0, "\(saved.err)")
+    }
+    let merged = folder.appendingPathComponent("merged.xlsx")
+    let run = try runCCCM(["merge"] + shards + ["--xlsx", merged.path])
+    #expect(run.status == 0, "\(run.err)")
+    let expected = try firstSheet(whole, scratch: folder)
+    let rows = try firstSheet(merged, scratch: folder)
+    // The title names the merge; from the decision table's header on, the sheets are the same.
+    let header = try #require(expected.firstIndex { $0.first == "design" })
+    let mergedHeader = try #require(rows.firstIndex { $0.first == "design" })
+    #expect(Array(rows[mergedHeader...]) == Array(expected[header...]))
   }
 
   @Test("threshold's workbook opens on its what-would-have-to-be-true table; backtest, fit and territories write theirs")
