@@ -57,12 +57,12 @@ struct Sensitivity: ParsableCommand {
         command: .sensitivity, files: [file], record: record, scenarios: scenarios, seed: seed, options: options, replications: replications)
       return try sharded.save(shard, to: save, inputs: inputs)
     }
-    try checkResultsFit(scenarios, replications: replications, byPeriod: false)
+    try checkResultsFit(scenarios, replications: replications, byPeriod: false, streams: true)
     let bar = ProgressBar(total: scenarios.count * replications, label: "sensitivity", quiet: options.quiet)
-    let results = Experiment(scenarios: scenarios, seed: seed, generator: options.generatorKind, threads: options.threads)
-      .run(replications: replications, progress: { _, _ in bar.tick() })
+    let (results, streamed) = Experiment(scenarios: scenarios, seed: seed, generator: options.generatorKind, threads: options.threads)
+      .runWithinBound(replications: replications, objective: try parseObjective(objective), progress: { _, _ in bar.tick() })
     bar.finish()
-    try emitReport(TornadoReport.document(for: results, base: base.name, record: record), format: options.format, charts: options.charts, xlsx: options.xlsx) {
+    try emitReport(TornadoReport.document(for: results, base: base.name, record: record, streamed: streamed), format: options.format, charts: options.charts, xlsx: options.xlsx) {
       provenance(scenarios: [scenarioEntry(base, file: file)], seed: seed, replications: replications, generator: options.generator)
     }
   }

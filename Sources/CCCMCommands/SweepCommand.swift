@@ -70,12 +70,12 @@ struct SweepCommand: ParsableCommand {
         command: .sweep, files: [file], record: record, scenarios: scenarios, seed: seed, options: options, replications: replications)
       return try sharded.save(shard, to: save, inputs: inputs)
     }
-    try checkResultsFit(scenarios, replications: replications, byPeriod: false)
+    try checkResultsFit(scenarios, replications: replications, byPeriod: false, streams: true)
     let experiment = Experiment(scenarios: scenarios, seed: seed, generator: options.generatorKind, threads: options.threads)
     let bar = ProgressBar(total: scenarios.count * replications, label: "sweep", quiet: options.quiet)
-    let results = experiment.run(replications: replications, progress: { _, _ in bar.tick() })
+    let (results, streamed) = experiment.runWithinBound(replications: replications, objective: try parseObjective(objective), progress: { _, _ in bar.tick() })
     bar.finish()
-    try emitReport(SweepReport.document(for: results, base: base.name, record: record), format: options.format, charts: options.charts, xlsx: options.xlsx) {
+    try emitReport(SweepReport.document(for: results, base: base.name, record: record, streamed: streamed), format: options.format, charts: options.charts, xlsx: options.xlsx) {
       provenance(scenarios: [scenarioEntry(base, file: file)], seed: seed, replications: replications, generator: options.generator)
     }
   }

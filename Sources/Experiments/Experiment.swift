@@ -61,6 +61,16 @@ public struct Experiment: Sendable {
     return (streamed.results(scenarios: simulators.map(\.scenario.name), seed: seed), streamed)
   }
 
+  /// Replications `0 ..< count` of every scenario: every row within the exact bound (`run`),
+  /// beyond it the paired statistics instead (`runStreamed`, for `objective`).
+  public func runWithinBound(
+    replications count: Int, objective: Objective, progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) -> (results: [SimulationResults], streamed: StreamedComparison?) {
+    guard count > exactBound else { return (run(replications: count, progress: progress), nil) }
+    let (results, streamed) = runStreamed(replications: count, objective: objective, targets: [], progress: progress)
+    return (results, streamed)
+  }
+
   /// Replications `ranges[i]` of scenario i (a shard's share, `Shard.ranges`); nil for an empty range.
   public func run(ranges: [Range<Int>], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [SimulationResults?] {
     zip(scenarios.indices, ranges).map { index, range in

@@ -176,6 +176,17 @@ public struct StreamedComparison: Sendable {
     return all
   }
 
+  /// Scenario `j`'s objective minus scenario `i`'s (scenario 0 the baseline), paired, at
+  /// `confidence`: `ranking` keeps each pair once, the other way round when `i < j`.
+  public func objectiveDifference(from i: Int, to j: Int, confidence: Double = 0.95) -> PairedDifference {
+    guard i < j else { return PairedDifference(moments: ranking[j][i - j - 1], confidence: confidence) }
+    let moments = ranking[i][j - i - 1]
+    var mirrored = PairedDifference(moments: moments, confidence: confidence)
+    (mirrored.mean, mirrored.ciLow, mirrored.ciHigh) = (-mirrored.mean, -mirrored.ciHigh, -mirrored.ciLow)
+    mirrored.relative = moments.variant.mean != 0 ? mirrored.mean / abs(moments.variant.mean) : .nan
+    return mirrored
+  }
+
   /// The paired difference of the baseline's column a and variant v's matching column, at `confidence`; nil where the variant has none.
   public func difference(variant v: Int, column a: Int, confidence: Double) -> PairedDifference? {
     matched[v][a] == nil ? nil : PairedDifference(moments: pairs[v][a], confidence: confidence)

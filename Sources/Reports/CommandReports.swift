@@ -59,11 +59,7 @@ extension ComparisonReport {
         Comparison(baseline: baseline, variants: variants, metrics: chosen, objective: objective, teams: record.teams, adjustment: adjustment)
       }
     var document = document(comparison, verbose: record.verbose, note: note, layout: ComparisonLayout(rawValue: record.layout) ?? .automatic)
-    if let streamed {
-      let note = StreamedNote(replications: streamed.replications, width: all.map(\.layout.count).max() ?? 0)
-      document.add(.text("\n" + note.text + "\n"))
-      if let json = document.json { document.json = StreamedJSON(report: json, percentiles: note.text) }
-    }
+    if let streamed { StreamedNote(replications: streamed.replications, width: all.map(\.layout.count).max() ?? 0).add(to: &document) }
     let targets = record.parsedTargets
     if let streamed, !targets.isEmpty {
       document.appendSection(
@@ -120,29 +116,34 @@ extension ComparisonReport {
 }
 
 extension SweepReport {
-  /// `cccm sweep`'s report: `all` is the base, then every point of the grid in order.
-  public static func document(for all: [SimulationResults], base: String, record: ReportRecord) -> ReportDocument {
+  /// `cccm sweep`'s report: `all` is the base, then every point of the grid in order; beyond
+  /// the exact bound `streamed` holds their paired statistics (the rows are not kept).
+  public static func document(for all: [SimulationResults], base: String, record: ReportRecord, streamed: StreamedComparison? = nil) -> ReportDocument {
     let sweep = Sweep(factors: record.vary.compactMap { try? Sweep.factor($0).get() })
     let points = zip(sweep.grid, all.dropFirst()).map { Point(label: Sweep.label(sweep.factors, $0), values: $0, results: $1) }
     let factors = sweep.factors.map(\.path)
     var document = document(
-      factors: factors, base: all[0], points: points, metrics: record.metrics.isEmpty ? ["bookings", "cost"] : record.metrics, objective: record.objective)
+      factors: factors, base: all[0], points: points, metrics: record.metrics.isEmpty ? ["bookings", "cost"] : record.metrics, objective: record.objective,
+      streamed: streamed)
+    if let streamed { StreamedNote(replications: streamed.replications, width: all.map(\.layout.count).max() ?? 0).add(to: &document) }
     document.title = "cccm sweep: \(base) over \(factors.joined(separator: " x "))"
-    document.charts = ReportCharts.sweep(factors: factors, base: all[0], points: points, objective: record.objective)
+    document.charts = ReportCharts.sweep(factors: factors, pairing: Pairing(base: all[0], points: points, objective: record.objective, streamed: streamed))
     return document
   }
 }
 
 extension TornadoReport {
-  /// `cccm sensitivity`'s (tornado) report: `all` is the base, then each factor's low and high ends.
-  public static func document(for all: [SimulationResults], base: String, record: ReportRecord) -> ReportDocument {
+  /// `cccm sensitivity`'s (tornado) report: `all` is the base, then each factor's low and high
+  /// ends; beyond the exact bound `streamed` holds their paired statistics (the rows are not kept).
+  public static func document(for all: [SimulationResults], base: String, record: ReportRecord, streamed: StreamedComparison? = nil) -> ReportDocument {
     let factors = record.vary.compactMap { try? Sweep.ends($0).get() }
     let bars = factors.enumerated().map { i, factor in
       Bar(factor: factor.path, low: factor.values.first ?? 0, high: factor.values.last ?? 0, lowResults: all[1 + 2 * i], highResults: all[2 + 2 * i])
     }
-    var document = document(base: all[0], bars: bars, objective: record.objective)
+    var document = document(base: all[0], bars: bars, objective: record.objective, streamed: streamed)
+    if let streamed { StreamedNote(replications: streamed.replications, width: all.map(\.layout.count).max() ?? 0).add(to: &document) }
     document.title = "cccm sensitivity: \(base), \(record.objective)"
-    document.charts = [ReportCharts.tornado(base: all[0], bars: bars, objective: record.objective)]
+    document.charts = [ReportCharts.tornado(base: all[0], bars: bars, objective: record.objective, streamed: streamed)]
     return document
   }
 }
@@ -169,6 +170,11 @@ struct StreamedNote {
     String(
       format: "Beyond the exact bound of %d replications: means and intervals from moments combined block by block; p5, p50 and p95 from a KLL sketch (k %d), within %.2f%% of the replications in rank with %.0f%% confidence.",
       bound, QuantileSketch.k, QuantileSketch.rankError * 100, QuantileSketch.rankErrorConfidence * 100)
+  }
+  /// The note under a report beyond the bound, and in its JSON beside the fields.
+  func add(to document: inout ReportDocument) {
+    document.add(.text("\n" + text + "\n"))
+    if let json = document.json { document.json = StreamedJSON(report: json, percentiles: text) }
   }
   var targets: String { "Targets need every replication's values and are left out: run at most \(bound) replications to see them." }
 }

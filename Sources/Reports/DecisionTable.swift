@@ -74,15 +74,15 @@ public struct DecisionTable: Sendable {
   }
 
   /// sweep: every point paired with the base; the best point by the objective marked.
-  public init(sweep base: SimulationResults, points: [SweepReport.Point], objective: String) {
-    func column(_ results: SimulationResults) -> [Double] { results.layout.index(ofScenarioMetric: objective).map(results.column) ?? [] }
+  public init(sweep pairing: SweepReport.Pairing, objective: String) {
+    let (base, points) = (pairing.base, pairing.points)
     let lower = MetricDescriptor.named(objective)?.direction == .lowerIsBetter
-    let means = points.map { Summary(column($0.results)).mean }
+    let means = points.indices.map { pairing.summary($0, objective).mean }
     let best = means.indices.filter { means[$0].isFinite }.max { lower ? means[$0] > means[$1] : means[$0] < means[$1] }
     var rows: [[Cell]] = []
     for (i, point) in points.enumerated() {
-      let s = Summary(column(point.results))
-      let d = PairedDifference(baseline: column(base), variant: column(point.results))
+      let s = pairing.summary(i, objective)
+      let d = pairing.fromBase(i, objective)
       rows.append([
         .text(point.label), Self.number(s.mean), Self.number(s.ci95Low), Self.number(s.ci95High), Self.number(d.mean), Self.number(d.ciLow), Self.number(d.ciHigh),
         .text(d.isSignificant ? "yes" : "no"), .text(i == best ? "best" : ""),

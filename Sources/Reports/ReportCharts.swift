@@ -259,9 +259,10 @@ public enum ReportCharts {
 
   /// A sweep's response: the objective's paired difference from the base at each point, with its
   /// 95% interval as a band (one factor), or as rows of intervals (a grid of several factors).
-  public static func sweepResponse(factors: [String], base: SimulationResults, points: [SweepReport.Point], objective: String) -> any Chart {
+  public static func sweepResponse(factors: [String], pairing: SweepReport.Pairing, objective: String) -> any Chart {
+    let (base, points) = (pairing.base, pairing.points)
     let unit = MetricUnit(metric: objective)
-    let differences = points.map { PairedDifference(baseline: column(base, objective), variant: column($0.results, objective)) }
+    let differences = points.indices.map { pairing.fromBase($0, objective) }
     let words = zip(points, differences).map { "\($0.label): \(unit.formatDifference($1.mean)) \(unit.interval($1))" }
     let description = "Paired difference of \(name(objective)) from the base \(base.scenario) at each point of the sweep, with 95% intervals: " + words.joined(separator: "; ") + "."
     let title = "\(name(objective).capitalizedFirst) against the base, by \(factors.map { String($0.split(separator: ".").last ?? "") }.joined(separator: " x "))"
@@ -291,14 +292,15 @@ public enum ReportCharts {
 
   /// The marginal value of one more unit of a single swept factor between neighbouring points,
   /// with its 95% interval, at the middle of each step.
-  public static func sweepMarginal(factor: String, points: [SweepReport.Point], objective: String) -> XYChart? {
+  public static func sweepMarginal(factor: String, pairing: SweepReport.Pairing, objective: String) -> XYChart? {
+    let points = pairing.points
     guard points.count > 1 else { return nil }
     let unit = MetricUnit(metric: objective)
     var (xs, means, lows, highs, words) = ([Double](), [Double](), [Double](), [Double](), [String]())
-    for (a, b) in zip(points, points.dropFirst()) {
+    for (i, (a, b)) in zip(points, points.dropFirst()).enumerated() {
       guard let va = a.values.first, let vb = b.values.first, vb != va else { continue }
       let step = vb - va
-      let d = PairedDifference(baseline: column(a.results, objective), variant: column(b.results, objective))
+      let d = pairing.between(i, i + 1)
       xs.append((va + vb) / 2)
       means.append(d.mean / step)
       lows.append(min(d.ciLow / step, d.ciHigh / step))
@@ -317,9 +319,9 @@ public enum ReportCharts {
 
   /// A tornado: each factor's swing on the objective (high minus low, paired) as a bar from zero
   /// with its 95% interval, largest first.
-  public static func tornado(base: SimulationResults, bars: [TornadoReport.Bar], objective: String) -> IntervalChart {
+  public static func tornado(base: SimulationResults, bars: [TornadoReport.Bar], objective: String, streamed: StreamedComparison? = nil) -> IntervalChart {
     let unit = MetricUnit(metric: objective)
-    let measured = bars.map { bar in (bar, PairedDifference(baseline: column(bar.lowResults, objective), variant: column(bar.highResults, objective))) }
+    let measured = bars.enumerated().map { i, bar in (bar, TornadoReport.swing(i, of: bar, objective: objective, streamed: streamed)) }
       .sorted { abs($0.1.mean) > abs($1.1.mean) }
     let rows = measured.map { bar, d -> IntervalChart.Row in
       IntervalChart.Row(
@@ -373,9 +375,10 @@ extension ReportCharts {
   }
 
   /// `sweep`'s charts: the response and, for one factor, the marginal value per unit.
-  public static func sweep(factors: [String], base: SimulationResults, points: [SweepReport.Point], objective: String) -> [any Chart] {
-    var charts: [any Chart] = [sweepResponse(factors: factors, base: base, points: points, objective: objective)]
-    if factors.count == 1, let marginal = sweepMarginal(factor: factors[0], points: points, objective: objective) { charts.append(marginal) }
+  public static func sweep(factors: [String], pairing: SweepReport.Pairing) -> [any Chart] {
+    let objective = pairing.objective
+    var charts: [any Chart] = [sweepResponse(factors: factors, pairing: pairing, objective: objective)]
+    if factors.count == 1, let marginal = sweepMarginal(factor: factors[0], pairing: pairing, objective: objective) { charts.append(marginal) }
     return charts
   }
 }

@@ -1,4 +1,5 @@
 import Estimation
+import Experiments
 import Foundation
 import Simulation
 
@@ -32,13 +33,15 @@ public enum TornadoReport {
     let bars: [BarJSON]
   }
 
-  public static func document(base: SimulationResults, bars: [Bar], objective: String) -> ReportDocument {
+  /// The tornado's table, bars sorted by swing. Beyond the exact bound `streamed` holds the
+  /// paired statistics kept instead of the rows (`swing`).
+  public static func document(base: SimulationResults, bars: [Bar], objective: String, streamed: StreamedComparison? = nil) -> ReportDocument {
     var doc = ReportDocument()
     let unit = MetricUnit(metric: objective)
-    func column(_ results: SimulationResults) -> [Double] { results.layout.index(ofScenarioMetric: objective).map(results.column) ?? [] }
-    let baseMean = Summary(column(base)).mean
-    let measured = bars.map { bar -> (Bar, Summary, Summary, PairedDifference) in
-      (bar, Summary(column(bar.lowResults)), Summary(column(bar.highResults)), PairedDifference(baseline: column(bar.lowResults), variant: column(bar.highResults)))
+    func summary(_ results: SimulationResults) -> Summary { results.layout.index(ofScenarioMetric: objective).map(results.summary) ?? Summary([]) }
+    let baseMean = summary(base).mean
+    let measured = bars.enumerated().map { i, bar -> (Bar, Summary, Summary, PairedDifference) in
+      (bar, summary(bar.lowResults), summary(bar.highResults), swing(i, of: bar, objective: objective, streamed: streamed))
     }.sorted { abs($0.3.mean) > abs($1.3.mean) }
     doc.add(.text(
       "Sensitivity of \(objective) (base \(unit.format(baseMean))), one factor at a time from its low to its high value, the others at the base; \(base.replications) paired replications, seed \(base.seed), common random numbers.\nAssumptions: factors are moved one at a time (no interactions), over the ranges given; each bar is the paired difference high - low with its 95% interval, sorted by swing.\n\n"))
@@ -63,5 +66,16 @@ public enum TornadoReport {
     doc.add(.table(table, coloured: false))
     doc.json = TornadoJSON(objective: objective, base: JSONNumber(baseMean), bars: json)
     return doc
+  }
+
+  /// Bar i's swing on the objective, high minus low, paired: from the rows, or beyond the exact
+  /// bound from `streamed`, whose scenarios are the base, then each bar's low and high.
+  static func swing(_ i: Int, of bar: Bar, objective: String, streamed: StreamedComparison?) -> PairedDifference {
+    guard let streamed else {
+      func column(_ results: SimulationResults) -> [Double] { results.layout.index(ofScenarioMetric: objective).map(results.column) ?? [] }
+      return PairedDifference(baseline: column(bar.lowResults), variant: column(bar.highResults))
+    }
+    precondition(streamed.objective.name == objective, "the streamed comparison ranks another objective")
+    return streamed.objectiveDifference(from: 1 + 2 * i, to: 2 + 2 * i)
   }
 }
