@@ -43,28 +43,38 @@ struct ShardedRun {
   }
 
   /// Simulates shard `shard` and writes its file to `path` (atomically; `inputs` are never
-  /// overwritten). Standard output stays empty; a line on standard error says what was saved.
+  /// overwritten). The rows go to the file as they finish, a scenario at a time and beyond the
+  /// exact bound a block at a time, so the shard holds at most one scenario's rows up to the
+  /// bound. Standard output stays empty; a line on standard error says what was saved.
   func save(_ shard: Shard, to path: String, inputs: [String]) throws {
     try checkWritable(path, as: "--save", inputs: inputs)
     let ranges = shard.ranges(scenarios: scenarios.count, replications: span)
     let busy = zip(scenarios, ranges).filter { !$0.1.isEmpty }
-    try checkResultsFit(busy.map(\.0), replications: busy.map(\.1.count).max() ?? 0, byPeriod: byPeriod)
-    let experiment = Experiment(
-      scenarios: scenarios, seed: seed, generator: options.generatorKind, byPeriod: byPeriod, threads: options.threads)
-    let bar = ProgressBar(total: ranges.reduce(0) { $0 + $1.count }, label: "shard \(shard)", quiet: options.quiet)
-    let results = experiment.run(ranges: ranges, progress: { _, _ in bar.tick() })
-    bar.finish()
-    let file = ShardFile(
+    try checkResultsFit(busy.map(\.0), replications: busy.map(\.1.count).max() ?? 0, byPeriod: byPeriod, streams: true)
+    let simulators = scenarios.map { Simulator(scenario: $0, generator: options.generatorKind, byPeriod: byPeriod) }
+    var header = ShardFile(
       version: CCCM.version, command: command, files: files, report: record, scenarios: scenarios, seed: seed, generator: options.generator,
-      byPeriod: byPeriod, replications: replications, wave: wave, shard: shard, results: results, ranges: ranges)
-    let text: String
-    do {
-      text = try file.json()
+      byPeriod: byPeriod, replications: replications, wave: wave, shard: shard,
+      results: simulators.map { SimulationResults(scenario: $0.scenario.name, layout: $0.layout, seed: seed, values: []) }, ranges: ranges)
+    for i in header.parts.indices { header.parts[i].results.replications = ranges[header.parts[i].scenario].count }
+    let bar = ProgressBar(total: ranges.reduce(0) { $0 + $1.count }, label: "shard \(shard)", quiet: options.quiet)
+    do throws(OutputFileError) {
+      let writer = try ShardFile.StreamWriter(path: path, inputs: inputs, header: header)
+      for part in header.parts {
+        let range = ranges[part.scenario]
+        let simulator = simulators[part.scenario]
+        _ = simulator.run(
+          replications: range.count, seed: seed, first: range.lowerBound, threads: options.threads, progress: { _ in bar.tick() },
+          exactBound: ReplicationBlocks.exactBound(width: simulator.layout.count)
+        ) { _, rows in writer.write(rows) }
+        writer.endPart()
+      }
+      try writer.finish()
     } catch {
-      printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: \(error); nothing was written")
+      printError("\(Excerpt.sanitized(path, limit: Excerpt.pathLimit)): error: cannot write the file (--save): \(error.reason)")
       throw ExitCode(.fileError)
     }
-    try writeAtomically(text, to: path, as: "--save", inputs: inputs)
+    bar.finish()
     var held = zip(scenarios.indices, ranges).filter { !$0.1.isEmpty }.map { "scenario \($0 + 1) replications \($1.lowerBound)..<\($1.upperBound)" }
     if held.count > 3 { held = [held[0], "...", held[held.count - 1]] }
     printError("shard \(shard)\(wave.map { " of wave \($0)" } ?? ""): \(held.isEmpty ? "nothing to simulate" : held.joined(separator: ", ")); saved to \(Excerpt.sanitized(path, limit: Excerpt.pathLimit))")

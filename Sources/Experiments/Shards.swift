@@ -469,3 +469,59 @@ extension MergedShards {
     return merged
   }
 }
+
+extension ShardFile {
+  /// A shard file written as its rows are made (`--shard I/N --save`): the header, then each
+  /// part's rows as they finish, part after part; the same text `json()` gives for the same
+  /// results, without holding them.
+  public final class StreamWriter: @unchecked Sendable {
+    let stream: FileOutput.Stream
+    /// The header's text around each part's (empty) values: before the first part's, between
+    /// consecutive parts', and after the last's.
+    let pieces: [Substring]
+    var part = 0
+    var open = false
+    var written = 0
+
+    /// Opens `path` (checked as `--save` is) for `header`: a shard file whose parts hold no
+    /// values yet but say how many replications they will (`SavedResults.replications`).
+    public init(path: String, inputs: [String], header: ShardFile) throws(OutputFileError) {
+      let text: String
+      do { text = try header.json() } catch { throw OutputFileError(String(describing: error)) }
+      // Strings in the text escape their quotes, so the marker only ever stands for a part's values.
+      let pieces = text.split(separator: "\"values\":[]", omittingEmptySubsequences: false)
+      guard pieces.count == header.parts.count + 1, header.parts.allSatisfy(\.results.values.isEmpty) else {
+        throw OutputFileError("the shard header's parts do not match its values")
+      }
+      self.pieces = pieces
+      stream = try FileOutput.Stream(path: path, as: "--save", inputs: inputs)
+      stream.write(Data(pieces[0].utf8))
+    }
+
+    /// Appends rows of the current part (in replication order).
+    public func write(_ rows: UnsafeBufferPointer<Double>) {
+      var text = open ? "" : "\"values\":["
+      open = true
+      text.reserveCapacity(text.count + rows.count * 20)
+      for x in rows {
+        if written > 0 { text += "," }
+        text += SavedResults.jsonNumber(x)
+        written += 1
+      }
+      stream.write(Data(text.utf8))
+    }
+
+    /// Ends the current part's values; the next rows are the next part's.
+    public func endPart() {
+      precondition(part < pieces.count - 1, "more parts than the header has")
+      stream.write(Data(((open ? "" : "\"values\":[") + "]" + pieces[part + 1]).utf8))
+      (part, open, written) = (part + 1, false, 0)
+    }
+
+    /// Ends the file (every part ended) and stages it to be put in place.
+    public func finish() throws(OutputFileError) {
+      precondition(part == pieces.count - 1 && !open, "a part was not ended")
+      try stream.finish()
+    }
+  }
+}

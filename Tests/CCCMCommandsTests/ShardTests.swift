@@ -41,6 +41,27 @@ struct ShardTests {
     }
   }
 
+  @Test("a shard's rows go to its file as they finish: the file is the text its JSON encoding gives, for parts within and beyond the exact bound, and its replications merge to the unsharded run's")
+  func savedAsTheyFinish() throws {
+    let scratch = try Scratch()
+    // Ten days of arrivals a replication: 10,001 replications (beyond the bound of 10,000) stay quick.
+    let (small, busier) = (scratch.path("small.yaml"), scratch.path("busier.yaml"))
+    for (path, busy) in [(small, 6), (busier, 7)] {
+      try TwoTeams.yaml(busy: busy).replacingOccurrences(of: "horizon_days: 365", with: "horizon_days: 40").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    for (arguments, name) in [(["compare", small, busier, "-r", "40", "--shard", "2/3"], "compare.json"), (["run", small, "-r", "10001", "--shard", "1/1"], "run.json")] {
+      let saved = try runCCCM(arguments + ["--save", scratch.path(name), "-q"])
+      #expect(saved.status == 0, "\(saved.err)")
+      let bytes = try Data(contentsOf: URL(fileURLWithPath: scratch.path(name)))
+      let file = try ShardFile.decode(bytes)
+      #expect(!file.parts.isEmpty)
+      #expect(try file.json() == String(decoding: bytes, as: UTF8.self), "\(name)")
+    }
+    let merged = try runCCCM(["merge", scratch.path("run.json")])
+    let whole = try runCCCM(["run", small, "-r", "10001", "-q"])
+    #expect(merged.status == 0 && merged.out == whole.out, "\(merged.err)")
+  }
+
   @Test("run: N = 1, 2, 3, 7 shards merge to the unsharded output (by month, a target), and merge --format csv to run --format csv")
   func runShards() throws {
     try expectShardsMerge(["run", Self.base, "-r", "7", "--by", "month", "--target", "bookings>=95M", "-q"], counts: [1, 2, 3, 7])
