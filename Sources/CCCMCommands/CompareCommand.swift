@@ -70,7 +70,7 @@ struct Compare: ParsableCommand {
 
   func run() throws {
     try checkChartsDirectory(options.charts)
-    guard let outcome = try from ? ComparisonStudy.Outcome(results: SavedResults.loadPaired(files)) : simulate() else { return }
+    guard let outcome = try from ? compareSaved() : simulate() else { return }
     let document = try reportDocument { () throws(ReportError) in try ComparisonReport.document(for: outcome, record: record) }
     try emitReport(document, format: options.format, charts: options.charts, xlsx: options.xlsx, colour: terminalColour(options.format)) {
       provenance(scenarios: try comparedEntries(), seed: outcome.results[0].seed, replications: outcome.results[0].replications, generator: options.generator)

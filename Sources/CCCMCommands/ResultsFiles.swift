@@ -142,7 +142,30 @@ extension Compare {
   /// (`--from`), else the scenarios'.
   func comparedEntries() throws -> [(name: String, file: String, hash: String)] {
     from
-      ? try zip(files, files.map(SavedResults.load)).map { ($1.scenario, $0, $1.scenarioHash) }
+      ? try files.map { file in
+        let header = try (try? SavedResults.StreamReader.open(file))??.header ?? SavedResults.load(file)
+        return (header.scenario, file, header.scenarioHash)
+      }
       : try files.map { scenarioEntry(try loadScenario($0), file: $0) }
+  }
+
+  /// `compare --from`: the saved results, paired. Beyond the exact bound they are read a block
+  /// at a time into paired statistics, as a simulated comparison keeps them, never held whole.
+  func compareSaved() throws -> ComparisonStudy.Outcome {
+    let readers = files.compactMap { (try? SavedResults.StreamReader.open($0)) ?? nil }
+    let headers = readers.map(\.header)
+    if readers.count == files.count, SavedResults.pairingProblem(headers) == nil,
+      headers[0].replications > ReplicationBlocks.exactBound(width: headers.map(\.layout.count).max() ?? 0)
+    {
+      let objective = try parseObjective(objective)
+      do throws(StreamedComparison.ReadError) {
+        let (results, streamed) = try StreamedComparison.reading(readers, objective: objective, targets: options.targets)
+        return ComparisonStudy.Outcome(results: results, streamed: streamed)
+      } catch {
+        printError("\(Excerpt.sanitized(files[error.file], limit: Excerpt.pathLimit)): error: \(error.error.description)")
+        throw ExitCode(.fileError)
+      }
+    }
+    return ComparisonStudy.Outcome(results: try SavedResults.loadPaired(files))
   }
 }

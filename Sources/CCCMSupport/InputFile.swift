@@ -77,3 +77,42 @@ public enum InputFile {
     }
   }
 }
+
+extension InputFile {
+  /// A regular file read in pieces, for files too large to hold (saved results read a block at a
+  /// time): opened and recorded as an input as `read` records it, then read at any offset.
+  public final class Reader: @unchecked Sendable {
+    let descriptor: Int32
+    /// The file's size in bytes when it was opened.
+    public let size: Int
+
+    /// Opens the regular file at `path`; anything else (a FIFO, a device) is refused.
+    public init(_ path: String) throws(InputFileError) {
+      var info = stat()
+      guard stat(path, &info) == 0 else { throw InputFileError(InputFile.reason(errno)) }
+      guard info.st_mode & S_IFMT == S_IFREG else { throw InputFileError("it is not a regular file") }
+      descriptor = open(path, O_RDONLY | O_CLOEXEC)
+      guard descriptor >= 0 else { throw InputFileError(InputFile.reason(errno)) }
+      size = Int(info.st_size)
+      CommandFiles.recordInput(path, descriptor: descriptor)
+    }
+
+    deinit { close(descriptor) }
+
+    /// Up to `count` bytes from `offset` (fewer at the end of the file).
+    public func bytes(at offset: Int, count: Int) throws(InputFileError) -> [UInt8] {
+      var buffer = [UInt8](repeating: 0, count: max(0, count))
+      var filled = 0
+      while filled < buffer.count {
+        let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(offset + filled)) }
+        if got < 0 {
+          if errno == EINTR { continue }
+          throw InputFileError(InputFile.reason(errno))
+        }
+        if got == 0 { break }
+        filled += got
+      }
+      return Array(buffer[0..<filled])
+    }
+  }
+}
