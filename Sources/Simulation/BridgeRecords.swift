@@ -167,44 +167,12 @@ extension Simulator {
   /// replication `run` simulates (same seed and number, same row), on `threads` threads.
   public func bridgeRecords(replications: Range<Int>, seed: UInt64, threads: Int = 0) -> [BridgeReplication] {
     guard !replications.isEmpty else { return [] }
-    let results = BridgeResults(count: replications.count)
+    let results = TracedResults<BridgeReplication>(count: replications.count)
     onWorkers(
       count: replications.count, threads: threads, first: replications.lowerBound, seed: seed,
-      BridgeJob(results: results, width: plan.layout.count, seed: seed, first: replications.lowerBound))
+      TracingJob(results: results, width: plan.layout.count, seed: seed, first: replications.lowerBound, keepsCosts: true) { trace, row in
+        BridgeReplication(opportunities: trace.records, costs: trace.costs, row: row)
+      })
     return results.values
-  }
-}
-
-/// Replication `first + number` with its opportunities and cost lines recorded into `results`.
-private struct BridgeJob: ReplicationJob {
-  let results: BridgeResults
-  let width: Int
-  let seed: UInt64
-  let first: Int
-
-  func run<Mode: PeriodMode>(_ replication: inout Replication<Mode>, number r: Int) {
-    let trace = OpportunityTrace()
-    trace.keepsCosts = true
-    replication.trace = trace
-    var row = [Double](repeating: 0, count: width)
-    row.withUnsafeMutableBufferPointer { replication.run(seed: seed, replication: first + r, into: $0) }
-    replication.trace = nil
-    results.set(r, BridgeReplication(opportunities: trace.records, costs: trace.costs, row: row))
-  }
-}
-
-private final class BridgeResults: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: [BridgeReplication]
-  init(count: Int) { stored = Array(repeating: BridgeReplication(opportunities: [], costs: CostLines(), row: []), count: count) }
-  func set(_ index: Int, _ value: BridgeReplication) {
-    lock.lock()
-    stored[index] = value
-    lock.unlock()
-  }
-  var values: [BridgeReplication] {
-    lock.lock()
-    defer { lock.unlock() }
-    return stored
   }
 }

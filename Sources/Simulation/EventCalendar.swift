@@ -331,16 +331,7 @@ struct EventHeap: ~Copyable {
   /// Sifts the new item up from the end. O(log n).
   mutating func insert(_ item: ScheduledEvent) {
     items.append(item)
-    items.withUnsafeMutableBufferPointer { h in
-      var child = h.count - 1
-      while child > 0 {
-        let parent = (child &- 1) >> 2
-        guard item.precedes(h[parent]) else { break }
-        h[child] = h[parent]
-        child = parent
-      }
-      h[child] = item
-    }
+    items.withUnsafeMutableBufferPointer { h in Self.siftUp(item, from: h.count - 1, in: h) }
   }
 
   /// Removes the earliest item. O(log n).
@@ -377,13 +368,21 @@ struct EventHeap: ~Copyable {
         hole = best
         child = 4 &* hole &+ 1
       }
-      while hole > 0 {
-        let parent = (hole &- 1) >> 2
-        guard item.precedes(h[parent]) else { break }
-        h[hole] = h[parent]
-        hole = parent
-      }
-      h[hole] = item
+      Self.siftUp(item, from: hole, in: h)
     }
+  }
+
+  /// Puts `item` in the hole at `start` and moves it up past every parent it precedes (each
+  /// moving down into the hole).
+  @inline(__always)
+  private static func siftUp(_ item: ScheduledEvent, from start: Int, in h: UnsafeMutableBufferPointer<ScheduledEvent>) {
+    var hole = start
+    while hole > 0 {
+      let parent = (hole &- 1) >> 2
+      guard item.precedes(h[parent]) else { break }
+      h[hole] = h[parent]
+      hole = parent
+    }
+    h[hole] = item
   }
 }

@@ -110,42 +110,49 @@ extension Simulator {
   /// seed and number, same results), on `threads` threads (0: one per core).
   public func traces(replications: Range<Int>, seed: UInt64, threads: Int = 0) -> [[TracedOpportunity]] {
     guard !replications.isEmpty else { return [] }
-    let results = TraceResults(count: replications.count)
-    onWorkers(count: replications.count, threads: threads, first: replications.lowerBound, seed: seed, TraceJob(results: results, width: plan.layout.count, seed: seed, first: replications.lowerBound))
+    let results = TracedResults<[TracedOpportunity]>(count: replications.count)
+    onWorkers(
+      count: replications.count, threads: threads, first: replications.lowerBound, seed: seed,
+      TracingJob(results: results, width: plan.layout.count, seed: seed, first: replications.lowerBound) { trace, _ in trace.records })
     return results.values
   }
 }
 
-/// Replication `first + number` with its opportunities recorded into `results`; its metrics go to
-/// a scratch row.
-private struct TraceJob: ReplicationJob {
-  let results: TraceResults
+/// Replication `first + number` with a fresh trace of its opportunities (and its cost lines with
+/// `keepsCosts`); `record` makes what `results` keeps for it from the trace and its row of metrics.
+struct TracingJob<Value: Sendable>: ReplicationJob {
+  let results: TracedResults<Value>
   let width: Int
   let seed: UInt64
   let first: Int
+  var keepsCosts = false
+  let record: @Sendable (OpportunityTrace, [Double]) -> Value
 
   func run<Mode: PeriodMode>(_ replication: inout Replication<Mode>, number r: Int) {
     let trace = OpportunityTrace()
+    trace.keepsCosts = keepsCosts
     replication.trace = trace
     var row = [Double](repeating: 0, count: width)
     row.withUnsafeMutableBufferPointer { replication.run(seed: seed, replication: first + r, into: $0) }
-    results.set(r, trace.records)
+    replication.trace = nil
+    results.set(r, record(trace, row))
   }
 }
 
-private final class TraceResults: @unchecked Sendable {
+/// What the workers of a traced run keep, one value a replication, in replication order.
+final class TracedResults<Value: Sendable>: @unchecked Sendable {
   private let lock = NSLock()
-  private var stored: [[TracedOpportunity]]
-  init(count: Int) { stored = Array(repeating: [], count: count) }
-  func set(_ index: Int, _ records: [TracedOpportunity]) {
+  private var stored: [Value?]
+  init(count: Int) { stored = Array(repeating: nil, count: count) }
+  func set(_ index: Int, _ value: Value) {
     lock.lock()
-    stored[index] = records
+    stored[index] = value
     lock.unlock()
   }
-  var values: [[TracedOpportunity]] {
+  /// Every replication's value (each replication has set its own).
+  var values: [Value] {
     lock.lock()
     defer { lock.unlock() }
-    return stored
+    return stored.map { $0! }
   }
 }
-

@@ -153,4 +153,109 @@ extension Replication {
       calendar.schedule(.arrival(segment: Int32(s)), at: plan.arrivalTime(new, after: now, reaching: mass))
     }
   }
+
+  // MARK: - Reps' work across the switch
+
+  /// After a transition's switch (deals already with their new teams): the reps of the new
+  /// organisation, each open deal's pending work given to a rep of its team now (a team without
+  /// `time` drops it: the stage ends with its days), the tallies carried over by team name.
+  mutating func rebuildEffort(before: SimulationPlan) {
+    for r in effort.reps.indices { flush(rep: r) }
+    let names = before.effort?.teamNames ?? []
+    let oldTotal = effort.total
+    let oldMonths = effort.months
+    let effortPlan = plan.effort
+    let newNames = effortPlan?.teamNames ?? []
+    effort.reps = effortPlan.map { EffortState.reps($0, at: now) } ?? []
+    effort.cache(effortPlan)
+    effort.total = Array(repeating: EffortTally(), count: newNames.count)
+    effort.months = oldMonths.map { _ in Array(repeating: EffortTally(), count: newNames.count) }
+    for (m, name) in names.enumerated() {
+      guard let k = newNames.firstIndex(of: name) else { continue }
+      effort.total[k] = effort.total[k] + oldTotal[m]
+      for p in oldMonths.indices { effort.months[p][k] = effort.months[p][k] + oldMonths[p][m] }
+    }
+    if let effortPlan, effort.monthCoverage.count < effortPlan.teams.count {
+      effort.monthCoverage += Array(repeating: 0, count: effortPlan.teams.count - effort.monthCoverage.count)
+    }
+    carryMonthCoverage(before: before)
+    var orphans: [Int32] = []
+    for i in effort.jobs.indices where effort.jobs[i].active {
+      let index = Int32(i)
+      let team = Int(opportunities[i].team)
+      guard !opportunities[i].abandoned, let effortPlan, effortPlan.teams[team].timed else {
+        effort.jobs[i].active = false
+        // A deal lost at the switch whose days were over has no event left to free it.
+        if opportunities[i].abandoned { if effort.jobs[i].daysDone { freeSlot(index) } } else { orphans.append(index) }
+        continue
+      }
+      let rep = seatRep(opportunities[i].rep, team: team) ?? leastPendingRep(team: team)
+      effort.jobs[i].rep = Int32(rep)
+      effort.reps[rep].jobs.append(index)
+      if !effort.jobs[i].stale { effort.reps[rep].pending += effort.jobs[i].left }
+    }
+    for r in effort.reps.indices { scheduleCompletion(rep: r) }
+    // The responses go on in the new organisation's rates.
+    effort.baseInterarrival = plan.segments.map(\.meanInterarrival)
+    effort.baseSeasonRates = plan.seasonRates
+    if let effortPlan, effort.factors.count == effortPlan.responses.count {
+      for (k, response) in effortPlan.responses.enumerated() { scaleRate(segment: response.segment, by: effort.factors[k]) }
+    }
+    for index in orphans where effort.jobs[Int(index)].daysDone { completeStage(index) }
+  }
+
+  /// The coverage the month has given so far, in the new organisation's terms: an account keeps
+  /// the customer-facing hours its former owner gave it (the former owner's, evenly per account;
+  /// an owner without `time` gave the reference hours), now counted for its new owner. A team
+  /// that owns the same accounts on the same terms keeps its hours as they are.
+  private mutating func carryMonthCoverage(before: SimulationPlan) {
+    guard let after = plan.effort else { return }
+    let former = before.effort ?? EffortPlan()
+    let days = max(0, now - effort.monthStart)
+    /// Per team, its (segment, lower, upper) account ranges.
+    func ranges(_ p: SimulationPlan) -> [[(segment: Int, lower: Double, upper: Double)]] {
+      var out = Array(repeating: [(segment: Int, lower: Double, upper: Double)](), count: p.teams.count)
+      for (s, segment) in p.segments.enumerated() {
+        var lower = 0.0
+        for slice in p.slices[segment.slices.range] {
+          if slice.owner >= 0 { out[Int(slice.owner)].append((s, lower, slice.upper)) }
+          lower = slice.upper
+        }
+      }
+      return out
+    }
+    let old = ranges(before)
+    let new = ranges(plan)
+    func travelFactor(_ team: EffortPlan.TeamEffort) -> Double { 1 + team.visitShare * team.travelPerVisit }
+    func unchanged(_ t: Int) -> Bool {
+      guard t < old.count, t < former.teams.count, former.teams[t].timed == after.teams[t].timed else { return false }
+      let (a, b) = (former.teams[t], after.teams[t])
+      return old[t].elementsEqual(new[t]) { $0 == $1 } && a.accounts == b.accounts && travelFactor(a) == travelFactor(b)
+    }
+    // Customer-facing hours per account each former owner has given this month.
+    let perAccount = before.teams.indices.map { o -> Double in
+      if o < former.teams.count, former.teams[o].timed {
+        return former.teams[o].accounts > 0 ? effort.monthCoverage[o] / travelFactor(former.teams[o]) / former.teams[o].accounts : 0
+      }
+      return .nan
+    }
+    var carried = Array(repeating: 0.0, count: after.teams.count)
+    for (t, team) in after.teams.enumerated() where team.timed && !unchanged(t) {
+      var facing = 0.0
+      for range in new[t] {
+        let accounts = plan.segments[range.segment].accounts
+        let reference = after.responses.first { $0.segment == range.segment }?.rule.referenceHoursPerAccountYear ?? 0
+        for (o, ownerRanges) in old.enumerated() {
+          for formerRange in ownerRanges where formerRange.segment == range.segment {
+            let overlap = min(range.upper, formerRange.upper) - max(range.lower, formerRange.lower)
+            guard overlap > 0 else { continue }
+            let given = perAccount[o].isNaN ? reference * days / 365 : perAccount[o]
+            facing += overlap * accounts * given
+          }
+        }
+      }
+      carried[t] = facing * travelFactor(team)
+    }
+    for t in carried.indices where after.teams[t].timed && !unchanged(t) { effort.monthCoverage[t] = carried[t] }
+  }
 }
