@@ -12,5 +12,6 @@ struct Metrics: ParsableCommand {
       let name = m.group == .scenario ? m.name : "\(m.group.rawValue) \(m.name)"
       print("\(name.padding(toLength: 30, withPad: " ", startingAt: 0)) \(m.unit.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(m.direction.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))  \(m.meaning)")
     }
+    print("\n" + MetricDescriptor.ratioEstimand)
   }
 }

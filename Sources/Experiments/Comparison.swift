@@ -86,7 +86,7 @@ public struct Comparison: Sendable {
     let objectiveColumns = (baseline.layout.index(ofScenarioMetric: objective.name), variants.map { $0.layout.index(ofScenarioMetric: objective.name) })
     let objectiveDifferences = zip(variants, objectiveColumns.1).map { variant, column -> [Double] in
       guard let a = objectiveColumns.0, let column else { return [] }
-      return zip(baseline.column(a), variant.column(column)).map { $1 - $0 }
+      return zip(baseline.estimationColumn(a), variant.estimationColumn(column)).map { $1 - $0 }
     }
     let family = ComparisonFamily(differences: objectiveDifferences, adjustment: adjustment)
     self.family = family
@@ -94,17 +94,17 @@ public struct Comparison: Sendable {
       metrics.compactMap { metric in
         guard let a = baseline.layout.index(ofScenarioMetric: metric), let b = variant.layout.index(ofScenarioMetric: metric) else { return nil }
         let confidence = metric == objective.name ? family.confidence : Self.unadjustedConfidence
-        return PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: confidence)
+        return PairedDifference(baseline: baseline.estimationColumn(a), variant: variant.estimationColumn(b), confidence: confidence)
       }
     }
     let objectiveByScenario = ([objectiveColumns.0] + objectiveColumns.1).enumerated().map { index, column -> [Double] in
       guard let column else { return [] }
-      return index == 0 ? baseline.column(column) : variants[index - 1].column(column)
+      return index == 0 ? baseline.estimationColumn(column) : variants[index - 1].estimationColumn(column)
     }
     ranking = Self.rank(scenarios: ([baseline] + variants).map(\.scenario), columns: objectiveByScenario, objective: objective)
     skewedObjective = zip(variants, objectiveColumns.1).map { variant, column in
       guard let a = objectiveColumns.0, let column else { return nil }
-      return SkewedDifference(baseline: baseline.column(a), variant: variant.column(column), confidence: family.confidence)
+      return SkewedDifference(baseline: baseline.estimationColumn(a), variant: variant.estimationColumn(column), confidence: family.confidence)
     }
     // Teams (and their metrics) of all scenarios; a team only some scenarios have gets dashes in
     // the others, and a paired difference only where the baseline and the variant both have it.
@@ -128,7 +128,7 @@ public struct Comparison: Sendable {
           let b = variantColumns[team]?[metric]
           var difference: PairedDifference?
           if let a, let b {
-            difference = PairedDifference(baseline: baseline.column(a), variant: variant.column(b), confidence: Self.unadjustedConfidence)
+            difference = PairedDifference(baseline: baseline.estimationColumn(a), variant: variant.estimationColumn(b), confidence: Self.unadjustedConfidence)
           }
           return TeamDifference(
             team: team, metric: metric, baseline: a.map { base.summaries[$0] }, variant: b.map { variantSummary.summaries[$0] }, difference: difference)

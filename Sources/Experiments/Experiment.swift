@@ -175,11 +175,11 @@ public struct PrecisionPlan: Sendable {
   public init(firstStage results: [SimulationResults], objective: Objective, share: Double, batch: Int, maximum: Int) {
     self.objective = objective
     let metric = objective.metric
-    let base = results[0].column(metric)
+    let base = results[0].estimationColumn(metric)
     firstStage = base.count
     baselineMean = Summary(base).mean
     halfWidth = share * abs(baselineMean)
-    deviations = results.dropFirst().map { PairedDifference(baseline: base, variant: $0.column(metric)).pairedVariance.squareRoot() }
+    deviations = results.dropFirst().map { PairedDifference(baseline: base, variant: $0.estimationColumn(metric)).pairedVariance.squareRoot() }
     let t = Self.multiplier(firstStage: firstStage)
     let (n0, h) = (firstStage, halfWidth)
     let needed =
@@ -210,10 +210,10 @@ public struct PrecisionPlan: Sendable {
   /// The outcome for results of `total` replications.
   func outcome(_ results: [SimulationResults]) -> Experiment.PrecisionOutcome {
     let metric = objective.metric
-    let base = results[0].column(metric)
+    let base = results[0].estimationColumn(metric)
     let t = Self.multiplier(firstStage: firstStage)
     let intervals = zip(results.dropFirst(), deviations).map { variant, s0 -> (mean: Double, low: Double, high: Double) in
-      let mean = PairedDifference(baseline: base, variant: variant.column(metric)).mean
+      let mean = PairedDifference(baseline: base, variant: variant.estimationColumn(metric)).mean
       let half = t * s0 / Double(total).squareRoot()
       return (mean, mean - half, mean + half)
     }

@@ -10,7 +10,7 @@ import Simulation
 /// their replication ranges are disjoint and adjacent (`merged(_:)`), so a run split into shards
 /// gives the same file as one run. The format is documented in docs/results-format.md.
 public struct SavedResults: Codable, Sendable {
-  public static let currentFormat = "cccm-results/2"
+  public static let currentFormat = "cccm-results/3"
   public var format = SavedResults.currentFormat
   /// The cccm version that wrote the file.
   public var version: String
@@ -152,8 +152,8 @@ public struct SavedResults: Codable, Sendable {
   /// Every field within what `run --save` writes.
   func check() throws(SavedResultsError) {
     func damaged(_ field: String, _ problem: String) -> SavedResultsError { .damaged("\(field): \(problem)") }
-    if format == "cccm-results/1" {
-      throw .notResults("written by an earlier cccm whose results had other metrics; run the scenario again with --save")
+    if format == "cccm-results/1" || format == "cccm-results/2" {
+      throw .notResults("written by an earlier cccm whose results had other metrics (or no ratios' denominators); run the scenario again with --save")
     }
     guard format == Self.currentFormat else { throw .notResults("format is \(Excerpt.quoted(format)), not \"\(Self.currentFormat)\"") }
     guard !version.isEmpty, version.count <= 40 else { throw damaged("version", "expected a version such as \"0.2.0\", got \(Excerpt.quoted(version))") }
@@ -194,6 +194,11 @@ public struct SavedResults: Codable, Sendable {
     let domains = entries.map { ValueDomain($0.metric, group: $0.group) }
     guard !domains.isEmpty else { return }
     for (index, value) in values.enumerated() {
+      // A ratio's denominator (after the metrics of the totals and periods) is at least 0.
+      guard index % width < layout.metricCount else {
+        guard value >= 0 else { throw damaged("values", "replication \(firstReplication + index / width) gives a ratio's denominator \(value), which no run gives (at least 0)") }
+        continue
+      }
       let position = index % width % domains.count
       guard domains[position].contains(value) else {
         let entry = entries[position]

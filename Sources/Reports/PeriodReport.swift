@@ -64,8 +64,8 @@ public enum PeriodReport {
         for (i, metric) in metrics.enumerated() {
           guard let m = layout.index(ofScenarioMetric: metric) else { continue }
           let unit = MetricUnit(metric: metric)
-          let base = baseline.column(layout.index(period: p, of: kind, metric: m))
-          let other = variant.column(variant.layout.index(period: p, of: kind, metric: m))
+          let base = baseline.estimationColumn(layout.index(period: p, of: kind, metric: m))
+          let other = variant.estimationColumn(variant.layout.index(period: p, of: kind, metric: m))
           let d =
             streamed.flatMap { $0.difference(variant: v, column: layout.index(period: p, of: kind, metric: m), confidence: confidence) }
             ?? PairedDifference(baseline: base, variant: other, confidence: confidence)
@@ -109,8 +109,8 @@ public enum PeriodReport {
     var running = [Double](repeating: 0, count: baseline.replications)
     var cumulative: [[Double]] = []
     for p in layout.labels(kind).indices {
-      let base = baseline.column(layout.index(period: p, of: kind, metric: metric))
-      let other = variant.column(variant.layout.index(period: p, of: kind, metric: metric))
+      let base = baseline.estimationColumn(layout.index(period: p, of: kind, metric: metric))
+      let other = variant.estimationColumn(variant.layout.index(period: p, of: kind, metric: metric))
       for r in running.indices { running[r] += other[r] - base[r] }
       cumulative.append(running)
     }

@@ -63,6 +63,11 @@ public enum ReportCharts {
     return results.column(m)
   }
 
+  /// The values whose paired differences compare the metric (`SimulationResults.estimationColumn`).
+  static func estimates(_ results: SimulationResults, _ metric: String) -> [Double] {
+    results.layout.index(ofScenarioMetric: metric).map(results.estimationColumn) ?? []
+  }
+
   // MARK: - Distributions
 
   /// The distribution of `metric` over replications, a row per scenario, with the mean and its
@@ -214,8 +219,8 @@ public enum ReportCharts {
     var running = ([Double](repeating: 0, count: baseline.replications), [Double](repeating: 0, count: variant.replications))
     var (means, lows, highs) = ([Double](), [Double](), [Double]())
     for p in labels.indices {
-      let a = baseline.column(baseline.layout.index(period: p, of: kind, metric: m))
-      let b = variant.column(variant.layout.index(period: p, of: kind, metric: m))
+      let a = baseline.estimationColumn(baseline.layout.index(period: p, of: kind, metric: m))
+      let b = variant.estimationColumn(variant.layout.index(period: p, of: kind, metric: m))
       for r in running.0.indices where r < a.count { running.0[r] += a[r] }
       for r in running.1.indices where r < b.count { running.1[r] += b[r] }
       let d = PairedDifference(baseline: running.0, variant: running.1, confidence: confidence)

@@ -145,8 +145,9 @@ extension SweepReport {
       self.streamed = streamed
     }
 
+    /// The values whose paired differences compare `metric` (`SimulationResults.estimationColumn`).
     func column(_ results: SimulationResults, _ metric: String) -> [Double] {
-      results.layout.index(ofScenarioMetric: metric).map(results.column) ?? []
+      results.layout.index(ofScenarioMetric: metric).map(results.estimationColumn) ?? []
     }
 
     /// Point i's summary of `metric`.

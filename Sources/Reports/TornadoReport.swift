@@ -72,7 +72,7 @@ public enum TornadoReport {
   /// bound from `streamed`, whose scenarios are the base, then each bar's low and high.
   static func swing(_ i: Int, of bar: Bar, objective: String, streamed: StreamedComparison?) -> PairedDifference {
     guard let streamed else {
-      func column(_ results: SimulationResults) -> [Double] { results.layout.index(ofScenarioMetric: objective).map(results.column) ?? [] }
+      func column(_ results: SimulationResults) -> [Double] { results.layout.index(ofScenarioMetric: objective).map(results.estimationColumn) ?? [] }
       return PairedDifference(baseline: column(bar.lowResults), variant: column(bar.highResults))
     }
     precondition(streamed.objective.name == objective, "the streamed comparison ranks another objective")

@@ -87,7 +87,7 @@ enum Studies {
       let metric = results[0].layout.index(ofScenarioMetric: spec.objective) ?? objective.metric
       var points: [SweepSummary.Point] = []
       for (i, value) in values.enumerated() {
-        let (b, v) = (results[2 * i].column(metric), results[2 * i + 1].column(metric))
+        let (b, v) = (results[2 * i].estimationColumn(metric), results[2 * i + 1].estimationColumn(metric))
         points.append(SweepSummary.Point(value: value, difference: PairedDifference(baseline: b, variant: v, confidence: 0.95)))
       }
       let summary = SweepSummary(path: path, objective: spec.objective, largerIsBetter: objective.largerIsBetter, points: points)

@@ -81,11 +81,16 @@ extension MetricDescriptor {
     all.first { $0.name == name && $0.group == group } ?? all.first { $0.name == name }
   }
 
+  /// What a ratio metric's mean and interval estimate, stated wherever metrics are listed.
+  public static let ratioEstimand =
+    "A ratio metric (\"ratio: A / B\") is estimated over replications as sum A / sum B, the ratio of sums (not the mean of the replications' ratios), "
+    + "with a delta-method 95% interval; its percentiles and sd are those of the replications' own ratios (docs/statistics.md, \"Ratio metrics\")."
+
   /// The catalogue as Markdown (`docs/metrics.md`, checked by a test).
   public static var markdown: String {
     var out = "# Metrics\n\nGenerated from `Sources/Simulation/MetricCatalog.swift` by `cccm metrics --markdown`; a test fails when this file is stale.\n\n"
     out += "Every metric is computed per replication over the measured period [0, horizon) and summarised over replications "
-    out += "(mean, 95% interval, percentiles). Ratios are formed inside each replication from their own numerator and denominator.\n"
+    out += "(mean, 95% interval, percentiles). \(ratioEstimand)\n"
     for group in [MetricGroup.scenario, .team, .segment, .pool, .people, .effort, .response] {
       let heading = switch group {
       case .scenario: "Whole organisation"

@@ -40,6 +40,8 @@ public struct MetricLayout: Hashable, Sendable {
     response = scenario.segments.filter { $0.response != nil }.map(\.name)
     months = periods?.months.map(\.label) ?? []
     quarters = periods?.quarters.map(\.label) ?? []
+    (ratioRanks, ratios) = Self.ratioRanks(
+      Self.groupCounts(teams: teams.count, segments: segments.count, pools: pools.count, people: people.count, effort: effort.count, response: response.count))
   }
 
   public init(
@@ -54,10 +56,51 @@ public struct MetricLayout: Hashable, Sendable {
     self.response = response
     self.months = months
     self.quarters = quarters
+    (ratioRanks, ratios) = Self.ratioRanks(
+      Self.groupCounts(teams: teams.count, segments: segments.count, pools: pools.count, people: people.count, effort: effort.count, response: response.count))
   }
 
+  /// The width of a row: the metrics of the totals and of every period, then the denominators
+  /// of their ratio metrics (`denominatorIndex(of:)`).
   public var count: Int {
-    periodBase * (1 + months.count + quarters.count)
+    metricCount + ratios * (1 + months.count + quarters.count)
+  }
+
+  /// The metrics of the totals and of every period: a row's first `metricCount` values.
+  public var metricCount: Int { periodBase * (1 + months.count + quarters.count) }
+
+  /// Each place of the totals' layout: its rank among the ratio metrics ("ratio: A / B" in the
+  /// catalogue), -1 for the others; and how many ratios the totals have.
+  private let ratioRanks: [Int]
+  private let ratios: Int
+
+  private static func ratioRanks(_ counts: [(MetricGroup, Int)]) -> (ranks: [Int], ratios: Int) {
+    var ranks: [Int] = []
+    var ratios = 0
+    for (group, entities) in counts {
+      let isRatio = MetricDescriptor.all.filter { $0.group == group }.map { $0.formation.hasPrefix("ratio") }
+      for _ in 0..<entities {
+        for ratio in isRatio {
+          ranks.append(ratio ? ratios : -1)
+          if ratio { ratios += 1 }
+        }
+      }
+    }
+    return (ranks, ratios)
+  }
+
+  private static func groupCounts(teams: Int, segments: Int, pools: Int, people: Int, effort: Int, response: Int) -> [(MetricGroup, Int)] {
+    [(.scenario, 1), (.team, teams), (.segment, segments), (.pool, pools), (.people, people), (.effort, effort), (.response, response)]
+  }
+
+  /// Where a row keeps the denominator of the ratio metric at `metric` (each replication's B of
+  /// "ratio: A / B", 0 where B is 0 or undefined), nil when that metric is not a ratio: estimates
+  /// are ratios of sums over replications (docs/statistics.md, "Ratio metrics").
+  public func denominatorIndex(of metric: Int) -> Int? {
+    guard metric < metricCount else { return nil }
+    let rank = ratioRanks[metric % periodBase]
+    guard rank >= 0 else { return nil }
+    return metricCount + (metric / periodBase) * ratios + rank
   }
 
   /// Where period `period` of `kind` holds the value the totals hold at `metric`: every period

@@ -65,10 +65,18 @@ struct MetricBlock<Metric: MetricSlot> {
   let row: UnsafeMutableBufferPointer<Double>
   /// Where the block starts in the row.
   let start: Int
+  let layout: MetricLayout
 
   subscript(metric: Metric) -> Double {
     get { row[start + metric.rawValue] }
     nonmutating set { row[start + metric.rawValue] = newValue }
+  }
+
+  /// Writes the ratio metric `metric` as a / b (NaN unless b > 0) and its denominator b (0 unless
+  /// b > 0) where the row keeps it, so that summaries can form the ratio of sums.
+  func setRatio(_ metric: Metric, _ a: Double, _ b: Double) {
+    row[start + metric.rawValue] = b > 0 ? a / b : .nan
+    if let index = layout.denominatorIndex(of: start + metric.rawValue) { row[index] = b > 0 ? b : 0 }
   }
 }
 
@@ -87,27 +95,27 @@ extension MetricLayout {
 
   /// The organisation's metrics in `row`, of the totals (`offset` 0) or of the period starting at `offset`.
   func scenario(in row: UnsafeMutableBufferPointer<Double>, offset: Int) -> MetricBlock<ScenarioMetric> {
-    MetricBlock(row: row, start: offset)
+    MetricBlock(row: row, start: offset, layout: self)
   }
   func team(_ team: Int, in row: UnsafeMutableBufferPointer<Double>, offset: Int) -> MetricBlock<TeamMetric> {
-    MetricBlock(row: row, start: offset + teamIndex(team, 0))
+    MetricBlock(row: row, start: offset + teamIndex(team, 0), layout: self)
   }
   func segment(_ segment: Int, in row: UnsafeMutableBufferPointer<Double>, offset: Int) -> MetricBlock<SegmentMetric> {
-    MetricBlock(row: row, start: offset + segmentIndex(segment, 0))
+    MetricBlock(row: row, start: offset + segmentIndex(segment, 0), layout: self)
   }
   func pool(_ pool: Int, in row: UnsafeMutableBufferPointer<Double>, offset: Int) -> MetricBlock<PoolMetric> {
-    MetricBlock(row: row, start: offset + poolIndex(pool, 0))
+    MetricBlock(row: row, start: offset + poolIndex(pool, 0), layout: self)
   }
   func people(_ team: Int, in row: UnsafeMutableBufferPointer<Double>, offset: Int) -> MetricBlock<PeopleMetric> {
-    MetricBlock(row: row, start: offset + peopleIndex(team, 0))
+    MetricBlock(row: row, start: offset + peopleIndex(team, 0), layout: self)
   }
   /// A team's with time, by its place among them (`EffortPlan.timedTeams`).
   func effort(_ team: Int, in row: UnsafeMutableBufferPointer<Double>, offset: Int) -> MetricBlock<EffortMetric> {
-    MetricBlock(row: row, start: offset + effortIndex(team, 0))
+    MetricBlock(row: row, start: offset + effortIndex(team, 0), layout: self)
   }
   /// A responding segment's, by its place among them (`EffortPlan.responses`).
   func response(_ segment: Int, in row: UnsafeMutableBufferPointer<Double>, offset: Int) -> MetricBlock<ResponseMetric> {
-    MetricBlock(row: row, start: offset + responseIndex(segment, 0))
+    MetricBlock(row: row, start: offset + responseIndex(segment, 0), layout: self)
   }
 
   #if DEBUG

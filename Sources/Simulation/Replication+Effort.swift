@@ -458,7 +458,6 @@ extension Replication {
   func writeEffort(into out: UnsafeMutableBufferPointer<Double>) {
     guard let effortPlan = plan.effort else { return }
     let layout = plan.layout
-    func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
     func write(at offset: Int, tallies: [EffortTally], days: Double, factors: [Double]) {
       for (m, t) in effortPlan.timedTeams.enumerated() {
         let tally = tallies[m]
@@ -467,9 +466,9 @@ extension Replication {
         metrics[.dealHours] = tally.deals
         metrics[.travelHours] = tally.travel
         metrics[.coverageHours] = tally.coverage
-        metrics[.coverageHoursPerAccountYear] = ratio(tally.facing, effortPlan.teams[t].accounts * days / 365)
+        metrics.setRatio(.coverageHoursPerAccountYear, tally.facing, effortPlan.teams[t].accounts * days / 365)
         metrics[.lateStages] = tally.lateStages
-        metrics[.weeksLateMean] = ratio(tally.weeksLate, tally.lateStages)
+        metrics.setRatio(.weeksLateMean, tally.weeksLate, tally.lateStages)
       }
       for k in effortPlan.responses.indices { layout.response(k, in: out, offset: offset)[.responseFactor] = days > 0 ? factors[k] / days : .nan }
     }

@@ -54,7 +54,6 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     /// Writes the scenario metrics, each formed from its parts; `years` of fixed cost, the waits'
     /// sum and count and their 90th percentile given.
     func write(into out: MetricBlock<ScenarioMetric>, fixedCostYear: Double, years: Double, waitSum: Double, waitCount: Double, waitP90: Double) {
-      func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
       let cost = fixedCostYear * years + margins + commissions + salaries + switchCosts
       out[.arrivals] = arrivals
       out[.uncovered] = uncovered
@@ -62,16 +61,16 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
       out[.accepted] = accepted
       out[.wins] = wins
       out[.losses] = losses
-      out[.winRate] = ratio(wins, wins + losses)
+      out.setRatio(.winRate, wins, wins + losses)
       out[.bookings] = bookings
       out[.creditedBookings] = credited
-      out[.cycleDaysWon] = ratio(cycleDays, wins)
+      out.setRatio(.cycleDaysWon, cycleDays, wins)
       out[.presalesRequests] = requests
-      out[.presalesWaitMean] = ratio(waitSum, waitCount)
+      out.setRatio(.presalesWaitMean, waitSum, waitCount)
       out[.presalesWaitP90] = waitP90
       out[.presalesGaveUp] = gaveUp
       out[.cost] = cost
-      out[.efficiency] = ratio(bookings, cost)
+      out.setRatio(.efficiency, bookings, cost)
       out[.grossProfit] = grossProfit
       out[.contribution] = grossProfit - cost
     }
@@ -365,16 +364,16 @@ extension ReplicationMetrics {
       let tally = segment(s)
       let metrics = layout.segment(s, in: out, offset: offset)
       metrics[.arrivals] = tally.arrivals
-      metrics[.coverage] = ratio(tally.accepted, tally.arrivals)
-      metrics[.winRate] = ratio(tally.wins, tally.wins + tally.losses)
-      metrics[.presalesWaitMean] = ratio(tally.waitSum, tally.waitCount)
+      metrics.setRatio(.coverage, tally.accepted, tally.arrivals)
+      metrics.setRatio(.winRate, tally.wins, tally.wins + tally.losses)
+      metrics.setRatio(.presalesWaitMean, tally.waitSum, tally.waitCount)
       metrics[.bookings] = tally.bookings
     }
     for p in plan.pools.indices {
       let tally = pool(p)
       let metrics = layout.pool(p, in: out, offset: offset)
       metrics[.utilization] = ratio(tally.busyArea, phases.expertDays(pool: p, plan, from: from, days: days))
-      metrics[.waitMean] = ratio(tally.waitSum, tally.waitCount)
+      metrics.setRatio(.waitMean, tally.waitSum, tally.waitCount)
     }
   }
 

@@ -44,7 +44,10 @@ public struct SimulationResults: Sendable {
 
   /// The summary of metric `metric`: from the rows when kept (exact), else from its moments and sketch.
   public func summary(_ metric: Int) -> Summary {
-    guard let streamed else { return Summary(column(metric)) }
+    guard let streamed else { return ratioSummary(metric) ?? Summary(column(metric)) }
+    if let d = layout.denominatorIndex(of: metric) {
+      return Summary(ratio: streamed.ratios[d - layout.metricCount], sketch: streamed.sketches[metric], ratios: streamed.moments[metric])
+    }
     return Summary(moments: streamed.moments[metric], sketch: streamed.sketches[metric])
   }
 

@@ -43,9 +43,13 @@ public struct StreamedStatistics: Sendable {
   public internal(set) var replications: Int
   public internal(set) var moments: [StreamingMoments]
   public internal(set) var sketches: [QuantileSketch]
+  /// Of each ratio metric's numerator and denominator, by its denominator's place after the
+  /// metrics (`MetricLayout.denominatorIndex(of:)` - `metricCount`).
+  public internal(set) var ratios: [RatioMoments]
 
-  init(width: Int) {
+  init(width: Int, ratios: Int = 0) {
     replications = 0
+    self.ratios = Array(repeating: RatioMoments(), count: ratios)
     moments = Array(repeating: StreamingMoments(), count: width)
     // One coin stream per metric, so no two metrics' compactions share coins.
     sketches = (0..<width).map { QuantileSketch(key: UInt64($0)) }
@@ -67,7 +71,7 @@ public struct StreamedResults: Sendable {
   public init(layout: MetricLayout, first: Int) {
     self.layout = layout
     next = first
-    statistics = StreamedStatistics(width: layout.count)
+    statistics = StreamedStatistics(width: layout.count, ratios: layout.count - layout.metricCount)
   }
 
   /// Adds the rows of the replications from `next` on (row-major, `layout.count` values a row).
@@ -112,6 +116,11 @@ public struct StreamedResults: Sendable {
       let column = StrideColumn(rows: rows, metric: m, width: width, count: count)
       statistics.moments[m].combine(StreamingMoments(column))
       for x in column { statistics.sketches[m].add(x) }
+      if let d = layout.denominatorIndex(of: m) {
+        let y = StrideColumn(rows: rows, metric: d, width: width, count: count)
+        let x = zip(column, y).map { ratio, y in y > 0 ? ratio * y : (y.isFinite ? 0 : .nan) }
+        statistics.ratios[d - layout.metricCount].combine(RatioMoments(numerators: x, denominators: y))
+      }
     }
     statistics.replications += count
   }

@@ -418,13 +418,13 @@ struct Workforce: ~Copyable {
       let quota = people.quota > 0 ? people.quota : .nan
       let metrics = layout.people(p, in: out, offset: offset)
       metrics[.headcount] = t.headcount / days
-      metrics[.vacantShare] = ratio(t.vacant, t.seatDays)
-      metrics[.capacityShare] = ratio(t.capacity, t.nominal)
+      metrics.setRatio(.vacantShare, t.vacant, t.seatDays)
+      metrics.setRatio(.capacityShare, t.capacity, t.nominal)
       metrics[.leavers] = t.leavers
       metrics[.hires] = t.hires
       metrics[.handoverLosses] = t.handoverLosses
-      metrics[.quotaAttainment] = ratio(t.credited, quota * t.headcount / 365)
-      metrics[.atQuotaShare] = wholeHorizon && people.quota > 0 ? ratio(t.atQuotaDays, t.quotaDays) : .nan
+      metrics.setRatio(.quotaAttainment, t.credited, quota * t.headcount / 365)
+      metrics.setRatio(.atQuotaShare, t.atQuotaDays, wholeHorizon && people.quota > 0 ? t.quotaDays : 0)
       // The metrics writer put utilization on the team's full seats over the period: this puts it on
       // the slot-days the team had.
       let team = layout.team(Int(people.team), in: out, offset: offset)

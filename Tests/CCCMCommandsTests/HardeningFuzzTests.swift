@@ -169,7 +169,7 @@ struct HardeningFuzzTests {
     var refused = 0
     for _ in 0..<cases {
       var object: [String: Any] = [
-        "format": "cccm-results/2", "version": "0.2.0", "scenario": "s", "scenarioHash": "abc123", "seed": 7, "generator": "philox",
+        "format": "cccm-results/3", "version": "0.2.0", "scenario": "s", "scenarioHash": "abc123", "seed": 7, "generator": "philox",
         "firstReplication": 0, "replications": 2, "metrics": MetricLayout.scenarioMetrics, "teams": layout.teams, "segments": layout.segments,
         "pools": layout.pools, "people": layout.people, "months": layout.months, "quarters": layout.quarters,
       ]

@@ -9,7 +9,7 @@ import Testing
 private func validObject() -> [String: Any] {
   let width = MetricLayout(teams: ["T"], segments: ["S"], pools: ["P"]).count
   return [
-    "format": "cccm-results/2", "version": "0.2.0", "scenario": "s", "scenarioHash": "abc123", "seed": 7,
+    "format": "cccm-results/3", "version": "0.2.0", "scenario": "s", "scenarioHash": "abc123", "seed": 7,
     "generator": "philox", "firstReplication": 0, "replications": 2, "metrics": MetricLayout.scenarioMetrics,
     "teams": ["T"], "segments": ["S"], "pools": ["P"], "months": [String](), "quarters": [String](),
     // 0 and 1 alternate: a whole count, a share and an amount alike.

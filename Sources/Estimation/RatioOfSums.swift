@@ -1,0 +1,156 @@
+import Randomness
+
+/// A ratio metric's estimate over replications: the ratio of sums R = sum X_r / sum Y_r, with its
+/// linearised values for the delta-method interval (docs/statistics.md, "Ratio metrics").
+///
+/// A replication r gives a ratio metric as X_r / Y_r (wins over closed opportunities, the sum of
+/// waits over their count). The mean of those ratios weighs a replication with 3 waits like one
+/// with 300 and estimates E[X / Y], which is not the long-run share E[X] / E[Y] a planner reads;
+/// the ratio of sums estimates E[X] / E[Y] consistently. Its first-order (delta-method) variance is
+/// var(z) / n with z_r = (X_r - R Y_r) / mean(Y), so an interval is R +- t(n - 1) sd(z) / sqrt(n);
+/// a paired difference of two ratios on common random numbers is R_V - R_B with the paired
+/// linearised values z^V_r - z^B_r.
+public struct RatioOfSums: Hashable, Sendable {
+  /// sum X / sum Y over the replications with a finite denominator; NaN when sum Y is 0.
+  public let estimate: Double
+  /// z_r = (X_r - R Y_r) / mean(Y), NaN for a replication without a finite denominator.
+  public let linearised: [Double]
+  /// Replications with a finite denominator (0 when no denominator is above 0: no estimate).
+  public let count: Int
+
+  /// From each replication's numerator X_r and denominator Y_r (same length).
+  public init(numerators: [Double], denominators: [Double]) {
+    var sumX = 0.0
+    var sumY = 0.0
+    var n = 0
+    for (x, y) in zip(numerators, denominators) where y.isFinite && x.isFinite {
+      sumX += x
+      sumY += y
+      n += 1
+    }
+    count = sumY > 0 ? n : 0
+    guard n > 0, sumY > 0 else {
+      estimate = .nan
+      linearised = numerators.map { _ in .nan }
+      return
+    }
+    let r = sumX / sumY
+    let meanY = sumY / Double(n)
+    estimate = r
+    linearised = zip(numerators, denominators).map { x, y in y.isFinite && x.isFinite ? (x - r * y) / meanY : .nan }
+  }
+
+  /// From each replication's ratio (NaN where its denominator is 0) and denominator (0 where the
+  /// ratio is undefined), as a run's rows keep them: X_r = ratio_r Y_r, and 0 where Y_r is 0.
+  public init(ratios: [Double], denominators: [Double]) {
+    let numerators = zip(ratios, denominators).map { ratio, y in y > 0 ? ratio * y : (y.isFinite ? 0 : .nan) }
+    self.init(numerators: numerators, denominators: denominators)
+  }
+
+  /// R + z_r: values whose mean is R (to rounding) and whose sample variance is var(z). Means,
+  /// t-intervals and paired differences formed from them are the ratio of sums with its
+  /// delta-method interval, and a variant identical to its baseline differs by exactly 0.
+  public var pseudoValues: [Double] { linearised.map { estimate + $0 } }
+}
+
+extension Summary {
+  /// The summary of a ratio metric: the ratio of sums and its delta-method 95% interval
+  /// (`RatioOfSums`); the spread and percentiles are those of the replications' own ratios.
+  public init(ratios: [Double], denominators: [Double]) {
+    let ratio = RatioOfSums(ratios: ratios, denominators: denominators)
+    self.init(ratios)
+    count = ratio.count
+    mean = ratio.estimate
+    guard ratio.count > 0, ratio.estimate.isFinite else {
+      (count, mean, ci95Low, ci95High) = (0, .nan, .nan, .nan)
+      return
+    }
+    let z = StreamingMoments(ratio.linearised)
+    let n = Double(ratio.count)
+    let half = ratio.count > 1 ? Probability.studentTQuantile(0.975, degreesOfFreedom: n - 1) * z.sd / n.squareRoot() : 0
+    ci95Low = mean - half
+    ci95High = mean + half
+  }
+}
+
+/// The moments of a ratio metric's numerator and denominator over replications, kept without the
+/// values and combined like `StreamingMoments` (Chan, Golub and LeVeque, with the co-moment):
+/// enough for the ratio of sums and its delta-method interval beyond the exact bound.
+public struct RatioMoments: Hashable, Sendable, Codable {
+  public private(set) var count = 0
+  public private(set) var meanX = 0.0
+  public private(set) var meanY = 0.0
+  /// Sums of squared deviations and of cross products about the means.
+  public private(set) var sxx = 0.0
+  public private(set) var syy = 0.0
+  public private(set) var sxy = 0.0
+
+  public init() {}
+
+  /// The moments of the pairs with finite parts, in two passes.
+  public init(numerators: some Collection<Double>, denominators: some Collection<Double>) {
+    var n = 0
+    var sumX = 0.0
+    var sumY = 0.0
+    for (x, y) in zip(numerators, denominators) where x.isFinite && y.isFinite {
+      n += 1
+      sumX += x
+      sumY += y
+    }
+    guard n > 0 else { return }
+    count = n
+    meanX = sumX / Double(n)
+    meanY = sumY / Double(n)
+    for (x, y) in zip(numerators, denominators) where x.isFinite && y.isFinite {
+      sxx += (x - meanX) * (x - meanX)
+      syy += (y - meanY) * (y - meanY)
+      sxy += (x - meanX) * (y - meanY)
+    }
+  }
+
+  public mutating func combine(_ other: RatioMoments) {
+    guard other.count > 0 else { return }
+    guard count > 0 else {
+      self = other
+      return
+    }
+    let (na, nb) = (Double(count), Double(other.count))
+    let n = na + nb
+    let (dx, dy) = (other.meanX - meanX, other.meanY - meanY)
+    sxx += other.sxx + dx * dx * na * nb / n
+    syy += other.syy + dy * dy * na * nb / n
+    sxy += other.sxy + dx * dy * na * nb / n
+    meanX += dx * nb / n
+    meanY += dy * nb / n
+    count += other.count
+  }
+
+  /// mean X / mean Y, NaN when mean Y is 0.
+  public var estimate: Double { count > 0 && meanY > 0 ? meanX / meanY : .nan }
+
+  /// The sample variance of the linearised values z = (X - R Y) / mean Y:
+  /// (Sxx - 2 R Sxy + R² Syy) / ((n - 1) mean Y²).
+  public var linearisedVariance: Double {
+    guard count > 1, meanY > 0 else { return 0 }
+    let r = estimate
+    return max(0, sxx - 2 * r * sxy + r * r * syy) / (Double(count - 1) * meanY * meanY)
+  }
+}
+
+extension Summary {
+  /// The summary of a ratio metric kept as moments of its parts and a sketch of its ratios
+  /// (beyond the exact bound): the ratio of sums and its delta-method interval from the moments.
+  public init(ratio: RatioMoments, sketch: QuantileSketch, ratios: StreamingMoments) {
+    self.init(moments: ratios, sketch: sketch)
+    count = ratio.count
+    mean = ratio.estimate
+    guard ratio.count > 0, mean.isFinite else {
+      (count, mean, ci95Low, ci95High) = (0, .nan, .nan, .nan)
+      return
+    }
+    let n = Double(ratio.count)
+    let half = ratio.count > 1 ? Probability.studentTQuantile(0.975, degreesOfFreedom: n - 1) * (ratio.linearisedVariance / n).squareRoot() : 0
+    ci95Low = mean - half
+    ci95High = mean + half
+  }
+}
