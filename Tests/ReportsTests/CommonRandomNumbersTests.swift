@@ -32,12 +32,12 @@ struct CommonRandomNumbersTests {
       let ratio = try #require(entry["variance_reduction"] as? Double)
       let pairedHalf = try #require((entry["ci_high"] as? Double).flatMap { high in (entry["ci_low"] as? Double).map { (high - $0) / 2 } })
       let index = try #require(a.layout.index(ofScenarioMetric: metric))
-      let unpairedHalf = PairedDifference.unpairedHalfWidth(baseline: a.column(index), variant: b.column(index))
+      let unpairedHalf = PairedDifference.unpairedHalfWidth(baseline: a.estimationColumn(index), variant: b.estimationColumn(index))
       #expect(pairedHalf < unpairedHalf, "\(metric): paired ±\(pairedHalf) vs unpaired ±\(unpairedHalf)")
       #expect(ratio > 2, "\(metric): common random numbers should pay on a structural change; ratio \(ratio)")
       // Half-widths are t · sqrt(variance / n): their squared ratio is the variance ratio times the
       // squared ratio of the t quantiles (Welch's degrees of freedom against n - 1).
-      let (va, vb) = (Summary(a.column(index)).sd, Summary(b.column(index)).sd)
+      let (va, vb) = (Summary(a.estimationColumn(index)).sd, Summary(b.estimationColumn(index)).sd)
       let se2 = (va * va + vb * vb) / Double(n)
       let df = se2 * se2 / (pow(va * va / Double(n), 2) / Double(n - 1) + pow(vb * vb / Double(n), 2) / Double(n - 1))
       let tRatio = Probability.studentTQuantile(0.975, degreesOfFreedom: df) / Probability.studentTQuantile(0.975, degreesOfFreedom: Double(n - 1))

@@ -17,7 +17,7 @@ func madeUpMonthlyResults(_ name: String, seed: UInt64 = 1, scale: [String: Doub
   let totalLayout = totals.layout
   var values: [Double] = []
   for r in 0..<replications {
-    var row = [Double](repeating: 0, count: layout.count)
+    var row = [Double](repeating: 0, count: layout.metricCount) + [Double](repeating: 1, count: layout.count - layout.metricCount)
     for (index, entry) in layout.entries.enumerated() {
       let source = totalLayout.entries.firstIndex { $0.group == entry.group && $0.metric == entry.metric } ?? 0
       row[index] = totals.values[r * totalLayout.count + source]

@@ -30,6 +30,8 @@ func madeUpResults(_ name: String, seed: UInt64 = 1, scale: [String: Double] = [
       let own = 1 + 0.01 * noise(seed &+ UInt64(r) &* 7919, UInt64(index))
       values.append(entry.metric == "presales_gave_up" || entry.metric == "uncovered" ? 0 : level * shared * own)
     }
+    // Every ratio's denominator 1: its ratio of sums is the mean of the made-up ratios.
+    values += [Double](repeating: 1, count: layout.count - layout.metricCount)
   }
   return SimulationResults(scenario: name, layout: layout, seed: 42, values: values)
 }

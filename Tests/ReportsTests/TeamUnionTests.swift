@@ -15,6 +15,7 @@ private func results(_ name: String, teams: [String]) -> SimulationResults {
       let team = teams.firstIndex(of: entry.entity).map(Double.init) ?? 0
       values.append(entry.group == .team ? 100 * (team + 1) + Double(r) : 1_000 + Double(r))
     }
+    values += [Double](repeating: 1, count: layout.count - layout.metricCount)
   }
   return SimulationResults(scenario: name, layout: layout, seed: 1, values: values)
 }
