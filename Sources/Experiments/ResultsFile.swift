@@ -196,7 +196,7 @@ public struct SavedResults: Codable, Sendable {
     for (index, value) in values.enumerated() {
       // A ratio's denominator (after the metrics of the totals and periods) is at least 0.
       guard index % width < layout.metricCount else {
-        guard value >= 0 else { throw damaged("values", "replication \(firstReplication + index / width) gives a ratio's denominator \(value), which no run gives (at least 0)") }
+        guard !(value < 0) else { throw damaged("values", "replication \(firstReplication + index / width) gives a ratio's denominator \(value), which no run gives (at least 0)") }
         continue
       }
       let position = index % width % domains.count

@@ -182,8 +182,11 @@ struct HardeningFuzzTests {
       let entry = entries[index % layout.count % entries.count]
       let descriptor = MetricDescriptor.named(entry.metric, group: entry.group)
       let isCount = descriptor?.formation == "count"
+      // After the metrics, a ratio's denominator: at least 0.
+      let isDenominator = index % layout.count >= layout.metricCount
       let outOfDomain =
-        isCount ? !(value >= 0 && value.isFinite && value == value.rounded())
+        isDenominator ? value < 0
+        : isCount ? !(value >= 0 && value.isFinite && value == value.rounded())
         : value < 0 && [.count, .rate, .days, .ratio].contains(descriptor?.unit) || (descriptor?.unit == .rate && value > 1 && entry.metric != "quota_attainment")
       do {
         _ = try SavedResults.decode(data)

@@ -28,13 +28,17 @@ struct PeriodTests {
     let s = Self.scenario()
     let plain = Simulator(scenario: s).run(replications: 6, seed: 3)
     let byPeriod = Simulator(scenario: s, byPeriod: true).run(replications: 6, seed: 3)
-    let width = plain.layout.count
-    #expect(byPeriod.layout.count == width * (1 + 12 + 4))
+    let width = plain.layout.metricCount
+    #expect(byPeriod.layout.metricCount == width * (1 + 12 + 4))
+    #expect(byPeriod.layout.count - byPeriod.layout.metricCount == (plain.layout.count - width) * (1 + 12 + 4))
     for r in 0..<6 {
       for m in 0..<width {
-        let a = plain.values[r * width + m]
+        let a = plain.values[r * plain.layout.count + m]
         let b = byPeriod.values[r * byPeriod.layout.count + m]
         #expect(a == b || (a.isNaN && b.isNaN), "replication \(r) metric \(m)")
+        if let d = plain.layout.denominatorIndex(of: m), let e = byPeriod.layout.denominatorIndex(of: m) {
+          #expect(plain.values[r * plain.layout.count + d] == byPeriod.values[r * byPeriod.layout.count + e], "replication \(r) denominator of \(m)")
+        }
       }
     }
   }

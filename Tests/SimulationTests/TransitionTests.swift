@@ -94,7 +94,12 @@ struct TransitionTests {
       for i in 0..<a.layout.count {
         let (x, y) = (a.values[r * a.layout.count + i], b.values[r * a.layout.count + i])
         let switchPeriod = [cost, contribution, efficiency].contains { i == $0 || i == a.layout.index(period: 3, of: .month, metric: $0) || i == a.layout.index(period: 1, of: .quarter, metric: $0) }
-        if switchPeriod, [efficiency].contains(where: { i % a.layout.periodBase == $0 }) {
+        // Efficiency's denominator is the cost: it rises by exactly the one-off cost too.
+        let efficiencyDenominator = [efficiency, a.layout.index(period: 3, of: .month, metric: efficiency), a.layout.index(period: 1, of: .quarter, metric: efficiency)]
+          .contains { a.layout.denominatorIndex(of: $0) == i }
+        if efficiencyDenominator {
+          #expect(abs(y - x - 250_000) < 1e-6, "efficiency's denominator \(i)")
+        } else if switchPeriod, [efficiency].contains(where: { i % a.layout.periodBase == $0 }) {
           #expect(x.isNaN || y < x, "efficiency falls: \(i)")
         } else if switchPeriod {
           #expect(abs(abs(y - x) - 250_000) < 1e-6, "position \(i)")
