@@ -154,3 +154,76 @@ extension Summary {
     ci95High = mean + half
   }
 }
+
+/// A ratio metric's paired moments in a baseline and a variant, kept without the values: each
+/// side's `RatioMoments` and the co-moments of (X_B, Y_B, X_V, Y_V) over the replications where all
+/// four are finite. Enough for the paired difference of the two ratios of sums beyond the exact
+/// bound, equal to the paired-t interval of the pseudo-values (`RatioOfSums.pseudoValues`) up to
+/// rounding.
+public struct PairedRatioMoments: Hashable, Sendable {
+  public private(set) var baseline = RatioMoments()
+  public private(set) var variant = RatioMoments()
+  public private(set) var joint = CoMoments(dimension: 4)
+
+  public init() {}
+
+  /// From each side's ratios and denominators as rows keep them (`RatioOfSums.init(ratios:denominators:)`).
+  public init(baselineRatios: [Double], baselineDenominators: [Double], variantRatios: [Double], variantDenominators: [Double]) {
+    func numerators(_ ratios: [Double], _ denominators: [Double]) -> [Double] {
+      zip(ratios, denominators).map { ratio, y in y > 0 ? ratio * y : (y.isFinite ? 0 : .nan) }
+    }
+    let xb = numerators(baselineRatios, baselineDenominators)
+    let xv = numerators(variantRatios, variantDenominators)
+    baseline = RatioMoments(numerators: xb, denominators: baselineDenominators)
+    variant = RatioMoments(numerators: xv, denominators: variantDenominators)
+    joint = CoMoments(columns: [xb, baselineDenominators, xv, variantDenominators])
+  }
+
+  public mutating func combine(_ other: PairedRatioMoments) {
+    baseline.combine(other.baseline)
+    variant.combine(other.variant)
+    joint.combine(other.joint)
+  }
+}
+
+extension PairedDifference {
+  /// The paired difference R_V - R_B of two ratios of sums with its delta-method interval, from
+  /// moments: with a side's pseudo-value p_r = R + (X_r - R Y_r) / mean(Y), the statistics of
+  /// p^V_r - p^B_r over the replications where both are defined, as `init(baseline:variant:)`
+  /// gives them from the pseudo-values.
+  public init(ratios m: PairedRatioMoments, confidence: Double = 0.95) {
+    self.confidence = confidence
+    let (rb, rv) = (m.baseline.estimate, m.variant.estimate)
+    count = m.joint.count
+    guard count > 0, rb.isFinite, rv.isFinite, m.baseline.count > 0, m.variant.count > 0 else {
+      count = 0
+      (mean, ciLow, ciHigh, relative, pairedVariance, varianceReduction) = (.nan, .nan, .nan, .nan, .nan, .nan)
+      return
+    }
+    let (yb, yv) = (m.baseline.meanY, m.variant.meanY)
+    let means = m.joint.means
+    let baseMean = rb + (means[0] - rb * means[1]) / yb
+    let variantMean = rv + (means[2] - rv * means[3]) / yv
+    // Variances of the linear forms c'u of u = (X_B, Y_B, X_V, Y_V).
+    let rows = m.joint.count
+    func variance(_ c: [Double]) -> Double {
+      guard rows > 1 else { return 0 }
+      var s = 0.0
+      for i in 0..<4 {
+        for j in 0..<4 { s += c[i] * c[j] * m.joint.sums[i * 4 + j] }
+      }
+      return max(0, s) / Double(rows - 1)
+    }
+    let cb = [1 / yb, -rb / yb, 0, 0]
+    let cv = [0, 0, 1 / yv, -rv / yv]
+    mean = variantMean - baseMean
+    pairedVariance = variance(zip(cv, cb).map { $0 - $1 })
+    let n = Double(count)
+    let half = count > 1 ? Probability.studentTQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: n - 1) * (pairedVariance / n).squareRoot() : 0
+    ciLow = mean - half
+    ciHigh = mean + half
+    relative = baseMean != 0 ? mean / abs(baseMean) : .nan
+    let independent = variance(cb) + variance(cv)
+    varianceReduction = pairedVariance > 0 ? independent / pairedVariance : (independent > 0 ? .infinity : 1)
+  }
+}

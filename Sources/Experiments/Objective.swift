@@ -53,9 +53,11 @@ public struct Objective: Sendable, Hashable, CustomStringConvertible {
     return .success(())
   }
 
-  /// The objective's value in each replication of `results`.
+  /// The objective's value in each replication of `results`, as estimation reads it: for a ratio
+  /// metric the pseudo-values of the ratio of sums (`SimulationResults.estimationColumn`), whose
+  /// mean is the ratio of sums and whose paired differences give its delta-method interval.
   public func values(_ results: SimulationResults) -> [Double] {
-    results.layout.index(ofScenarioMetric: name).map(results.column) ?? []
+    results.layout.index(ofScenarioMetric: name).map(results.estimationColumn) ?? []
   }
 
   /// Whether `a` is better than `b` (strictly).

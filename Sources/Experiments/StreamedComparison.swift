@@ -20,6 +20,9 @@ public struct StreamedComparison: Sendable {
   public let matched: [[Int?]]
   /// `pairs[v][a]`: the paired moments of the baseline's column a and variant v's `matched[v][a]`.
   public private(set) var pairs: [[PairedMoments]]
+  /// `ratioPairs[v][a]`: for a ratio metric's column a (and its match), the paired moments of its
+  /// numerators and denominators, from which its difference is the ratios of sums'; nil for another column.
+  public private(set) var ratioPairs: [[PairedRatioMoments?]]
   /// Period kinds every scenario keeps with the same labels.
   public let kinds: [PeriodKind]
   /// `cumulative[v][k][m][p]`: paired moments of the sums from the first period to period p of
@@ -51,6 +54,12 @@ public struct StreamedComparison: Sendable {
     let variants = layouts.count - 1
     matched = layouts.dropFirst().map { Self.matches(base, $0) }
     pairs = matched.map { $0.map { _ in PairedMoments() } }
+    ratioPairs = zip(layouts.dropFirst(), matched).map { layout, matched in
+      matched.enumerated().map { a, b in
+        guard base.denominatorIndex(of: a) != nil, let b, layout.denominatorIndex(of: b) != nil else { return nil }
+        return PairedRatioMoments()
+      }
+    }
     kinds = PeriodKind.allCases.filter { kind in !base.labels(kind).isEmpty && layouts.allSatisfy { $0.labels(kind) == base.labels(kind) } }
     let scenarioMetrics = MetricLayout.scenarioMetrics
     let kinds = kinds
@@ -120,6 +129,12 @@ public struct StreamedComparison: Sendable {
       for (a, b) in matched[v].enumerated() {
         guard let b else { continue }
         pairs[v][a].combine(PairedMoments(baseline: column(base, layouts[0], a), variant: column(values, layout, b)))
+        if ratioPairs[v][a] != nil, let da = layouts[0].denominatorIndex(of: a), let db = layout.denominatorIndex(of: b) {
+          ratioPairs[v][a]?.combine(
+            PairedRatioMoments(
+              baselineRatios: column(base, layouts[0], a), baselineDenominators: column(base, layouts[0], da),
+              variantRatios: column(values, layout, b), variantDenominators: column(values, layout, db)))
+        }
       }
       for (k, kind) in kinds.enumerated() {
         for m in cumulative[v][k].indices where !cumulative[v][k][m].isEmpty {
@@ -187,8 +202,11 @@ public struct StreamedComparison: Sendable {
     return mirrored
   }
 
-  /// The paired difference of the baseline's column a and variant v's matching column, at `confidence`; nil where the variant has none.
+  /// The paired difference of the baseline's column a and variant v's matching column, at
+  /// `confidence` (a ratio metric's: of the ratios of sums); nil where the variant has none.
   public func difference(variant v: Int, column a: Int, confidence: Double) -> PairedDifference? {
-    matched[v][a] == nil ? nil : PairedDifference(moments: pairs[v][a], confidence: confidence)
+    guard matched[v][a] != nil else { return nil }
+    if let ratio = ratioPairs[v][a] { return PairedDifference(ratios: ratio, confidence: confidence) }
+    return PairedDifference(moments: pairs[v][a], confidence: confidence)
   }
 }

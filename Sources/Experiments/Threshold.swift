@@ -234,10 +234,11 @@ public enum Threshold {
     return Outcome(baseline: base.name, variant: variant.name, setting: setting, lines: lines)
   }
 
-  /// The metric's value in each replication of `scenario` on the study's seed.
+  /// The metric's value in each replication of `scenario` on the study's seed, as estimation
+  /// reads it (a ratio metric's pseudo-values: the point means are ratios of sums).
   static func values(of scenario: Scenario, setting: Setting) -> [Double] {
     let results = Simulator(scenario: scenario, generator: setting.generator).run(replications: setting.replications, seed: setting.seed, threads: setting.threads)
-    return results.layout.index(ofScenarioMetric: setting.metric).map(results.column) ?? []
+    return results.layout.index(ofScenarioMetric: setting.metric).map(results.estimationColumn) ?? []
   }
 
   // MARK: - The analysis

@@ -1,6 +1,7 @@
 import Estimation
 import Foundation
 import ScenarioFiles
+import Simulation
 import TestSupport
 import Testing
 
@@ -122,6 +123,24 @@ struct ThresholdTests {
     // The interval is about the paired-t interval of D0.
     #expect(abs(first.root.low - first.d0.ciLow) < 0.3 * first.d0.halfWidth)
     #expect(abs(first.root.high - first.d0.ciHigh) < 0.3 * first.d0.halfWidth)
+  }
+
+  @Test("a ratio objective is read as its ratio of sums: the values' mean is the run's cycle_days_won, not the mean of replications' ratios")
+  func ratioObjective() throws {
+    let base = try TwoTeams.write(busy: 6)
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let scenario = try ScenarioLoader().load(path: base)
+    for name in ["cycle_days_won"] {
+      let setting = Threshold.Setting(objective: Objective(name), replications: 12, seed: 5, resamples: 10)
+      let values = Threshold.values(of: scenario, setting: setting)
+      let results = Simulator(scenario: scenario).run(replications: 12, seed: 5)
+      let metric = try #require(results.layout.index(ofScenarioMetric: name))
+      let ratioOfSums = results.summary(metric).mean
+      let meanOfRatios = Summary(results.column(metric)).mean
+      #expect(abs(meanOfRatios - ratioOfSums) > 1e-9 * abs(ratioOfSums), "\(name): the two estimates coincide here; the test cannot tell them apart")
+      #expect(abs(Summary(values).mean - ratioOfSums) <= 1e-12 * abs(ratioOfSums), "\(name)")
+      #expect(abs(Summary(Objective(name).values(results)).mean - ratioOfSums) <= 1e-12 * abs(ratioOfSums), "\(name)")
+    }
   }
 
   @Test("a path only the variant has is varied in the variant alone, and said so; --variant-only keeps it there")
