@@ -179,6 +179,13 @@ public struct PairedRatioMoments: Hashable, Sendable {
     joint = CoMoments(columns: [xb, baselineDenominators, xv, variantDenominators])
   }
 
+  /// The means of each side's pseudo-values over the replications where both are defined.
+  public var pseudoMeans: (baseline: Double, variant: Double) {
+    let (rb, rv) = (baseline.estimate, variant.estimate)
+    let means = joint.means
+    return (rb + (means[0] - rb * means[1]) / baseline.meanY, rv + (means[2] - rv * means[3]) / variant.meanY)
+  }
+
   public mutating func combine(_ other: PairedRatioMoments) {
     baseline.combine(other.baseline)
     variant.combine(other.variant)
@@ -201,9 +208,7 @@ extension PairedDifference {
       return
     }
     let (yb, yv) = (m.baseline.meanY, m.variant.meanY)
-    let means = m.joint.means
-    let baseMean = rb + (means[0] - rb * means[1]) / yb
-    let variantMean = rv + (means[2] - rv * means[3]) / yv
+    let (baseMean, variantMean) = m.pseudoMeans
     // Variances of the linear forms c'u of u = (X_B, Y_B, X_V, Y_V).
     let rows = m.joint.count
     func variance(_ c: [Double]) -> Double {

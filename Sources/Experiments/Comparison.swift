@@ -162,7 +162,7 @@ public struct Comparison: Sendable {
     let column = layout.index(ofScenarioMetric: objective.name)
     ranking = Self.rank(
       scenarios: summaries.map(\.scenario), means: summaries.map { s in column.map { s.summaries[$0].mean } ?? .nan }, objective: objective
-    ) { i, j, confidence in PairedDifference(moments: streamed.ranking[i][j - i - 1], confidence: confidence) }
+    ) { i, j, confidence in streamed.rankingDifference(i, j, confidence: confidence) }
     skewedObjective = streamed.skew.map { SkewedDifference(moments: $0) }
     var names: [String] = []
     var teamMetrics: [String] = []

@@ -34,6 +34,9 @@ public struct StreamedComparison: Sendable {
   public private(set) var breakEven: [[(cumulative: CoMoments, own: [Int])]]
   /// `ranking[i][j]` for j > i: scenario i's objective paired against scenario j's (j the baseline).
   public private(set) var ranking: [[PairedMoments]]
+  /// Like `ranking`, of the objective's numerators and denominators when it is a ratio metric in
+  /// every scenario (its differences are then the ratios of sums'); empty otherwise.
+  public private(set) var rankingRatios: [[PairedRatioMoments]]
   /// Co-moments of the variants' differences from the baseline on the objective (Dunnett).
   public private(set) var family: CoMoments
   /// Per variant, its differences on the objective (the skewness check).
@@ -75,6 +78,8 @@ public struct StreamedComparison: Sendable {
       additive ? kinds.map { kind in (CoMoments(dimension: base.labels(kind).count), Array(repeating: 0, count: base.labels(kind).count + 1)) } : []
     }
     ranking = layouts.indices.map { i in Array(repeating: PairedMoments(), count: layouts.count - i - 1) }
+    let ratioObjective = layouts.allSatisfy { layout in layout.index(ofScenarioMetric: objective.name).flatMap(layout.denominatorIndex) != nil }
+    rankingRatios = ratioObjective ? layouts.indices.map { i in Array(repeating: PairedRatioMoments(), count: layouts.count - i - 1) } : []
     family = CoMoments(dimension: variants)
     skew = Array(repeating: SkewMoments(), count: variants)
     targetHits = Array(repeating: 0, count: targets.count)
@@ -119,6 +124,10 @@ public struct StreamedComparison: Sendable {
     }
     base.withUnsafeBufferPointer { statistics[0].append($0) }
     var objectives: [[Double]] = [objectiveColumn.map { column(base, layouts[0], $0) } ?? []]
+    func denominators(_ values: [Double], _ layout: MetricLayout, _ m: Int) -> [Double] {
+      layout.denominatorIndex(of: m).map { column(values, layout, $0) } ?? []
+    }
+    var objectiveDenominators: [[Double]] = [rankingRatios.isEmpty ? [] : objectiveColumn.map { denominators(base, layouts[0], $0) } ?? []]
     let baseHits = targets.map { target in layouts[0].index(ofScenarioMetric: target.metric).map { column(base, layouts[0], $0).map(target.isMet) } ?? [] }
     for (t, hits) in baseHits.enumerated() { targetHits[t] += hits.filter { $0 }.count }
     var differences: [[Double]] = []
@@ -166,6 +175,7 @@ public struct StreamedComparison: Sendable {
       if let m = objectiveColumn, let b = matched[v][m] {
         let y = column(values, layout, b)
         objectives.append(y)
+        if !rankingRatios.isEmpty { objectiveDenominators.append(denominators(values, layout, b)) }
         let d = zip(objectives[0], y).map { $1 - $0 }
         differences.append(d)
         skew[v].combine(SkewMoments(d.filter(\.isFinite)))
@@ -177,7 +187,13 @@ public struct StreamedComparison: Sendable {
     }
     if objectives.count == layouts.count {
       for i in objectives.indices {
-        for j in objectives.indices where j > i { ranking[i][j - i - 1].combine(PairedMoments(baseline: objectives[j], variant: objectives[i])) }
+        for j in objectives.indices where j > i {
+          ranking[i][j - i - 1].combine(PairedMoments(baseline: objectives[j], variant: objectives[i]))
+          guard !rankingRatios.isEmpty else { continue }
+          rankingRatios[i][j - i - 1].combine(
+            PairedRatioMoments(
+              baselineRatios: objectives[j], baselineDenominators: objectiveDenominators[j], variantRatios: objectives[i], variantDenominators: objectiveDenominators[i]))
+        }
       }
       family.combine(CoMoments(columns: differences))
     }
@@ -191,14 +207,22 @@ public struct StreamedComparison: Sendable {
     return all
   }
 
+  /// Scenario `i`'s objective minus scenario `j`'s for i < j (`ranking[i][j - i - 1]`), paired, at
+  /// `confidence`: of the ratios of sums when the objective is a ratio metric.
+  public func rankingDifference(_ i: Int, _ j: Int, confidence: Double = 0.95) -> PairedDifference {
+    rankingRatios.isEmpty
+      ? PairedDifference(moments: ranking[i][j - i - 1], confidence: confidence)
+      : PairedDifference(ratios: rankingRatios[i][j - i - 1], confidence: confidence)
+  }
+
   /// Scenario `j`'s objective minus scenario `i`'s (scenario 0 the baseline), paired, at
   /// `confidence`: `ranking` keeps each pair once, the other way round when `i < j`.
   public func objectiveDifference(from i: Int, to j: Int, confidence: Double = 0.95) -> PairedDifference {
-    guard i < j else { return PairedDifference(moments: ranking[j][i - j - 1], confidence: confidence) }
-    let moments = ranking[i][j - i - 1]
-    var mirrored = PairedDifference(moments: moments, confidence: confidence)
+    guard i < j else { return rankingDifference(j, i, confidence: confidence) }
+    var mirrored = rankingDifference(i, j, confidence: confidence)
     (mirrored.mean, mirrored.ciLow, mirrored.ciHigh) = (-mirrored.mean, -mirrored.ciHigh, -mirrored.ciLow)
-    mirrored.relative = moments.variant.mean != 0 ? mirrored.mean / abs(moments.variant.mean) : .nan
+    let scenarioI = rankingRatios.isEmpty ? ranking[i][j - i - 1].variant.mean : rankingRatios[i][j - i - 1].pseudoMeans.variant
+    mirrored.relative = scenarioI != 0 ? mirrored.mean / abs(scenarioI) : .nan
     return mirrored
   }
 

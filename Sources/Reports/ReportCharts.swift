@@ -63,11 +63,6 @@ public enum ReportCharts {
     return results.column(m)
   }
 
-  /// The values whose paired differences compare the metric (`SimulationResults.estimationColumn`).
-  static func estimates(_ results: SimulationResults, _ metric: String) -> [Double] {
-    results.layout.index(ofScenarioMetric: metric).map(results.estimationColumn) ?? []
-  }
-
   // MARK: - Distributions
 
   /// The distribution of `metric` over replications, a row per scenario, with the mean and its

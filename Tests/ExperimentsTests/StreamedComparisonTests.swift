@@ -91,6 +91,28 @@ struct StreamedComparisonTests {
     }
   }
 
+  @Test("a ratio objective beyond the bound: its differences and ranking pairs are the ratios of sums' (the rows' pseudo-values) to rounding")
+  func ratioObjective() throws {
+    let count = 1_500
+    let all = (0..<3).map { Self.rows($0, replications: count) }
+    let exact = (0..<3).map { SimulationResults(scenario: "s\($0)", layout: Self.layouts[$0], seed: 1, values: all[$0]) }
+    let objective = try Objective.parse("win_rate").get()
+    var streamed = StreamedComparison(layouts: Self.layouts, objective: objective, targets: [])
+    for range in ReplicationBlocks.ranges(0..<count) {
+      streamed.addBlock(count: range.count) { s in Array(all[s][(range.lowerBound * Self.layouts[s].count)..<(range.upperBound * Self.layouts[s].count)]) }
+    }
+    func pseudo(_ s: Int) -> [Double] { exact[s].estimationColumn(Self.layouts[s].index(ofScenarioMetric: "win_rate")!) }
+    for (i, j) in [(0, 1), (0, 2), (1, 2), (2, 0), (1, 0)] {
+      let rows = PairedDifference(baseline: pseudo(i), variant: pseudo(j))
+      #expect(Self.close(rows, streamed.objectiveDifference(from: i, to: j)), "\(i) to \(j)")
+    }
+    let kept = streamed.results(scenarios: exact.map(\.scenario), seed: 1)
+    let rows = Comparison(baseline: exact[0], variants: Array(exact.dropFirst()), metrics: ["win_rate"], objective: objective, teams: false, adjustment: .bonferroni)
+    let moments = Comparison(results: kept, streamed: streamed, metrics: ["win_rate"], objective: objective, teams: false, adjustment: .bonferroni)
+    #expect(rows.ranking.map(\.scenario) == moments.ranking.map(\.scenario) && rows.ranking.map(\.rank) == moments.ranking.map(\.rank))
+    for (a, b) in zip(rows.differences.joined(), moments.differences.joined()) { #expect(Self.close(a, b)) }
+  }
+
   @Test("third moments and co-moments combined block by block equal the one-pass skewness and correlation")
   func higherMoments() {
     let draws = SeededDraws(seed: 3, purpose: "skew")
