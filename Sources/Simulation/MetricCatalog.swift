@@ -40,8 +40,8 @@ extension MetricDescriptor {
     d("credited_bookings", .scenario, .money, .neither, "sum of credits", "bookings as the teams are credited: a deal worked by an overlay specialist counts twice"),
     d("cycle_days_won", .scenario, .days, .lowerIsBetter, "ratio: days from arrival to win / wins", "mean sales cycle of won deals"),
     d("presales_requests", .scenario, .count, .neither, "count", "requests for a presales expert"),
-    d("presales_wait_mean", .scenario, .days, .lowerIsBetter, "ratio: sum of waits / waits", "mean time from a presales request to the start of its service (or to giving up)"),
-    d("presales_wait_p90", .scenario, .days, .lowerIsBetter, "percentile (nearest rank) of waits", "90% of presales requests waited at most this long"),
+    d("presales_wait_mean", .scenario, .days, .lowerIsBetter, "ratio: waiting days / requests made", "mean time from a presales request to the start of its service (or to giving up); see \"Waits\" below"),
+    d("presales_wait_p90", .scenario, .days, .lowerIsBetter, "percentile (nearest rank) of the waits of requests made", "90% of presales requests waited at most this long (a wait still running at the horizon as it stands)"),
     d("presales_gave_up", .scenario, .count, .lowerIsBetter, "count", "requests that went on without presales after the pool's patience ran out"),
     d("cost", .scenario, .money, .lowerIsBetter, "sum: people, specialists, experts and overheads pro rata, partner margins, commissions", "what the organisation cost in the measured year"),
     d("efficiency", .scenario, .ratio, .higherIsBetter, "ratio: bookings / cost", "bookings per unit of cost (a ratio: it rewards cuts; rank by contribution)"),
@@ -54,10 +54,10 @@ extension MetricDescriptor {
     d("arrivals", .segment, .count, .neither, "count", "opportunities of the segment"),
     d("coverage", .segment, .rate, .higherIsBetter, "ratio: accepted / arrivals", "share of the segment's opportunities a team took on"),
     d("win_rate", .segment, .rate, .higherIsBetter, "ratio: wins / (wins + losses)", "share of the segment's closed opportunities that were won"),
-    d("presales_wait_mean", .segment, .days, .lowerIsBetter, "ratio: sum of waits / waits", "mean presales wait of the segment's requests"),
+    d("presales_wait_mean", .segment, .days, .lowerIsBetter, "ratio: waiting days / requests made", "mean presales wait of the segment's requests"),
     d("bookings", .segment, .money, .higherIsBetter, "sum of won deal values", "bookings from the segment's customers"),
     d("utilization", .pool, .rate, .neither, "time average: busy experts / experts", "share of the pool's experts busy over the year"),
-    d("wait_mean", .pool, .days, .lowerIsBetter, "ratio: sum of waits / waits", "mean wait of the pool's requests"),
+    d("wait_mean", .pool, .days, .lowerIsBetter, "ratio: waiting days / requests made", "mean wait of the pool's requests"),
     d("headcount", .people, .count, .neither, "time average: reps employed", "reps in post on an average day (vacant seats and hires not yet started count 0)"),
     d("vacant_share", .people, .rate, .lowerIsBetter, "ratio: vacant seat-days / seat-days", "share of the seats' time spent empty between a leaver and the new hire"),
     d("capacity_share", .people, .rate, .higherIsBetter, "ratio: slot-days available / slot-days of full seats", "share of the seats' full slots the team could use: vacancies and ramp-up take the rest"),
@@ -104,6 +104,16 @@ extension MetricDescriptor {
         out += "| `\(m.name)` | \(m.unit.rawValue) | \(m.direction.rawValue) | \(m.formation) | \(m.meaning) |\n"
       }
     }
+    out += "\n## Waits\n\n\(waitEstimand)\n"
     return out
   }
+
+  /// What the mean presales waits estimate, and how waits that run past a period's end count.
+  public static let waitEstimand =
+    "A presales wait runs from the request to the start of its service (or to giving up, being lost or withdrawn at a switch). "
+    + "The mean waits are waiting days in the period over requests made in it: every day a request waits counts in the period it falls in, "
+    + "so a request waiting across a month's end gives each month its days, a request still waiting at the horizon counts its wait so far "
+    + "(censored, not dropped), and a request made in the warm-up counts its days inside the window. By Little's law this is the mean wait "
+    + "of a request in steady state (Erlang C for an M/M/c pool) however short the window; counting only the waits that end before the horizon "
+    + "would leave out the longest. `presales_wait_p90` is over the requests made in the period, each wait as it stands at its end or at the horizon."
 }

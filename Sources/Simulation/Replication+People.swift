@@ -44,6 +44,7 @@ extension Replication {
     opportunities[Int(index)].rep = -1
     opportunities[Int(index)].abandoned = true
     if opportunity.waiting {
+      recordWait(index)
       opportunities[Int(index)].waiting = false
       if !opportunity.patienceClock { freeSlot(index) }
     } else {

@@ -58,8 +58,7 @@ extension Replication {
     let poolPlan = plan.pools[pool]
     opportunities[Int(index)].waiting = false
     occupyPool(pool, by: 1)
-    let requestTime = opportunities[Int(index)].requestTime
-    if requestTime >= 0 { metrics.wait(now - requestTime, pool: pool, segment: Int(opportunities[Int(index)].segment)) }
+    recordWait(index)
     if poolPlan.affectsWinFactor { adjustWinFactor(index, pool: pool, expert: expert) }
     generator.select(key: opportunities[Int(index)].key, attribute: StreamAttribute.presalesService(Int(opportunities[Int(index)].stage)))
     calendar.schedule(.presalesDone(opportunity: index), at: now + generator.sample(poolPlan.service, from: plan.samplerTables))
@@ -88,8 +87,19 @@ extension Replication {
     }
   }
 
-  private mutating func recordWait(_ opportunity: Opportunity, pool: Int) {
-    if opportunity.requestTime >= 0 { metrics.wait(now - opportunity.requestTime, pool: pool, segment: Int(opportunity.segment)) }
+  /// A request stops waiting now (served, given up, lost or withdrawn): its wait goes to the metrics.
+  @inline(__always)
+  mutating func recordWait(_ index: Int32) {
+    let i = Int(index)
+    metrics.wait(from: opportunities[i].requestTime, to: now, pool: Int(opportunities[i].pool), segment: Int(opportunities[i].segment))
+  }
+
+  /// The requests still waiting at the horizon: their waits so far count (censored there).
+  mutating func censorWaits() {
+    for i in opportunities.indices where opportunities[i].waiting {
+      metrics.wait(
+        from: opportunities[i].requestTime, to: plan.horizon, pool: Int(opportunities[i].pool), segment: Int(opportunities[i].segment))
+    }
   }
 
   mutating func finishPresales(_ index: Int32) {
@@ -181,7 +191,7 @@ extension Replication {
       traceFactor(index, .presalesGaveUp, plan.pools[pool].noPresalesWinFactor)
       tracePresales(index, days: now - opportunity.requestTime)
     }
-    recordWait(opportunity, pool: pool)
+    recordWait(index)
     if opportunity.requestTime >= 0 { metrics.gaveUp() }
     scheduleStageEnd(index)
   }

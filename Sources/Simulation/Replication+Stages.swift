@@ -14,7 +14,7 @@ extension Replication {
     guard pool >= 0 else { return scheduleStageEnd(index) }
     opportunities[Int(index)].pool = pool
     opportunities[Int(index)].requestTime = now
-    if now >= 0 { metrics.request() }
+    if now >= 0 { metrics.request(pool: Int(pool), segment: Int(opportunity.segment)) }
     let poolPlan = plan.pools[Int(pool)]
     if poolPlan.identity >= 0 {
       return requestExpert(index, pool: Int(pool))

@@ -69,6 +69,7 @@ extension Replication {
         opportunities[i].rep = -1
         opportunities[i].abandoned = true
         if opportunity.waiting {
+          recordWait(Int32(i))
           opportunities[i].waiting = false
           if !opportunity.patienceClock { freeSlot(Int32(i)) }
         } else {
@@ -77,6 +78,7 @@ extension Replication {
       } else if opportunity.waiting, !transition.poolContinues[Int(opportunity.pool)] {
         // Its pool is disbanded: the request is withdrawn and the deal goes on without presales,
         // as the motion does after the switch (no win factor: the step is gone, not missed).
+        recordWait(Int32(i))
         opportunities[i].waiting = false
         opportunities[i].patienceClock = false
         opportunities[i].token = calendar.newToken()

@@ -152,6 +152,7 @@ struct Replication<Mode: PeriodMode>: ~Copyable {
       reorganise(transition, replicationKey: replicationKey)
     }
     simulate(until: plan.horizon)
+    if !plan.pools.isEmpty { censorWaits() }
     if plan.hasEffort || transition != nil { closeEffort() }
     metrics.close(at: plan.horizon, teamBusy: teamBusy, poolBusy: poolBusy)
     if plan.hasPeople {

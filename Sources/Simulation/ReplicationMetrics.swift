@@ -51,8 +51,8 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
         salaries: a.salaries + b.salaries, switchCosts: a.switchCosts + b.switchCosts)
     }
 
-    /// Writes the scenario metrics, each formed from its parts; `years` of fixed cost, the waits'
-    /// sum and count and their 90th percentile given.
+    /// Writes the scenario metrics, each formed from its parts; `years` of fixed cost, the
+    /// waiting days, the requests they are over and the waits' 90th percentile given.
     func write(into out: MetricBlock<ScenarioMetric>, fixedCostYear: Double, years: Double, waitSum: Double, waitCount: Double, waitP90: Double) {
       let cost = fixedCostYear * years + margins + commissions + salaries + switchCosts
       out[.arrivals] = arrivals
@@ -81,7 +81,7 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
   var teams: PlainArray<TeamTally>
   var segments: PlainArray<SegmentTally>
   var pools: PlainArray<PoolTally>
-  /// By month (empty unless results are kept by period): tallies, each wait's month, the month
+  /// By month (empty unless results are kept by period): tallies, the month each wait's request was made in, the month
   /// of the current time and where the next one begins.
   var months: PlainArray<ScenarioTally>
   /// By month, each team's, segment's and pool's tallies (`month * count + entity`).
@@ -170,32 +170,60 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     }
     segments[segment].accepted += 1
   }
+  /// A presales request made now: a request, and for its pool and segment one more in the
+  /// denominators of the mean waits (the requests made in the period).
   @inline(__always)
-  mutating func request() {
+  mutating func request(pool: Int, segment: Int) {
     total.requests += 1
-    if byPeriod { months[month].requests += 1 }
+    total.waitCount += 1
+    segments[segment].waitCount += 1
+    pools[pool].waitCount += 1
+    if byPeriod {
+      months[month].requests += 1
+      months[month].waitCount += 1
+      monthSegments[month * segments.count + segment].waitCount += 1
+      monthPools[month * pools.count + pool].waitCount += 1
+    }
   }
   @inline(__always)
   mutating func gaveUp() {
     total.gaveUp += 1
     if byPeriod { months[month].gaveUp += 1 }
   }
+  /// A presales request's wait over [start, end): it ended at `end` (served, given up, lost or
+  /// withdrawn) or is still running at the horizon `end` (censored). Its days inside the measured
+  /// window are waiting days of the window, of its pool and segment, and of each month they fall
+  /// in (a request waiting across a month end gives each month its part), so that waiting days
+  /// over requests made is Little's law's mean wait. A request made in the window also gives
+  /// its wait up to `end` to the 90th percentile, in the month it was made.
   @inline(__always)
-  mutating func wait(_ days: Double, pool: Int, segment: Int) {
-    waits.append(days)
-    if byPeriod {
-      waitMonths.append(Int32(month))
-      months[month].waitSum += days
-      months[month].waitCount += 1
-      monthSegments[month * segments.count + segment].waitSum += days
-      monthSegments[month * segments.count + segment].waitCount += 1
-      monthPools[month * pools.count + pool].waitSum += days
-      monthPools[month * pools.count + pool].waitCount += 1
+  mutating func wait(from start: Double, to end: Double, pool: Int, segment: Int) {
+    if start >= 0 { waits.append(end - start) }
+    let days = end - max(start, 0)
+    if days > 0 {
+      total.waitSum += days
+      segments[segment].waitSum += days
+      pools[pool].waitSum += days
     }
-    segments[segment].waitSum += days
-    segments[segment].waitCount += 1
-    pools[pool].waitSum += days
-    pools[pool].waitCount += 1
+    if byPeriod { monthlyWait(from: start, to: end, pool: pool, segment: segment) }
+  }
+
+  /// Each month's part of a wait over [start, end), from the month holding `end` back to the one
+  /// holding `start`; a request made in the window is filed under that month for the percentile.
+  private mutating func monthlyWait(from start: Double, to end: Double, pool: Int, segment: Int) {
+    var m = month
+    while m < monthEnds.count - 1, end > monthEnds[m] { m += 1 }
+    while true {
+      let days = min(end, monthEnds[m]) - max(start, monthStarts[m], 0)
+      if days > 0 {
+        months[m].waitSum += days
+        monthSegments[m * segments.count + segment].waitSum += days
+        monthPools[m * pools.count + pool].waitSum += days
+      }
+      if m == 0 || start >= monthStarts[m] { break }
+      m -= 1
+    }
+    if start >= 0 { waitMonths.append(Int32(m)) }
   }
   @inline(__always)
   mutating func won(
@@ -284,13 +312,6 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     if byPeriod { closeMonth(month, teamBusy: teamBusy, poolBusy: poolBusy, final: true) }
   }
 
-  /// The sum of the waits, in the order they were recorded.
-  func waitSum() -> Double {
-    var sum = 0.0
-    for i in waits.indices { sum += waits[i] }
-    return sum
-  }
-
   /// The 90th percentile of the waits (nearest-rank), NaN with no waits.
   mutating func waitP90() -> Double {
     guard !waits.isEmpty else { return .nan }
@@ -311,7 +332,7 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     let years = plan.horizon / 365
     total.write(
       into: plan.layout.scenario(in: out, offset: 0), fixedCostYear: phases.fixedCostYear(plan, from: 0, to: plan.horizon), years: years,
-      waitSum: waitSum(), waitCount: Double(waits.count), waitP90: waitP90())
+      waitSum: total.waitSum, waitCount: total.waitCount, waitP90: waitP90())
     if let periods = plan.periods { writePeriods(periods, phases: phases, into: out, plan: plan) }
     writeEntities(
       into: out, at: 0, plan: plan, phases: phases, from: 0, days: plan.horizon, team: { teams[$0] }, segment: { segments[$0] },
@@ -377,7 +398,7 @@ extension ReplicationMetrics {
     }
   }
 
-  /// The 90th percentile (nearest rank) of the waits recorded in these months, NaN with none.
+  /// The 90th percentile (nearest rank) of the waits of the requests made in these months, NaN with none.
   func waitP90(months range: Range<Int>) -> Double {
     var selected: [Double] = []
     for i in waits.indices where range.contains(Int(waitMonths[i])) { selected.append(waits[i]) }
