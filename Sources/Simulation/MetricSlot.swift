@@ -20,18 +20,19 @@ extension MetricSlot {
 enum ScenarioMetric: Int, MetricSlot {
   case arrivals, uncovered, blocked, accepted, wins, losses, winRate, bookings, creditedBookings, cycleDaysWon
   case presalesRequests, presalesWaitMean, presalesWaitP90, presalesGaveUp, cost, efficiency, grossProfit, contribution
+  case dealsLostAtSwitch, valueLostAtSwitch
   static var group: MetricGroup { .scenario }
 }
 
 /// Each team's metrics.
 enum TeamMetric: Int, MetricSlot {
-  case creditedBookings, wins, blocked, utilization
+  case creditedBookings, wins, blocked, utilization, cycleDaysWon
   static var group: MetricGroup { .team }
 }
 
 /// Each segment's metrics.
 enum SegmentMetric: Int, MetricSlot {
-  case arrivals, coverage, winRate, presalesWaitMean, bookings
+  case arrivals, coverage, winRate, presalesWaitMean, bookings, cycleDaysWon
   static var group: MetricGroup { .segment }
 }
 

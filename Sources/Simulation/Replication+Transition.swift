@@ -64,7 +64,10 @@ extension Replication {
       if people < 0 { opportunity.rep = -1 } else if !lost, opportunity.rep < 0 { needsRep.append(i) }
       opportunities[i] = opportunity
       if lost {
-        if now >= 0 { metrics.lost(segment: Int(opportunity.segment)) }
+        if now >= 0 {
+          metrics.lost(segment: Int(opportunity.segment))
+          metrics.lostAtSwitch(value: opportunity.value)
+        }
         opportunities[i].desk = -1
         opportunities[i].rep = -1
         opportunities[i].abandoned = true

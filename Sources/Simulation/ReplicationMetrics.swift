@@ -9,18 +9,21 @@ enum WithPeriods: PeriodMode { static var byPeriod: Bool { true } }
 /// Accumulates one replication's metrics over the measured window [0, horizon) (docs/model.md).
 struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
   struct TeamTally: BusyTime {
-    var credited = 0.0, wins = 0.0, blocked = 0.0
+    var credited = 0.0, wins = 0.0, blocked = 0.0, cycleDays = 0.0
     var busyArea = 0.0, lastChange = 0.0
     static func + (a: Self, b: Self) -> Self {
-      TeamTally(credited: a.credited + b.credited, wins: a.wins + b.wins, blocked: a.blocked + b.blocked, busyArea: a.busyArea + b.busyArea)
+      TeamTally(
+        credited: a.credited + b.credited, wins: a.wins + b.wins, blocked: a.blocked + b.blocked, cycleDays: a.cycleDays + b.cycleDays,
+        busyArea: a.busyArea + b.busyArea)
     }
   }
   struct SegmentTally {
-    var arrivals = 0.0, accepted = 0.0, wins = 0.0, losses = 0.0, waitSum = 0.0, waitCount = 0.0, bookings = 0.0
+    var arrivals = 0.0, accepted = 0.0, wins = 0.0, losses = 0.0, waitSum = 0.0, waitCount = 0.0, bookings = 0.0, cycleDays = 0.0
     static func + (a: Self, b: Self) -> Self {
       SegmentTally(
         arrivals: a.arrivals + b.arrivals, accepted: a.accepted + b.accepted, wins: a.wins + b.wins, losses: a.losses + b.losses,
-        waitSum: a.waitSum + b.waitSum, waitCount: a.waitCount + b.waitCount, bookings: a.bookings + b.bookings)
+        waitSum: a.waitSum + b.waitSum, waitCount: a.waitCount + b.waitCount, bookings: a.bookings + b.bookings,
+        cycleDays: a.cycleDays + b.cycleDays)
     }
   }
   struct PoolTally: BusyTime {
@@ -40,6 +43,8 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     var salaries = 0.0
     /// A transition's costs paid at its switch.
     var switchCosts = 0.0
+    /// Open deals lost at a transition's switch, and their deal values.
+    var switchLosses = 0.0, switchLostValue = 0.0
 
     static func + (a: Self, b: Self) -> Self {
       ScenarioTally(
@@ -48,7 +53,8 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
         credited: a.credited + b.credited, cycleDays: a.cycleDays + b.cycleDays, requests: a.requests + b.requests,
         gaveUp: a.gaveUp + b.gaveUp, margins: a.margins + b.margins, grossProfit: a.grossProfit + b.grossProfit,
         commissions: a.commissions + b.commissions, waitSum: a.waitSum + b.waitSum, waitCount: a.waitCount + b.waitCount,
-        salaries: a.salaries + b.salaries, switchCosts: a.switchCosts + b.switchCosts)
+        salaries: a.salaries + b.salaries, switchCosts: a.switchCosts + b.switchCosts, switchLosses: a.switchLosses + b.switchLosses,
+        switchLostValue: a.switchLostValue + b.switchLostValue)
     }
 
     /// Writes the scenario metrics, each formed from its parts; `years` of fixed cost, the
@@ -73,6 +79,8 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
       out.setRatio(.efficiency, bookings, cost)
       out[.grossProfit] = grossProfit
       out[.contribution] = grossProfit - cost
+      out[.dealsLostAtSwitch] = switchLosses
+      out[.valueLostAtSwitch] = switchLostValue
     }
   }
 
@@ -248,20 +256,26 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
       months[month].margins += margin * value
       monthSegments[month * segments.count + segment].wins += 1
       monthSegments[month * segments.count + segment].bookings += value
+      monthSegments[month * segments.count + segment].cycleDays += days
       monthTeams[month * teams.count + team].wins += 1
       monthTeams[month * teams.count + team].credited += value
+      monthTeams[month * teams.count + team].cycleDays += days
       if specialist >= 0 {
         monthTeams[month * teams.count + specialist].wins += 1
         monthTeams[month * teams.count + specialist].credited += value
+        monthTeams[month * teams.count + specialist].cycleDays += days
       }
     }
     segments[segment].wins += 1
     segments[segment].bookings += value
+    segments[segment].cycleDays += days
     teams[team].wins += 1
     teams[team].credited += value
+    teams[team].cycleDays += days
     if specialist >= 0 {
       teams[specialist].wins += 1
       teams[specialist].credited += value
+      teams[specialist].cycleDays += days
     }
   }
   @inline(__always)
@@ -327,6 +341,16 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     if byPeriod { months[month].switchCosts += cost }
   }
 
+  /// An open deal worth `value` lost at a transition's switch (now); it is also one of the losses.
+  mutating func lostAtSwitch(value: Double) {
+    total.switchLosses += 1
+    total.switchLostValue += value
+    if byPeriod {
+      months[month].switchLosses += 1
+      months[month].switchLostValue += value
+    }
+  }
+
   /// Writes the replication's row in `plan.layout` order (`phases`: the organisation over time).
   mutating func write(into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan, phases: Phases) {
     let years = plan.horizon / 365
@@ -380,6 +404,7 @@ extension ReplicationMetrics {
       metrics[.wins] = tally.wins
       metrics[.blocked] = tally.blocked
       metrics[.utilization] = ratio(tally.busyArea, phases.slotDays(team: t, plan, from: from, days: days))
+      metrics[.cycleDaysWon] = ratio(tally.cycleDays, tally.wins)
     }
     for s in plan.segments.indices {
       let tally = segment(s)
@@ -389,6 +414,7 @@ extension ReplicationMetrics {
       metrics.setRatio(.winRate, tally.wins, tally.wins + tally.losses)
       metrics.setRatio(.presalesWaitMean, tally.waitSum, tally.waitCount)
       metrics[.bookings] = tally.bookings
+      metrics[.cycleDaysWon] = ratio(tally.cycleDays, tally.wins)
     }
     for p in plan.pools.indices {
       let tally = pool(p)

@@ -167,6 +167,31 @@ struct TransitionTests {
     #expect(untouched.mean == 0, "no loss before the switch")
   }
 
+  @Test("deals_lost_at_switch counts the deals the switch loses, value_lost_at_switch their deal values, all in the switch's month")
+  func lossesAtTheSwitchAsMetrics() throws {
+    // Every deal advances, so every loss is the switch's: h x lambda x E[days] = 0.3 x 20 x 30.
+    let before = Self.keyAccountScenario(owner: "A", advance: 1, days: .gamma(shape: 2, scale: 15))
+    var after = Self.keyAccountScenario(owner: "B", advance: 1, days: .gamma(shape: 2, scale: 15))
+    var t = Transition(former: before)
+    t.effectiveDay = 120
+    t.handoverLoss = 0.3
+    after.transition = t
+    let results = Simulator(scenario: after, byPeriod: true).run(replications: 60, seed: 23)
+    let lost = Self.metric(results, "deals_lost_at_switch")
+    #expect(lost == Self.metric(results, "losses"))
+    #expect(Self.metric(results, "value_lost_at_switch") == lost.map { $0 * 1000 }, "every deal is worth 1,000")
+    let summary = Summary(lost)
+    checkAgainstTheory(
+      "deals_lost_at_switch (h 0.3, 20 a day, 30 days)", simulated: summary.mean, se: summary.sd / Double(max(1, summary.count)).squareRoot(),
+      expected: 0.3 * 20 * 30)
+    let byMonth = results.layout.months.indices.map { Self.metric(results, "deals_lost_at_switch", month: $0) }
+    let switchMonth = try #require(byMonth.firstIndex { $0.contains { $0 > 0 } })
+    #expect(byMonth[switchMonth] == lost, "the switch's month holds them all")
+    let baseline = Simulator(scenario: before).run(replications: 5, seed: 23)
+    #expect(Self.metric(baseline, "deals_lost_at_switch").allSatisfy { $0 == 0 }, "no transition, no deal lost at a switch")
+    #expect(Self.metric(baseline, "value_lost_at_switch").allSatisfy { $0 == 0 })
+  }
+
   @Test("arrivals follow the former rate before the switch and the new one after (the same draws, time-changed)")
   func arrivalsRetimed() throws {
     let s = singleTeamScenario(arrivalsPerDay: 10, stages: [Stage(name: "work", days: .exponential(mean: 5), advance: 0.5)])
