@@ -40,7 +40,7 @@ extension MetricDescriptor {
     d("credited_bookings", .scenario, .money, .neither, "sum of credits", "bookings as the teams are credited: a deal worked by an overlay specialist counts twice"),
     d("cycle_days_won", .scenario, .days, .lowerIsBetter, "ratio: days from arrival to win / wins", "mean sales cycle of won deals"),
     d("presales_requests", .scenario, .count, .neither, "count", "requests for a presales expert"),
-    d("presales_wait_mean", .scenario, .days, .lowerIsBetter, "ratio: waiting days / requests made", "mean time from a presales request to the start of its service (or to giving up); see \"Waits\" below"),
+    d("presales_wait_mean", .scenario, .days, .lowerIsBetter, "ratio: waiting days / requests made", "mean time from a presales request to the start of its service (or to giving up), a wait still running at the horizon counted so far"),
     d("presales_wait_p90", .scenario, .days, .lowerIsBetter, "percentile (nearest rank) of the waits of requests made", "90% of presales requests waited at most this long (a wait still running at the horizon as it stands)"),
     d("presales_gave_up", .scenario, .count, .lowerIsBetter, "count", "requests that went on without presales after the pool's patience ran out"),
     d("cost", .scenario, .money, .lowerIsBetter, "sum: people, specialists, experts and overheads pro rata, partner margins, commissions", "what the organisation cost in the measured year"),
