@@ -150,15 +150,22 @@ struct TransitionTests {
     }
   }
 
-  @Test("at the switch each open deal of a moved account is lost with handover_loss: h x lambda x E[days] (M/G/inf)")
-  func handoverAtTheSwitch() throws {
-    // Every deal advances, so the only losses are the switch's hand-overs.
+  /// Key accounts moved from team A to B on day 120 with handover_loss 0.3: 20 arrivals a day,
+  /// one stage of gamma(2, 15) days that every deal passes.
+  static func keyAccountsMoved() -> (before: Scenario, after: Scenario) {
     let before = Self.keyAccountScenario(owner: "A", advance: 1, days: .gamma(shape: 2, scale: 15))
     var after = Self.keyAccountScenario(owner: "B", advance: 1, days: .gamma(shape: 2, scale: 15))
     var t = Transition(former: before)
     t.effectiveDay = 120
     t.handoverLoss = 0.3
     after.transition = t
+    return (before, after)
+  }
+
+  @Test("at the switch each open deal of a moved account is lost with handover_loss: h x lambda x E[days] (M/G/inf)")
+  func handoverAtTheSwitch() throws {
+    // Every deal advances, so the only losses are the switch's hand-overs.
+    let (_, after) = Self.keyAccountsMoved()
     let results = Simulator(scenario: after).run(replications: 60, seed: 23)
     let losses = Self.metric(results, "losses")
     let summary = Summary(losses)
@@ -170,12 +177,7 @@ struct TransitionTests {
   @Test("deals_lost_at_switch counts the deals the switch loses, value_lost_at_switch their deal values, all in the switch's month")
   func lossesAtTheSwitchAsMetrics() throws {
     // Every deal advances, so every loss is the switch's: h x lambda x E[days] = 0.3 x 20 x 30.
-    let before = Self.keyAccountScenario(owner: "A", advance: 1, days: .gamma(shape: 2, scale: 15))
-    var after = Self.keyAccountScenario(owner: "B", advance: 1, days: .gamma(shape: 2, scale: 15))
-    var t = Transition(former: before)
-    t.effectiveDay = 120
-    t.handoverLoss = 0.3
-    after.transition = t
+    let (before, after) = Self.keyAccountsMoved()
     let results = Simulator(scenario: after, byPeriod: true).run(replications: 60, seed: 23)
     let lost = Self.metric(results, "deals_lost_at_switch")
     #expect(lost == Self.metric(results, "losses"))
