@@ -404,7 +404,7 @@ extension ReplicationMetrics {
       metrics[.wins] = tally.wins
       metrics[.blocked] = tally.blocked
       metrics[.utilization] = ratio(tally.busyArea, phases.slotDays(team: t, plan, from: from, days: days))
-      metrics[.cycleDaysWon] = ratio(tally.cycleDays, tally.wins)
+      metrics.setRatio(.cycleDaysWon, tally.cycleDays, tally.wins)
     }
     for s in plan.segments.indices {
       let tally = segment(s)
@@ -414,7 +414,7 @@ extension ReplicationMetrics {
       metrics.setRatio(.winRate, tally.wins, tally.wins + tally.losses)
       metrics.setRatio(.presalesWaitMean, tally.waitSum, tally.waitCount)
       metrics[.bookings] = tally.bookings
-      metrics[.cycleDaysWon] = ratio(tally.cycleDays, tally.wins)
+      metrics.setRatio(.cycleDaysWon, tally.cycleDays, tally.wins)
     }
     for p in plan.pools.indices {
       let tally = pool(p)
