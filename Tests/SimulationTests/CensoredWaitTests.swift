@@ -33,7 +33,7 @@ struct CensoredWaitTests {
     s.warmupDays = 300
     let results = Simulator(scenario: s).run(replications: 3_000, seed: 21)
     let (days, requests) = Self.waitingDays(results)
-    let (mean, se) = ratioOfSums(days, requests)
+    let (mean, se) = pooledRatio(days, requests)
     let expected = Queueing.mmcMeanWait(servers: 3, arrivalRate: 2.4 / 1.5, meanService: 1.5)
     checkAgainstTheory("Erlang C M/M/3 a=2.4 mean wait over a 30-day window (days)", simulated: mean, se: se, expected: expected)
   }
@@ -50,7 +50,7 @@ struct CensoredWaitTests {
       #expect(abs(days - year.days[r]) <= 1e-9 * year.days[r], "replication \(r): months' waiting days \(days), the year's \(year.days[r])")
       #expect(requests == year.requests[r])
     }
-    let month = ratioOfSums(months[11].days, months[11].requests)
+    let month = pooledRatio(months[11].days, months[11].requests)
     let expected = Queueing.mmcMeanWait(servers: 3, arrivalRate: 2.4 / 1.5, meanService: 1.5)
     checkAgainstTheory("Erlang C M/M/3 a=2.4 mean wait in the twelfth month (days)", simulated: month.mean, se: month.se, expected: expected)
   }

@@ -14,7 +14,7 @@ private func column(_ results: SimulationResults, _ metric: String) -> [Double] 
 /// Wins / (wins + losses), pooled over replications.
 private func winRate(_ results: SimulationResults) -> (mean: Double, se: Double) {
   let wins = column(results, "wins")
-  return ratioOfSums(wins, zip(wins, column(results, "losses")).map { $0 + $1 })
+  return pooledRatio(wins, zip(wins, column(results, "losses")).map { $0 + $1 })
 }
 
 /// The engine against theory for the model's version-2 mechanisms (docs/validation.md): account
@@ -40,7 +40,7 @@ struct PotentialAndSpecialistTheoryTests {
     let expected = q.prefix(200).reduce(0, +) / q.reduce(0, +)
     let top = results.column(results.layout.teamIndex(0, TeamMetric.wins.rawValue))
     let all = zip(top, results.column(results.layout.teamIndex(1, TeamMetric.wins.rawValue))).map { $0 + $1 }
-    let (mean, se) = ratioOfSums(top, all)
+    let (mean, se) = pooledRatio(top, all)
     checkAgainstTheory("account potential lognormal(1, 1): share of wins on the top 20% of 1,000 accounts", simulated: mean, se: se, expected: expected)
     #expect(expected > 0.5, "the top 20% of lognormal(σ = 1) accounts hold over half the potential")
   }
@@ -111,7 +111,7 @@ struct PotentialAndSpecialistTheoryTests {
     checkAgainstTheory("fit regional x smb, win factor 0.8: win rate 0.7 x 0.6 x 0.8", simulated: rate, se: rateSE, expected: 0.7 * 0.6 * 0.8)
     // Days of all won deals / wins: the cycle is the sum of the stages' days, each x 1.5.
     let wins = column(results, "wins")
-    let (cycle, cycleSE) = ratioOfSums(zip(column(results, "cycle_days_won"), wins).map { $0 * $1 }, wins)
+    let (cycle, cycleSE) = pooledRatio(zip(column(results, "cycle_days_won"), wins).map { $0 * $1 }, wins)
     checkAgainstTheory("fit regional x smb, days factor 1.5: mean cycle of won deals 1.5 x (5 + 10) days", simulated: cycle, se: cycleSE, expected: 1.5 * 15)
   }
 

@@ -44,12 +44,12 @@ func estimate(_ results: SimulationResults, _ metric: String) -> (mean: Double, 
 
 /// Ratio estimator sum(a)/sum(b) over replications with its delta-method standard error.
 func ratioEstimate(_ results: SimulationResults, _ numerator: String, _ denominator: String) -> (mean: Double, se: Double) {
-  ratioOfSums(results.column(results.layout.index(ofScenarioMetric: numerator)!), results.column(results.layout.index(ofScenarioMetric: denominator)!))
+  pooledRatio(results.column(results.layout.index(ofScenarioMetric: numerator)!), results.column(results.layout.index(ofScenarioMetric: denominator)!))
 }
 
 /// Ratio estimator sum(a)/sum(b) of replications' numerators `a` and denominators `b`, with its
 /// delta-method standard error.
-func ratioOfSums(_ a: [Double], _ b: [Double]) -> (mean: Double, se: Double) {
+func pooledRatio(_ a: [Double], _ b: [Double]) -> (mean: Double, se: Double) {
   let n = Double(a.count)
   let r = a.reduce(0, +) / b.reduce(0, +)
   let meanB = b.reduce(0, +) / n

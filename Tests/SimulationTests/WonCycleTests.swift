@@ -38,11 +38,11 @@ struct WonCycleTests {
       results.column(layout.segmentIndex(entity, try #require(MetricLayout.segmentMetrics.firstIndex(of: name))))
     }
     let teamWins = try teamColumn("wins")
-    let team = ratioOfSums(zip(try teamColumn("cycle_days_won"), teamWins).map { $0 * $1 }, teamWins)
+    let team = pooledRatio(zip(try teamColumn("cycle_days_won"), teamWins).map { $0 * $1 }, teamWins)
     checkAgainstTheory("team \(entity + 1): mean won cycle, the sum of its motion's stage means (days)", simulated: team.mean, se: team.se, expected: expected)
     // Every deal is worth 1,000: a segment's wins are its bookings / 1,000.
     let segmentWins = try segmentColumn("bookings").map { $0 / 1000 }
-    let segment = ratioOfSums(zip(try segmentColumn("cycle_days_won"), segmentWins).map { $0 * $1 }, segmentWins)
+    let segment = pooledRatio(zip(try segmentColumn("cycle_days_won"), segmentWins).map { $0 * $1 }, segmentWins)
     checkAgainstTheory(
       "segment \(entity + 1): mean won cycle, the sum of its owner's stage means (days)", simulated: segment.mean, se: segment.se, expected: expected)
   }
