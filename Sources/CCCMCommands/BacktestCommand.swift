@@ -55,59 +55,36 @@ struct BacktestCommand: ParsableCommand {
     try BoundedOption.threads.check(threads)
   }
 
-  /// The mapping with the dynamics the back-test fits: `--dynamics`, else the mapping's
-  /// `scenario.dynamics`, else all of them (on the shipped export every month-end cut-off of 2017
-  /// scores better with them than without: docs/calibration.md).
-  func loadMapping() throws(CalibrationError) -> Mapping {
-    var mapping = try Mapping.load(path: map)
-    mapping.chooseDynamics(dynamics)
-    return mapping
-  }
-
   func run() throws {
-    let a = until.flatMap(CalendarDate.init).map(Day.init)
-    let b = through.flatMap(CalendarDate.init).map(Day.init)
+    let day = { (text: String?) in text.flatMap(CalendarDate.init).map(Day.init) }
     try checkChartsDirectory(charts)
     if let xlsx { try checkWritable(xlsx, as: "--xlsx", inputs: [export, map]) }
-    if every != nil {
-      let rolling: RollingBacktest
-      do {
-        let mapping = try loadMapping()
-        let data = try Export.load(path: export, mapping: mapping)
-        rolling = try RollingBacktest.run(
-          data, mapping: mapping, mappingFile: map, earliest: a, latest: b, since: since.flatMap(CalendarDate.init).map(Day.init), horizonMonths: horizon,
-          replications: replications, seed: seed, threads: threads, resamples: resamples)
-      } catch {
-        printError(error.description)
-        throw ExitCode(error.exitStatus)
-      }
-      var document = BacktestReport.document(rolling)
-      if format == .html || xlsx != nil {
-        document.title = "cccm backtest --every month: \(rolling.runs.first?.fit.scenarioName ?? "")"
-        document.provenance = provenance(scenarios: [], seed: seed, replications: replications, generator: "philox")
-      }
-      try writeCharts(document.charts, to: charts)
-      if let xlsx { try writeWorkbook(document, to: xlsx, inputs: [export, map]) }
-      printReport(document.render(format))
-      return
-    }
-    guard let a, let b else { throw ValidationError("--until and --through must be dates YYYY-MM-DD") }
-    let result: Backtest
+    if every == nil, day(until) == nil || day(through) == nil { throw ValidationError("--until and --through must be dates YYYY-MM-DD") }
+    let study: BacktestStudy
     do {
-      let mapping = try loadMapping()
-      let data = try Export.load(path: export, mapping: mapping)
-      result = try Backtest.run(
-        data, mapping: mapping, mappingFile: map, until: a, through: b, since: since.flatMap(CalendarDate.init).map(Day.init),
-        replications: replications, seed: seed, threads: threads, resamples: resamples)
+      study = try BacktestStudy.run(
+        .init(
+          export: export, mappingFile: map, dynamics: dynamics, until: day(until), through: day(through), rolling: every != nil, since: day(since),
+          horizonMonths: horizon, replications: replications, seed: seed, threads: threads, resamples: resamples))
     } catch {
       printError(error.description)
       throw ExitCode(error.exitStatus)
     }
-    var document = BacktestReport.document(result)
+    var document: ReportDocument
+    let title: String
+    var scenarios: [(name: String, file: String, hash: String)] = []
+    switch study {
+    case .single(let result):
+      document = BacktestReport.document(result)
+      title = "cccm backtest: \(result.fit.scenarioName), fitted up to \(result.fit.until), through \(result.through)"
+      scenarios = [(result.scenario.name, export, ScenarioEncoder.fingerprint(of: result.scenario))]
+    case .rolling(let rolling):
+      document = BacktestReport.document(rolling)
+      title = "cccm backtest --every month: \(rolling.runs.first?.fit.scenarioName ?? "")"
+    }
     if format == .html || xlsx != nil {
-      document.title = "cccm backtest: \(result.fit.scenarioName), fitted up to \(result.fit.until), through \(result.through)"
-      document.provenance = provenance(
-        scenarios: [(result.scenario.name, export, ScenarioEncoder.fingerprint(of: result.scenario))], seed: seed, replications: replications, generator: "philox")
+      document.title = title
+      document.provenance = provenance(scenarios: scenarios, seed: seed, replications: replications, generator: "philox")
     }
     try writeCharts(document.charts, to: charts)
     if let xlsx { try writeWorkbook(document, to: xlsx, inputs: [export, map]) }

@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 
 /// A back-test's scores: each month's (and team-month's) predicted distribution of new
 /// opportunities, wins, losses and bookings (a simulation's replications) against what happened
@@ -8,9 +9,13 @@ public struct BacktestScore: Sendable {
   /// The quantities scored, as `Actuals` counts them.
   public static let quantities = ["engaged", "won", "lost", "bookings"]
   public static let levels = [0.5, 0.8, 0.95]
-  /// The normal quantile of the verdict's tests: 5% over its four tests (three interval levels and
-  /// the PIT's mean; Bonferroni), so a calibrated forecast is called calibrated 95% of the time.
+  /// The normal quantile of the PIT mean's test: 5% over the verdict's four tests (three interval
+  /// levels and the PIT's mean; Bonferroni), so a calibrated forecast is called calibrated 95% of
+  /// the time.
   public static let verdictZ = 2.5
+  /// The size of each of the verdict's four tests (5% over four, Bonferroni); a level's coverage
+  /// test is two-sided, `verdictAlpha / 2` in each binomial tail.
+  public static let verdictAlpha = 0.05 / 4
   /// The month label of a cell that totals the window (all its months).
   public static let total = "total"
 
@@ -34,19 +39,41 @@ public struct BacktestScore: Sendable {
     public var seasonalError: Double?
   }
 
-  /// Coverage of one interval level: covered cells of all, and the range of counts a calibrated
-  /// forecast gives (at `verdictZ`, with continuity correction).
+  /// Coverage of one interval level: covered cells of all, tested against Binomial(total, level),
+  /// what a calibrated forecast's count is when the cells are independent (the company's months).
   public struct Coverage: Sendable {
     public var covered: Int
     public var total: Int
+    public var level: Double
+    /// The counts a calibrated forecast gives, both binomial tails at least `alpha / 2` beyond them.
     public var expected: ClosedRange<Double>
+    /// P(X <= covered) and P(X >= covered) for X ~ Binomial(total, level): the p-values of "too
+    /// narrow" (too few covered) and "too wide" (too many).
+    public var belowP: Double
+    public var aboveP: Double
+    public var tooNarrow: Bool
+    public var tooWide: Bool
 
-    public init(covered: Int, total: Int, level: Double, z: Double = BacktestScore.verdictZ) {
+    public init(covered: Int, total: Int, level: Double, alpha: Double = BacktestScore.verdictAlpha) {
       self.covered = covered
       self.total = total
-      let n = Double(total)
-      let spread = z * (n * level * (1 - level)).squareRoot() + 0.5
-      expected = max(0, level * n - spread)...min(n, level * n + spread)
+      self.level = level
+      func below(_ k: Int) -> Double { Probability.binomialCDF(k, p: level, trials: total) }
+      func above(_ k: Int) -> Double { 1 - below(k - 1) }
+      belowP = below(covered)
+      aboveP = above(covered)
+      tooNarrow = belowP < alpha / 2
+      tooWide = aboveP < alpha / 2
+      let low = (0...total).first { below($0) >= alpha / 2 } ?? 0
+      let high = (0...total).last { above($0) >= alpha / 2 } ?? total
+      expected = Double(low)...Double(high)
+    }
+
+    /// "95% (15 of 21, binomial p 0.0004)": the level, the count and the failing tail's p (below
+    /// 0.0001 in two significant digits, "4.8e-07").
+    public var failure: String {
+      let p = tooNarrow ? belowP : aboveP
+      return "\(Int((level * 100).rounded()))% (\(covered) of \(total), binomial p \(String(format: p < 0.0001 ? "%.2g" : "%.4f", p)))"
     }
   }
 
@@ -189,16 +216,19 @@ public struct BacktestScore: Sendable {
     levels.enumerated().map { i, level in Coverage(covered: cells.filter { $0.intervals[i].contains($0.actual) }.count, total: cells.count, level: level) }
   }
 
-  /// A verdict from the coverage at every level and the PIT's mean: "too narrow" when some level
-  /// covers fewer cells than a calibrated forecast would, "too wide" when some covers more (both
-  /// when they disagree), "calibrated" otherwise; "biased low (actuals above the median)" when the
-  /// mean PIT is above 1/2 by more than `verdictZ` standard errors (sqrt(1 / (12 n)) for uniform
-  /// PITs), "biased high" below.
+  /// A verdict from the coverage at every level and the PIT's mean: "too narrow at 95% (15 of 21,
+  /// binomial p 0.0004)" naming each level whose binomial test finds too few cells covered, "too
+  /// wide at ..." too many (both when levels disagree), "calibrated" when no level fails;
+  /// "biased low (actuals above the median)" when the mean PIT is above 1/2 by more than
+  /// `verdictZ` standard errors (sqrt(1 / (12 n)) for uniform PITs), "biased high" below.
   public static func judge(_ cells: [Cell]) -> (coverage: [Coverage], pitMean: Double, verdict: String) {
     let coverage = coverage(cells)
-    let narrow = coverage.contains { Double($0.covered) < $0.expected.lowerBound }
-    let wide = coverage.contains { Double($0.covered) > $0.expected.upperBound }
-    var verdict = narrow && wide ? "too narrow and too wide" : narrow ? "too narrow" : wide ? "too wide" : "calibrated"
+    func failing(_ fails: (Coverage) -> Bool) -> String? {
+      let levels = coverage.filter(fails).map(\.failure)
+      return levels.isEmpty ? nil : levels.joined(separator: " and ")
+    }
+    let parts = [failing(\.tooNarrow).map { "too narrow at " + $0 }, failing(\.tooWide).map { "too wide at " + $0 }].compactMap { $0 }
+    var verdict = parts.isEmpty ? "calibrated" : parts.joined(separator: "; ")
     let pits = cells.map(\.pit).filter(\.isFinite)
     let mean = pits.isEmpty ? .nan : pits.reduce(0, +) / Double(pits.count)
     let bound = verdictZ * (1 / (12 * Double(max(pits.count, 1)))).squareRoot()

@@ -107,3 +107,54 @@ public struct Backtest: Sendable {
     return (predicted, teamPredicted, months)
   }
 }
+
+/// What `cccm backtest` runs: one back-test from a cut-off, or (`every` month) a rolling one from
+/// every month-end cut-off. Loads the mapping (with the dynamics `dynamics` chooses, else the
+/// mapping's `scenario.dynamics`, else all of them: on the shipped export every month-end cut-off of
+/// 2017 scores better with them; docs/calibration.md) and the export, then runs.
+public enum BacktestStudy: Sendable {
+  case single(Backtest)
+  case rolling(RollingBacktest)
+
+  /// The settings of a run; `until` and `through` are required for a single back-test and bound
+  /// the cut-offs of a rolling one.
+  public struct Setting: Sendable {
+    public var export: String
+    public var mappingFile: String
+    public var dynamics: String?
+    public var until: Day?
+    public var through: Day?
+    public var rolling: Bool
+    public var since: Day?
+    public var horizonMonths: Int
+    public var replications: Int
+    public var seed: UInt64
+    public var threads: Int
+    public var resamples: Int
+
+    public init(
+      export: String, mappingFile: String, dynamics: String?, until: Day?, through: Day?, rolling: Bool, since: Day?, horizonMonths: Int, replications: Int,
+      seed: UInt64, threads: Int, resamples: Int
+    ) {
+      (self.export, self.mappingFile, self.dynamics, self.until, self.through, self.rolling) = (export, mappingFile, dynamics, until, through, rolling)
+      (self.since, self.horizonMonths, self.replications, self.seed, self.threads, self.resamples) = (since, horizonMonths, replications, seed, threads, resamples)
+    }
+  }
+
+  public static func run(_ s: Setting) throws(CalibrationError) -> BacktestStudy {
+    var mapping = try Mapping.load(path: s.mappingFile)
+    mapping.chooseDynamics(s.dynamics)
+    let data = try Export.load(path: s.export, mapping: mapping)
+    if s.rolling {
+      return .rolling(
+        try RollingBacktest.run(
+          data, mapping: mapping, mappingFile: s.mappingFile, earliest: s.until, latest: s.through, since: s.since, horizonMonths: s.horizonMonths,
+          replications: s.replications, seed: s.seed, threads: s.threads, resamples: s.resamples))
+    }
+    guard let until = s.until, let through = s.through else { preconditionFailure("a single back-test needs --until and --through (the command checks them)") }
+    return .single(
+      try Backtest.run(
+        data, mapping: mapping, mappingFile: s.mappingFile, until: until, through: through, since: s.since, replications: s.replications, seed: s.seed,
+        threads: s.threads, resamples: s.resamples))
+  }
+}

@@ -53,13 +53,4 @@ public enum ForecastScore {
     let distance = x.reduce(0.0) { $0 + abs($1 - actual) } / n
     return distance - spread / 2
   }
-
-  /// A plain-language verdict on the 80% intervals' coverage: "calibrated" inside the binomial
-  /// range, "too narrow" below it (actuals fall outside too often), "too wide" above it.
-  public static func verdict(_ coverage: (covered: Int, total: Int, expected: ClosedRange<Double>)) -> String {
-    let c = Double(coverage.covered)
-    if c < coverage.expected.lowerBound { return "too narrow" }
-    if c > coverage.expected.upperBound { return "too wide" }
-    return "calibrated"
-  }
 }

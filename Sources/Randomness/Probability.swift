@@ -27,6 +27,10 @@ public enum Probability {
   public static func uniformCDF(_ x: Double, min: Double, max: Double) -> Double { gsl_cdf_flat_P(x, min, max) }
   public static func betaCDF(_ x: Double, alpha: Double, beta: Double) -> Double { gsl_cdf_beta_P(x, alpha, beta) }
   public static func poissonCDF(_ k: Int, mean: Double) -> Double { gsl_cdf_poisson_P(UInt32(clamping: k), mean) }
+  /// P(X <= k) for X binomial with `trials` trials of probability `p` (`gsl_cdf_binomial_P`); 0 below 0.
+  public static func binomialCDF(_ k: Int, p: Double, trials: Int) -> Double {
+    k < 0 ? 0 : gsl_cdf_binomial_P(UInt32(clamping: k), p, UInt32(clamping: trials))
+  }
 
   /// The chi-squared upper quantile with `degreesOfFreedom` (`gsl_cdf_chisq_Qinv`).
   public static func chiSquaredUpperQuantile(_ q: Double, degreesOfFreedom: Double) -> Double {

@@ -42,7 +42,8 @@ struct ForecastScoreTests {
     let counts = ForecastScore.histogram(pits)
     let chi2 = counts.reduce(0.0) { $0 + pow(Double($1) - 60, 2) / 60 }
     #expect(SpecialFunctions.chiSquaredSurvival(chi2, degreesOfFreedom: 9) > 0.001, "PIT counts \(counts)")
-    #expect(ForecastScore.verdict(ForecastScore.coverage(narrow, level: 0.8)) == "too narrow")
+    let narrowCoverage = ForecastScore.coverage(narrow, level: 0.8)
+    #expect(BacktestScore.Coverage(covered: narrowCoverage.covered, total: narrowCoverage.total, level: 0.8).tooNarrow)
     let narrowPIT = ForecastScore.histogram(narrow.map { ForecastScore.pit($0.samples, actual: $0.actual) })
     #expect(narrowPIT[0] + narrowPIT[9] > 3 * 120, "a narrow forecast's PIT is U-shaped: \(narrowPIT)")
   }
@@ -80,10 +81,39 @@ struct BacktestScoreTests {
     }
     let biased = Self.score(actualScale: 1.3, seed: 1101)
     for s in biased.summaries {
-      #expect(s.verdict == "too narrow, biased low (actuals above the median)", "\(s.quantity): \(s.verdict)")
+      #expect(s.verdict.hasPrefix("too narrow at 50% (") && s.verdict.hasSuffix(", biased low (actuals above the median)"), "\(s.quantity): \(s.verdict)")
       // The CRPS grows with the miss.
       let matching = good.summaries.first { $0.quantity == s.quantity }!
       #expect(s.meanCRPS > 3 * matching.meanCRPS)
     }
+  }
+
+  /// 21 company months with an actual covered by the 50%, 80% and 95% intervals as many times as
+  /// given, every PIT 1/2.
+  static func months(covered: [Int], of n: Int = 21) -> [BacktestScore.Cell] {
+    (0..<n).map { i in
+      let intervals = covered.map { c in i < c ? 0.0...20.0 : 11.0...20.0 }
+      return BacktestScore.Cell(month: "m\(i)", team: nil, quantity: "engaged", actual: 10, median: 10, intervals: intervals, pit: 0.5, crps: 1)
+    }
+  }
+
+  @Test("every level is tested: 15 of 21 at 95% is too narrow (binomial p 0.0004) though 50% and 80% pass; the verdict names the level and its p")
+  func everyLevel() {
+    let judged = BacktestScore.judge(Self.months(covered: [11, 17, 15]))
+    #expect(judged.verdict == "too narrow at 95% (15 of 21, binomial p 0.0004)")
+    #expect(!judged.coverage[0].tooNarrow && !judged.coverage[1].tooNarrow && !judged.coverage[0].tooWide && !judged.coverage[1].tooWide)
+    // The binomial tail itself: P(X <= 15) for X ~ Binomial(21, 0.95).
+    #expect(abs(judged.coverage[2].belowP - 0.000441526625) < 1e-9)
+    // Calibrated counts pass; two failing levels are both named.
+    #expect(BacktestScore.judge(Self.months(covered: [11, 17, 20])).verdict == "calibrated")
+    #expect(BacktestScore.judge(Self.months(covered: [4, 10, 20])).verdict.hasPrefix("too narrow at 50% (4 of 21, binomial p 0.0036) and 80% (10 of 21"))
+    #expect(BacktestScore.judge(Self.months(covered: [21, 21, 21])).verdict.hasPrefix("too wide at 50% (21 of 21, binomial p 4.8e-07)"))
+  }
+
+  @Test("a level's acceptance range holds the counts both of whose binomial tails are at least 5%/8: at 95% of 21, 17 to 21")
+  func acceptanceRange() {
+    let c = BacktestScore.Coverage(covered: 15, total: 21, level: 0.95)
+    #expect(c.expected == 17...21)
+    #expect(c.tooNarrow && !c.tooWide)
   }
 }
