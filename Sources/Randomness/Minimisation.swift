@@ -39,30 +39,37 @@ public enum Minimisation {
         gsl_vector_set(x, i, start[i])
         gsl_vector_set(steps, i, step[i])
       }
-      let unmanaged = Unmanaged.passUnretained(box)
-      var function = gsl_multimin_function(
-        f: { vector, params in
-          guard let vector, let params else { return .infinity }
-          let box = Unmanaged<FunctionBox>.fromOpaque(params).takeUnretainedValue()
-          let point = (0..<box.dimension).map { gsl_vector_get(vector, $0) }
-          let value = box.function(point)
-          return value.isFinite ? value : .greatestFiniteMagnitude
-        }, n: n, params: unmanaged.toOpaque())
-      gsl_multimin_fminimizer_set(minimiser, &function, x, steps)
-      var iterations = 0
-      var converged = false
-      while iterations < maxIterations {
-        iterations += 1
-        if gsl_multimin_fminimizer_iterate(minimiser) != GSL_SUCCESS { break }
-        let size = gsl_multimin_fminimizer_size(minimiser)
-        if gsl_multimin_test_size(size, tolerance) == GSL_SUCCESS {
-          converged = true
-          break
+      // GSL keeps the function's address and calls it on every iterate: the struct lives on the
+      // heap until the minimiser is freed, and the box it points to is kept alive as long (an
+      // unretained reference alone would let the optimiser release it after its last use here).
+      let function = UnsafeMutablePointer<gsl_multimin_function>.allocate(capacity: 1)
+      defer { function.deallocate() }
+      function.initialize(
+        to: gsl_multimin_function(
+          f: { vector, params in
+            guard let vector, let params else { return .infinity }
+            let box = Unmanaged<FunctionBox>.fromOpaque(params).takeUnretainedValue()
+            let point = (0..<box.dimension).map { gsl_vector_get(vector, $0) }
+            let value = box.function(point)
+            return value.isFinite ? value : .greatestFiniteMagnitude
+          }, n: n, params: Unmanaged.passUnretained(box).toOpaque()))
+      return withExtendedLifetime(box) {
+        gsl_multimin_fminimizer_set(minimiser, function, x, steps)
+        var iterations = 0
+        var converged = false
+        while iterations < maxIterations {
+          iterations += 1
+          if gsl_multimin_fminimizer_iterate(minimiser) != GSL_SUCCESS { break }
+          let size = gsl_multimin_fminimizer_size(minimiser)
+          if gsl_multimin_test_size(size, tolerance) == GSL_SUCCESS {
+            converged = true
+            break
+          }
         }
+        let best = minimiser.pointee.x!
+        let point = (0..<n).map { gsl_vector_get(best, $0) }
+        return Result(point: point, value: minimiser.pointee.fval, converged: converged, iterations: iterations)
       }
-      let best = minimiser.pointee.x!
-      let point = (0..<n).map { gsl_vector_get(best, $0) }
-      return Result(point: point, value: minimiser.pointee.fval, converged: converged, iterations: iterations)
     }
   }
 
