@@ -109,7 +109,7 @@ public enum FileOutput {
   /// Prepares `data` to be written to `path` (see `plan`) when `commitStaged` runs.
   public static func write(_ data: Data, to path: String, as role: String, inputs: [String] = [], rules: Rules = .standard) throws(OutputFileError) {
     switch try plan(path, as: role, inputs: inputs, rules: rules) {
-    case .direct(let target): Staged.add(.direct(target: target, data: data))
+    case .direct(let target): TemporaryFiles.holdingSignals { Staged.add(.direct(target: target, data: data)) }
     case .replace(let target, let mode, let owner): try stage(target, with: data, mode: mode, owner: owner)
     }
   }
@@ -194,8 +194,8 @@ public enum FileOutput {
     let name = PathText.lastComponent(of: target)
     let folder = directory(of: target)
     var template = Array((folder == "/" ? "/" : folder + "/").appending(".\(name).cccm-XXXXXX").utf8CString)
-    TemporaryFiles.installHandlers()
     let descriptor = TemporaryFiles.holdingSignals { () -> Int32 in
+      TemporaryFiles.installHandlers()
       let descriptor = mkstemp(&template)
       if descriptor >= 0 {
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
@@ -302,7 +302,8 @@ public enum FileOutput {
   }
 }
 
-/// The outputs staged by `FileOutput.write`, waiting for `FileOutput.commitStaged`.
+/// The outputs staged by `FileOutput.write`, waiting for `FileOutput.commitStaged`. Read and
+/// changed only inside `TemporaryFiles.holdingSignals`, which holds the lock.
 enum Staged {
   enum Entry {
     case direct(target: String, data: Data)
@@ -319,7 +320,9 @@ enum Staged {
 }
 
 /// The temporary files being written or staged, removed if a signal or an exit ends the process
-/// before they are renamed into place.
+/// before they are renamed into place. Its state and `Staged`'s are read and changed only inside
+/// `holdingSignals`, which also holds `lock`: commands run in parallel in one process (the tests
+/// do) would otherwise append to the same arrays at once and corrupt memory.
 enum TemporaryFiles {
   /// The pending temporary files' paths (C strings, so the signal handler can unlink them).
   nonisolated(unsafe) static var pending: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
@@ -385,7 +388,11 @@ enum TemporaryFiles {
     count = 0
   }
 
-  /// Runs `body` with SIGINT, SIGTERM and SIGHUP blocked.
+  /// Guards the pending files and the staged outputs. Not taken by the signal handler, which
+  /// must not block; it reads `pending` as it is.
+  static let lock = NSLock()
+
+  /// Runs `body` with SIGINT, SIGTERM and SIGHUP blocked and `lock` held. Never nested.
   @discardableResult
   static func holdingSignals<T>(_ body: () -> T) -> T {
     var set = sigset_t()
@@ -394,6 +401,6 @@ enum TemporaryFiles {
     for number in signals { sigaddset(&set, number) }
     pthread_sigmask(SIG_BLOCK, &set, &old)
     defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-    return body()
+    return lock.withLock(body)
   }
 }
