@@ -76,15 +76,7 @@ public enum Arrivals {
   public static func dispersion(_ arrivals: [Day], from first: Day, through last: Day, factors: [Double]) -> DispersionTest {
     let weeks = (first.distance(to: last) + 1) / 7
     guard weeks >= 2 else { return DispersionTest(weeks: weeks, statistic: .nan, degreesOfFreedom: 0, pValue: .nan) }
-    var observed = Array(repeating: 0.0, count: weeks)
-    var exposure = Array(repeating: 0.0, count: weeks)
-    for w in 0..<weeks {
-      for d in 0..<7 { exposure[w] += factors[first.advanced(by: 7 * w + d).month - 1] }
-    }
-    for day in arrivals {
-      let w = first.distance(to: day) / 7
-      if day >= first, w < weeks { observed[w] += 1 }
-    }
+    let (observed, exposure) = weekly(arrivals, from: first, weeks: weeks, factors: factors)
     let total = observed.reduce(0, +)
     let rate = total / exposure.reduce(0, +)
     var statistic = 0.0
@@ -94,6 +86,21 @@ public enum Arrivals {
     }
     let df = Double(weeks - 1)
     return DispersionTest(weeks: weeks, statistic: statistic, degreesOfFreedom: df, pValue: SpecialFunctions.chiSquaredSurvival(statistic, degreesOfFreedom: df))
+  }
+
+  /// The arrivals in each whole week from `first`, and each week's exposure: the sum of its days'
+  /// seasonal factors (`factors[month - 1]`).
+  static func weekly(_ arrivals: [Day], from first: Day, weeks: Int, factors: [Double]) -> (observed: [Double], exposure: [Double]) {
+    var observed = Array(repeating: 0.0, count: weeks)
+    var exposure = Array(repeating: 0.0, count: weeks)
+    for w in 0..<weeks {
+      for d in 0..<7 { exposure[w] += factors[first.advanced(by: 7 * w + d).month - 1] }
+    }
+    for day in arrivals {
+      let w = first.distance(to: day) / 7
+      if day >= first, w < weeks { observed[w] += 1 }
+    }
+    return (observed, exposure)
   }
 
   /// The same test on counts with given expectations (for tests of its size).

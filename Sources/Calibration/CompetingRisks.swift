@@ -38,46 +38,14 @@ public struct CompetingRisks: Sendable {
     won = endings.filter { $0 == .won }.count
     lost = endings.filter { $0 == .lost }.count
     open = endings.count - won - lost
-    if let entries, entries.contains(where: { $0 > 0 }) {
-      (ages, wonIncidence, lostIncidence, stillOpen) = Self.delayed(observed, endings: endings, entries: entries)
-      return
-    }
-    let order = observed.indices.sorted { observed[$0] < observed[$1] }
-    var atRisk = Double(observed.count)
-    var survival = 1.0
-    var cifWon = 0.0
-    var cifLost = 0.0
-    var index = 0
-    while index < order.count {
-      let age = observed[order[index]]
-      var dWon = 0.0
-      var dLost = 0.0
-      var leaving = 0.0
-      while index < order.count, observed[order[index]] == age {
-        switch endings[order[index]] {
-        case .won: dWon += 1
-        case .lost: dLost += 1
-        case .open: break
-        }
-        leaving += 1
-        index += 1
-      }
-      if dWon + dLost > 0 {
-        cifWon += survival * dWon / atRisk
-        cifLost += survival * dLost / atRisk
-        survival *= 1 - (dWon + dLost) / atRisk
-        ages.append(age)
-        wonIncidence.append(cifWon)
-        lostIncidence.append(cifLost)
-        stillOpen.append(survival)
-      }
-      atRisk -= leaving
-    }
+    // Without entries above 0 every deal is at risk from the start: an entry before every age.
+    let entries = entries.flatMap { $0.contains { $0 > 0 } ? $0 : nil } ?? Array(repeating: -.infinity, count: observed.count)
+    (ages, wonIncidence, lostIncidence, stillOpen) = Self.estimate(observed, endings: endings, entries: entries)
   }
 
-  /// With delayed entry: at an event age x the deals at risk are those that entered before x and
-  /// had not ended (or been censored) before x.
-  private static func delayed(_ observed: [Double], endings: [Ending], entries: [Double]) -> ([Double], [Double], [Double], [Double]) {
+  /// The Aalen-Johansen estimate with delayed entry: at an event age x the deals at risk are those
+  /// that entered before x and had not ended (or been censored) before x.
+  private static func estimate(_ observed: [Double], endings: [Ending], entries: [Double]) -> ([Double], [Double], [Double], [Double]) {
     precondition(observed.count == entries.count, "CompetingRisks: \(observed.count) ages, \(entries.count) entries")
     var (ages, wonIncidence, lostIncidence, stillOpen): ([Double], [Double], [Double], [Double]) = ([], [], [], [])
     let order = observed.indices.sorted { observed[$0] < observed[$1] }

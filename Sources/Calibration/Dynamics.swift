@@ -91,15 +91,7 @@ extension Arrivals {
   public static func gammaCV(_ arrivals: [Day], from first: Day, through last: Day, factors: [Double]) -> Double {
     let weeks = (first.distance(to: last) + 1) / 7
     guard weeks >= 2 else { return 0 }
-    var observed = Array(repeating: 0.0, count: weeks)
-    var exposure = Array(repeating: 0.0, count: weeks)
-    for w in 0..<weeks {
-      for d in 0..<7 { exposure[w] += factors[first.advanced(by: 7 * w + d).month - 1] }
-    }
-    for day in arrivals {
-      let w = first.distance(to: day) / 7
-      if day >= first, w < weeks { observed[w] += 1 }
-    }
+    let (observed, exposure) = weekly(arrivals, from: first, weeks: weeks, factors: factors)
     let rate = observed.reduce(0, +) / max(exposure.reduce(0, +), 1e-300)
     var numerator = 0.0
     var denominator = 0.0
