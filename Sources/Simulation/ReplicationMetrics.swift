@@ -326,7 +326,8 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     if byPeriod { closeMonth(month, teamBusy: teamBusy, poolBusy: poolBusy, final: true) }
   }
 
-  /// The 90th percentile of the waits (nearest-rank), NaN with no waits.
+  /// The 90th percentile of the waits (nearest-rank), NaN with no waits. It reorders `waits`,
+  /// so that they no longer match `waitMonths`: the periods' percentiles must be taken before.
   mutating func waitP90() -> Double {
     guard !waits.isEmpty else { return .nan }
     let rank = Int((0.9 * Double(waits.count)).rounded(.up)) - 1
@@ -354,10 +355,12 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
   /// Writes the replication's row in `plan.layout` order (`phases`: the organisation over time).
   mutating func write(into out: UnsafeMutableBufferPointer<Double>, plan: SimulationPlan, phases: Phases) {
     let years = plan.horizon / 365
+    // The periods first: they pair `waits[i]` with `waitMonths[i]`, which the whole run's
+    // percentile then no longer keeps (it selects in place, so a run without periods copies nothing).
+    if let periods = plan.periods { writePeriods(periods, phases: phases, into: out, plan: plan) }
     total.write(
       into: plan.layout.scenario(in: out, offset: 0), fixedCostYear: phases.fixedCostYear(plan, from: 0, to: plan.horizon), years: years,
       waitSum: total.waitSum, waitCount: total.waitCount, waitP90: waitP90())
-    if let periods = plan.periods { writePeriods(periods, phases: phases, into: out, plan: plan) }
     writeEntities(
       into: out, at: 0, plan: plan, phases: phases, from: 0, days: plan.horizon, team: { teams[$0] }, segment: { segments[$0] },
       pool: { pools[$0] })
