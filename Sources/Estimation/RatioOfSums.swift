@@ -43,8 +43,13 @@ public struct RatioOfSums: Hashable, Sendable {
   /// From each replication's ratio (NaN where its denominator is 0) and denominator (0 where the
   /// ratio is undefined), as a run's rows keep them: X_r = ratio_r Y_r, and 0 where Y_r is 0.
   public init(ratios: [Double], denominators: [Double]) {
-    let numerators = zip(ratios, denominators).map { ratio, y in y > 0 ? ratio * y : (y.isFinite ? 0 : .nan) }
-    self.init(numerators: numerators, denominators: denominators)
+    self.init(numerators: Self.numerators(ratios: ratios, denominators: denominators), denominators: denominators)
+  }
+
+  /// Each replication's numerator from its ratio and denominator as rows keep them: X_r = ratio_r
+  /// Y_r, 0 where Y_r is 0, NaN where Y_r is not finite.
+  public static func numerators(ratios: [Double], denominators: [Double]) -> [Double] {
+    zip(ratios, denominators).map { ratio, y in y > 0 ? ratio * y : (y.isFinite ? 0 : .nan) }
   }
 
   /// R + z_r: values whose mean is R (to rounding) and whose sample variance is var(z). Means,
@@ -169,14 +174,16 @@ public struct PairedRatioMoments: Hashable, Sendable {
 
   /// From each side's ratios and denominators as rows keep them (`RatioOfSums.init(ratios:denominators:)`).
   public init(baselineRatios: [Double], baselineDenominators: [Double], variantRatios: [Double], variantDenominators: [Double]) {
-    func numerators(_ ratios: [Double], _ denominators: [Double]) -> [Double] {
-      zip(ratios, denominators).map { ratio, y in y > 0 ? ratio * y : (y.isFinite ? 0 : .nan) }
-    }
-    let xb = numerators(baselineRatios, baselineDenominators)
-    let xv = numerators(variantRatios, variantDenominators)
-    baseline = RatioMoments(numerators: xb, denominators: baselineDenominators)
-    variant = RatioMoments(numerators: xv, denominators: variantDenominators)
-    joint = CoMoments(columns: [xb, baselineDenominators, xv, variantDenominators])
+    self.init(
+      baselineNumerators: RatioOfSums.numerators(ratios: baselineRatios, denominators: baselineDenominators), baselineDenominators: baselineDenominators,
+      variantNumerators: RatioOfSums.numerators(ratios: variantRatios, denominators: variantDenominators), variantDenominators: variantDenominators)
+  }
+
+  /// From each side's numerators and denominators (NaN where a replication has none).
+  public init(baselineNumerators xb: [Double], baselineDenominators yb: [Double], variantNumerators xv: [Double], variantDenominators yv: [Double]) {
+    baseline = RatioMoments(numerators: xb, denominators: yb)
+    variant = RatioMoments(numerators: xv, denominators: yv)
+    joint = CoMoments(columns: [xb, yb, xv, yv])
   }
 
   /// The means of each side's pseudo-values over the replications where both are defined.

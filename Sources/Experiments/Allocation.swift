@@ -118,9 +118,11 @@ extension Allocation {
           throw AllocationError(allocation: allocation.label(added), reason: error.description)
         }
       }
+      // The objective's values, or a ratio objective's pseudo-values (`estimationColumn`): their
+      // means and paired differences are then the ratios of sums' with delta-method intervals.
       func simulate(_ scenarios: [Scenario]) -> [[Double]] {
         Experiment(scenarios: scenarios, seed: seed, generator: generator, threads: threads)
-          .run(replications: replications, progress: progress).map { $0.column(objective.metric) }
+          .run(replications: replications, progress: progress).map { $0.estimationColumn(objective.metric) }
       }
       var added = [Int](repeating: 0, count: slots.count)
       var current = simulate([base])[0]
@@ -152,7 +154,7 @@ extension Allocation {
         designs: finalScenarios.count, delta: amount > 0 ? amount : 1, firstStage: Self.firstStage, maximum: Self.maximum, larger: objective.largerIsBetter)
       var sampler = SelectionSampler(
         scenarios: finalScenarios, objective: objective, seed: seed, generator: generator, threads: threads, offset: replications, progress: progress)
-      let result = procedure.run(batch: SelectionStudy.batch) { designs, first, count in sampler.sample(designs, first: first, count: count) }
+      let result = sampler.run(procedure)
       let selection = sampler.outcome(names: lastCandidates.map { allocation.label($0.added) }, procedure: procedure, result: result, delta: amount, zone: delta)
       return AllocationOutcome(
         allocation: allocation, objective: objective, budget: budget, replications: replications, seed: seed, steps: steps,

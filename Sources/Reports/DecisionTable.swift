@@ -100,14 +100,10 @@ public struct DecisionTable: Sendable {
     let chosen = designs.first { $0.status == .selected }
     var rows: [[Cell]] = []
     for d in order {
-      let s = d.values.count >= 2 ? Summary(d.values) : nil
       var difference: PairedDifference?
-      if let chosen, chosen.name != d.name {
-        let n = min(d.values.count, chosen.values.count)
-        if n >= 2 { difference = PairedDifference(baseline: Array(chosen.values.prefix(n)), variant: Array(d.values.prefix(n))) }
-      }
+      if let chosen, chosen.name != d.name { difference = d.difference(from: chosen) }
       rows.append([
-        .text(d.name), Self.number(d.mean), Self.number(s?.ci95Low), Self.number(s?.ci95High), Self.number(difference?.mean), Self.number(difference?.ciLow),
+        .text(d.name), Self.number(d.mean), Self.number(d.interval?.low), Self.number(d.interval?.high), Self.number(difference?.mean), Self.number(difference?.ciLow),
         Self.number(difference?.ciHigh), .text(difference.map { $0.isSignificant ? "yes" : "no" } ?? "-"),
         .text(d.status == .eliminated ? "eliminated after \(d.used)" : d.status.rawValue),
       ])

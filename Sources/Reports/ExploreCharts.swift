@@ -26,9 +26,8 @@ extension ReportCharts {
     var rows: [IntervalChart.Row] = []
     var words: [String] = []
     for d in order {
-      let s = Summary(d.values)
-      let (low, high) = d.values.count >= 2 ? (s.ci95Low, s.ci95High) : (Double.nan, Double.nan)
-      let interval = d.values.count >= 2 ? " \(unit.interval(s))" : ""
+      let (low, high) = d.interval ?? (Double.nan, Double.nan)
+      let interval = d.interval.map { " [\(unit.format($0.low)), \(unit.format($0.high))]" } ?? ""
       rows.append(
         IntervalChart.Row(
           label: d.name, estimate: d.mean, low: low, high: high, marked: d.status != .eliminated, colour: colour(d),
@@ -48,13 +47,12 @@ extension ReportCharts {
     var charts: [any Chart] = [means]
     // Why the others were dropped: each one's paired difference from the selected design over the
     // replications both ran (common random numbers), against the indifference zone.
-    if let chosen, chosen.values.count >= 2 {
+    if let chosen {
       var pairedRows: [IntervalChart.Row] = []
       var pairedWords: [String] = []
       for d in order where d.name != chosen.name || d.status != .selected {
-        let n = min(d.values.count, chosen.values.count)
-        guard n >= 2 else { continue }
-        let p = PairedDifference(baseline: Array(chosen.values.prefix(n)), variant: Array(d.values.prefix(n)))
+        guard let p = d.difference(from: chosen) else { continue }
+        let n = p.count
         let worse = setting.largerIsBetter ? p.ciHigh < 0 : p.ciLow > 0
         pairedRows.append(
           IntervalChart.Row(

@@ -12,13 +12,14 @@ extension SelectionReport {
     let designs = outcome.names.indices.map { i in
       Design(
         name: outcome.names[i], mean: result.means[i], used: result.used[i],
-        status: result.chosen == i ? .selected : result.survivors.contains(i) ? .contender : .eliminated, values: outcome.values[i])
+        status: result.chosen == i ? .selected : result.survivors.contains(i) ? .contender : .eliminated, interval: result.tally.interval(i),
+        fromSelected: result.chosen.flatMap { $0 == i ? nil : result.tally.difference(i, from: $0) })
     }
     let setting = Setting(
       objective: outcome.objective.name, largerIsBetter: outcome.objective.largerIsBetter, delta: outcome.delta,
       deltaText: outcome.zone.share.map { String(format: "%g%%", $0 * 100) + " of " + reference } ?? "given", confidence: outcome.procedure.confidence,
       firstStage: outcome.procedure.firstStage, maximum: outcome.procedure.maximum, stages: result.stages, simulated: outcome.simulated,
-      fixedSample: result.fixedSample, seed: outcome.seed)
+      fixedSample: result.fixedSample, seed: outcome.seed, ratio: result.tally.ratio)
     return (setting, designs)
   }
 

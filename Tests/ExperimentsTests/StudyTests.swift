@@ -47,7 +47,7 @@ struct StudyTests {
     #expect(outcome.chosen == [2, 0] && allocation.label(outcome.chosen) == "+2 teams.Busy.reps")
     // The finalists ran on replications after the search's: their values are not the search's.
     #expect(outcome.selection.names == ["+2 teams.Busy.reps", "+1 teams.Busy.reps, +1 teams.Idle.reps"])
-    #expect(outcome.selection.values[0].count == outcome.selection.result.used[0] && outcome.selection.result.used[0] >= Allocation.Study.firstStage)
+    #expect(outcome.selection.result.tally.moments[0].count == outcome.selection.result.used[0] && outcome.selection.result.used[0] >= Allocation.Study.firstStage)
   }
 
   @Test("an allocation whose scenario does not load is refused with its label")
@@ -75,7 +75,7 @@ struct StudyTests {
     let outcome = try study.run()
     #expect(outcome.result.chosen == 1 && outcome.best == 1)
     #expect(outcome.names == ["two-teams-6", "two-teams-9", "two-teams-7"])
-    #expect(outcome.values.indices.allSatisfy { outcome.values[$0].count == outcome.result.used[$0] })
+    #expect(outcome.result.used.indices.allSatisfy { outcome.result.tally.moments[$0].count == outcome.result.used[$0] })
     #expect(outcome.simulated >= outcome.result.used.reduce(0, +))
     // Every arrival is covered, so `uncovered` is 0 in every replication: 1% of it is no zone.
     var none = study
