@@ -221,7 +221,7 @@ public struct SavedResults: Codable, Sendable {
         return
       }
       switch descriptor.unit {
-      case .count, .days, .hours, .ratio: self = .nonNegative
+      case .count, .days, .weeks, .hours, .ratio: self = .nonNegative
       case .rate: self = descriptor.name == "quota_attainment" ? .nonNegative : .share
       case .money: self = ["bookings", "credited_bookings"].contains(descriptor.name) ? .nonNegative : .any
       }

@@ -31,6 +31,9 @@ public enum ReportCharts {
     case .days:
       format = TickFormat(signed: difference)
       unitName = "days"
+    case .weeks:
+      format = TickFormat(signed: difference)
+      unitName = "weeks"
     case .hours:
       format = TickFormat(signed: difference)
       unitName = "hours"

@@ -2,9 +2,9 @@ import Estimation
 import Simulation
 import Foundation
 
-/// How a metric's values read best: money in K/M, rates in %, days, hours, counts, ratios.
+/// How a metric's values read best: money in K/M, rates in %, days, weeks, hours, counts, ratios.
 public enum MetricUnit: Sendable {
-  case count, money, rate, days, hours, ratio
+  case count, money, rate, days, weeks, hours, ratio
 
   /// The unit the metric catalogue gives (a count for names it does not know).
   public init(metric: String) {
@@ -12,13 +12,14 @@ public enum MetricUnit: Sendable {
     case .money: self = .money
     case .rate: self = .rate
     case .days: self = .days
+    case .weeks: self = .weeks
     case .hours: self = .hours
     case .ratio: self = .ratio
     case .count: self = .count
     }
   }
 
-  /// A value for people: `1.23M`, `45.6%`, `12.3 d`, `1,234 h`, `1,234.5`, `2.31x`.
+  /// A value for people: `1.23M`, `45.6%`, `12.30 d`, `1.50 wk`, `1,234 h`, `1,234.5`, `2.310x`.
   public func format(_ value: Double, signed: Bool = false) -> String {
     guard value.isFinite else { return value.isNaN ? "-" : (value > 0 ? "inf" : "-inf") }
     let sign = signed && value > 0 ? "+" : ""
@@ -31,6 +32,7 @@ public enum MetricUnit: Sendable {
       return sign + String(format: "%.0f", value)
     case .rate: return sign + String(format: "%.1f%%", value * 100)
     case .days: return sign + String(format: "%.2f d", value)
+    case .weeks: return sign + String(format: "%.2f wk", value)
     case .hours: return sign + (abs(value) >= 100 ? grouped(value) : String(format: "%.2f", value)) + " h"
     case .ratio: return sign + String(format: "%.3fx", value)
     case .count:

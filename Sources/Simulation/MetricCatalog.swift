@@ -2,7 +2,7 @@
 /// better, how a replication forms it, and what it means. Reports, rankings, units and
 /// `docs/metrics.md` read this table.
 public struct MetricDescriptor: Hashable, Sendable {
-  public enum Unit: String, Hashable, Sendable { case count, money, rate, days, hours, ratio }
+  public enum Unit: String, Hashable, Sendable { case count, money, rate, days, weeks, hours, ratio }
   public enum Direction: String, Hashable, Sendable {
     case higherIsBetter = "higher"
     case lowerIsBetter = "lower"
@@ -75,7 +75,7 @@ extension MetricDescriptor {
     d("coverage_hours", .effort, .hours, .neither, "sum of selling hours without deal work", "selling hours left for covering accounts (their visits' travel included)"),
     d("coverage_hours_per_account_year", .effort, .hours, .higherIsBetter, "ratio: customer-facing coverage hours / account-years", "how much coverage an account got, travel excluded: what a segment's response reads"),
     d("late_stages", .effort, .count, .lowerIsBetter, "count", "stages whose rep's work ended after the customer's days"),
-    d("weeks_late_mean", .effort, .ratio, .lowerIsBetter, "ratio: weeks late / late stages", "how late a late stage's work was"),
+    d("weeks_late_mean", .effort, .weeks, .lowerIsBetter, "ratio: weeks late / late stages", "how late a late stage's work was"),
     d("response_factor", .response, .ratio, .neither, "time average of the factor on the opportunity rate", "the segment's opportunity rate over its base: (coverage hours / reference)^elasticity, capped"),
     d("at_quota_share", .people, .rate, .higherIsBetter, "ratio: rep-years at or above quota / rep-years (whole horizon only)", "share of rep-years whose rep reached quota pro rata"),
   ]

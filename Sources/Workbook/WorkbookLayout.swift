@@ -68,7 +68,7 @@ enum WorkbookLayout {
 
   /// An Excel number format for a value of `metric` (`teams.X.wins`: by its last part) under
   /// `statistic`: relative changes, shares and probabilities as percentages; otherwise by the
-  /// metric's unit: money whole, rates as percentages, days, hours and ratios with decimals, counts with
+  /// metric's unit: money whole, rates as percentages, days, weeks, hours and ratios with decimals, counts with
   /// up to two decimals.
   static func numberPattern(metric: String?, statistic: String?) -> String {
     let percentage = "0.0%"
@@ -82,7 +82,7 @@ enum WorkbookLayout {
     switch MetricUnit(metric: name) {
     case .money: return "#,##0"
     case .rate: return "0.00%"
-    case .days, .hours: return "0.00"
+    case .days, .weeks, .hours: return "0.00"
     case .ratio: return "0.000"
     case .count: return "#,##0.00"
     }

@@ -25,6 +25,25 @@ struct MetricCatalogTests {
     #expect(MetricUnit(metric: "contribution") == .money)
     #expect(MetricUnit(metric: "win_rate") == .rate)
   }
+
+  @Test("a metric's unit is what its name and formation say: weeks, days, hours, shares and rates, money, counts")
+  func unitsFollowNames() {
+    for m in MetricDescriptor.all {
+      let name = m.name
+      let expected: MetricDescriptor.Unit? =
+        if name.hasPrefix("weeks_") { .weeks }
+        else if name.contains("days") || name.contains("wait") { .days }
+        else if name.contains("hours") { .hours }
+        else if name.hasSuffix("_share") || name.hasSuffix("_rate") || ["coverage", "utilization", "quota_attainment"].contains(name) { .rate }
+        else if m.formation == "count" || name == "headcount" { .count }
+        else { nil }
+      if let expected { #expect(m.unit == expected, "\(m.group) \(name): \(m.unit), by its name \(expected)") }
+    }
+    #expect(MetricUnit(metric: "weeks_late_mean") == .weeks)
+    #expect(MetricUnit.weeks.format(1.5) == "1.50 wk")
+    #expect(MetricUnit.weeks.formatDifference(-0.25) == "-0.25 wk")
+    #expect(MetricUnit(metric: "selling_hours").format(1234) == "1,234 h")
+  }
 }
 
 @Suite("Targets")

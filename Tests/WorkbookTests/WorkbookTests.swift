@@ -73,6 +73,7 @@ struct WorkbookTests {
     #expect(WorkbookLayout.numberPattern(metric: "bookings", statistic: "diff_relative") == "0.0%")
     #expect(WorkbookLayout.numberPattern(metric: "teams.North.cycle_days_won", statistic: "mean") == "0.00")
     #expect(WorkbookLayout.numberPattern(metric: "efficiency", statistic: "mean") == "0.000")
+    #expect(WorkbookLayout.numberPattern(metric: "effort.West.weeks_late_mean", statistic: "mean") == "0.00")
     #expect(WorkbookLayout.numberPattern(metric: "wins", statistic: "p_reach") == "0.0%")
   }
 
