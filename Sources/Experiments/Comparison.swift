@@ -151,7 +151,7 @@ public struct Comparison: Sendable {
     self.objective = objective
     let layout = results[0].layout
     let family = ComparisonFamily(
-      correlation: streamed.family.correlation, complete: streamed.family.count, comparisons: variants.count, adjustment: adjustment)
+      correlation: streamed.familyCorrelation.correlation, complete: streamed.familyCorrelation.complete, comparisons: variants.count, adjustment: adjustment)
     self.family = family
     differences = variants.indices.map { v in
       metrics.compactMap { metric in
@@ -163,7 +163,7 @@ public struct Comparison: Sendable {
     ranking = Self.rank(
       scenarios: summaries.map(\.scenario), means: summaries.map { s in column.map { s.summaries[$0].mean } ?? .nan }, objective: objective
     ) { i, j, confidence in streamed.rankingDifference(i, j, confidence: confidence) }
-    skewedObjective = streamed.skew.map { SkewedDifference(moments: $0) }
+    skewedObjective = streamed.objectiveSkewness.map { SkewedDifference(check: $0) }
     var names: [String] = []
     var teamMetrics: [String] = []
     for results in results where teams {

@@ -37,10 +37,21 @@ public struct StreamedComparison: Sendable {
   /// Like `ranking`, of the objective's numerators and denominators when it is a ratio metric in
   /// every scenario (its differences are then the ratios of sums'); empty otherwise.
   public private(set) var rankingRatios: [[PairedRatioMoments]]
-  /// Co-moments of the variants' differences from the baseline on the objective (Dunnett).
+  /// Co-moments of the variants' differences from the baseline on the objective (Dunnett); of
+  /// the replications' own ratios for a ratio objective, whose family is `familyCorrelation`'s.
   public private(set) var family: CoMoments
-  /// Per variant, its differences on the objective (the skewness check).
+  /// Per variant, its differences on the objective (the skewness check; of the replications' own
+  /// ratios for a ratio objective, whose check is `objectiveSkewness`'s).
   public private(set) var skew: [SkewMoments]
+  /// For a ratio objective (`rankingRatios` not empty), each scenario's moments of the objective's
+  /// numerator and denominator: its ratio of sums R_s and mean denominator; empty otherwise.
+  public private(set) var objectiveRatios: [RatioMoments]
+  /// For a ratio objective, the co-moments of every scenario's numerator and denominator of the
+  /// objective, (X_0, Y_0, X_1, Y_1, ...), over the replications where all are finite.
+  public private(set) var familyRatios: CoMoments
+  /// For a ratio objective, per variant the co-moments to third order of (X_B, Y_B, X_V, Y_V)
+  /// over the replications where all four are finite.
+  public private(set) var skewRatios: [CoSkewMoments]
   /// `targetHits[t]`: replications where the baseline meets target t.
   public private(set) var targetHits: [Int]
   /// `targetCounts[t][v]`: replications where both, only the baseline, only variant v, or neither meet target t.
@@ -82,6 +93,9 @@ public struct StreamedComparison: Sendable {
     rankingRatios = ratioObjective ? layouts.indices.map { i in Array(repeating: PairedRatioMoments(), count: layouts.count - i - 1) } : []
     family = CoMoments(dimension: variants)
     skew = Array(repeating: SkewMoments(), count: variants)
+    objectiveRatios = ratioObjective ? Array(repeating: RatioMoments(), count: layouts.count) : []
+    familyRatios = CoMoments(dimension: ratioObjective ? 2 * layouts.count : 0)
+    skewRatios = ratioObjective ? Array(repeating: CoSkewMoments(dimension: 4), count: variants) : []
     targetHits = Array(repeating: 0, count: targets.count)
     targetCounts = targets.map { _ in Array(repeating: [0, 0, 0, 0], count: variants) }
     statistics = layouts.map { StreamedResults(layout: $0, first: first) }
@@ -179,6 +193,12 @@ public struct StreamedComparison: Sendable {
         let d = zip(objectives[0], y).map { $1 - $0 }
         differences.append(d)
         skew[v].combine(SkewMoments(d.filter(\.isFinite)))
+        if !skewRatios.isEmpty, let yb = objectiveDenominators.first, let yv = objectiveDenominators.last {
+          skewRatios[v].combine(
+            CoSkewMoments(columns: [
+              RatioOfSums.numerators(ratios: objectives[0], denominators: yb), yb, RatioOfSums.numerators(ratios: y, denominators: yv), yv,
+            ]))
+        }
       }
       for (t, target) in targets.enumerated() {
         guard let m = layout.index(ofScenarioMetric: target.metric) else { continue }
@@ -196,6 +216,11 @@ public struct StreamedComparison: Sendable {
         }
       }
       family.combine(CoMoments(columns: differences))
+      if !objectiveRatios.isEmpty {
+        let numerators = zip(objectives, objectiveDenominators).map { RatioOfSums.numerators(ratios: $0, denominators: $1) }
+        for s in objectives.indices { objectiveRatios[s].combine(RatioMoments(numerators: numerators[s], denominators: objectiveDenominators[s])) }
+        familyRatios.combine(CoMoments(columns: zip(numerators, objectiveDenominators).flatMap { [$0, $1] }))
+      }
     }
     replications += count
   }
@@ -205,6 +230,70 @@ public struct StreamedComparison: Sendable {
     var all: [SimulationResults] = []
     for s in layouts.indices { all.append(SimulationResults(scenario: scenarios[s], layout: layouts[s], seed: seed, streamed: statistics[s].finish())) }
     return all
+  }
+
+  /// The correlation of the variants' differences from the baseline on the objective and the
+  /// replications where every difference is defined: Dunnett's family (`ComparisonFamily`). For
+  /// a ratio objective the differences are those of the pseudo-values p_s = R_s + (X_s - R_s Y_s) /
+  /// mean(Y_s) at the final estimates, as below the exact bound: with a_s the coefficients of
+  /// p_s on (X_0, Y_0, X_1, Y_1, ...) and c_v = a_v - a_0, cov(d_v, d_w) = c_v' Σ c_w from the
+  /// co-moments of the numerators and denominators (cov(a - R b, c - S d) = cov(a, c) - S cov(a, d)
+  /// - R cov(b, c) + R S cov(b, d), scaled).
+  public var familyCorrelation: (correlation: [[Double]], complete: Int) {
+    guard !objectiveRatios.isEmpty else { return (family.correlation, family.count) }
+    // A scenario without a ratio of sums has no pseudo-values: no replication is complete.
+    guard objectiveRatios.allSatisfy({ $0.estimate.isFinite }) else { return ([], 0) }
+    let size = familyRatios.dimension
+    let coefficients = (1..<objectiveRatios.count).map { v -> [Double] in
+      var c = [Double](repeating: 0, count: size)
+      for (s, sign) in [(0, -1.0), (v, 1.0)] {
+        let m = objectiveRatios[s]
+        c[2 * s] += sign / m.meanY
+        c[2 * s + 1] -= sign * m.estimate / m.meanY
+      }
+      return c
+    }
+    let sums = familyRatios.sums
+    func covariance(_ a: [Double], _ b: [Double]) -> (value: Double, magnitude: Double) {
+      var value = 0.0
+      var magnitude = 0.0
+      for i in 0..<size where a[i] != 0 {
+        for j in 0..<size where b[j] != 0 {
+          value += a[i] * b[j] * sums[i * size + j]
+          magnitude += abs(a[i] * b[j] * sums[i * size + j])
+        }
+      }
+      return (value, magnitude)
+    }
+    // A variance within rounding of 0 (a variant identical to the baseline) is 0, as its
+    // differences are below the bound: it correlates 0 with the others.
+    let norms = coefficients.map { c -> Double in
+      let (value, magnitude) = covariance(c, c)
+      return value > 1e-10 * magnitude ? value.squareRoot() : 0
+    }
+    let correlation = coefficients.indices.map { v in
+      coefficients.indices.map { w -> Double in
+        if v == w { return 1 }
+        guard norms[v] > 0, norms[w] > 0 else { return 0 }
+        return covariance(coefficients[v], coefficients[w]).value / (norms[v] * norms[w])
+      }
+    }
+    return (correlation, familyRatios.count)
+  }
+
+  /// Per variant, Cochran's skewness check of its differences from the baseline on the objective
+  /// (`SkewnessCheck`); for a ratio objective of the pseudo-values' differences at the final
+  /// estimates, as below the exact bound, from the third-order co-moments of the numerators and
+  /// denominators.
+  public var objectiveSkewness: [SkewnessCheck] {
+    guard !objectiveRatios.isEmpty else { return skew.map(\.skewnessCheck) }
+    let base = objectiveRatios[0]
+    return skewRatios.indices.map { v in
+      let variant = objectiveRatios[v + 1]
+      guard base.estimate.isFinite, variant.estimate.isFinite else { return SkewnessCheck(count: 0, skewness: 0) }
+      let c = [-1 / base.meanY, base.estimate / base.meanY, 1 / variant.meanY, -variant.estimate / variant.meanY]
+      return skewRatios[v].skewnessCheck(c)
+    }
   }
 
   /// Scenario `i`'s objective minus scenario `j`'s for i < j (`ranking[i][j - i - 1]`), paired, at
@@ -232,5 +321,15 @@ public struct StreamedComparison: Sendable {
     guard matched[v][a] != nil else { return nil }
     if let ratio = ratioPairs[v][a] { return PairedDifference(ratios: ratio, confidence: confidence) }
     return PairedDifference(moments: pairs[v][a], confidence: confidence)
+  }
+}
+
+extension SkewedDifference {
+  /// The check of differences kept as moments (beyond the exact bound): nil when they pass the
+  /// rule; else the warning without a bootstrap interval.
+  init?(check: SkewnessCheck) {
+    guard !check.isReliable, check.count >= 2 else { return nil }
+    self.check = check
+    robust = nil
   }
 }

@@ -1,5 +1,6 @@
 import Estimation
 import Foundation
+import ScenarioFiles
 import Simulation
 import TestSupport
 import Testing
@@ -113,6 +114,77 @@ struct StreamedComparisonTests {
     let moments = Comparison(results: kept, streamed: streamed, metrics: ["win_rate"], objective: objective, teams: false, adjustment: .bonferroni)
     #expect(rows.ranking.map(\.scenario) == moments.ranking.map(\.scenario) && rows.ranking.map(\.rank) == moments.ranking.map(\.rank))
     for (a, b) in zip(rows.differences.joined(), moments.differences.joined()) { #expect(Self.close(a, b)) }
+  }
+
+  /// The family's level and each variant's skewness check, from rows and from moments.
+  static func familyAndSkewness(count: Int, objective: Objective) -> (rows: Comparison, moments: Comparison) {
+    let all = (0..<3).map { Self.rows($0, replications: count) }
+    let exact = (0..<3).map { SimulationResults(scenario: "s\($0)", layout: Self.layouts[$0], seed: 1, values: all[$0]) }
+    var streamed = StreamedComparison(layouts: Self.layouts, objective: objective, targets: [])
+    for range in ReplicationBlocks.ranges(0..<count) {
+      streamed.addBlock(count: range.count) { s in Array(all[s][(range.lowerBound * Self.layouts[s].count)..<(range.upperBound * Self.layouts[s].count)]) }
+    }
+    let kept = streamed.results(scenarios: exact.map(\.scenario), seed: 1)
+    let metrics = [objective.name]
+    return (
+      Comparison(baseline: exact[0], variants: Array(exact.dropFirst()), metrics: metrics, objective: objective, teams: false, adjustment: .dunnett),
+      Comparison(results: kept, streamed: streamed, metrics: metrics, objective: objective, teams: false, adjustment: .dunnett)
+    )
+  }
+
+  @Test("a ratio objective beyond the bound: Dunnett's level and the skewness check come from the pseudo-values' differences, as below the bound, to 1e-9")
+  func ratioFamilyAndSkewness() throws {
+    let objective = try Objective.parse("win_rate").get()
+    var flagged = 0
+    for count in [40, 1_500] {
+      let (rows, moments) = Self.familyAndSkewness(count: count, objective: objective)
+      #expect(rows.family.confidence < PairedDifference.bonferroniConfidence(comparisons: 2), "Dunnett's level is below Bonferroni's")
+      #expect(abs(rows.family.confidence - moments.family.confidence) <= 1e-9, "\(count): \(rows.family.confidence) against \(moments.family.confidence)")
+      for (a, b) in zip(rows.skewedObjective, moments.skewedObjective) {
+        #expect((a == nil) == (b == nil), "\(count): the same flag")
+        guard let a, let b else { continue }
+        flagged += 1
+        #expect(a.check.count == b.check.count && a.check.replicationsNeeded == b.check.replicationsNeeded)
+        #expect(Self.close(a.check.skewness, b.check.skewness), "\(count): G1 \(a.check.skewness) against \(b.check.skewness)")
+      }
+    }
+    #expect(flagged > 0, "some variant's differences are skewed enough to be flagged")
+  }
+
+  @Test("Northwind's win_rate simulated beyond the bound and within it: the same Dunnett level and skewness checks to 1e-9")
+  func ratioFamilyOnNorthwind() throws {
+    let root = repositoryRoot.appendingPathComponent("scenarios/northwind")
+    let scenarios = try ["baseline.yaml", "variants/presales-plus-2.yaml", "variants/split-west.yaml"].map {
+      try ScenarioLoader().load(path: root.appendingPathComponent($0).path)
+    }
+    let objective = try Objective.parse("win_rate").get()
+    let experiment = Experiment(scenarios: scenarios, seed: 9)
+    let rows = experiment.run(replications: 24)
+    let (kept, streamed) = experiment.runStreamed(replications: 24, objective: objective, targets: [])
+    let a = Comparison(baseline: rows[0], variants: Array(rows.dropFirst()), metrics: ["win_rate"], objective: objective, teams: false, adjustment: .dunnett)
+    let b = Comparison(results: kept, streamed: streamed, metrics: ["win_rate"], objective: objective, teams: false, adjustment: .dunnett)
+    #expect(abs(a.family.confidence - b.family.confidence) <= 1e-9 && a.family.confidence < 1 - 0.05 / 2)
+    #expect(a.skewedObjective.map { $0 == nil } == b.skewedObjective.map { $0 == nil })
+    for (x, y) in zip(a.skewedObjective, b.skewedObjective) {
+      if let x, let y { #expect(Self.close(x.check.skewness, y.check.skewness)) }
+    }
+    for (x, y) in zip(a.differences.joined(), b.differences.joined()) { #expect(Self.close(x, y)) }
+  }
+
+  @Test("the third-order co-moments of numerators and denominators give a linear form's skewness as its values do, block by block")
+  func coSkewMoments() {
+    let draws = SeededDraws(seed: 8, purpose: "co-skew")
+    let columns = (0..<3).map { _ in (0..<1_234).map { _ in exp(draws.gaussian()) } }
+    var kept = CoSkewMoments(dimension: 3)
+    for range in ReplicationBlocks.ranges(0..<1_234) { kept.combine(CoSkewMoments(columns: columns.map { Array($0[range]) })) }
+    let c = [0.5, -2, 1.25]
+    let values = (0..<1_234).map { r in (0..<3).reduce(0) { $0 + c[$1] * columns[$1][r] } }
+    let exact = SkewnessCheck(values)
+    #expect(kept.count == 1_234 && Self.close(kept.skewnessCheck(c).skewness, exact.skewness))
+    // A form that is 0 in every row (a variant identical to its baseline) has no skewness.
+    var twice = CoSkewMoments(dimension: 2)
+    for range in ReplicationBlocks.ranges(0..<1_234) { twice.combine(CoSkewMoments(columns: [Array(columns[0][range]), Array(columns[0][range])])) }
+    #expect(twice.skewnessCheck([1, -1]).skewness == 0 && twice.linearMoments([1, -1]).squares == 0)
   }
 
   @Test("third moments and co-moments combined block by block equal the one-pass skewness and correlation")
