@@ -31,6 +31,7 @@ struct Merge: ParsableCommand {
   func run() throws {
     try checkChartsDirectory(charts)
     if let xlsx { try checkWritable(xlsx, as: "--xlsx", inputs: files) }
+    if let (shards, readers, merged) = streamingShards() { return try reportStreamed(merged, shards: shards, readers: readers) }
     let (formats, headers) = try ShardFile.headers(count: files.count, read: read)
     guard formats.contains(ShardFile.currentFormat) else {
       if xlsx != nil { throw ValidationError("--xlsx writes the report of merged shards; results files of one run merge into one file (-o)") }
@@ -92,3 +93,62 @@ struct Merge: ParsableCommand {
     }
   }
 }
+
+extension Merge {
+  /// Shard files beyond the exact bound, each read without its values (`ShardFile.StreamReader`),
+  /// when every file is a shard file as `--save` writes it and they merge; nil otherwise, and the
+  /// files are read whole (which says what is wrong with them).
+  func streamingShards() -> (shards: [(name: String, file: ShardFile)], readers: [ShardFile.StreamReader], merged: MergedShards)? {
+    var readers: [ShardFile.StreamReader] = []
+    for path in files {
+      guard let reader = try? ShardFile.StreamReader.open(path) else { return nil }
+      readers.append(reader)
+    }
+    let shards = readers.indices.map { (name: name($0), file: readers[$0].header) }
+    guard let merged = try? ShardFile.merged(shards), merged.beyondBound, merged.header.reportProblem == nil else { return nil }
+    return (shards, readers, merged)
+  }
+
+  /// Prints the report of shards beyond the exact bound from statistics gathered a block at a
+  /// time, as the unsharded command keeps them, after writing `-o` if asked (read a second time).
+  func reportStreamed(_ merged: MergedShards, shards: [(name: String, file: ShardFile)], readers: [ShardFile.StreamReader]) throws {
+    let header = merged.header
+    func refuse(_ error: ShardReadError) -> ExitCode {
+      switch error {
+      case .values(let file, let error):
+        printError("\(name(file)): error: \(error.description.replacingOccurrences(of: "`cccm run FILE --save FILE.json`", with: "--shard I/N --save FILE"))")
+      case .unreadable(let file, let error):
+        printError("\(name(file)): error: cannot read the file: \(error.reason)")
+      }
+      return ExitCode(.fileError)
+    }
+    let writer = header.command == .run ? try streamWriter(merged) : nil
+    let summarised: (merged: MergedShards, comparison: StreamedComparison?)
+    do {
+      summarised = try merged.streamed(readers, rows: writer.map { writer in { writer.write($0) } })
+    } catch { throw refuse(error) }
+    let results = summarised.merged.results
+    if let writer {
+      try writeOutput(header, results: results, writer: writer)
+    } else if let output {
+      do throws(ShardWriteError) {
+        try merged.writeWhole(readers, to: output, inputs: files)
+      } catch {
+        switch error {
+        case .input(let error): throw refuse(error)
+        case .output(let error):
+          printError("\(Excerpt.sanitized(output, limit: Excerpt.pathLimit)): error: cannot write the file (-o): \(error.reason)")
+          throw ExitCode(.fileError)
+        }
+      }
+    }
+    let document = try reportDocument { () throws(ReportError) in try summarised.merged.document(streamed: results, comparison: summarised.comparison) }
+    let format = self.format ?? OutputFormat(rawValue: header.report.format) ?? .table
+    try emitReport(document, format: format, charts: charts, xlsx: xlsx, colour: header.command == .compare && terminalColour(format)) {
+      Provenance.merge(
+        of: header, results: results, shards: shards, commandLine: Provenance.commandLine(["cccm"] + CommandLine.arguments.dropFirst()),
+        version: CCCM.version)
+    }
+  }
+}
+

@@ -184,6 +184,8 @@ public struct SavedResults: Codable, Sendable {
         guard seen.insert(name).inserted else { throw damaged("\(field)[\(index)]", "\(Excerpt.quoted(name)) is listed twice") }
       }
     }
+    // The layout is built from the names: once, not once a value.
+    let layout = layout
     let width = layout.count
     let (expected, overflow) = replications.multipliedReportingOverflow(by: width)
     guard !overflow, values.count == expected else {
@@ -193,9 +195,10 @@ public struct SavedResults: Codable, Sendable {
     let entries = layout.entries
     let domains = entries.map { ValueDomain($0.metric, group: $0.group) }
     guard !domains.isEmpty else { return }
+    let metricCount = layout.metricCount
     for (index, value) in values.enumerated() {
       // A ratio's denominator (after the metrics of the totals and periods) is at least 0.
-      guard index % width < layout.metricCount else {
+      guard index % width < metricCount else {
         guard !(value < 0) else { throw damaged("values", "replication \(firstReplication + index / width) gives a ratio's denominator \(value), which no run gives (at least 0)") }
         continue
       }

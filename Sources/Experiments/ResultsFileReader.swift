@@ -158,3 +158,101 @@ extension StreamedComparison {
     return (streamed.results(scenarios: readers.map(\.header.scenario), seed: header.seed), streamed)
   }
 }
+
+extension SavedResults.StreamReader {
+  /// Forgets the bytes read ahead (they are read again when needed), so a reader waiting for its
+  /// next block holds no buffer.
+  func release() {
+    offset -= pending.count
+    pending = []
+  }
+
+  /// Replications not read yet.
+  var replicationsLeft: Int { header.replications - replicationsRead }
+}
+
+extension ShardFile {
+  /// A shard file read without its values: its header (parts without values, checked as
+  /// `decode` checks them) and where each part's values are, to be read a block at a time
+  /// (`values(part:)`), so that `merge` beyond the exact bound never holds a whole file.
+  public final class StreamReader: @unchecked Sendable {
+    /// The file without its values (each part's `replications` as the file says).
+    public let header: ShardFile
+    let path: String
+    /// Each part's values: from the byte after `"values":[` to its closing bracket.
+    let spans: [Range<Int>]
+
+    init(header: ShardFile, path: String, spans: [Range<Int>]) {
+      self.header = header
+      self.path = path
+      self.spans = spans
+    }
+
+    static let marker = Array("\"values\":[".utf8)
+
+    /// Opens `path` and reads its header, skipping the values; nil when the file is not as
+    /// `--shard I/N --save` writes it or its header does not check (read it whole then, which
+    /// says what is wrong).
+    public static func open(_ path: String) throws(InputFileError) -> StreamReader? {
+      let file = try InputFile.Reader(path)
+      var head: [UInt8] = []
+      var spans: [Range<Int>] = []
+      var searchFrom = 0
+      var valuesStart: Int?
+      var offset = 0
+      while offset < file.size {
+        let chunk = try file.bytes(at: offset, count: min(SavedResults.StreamReader.chunk, file.size - offset))
+        guard !chunk.isEmpty else { return nil }
+        var i = 0
+        while i < chunk.count {
+          if let start = valuesStart {
+            // Values are numbers and the strings "nan", "inf" and "-inf": the first bracket closes them.
+            guard let close = chunk[i...].firstIndex(of: UInt8(ascii: "]")) else { break }
+            spans.append(start..<(offset + close))
+            head.append(UInt8(ascii: "]"))
+            searchFrom = head.count
+            valuesStart = nil
+            i = close + 1
+          } else {
+            let before = head.count
+            head += chunk[i...]
+            guard let found = firstIndex(of: marker, in: head, from: searchFrom) else {
+              searchFrom = max(searchFrom, head.count - marker.count + 1)
+              break
+            }
+            let used = found + marker.count - before
+            head.removeSubrange((found + marker.count)...)
+            valuesStart = offset + i + used
+            i += used
+          }
+          // The header holds names only: a few megabytes at most.
+          guard head.count < 1 << 26 else { return nil }
+        }
+        offset += chunk.count
+      }
+      guard valuesStart == nil else { return nil }
+      let decoder = JSONDecoder()
+      decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+      guard let header = try? decoder.decode(ShardFile.self, from: Data(head)), header.parts.count == spans.count,
+        header.parts.allSatisfy({ $0.results.values.isEmpty }), (try? header.check(withValues: false)) != nil
+      else { return nil }
+      return StreamReader(header: header, path: path, spans: spans)
+    }
+
+    static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+      guard haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
+      var i = from
+      while i <= haystack.count - needle.count {
+        guard let first = haystack[i...(haystack.count - needle.count)].firstIndex(of: needle[0]) else { return nil }
+        if needle.indices.allSatisfy({ haystack[first + $0] == needle[$0] }) { return first }
+        i = first + 1
+      }
+      return nil
+    }
+
+    /// Part `part`'s values, to be read a block at a time and checked as `decode` checks them.
+    public func values(part: Int) throws(InputFileError) -> SavedResults.StreamReader {
+      SavedResults.StreamReader(header: header.parts[part].results, file: try InputFile.Reader(path), start: spans[part].lowerBound, end: spans[part].upperBound)
+    }
+  }
+}

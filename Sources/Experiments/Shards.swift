@@ -231,7 +231,9 @@ public struct ShardFile: Codable, Sendable {
     return file
   }
 
-  func check() throws(SavedResultsError) {
+  /// Every field within what `--shard I/N --save` writes; without `withValues`, the parts' values
+  /// are left to be checked as they are read (`StreamReader`).
+  func check(withValues: Bool = true) throws(SavedResultsError) {
     func damaged(_ field: String, _ problem: String) -> SavedResultsError { .damaged("\(field): \(problem)") }
     guard format == Self.currentFormat else { throw .notResults("format is \(Excerpt.quoted(format)), not \"\(Self.currentFormat)\"") }
     guard !version.isEmpty, version.count <= 40 else { throw damaged("version", "expected a version such as \"0.2.0\", got \(Excerpt.quoted(version))") }
@@ -260,7 +262,14 @@ public struct ShardFile: Codable, Sendable {
       throw damaged("parts", "shard \(shard) of \(scenarios.count) scenarios must hold scenarios \(expected.indices.filter { !expected[$0].isEmpty }), holds \(held)")
     }
     for part in parts {
-      try part.results.check()
+      if withValues {
+        try part.results.check()
+      } else {
+        // Every field but the values (0 is in every metric's domain).
+        var probe = part.results
+        (probe.replications, probe.values) = (1, Array(repeating: 0, count: probe.layout.count))
+        try probe.check()
+      }
       let range = part.results.firstReplication..<(part.results.firstReplication + part.results.replications)
       let record = scenarios[part.scenario]
       guard range == expected[part.scenario] else {
@@ -483,9 +492,9 @@ extension ShardFile {
     var open = false
     var written = 0
 
-    /// Opens `path` (checked as `--save` is) for `header`: a shard file whose parts hold no
+    /// Opens `path` (checked as `--save` is, named as `role`) for `header`: a shard file whose parts hold no
     /// values yet but say how many replications they will (`SavedResults.replications`).
-    public init(path: String, inputs: [String], header: ShardFile) throws(OutputFileError) {
+    public init(path: String, role: String = "--save", inputs: [String], header: ShardFile) throws(OutputFileError) {
       let text: String
       do { text = try header.json() } catch { throw OutputFileError(String(describing: error)) }
       // Strings in the text escape their quotes, so the marker only ever stands for a part's values.
@@ -494,7 +503,7 @@ extension ShardFile {
         throw OutputFileError("the shard header's parts do not match its values")
       }
       self.pieces = pieces
-      stream = try FileOutput.Stream(path: path, as: "--save", inputs: inputs)
+      stream = try FileOutput.Stream(path: path, as: role, inputs: inputs)
       stream.write(Data(pieces[0].utf8))
     }
 
@@ -524,4 +533,142 @@ extension ShardFile {
       try stream.finish()
     }
   }
+}
+
+/// Why a shard file's values could not be read while merging: the file (its index) and why.
+public enum ShardReadError: Error, Sendable {
+  case values(file: Int, SavedResultsError)
+  case unreadable(file: Int, InputFileError)
+}
+
+/// One scenario's rows across the shard files that hold them, read in replication order a
+/// block at a time: at most one file is open, and nothing is held between blocks.
+struct ShardRowCursor {
+  /// The parts holding the scenario's rows, in replication order: a reader's index and the part's.
+  let parts: [(file: Int, part: Int)]
+  var next = 0
+  var reader: SavedResults.StreamReader?
+  var file = 0
+
+  /// The next `count` rows (row-major).
+  mutating func rows(_ count: Int, from readers: [ShardFile.StreamReader]) throws(ShardReadError) -> [Double] {
+    var values: [Double] = []
+    var left = count
+    while left > 0 {
+      if reader == nil {
+        precondition(next < parts.count, "the shards were checked to hold every replication")
+        file = parts[next].file
+        do { reader = try readers[file].values(part: parts[next].part) } catch { throw .unreadable(file: file, error) }
+        next += 1
+      }
+      guard let current = reader else { break }
+      let take = min(left, current.replicationsLeft)
+      do throws(SavedResultsError) {
+        let block = try current.next(take)
+        if values.isEmpty { values = block } else { values += block }
+        if current.replicationsLeft == 0 {
+          try current.finish()
+          reader = nil
+        } else {
+          current.release()
+        }
+      } catch { throw .values(file: file, error) }
+      left -= take
+    }
+    return values
+  }
+}
+
+extension MergedShards {
+  /// Whether the merged replications are beyond the exact bound of the widest scenario's results,
+  /// where the unsharded command keeps statistics instead of rows (waves of `--precision` aside).
+  public var beyondBound: Bool {
+    header.wave == nil && header.span.count > ReplicationBlocks.exactBound(width: results.map(\.layout.count).max() ?? 0)
+  }
+
+  /// Each scenario's rows across `readers` (the shard files, in any order), in replication order.
+  func cursors(_ readers: [ShardFile.StreamReader]) -> [ShardRowCursor] {
+    let order = readers.indices.sorted { readers[$0].header.shard.index < readers[$1].header.shard.index }
+    var parts: [[(file: Int, part: Int)]] = Array(repeating: [], count: results.count)
+    for file in order {
+      for (p, part) in readers[file].header.parts.enumerated() { parts[part.scenario].append((file, p)) }
+    }
+    return parts.map { ShardRowCursor(parts: $0) }
+  }
+
+  /// The merged shards beyond the exact bound (`beyondBound`), summarised as they are read a
+  /// block at a time into the statistics the unsharded command keeps: each metric's
+  /// (`StreamedResults`) for run, the paired statistics (`StreamedComparison`) for compare, sweep
+  /// and sensitivity. Memory holds a block of two scenarios' rows, whatever the replications and
+  /// shards. `rows` receives run's rows in order (`-o`).
+  public func streamed(
+    _ readers: [ShardFile.StreamReader], rows: ((UnsafeBufferPointer<Double>) -> Void)? = nil
+  ) throws(ShardReadError) -> (merged: MergedShards, comparison: StreamedComparison?) {
+    var merged = self
+    var cursors = cursors(readers)
+    let blocks = ReplicationBlocks.ranges(header.span)
+    guard header.command != .run else {
+      var statistics = StreamedResults(layout: results[0].layout, first: header.span.lowerBound)
+      for range in blocks {
+        let block = try cursors[0].rows(range.count, from: readers)
+        block.withUnsafeBufferPointer { buffer in
+          statistics.append(buffer)
+          rows?(buffer)
+        }
+      }
+      let run = results[0]
+      merged.results[0] = SimulationResults(scenario: run.scenario, layout: run.layout, seed: run.seed, streamed: statistics.finish())
+      return (merged, nil)
+    }
+    let record = header.report
+    // As the commands do: compare keeps its targets' counts, sweep and sensitivity have none.
+    var comparison = StreamedComparison(
+      layouts: results.map(\.layout), objective: record.parsedObjective, targets: header.command == .compare ? record.targets.compactMap { try? Target.parse($0).get() } : [],
+      first: header.span.lowerBound)
+    for range in blocks {
+      var failure: ShardReadError?
+      comparison.addBlock(count: range.count) { s in
+        if failure == nil {
+          do throws(ShardReadError) { return try cursors[s].rows(range.count, from: readers) } catch { failure = error }
+        }
+        return Array(repeating: 0, count: range.count * results[s].layout.count)
+      }
+      if let failure { throw failure }
+    }
+    merged.results = comparison.results(scenarios: results.map(\.scenario), seed: header.seed)
+    return (merged, comparison)
+  }
+
+  /// The merged shards as one shard file 1/1 (`merge -o` of compare, sweep and sensitivity
+  /// beyond the bound), written scenario after scenario a block at a time: the text
+  /// `ShardFile.mergedJSON` gives for the same rows.
+  public func writeWhole(_ readers: [ShardFile.StreamReader], to path: String, inputs: [String]) throws(ShardWriteError) {
+    var whole = header
+    whole.shard = Shard(index: 1, count: 1)
+    whole.parts = results.enumerated().map { s, run in
+      var saved = SavedResults(
+        results: SimulationResults(scenario: run.scenario, layout: run.layout, seed: run.seed, values: []), scenarioHash: header.scenarios[s].hash,
+        generator: header.generator, version: header.version)
+      saved.replications = header.span.count
+      return ShardFile.Part(scenario: s, results: saved)
+    }
+    let writer: ShardFile.StreamWriter
+    do { writer = try ShardFile.StreamWriter(path: path, role: "-o", inputs: inputs, header: whole) } catch { throw .output(error) }
+    var cursors = cursors(readers)
+    for s in cursors.indices {
+      for range in ReplicationBlocks.ranges(header.span) {
+        let block: [Double]
+        do { block = try cursors[s].rows(range.count, from: readers) } catch { throw .input(error) }
+        block.withUnsafeBufferPointer { writer.write($0) }
+      }
+      writer.endPart()
+    }
+    do { try writer.finish() } catch { throw .output(error) }
+  }
+}
+
+/// Why `merge -o` beyond the bound could not write its file: a shard not read, or the file not written.
+public enum ShardWriteError: Error, Sendable {
+  case input(ShardReadError)
+  case output(OutputFileError)
 }

@@ -69,4 +69,20 @@ extension MergedShards {
     document.title = "cccm merge: " + (document.title ?? header.command.rawValue).replacingOccurrences(of: "cccm ", with: "")
     return document
   }
+
+  /// What merged shards beyond the exact bound print (`streamed`): the unsharded command's report
+  /// from the same statistics (`comparison` for compare, sweep and sensitivity), titled as a merge.
+  public func document(streamed results: [SimulationResults], comparison: StreamedComparison?) throws(ReportError) -> ReportDocument {
+    let record = header.report
+    let base = header.scenarios.first?.name ?? ""
+    var document =
+      switch header.command {
+      case .run: RunReport.document(for: results[0], record: record)
+      case .compare: try ComparisonReport.document(for: results, record: record, note: nil, streamed: comparison)
+      case .sweep: SweepReport.document(for: results, base: base, record: record, streamed: comparison)
+      case .sensitivity: TornadoReport.document(for: results, base: base, record: record, streamed: comparison)
+      }
+    document.title = "cccm merge: " + (document.title ?? header.command.rawValue).replacingOccurrences(of: "cccm ", with: "")
+    return document
+  }
 }

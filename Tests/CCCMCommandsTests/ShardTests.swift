@@ -62,6 +62,50 @@ struct ShardTests {
     #expect(merged.status == 0 && merged.out == whole.out, "\(merged.err)")
   }
 
+  @Test("beyond the exact bound, shards of compare, sweep and sensitivity merge into the paired statistics the unsharded command keeps, byte for byte; -o is the shard file 1/1 of every row; an edited value is refused (exit 2)")
+  func streamedShards() throws {
+    let scratch = try Scratch()
+    // Ten days of arrivals a replication: 10,001 replications (beyond the bound of 10,000) stay quick.
+    let (small, busier) = (scratch.path("small.yaml"), scratch.path("busier.yaml"))
+    for (path, busy) in [(small, 6), (busier, 7)] {
+      try TwoTeams.yaml(busy: busy).replacingOccurrences(of: "horizon_days: 365", with: "horizon_days: 40").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    let commands: [([String], Int)] = [
+      (["compare", small, busier, "-r", "10001", "--by", "month", "--target", "wins>=150", "-q"], 3),
+      (["sweep", small, "--vary", "teams.Busy.reps=6..7", "-r", "10001", "-q"], 2),
+      (["sensitivity", small, "--vary", "teams.Busy.reps=5..7", "-r", "10001", "--format", "json", "-q"], 3),
+    ]
+    for (command, count) in commands {
+      let whole = try runCCCM(command)
+      #expect(whole.status == 0, "\(whole.err)")
+      #expect(whole.out.contains("Beyond the exact bound of 10000 replications"), "\(command[0])")
+      let shards = (1...count).map { scratch.path("\(command[0])-\($0).json") }
+      for run in try runCCCMConcurrently(shards.enumerated().map { i, path in command + ["--shard", "\(i + 1)/\(count)", "--save", path] }) {
+        #expect(run.status == 0, "\(run.err)")
+      }
+      let output = scratch.path("\(command[0])-merged.json")
+      let merge = try runCCCM(["merge"] + shards.reversed() + ["-o", output])
+      #expect(merge.status == 0, "\(merge.err)")
+      #expect(merge.out == whole.out, "\(command[0]): the merged output differs from the unsharded output")
+      // -o holds every row as one shard 1/1, which merges to the same report.
+      let bytes = try Data(contentsOf: URL(fileURLWithPath: output))
+      let file = try ShardFile.decode(bytes)
+      #expect(file.shard == Shard(index: 1, count: 1) && file.parts.allSatisfy { $0.results.replications == 10001 })
+      #expect(try file.json() == String(decoding: bytes, as: UTF8.self))
+      #expect(try runCCCM(["merge", output]).out == whole.out)
+    }
+
+    let path = scratch.path("sweep-2.json")
+    var text = try String(contentsOfFile: path, encoding: .utf8)
+    let start = try #require(text.range(of: "\"values\":["))
+    let first = try #require(text[start.upperBound...].firstIndex(of: ","))
+    text.replaceSubrange(start.upperBound..<first, with: "-5")
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let damaged = try runCCCM(["merge", scratch.path("sweep-1.json"), path])
+    #expect(damaged.status == 2 && damaged.out.isEmpty)
+    #expect(damaged.err.contains("sweep-2.json: error: the results file is damaged or was edited: values: replication 5000 gives arrivals -5"), "\(damaged.err)")
+  }
+
   @Test("run: N = 1, 2, 3, 7 shards merge to the unsharded output (by month, a target), and merge --format csv to run --format csv")
   func runShards() throws {
     try expectShardsMerge(["run", Self.base, "-r", "7", "--by", "month", "--target", "bookings>=95M", "-q"], counts: [1, 2, 3, 7])
