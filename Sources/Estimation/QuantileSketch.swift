@@ -95,7 +95,16 @@ public struct QuantileSketch: Sendable, Hashable {
     }
     retained -= values.count / 2
     levels[h + 1] = promoted
-    levels[h].removeAll(keepingCapacity: true)
+    // A level's capacity shrinks as levels are added above it: its storage is cut to the
+    // capacity when it holds more than twice that, or every level would keep what it held near
+    // the top (about k values) and the sketch's memory would grow by that at each new level.
+    let target = Self.capacity(level: h, levels: levels.count) + 1
+    if levels[h].capacity > 2 * target {
+      levels[h] = []
+      levels[h].reserveCapacity(target)
+    } else {
+      levels[h].removeAll(keepingCapacity: true)
+    }
     if let kept { levels[h].append(kept) }
   }
 
@@ -147,4 +156,7 @@ public struct QuantileSketch: Sendable, Hashable {
 
   /// Values retained (memory is about 8 bytes each).
   public var retainedCount: Int { retained }
+
+  /// Values the sketch's storage has room for: its memory is about 8 bytes each.
+  public var storedCount: Int { levels.reduce(0) { $0 + $1.capacity } }
 }
