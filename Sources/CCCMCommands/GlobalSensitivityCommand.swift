@@ -73,7 +73,7 @@ extension Sensitivity {
       throw ExitCode(.invalidScenario)
     }
     let replications = options.replications ?? base.replications
-    try checkResultsFit(design.scenarios, replications: replications, byPeriod: false)
+    try checkResultsFit(Array(design.scenarios.prefix(1)), replications: replications, byPeriod: false, streams: true)
     let bar = ProgressBar(total: design.scenarios.count * replications, label: "sensitivity \(global.method.rawValue)", quiet: options.quiet)
     let outcome = study.run(design, replications: replications, generator: options.generatorKind, threads: options.threads, progress: { _, _ in bar.tick() })
     bar.finish()

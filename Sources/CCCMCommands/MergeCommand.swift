@@ -73,7 +73,7 @@ struct Merge: ParsableCommand {
     }
     let writer = try merged.streams ? streamWriter(merged) : nil
     let filled = try merged.filled(shards.map(\.file), read: reread, rows: writer.map { writer in { writer.write($0) } })
-    let reported: (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?)
+    let reported: (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?, streamed: StreamedComparison?)
     do {
       reported = try filled.reported()
     } catch {

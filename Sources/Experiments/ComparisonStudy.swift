@@ -86,7 +86,50 @@ public struct ComparisonStudy: Sendable {
       let (results, streamed) = experiment.runStreamed(replications: batch, objective: objective, targets: targets, progress: progress)
       return Outcome(results: results, streamed: streamed)
     }
-    let outcome = experiment.runToPrecision(objective: precision.objective, share: precision.share, batch: batch, maximum: precision.maximum, progress: progress)
-    return Outcome(results: outcome.results, precision: outcome)
+    let n0 = PrecisionPlan.firstStage(batch: batch, maximum: precision.maximum)
+    let first = experiment.run(replications: n0, progress: progress)
+    let plan = PrecisionPlan(firstStage: first, objective: precision.objective, share: precision.share, batch: batch, maximum: precision.maximum)
+    guard plan.total > experiment.exactBound else {
+      var results = first
+      if plan.total > n0 {
+        let rest = experiment.run(replications: plan.total - n0, first: n0, progress: progress)
+        for i in results.indices { results[i].append(rest[i]) }
+      }
+      let outcome = plan.outcome(results)
+      return Outcome(results: outcome.results, precision: outcome)
+    }
+    // Beyond the exact bound the total's rows are not kept: the first stage's rows, then the
+    // rest simulated a block at a time, go into the paired statistics.
+    let simulators = scenarios.map { Simulator(scenario: $0, generator: generator, byPeriod: byPeriod) }
+    var streamed = StreamedComparison(layouts: simulators.map(\.layout), objective: objective, targets: targets)
+    for range in ReplicationBlocks.ranges(0..<plan.total) {
+      streamed.addBlock(count: range.count) { s in
+        let width = first[s].layout.count
+        var rows: [Double] = []
+        if range.lowerBound < n0 { rows = Array(first[s].values[(range.lowerBound * width)..<(min(range.upperBound, n0) * width)]) }
+        let start = max(range.lowerBound, n0)
+        guard start < range.upperBound else { return rows }
+        var perScenario: (@Sendable (Int) -> Void)?
+        if let progress { perScenario = { done in progress(s, done) } }
+        return rows + simulators[s].run(replications: range.upperBound - start, seed: seed, first: start, threads: threads, progress: perScenario).values
+      }
+    }
+    let outcome = plan.outcome(streamed: streamed, results: streamed.results(scenarios: simulators.map(\.scenario.name), seed: seed))
+    return Outcome(results: outcome.results, precision: outcome, streamed: streamed)
+  }
+}
+
+extension PrecisionPlan {
+  /// The outcome of the total's paired statistics (beyond the exact bound): each variant's
+  /// interval is its mean paired difference on the objective (of the ratios of sums for a ratio
+  /// objective, as from the rows) with the first stage's half-width.
+  func outcome(streamed: StreamedComparison, results: [SimulationResults]) -> Experiment.PrecisionOutcome {
+    let t = Self.multiplier(firstStage: firstStage)
+    let intervals = deviations.enumerated().map { v, s0 -> (mean: Double, low: Double, high: Double) in
+      let mean = streamed.objectiveDifference(from: 0, to: v + 1).mean
+      let half = t * s0 / Double(total).squareRoot()
+      return (mean, mean - half, mean + half)
+    }
+    return Experiment.PrecisionOutcome(results: results, plan: self, intervals: intervals)
   }
 }

@@ -279,13 +279,23 @@ public struct GlobalSensitivityStudy: Sendable {
   }
 
   /// Runs every scenario of `design` for `replications` replications on common random numbers
-  /// and estimates the effects or indices from the mean objectives.
+  /// and estimates the effects or indices from the mean objectives. Only the means are kept: a
+  /// point's rows are summarised before the next point runs, and beyond the exact bound they are
+  /// not kept at all (the mean from moments combined block by block), so memory holds one
+  /// point's rows at most, whatever the points and replications.
   public func run(
     _ design: Design, replications: Int, generator: GeneratorKind = .philox, threads: Int = 0, progress: (@Sendable (Int, Int) -> Void)? = nil
   ) -> GlobalSensitivityOutcome {
-    let results = Experiment(scenarios: design.scenarios, seed: seed, generator: generator, threads: threads)
-      .run(replications: replications, progress: progress)
-    let means = results.map { Summary(objective.values($0)).mean }
+    let means = design.scenarios.enumerated().map { index, scenario -> Double in
+      var perScenario: (@Sendable (Int) -> Void)?
+      if let progress { perScenario = { done in progress(index, done) } }
+      let simulator = Simulator(scenario: scenario, generator: generator)
+      let results = simulator.run(
+        replications: replications, seed: seed, threads: threads, progress: perScenario,
+        exactBound: ReplicationBlocks.exactBound(width: simulator.layout.count))
+      guard !results.hasRows, let metric = results.layout.index(ofScenarioMetric: objective.name) else { return Summary(objective.values(results)).mean }
+      return results.summary(metric).mean
+    }
     let outputs = Array(means.dropFirst())
     let estimate: GlobalSensitivityOutcome.Estimate
     switch method {

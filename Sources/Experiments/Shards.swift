@@ -377,10 +377,10 @@ public struct MergedShards: Sendable {
   /// results of the total Stein's plan asks for (`Experiment.precisionOutcome`), with how it
   /// ended and the waves merged beyond it (left out); a `PrecisionShortfall` naming the waves
   /// still to run when the waves given do not reach the total (or the first stage).
-  public func reported() throws(PrecisionShortfall) -> (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?) {
+  public func reported() throws(PrecisionShortfall) -> (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?, streamed: StreamedComparison?) {
     let record = header.report
     guard header.wave != nil, let precision = record.precision, let share = Experiment.precisionShare(precision), let maximum = record.maxReplications else {
-      return (results, nil, nil)
+      return (results, nil, nil, nil)
     }
     let batch = header.replications
     let evaluation = Experiment.precisionOutcome(
@@ -400,7 +400,20 @@ public struct MergedShards: Sendable {
           "precision not reached after wave \(waveEnds.count) (\(waveEnds.last ?? 0) replications): \(why); run \(waves) (replications \(next.lowerBound)..<\(last.upperBound)) with --wave K --shard I/N and merge the shards of every wave")
     }
     let stopped = evaluation.lastWave
-    return (outcome.results, outcome, stopped < waveEnds.count ? stopped : nil)
+    let left = stopped < waveEnds.count ? stopped : nil
+    let width = results.map(\.layout.count).max() ?? 0
+    guard outcome.plan.total > ReplicationBlocks.exactBound(width: width) else { return (outcome.results, outcome, left, nil) }
+    // Beyond the exact bound the one-machine run keeps paired statistics: the same, from the rows.
+    var streamed = StreamedComparison(
+      layouts: results.map(\.layout), objective: record.parsedObjective, targets: record.targets.compactMap { try? Target.parse($0).get() })
+    for range in ReplicationBlocks.ranges(0..<outcome.plan.total) {
+      streamed.addBlock(count: range.count) { s in
+        let width = outcome.results[s].layout.count
+        return Array(outcome.results[s].values[(range.lowerBound * width)..<(range.upperBound * width)])
+      }
+    }
+    let streamedOutcome = outcome.plan.outcome(streamed: streamed, results: streamed.results(scenarios: results.map(\.scenario), seed: header.seed))
+    return (streamedOutcome.results, streamedOutcome, left, streamed)
   }
 }
 

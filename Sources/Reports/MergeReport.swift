@@ -61,11 +61,16 @@ extension MergedShards {
   /// What merged shards print: the report of the unsharded command from `reported` (the
   /// results, and `--precision`'s outcome), titled as a merge.
   public func document(
-    _ reported: (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?)
+    _ reported: (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?, streamed: StreamedComparison?)
   ) throws(ReportError) -> ReportDocument {
     let record = header.report
     let note = reported.precision.flatMap { outcome in record.precision.map { ComparisonReport.precisionNote(outcome, objective: record.objective, precision: $0) } }
-    var document = try header.command.document(for: reported.results, base: header.scenarios.first?.name ?? "", record: record, note: note)
+    var document =
+      if let streamed = reported.streamed {
+        try ComparisonReport.document(for: reported.results, record: record, note: note, streamed: streamed)
+      } else {
+        try header.command.document(for: reported.results, base: header.scenarios.first?.name ?? "", record: record, note: note)
+      }
     document.title = "cccm merge: " + (document.title ?? header.command.rawValue).replacingOccurrences(of: "cccm ", with: "")
     return document
   }

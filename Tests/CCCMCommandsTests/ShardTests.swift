@@ -189,6 +189,29 @@ struct ShardTests {
     }
   }
 
+  @Test("compare --precision beyond the exact bound keeps paired statistics for the total, and its waves merged from shards print the same, byte for byte")
+  func precisionBeyondTheBound() throws {
+    let scratch = try Scratch()
+    let (small, busier) = (scratch.path("small.yaml"), scratch.path("busier.yaml"))
+    for (path, busy) in [(small, 6), (busier, 7)] {
+      try TwoTeams.yaml(busy: busy).replacingOccurrences(of: "horizon_days: 365", with: "horizon_days: 40").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    // A first stage of 5,000 asks for more than 10,001 replications: the total is 10,001, beyond the bound.
+    let command = ["compare", small, busier, "-r", "5000", "--precision", "0.01%", "--max-replications", "10001", "--target", "wins>=150", "-q"]
+    let whole = try runCCCM(command)
+    #expect(whole.status == 0, "\(whole.err)")
+    #expect(whole.out.contains("Precision NOT reached: stopped at --max-replications 10001"), "\(whole.out)")
+    #expect(whole.out.contains("Beyond the exact bound of 10000 replications"))
+    let waves = (1...3).map { scratch.path("wave-\($0).json") }
+    for (k, path) in waves.enumerated() {
+      let wave = try runCCCM(command + ["--wave", "\(k + 1)", "--shard", "1/1", "--save", path])
+      #expect(wave.status == 0, "\(wave.err)")
+    }
+    let merge = try runCCCM(["merge"] + waves)
+    #expect(merge.status == 0, "\(merge.err)")
+    #expect(merge.out == whole.out)
+  }
+
   @Test("missing, duplicated, overlapping and foreign shards and a missing wave are refused with exact messages and exit 6; nothing is printed or written")
   func refusals() throws {
     let scratch = try Scratch()

@@ -1,5 +1,9 @@
+import Estimation
 import Experiments
 import Foundation
+import ScenarioFiles
+import Simulation
+import TestSupport
 import Testing
 
 /// The estimators on pure functions with closed-form answers (no simulator).
@@ -107,5 +111,31 @@ struct GlobalSensitivityTests {
     let counts = (0..<1000).reduce(into: [Double: Int]()) { counts, j in counts[range.value(at: (Double(j) + 0.5) / 1000), default: 0] += 1 }
     #expect(counts == [9: 200, 10: 200, 11: 200, 12: 200, 13: 200])
     #expect(InputRange(path: "x", low: 0.2, high: 0.3).value(at: 0.5) == 0.25)
+  }
+}
+
+/// A study beyond the exact bound keeps each point's mean, not its rows.
+@Suite("Global sensitivity beyond the exact bound")
+struct GlobalSensitivityStreamedTests {
+  @Test("beyond the exact bound each point's mean comes from moments combined block by block: the mean of every row up to rounding, for a plain and a ratio objective")
+  func meansFromMoments() throws {
+    // Ten days of arrivals a replication: 10,001 replications (beyond the bound of 10,000) stay quick.
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("cccm-gsa-\(UUID().uuidString).yaml").path
+    try TwoTeams.yaml().replacingOccurrences(of: "horizon_days: 365", with: "horizon_days: 40").write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let base = try ScenarioLoader().load(path: path)
+    let replications = 10_001
+    #expect(replications > ReplicationBlocks.exactBound(width: Simulator(scenario: base).layout.count))
+    for name in ["wins", "win_rate"] {
+      let objective = try Objective.parse(name).get()
+      let study = GlobalSensitivityStudy(
+        base: base, file: path, vary: ["teams.Busy.reps=4..8"], method: .morris(trajectories: 1, levels: 4), objective: objective, seed: 2)
+      let outcome = study.run(try study.design(), replications: replications)
+      let rows = Simulator(scenario: base).run(replications: replications, seed: 2)
+      #expect(rows.hasRows)
+      let exact = Summary(objective.values(rows)).mean
+      #expect(exact.isFinite && exact > 0)
+      #expect(abs(outcome.baseMean - exact) <= 1e-12 * abs(exact), "\(name): \(outcome.baseMean) against \(exact)")
+    }
   }
 }
