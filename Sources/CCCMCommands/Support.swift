@@ -29,16 +29,27 @@ func loadScenario(_ path: String) throws -> Scenario {
 func loadDesigns(_ files: [String]) throws -> (scenarios: [Scenario], inputs: [String]) {
   var scenarios: [Scenario] = []
   var inputs: [String] = []
+  var extended: [String?] = []
   for file in files {
     let (scenario, read) = try loadScenarioRecordingFiles(file)
     scenarios.append(scenario)
     inputs += read
+    // The files read end with the file itself, after the one it extends.
+    extended.append(read.count > 1 ? Excerpt.sanitized(displayedPath(read[read.count - 2]), limit: Excerpt.pathLimit) : nil)
   }
-  if let problem = Experiment.clockMismatch(scenarios, files: files.map { Excerpt.sanitized($0, limit: Excerpt.pathLimit) }) {
+  let shown = files.map { Excerpt.sanitized($0, limit: Excerpt.pathLimit) }
+  if let problem = Experiment.clockMismatch(scenarios, files: shown) {
     printError(problem)
     throw ExitCode(.invalidScenario)
   }
+  for note in Experiment.transitionOrigins(scenarios, files: shown, extended: extended) { printError(note) }
   return (scenarios, inputs)
+}
+
+/// `path` relative to the working directory when it lies inside it, else as it is.
+func displayedPath(_ path: String) -> String {
+  let here = FileManager.default.currentDirectoryPath
+  return path.hasPrefix(here + "/") ? String(path.dropFirst(here.count + 1)) : path
 }
 
 /// `loadScenario`, with the files read (the scenario and the files it extends).

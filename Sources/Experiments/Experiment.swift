@@ -249,4 +249,22 @@ extension Experiment {
     }
     return nil
   }
+
+  /// A note for each variant whose transition starts from an organisation other than the
+  /// baseline's: a variant switches from the organisation of the file it extends, so when that is
+  /// not the baseline, its difference from the baseline also holds how that file's organisation
+  /// differs from the baseline's before the switch. `files[i]` names scenario i and `extended[i]`
+  /// the file it extends (nil for none).
+  public static func transitionOrigins(_ scenarios: [Scenario], files: [String], extended: [String?]) -> [String] {
+    guard var baseline = scenarios.first, let baseFile = files.first else { return [] }
+    (baseline.transition, baseline.origins) = (nil, [:])
+    var notes: [String] = []
+    for i in scenarios.indices.dropFirst() {
+      guard let transition = scenarios[i].transition, transition.former.scenario != baseline, let origin = extended[i] else { continue }
+      notes.append(
+        "note: \(files[i]) switches on day \(NumberText.shortest(transition.effectiveDay)) from the organisation of \(origin) (the file it extends), "
+          + "not from the baseline \(baseFile): its difference from the baseline also holds how that organisation differs from the baseline's")
+    }
+    return notes
+  }
 }
