@@ -20,8 +20,8 @@ public struct DistributionFit: Sendable {
   public var events: Int
   public var censoredWeight: Double
   /// The largest gap between the best family's CDF and the nonparametric one, and the gap
-  /// beyond which the empirical distribution is written instead (1.63 / sqrt(events): the 1%
-  /// Kolmogorov-Smirnov bound).
+  /// beyond which the empirical distribution is written instead (for cycle times the gap's
+  /// simulated 1% point, `CycleDistance.bound`).
   public var distance: Double
   public var threshold: Double
   /// One line for the scenario's comment and the report.
@@ -327,8 +327,10 @@ public enum Calibrator {
     let risks = CompetingRisks(ages: endings.map(\.age), endings: endings.map(\.ending), entries: truncated ? entries : nil)
     let seed = mapping.seed &+ 1000 &* seedOffset
     let winInterval = bootstrapWinProbability(endings, entries: truncated ? entries : nil, replicates: mapping.bootstrap, seed: seed)
-    let winCycle = cycleFit(.won, endings, entries: entries, risks, mapping: mapping, seed: seed &+ 1)
-    let lossCycle = cycleFit(.lost, endings, entries: entries, risks, mapping: mapping, seed: seed &+ 2)
+    // Each deal's age at the cut-off: the longest it could have been seen to run.
+    let windows = outcomeDeals.map { Double($0.engaged!.distance(to: until)) + 0.5 }
+    let winCycle = cycleFit(.won, endings, entries: entries, windows: windows, risks, mapping: mapping, seed: seed &+ 1)
+    let lossCycle = cycleFit(.lost, endings, entries: entries, windows: windows, risks, mapping: mapping, seed: seed &+ 2)
     // Deal sizes: won by the cut-off, with an amount above 0.
     let wonDeals = zip(outcomeDeals, endings).filter { $0.1.ending == .won }.map(\.0)
     let amounts = wonDeals.compactMap(\.amount).filter { $0 > 0 }
@@ -383,7 +385,8 @@ public enum Calibrator {
   /// The age at one outcome, given that outcome: events are the deals that ended so, deals still
   /// open count as censored at their age with the probability that they will end so.
   static func cycleFit(
-    _ outcome: Ending, _ endings: [(age: Double, ending: Ending)], entries: [Double], _ risks: CompetingRisks, mapping: Mapping, seed: UInt64
+    _ outcome: Ending, _ endings: [(age: Double, ending: Ending)], entries: [Double], windows: [Double], _ risks: CompetingRisks, mapping: Mapping,
+    seed: UInt64
   ) -> DistributionFit? {
     let eventIndices = endings.indices.filter { endings[$0].ending == outcome }
     let events = eventIndices.map { endings[$0].age }
@@ -402,9 +405,10 @@ public enum Calibrator {
     }
     let ranked = MaximumLikelihood.ranked(sample)
     guard let best = ranked.first else { return nil }
-    let grid = risks.ages
-    let distance = grid.map { abs(best.family.cdf($0, best.parameters) - risks.conditionalCDF(outcome, at: $0)) }.max() ?? 0
-    let threshold = 1.63 / Double(events.count).squareRoot()
+    let distance = CycleDistance.distance(best.family, best.parameters, outcome, risks)
+    let threshold =
+      CycleDistance.bound(best, outcome, endings: endings, entries: entries, windows: windows, risks: risks, seed: seed)
+      ?? 1.63 / Double(events.count).squareRoot()
     let empirical = risks.conditionalDistribution(outcome)
     var cumulative = 0.0
     let steps = empirical.weights.map { w -> Double in
