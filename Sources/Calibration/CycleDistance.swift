@@ -14,8 +14,8 @@ import Randomness
 /// Each of `replicates` data sets redraws every deal's ending: with the outcome's share of closed
 /// deals (the Aalen-Johansen incidences at the last age) it ends so, at an age from the fitted
 /// family; otherwise it ends the other way, at an age from the Aalen-Johansen distribution of the
-/// other outcome. An age is drawn above the deal's entry (a deal that came under observation at
-/// age e is in the data only because it lasted past e) and counted in whole days as the export is
+/// other outcome. An age is drawn above the deal's entry, from the distribution given that it
+/// lasted past it (a deal that came under observation at age e is in the data only because it did) and counted in whole days as the export is
 /// (day 0 counts as half a day). The deal is seen closed if it closed by the cut-off (its window:
 /// its age at the cut-off), else it is open at its window. The family is fitted anew to each data
 /// set and its distance taken against that data set's own Aalen-Johansen estimate. With 99
@@ -42,68 +42,63 @@ enum CycleDistance {
     guard share > 0, share + otherShare > 0 else { return nil }
     let probability = share / (share + otherShare)
     let otherAges = risks.conditionalDistribution(other)
-    let otherCumulative = cumulative(otherAges.weights)
+    var compiled = SamplerTables()
+    // A log-logistic without a mean has no sampler; it is drawn until above the entry.
+    let family = fit.family.distribution(fit.parameters).map { compiled.compile($0) }
+    let others = otherAges.ages.isEmpty ? nil : compiled.compile(.empirical(values: otherAges.ages, weights: otherAges.weights))
+    let tables = compiled
     let truncated = entries.contains { $0 > 0 }
-    let generator = RandomGenerator()
-    generator.select(key: seed, attribute: 0xC1D)
-    var largest: Double?
-    for _ in 0..<replicates {
-      var ages: [Double] = []
-      var simulated: [Ending] = []
-      ages.reserveCapacity(endings.count)
-      simulated.reserveCapacity(endings.count)
-      for i in endings.indices {
-        let ends = otherAges.ages.isEmpty || generator.uniform() < probability ? outcome : other
-        let age = drawAbove(entries[i], generator) { g in
-          ends == outcome ? fit.family.draw(fit.parameters, g) : otherAges.ages[index(otherCumulative, g.uniform())]
+    // Each data set has its own stream, so the sets can be simulated in parallel and the bound
+    // is the same on any number of threads.
+    var distances = [Double](repeating: .nan, count: replicates)
+    distances.withUnsafeMutableBufferPointer { out in
+      let slots = SendableSlots(out)
+      DispatchQueue.concurrentPerform(iterations: replicates) { r in
+        let generator = RandomGenerator()
+        generator.select(key: seed, attribute: 0xC1D_0000 &+ UInt64(r))
+        var ages: [Double] = []
+        var simulated: [Ending] = []
+        ages.reserveCapacity(endings.count)
+        simulated.reserveCapacity(endings.count)
+        for i in endings.indices {
+          let ends = others == nil || generator.uniform() < probability ? outcome : other
+          let sampler = ends == outcome ? family : others
+          let age =
+            sampler.map { entries[i] + generator.sampleBeyond($0, elapsed: entries[i], from: tables) }
+            ?? drawAbove(entries[i], generator) { fit.family.draw(fit.parameters, $0) }
+          // Whole days since engagement, as the export counts them; seen closed by the cut-off or open there.
+          let days = age.rounded(.down)
+          if days <= windows[i] - 0.5 {
+            ages.append(days > 0 ? days : 0.5)
+            simulated.append(ends)
+          } else {
+            ages.append(windows[i])
+            simulated.append(.open)
+          }
         }
-        // Whole days since engagement, as the export counts them; seen closed by the cut-off or open there.
-        let days = age.rounded(.down)
-        if days <= windows[i] - 0.5 {
-          ages.append(days > 0 ? days : 0.5)
-          simulated.append(ends)
-        } else {
-          ages.append(windows[i])
-          simulated.append(.open)
-        }
+        let drawnRisks = CompetingRisks(ages: ages, endings: simulated, entries: truncated ? entries : nil)
+        let sample = Calibrator.cycleSample(outcome, zip(ages, simulated).map { (age: $0, ending: $1) }, entries: truncated ? entries : nil, drawnRisks)
+        guard sample.events.count >= 2, let refit = MaximumLikelihood.refit(fit.family, sample, near: fit.parameters) else { return }
+        slots.set(r, distance(fit.family, refit, outcome, drawnRisks))
       }
-      let drawnRisks = CompetingRisks(ages: ages, endings: simulated, entries: truncated ? entries : nil)
-      let sample = Calibrator.cycleSample(outcome, zip(ages, simulated).map { (age: $0, ending: $1) }, entries: truncated ? entries : nil, drawnRisks)
-      guard sample.events.count >= 2, let refit = MaximumLikelihood.fit(fit.family, sample) else { continue }
-      let d = distance(fit.family, refit.parameters, outcome, drawnRisks)
-      guard d.isFinite else { continue }
-      largest = max(largest ?? d, d)
     }
-    return largest
+    return distances.filter(\.isFinite).max()
   }
 
-  /// A draw above `entry`: the first of 1,000 draws that is, else the entry itself plus a day
-  /// (a family with almost no mass above the entry).
+  /// Distinct slots of one buffer, each written by one iteration of a parallel loop.
+  private struct SendableSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
+    init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
+    func set(_ i: Int, _ value: Double) { buffer[i] = value }
+  }
+
+  /// A draw above `entry` for a family without a sampler: the first of 1,000 draws that is, else
+  /// the entry plus a day.
   private static func drawAbove(_ entry: Double, _ generator: RandomGenerator, _ draw: (RandomGenerator) -> Double) -> Double {
     for _ in 0..<1000 {
       let x = draw(generator)
       if x > entry { return x }
     }
     return entry + 1
-  }
-
-  private static func cumulative(_ weights: [Double]) -> [Double] {
-    var total = 0.0
-    return weights.map { w in
-      total += w
-      return total
-    }
-  }
-
-  /// The first index whose cumulative weight reaches u (the last for rounding at the top).
-  private static func index(_ cumulative: [Double], _ u: Double) -> Int {
-    let target = u * (cumulative.last ?? 1)
-    var low = 0
-    var high = cumulative.count - 1
-    while low < high {
-      let mid = (low + high) / 2
-      if cumulative[mid] < target { low = mid + 1 } else { high = mid }
-    }
-    return low
   }
 }

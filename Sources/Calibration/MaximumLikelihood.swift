@@ -180,6 +180,41 @@ public enum MaximumLikelihood {
     }
   }
 
+  /// The maximum likelihood parameters of `family` for `sample`, found near `parameters` (one
+  /// simplex run from them, to a simplex of size 1e-3 on the log-parameters: a relative precision of 0.1%,
+  /// far below any sampling error), without the standard errors and statistics of `fit`: for
+  /// bootstraps that refit many samples drawn from known parameters. Equal values are taken
+  /// together (ages in whole days repeat), so each evaluation costs one survival function per
+  /// distinct censored age and entry.
+  static func refit(_ family: LifetimeFamily, _ sample: CensoredSample, near parameters: [Double]) -> [Double]? {
+    guard !sample.events.isEmpty, sample.events.allSatisfy({ $0 > 0 }) else { return nil }
+    let events = grouped(sample.events, sample.eventWeights)
+    let eventSample = CensoredSample(events: events.values, eventWeights: events.weights)
+    let sums = Sums(eventSample)
+    let censored = grouped(sample.censored, sample.censoredWeights)
+    let entries = grouped(
+      sample.eventEntries + sample.censoredEntries, sample.eventWeights + sample.censoredWeights, keeping: { $0 > 0 })
+    let objective: ([Double]) -> Double = { theta in
+      let p = theta.map { exp($0) }
+      var total = logLikelihood(family, p, eventSample, sums)
+      for (c, w) in zip(censored.values, censored.weights) { total += w * family.logSurvival(c, p) }
+      for (e, w) in zip(entries.values, entries.weights) { total -= w * family.logSurvival(e, p) }
+      return total.isNaN ? .infinity : -total
+    }
+    let theta = parameters.map { log($0) }
+    let p = Minimisation.minimise(start: theta, step: theta.map { _ in 0.1 }, tolerance: 1e-3, objective).point.map { exp($0) }
+    return p.allSatisfy(\.isFinite) ? p : nil
+  }
+
+  /// The distinct values among those `keeping` accepts with a positive weight, ascending, each
+  /// with the sum of its weights.
+  private static func grouped(_ values: [Double], _ weights: [Double], keeping: (Double) -> Bool = { _ in true }) -> (values: [Double], weights: [Double]) {
+    var totals: [Double: Double] = [:]
+    for (x, w) in zip(values, weights) where w > 0 && keeping(x) { totals[x, default: 0] += w }
+    let keys = totals.keys.sorted()
+    return (keys, keys.map { totals[$0]! })
+  }
+
   /// Every family fitted, best first: by Anderson-Darling where the sample is uncensored and
   /// `rankBy` is `.andersonDarling`, else by AIC.
   public static func ranked(_ sample: CensoredSample, families: [LifetimeFamily] = LifetimeFamily.allCases, rankBy: Ranking = .aic) -> [FamilyFit] {
