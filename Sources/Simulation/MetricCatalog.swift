@@ -49,6 +49,7 @@ extension MetricDescriptor {
     d("contribution", .scenario, .money, .higherIsBetter, "gross_profit - cost", "what the organisation adds after paying for itself: the default objective"),
     d("deals_lost_at_switch", .scenario, .count, .lowerIsBetter, "count", "open deals lost at a transition's switch: moved accounts' deals lost with its handover_loss (part of losses)"),
     d("value_lost_at_switch", .scenario, .money, .lowerIsBetter, "sum of lost deals' values", "what the deals lost at the switch were worth had they been won (0 without a transition)"),
+    d("specialist_unsupported_share", .scenario, .rate, .lowerIsBetter, "ratio: opportunities that found no specialist / opportunities that looked for one", "share of the opportunities needing a solution that found no free embedded or overlay specialist when they looked (and went on with the solution's unsupported_win_factor): the blocking of a loss system, Erlang B for one group (docs/metrics.md, \"Specialists\")"),
     d("credited_bookings", .team, .money, .neither, "sum of credits", "bookings credited to the team (owner or overlay specialist)"),
     d("wins", .team, .count, .higherIsBetter, "count", "deals won that the team is credited with"),
     d("blocked", .team, .count, .lowerIsBetter, "count", "arrivals blocked because the team was full"),
@@ -109,8 +110,23 @@ extension MetricDescriptor {
       }
     }
     out += "\n## Waits\n\n\(waitEstimand)\n"
+    out += "\n## Specialists\n\n\(specialistEstimand)\n"
     return out
   }
+
+  /// What `specialist_unsupported_share` counts, and why it is the organisation's only.
+  public static let specialistEstimand =
+    "An opportunity needing a solution looks for a specialist once: when its motion's first `specialist` stage begins, or at acceptance "
+    + "if its motion marks none (docs/model.md, \"Specialists\"). It takes a free slot of its team's embedded entry for the solution, else "
+    + "of the first overlay group for the solution with a free slot that engages; if none does, it goes on unsupported, its win factor "
+    + "multiplied by the solution's `unsupported_win_factor`, and does not look again. Nothing queues: specialists are a loss system, and "
+    + "`specialist_unsupported_share` is its blocking, the opportunities that found no specialist over those that looked, each counted in "
+    + "the period it looked in (a look in the warm-up counts nowhere). A product group that declines by its `engage_probability` leaves "
+    + "an opportunity unsupported as a full one does. For one overlay group of c slots that the opportunities reach as a Poisson stream "
+    + "of rate lambda and hold for h days on average, the share is Erlang B, B(c, lambda h), whatever the shape of the holding times "
+    + "(docs/validation.md). It is kept for the organisation, not per owner team: every owner team meets the same overlay groups, so "
+    + "their shares differ only through embedded entries, and a team's column would be empty for every team that never looks (the "
+    + "specialist teams themselves). Compare designs by it beside `bookings`: an unsupported opportunity is not lost, only less likely won."
 
   /// What the mean presales waits estimate, and how waits that run past a period's end count.
   public static let waitEstimand =

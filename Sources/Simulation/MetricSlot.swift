@@ -20,7 +20,7 @@ extension MetricSlot {
 enum ScenarioMetric: Int, MetricSlot {
   case arrivals, uncovered, blocked, accepted, wins, losses, winRate, bookings, creditedBookings, cycleDaysWon
   case presalesRequests, presalesWaitMean, presalesWaitP90, presalesGaveUp, cost, efficiency, grossProfit, contribution
-  case dealsLostAtSwitch, valueLostAtSwitch
+  case dealsLostAtSwitch, valueLostAtSwitch, specialistUnsupportedShare
   static var group: MetricGroup { .scenario }
 }
 

@@ -42,6 +42,7 @@ extension Replication {
       engaged = true
     }
     if !engaged { opportunity.winFactor *= plan.solutions[solution].unsupportedWinFactor }
+    if now >= 0 { metrics.soughtSpecialist(found: engaged) }
     opportunities[Int(index)] = opportunity
     if trace != nil { traceFactor(index, .specialist, engaged ? applied : plan.solutions[solution].unsupportedWinFactor) }
   }

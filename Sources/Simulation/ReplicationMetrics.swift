@@ -45,6 +45,8 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
     var switchCosts = 0.0
     /// Open deals lost at a transition's switch, and their deal values.
     var switchLosses = 0.0, switchLostValue = 0.0
+    /// Opportunities that looked for a specialist, and those that found none (unsupported).
+    var specialistSearches = 0.0, unsupported = 0.0
 
     static func + (a: Self, b: Self) -> Self {
       ScenarioTally(
@@ -54,7 +56,8 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
         gaveUp: a.gaveUp + b.gaveUp, margins: a.margins + b.margins, grossProfit: a.grossProfit + b.grossProfit,
         commissions: a.commissions + b.commissions, waitSum: a.waitSum + b.waitSum, waitCount: a.waitCount + b.waitCount,
         salaries: a.salaries + b.salaries, switchCosts: a.switchCosts + b.switchCosts, switchLosses: a.switchLosses + b.switchLosses,
-        switchLostValue: a.switchLostValue + b.switchLostValue)
+        switchLostValue: a.switchLostValue + b.switchLostValue, specialistSearches: a.specialistSearches + b.specialistSearches,
+        unsupported: a.unsupported + b.unsupported)
     }
 
     /// Writes the scenario metrics, each formed from its parts; `years` of fixed cost, the
@@ -81,6 +84,7 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
       out[.contribution] = grossProfit - cost
       out[.dealsLostAtSwitch] = switchLosses
       out[.valueLostAtSwitch] = switchLostValue
+      out.setRatio(.specialistUnsupportedShare, unsupported, specialistSearches)
     }
   }
 
@@ -191,6 +195,16 @@ struct ReplicationMetrics<Mode: PeriodMode>: ~Copyable {
       months[month].waitCount += 1
       monthSegments[month * segments.count + segment].waitCount += 1
       monthPools[month * pools.count + pool].waitCount += 1
+    }
+  }
+  /// An opportunity looked for a specialist now and found one (`found`) or none (unsupported).
+  @inline(__always)
+  mutating func soughtSpecialist(found: Bool) {
+    total.specialistSearches += 1
+    if !found { total.unsupported += 1 }
+    if byPeriod {
+      months[month].specialistSearches += 1
+      if !found { months[month].unsupported += 1 }
     }
   }
   @inline(__always)
