@@ -126,7 +126,9 @@ extension MetricDescriptor {
     + "of rate lambda and hold for h days on average, the share is Erlang B, B(c, lambda h), whatever the shape of the holding times "
     + "(docs/validation.md). It is kept for the organisation, not per owner team: every owner team meets the same overlay groups, so "
     + "their shares differ only through embedded entries, and a team's column would be empty for every team that never looks (the "
-    + "specialist teams themselves). Compare designs by it beside `bookings`: an unsupported opportunity is not lost, only less likely won."
+    + "specialist teams themselves). Compare designs by it beside `bookings`: an unsupported opportunity is not lost, only less likely won. "
+    + "A solution with no specialists at all (as in a scenario fitted from a CRM export, whose products are solutions without specialist "
+    + "teams) leaves every opportunity unsupported: the share is 100%, and with an `unsupported_win_factor` of 1 that costs nothing."
 
   /// What the mean presales waits estimate, and how waits that run past a period's end count.
   public static let waitEstimand =
