@@ -81,8 +81,8 @@ extension Summary {
 /// The moments of a ratio metric's numerator and denominator over replications, kept without the
 /// values and combined like `StreamingMoments` (Chan, Golub and LeVeque, with the co-moment):
 /// enough for the ratio of sums and its delta-method interval beyond the exact bound.
-public struct RatioMoments: Hashable, Sendable, Codable {
-  public private(set) var count = 0
+public struct RatioMoments: Hashable, Sendable, Codable, PairwiseCombinable {
+  public internal(set) var count = 0
   public private(set) var meanX = 0.0
   public private(set) var meanY = 0.0
   /// Sums of squared deviations and of cross products about the means.
@@ -113,21 +113,15 @@ public struct RatioMoments: Hashable, Sendable, Codable {
     }
   }
 
-  public mutating func combine(_ other: RatioMoments) {
-    guard other.count > 0 else { return }
-    guard count > 0 else {
-      self = other
-      return
-    }
-    let (na, nb) = (Double(count), Double(other.count))
-    let n = na + nb
+  public mutating func combine(_ other: RatioMoments) { combinePairwise(other) }
+
+  mutating func addMoments(of other: RatioMoments, _ weights: PairwiseWeights) {
     let (dx, dy) = (other.meanX - meanX, other.meanY - meanY)
-    sxx += other.sxx + dx * dx * na * nb / n
-    syy += other.syy + dy * dy * na * nb / n
-    sxy += other.sxy + dx * dy * na * nb / n
-    meanX += dx * nb / n
-    meanY += dy * nb / n
-    count += other.count
+    weights.addSecond(&sxx, other.sxx, dx, dx)
+    weights.addSecond(&syy, other.syy, dy, dy)
+    weights.addSecond(&sxy, other.sxy, dx, dy)
+    weights.addMean(&meanX, dx)
+    weights.addMean(&meanY, dy)
   }
 
   /// mean X / mean Y, NaN when mean Y is 0.

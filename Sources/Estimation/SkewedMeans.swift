@@ -100,19 +100,23 @@ public struct BootstrapTInterval: Hashable, Sendable {
 /// values (rows where every value is finite), kept without the rows and combined exactly (Pébay
 /// 2008): enough for the skewness of any linear form c'x of the variables, with c chosen after the
 /// rows were seen (a ratio's linearised values at the final estimates).
-public struct CoSkewMoments: Hashable, Sendable {
-  public let dimension: Int
-  public private(set) var count = 0
-  public private(set) var means: [Double]
-  /// second[i d + j]: the sum over rows of (x_i - mean_i)(x_j - mean_j).
-  public private(set) var second: [Double]
+public struct CoSkewMoments: Hashable, Sendable, PairwiseCombinable {
+  /// The count, means and second-order sums.
+  private(set) var moments: CoMoments
   /// third[(i d + j) d + l]: the sum over rows of (x_i - mean_i)(x_j - mean_j)(x_l - mean_l).
   public private(set) var third: [Double]
 
+  public var dimension: Int { moments.dimension }
+  public internal(set) var count: Int {
+    get { moments.count }
+    set { moments.count = newValue }
+  }
+  public var means: [Double] { moments.means }
+  /// second[i d + j]: the sum over rows of (x_i - mean_i)(x_j - mean_j).
+  public var second: [Double] { moments.sums }
+
   public init(dimension: Int) {
-    self.dimension = dimension
-    means = Array(repeating: 0, count: dimension)
-    second = Array(repeating: 0, count: dimension * dimension)
+    moments = CoMoments(dimension: dimension)
     third = Array(repeating: 0, count: dimension * dimension * dimension)
   }
 
@@ -120,53 +124,40 @@ public struct CoSkewMoments: Hashable, Sendable {
   /// lengths) where every value is finite, in two passes.
   public init(columns: [[Double]]) {
     self.init(dimension: columns.count)
-    let rows = (0..<(columns.map(\.count).min() ?? 0)).filter { r in columns.allSatisfy { $0[r].isFinite } }
-    count = rows.count
+    moments = CoMoments(columns: columns)
     guard count > 0 else { return }
-    let n = Double(count)
     let d = dimension
-    means = columns.map { c in rows.reduce(0) { $0 + c[$1] } / n }
+    let means = moments.means
     var deviation = [Double](repeating: 0, count: d)
-    for r in rows {
+    for r in CoMoments.finiteRows(columns) {
       for i in 0..<d { deviation[i] = columns[i][r] - means[i] }
       for i in 0..<d {
         for j in 0..<d {
           let ij = deviation[i] * deviation[j]
-          second[i * d + j] += ij
           for l in 0..<d { third[(i * d + j) * d + l] += ij * deviation[l] }
         }
       }
     }
   }
 
-  /// Adds the rows `other` summarises: with δ = mean_b - mean_a,
-  /// C_ij = Ca_ij + Cb_ij + δ_i δ_j na nb / n and
-  /// T_ijl = Ta + Tb + δ_i δ_j δ_l na nb (na - nb) / n² + (na (δ_i Cb_jl + δ_j Cb_il + δ_l Cb_ij) - nb (δ_i Ca_jl + δ_j Ca_il + δ_l Ca_ij)) / n.
-  public mutating func combine(_ other: CoSkewMoments) {
-    guard other.count > 0 else { return }
-    guard count > 0 else {
-      self = other
-      return
-    }
+  /// Adds the rows `other` summarises (Chan, Golub and LeVeque's rule with Pébay's third-order
+  /// terms, `PairwiseWeights`).
+  public mutating func combine(_ other: CoSkewMoments) { combinePairwise(other) }
+
+  mutating func addMoments(of other: CoSkewMoments, _ weights: PairwiseWeights) {
     let d = dimension
-    let (na, nb) = (Double(count), Double(other.count))
-    let n = na + nb
     let delta = zip(other.means, means).map { $0 - $1 }
+    let (second, otherSecond) = (self.second, other.second)
     for i in 0..<d {
       for j in 0..<d {
         for l in 0..<d {
           let a = delta[i] * second[j * d + l] + delta[j] * second[i * d + l] + delta[l] * second[i * d + j]
-          let b = delta[i] * other.second[j * d + l] + delta[j] * other.second[i * d + l] + delta[l] * other.second[i * d + j]
-          third[(i * d + j) * d + l] +=
-            other.third[(i * d + j) * d + l] + delta[i] * delta[j] * delta[l] * na * nb * (na - nb) / (n * n) + (na * b - nb * a) / n
+          let b = delta[i] * otherSecond[j * d + l] + delta[j] * otherSecond[i * d + l] + delta[l] * otherSecond[i * d + j]
+          weights.addThird(&third[(i * d + j) * d + l], other.third[(i * d + j) * d + l], delta[i], delta[j], delta[l], a: a, b: b)
         }
       }
     }
-    for i in 0..<d {
-      for j in 0..<d { second[i * d + j] += other.second[i * d + j] + delta[i] * delta[j] * na * nb / n }
-    }
-    for i in 0..<d { means[i] += delta[i] * nb / n }
-    count += other.count
+    moments.addMoments(of: other.moments, delta: delta, weights)
   }
 
   /// The sums of squared and cubed deviations of the linear form c'x over the rows: c'Cc and
@@ -174,6 +165,7 @@ public struct CoSkewMoments: Hashable, Sendable {
   /// terms' magnitudes, as for a variant identical to its baseline) is 0, with its cubes.
   public func linearMoments(_ c: [Double]) -> (squares: Double, cubes: Double) {
     let d = dimension
+    let second = moments.sums
     var squares = 0.0
     var magnitude = 0.0
     var cubes = 0.0

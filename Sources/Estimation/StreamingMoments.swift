@@ -8,9 +8,9 @@ import Randomness
 /// sums depend on their order, so results that must not depend on threads, batches or shards are
 /// built one way only: `ReplicationBlocks.size` consecutive replications per block, blocks
 /// combined in replication order (docs/statistics.md, "Beyond the exact bound").
-public struct StreamingMoments: Hashable, Sendable, Codable {
+public struct StreamingMoments: Hashable, Sendable, Codable, PairwiseCombinable {
   /// Finite values seen (NaN marks a replication where the metric is undefined; it is skipped).
-  public private(set) var count: Int
+  public internal(set) var count: Int
   public private(set) var mean: Double
   /// The sum of squared deviations from the mean.
   public private(set) var m2: Double
@@ -49,18 +49,12 @@ public struct StreamingMoments: Hashable, Sendable, Codable {
 
   /// Adds the values `other` summarises (Chan, Golub and LeVeque): the result is that of the
   /// union of both sets of values, up to rounding.
-  public mutating func combine(_ other: StreamingMoments) {
-    guard other.count > 0 else { return }
-    guard count > 0 else {
-      self = other
-      return
-    }
-    let (na, nb) = (Double(count), Double(other.count))
-    let n = na + nb
+  public mutating func combine(_ other: StreamingMoments) { combinePairwise(other) }
+
+  mutating func addMoments(of other: StreamingMoments, _ weights: PairwiseWeights) {
     let delta = other.mean - mean
-    mean += delta * nb / n
-    m2 += other.m2 + delta * delta * na * nb / n
-    count += other.count
+    weights.addMean(&mean, delta)
+    weights.addSecond(&m2, other.m2, delta, delta)
   }
 
   /// The sample variance (n - 1 in the denominator); 0 for fewer than two values.
@@ -149,39 +143,39 @@ extension PairedDifference {
 
 /// Count, mean and the sums of squared and cubed deviations of the finite values seen: what the
 /// skewness of a stream needs, kept and combined like `StreamingMoments`.
-public struct SkewMoments: Hashable, Sendable {
-  public private(set) var count = 0
-  public private(set) var mean = 0.0
-  public private(set) var m2 = 0.0
+public struct SkewMoments: Hashable, Sendable, PairwiseCombinable {
+  /// The count, mean and sum of squared deviations.
+  private(set) var moments = StreamingMoments()
+  /// The sum of cubed deviations from the mean.
   public private(set) var m3 = 0.0
+
+  public internal(set) var count: Int {
+    get { moments.count }
+    set { moments.count = newValue }
+  }
+  public var mean: Double { moments.mean }
+  public var m2: Double { moments.m2 }
 
   public init() {}
 
   /// The moments of the finite values of `values`, in two passes.
   public init(_ values: some Collection<Double>) {
-    let first = StreamingMoments(values)
-    (count, mean, m2) = (first.count, first.mean, first.m2)
+    moments = StreamingMoments(values)
     guard count > 0 else { return }
+    let mean = moments.mean
     var cubes = 0.0
     for x in values where x.isFinite { cubes += (x - mean) * (x - mean) * (x - mean) }
     m3 = cubes
   }
 
-  /// Adds the values `other` summarises (Chan, Golub and LeVeque's rule with Pébay's third-moment term):
-  /// M3 = M3a + M3b + δ³ na nb (na - nb) / n² + 3 δ (na M2b - nb M2a) / n, δ = mb - ma.
-  public mutating func combine(_ other: SkewMoments) {
-    guard other.count > 0 else { return }
-    guard count > 0 else {
-      self = other
-      return
-    }
-    let (na, nb) = (Double(count), Double(other.count))
-    let n = na + nb
+  /// Adds the values `other` summarises (Chan, Golub and LeVeque's rule with Pébay's third-moment
+  /// term, `PairwiseWeights.addThird`).
+  public mutating func combine(_ other: SkewMoments) { combinePairwise(other) }
+
+  mutating func addMoments(of other: SkewMoments, _ weights: PairwiseWeights) {
     let delta = other.mean - mean
-    m3 += other.m3 + delta * delta * delta * na * nb * (na - nb) / (n * n) + 3 * delta * (na * other.m2 - nb * m2) / n
-    m2 += other.m2 + delta * delta * na * nb / n
-    mean += delta * nb / n
-    count += other.count
+    weights.addThird(&m3, other.m3, delta, delta, delta, a: m2, b: other.m2, scale: 3 * delta)
+    moments.addMoments(of: other.moments, weights)
   }
 
   /// Cochran's rule for these values (`SkewnessCheck`): the adjusted Fisher-Pearson skewness G1.
@@ -196,9 +190,9 @@ public struct SkewMoments: Hashable, Sendable {
 /// Count, means and the sums of cross-products of deviations of vectors of values (rows where
 /// every value is finite), kept without the rows and combined exactly like `StreamingMoments`:
 /// C = Ca + Cb + δ δ' na nb / n.
-public struct CoMoments: Hashable, Sendable {
+public struct CoMoments: Hashable, Sendable, PairwiseCombinable {
   public let dimension: Int
-  public private(set) var count = 0
+  public internal(set) var count = 0
   public private(set) var means: [Double]
   /// sums[i * dimension + j]: the sum over rows of (x_i - mean_i)(x_j - mean_j).
   public private(set) var sums: [Double]
@@ -213,7 +207,7 @@ public struct CoMoments: Hashable, Sendable {
   /// lengths) where every value is finite, in two passes.
   public init(columns: [[Double]]) {
     self.init(dimension: columns.count)
-    let rows = (0..<(columns.map(\.count).min() ?? 0)).filter { r in columns.allSatisfy { $0[r].isFinite } }
+    let rows = Self.finiteRows(columns)
     count = rows.count
     guard count > 0 else { return }
     let n = Double(count)
@@ -228,20 +222,23 @@ public struct CoMoments: Hashable, Sendable {
     }
   }
 
-  public mutating func combine(_ other: CoMoments) {
-    guard other.count > 0 else { return }
-    guard count > 0 else {
-      self = other
-      return
-    }
-    let (na, nb) = (Double(count), Double(other.count))
-    let n = na + nb
-    let delta = zip(other.means, means).map { $0 - $1 }
+  /// The rows of `columns` where every value is finite.
+  static func finiteRows(_ columns: [[Double]]) -> [Int] {
+    (0..<(columns.map(\.count).min() ?? 0)).filter { r in columns.allSatisfy { $0[r].isFinite } }
+  }
+
+  public mutating func combine(_ other: CoMoments) { combinePairwise(other) }
+
+  mutating func addMoments(of other: CoMoments, _ weights: PairwiseWeights) {
+    addMoments(of: other, delta: zip(other.means, means).map { $0 - $1 }, weights)
+  }
+
+  /// `addMoments` with δ = other.means - means given.
+  mutating func addMoments(of other: CoMoments, delta: [Double], _ weights: PairwiseWeights) {
     for i in 0..<dimension {
-      for j in 0..<dimension { sums[i * dimension + j] += other.sums[i * dimension + j] + delta[i] * delta[j] * na * nb / n }
+      for j in 0..<dimension { weights.addSecond(&sums[i * dimension + j], other.sums[i * dimension + j], delta[i], delta[j]) }
     }
-    for i in 0..<dimension { means[i] += delta[i] * nb / n }
-    count += other.count
+    for i in 0..<dimension { weights.addMean(&means[i], delta[i]) }
   }
 
   /// The sample variance of variable i (n - 1 in the denominator); 0 for fewer than two rows.
