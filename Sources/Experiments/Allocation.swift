@@ -118,11 +118,11 @@ extension Allocation {
           throw AllocationError(allocation: allocation.label(added), reason: error.description)
         }
       }
-      // The objective's values, or a ratio objective's pseudo-values (`estimationColumn`): their
+      // The objective's values, or a ratio objective's pseudo-values (`estimationColumns`): their
       // means and paired differences are then the ratios of sums' with delta-method intervals.
       func simulate(_ scenarios: [Scenario]) -> [[Double]] {
         Experiment(scenarios: scenarios, seed: seed, generator: generator, threads: threads)
-          .run(replications: replications, progress: progress).map { $0.estimationColumn(objective.metric) }
+          .estimationColumns(objective.metric, replications: replications, progress: progress)
       }
       var added = [Int](repeating: 0, count: slots.count)
       var current = simulate([base])[0]

@@ -235,10 +235,12 @@ public enum Threshold {
   }
 
   /// The metric's value in each replication of `scenario` on the study's seed, as estimation
-  /// reads it (a ratio metric's pseudo-values: the point means are ratios of sums).
+  /// reads it (a ratio metric's pseudo-values: the point means are ratios of sums), a block of
+  /// rows at a time (`Experiment.estimationColumns`).
   static func values(of scenario: Scenario, setting: Setting) -> [Double] {
-    let results = Simulator(scenario: scenario, generator: setting.generator).run(replications: setting.replications, seed: setting.seed, threads: setting.threads)
-    return results.layout.index(ofScenarioMetric: setting.metric).map(results.estimationColumn) ?? []
+    guard let metric = MetricLayout.scenarioMetrics.firstIndex(of: setting.metric) else { return [] }
+    return Experiment(scenarios: [scenario], seed: setting.seed, generator: setting.generator, threads: setting.threads)
+      .estimationColumns(metric, replications: setting.replications)[0]
   }
 
   // MARK: - The analysis

@@ -152,4 +152,26 @@ struct StudyTests {
     }
     #expect(neither.description.hasPrefix("arrivals has no better direction"))
   }
+  @Test("a study's column run a block at a time gives every replication's value as the whole run does, a ratio metric's pseudo-values too, across a block's edge")
+  func estimationColumnsAcrossBlocks() throws {
+    let (path, base) = try TwoTeams.file()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var other = base
+    other.name = "other"
+    let experiment = Experiment(scenarios: [base, other], seed: 11, threads: 2)
+    // Replications 985 ..< 1,015 cross the block boundary at 1,000 (`ReplicationBlocks.size`).
+    let first = ReplicationBlocks.size - 15
+    let whole = experiment.run(replications: 30, first: first)
+    for name in ["wins", "win_rate"] {
+      let metric = try #require(MetricLayout.scenarioMetrics.firstIndex(of: name))
+      let columns = experiment.estimationColumns(metric, replications: 30, first: first)
+      #expect(columns.count == 2)
+      for (column, results) in zip(columns, whole) {
+        #expect(column.count == 30)
+        #expect(column.map(\.bitPattern) == results.estimationColumn(metric).map(\.bitPattern))
+      }
+    }
+    let rate = try #require(MetricLayout.scenarioMetrics.firstIndex(of: "win_rate"))
+    #expect(whole[0].layout.denominatorIndex(of: rate) != nil, "win_rate is a ratio metric, so its pseudo-values are checked")
+  }
 }
