@@ -46,7 +46,6 @@ struct Uncertainty: ParsableCommand {
     let objective = try parseObjective(self.objective)
     let replications = inner ?? options.replications ?? Self.defaultInner
     let seed = options.seed ?? scenarios[0].seed
-    try checkResultsFit(scenarios, replications: replications, byPeriod: false)
     let study = UncertaintyStudy(files: files, inputs: inputs)
     let sets = study.parameterSets(count: outer, seed: seed)
     let bar = ProgressBar(total: outer * files.count * replications, label: "uncertainty", quiet: options.quiet)
@@ -69,6 +68,6 @@ struct Uncertainty: ParsableCommand {
     try printExploreReport(
       UncertaintyReport.document(setting: setting, inputs: described, designs: outcome.designs), title: "cccm uncertainty: \(scenarios.map(\.name).joined(separator: ", ")), \(objective)",
       scenarios: zip(scenarios, files).map { scenarioEntry($0, file: $1) }, seed: seed, replications: replications, options: options
-    ) { ReportCharts.uncertainty(setting: setting, names: scenarios.map(\.name), outputs: outcome.outputs) }
+    ) { ReportCharts.uncertainty(setting: setting, names: scenarios.map(\.name), setMeans: outcome.setMeans, setDifferences: outcome.setDifferences) }
   }
 }

@@ -2,6 +2,62 @@ import Randomness
 
 /// Statistics of a study over uncertain inputs (see Experiments' `UncertaintyStudy`).
 
+/// A design's objective at one parameter set, summarised over the set's replications: the count,
+/// mean and sample variance, which is all the study's statistics read of a set (no replication's
+/// value is kept).
+public struct SetMoments: Hashable, Sendable {
+  /// The replications summarised.
+  public var count: Int
+  public var mean: Double
+  /// The sample variance (n - 1 in the denominator).
+  public var variance: Double
+
+  public init(count: Int, mean: Double, variance: Double) {
+    self.count = count
+    self.mean = mean
+    self.variance = variance
+  }
+
+  /// The moments of a set's values as the exact path takes them: the sum in replication order
+  /// over n, then the sum of squared deviations from that mean over n - 1 (a value that is not
+  /// finite makes both NaN, as it makes the set's mean undefined).
+  public init(_ values: [Double]) {
+    let n = Double(values.count)
+    count = values.count
+    mean = values.reduce(0, +) / n
+    let m = mean
+    variance = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)
+  }
+
+  /// The moments kept without the values (beyond the exact bound): replications whose value is
+  /// not finite are skipped.
+  public init(_ moments: StreamingMoments) {
+    self.init(count: moments.count, mean: moments.mean, variance: moments.variance)
+  }
+}
+
+/// A variant's paired difference from the baseline at one parameter set (the same replications
+/// on common random numbers), summarised without the values.
+public struct SetDifference: Hashable, Sendable {
+  /// Of variant - baseline over the set's replications, as `SetMoments` takes a design's values:
+  /// what the variance split of the difference, the metamodel and the chart read.
+  public var moments: SetMoments
+  /// The paired-t interval over the replications where both are defined: whether the set's
+  /// difference is significant.
+  public var paired: PairedDifference
+
+  public init(moments: SetMoments, paired: PairedDifference) {
+    self.moments = moments
+    self.paired = paired
+  }
+
+  /// From the set's values of each side (same length, in replication order).
+  public init(baseline: [Double], variant: [Double]) {
+    moments = SetMoments(zip(baseline, variant).map { $1 - $0 })
+    paired = PairedDifference(baseline: baseline, variant: variant)
+  }
+}
+
 /// How much of an output's variance comes from the uncertain inputs and how much from simulation
 /// noise. With Y = g(θ) + ε, Var(Y) = Var(E[Y | θ]) + E[Var(Y | θ)]: the mean of the K inner sample
 /// variances estimates the noise E[Var(Y | θ)], and since a set's mean of R replications has
@@ -26,14 +82,14 @@ public struct VarianceDecomposition: Sendable {
     return total > 0 ? max(inputs, 0) / total : 0
   }
 
-  /// `outputs[k]` holds set k's R replications.
-  public init(_ outputs: [[Double]]) {
-    let k = Double(outputs.count)
-    let r = Double(outputs.first?.count ?? 0)
-    sets = outputs.count
-    replications = outputs.first?.count ?? 0
-    let means = outputs.map { $0.reduce(0, +) / r }
-    let variances = zip(outputs, means).map { values, m in values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (r - 1) }
+  /// `sets[k]`: set k's mean and variance over its `replications` replications R.
+  public init(_ sets: [SetMoments], replications: Int) {
+    let k = Double(sets.count)
+    let r = Double(replications)
+    self.sets = sets.count
+    self.replications = replications
+    let means = sets.map(\.mean)
+    let variances = sets.map(\.variance)
     mean = means.reduce(0, +) / k
     let grand = mean
     let squares = means.map { ($0 - grand) * ($0 - grand) }
@@ -70,18 +126,16 @@ public struct Superiority: Sendable {
   /// modelled normal (`ModelledSuperiority`). `probability` counts noisy set means instead.
   public var modelled: ModelledSuperiority
 
-  /// `inputs[k]`: parameter set k's uncertain values (for `modelled`).
-  public init(baseline: [[Double]], variant: [[Double]], inputs: [[Double]], largerIsBetter: Bool) {
+  /// `differences[k]`: the variant's paired difference from the baseline at parameter set k;
+  /// `inputs[k]`: set k's uncertain values (for `modelled`).
+  public init(differences: [SetDifference], inputs: [[Double]], largerIsBetter: Bool) {
     var better = 0
     var worse = 0
     var ties = 0
     var significantlyBetter = 0
     var significantlyWorse = 0
-    var means: [Double] = []
-    for (a, b) in zip(baseline, variant) {
-      let d = PairedDifference(baseline: a, variant: b)
+    for d in differences.map(\.paired) {
       let signed = largerIsBetter ? d.mean : -d.mean
-      means.append(d.mean)
       if signed > 0 { better += 1 } else if signed < 0 { worse += 1 } else { ties += 1 }
       if d.isSignificant { if signed > 0 { significantlyBetter += 1 } else { significantlyWorse += 1 } }
     }
@@ -90,10 +144,11 @@ public struct Superiority: Sendable {
     self.ties = ties
     self.significantlyBetter = significantlyBetter
     self.significantlyWorse = significantlyWorse
-    probability = Proportion(successes: better, count: baseline.count)
-    difference = Summary(means)
-    let signedSets = zip(baseline, variant).map { a, b in zip(a, b).map { largerIsBetter ? $1 - $0 : $0 - $1 } }
-    modelled = ModelledSuperiority(differences: signedSets, inputs: inputs)
+    probability = Proportion(successes: better, count: differences.count)
+    difference = Summary(differences.map(\.paired.mean))
+    // Signed so that more is better: 0 - m rather than -m, so that a zero difference stays +0, as
+    // the mean of baseline - variant gives it.
+    modelled = ModelledSuperiority(means: differences.map { largerIsBetter ? $0.moments.mean : 0 - $0.moments.mean }, inputs: inputs)
   }
 }
 
@@ -111,9 +166,9 @@ public struct ModelledSuperiority: Sendable {
   public var high: Double
   public static let resamples = 1000
 
-  /// `differences[k]`: set k's R signed paired differences; `inputs[k]`: set k's uncertain values.
-  public init(differences: [[Double]], inputs: [[Double]]) {
-    let means = differences.map { $0.reduce(0, +) / Double(max($0.count, 1)) }
+  /// `means[k]`: set k's mean paired difference over its replications, signed so that more is
+  /// better for the variant; `inputs[k]`: set k's uncertain values.
+  public init(means: [Double], inputs: [[Double]]) {
     estimate = Self.probability(means: means, inputs: inputs)
     guard means.count > 1 else {
       (low, high) = (estimate, estimate)

@@ -45,36 +45,150 @@ public struct UncertaintyStudy: Sendable {
     return try sweep.scenario(at: unwritten.map(\.1), base: files[design], loader: loader)
   }
 
-  /// The objective's values, `[design][set][replication]`: at set k every design runs replications
-  /// k R ..< (k + 1) R with `seed`.
-  /// A set whose values a design refuses throws the located message, with the set's index.
+  /// Every parameter set's statistics of the objective (`UncertaintySet`): at set k every design
+  /// runs replications k R ..< (k + 1) R with `seed`, a block of replications at a time
+  /// (`ReplicationBlocks`), and keeps its objective's column, not its rows. Up to the exact bound
+  /// (`exactBound`, nil: the designs' `ReplicationBlocks.exactBound`) a set's columns give exact
+  /// statistics; beyond it each block's moments are combined in replication order, so no set holds
+  /// more than a block. A set whose values a design refuses throws the located message, with the
+  /// set's index.
   public func run(
-    sets: [[Double]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, objective: Objective,
+    sets: [[Double]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, objective: Objective, exactBound: Int? = nil,
     progress: (@Sendable (Int, Int) -> Void)? = nil
-  ) throws(UncertaintyError) -> [[[Double]]] {
-    var outputs = [[[Double]]](repeating: [], count: files.count)
+  ) throws(UncertaintyError) -> [UncertaintySet] {
+    var statistics: [UncertaintySet] = []
     for (k, values) in sets.enumerated() {
-      var scenarios: [Scenario] = []
+      var simulators: [Simulator] = []
       for design in files.indices {
         do {
-          scenarios.append(try scenario(design: design, values: values))
+          simulators.append(Simulator(scenario: try scenario(design: design, values: values), generator: generator))
         } catch {
           throw UncertaintyError(set: k, values: values, design: design, reason: error.description)
         }
       }
-      let results = Experiment(scenarios: scenarios, seed: seed, generator: generator, threads: threads)
-        .run(replications: inner, first: k * inner, progress: progress)
-      for design in files.indices {
-        outputs[design].append(objective.values(results[design]))
+      let replications = (k * inner)..<((k + 1) * inner)
+      let bound = exactBound ?? ReplicationBlocks.exactBound(width: simulators.map(\.layout.count).max() ?? 0)
+      var set = SetAccumulator(designs: files.count, objective: objective, streamed: inner > bound)
+      for range in ReplicationBlocks.ranges(replications) {
+        set.addBlock { design in
+          var perDesign: (@Sendable (Int) -> Void)?
+          if let progress { perDesign = { done in progress(design, range.lowerBound - replications.lowerBound + done) } }
+          return simulators[design].run(replications: range.count, seed: seed, first: range.lowerBound, threads: threads, progress: perDesign)
+        }
       }
+      statistics.append(set.finish())
     }
-    return outputs
+    return statistics
   }
 }
 
-/// What an uncertainty study finds: each design's objective per parameter set and replication,
-/// its variance split into the inputs' part and simulation noise, and for each variant whether it
-/// beats the baseline set by set and how its paired difference splits.
+/// One parameter set's statistics of the objective over its replications: every design's, and
+/// every variant's paired difference from the baseline.
+public struct UncertaintySet: Hashable, Sendable {
+  /// `designs[d]`: design d's objective, the baseline first.
+  public var designs: [SetMoments]
+  /// `differences[v - 1]`: variant v's paired difference from the baseline (variant - baseline).
+  public var differences: [SetDifference]
+
+  public init(designs: [SetMoments], differences: [SetDifference]) {
+    self.designs = designs
+    self.differences = differences
+  }
+
+  /// The exact statistics of the set's values, `values[design][replication]` (the baseline first;
+  /// a ratio objective's pseudo-values, `Objective.values`).
+  public init(values: [[Double]]) {
+    designs = values.map(SetMoments.init)
+    differences = values.dropFirst().map { SetDifference(baseline: values[0], variant: $0) }
+  }
+}
+
+/// Gathers one parameter set's statistics from blocks of replications given in replication order,
+/// every design's block in turn, the baseline's first. Exact: each design's objective column (a
+/// ratio objective's numerator and denominator columns) is kept until `finish`, which forms the
+/// values as `Objective.values` does and takes their statistics in two passes. Streamed: each
+/// block's moments (a ratio objective's moments of its parts) are combined in replication order,
+/// and only the baseline's block columns are kept while the variants' blocks run.
+struct SetAccumulator {
+  let objective: Objective
+  let streamed: Bool
+  private var columns: [[Double]]
+  private var denominators: [[Double]]
+  private var isRatio = false
+  private var levels: [StreamingMoments]
+  private var pairs: [PairedMoments]
+  private var ratioLevels: [RatioMoments]
+  private var ratioPairs: [PairedRatioMoments]
+
+  init(designs: Int, objective: Objective, streamed: Bool) {
+    self.objective = objective
+    self.streamed = streamed
+    columns = Array(repeating: [], count: designs)
+    denominators = Array(repeating: [], count: designs)
+    levels = Array(repeating: StreamingMoments(), count: designs)
+    pairs = Array(repeating: PairedMoments(), count: max(designs - 1, 0))
+    ratioLevels = Array(repeating: RatioMoments(), count: designs)
+    ratioPairs = Array(repeating: PairedRatioMoments(), count: max(designs - 1, 0))
+  }
+
+  /// Adds the next block: `rows(design)` simulates it for one design (called in design order, and
+  /// its rows dropped before the next design's run).
+  mutating func addBlock(_ rows: (Int) -> SimulationResults) {
+    var baseline: (values: [Double], denominators: [Double]) = ([], [])
+    for design in columns.indices {
+      let results = rows(design)
+      let x = results.column(objective.metric)
+      let denominator = results.layout.denominatorIndex(of: objective.metric)
+      isRatio = denominator != nil
+      let y = denominator.map(results.column) ?? []
+      guard streamed else {
+        columns[design] += x
+        denominators[design] += y
+        continue
+      }
+      if isRatio {
+        let numerators = RatioOfSums.numerators(ratios: x, denominators: y)
+        ratioLevels[design].combine(RatioMoments(numerators: numerators, denominators: y))
+        if design == 0 {
+          baseline = (numerators, y)
+        } else {
+          ratioPairs[design - 1].combine(
+            PairedRatioMoments(baselineNumerators: baseline.values, baselineDenominators: baseline.denominators, variantNumerators: numerators, variantDenominators: y))
+        }
+      } else {
+        levels[design].combine(StreamingMoments(x))
+        if design == 0 { baseline.values = x } else { pairs[design - 1].combine(PairedMoments(baseline: baseline.values, variant: x)) }
+      }
+    }
+  }
+
+  /// The set's statistics. Streamed, a design's objective is the moments' (a ratio's: the ratio of
+  /// sums and the variance of its linearised values) and a variant's difference the paired one
+  /// (`PairedDifference(moments:)`, `PairedDifference(ratios:)`); replications whose value is not
+  /// finite are skipped.
+  func finish() -> UncertaintySet {
+    guard streamed else {
+      return UncertaintySet(values: columns.indices.map { d in isRatio ? RatioOfSums(ratios: columns[d], denominators: denominators[d]).pseudoValues : columns[d] })
+    }
+    guard isRatio else {
+      return UncertaintySet(
+        designs: levels.map(SetMoments.init),
+        differences: pairs.map { SetDifference(moments: SetMoments($0.difference), paired: PairedDifference(moments: $0)) })
+    }
+    return UncertaintySet(
+      designs: ratioLevels.map { SetMoments(count: $0.count, mean: $0.estimate, variance: $0.linearisedVariance) },
+      differences: ratioPairs.map { pairs in
+        let paired = PairedDifference(ratios: pairs)
+        return SetDifference(moments: SetMoments(count: paired.count, mean: paired.mean, variance: paired.pairedVariance), paired: paired)
+      })
+  }
+}
+
+/// What an uncertainty study finds: each design's variance split into the inputs' part and
+/// simulation noise, and for each variant whether it beats the baseline set by set and how its
+/// paired difference splits; with each design's mean and each variant's mean difference per
+/// parameter set (the chart's histograms). It keeps a few numbers per design and set, none per
+/// replication.
 public struct UncertaintyOutcome: Sendable {
   public struct Design: Sendable {
     public let name: String
@@ -90,18 +204,27 @@ public struct UncertaintyOutcome: Sendable {
       self.difference = difference
     }
   }
-  /// The objective's values, `[design][set][replication]`, the baseline first.
-  public let outputs: [[[Double]]]
+  /// Each design's mean objective per parameter set, `[design][set]`, the baseline first.
+  public let setMeans: [[Double]]
+  /// Each variant's mean paired difference from the baseline per parameter set, `[variant - 1][set]`.
+  public let setDifferences: [[Double]]
   public let designs: [Design]
 
-  /// The outcome of `outputs` for designs named `names` (the baseline first), at parameter sets `sets`.
-  public init(names: [String], outputs: [[[Double]]], sets: [[Double]], largerIsBetter: Bool) {
-    self.outputs = outputs
+  /// The outcome of the sets' statistics `statistics` (`UncertaintyStudy.run`) for designs named
+  /// `names` (the baseline first), at parameter sets of uncertain values `inputs`, with
+  /// `replications` replications a set.
+  public init(names: [String], statistics: [UncertaintySet], inputs: [[Double]], replications: Int, largerIsBetter: Bool) {
+    setMeans = names.indices.map { d in statistics.map(\.designs[d].mean) }
+    setDifferences = names.indices.dropFirst().map { d in statistics.map(\.differences[d - 1].moments.mean) }
     designs = names.indices.map { d in
-      Design(
-        name: names[d], decomposition: VarianceDecomposition(outputs[d]),
-        versusBaseline: d == 0 ? nil : Superiority(baseline: outputs[0], variant: outputs[d], inputs: sets, largerIsBetter: largerIsBetter),
-        difference: d == 0 ? nil : VarianceDecomposition(zip(outputs[0], outputs[d]).map { base, variant in zip(base, variant).map { $1 - $0 } }))
+      guard d > 0 else {
+        return Design(name: names[d], decomposition: VarianceDecomposition(statistics.map(\.designs[d]), replications: replications), versusBaseline: nil, difference: nil)
+      }
+      let differences = statistics.map(\.differences[d - 1])
+      return Design(
+        name: names[d], decomposition: VarianceDecomposition(statistics.map(\.designs[d]), replications: replications),
+        versusBaseline: Superiority(differences: differences, inputs: inputs, largerIsBetter: largerIsBetter),
+        difference: VarianceDecomposition(differences.map(\.moments), replications: replications))
     }
   }
 }
@@ -110,10 +233,10 @@ extension UncertaintyStudy {
   /// Runs the designs named `names` at `sets` (as `run`) and finds their outcome on `objective`.
   public func outcome(
     names: [String], sets: [[Double]], inner: Int, seed: UInt64, generator: GeneratorKind = .philox, threads: Int = 0, objective: Objective,
-    progress: (@Sendable (Int, Int) -> Void)? = nil
+    exactBound: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws(UncertaintyError) -> UncertaintyOutcome {
-    let outputs = try run(sets: sets, inner: inner, seed: seed, generator: generator, threads: threads, objective: objective, progress: progress)
-    return UncertaintyOutcome(names: names, outputs: outputs, sets: sets, largerIsBetter: objective.largerIsBetter)
+    let statistics = try run(sets: sets, inner: inner, seed: seed, generator: generator, threads: threads, objective: objective, exactBound: exactBound, progress: progress)
+    return UncertaintyOutcome(names: names, statistics: statistics, inputs: sets, replications: inner, largerIsBetter: objective.largerIsBetter)
   }
 }
 

@@ -157,10 +157,10 @@ extension ReportCharts {
 
   /// `uncertainty`'s charts: each design's objective over the parameter sets (the mean of each
   /// set's replications), and each variant's paired difference from the baseline set by set.
-  /// `outputs[design][set][replication]`.
-  public static func uncertainty(setting: UncertaintyReport.Setting, names: [String], outputs: [[[Double]]]) -> [any Chart] {
+  /// `setMeans[design][set]`, the baseline first; `setDifferences[variant - 1][set]`: the mean of
+  /// variant - baseline over the set's replications (`UncertaintyOutcome`).
+  public static func uncertainty(setting: UncertaintyReport.Setting, names: [String], setMeans: [[Double]], setDifferences: [[Double]]) -> [any Chart] {
     let unit = MetricUnit(metric: setting.objective)
-    func setMeans(_ sets: [[Double]]) -> [Double] { sets.map { $0.isEmpty ? .nan : $0.reduce(0, +) / Double($0.count) } }
     func series(_ name: String, _ values: [Double], difference: Bool) -> (DistributionChart.Series, String) {
       let s = Summary(values)
       let show = difference ? unit.formatDifference : { unit.format($0) }
@@ -170,7 +170,7 @@ extension ReportCharts {
         "\(name): mean \(label), 90% of sets between \(show(s.p05)) and \(show(s.p95))"
       )
     }
-    let levels = zip(names, outputs).map { series($0, setMeans($1), difference: false) }
+    let levels = zip(names, setMeans).map { series($0, $1, difference: false) }
     var charts: [any Chart] = [
       DistributionChart(
         id: slug("uncertainty", setting.objective), title: "\(name(setting.objective).capitalizedFirst) over \(setting.sets) parameter sets",
@@ -178,16 +178,9 @@ extension ReportCharts {
           + levels.map(\.1).joined(separator: "; ") + ".",
         axis: axis(setting.objective, values: levels.flatMap(\.0.values)), series: levels.map(\.0), counted: "parameter sets (histogram)")
     ]
-    guard let baseline = outputs.first, names.count > 1 else { return charts }
+    guard names.count > 1 else { return charts }
     var differences: [(series: DistributionChart.Series, words: String)] = []
-    for (design, sets) in zip(names, outputs).dropFirst() {
-      var paired: [Double] = []
-      for (b, v) in zip(baseline, sets) {
-        let count = min(b.count, v.count)
-        var sum = 0.0
-        for r in 0..<count { sum += v[r] - b[r] }
-        paired.append(count > 0 ? sum / Double(count) : .nan)
-      }
+    for (design, paired) in zip(names.dropFirst(), setDifferences) {
       let better = paired.filter { setting.largerIsBetter ? $0 > 0 : $0 < 0 }.count
       var (s, words) = series(design, paired, difference: true)
       words += ", better in \(better) of \(paired.count) sets"

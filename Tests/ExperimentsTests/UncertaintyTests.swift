@@ -60,7 +60,7 @@ struct UncertaintyTests {
       let thetas = (0..<40).map { _ in -1 + 4 * draws.uniform() }
       let baseline = thetas.map { _ in [0.0, 0.0, 0.0] }
       let variant = thetas.map { theta in (0..<3).map { _ in theta + 6 * draws.gaussian() } }
-      let s = Superiority(baseline: baseline, variant: variant, inputs: thetas.map { [$0] }, largerIsBetter: true)
+      let s = Superiority(differences: zip(baseline, variant).map(SetDifference.init), inputs: thetas.map { [$0] }, largerIsBetter: true)
       modelled += s.modelled.estimate / Double(experiments)
       counted += s.probability.estimate / Double(experiments)
     }
@@ -79,8 +79,8 @@ struct UncertaintyTests {
     let study = UncertaintyStudy(files: [base.path, variant.path], inputs: scenarios[0].uncertain)
     let k = 60
     let sets = study.parameterSets(count: k, seed: 8)
-    let outputs = try study.run(sets: sets, inner: 6, seed: 8, objective: Objective.parse("arrivals").get())
-    let decomposition = VarianceDecomposition(outputs[0])
+    let statistics = try study.run(sets: sets, inner: 6, seed: 8, objective: Objective.parse("arrivals").get())
+    let decomposition = VarianceDecomposition(statistics.map { $0.designs[0] }, replications: 6)
     let inputs = Self.accounts * Self.accounts * 0.16 / 12
     let noise = 0.6 * Self.accounts
     print("theory check | uncertainty: Poisson arrivals, λ ~ U[0.4, 0.8], A = 1000 | inputs' variance expected \(inputs) computed \(decomposition.inputs) ± \(decomposition.inputsSE) | noise expected \(noise) computed \(decomposition.noise) ± \(decomposition.noiseSE) | share expected \(inputs / (inputs + noise)) computed \(decomposition.inputShare)")
@@ -88,7 +88,7 @@ struct UncertaintyTests {
     #expect(abs(decomposition.noise - noise) <= 4 * decomposition.noiseSE)
     #expect(abs(decomposition.mean - 0.6 * Self.accounts) <= 4 * (decomposition.setMeans / Double(k)).squareRoot())
     // The variant keeps the rate at 0.5: it brings more arrivals exactly when λ < 0.5, P = 0.25.
-    let superiority = Superiority(baseline: outputs[0], variant: outputs[1], inputs: sets, largerIsBetter: true)
+    let superiority = Superiority(differences: statistics.map { $0.differences[0] }, inputs: sets, largerIsBetter: true)
     let below = sets.filter { $0[0] < 0.5 }.count
     print("theory check | uncertainty: P(fixed 0.5 beats λ ~ U[0.4, 0.8]) expected 0.25 (sets below 0.5: \(below) of \(k)) metamodel \(superiority.modelled.estimate) [\(superiority.modelled.low), \(superiority.modelled.high)]")
     #expect(superiority.modelled.low <= 0.25 && 0.25 <= superiority.modelled.high)
@@ -103,11 +103,11 @@ struct UncertaintyTests {
     try "extends: base.yaml\nname: more\nchanges:\n  - set: {path: teams.T.reps, value: 25}\n".write(to: more, atomically: true, encoding: .utf8)
     let scenarios = try [base, more].map { try ScenarioLoader().load(path: $0.path) }
     let study = UncertaintyStudy(files: [base.path, more.path], inputs: scenarios[0].uncertain)
-    let outputs = try study.run(sets: study.parameterSets(count: 5, seed: 1), inner: 3, seed: 1, objective: Objective.parse("arrivals").get())
-    let superiority = Superiority(baseline: outputs[0], variant: outputs[1], inputs: study.parameterSets(count: 5, seed: 1), largerIsBetter: true)
+    let statistics = try study.run(sets: study.parameterSets(count: 5, seed: 1), inner: 3, seed: 1, objective: Objective.parse("arrivals").get())
+    let superiority = Superiority(differences: statistics.map { $0.differences[0] }, inputs: study.parameterSets(count: 5, seed: 1), largerIsBetter: true)
     #expect(superiority.ties == 5 && superiority.better == 0 && superiority.difference.mean == 0)
     // And the sets differ from each other: the values were applied.
-    #expect(Set(outputs[1].map { $0.reduce(0, +) }).count == 5)
+    #expect(Set(statistics.map { $0.designs[1].mean }).count == 5)
   }
 
   @Test("the outcome splits each design's variance and counts, set by set, where a variant beats the baseline and by how much")
@@ -115,7 +115,8 @@ struct UncertaintyTests {
     // Three sets of two replications. The variant is 1 better in set 1, equal in set 2, 2 worse in set 3.
     let baseline: [[Double]] = [[10, 12], [20, 22], [30, 32]]
     let variant: [[Double]] = [[11, 13], [20, 22], [28, 30]]
-    let larger = UncertaintyOutcome(names: ["base", "variant"], outputs: [baseline, variant], sets: baseline.indices.map { [Double($0)] }, largerIsBetter: true)
+    let statistics = zip(baseline, variant).map { UncertaintySet(values: [$0, $1]) }
+    let larger = UncertaintyOutcome(names: ["base", "variant"], statistics: statistics, inputs: baseline.indices.map { [Double($0)] }, replications: 2, largerIsBetter: true)
     #expect(larger.designs.map(\.name) == ["base", "variant"])
     #expect(larger.designs[0].versusBaseline == nil && larger.designs[0].difference == nil)
     #expect(larger.designs[0].decomposition.mean == 21 && abs(larger.designs[1].decomposition.mean - 62.0 / 3) < 1e-12)
@@ -125,9 +126,10 @@ struct UncertaintyTests {
     let difference = larger.designs[1].difference
     #expect(difference?.mean == -1.0 / 3 && difference?.noise == 0)
     // Smaller is better: the same sets count the other way.
-    let smaller = UncertaintyOutcome(names: ["base", "variant"], outputs: [baseline, variant], sets: baseline.indices.map { [Double($0)] }, largerIsBetter: false)
+    let smaller = UncertaintyOutcome(names: ["base", "variant"], statistics: statistics, inputs: baseline.indices.map { [Double($0)] }, replications: 2, largerIsBetter: false)
     #expect(smaller.designs[1].versusBaseline?.better == 1 && smaller.designs[1].versusBaseline?.worse == 1)
-    #expect(smaller.outputs == [baseline, variant])
+    // What the chart shows: each design's mean and each variant's mean difference, set by set.
+    #expect(smaller.setMeans == [[11, 21, 31], [12, 21, 29]] && smaller.setDifferences == [[1, 0, -2]])
   }
 
   @Test("a neutral regrouping of teams with uncertain uplifts stays neutral at every parameter set: merged and embedded teams carry the set's value")
@@ -154,9 +156,44 @@ struct UncertaintyTests {
     #expect(inputs.map(\.path) == ["teams.Analytics-Team.solutions.Analytics.win_uplift", "teams.Platform-Team.solutions.Platform.deal_uplift"])
     let study = UncertaintyStudy(files: [base, relabel], inputs: inputs)
     let sets = study.parameterSets(count: 3, seed: 5)
-    let outputs = try study.run(sets: sets, inner: 2, seed: 5, objective: .contribution)
-    #expect(outputs[1] == outputs[0], "the relabel differs from the base at some set: \(outputs)")
+    let statistics = try study.run(sets: sets, inner: 2, seed: 5, objective: .contribution)
+    #expect(statistics.map { $0.designs[1] } == statistics.map { $0.designs[0] }, "the relabel differs from the base at some set: \(statistics)")
     // And the sets matter: the base's objective moves with its uplifts.
-    #expect(Set(outputs[0].map { $0.reduce(0, +) }).count == 3)
+    #expect(Set(statistics.map { $0.designs[0].mean }).count == 3)
+  }
+
+  @Test("beyond the exact bound a set's statistics come from moments combined a block at a time, and agree with the exact ones within rounding, on a count and on a ratio objective")
+  func streamedAgreesWithExact() throws {
+    let (directory, base, variant) = try Self.files()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let study = UncertaintyStudy(files: [base.path, variant.path], inputs: try ScenarioLoader().load(path: base.path).uncertain)
+    // 34 sets of 30 replications: set 33 runs replications 990 ..< 1020, across a block boundary.
+    let sets = study.parameterSets(count: 34, seed: 3)
+    func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(a), abs(b)) }
+    for name in ["arrivals", "win_rate"] {
+      let objective = try Objective.parse(name).get()
+      let exact = try study.run(sets: sets, inner: 30, seed: 3, objective: objective)
+      // A bound of 10 replications: every set's 30 are kept as moments.
+      let streamed = try study.run(sets: sets, inner: 30, seed: 3, objective: objective, exactBound: 10)
+      #expect(exact != streamed, "\(name): the streamed path was not taken")
+      for (e, s) in zip(exact, streamed) {
+        for (a, b) in zip(e.designs, s.designs) {
+          #expect(a.count == b.count && close(a.mean, b.mean) && close(a.variance, b.variance), "\(name): \(a) against \(b)")
+        }
+        for (a, b) in zip(e.differences, s.differences) {
+          #expect(a.moments.count == b.moments.count && close(a.moments.mean, b.moments.mean) && close(a.moments.variance, b.moments.variance), "\(name): \(a) against \(b)")
+          #expect(a.paired.count == b.paired.count && close(a.paired.mean, b.paired.mean) && close(a.paired.ciLow, b.paired.ciLow) && close(a.paired.ciHigh, b.paired.ciHigh))
+        }
+      }
+      let outcomes = [exact, streamed].map {
+        UncertaintyOutcome(names: ["base", "fixed"], statistics: $0, inputs: sets, replications: 30, largerIsBetter: objective.largerIsBetter)
+      }
+      for (a, b) in zip(outcomes[0].designs, outcomes[1].designs) {
+        #expect(close(a.decomposition.mean, b.decomposition.mean) && close(a.decomposition.inputs, b.decomposition.inputs) && close(a.decomposition.noise, b.decomposition.noise))
+        #expect(close(a.decomposition.inputsSE, b.decomposition.inputsSE) && close(a.decomposition.noiseSE, b.decomposition.noiseSE))
+        #expect(a.versusBaseline?.better == b.versusBaseline?.better && a.versusBaseline?.significantlyBetter == b.versusBaseline?.significantlyBetter)
+        #expect(a.versusBaseline?.modelled.estimate == b.versusBaseline?.modelled.estimate)
+      }
+    }
   }
 }

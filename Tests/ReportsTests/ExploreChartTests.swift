@@ -1,5 +1,6 @@
 import Charts
 import Estimation
+import Experiments
 import Foundation
 import SnapshotTesting
 import Testing
@@ -165,7 +166,10 @@ struct ExploreChartTests {
     let setting = UncertaintyReport.Setting(objective: "contribution", largerIsBetter: true, sets: 4, replications: 3, seed: 7)
     let base: [[Double]] = [[40e6, 41e6, 42e6], [38e6, 39e6, 40e6], [43e6, 44e6, 45e6], [41e6, 41e6, 41e6]]
     let variant = base.enumerated().map { s, set in set.map { $0 + (s == 3 ? -0.5e6 : 2e6) } }
-    let charts = ReportCharts.uncertainty(setting: setting, names: ["baseline", "grow"], outputs: [base, variant])
+    let statistics = zip(base, variant).map { UncertaintySet(values: [$0, $1]) }
+    let charts = ReportCharts.uncertainty(
+      setting: setting, names: ["baseline", "grow"], setMeans: [statistics.map(\.designs[0].mean), statistics.map(\.designs[1].mean)],
+      setDifferences: [statistics.map(\.differences[0].moments.mean)])
     #expect(charts.count == 2)
     for chart in charts { assertSnapshot(of: chart.svg(standalone: true), as: .lines, named: chart.id) }
     let levels = try #require(charts[0] as? DistributionChart)

@@ -10,7 +10,7 @@ struct UncertaintyReportTests {
   static let setting = UncertaintyReport.Setting(objective: "contribution", largerIsBetter: true, sets: 4, replications: 3, seed: 7)
 
   static func table(_ outputs: [[Double]]) -> (text: String, decomposition: VarianceDecomposition) {
-    let decomposition = VarianceDecomposition(outputs)
+    let decomposition = VarianceDecomposition(outputs.map(SetMoments.init), replications: 3)
     let design = UncertaintyReport.Design(name: "baseline", decomposition: decomposition, versusBaseline: nil, difference: nil)
     return (UncertaintyReport.document(setting: setting, inputs: [], designs: [design]).render(.table), decomposition)
   }
