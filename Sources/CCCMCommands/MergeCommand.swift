@@ -31,7 +31,10 @@ struct Merge: ParsableCommand {
   func run() throws {
     try checkChartsDirectory(charts)
     if let xlsx { try checkWritable(xlsx, as: "--xlsx", inputs: files) }
-    if let (shards, readers, merged) = streamingShards() { return try reportStreamed(merged, shards: shards, readers: readers) }
+    if let (shards, readers, merged) = streamingShards() {
+      if merged.header.wave == nil { return try reportStreamed(merged, shards: shards, readers: readers) }
+      if try reportWaves(merged, shards: shards, readers: readers) { return }
+    }
     let (formats, headers) = try ShardFile.headers(count: files.count, read: read)
     guard formats.contains(ShardFile.currentFormat) else {
       if xlsx != nil { throw ValidationError("--xlsx writes the report of merged shards; results files of one run merge into one file (-o)") }
@@ -80,11 +83,21 @@ struct Merge: ParsableCommand {
       printError(error.description)
       throw ExitCode(.anotherWave)
     }
+    try emit(reported, of: filled, shards: shards, writer: writer)
+  }
+
+  /// Prints what the merged shards report (`reported`), after the note on waves left out and
+  /// writing `-o` if asked.
+  func emit(
+    _ reported: (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?, streamed: StreamedComparison?),
+    of merged: MergedShards, shards: [(name: String, file: ShardFile)], writer: SavedResults.StreamWriter?
+  ) throws {
+    let header = merged.header
     if let stopped = reported.wavesLeftOut {
       printError("note: precision stopped after wave \(stopped); waves from \(stopped + 1) on were not needed and are left out")
     }
     try writeOutput(header, results: reported.results, writer: writer)
-    let document = try reportDocument { () throws(ReportError) in try filled.document(reported) }
+    let document = try reportDocument { () throws(ReportError) in try merged.document(reported) }
     let format = self.format ?? OutputFormat(rawValue: header.report.format) ?? .table
     try emitReport(document, format: format, charts: charts, xlsx: xlsx, colour: header.command == .compare && terminalColour(format)) {
       Provenance.merge(
@@ -95,9 +108,9 @@ struct Merge: ParsableCommand {
 }
 
 extension Merge {
-  /// Shard files beyond the exact bound, each read without its values (`ShardFile.StreamReader`),
-  /// when every file is a shard file as `--save` writes it and they merge; nil otherwise, and the
-  /// files are read whole (which says what is wrong with them).
+  /// Shard files beyond the exact bound, or waves of `--precision`, each read without its values
+  /// (`ShardFile.StreamReader`), when every file is a shard file as `--save` writes it and they
+  /// merge; nil otherwise, and the files are read whole (which says what is wrong with them).
   func streamingShards() -> (shards: [(name: String, file: ShardFile)], readers: [ShardFile.StreamReader], merged: MergedShards)? {
     var readers: [ShardFile.StreamReader] = []
     for path in files {
@@ -105,7 +118,7 @@ extension Merge {
       readers.append(reader)
     }
     let shards = readers.indices.map { (name: name($0), file: readers[$0].header) }
-    guard let merged = try? ShardFile.merged(shards), merged.beyondBound, merged.header.reportProblem == nil else { return nil }
+    guard let merged = try? ShardFile.merged(shards), merged.beyondBound || merged.header.wave != nil, merged.header.reportProblem == nil else { return nil }
     return (shards, readers, merged)
   }
 
@@ -113,15 +126,6 @@ extension Merge {
   /// time, as the unsharded command keeps them, after writing `-o` if asked (read a second time).
   func reportStreamed(_ merged: MergedShards, shards: [(name: String, file: ShardFile)], readers: [ShardFile.StreamReader]) throws {
     let header = merged.header
-    func refuse(_ error: ShardReadError) -> ExitCode {
-      switch error {
-      case .values(let file, let error):
-        printError("\(name(file)): error: \(error.description.replacingOccurrences(of: "`cccm run FILE --save FILE.json`", with: "--shard I/N --save FILE"))")
-      case .unreadable(let file, let error):
-        printError("\(name(file)): error: cannot read the file: \(error.reason)")
-      }
-      return ExitCode(.fileError)
-    }
     let writer = header.command == .run ? try streamWriter(merged) : nil
     let summarised: (merged: MergedShards, comparison: StreamedComparison?)
     do {
@@ -150,5 +154,34 @@ extension Merge {
         version: CCCM.version)
     }
   }
-}
 
+  /// Prints the report of waves of `compare --precision` whose total is beyond the exact bound,
+  /// read a block at a time (`MergedShards.reportedWaves`); false when they are read whole.
+  func reportWaves(_ merged: MergedShards, shards: [(name: String, file: ShardFile)], readers: [ShardFile.StreamReader]) throws -> Bool {
+    let reported: (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?, streamed: StreamedComparison?)
+    do throws(WavesReadError) {
+      guard let streamed = try merged.reportedWaves(readers) else { return false }
+      reported = streamed
+    } catch {
+      switch error {
+      case .read(let error): throw refuse(error)
+      case .shortfall(let shortfall):
+        printError(shortfall.description)
+        throw ExitCode(.anotherWave)
+      }
+    }
+    try emit(reported, of: merged, shards: shards, writer: nil)
+    return true
+  }
+
+  /// Says why a shard's values were not read; the exit status.
+  func refuse(_ error: ShardReadError) -> ExitCode {
+    switch error {
+    case .values(let file, let error):
+      printError("\(name(file)): error: \(error.description.replacingOccurrences(of: "`cccm run FILE --save FILE.json`", with: "--shard I/N --save FILE"))")
+    case .unreadable(let file, let error):
+      printError("\(name(file)): error: cannot read the file: \(error.reason)")
+    }
+    return ExitCode(.fileError)
+  }
+}

@@ -130,13 +130,21 @@ public struct Experiment: Sendable {
   public static func precisionOutcome(
     _ results: [SimulationResults], waveEnds: [Int], objective: Objective, share: Double, batch: Int, maximum: Int
   ) -> (outcome: PrecisionOutcome?, plan: PrecisionPlan?, lastWave: Int) {
-    let n0 = PrecisionPlan.firstStage(batch: batch, maximum: maximum)
-    let have = waveEnds.last ?? 0
-    guard have >= n0 else { return (nil, nil, (n0 + batch - 1) / batch) }
-    let plan = PrecisionPlan(firstStage: results.map { $0.prefix(n0) }, objective: objective, share: share, batch: batch, maximum: maximum)
-    let last = (plan.total + batch - 1) / batch
-    guard have >= plan.total else { return (nil, plan, last) }
+    let (plan, last) = precisionPlan(waveEnds: waveEnds, objective: objective, share: share, batch: batch, maximum: maximum) { n0 in results.map { $0.prefix(n0) } }
+    guard let plan, (waveEnds.last ?? 0) >= plan.total else { return (nil, plan, last) }
     return (plan.outcome(results.map { $0.prefix(plan.total) }), plan, last)
+  }
+
+  /// Stein's plan for `--precision` over waves (`waveEnds` as for `precisionOutcome`): nil until
+  /// the waves hold the first stage, else the plan from it (`firstStage(n0)`: every scenario's
+  /// first n0 replications, asked for only then); and the last wave the plan needs.
+  public static func precisionPlan<Failure: Error>(
+    waveEnds: [Int], objective: Objective, share: Double, batch: Int, maximum: Int, firstStage: (Int) throws(Failure) -> [SimulationResults]
+  ) throws(Failure) -> (plan: PrecisionPlan?, lastWave: Int) {
+    let n0 = PrecisionPlan.firstStage(batch: batch, maximum: maximum)
+    guard (waveEnds.last ?? 0) >= n0 else { return (nil, (n0 + batch - 1) / batch) }
+    let plan = PrecisionPlan(firstStage: try firstStage(n0), objective: objective, share: share, batch: batch, maximum: maximum)
+    return (plan, (plan.total + batch - 1) / batch)
   }
 }
 

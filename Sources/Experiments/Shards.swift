@@ -378,42 +378,66 @@ public struct MergedShards: Sendable {
   /// ended and the waves merged beyond it (left out); a `PrecisionShortfall` naming the waves
   /// still to run when the waves given do not reach the total (or the first stage).
   public func reported() throws(PrecisionShortfall) -> (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?, streamed: StreamedComparison?) {
+    guard let waves = precisionWaves else { return (results, nil, nil, nil) }
+    let evaluation = Experiment.precisionOutcome(
+      results, waveEnds: waveEnds, objective: header.report.parsedObjective, share: waves.share, batch: waves.batch, maximum: waves.maximum)
+    guard let outcome = evaluation.outcome else { throw shortfall(evaluation.plan, lastWave: evaluation.lastWave) }
+    let left = wavesLeftOut(evaluation.lastWave)
+    guard outcome.plan.total > exactBound else { return (outcome.results, outcome, left, nil) }
+    // Beyond the exact bound the one-machine run keeps paired statistics: the same, from the rows.
+    let streamed = streamedOutcome(outcome.plan) { s, range in
+      let width = outcome.results[s].layout.count
+      return Array(outcome.results[s].values[(range.lowerBound * width)..<(range.upperBound * width)])
+    }
+    return (streamed.outcome.results, streamed.outcome, left, streamed.comparison)
+  }
+
+  /// `--precision`'s share, wave size and maximum when these are its waves; nil otherwise.
+  var precisionWaves: (share: Double, batch: Int, maximum: Int)? {
     let record = header.report
     guard header.wave != nil, let precision = record.precision, let share = Experiment.precisionShare(precision), let maximum = record.maxReplications else {
-      return (results, nil, nil, nil)
+      return nil
     }
-    let batch = header.replications
-    let evaluation = Experiment.precisionOutcome(
-      results, waveEnds: waveEnds, objective: record.parsedObjective, share: share, batch: batch, maximum: maximum)
-    guard let outcome = evaluation.outcome else {
-      let next = Experiment.wave(waveEnds.count + 1, batch: batch, maximum: maximum)
-      let last = Experiment.wave(evaluation.lastWave, batch: batch, maximum: maximum)
-      let why =
-        evaluation.plan.map { plan in
-          String(
-            format: "Stein's plan from the first stage (%d replications) needs %d replications in all for a 95%% half-width on %@ within %@ of the baseline mean",
-            plan.firstStage, plan.total, record.objective, precision)
-        } ?? "the first stage of --precision needs \(PrecisionPlan.firstStage(batch: batch, maximum: maximum)) replications"
-      let waves = "wave \(waveEnds.count + 1)" + (evaluation.lastWave > waveEnds.count + 1 ? " to \(evaluation.lastWave)" : "")
-      throw PrecisionShortfall(
-        description:
-          "precision not reached after wave \(waveEnds.count) (\(waveEnds.last ?? 0) replications): \(why); run \(waves) (replications \(next.lowerBound)..<\(last.upperBound)) with --wave K --shard I/N and merge the shards of every wave")
-    }
-    let stopped = evaluation.lastWave
-    let left = stopped < waveEnds.count ? stopped : nil
-    let width = results.map(\.layout.count).max() ?? 0
-    guard outcome.plan.total > ReplicationBlocks.exactBound(width: width) else { return (outcome.results, outcome, left, nil) }
-    // Beyond the exact bound the one-machine run keeps paired statistics: the same, from the rows.
-    var streamed = StreamedComparison(
+    return (share, header.replications, maximum)
+  }
+
+  /// The exact bound of the widest scenario's results.
+  var exactBound: Int { ReplicationBlocks.exactBound(width: results.map(\.layout.count).max() ?? 0) }
+
+  /// The waves merged beyond the one that completes Stein's plan (`lastWave`), left out: the
+  /// last wave used, or nil when none is left out.
+  func wavesLeftOut(_ lastWave: Int) -> Int? { lastWave < waveEnds.count ? lastWave : nil }
+
+  /// What the waves lack: the waves still to run to reach Stein's total (`plan`), or the first
+  /// stage when there is no plan yet.
+  func shortfall(_ plan: PrecisionPlan?, lastWave: Int) -> PrecisionShortfall {
+    let record = header.report
+    let (batch, maximum) = (header.replications, record.maxReplications ?? 0)
+    let next = Experiment.wave(waveEnds.count + 1, batch: batch, maximum: maximum)
+    let last = Experiment.wave(lastWave, batch: batch, maximum: maximum)
+    let why =
+      plan.map { plan in
+        String(
+          format: "Stein's plan from the first stage (%d replications) needs %d replications in all for a 95%% half-width on %@ within %@ of the baseline mean",
+          plan.firstStage, plan.total, record.objective, record.precision ?? "")
+      } ?? "the first stage of --precision needs \(PrecisionPlan.firstStage(batch: batch, maximum: maximum)) replications"
+    let waves = "wave \(waveEnds.count + 1)" + (lastWave > waveEnds.count + 1 ? " to \(lastWave)" : "")
+    return PrecisionShortfall(
+      description:
+        "precision not reached after wave \(waveEnds.count) (\(waveEnds.last ?? 0) replications): \(why); run \(waves) (replications \(next.lowerBound)..<\(last.upperBound)) with --wave K --shard I/N and merge the shards of every wave")
+  }
+
+  /// Stein's outcome beyond the exact bound as the unsharded command reaches it: the total's rows
+  /// (`rows(s, range)`: scenario s's replications `range`) a block at a time into the paired
+  /// statistics (`StreamedComparison`) for the report's objective and targets.
+  func streamedOutcome(_ plan: PrecisionPlan, rows: (Int, Range<Int>) -> [Double]) -> (outcome: Experiment.PrecisionOutcome, comparison: StreamedComparison) {
+    let record = header.report
+    var comparison = StreamedComparison(
       layouts: results.map(\.layout), objective: record.parsedObjective, targets: record.targets.compactMap { try? Target.parse($0).get() })
-    for range in ReplicationBlocks.ranges(0..<outcome.plan.total) {
-      streamed.addBlock(count: range.count) { s in
-        let width = outcome.results[s].layout.count
-        return Array(outcome.results[s].values[(range.lowerBound * width)..<(range.upperBound * width)])
-      }
+    for range in ReplicationBlocks.ranges(0..<plan.total) {
+      comparison.addBlock(count: range.count) { s in rows(s, range) }
     }
-    let streamedOutcome = outcome.plan.outcome(streamed: streamed, results: streamed.results(scenarios: results.map(\.scenario), seed: header.seed))
-    return (streamedOutcome.results, streamedOutcome, left, streamed)
+    return (plan.outcome(streamed: comparison, results: comparison.results(scenarios: results.map(\.scenario), seed: header.seed)), comparison)
   }
 }
 
@@ -594,14 +618,17 @@ struct ShardRowCursor {
 
 extension MergedShards {
   /// Whether the merged replications are beyond the exact bound of the widest scenario's results,
-  /// where the unsharded command keeps statistics instead of rows (waves of `--precision` aside).
+  /// where the unsharded command keeps statistics instead of rows (waves of `--precision`, whose
+  /// total Stein's plan sets, aside: `reportedWaves`).
   public var beyondBound: Bool {
-    header.wave == nil && header.span.count > ReplicationBlocks.exactBound(width: results.map(\.layout.count).max() ?? 0)
+    header.wave == nil && header.span.count > exactBound
   }
 
   /// Each scenario's rows across `readers` (the shard files, in any order), in replication order.
   func cursors(_ readers: [ShardFile.StreamReader]) -> [ShardRowCursor] {
-    let order = readers.indices.sorted { readers[$0].header.shard.index < readers[$1].header.shard.index }
+    let order = readers.indices.sorted {
+      (readers[$0].header.wave ?? 1, readers[$0].header.shard.index) < (readers[$1].header.wave ?? 1, readers[$1].header.shard.index)
+    }
     var parts: [[(file: Int, part: Int)]] = Array(repeating: [], count: results.count)
     for file in order {
       for (p, part) in readers[file].header.parts.enumerated() { parts[part.scenario].append((file, p)) }
@@ -652,6 +679,66 @@ extension MergedShards {
     return (merged, comparison)
   }
 
+  /// What merged waves of `compare --precision` report when Stein's total is beyond the exact
+  /// bound, read from `readers` (the waves' shard files) as the unsharded command simulates
+  /// them: every scenario's first stage, held for the plan, then the total a block at a time into
+  /// the paired statistics it keeps (`streamedOutcome`), the first stage's rows first. The waves
+  /// merged beyond the total are read only to check them. Memory holds the first stage and a
+  /// block, whatever the waves and shards. Waves that do not reach the total are read to check
+  /// them, then give the shortfall `reported()` gives. Nil when these are not waves of
+  /// `--precision`, hold no first stage yet, or the total is within the bound: their rows are
+  /// reported (`reported()`).
+  public func reportedWaves(
+    _ readers: [ShardFile.StreamReader]
+  ) throws(WavesReadError) -> (results: [SimulationResults], precision: Experiment.PrecisionOutcome?, wavesLeftOut: Int?, streamed: StreamedComparison?)? {
+    guard let waves = precisionWaves else { return nil }
+    var cursors = cursors(readers)
+    var firstStage: [SimulationResults] = []
+    let evaluation: (plan: PrecisionPlan?, lastWave: Int)
+    do throws(ShardReadError) {
+      evaluation = try Experiment.precisionPlan(
+        waveEnds: waveEnds, objective: header.report.parsedObjective, share: waves.share, batch: waves.batch, maximum: waves.maximum
+      ) { n0 throws(ShardReadError) in
+        for (s, run) in results.enumerated() {
+          firstStage.append(SimulationResults(scenario: run.scenario, layout: run.layout, seed: run.seed, values: try cursors[s].rows(n0, from: readers)))
+        }
+        return firstStage
+      }
+    } catch { throw .read(error) }
+    guard let plan = evaluation.plan, plan.total > exactBound else { return nil }
+    let have = waveEnds.last ?? 0
+    // Reads every scenario's replications `range` (the next ones) only to check them.
+    func check(_ range: Range<Int>) throws(WavesReadError) {
+      do throws(ShardReadError) {
+        for s in cursors.indices {
+          for block in ReplicationBlocks.ranges(range) { _ = try cursors[s].rows(block.count, from: readers) }
+        }
+      } catch { throw .read(error) }
+    }
+    let n0 = firstStage.first?.replications ?? 0
+    guard have >= plan.total else {
+      try check(n0..<have)
+      throw .shortfall(shortfall(plan, lastWave: evaluation.lastWave))
+    }
+    var failure: ShardReadError?
+    let streamed = streamedOutcome(plan) { s, range in
+      let width = results[s].layout.count
+      guard failure == nil else { return Array(repeating: 0, count: range.count * width) }
+      var rows: [Double] = []
+      if range.lowerBound < n0 { rows = Array(firstStage[s].values[(range.lowerBound * width)..<(min(range.upperBound, n0) * width)]) }
+      let start = max(range.lowerBound, n0)
+      guard start < range.upperBound else { return rows }
+      do throws(ShardReadError) { return rows + (try cursors[s].rows(range.upperBound - start, from: readers)) } catch {
+        failure = error
+        return Array(repeating: 0, count: range.count * width)
+      }
+    }
+    if let failure { throw .read(failure) }
+    firstStage = []
+    try check(plan.total..<have)
+    return (streamed.outcome.results, streamed.outcome, wavesLeftOut(evaluation.lastWave), streamed.comparison)
+  }
+
   /// The merged shards as one shard file 1/1 (`merge -o` of compare, sweep and sensitivity
   /// beyond the bound), written scenario after scenario a block at a time: the text
   /// `ShardFile.mergedJSON` gives for the same rows.
@@ -678,6 +765,13 @@ extension MergedShards {
     }
     do { try writer.finish() } catch { throw .output(error) }
   }
+}
+
+/// Why merged waves of `compare --precision` beyond the exact bound were not reported: a shard
+/// not read, or waves that do not reach Stein's total.
+public enum WavesReadError: Error, Sendable {
+  case read(ShardReadError)
+  case shortfall(PrecisionShortfall)
 }
 
 /// Why `merge -o` beyond the bound could not write its file: a shard not read, or the file not written.

@@ -189,27 +189,35 @@ struct ShardTests {
     }
   }
 
-  @Test("compare --precision beyond the exact bound keeps paired statistics for the total, and its waves merged from shards print the same, byte for byte")
+  @Test("compare --precision beyond the exact bound keeps paired statistics for the total; its waves in shards, read a block at a time, print the same byte for byte, ask for the waves still to run, and leave an extra wave out")
   func precisionBeyondTheBound() throws {
     let scratch = try Scratch()
     let (small, busier) = (scratch.path("small.yaml"), scratch.path("busier.yaml"))
     for (path, busy) in [(small, 6), (busier, 7)] {
-      try TwoTeams.yaml(busy: busy).replacingOccurrences(of: "horizon_days: 365", with: "horizon_days: 40").write(toFile: path, atomically: true, encoding: .utf8)
+      let yaml = TwoTeams.yaml(busy: busy).replacingOccurrences(of: "horizon_days: 365", with: "horizon_days: 40")
+      try yaml.replacingOccurrences(of: "accounts: 3650", with: "accounts: 1000").write(toFile: path, atomically: true, encoding: .utf8)
     }
-    // A first stage of 5,000 asks for more than 10,001 replications: the total is 10,001, beyond the bound.
-    let command = ["compare", small, busier, "-r", "5000", "--precision", "0.01%", "--max-replications", "10001", "--target", "wins>=150", "-q"]
+    // A first stage of 2,500 asks for 12,500 replications (5 waves), beyond the bound of 10,000.
+    let command = ["compare", small, busier, "-r", "2500", "--precision", "0.024%", "--max-replications", "15000", "--target", "wins>=95", "-q"]
     let whole = try runCCCM(command)
     #expect(whole.status == 0, "\(whole.err)")
-    #expect(whole.out.contains("Precision NOT reached: stopped at --max-replications 10001"), "\(whole.out)")
+    #expect(whole.out.contains("Precision reached: ") && whole.out.contains("after 12500 replications"), "\(whole.out)")
     #expect(whole.out.contains("Beyond the exact bound of 10000 replications"))
-    let waves = (1...3).map { scratch.path("wave-\($0).json") }
-    for (k, path) in waves.enumerated() {
-      let wave = try runCCCM(command + ["--wave", "\(k + 1)", "--shard", "1/1", "--save", path])
-      #expect(wave.status == 0, "\(wave.err)")
-    }
-    let merge = try runCCCM(["merge"] + waves)
+    // Waves 1 and 2 in two shards each, waves 3 to 6 whole; wave 6 is one more than the plan needs.
+    let shards = (1...6).flatMap { wave in (1...(wave <= 2 ? 2 : 1)).map { (wave: wave, index: $0, count: wave <= 2 ? 2 : 1) } }
+    let paths = shards.map { scratch.path("wave-\($0.wave)-\($0.index).json") }
+    let runs = try runCCCMConcurrently(zip(shards, paths).map { shard, path in command + ["--wave", "\(shard.wave)", "--shard", "\(shard.index)/\(shard.count)", "--save", path] })
+    for run in runs { #expect(run.status == 0, "\(run.err)") }
+    let short = try runCCCM(["merge"] + paths.prefix(6))
+    #expect(short.status == 7 && short.out.isEmpty)
+    #expect(
+      short.err.contains(
+        "precision not reached after wave 4 (10000 replications): Stein's plan from the first stage (2500 replications) needs 12500 replications in all"
+          + " for a 95% half-width on contribution within 0.024% of the baseline mean; run wave 5 (replications 10000..<12500)"), "\(short.err)")
+    let merge = try runCCCM(["merge"] + paths.reversed())
     #expect(merge.status == 0, "\(merge.err)")
     #expect(merge.out == whole.out)
+    #expect(merge.err.contains("note: precision stopped after wave 5; waves from 6 on were not needed and are left out"), "\(merge.err)")
   }
 
   @Test("missing, duplicated, overlapping and foreign shards and a missing wave are refused with exact messages and exit 6; nothing is printed or written")
