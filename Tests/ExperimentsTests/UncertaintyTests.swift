@@ -162,7 +162,7 @@ struct UncertaintyTests {
     #expect(Set(statistics.map { $0.designs[0].mean }).count == 3)
   }
 
-  @Test("beyond the exact bound a set's statistics come from moments combined a block at a time, and agree with the exact ones within rounding, on a count and on a ratio objective")
+  @Test("beyond the exact bound a set's statistics come from moments combined a block at a time, and agree with the exact ones within rounding, on a count and on a ratio objective, with the same bits on any thread count")
   func streamedAgreesWithExact() throws {
     let (directory, base, variant) = try Self.files()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -176,6 +176,8 @@ struct UncertaintyTests {
       // A bound of 10 replications: every set's 30 are kept as moments.
       let streamed = try study.run(sets: sets, inner: 30, seed: 3, objective: objective, exactBound: 10)
       #expect(exact != streamed, "\(name): the streamed path was not taken")
+      // Blocks combine in replication order whatever the threads: the same bits on two.
+      #expect(try study.run(sets: sets, inner: 30, seed: 3, threads: 2, objective: objective, exactBound: 10) == streamed)
       for (e, s) in zip(exact, streamed) {
         for (a, b) in zip(e.designs, s.designs) {
           #expect(a.count == b.count && close(a.mean, b.mean) && close(a.variance, b.variance), "\(name): \(a) against \(b)")
