@@ -20,8 +20,13 @@ public struct QuantileSketch: Sendable, Hashable {
   /// The confidence of `rankError`.
   public static let rankErrorConfidence = 0.99
 
-  /// levels[h] holds values of weight 2^h.
-  private var levels: [[Double]] = [[]]
+  /// Every level's values in one buffer, the top level first and level 0 last (values are added
+  /// at the end): level h, of weight 2^h, is `values[starts[h] ..< end(of: h)]`. One buffer with
+  /// room for the capacity and one value more is the least memory a sketch can take; an array a
+  /// level would keep room for what each level once held, and a header each.
+  private var values: [Double] = []
+  /// Where each level starts in `values` (the top level at 0).
+  private var starts: [Int] = [0]
   /// Values added (the total weight).
   public private(set) var count = 0
   public private(set) var minimum = Double.infinity
@@ -36,18 +41,20 @@ public struct QuantileSketch: Sendable, Hashable {
     capacity = Self.capacity(levels: 1)
   }
 
+  /// Where level `h` ends in `values`.
+  private func end(of h: Int) -> Int { h == 0 ? values.count : starts[h - 1] }
+
   /// Adds a value; values that are not finite are skipped (NaN marks an undefined metric).
   public mutating func add(_ x: Double) {
     guard x.isFinite else { return }
     count += 1
     if x < minimum { minimum = x }
     if x > maximum { maximum = x }
-    levels[0].append(x)
-    retained += 1
-    if retained > capacity { compress() }
+    // Room grows to the capacity and one more (a compaction follows at once), not by doubling.
+    if values.count == values.capacity { values.reserveCapacity(Swift.max(capacity + 1, values.count + 1)) }
+    values.append(x)
+    if values.count > capacity { compress() }
   }
-
-  private var retained = 0
 
   /// Adds every value another sketch holds (a mergeable summary); the result is a valid sketch of
   /// both streams, with the same rank-error bound.
@@ -56,11 +63,15 @@ public struct QuantileSketch: Sendable, Hashable {
     count += other.count
     minimum = Swift.min(minimum, other.minimum)
     maximum = Swift.max(maximum, other.maximum)
-    while levels.count < other.levels.count { levels.append([]) }
-    for (h, values) in other.levels.enumerated() { levels[h] += values }
-    retained += other.retained
-    capacity = Self.capacity(levels: levels.count)
-    while retained > capacity { compress() }
+    while starts.count < other.starts.count { starts.append(0) }
+    values.reserveCapacity(values.count + other.values.count)
+    for h in other.starts.indices {
+      let theirs = other.values[other.starts[h]..<other.end(of: h)]
+      values.insert(contentsOf: theirs, at: end(of: h))
+      for j in 0..<h { starts[j] += theirs.count }
+    }
+    capacity = Self.capacity(levels: starts.count)
+    while values.count > capacity { compress() }
   }
 
   /// The capacity of level `h` of `levels`: k · (2/3)^(depth from the top), at least 2.
@@ -74,38 +85,31 @@ public struct QuantileSketch: Sendable, Hashable {
 
   /// Compacts the lowest level at or over its capacity (a new level on top when needed).
   private mutating func compress() {
-    let height = levels.count
-    guard let h = (0..<height).first(where: { levels[$0].count >= Self.capacity(level: $0, levels: height) }) else { return }
-    if h + 1 == levels.count {
-      levels.append([])
-      capacity = Self.capacity(levels: levels.count)
+    let height = starts.count
+    guard let h = (0..<height).first(where: { end(of: $0) - starts[$0] >= Self.capacity(level: $0, levels: height) }) else { return }
+    if h + 1 == starts.count {
+      starts.append(0)  // the new top level, empty, before every other
+      capacity = Self.capacity(levels: starts.count)
     }
-    var values = levels[h]
-    values.sort()
+    let lower = starts[h]
+    let upper = end(of: h)
+    values[lower..<upper].sort()
     // An odd count leaves its largest value behind, at its weight.
-    let kept: Double? = values.count % 2 == 1 ? values.removeLast() : nil
+    let kept: Double? = (upper - lower) % 2 == 1 ? values[upper - 1] : nil
+    let pairs = (upper - lower) / 2
     let offset = Int(Self.coin(key: key, number: compactions))
     compactions += 1
-    var promoted = levels[h + 1]
-    promoted.reserveCapacity(promoted.count + values.count / 2)
-    var i = offset
-    while i < values.count {
-      promoted.append(values[i])
-      i += 2
+    // Every other value moves to the end of level h + 1, which ends where level h starts: written
+    // in place from the front (each is read before anything is written over it).
+    for i in 0..<pairs { values[lower + i] = values[lower + offset + 2 * i] }
+    starts[h] = lower + pairs
+    var next = lower + pairs
+    if let kept {
+      values[next] = kept
+      next += 1
     }
-    retained -= values.count / 2
-    levels[h + 1] = promoted
-    // A level's capacity shrinks as levels are added above it: its storage is cut to the
-    // capacity when it holds more than twice that, or every level would keep what it held near
-    // the top (about k values) and the sketch's memory would grow by that at each new level.
-    let target = Self.capacity(level: h, levels: levels.count) + 1
-    if levels[h].capacity > 2 * target {
-      levels[h] = []
-      levels[h].reserveCapacity(target)
-    } else {
-      levels[h].removeAll(keepingCapacity: true)
-    }
-    if let kept { levels[h].append(kept) }
+    values.removeSubrange(next..<upper)
+    for j in 0..<h { starts[j] -= pairs }
   }
 
   /// Bit 0 of SplitMix64 of (key, number): a fair coin from a fixed stream.
@@ -119,8 +123,8 @@ public struct QuantileSketch: Sendable, Hashable {
   /// The retained values with their weights, sorted by value.
   private var weighted: [(value: Double, weight: Int)] {
     var all: [(value: Double, weight: Int)] = []
-    all.reserveCapacity(retained)
-    for (h, values) in levels.enumerated() { for v in values { all.append((v, 1 << h)) } }
+    all.reserveCapacity(values.count)
+    for h in starts.indices { for v in values[starts[h]..<end(of: h)] { all.append((v, 1 << h)) } }
     all.sort { $0.value < $1.value }
     return all
   }
@@ -150,13 +154,13 @@ public struct QuantileSketch: Sendable, Hashable {
   public func rank(_ x: Double) -> Double {
     guard count > 0 else { return .nan }
     var below = 0
-    for (h, values) in levels.enumerated() { for v in values where v <= x { below += 1 << h } }
+    for h in starts.indices { for v in values[starts[h]..<end(of: h)] where v <= x { below += 1 << h } }
     return Double(below) / Double(count)
   }
 
   /// Values retained (memory is about 8 bytes each).
-  public var retainedCount: Int { retained }
+  public var retainedCount: Int { values.count }
 
   /// Values the sketch's storage has room for: its memory is about 8 bytes each.
-  public var storedCount: Int { levels.reduce(0) { $0 + $1.capacity } }
+  public var storedCount: Int { values.capacity }
 }

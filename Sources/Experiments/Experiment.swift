@@ -50,7 +50,7 @@ public struct Experiment: Sendable {
     replications count: Int, objective: Objective, targets: [Target], progress: (@Sendable (Int, Int) -> Void)? = nil
   ) -> (results: [SimulationResults], streamed: StreamedComparison) {
     let simulators = scenarios.map { Simulator(scenario: $0, generator: generator, byPeriod: byPeriod) }
-    var streamed = StreamedComparison(layouts: simulators.map(\.layout), objective: objective, targets: targets)
+    var streamed = StreamedComparison(layouts: simulators.map(\.layout), objective: objective, targets: targets, end: count)
     for range in ReplicationBlocks.ranges(0..<count) {
       streamed.addBlock(count: range.count) { index in
         var perScenario: (@Sendable (Int) -> Void)?

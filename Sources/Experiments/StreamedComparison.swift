@@ -59,8 +59,9 @@ public struct StreamedComparison: Sendable {
   private var statistics: [StreamedResults]
   private let layouts: [MetricLayout]
 
-  /// An empty comparison of scenarios with these layouts (the baseline first), from replication `first` on.
-  public init(layouts: [MetricLayout], objective: Objective, targets: [Target], first: Int = 0) {
+  /// An empty comparison of scenarios with these layouts (the baseline first), from replication
+  /// `first` on, to replication `end` (nil: not known; known, a last short block is not copied).
+  public init(layouts: [MetricLayout], objective: Objective, targets: [Target], first: Int = 0, end: Int? = nil) {
     self.layouts = layouts
     self.objective = objective
     self.targets = targets
@@ -98,7 +99,7 @@ public struct StreamedComparison: Sendable {
     skewRatios = ratioObjective ? Array(repeating: CoSkewMoments(dimension: 4), count: variants) : []
     targetHits = Array(repeating: 0, count: targets.count)
     targetCounts = targets.map { _ in Array(repeating: [0, 0, 0, 0], count: variants) }
-    statistics = layouts.map { StreamedResults(layout: $0, first: first) }
+    statistics = layouts.map { StreamedResults(layout: $0, first: first, end: end) }
   }
 
   /// Where each of the baseline's columns is in `other`: by group, entity and metric, and by

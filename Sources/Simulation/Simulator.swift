@@ -48,7 +48,7 @@ public struct SimulationResults: Sendable {
     if let d = layout.denominatorIndex(of: metric) {
       return Summary(ratio: streamed.ratios[d - layout.metricCount], sketch: streamed.sketches[metric], ratios: streamed.moments[metric])
     }
-    return Summary(moments: streamed.moments[metric], sketch: streamed.sketches[metric])
+    return Summary(moments: streamed.moments[metric], sketch: streamed.sketch(metric))
   }
 
   /// Quantiles of metric `metric` at `levels`: type 7 of the sorted finite rows when kept, else the sketch's.
@@ -57,7 +57,7 @@ public struct SimulationResults: Sendable {
       let sorted = column(metric).filter(\.isFinite).sorted()
       return levels.map { Summary.quantile(sorted, $0) }
     }
-    return streamed.sketches[metric].quantiles(levels)
+    return streamed.sketch(metric).quantiles(levels)
   }
 
   /// Adds the rows of a later batch (replications continue where these stop).
@@ -120,7 +120,7 @@ public struct Simulator: Sendable {
       if let rows { values.withUnsafeBufferPointer { rows(first..<(first + count), $0) } }
       return SimulationResults(scenario: scenario.name, layout: plan.layout, seed: seed, values: values)
     }
-    var statistics = StreamedResults(layout: plan.layout, first: first)
+    var statistics = StreamedResults(layout: plan.layout, first: first, end: first + count)
     var block = [Double](repeating: .nan, count: min(count, ReplicationBlocks.size) * width)
     for range in ReplicationBlocks.ranges(first..<(first + count)) {
       let done = range.lowerBound - first

@@ -38,21 +38,32 @@ public enum ReplicationBlocks {
 }
 
 /// Every metric's statistics over replications, without the rows: moments and a KLL sketch.
+///
+/// Only the metrics have sketches, not the denominators kept after them (`MetricLayout.metricCount`
+/// on): a denominator's percentiles are never reported, and its sketch would take as much memory
+/// as a metric's (a quarter of a scenario's sketches in Northwind by month).
 public struct StreamedStatistics: Sendable {
   /// Replications summarised.
   public internal(set) var replications: Int
   public internal(set) var moments: [StreamingMoments]
+  /// The first `metricCount` metrics' sketches (`sketch(_:)` for any column).
   public internal(set) var sketches: [QuantileSketch]
   /// Of each ratio metric's numerator and denominator, by its denominator's place after the
   /// metrics (`MetricLayout.denominatorIndex(of:)` - `metricCount`).
   public internal(set) var ratios: [RatioMoments]
 
+  /// Statistics of `width` columns, the last `ratios` of them denominators (no sketch).
   init(width: Int, ratios: Int = 0) {
     replications = 0
     self.ratios = Array(repeating: RatioMoments(), count: ratios)
     moments = Array(repeating: StreamingMoments(), count: width)
     // One coin stream per metric, so no two metrics' compactions share coins.
-    sketches = (0..<width).map { QuantileSketch(key: UInt64($0)) }
+    sketches = (0..<max(0, width - ratios)).map { QuantileSketch(key: UInt64($0)) }
+  }
+
+  /// Column `metric`'s sketch: empty for a denominator, which keeps none.
+  public func sketch(_ metric: Int) -> QuantileSketch {
+    metric < sketches.count ? sketches[metric] : QuantileSketch(key: UInt64(metric))
   }
 }
 
@@ -67,10 +78,15 @@ public struct StreamedResults: Sendable {
   /// Rows of the current block not yet summarised.
   private var pending: [Double] = []
 
-  /// Rows will start at replication `first`.
-  public init(layout: MetricLayout, first: Int) {
+  /// Replication after the last row, when known: the rows of a last block that ends there are
+  /// summarised where they are given instead of being copied to wait for more.
+  public let end: Int?
+
+  /// Rows will start at replication `first` and end before `end` (nil: not known).
+  public init(layout: MetricLayout, first: Int, end: Int? = nil) {
     self.layout = layout
     next = first
+    self.end = end
     statistics = StreamedStatistics(width: layout.count, ratios: layout.count - layout.metricCount)
   }
 
@@ -81,7 +97,8 @@ public struct StreamedResults: Sendable {
     var offset = 0
     let count = rows.count / width
     while offset < count {
-      let blockEnd = (next / ReplicationBlocks.size + 1) * ReplicationBlocks.size
+      let blockEnd = min((next / ReplicationBlocks.size + 1) * ReplicationBlocks.size, end ?? .max)
+      precondition(blockEnd > next, "rows beyond the stated end")
       let take = min(count - offset, blockEnd - next)
       let piece = UnsafeBufferPointer(rebasing: rows[(offset * width)..<((offset + take) * width)])
       if pending.isEmpty, next + take == blockEnd {
@@ -115,7 +132,7 @@ public struct StreamedResults: Sendable {
     for m in 0..<width {
       let column = StrideColumn(rows: rows, metric: m, width: width, count: count)
       statistics.moments[m].combine(StreamingMoments(column))
-      for x in column { statistics.sketches[m].add(x) }
+      if m < statistics.sketches.count { for x in column { statistics.sketches[m].add(x) } }
       if let d = layout.denominatorIndex(of: m) {
         let y = StrideColumn(rows: rows, metric: d, width: width, count: count)
         let x = zip(column, y).map { ratio, y in y > 0 ? ratio * y : (y.isFinite ? 0 : .nan) }

@@ -58,6 +58,8 @@ struct StreamedResultsTests {
       guard exact.count > 0 else { continue }
       #expect(abs(exact.mean - approximate.mean) <= 1e-9 * max(1, abs(exact.mean)))
       #expect(abs(exact.sd - approximate.sd) <= 1e-7 * max(1, exact.sd))
+      // A denominator keeps no sketch (its percentiles are never reported).
+      guard m < rows.layout.metricCount else { continue }
       let sorted = rows.column(m).filter(\.isFinite).sorted()
       for (q, x) in zip([0.05, 0.5, 0.95], [approximate.p05, approximate.p50, approximate.p95]) {
         // x's rank interval among the rows must come within the bound of q.
@@ -66,5 +68,37 @@ struct StreamedResultsTests {
         #expect(q >= below - QuantileSketch.rankError && q <= atOrBelow + QuantileSketch.rankError, "metric \(m): p\(q) = \(x), rank \(below)...\(atOrBelow)")
       }
     }
+  }
+
+  @Test("only metrics keep a sketch: a ratio's denominator, whose percentiles no report reads, keeps its moments and no sketch")
+  func denominatorsKeepNoSketch() {
+    let simulator = Simulator(scenario: Self.scenario)
+    let layout = simulator.layout
+    let results = simulator.run(replications: 1_200, seed: 4, threads: 1, exactBound: 1_000)
+    guard let streamed = results.streamed else {
+      Issue.record("no statistics beyond the bound")
+      return
+    }
+    #expect(layout.count > layout.metricCount)
+    #expect(streamed.moments.count == layout.count && streamed.sketches.count == layout.metricCount)
+    #expect(streamed.sketch(layout.count - 1).count == 0 && streamed.moments[layout.count - 1].count > 0)
+    #expect(streamed.sketch(0).count == streamed.moments[0].count)
+  }
+
+  @Test("a last short block summarised where it is given (its end known) gives the statistics of one copied to wait for more rows")
+  func knownEnd() {
+    let simulator = Simulator(scenario: Self.scenario)
+    let rows = simulator.run(replications: 1_700, seed: 5, threads: 2)
+    var known = StreamedResults(layout: simulator.layout, first: 0, end: 1_700)
+    var unknown = StreamedResults(layout: simulator.layout, first: 0)
+    rows.values.withUnsafeBufferPointer { buffer in
+      known.append(buffer)
+      unknown.append(buffer)
+    }
+    func results(_ statistics: inout StreamedResults) -> SimulationResults {
+      SimulationResults(scenario: rows.scenario, layout: rows.layout, seed: 5, streamed: statistics.finish())
+    }
+    #expect(Self.bits(results(&known)) == Self.bits(results(&unknown)))
+    #expect(Self.bits(results(&known)).first == 1_700)
   }
 }
