@@ -19,10 +19,10 @@ struct StreamedResultsTests {
     return all
   }
 
-  @Test("blocks cut at multiples of 1,000 counted from replication 0")
+  @Test("blocks cut at multiples of 500 counted from replication 0; rows kept up to at least 1,000 replications")
   func blocks() {
-    #expect(ReplicationBlocks.ranges(0..<2500) == [0..<1000, 1000..<2000, 2000..<2500])
-    #expect(ReplicationBlocks.ranges(999..<1001) == [999..<1000, 1000..<1001])
+    #expect(ReplicationBlocks.ranges(0..<1200) == [0..<500, 500..<1000, 1000..<1200])
+    #expect(ReplicationBlocks.ranges(499..<501) == [499..<500, 500..<501])
     #expect(ReplicationBlocks.ranges(5..<5).isEmpty)
     #expect(ReplicationBlocks.exactBound(width: 100) == 10_000)
     #expect(ReplicationBlocks.exactBound(width: 1_000) == 4_194)
